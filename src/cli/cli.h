@@ -1,0 +1,40 @@
+/*
+** cli.h: the verbs of the gonggai command line.
+**
+** Each verb is one function taking (argc, argv) with argv[0] the verb itself
+** and returning the process exit status: 0 success, 1 failure of the work
+** itself (invalid data, check failed), 2 usage error (unknown option, bad
+** argument). `inspect` alone returns Nagios codes (0..3). Verbs print results
+** on stdout and messages on stderr; `--help` prints the verb's usage on stdout
+** and returns 0. The table in main.c lists them for `gonggai --help`.
+*/
+#ifndef GG_CLI_H
+#define GG_CLI_H
+
+#include "base/err.h"
+
+struct cli_verb {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;      /* one line for `gonggai --help` */
+};
+
+/* Print "gonggai VERB: message" and usage on stderr; return 2. */
+int cli_usage(const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Print an err on stderr as "gonggai: [field] message"; return 1 (2 when
+** e->code is ERR_INVALID and usage_on_invalid is set). */
+int cli_fail(const struct err *e);
+
+/* True when argv holds --help or -h. */
+int cli_wants_help(int argc, char **argv);
+
+int cli_init(int argc, char **argv);
+int cli_serve(int argc, char **argv);
+int cli_user(int argc, char **argv);
+int cli_audit(int argc, char **argv);
+int cli_cal(int argc, char **argv);
+int cli_id(int argc, char **argv);
+
+#endif

@@ -1,0 +1,146 @@
+/*
+** cli_serve.c: `gonggai serve`: build the shared state (config, database
+** pool, sessions, metrics), start the HTTP server and the background
+** workers, wait for SIGTERM/SIGINT, then stop accepting, let in-flight
+** requests finish, close the database and exit 0.
+*/
+#include "cli/cli.h"
+#include "base/log.h"
+#include "http/app.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/server.h"
+
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: gonggai serve --db PATH [--listen HOST:PORT] [--config FILE] [--web DIR]\n"
+	"  Serve the API and the web application. Options override gonggai.ini:\n"
+	"  --db PATH        database ([database] path)\n"
+	"  --listen H:P     address, default 127.0.0.1:8080 ([server] listen; port 0: any free port)\n"
+	"  --config FILE    configuration file, default ./gonggai.ini (optional)\n"
+	"  --web DIR        web application directory, default ./web ([server] web_root)\n"
+	"  --threads N      HTTP worker threads, default: number of cores ([server] threads)\n"
+	"  Prints 'listening on http://HOST:PORT' when ready; SIGTERM/SIGINT stop it cleanly.\n";
+
+static int parse_args(int argc, char **argv, struct conf *c, const char **config)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'}, {"listen", required_argument, NULL, 'l'},
+		{"config", required_argument, NULL, 'c'}, {"web", required_argument, NULL, 'w'},
+		{"threads", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int ch;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': conf_set(c, "database", "path", optarg); break;
+		case 'l': conf_set(c, "server", "listen", optarg); break;
+		case 'c': *config = optarg; break;
+		case 'w': conf_set(c, "server", "web_root", optarg); break;
+		case 't': conf_set(c, "server", "threads", optarg); break;
+		case 'h': fputs(usage, stdout); return 1;
+		default: return -1;
+		}
+	}
+	return optind < argc ? -1 : 0;
+}
+
+/* Flags first into a scratch conf, then the file, then flags again on top. */
+static int load_config(int argc, char **argv, struct conf **out)
+{
+	const char *config = "gonggai.ini";
+	struct conf *flags = conf_new();
+	int rc = parse_args(argc, argv, flags, &config);
+	conf_free(flags);
+	if (rc)
+		return rc > 0 ? 0 : cli_usage(usage, NULL);
+	struct err e = {0};
+	if (conf_load(config, strcmp(config, "gonggai.ini") == 0, out, &e))
+		return cli_fail(&e);
+	parse_args(argc, argv, *out, &config);
+	if (!conf_get(*out, "database", "path"))
+		return cli_usage(usage, "serve: --db PATH is required");
+	return -1;   /* continue */
+}
+
+static int build_app(struct app *app, const struct conf *c, struct err *e)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	memset(app, 0, sizeof *app);
+	app->conf = c;
+	app->clock = CLOCK_REAL;
+	app->started_at = clock_now(&app->clock);
+	if (conf_int_ok(c, "server", "threads", 1, 64, e) || auth_policy_load(c, &app->policy, e))
+		return e->code;
+	app->threads = (int)conf_int(c, "server", "threads", cores > 0 ? cores : 2);
+	snprintf(app->web_root, sizeof app->web_root, "%s", conf_str(c, "server", "web_root", "web"));
+	snprintf(app->metrics_allow, sizeof app->metrics_allow, "%s",
+		 conf_str(c, "server", "metrics_allow", "127.0.0.1,::1"));
+	snprintf(app->trusted_proxies, sizeof app->trusted_proxies, "%s",
+		 conf_str(c, "server", "trusted_proxies", ""));
+	if (store_pool_open(conf_get(c, "database", "path"), app->threads,
+			    strcmp(conf_str(c, "database", "synchronous", "normal"), "full") == 0 ? STORE_SYNC_FULL : 0,
+			    &app->pool, e))
+		return e->code;
+	app->sessions = session_table_new(app->policy.idle_minutes * 60,
+					  (int)conf_int(c, "security", "session_recheck_seconds", 5));
+	app->gate = auth_gate_new((int)conf_int(c, "security", "max_concurrent_hashing", 2));
+	app->metrics = metrics_new(router_count());
+	return 0;
+}
+
+static void free_app(struct app *app)
+{
+	metrics_free(app->metrics);
+	auth_gate_free(app->gate);
+	session_table_free(app->sessions);
+	store_pool_close(app->pool);
+}
+
+int cli_serve(int argc, char **argv)
+{
+	struct conf *c = NULL;
+	int rc = load_config(argc, argv, &c);
+	if (rc >= 0) {
+		conf_free(c);
+		return rc;
+	}
+	struct app app;
+	struct server *srv = NULL;
+	struct err e = {0};
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);   /* every thread inherits the mask */
+	signal(SIGPIPE, SIG_IGN);
+	log_setup(conf_get(c, "log", "file"), LOG_INFO);
+	if (build_app(&app, c, &e) ||
+	    server_start(&app, conf_str(c, "server", "listen", "127.0.0.1:8080"), &srv, &e)) {
+		free_app(&app);
+		conf_free(c);
+		return cli_fail(&e);
+	}
+	/* background workers (scheduler) start here */
+	char host[64];
+	snprintf(host, sizeof host, "%s", conf_str(c, "server", "listen", "127.0.0.1:8080"));
+	*strrchr(host, ':') = 0;
+	printf("listening on http://%s:%d\n", host, server_port(srv));
+	fflush(stdout);
+	log_info("serve", "listening on %s:%d with %d threads", host, server_port(srv), app.threads);
+	int sig = 0;
+	sigwait(&sigs, &sig);
+	log_info("serve", "signal %d: stopping", sig);
+	server_stop(srv);
+	free_app(&app);
+	conf_free(c);
+	log_info("serve", "stopped cleanly");
+	return 0;
+}

@@ -1,0 +1,271 @@
+/*
+** api_org.c: the organisation over REST.
+**   GET/POST  /api/districts            PATCH /api/districts/{code}
+**   GET/POST  /api/departments          PATCH /api/departments/{code}
+**   GET       /api/roles
+**   GET/POST  /api/users                GET/PATCH /api/users/{id}
+**   POST      /api/users/{id}/roles     {"role"}   DELETE /api/users/{id}/roles/{role}
+**   POST      /api/users/{id}/password  {"password"?} (reset; random when absent)
+** Who may change what is decided in org/org.c; reading the organisation is
+** open to every logged-in account, reading accounts to the administrators.
+*/
+#include "http/http.h"
+#include "base/json.h"
+#include "org/org.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define ACCOUNT_ADMINS (ROLE_SYSADMIN | ROLE_SECADMIN)
+
+static int list_districts(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	struct page pg;
+	json_t *items;
+	int64_t total;
+	if (http_page(r, &pg, e) || store_district_list(r->st, &pg, &items, &total, e))
+		return e->code;
+	w->json = http_list(items, total, &pg);
+	return 0;
+}
+
+static int save_district(struct http_req *r, struct http_resp *w, struct err *e, int create)
+{
+	static const struct jfield fc[] = {
+		{"code", J_STRING, 1}, {"name", J_STRING, 1}, {"parent_code", J_STRING, 0}, {NULL},
+	};
+	static const struct jfield fu[] = {{"name", J_STRING, 0}, {"active", J_BOOL, 0}, {NULL}};
+	if (http_body(r, create ? fc : fu, e))
+		return e->code;
+	const char *code = create ? json_get_str(r->json, "code", "") : r->params[0];
+	int active = json_object_get(r->json, "active") ? json_get_bool(r->json, "active", 1) : -1;
+	if (org_district_save(r->st, &r->me, r->now, code, json_get_str(r->json, "name", NULL),
+			      json_get_str(r->json, "parent_code", NULL), active, create, e))
+		return e->code;
+	w->status = create ? 201 : 200;
+	w->json = json_pack("{s:s}", "code", code);
+	return 0;
+}
+
+static int create_district(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	return save_district(r, w, e, 1);
+}
+
+static int update_district(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	return save_district(r, w, e, 0);
+}
+
+static int list_departments(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	struct page pg;
+	json_t *items;
+	int64_t total;
+	if (http_page(r, &pg, e) ||
+	    store_department_list(r->st, http_query(r, "district"), &pg, &items, &total, e))
+		return e->code;
+	w->json = http_list(items, total, &pg);
+	return 0;
+}
+
+static int save_department(struct http_req *r, struct http_resp *w, struct err *e, int create)
+{
+	static const struct jfield fc[] = {
+		{"code", J_STRING, 1}, {"name", J_STRING, 1}, {"district", J_STRING, 1}, {NULL},
+	};
+	static const struct jfield fu[] = {{"name", J_STRING, 0}, {"active", J_BOOL, 0}, {NULL}};
+	if (http_body(r, create ? fc : fu, e))
+		return e->code;
+	const char *code = create ? json_get_str(r->json, "code", "") : r->params[0];
+	int active = json_object_get(r->json, "active") ? json_get_bool(r->json, "active", 1) : -1;
+	if (org_department_save(r->st, &r->me, r->now, code, json_get_str(r->json, "name", NULL),
+				json_get_str(r->json, "district", NULL), active, create, e))
+		return e->code;
+	w->status = create ? 201 : 200;
+	w->json = json_pack("{s:s}", "code", code);
+	return 0;
+}
+
+static int create_department(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	return save_department(r, w, e, 1);
+}
+
+static int update_department(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	return save_department(r, w, e, 0);
+}
+
+static int list_roles(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	json_t *items;
+	if (store_role_list(r->st, &items, e))
+		return e->code;
+	struct page pg = {1, (int)json_array_size(items)};
+	w->json = http_list(items, (int64_t)json_array_size(items), &pg);
+	return 0;
+}
+
+static int list_users(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	struct page pg;
+	json_t *items, *it;
+	int64_t total;
+	size_t i;
+	if (http_page(r, &pg, e) ||
+	    store_user_list(r->st, http_query(r, "department"), http_query(r, "role"), &pg, &items, &total, e))
+		return e->code;
+	json_array_foreach(items, i, it) {   /* personal data is masked in lists */
+		char masked[40], roles[256];
+		org_mask_phone(json_get_str(it, "phone", ""), masked, sizeof masked);
+		json_object_set_new(it, "phone", json_string(masked));
+		json_object_set_new(it, "active", json_boolean(json_get_int(it, "active", 0)));
+		json_object_set_new(it, "must_change", json_boolean(json_get_int(it, "must_change", 0)));
+		snprintf(roles, sizeof roles, "%s", json_get_str(it, "roles", ""));
+		json_t *arr = json_array();
+		for (char *save, *t = strtok_r(roles, ",", &save); t; t = strtok_r(NULL, ",", &save))
+			json_array_append_new(arr, json_string(t));
+		json_object_set_new(it, "roles", arr);
+	}
+	w->json = http_list(items, total, &pg);
+	return 0;
+}
+
+static int get_user(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	int64_t id;
+	struct user u;
+	if (http_param_id(r, 0, &id, e) || store_user_by_id(r->st, id, &u, e))
+		return e->code;
+	w->json = org_user_json(&u, 0);
+	return 0;
+}
+
+static unsigned roles_of(json_t *arr, struct err *e)
+{
+	unsigned roles = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) {
+		unsigned bit = rbac_role_bit(json_string_value(v));
+		if (!bit) {
+			err_set(e, ERR_INVALID, "roles", "未知角色 (unknown role at roles[%zu])", i);
+			return ~0u;
+		}
+		roles |= bit;
+	}
+	return roles;
+}
+
+static int create_user(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	static const struct jfield f[] = {
+		{"username", J_STRING, 1}, {"password", J_STRING, 1}, {"display_name", J_STRING, 0},
+		{"phone", J_STRING, 0}, {"department", J_STRING, 0}, {"district", J_STRING, 0},
+		{"roles", J_ARRAY, 0}, {NULL},
+	};
+	if (http_body(r, f, e))
+		return e->code;
+	unsigned roles = roles_of(json_object_get(r->json, "roles"), e);
+	if (roles == ~0u)
+		return e->code;
+	struct user_input in = {
+		.username = json_get_str(r->json, "username", ""), .password = json_get_str(r->json, "password", ""),
+		.display_name = json_get_str(r->json, "display_name", NULL), .phone = json_get_str(r->json, "phone", NULL),
+		.department = json_get_str(r->json, "department", NULL), .district = json_get_str(r->json, "district", NULL),
+		.roles = roles,
+	};
+	int64_t id;
+	struct user u;
+	if (org_user_add(r->st, &r->app->policy, r->app->gate, &r->me, r->now, &in, &id, e) ||
+	    store_user_by_id(r->st, id, &u, e))
+		return e->code;
+	w->status = 201;
+	w->json = org_user_json(&u, 0);
+	return 0;
+}
+
+static int update_user(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	static const struct jfield f[] = {
+		{"display_name", J_STRING, 0}, {"phone", J_STRING, 0}, {"department", J_STRING, 0},
+		{"district", J_STRING, 0}, {"active", J_BOOL, 0}, {NULL},
+	};
+	int64_t id;
+	struct user u;
+	if (http_param_id(r, 0, &id, e) || http_body(r, f, e))
+		return e->code;
+	struct user_input in = {
+		.display_name = json_get_str(r->json, "display_name", NULL), .phone = json_get_str(r->json, "phone", NULL),
+		.department = json_get_str(r->json, "department", NULL), .district = json_get_str(r->json, "district", NULL),
+	};
+	if ((in.display_name || in.phone || in.department || in.district) &&
+	    org_user_update(r->st, &r->me, r->now, id, &in, e))
+		return e->code;
+	if (json_object_get(r->json, "active")) {
+		int active = json_get_bool(r->json, "active", 1);
+		if (org_user_set_active(r->st, &r->me, r->now, id, active, e))
+			return e->code;
+		if (!active)
+			session_drop_user(r->app->sessions, id);
+	}
+	if (store_user_by_id(r->st, id, &u, e))
+		return e->code;
+	w->json = org_user_json(&u, 0);
+	return 0;
+}
+
+static int grant_role(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	static const struct jfield f[] = {{"role", J_STRING, 1}, {NULL}};
+	int64_t id;
+	if (http_param_id(r, 0, &id, e) || http_body(r, f, e) ||
+	    org_user_grant(r->st, &r->me, r->now, id, json_get_str(r->json, "role", ""), 1, e))
+		return e->code;
+	session_drop_user(r->app->sessions, id);
+	return get_user(r, w, e);
+}
+
+static int revoke_role(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	int64_t id;
+	if (http_param_id(r, 0, &id, e) || org_user_grant(r->st, &r->me, r->now, id, r->params[1], 0, e))
+		return e->code;
+	session_drop_user(r->app->sessions, id);
+	return get_user(r, w, e);
+}
+
+static int reset_password(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	static const struct jfield f[] = {{"password", J_STRING, 0}, {NULL}};
+	int64_t id;
+	char pw[17];
+	if (http_param_id(r, 0, &id, e) || http_body(r, f, e))
+		return e->code;
+	const char *given = json_get_str(r->json, "password", NULL);
+	if (org_user_reset_password(r->st, &r->app->policy, r->app->gate, &r->me, r->now, id, given, pw, e))
+		return e->code;
+	session_drop_user(r->app->sessions, id);
+	w->json = given ? json_pack("{s:b}", "must_change", 1)
+		: json_pack("{s:s,s:b}", "password", pw, "must_change", 1);
+	return 0;
+}
+
+const struct route api_org_routes[] = {
+	{"GET", "/api/districts", list_districts, 0, 0},
+	{"POST", "/api/districts", create_district, ROLE_SYSADMIN, 0},
+	{"PATCH", "/api/districts/{code}", update_district, ROLE_SYSADMIN, 0},
+	{"GET", "/api/departments", list_departments, 0, 0},
+	{"POST", "/api/departments", create_department, ROLE_SYSADMIN, 0},
+	{"PATCH", "/api/departments/{code}", update_department, ROLE_SYSADMIN, 0},
+	{"GET", "/api/roles", list_roles, 0, 0},
+	{"GET", "/api/users", list_users, ACCOUNT_ADMINS, 0},
+	{"POST", "/api/users", create_user, ACCOUNT_ADMINS, 0},
+	{"GET", "/api/users/{id}", get_user, ACCOUNT_ADMINS, 0},
+	{"PATCH", "/api/users/{id}", update_user, ACCOUNT_ADMINS, 0},
+	{"POST", "/api/users/{id}/roles", grant_role, ROLE_SECADMIN, 0},
+	{"DELETE", "/api/users/{id}/roles/{role}", revoke_role, ROLE_SECADMIN, 0},
+	{"POST", "/api/users/{id}/password", reset_password, ROLE_SECADMIN, 0},
+	{NULL},
+};

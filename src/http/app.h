@@ -1,0 +1,44 @@
+/*
+** app.h: the running server's shared state, built by `gonggai serve` before
+** the HTTP threads start and torn down after they stop. Handlers read it;
+** the parts that change at run time (sessions, metrics, calendar) carry
+** their own locks.
+*/
+#ifndef GG_APP_H
+#define GG_APP_H
+
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/conf.h"
+#include "org/auth.h"
+#include "org/session.h"
+#include "store/store.h"
+
+struct metrics;
+struct app;
+
+/* A module that adds lines to /metrics registers one of these. */
+typedef void (*metrics_hook)(struct app *app, struct buf *out);
+
+#define APP_MAX_HOOKS 8
+
+struct app {
+	const struct conf *conf;
+	struct clock clock;
+	struct store_pool *pool;
+	struct session_table *sessions;
+	struct auth_policy policy;
+	struct auth_gate *gate;
+	struct metrics *metrics;
+	int64_t started_at;
+	int threads;
+	char web_root[512];            /* directory of the web application  */
+	char metrics_allow[512];       /* addresses allowed to read /metrics */
+	char trusted_proxies[512];     /* peers whose X-Forwarded-For counts */
+	metrics_hook hooks[APP_MAX_HOOKS];
+	int nhooks;
+};
+
+#endif

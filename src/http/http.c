@@ -1,0 +1,73 @@
+/*
+** http.c: helpers handlers share (see http.h).
+*/
+#include "http/http.h"
+#include "base/json.h"
+
+#include <errno.h>
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *http_query(const struct http_req *r, const char *key)
+{
+	const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+	return v && *v ? v : NULL;
+}
+
+const char *http_header(const struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+int http_query_int(const struct http_req *r, const char *key, int64_t def,
+		   int64_t min, int64_t max, int64_t *out, struct err *e)
+{
+	const char *v = http_query(r, key);
+	*out = def;
+	if (!v)
+		return 0;
+	char *end;
+	errno = 0;
+	long long x = strtoll(v, &end, 10);
+	if (errno || *end || x < min || x > max)
+		return err_set(e, ERR_INVALID, key, "%s 必须是 %lld 到 %lld 之间的整数 (integer in range)",
+			       key, (long long)min, (long long)max);
+	*out = x;
+	return 0;
+}
+
+int http_page(const struct http_req *r, struct page *pg, struct err *e)
+{
+	int64_t p, s;
+	if (http_query_int(r, "page", 1, 1, 1000000, &p, e) ||
+	    http_query_int(r, "page_size", 20, 1, 200, &s, e))
+		return e->code;
+	pg->page = (int)p;
+	pg->page_size = (int)s;
+	return 0;
+}
+
+int http_param_id(const struct http_req *r, int i, int64_t *out, struct err *e)
+{
+	const char *v = r->params[i];
+	char *end;
+	long long x = v ? strtoll(v, &end, 10) : 0;
+	if (!v || *end || x <= 0)
+		return err_set(e, ERR_NOTFOUND, "id", "不存在 (not found: %s)", v ? v : "");
+	*out = x;
+	return 0;
+}
+
+int http_body(struct http_req *r, const struct jfield *fields, struct err *e)
+{
+	if (!r->json)
+		r->json = json_object();
+	return json_check(r->json, fields, e);
+}
+
+json_t *http_list(json_t *items, int64_t total, const struct page *pg)
+{
+	return json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total,
+			 "page", pg->page, "page_size", pg->page_size);
+}

@@ -1,0 +1,181 @@
+/*
+** router.c: the route table and the checks in front of every handler (see
+** router.h). To add endpoints, write api_<resource>.c with its table and
+** list the table below.
+*/
+#include "http/router.h"
+#include "base/json.h"
+#include "org/org.h"
+
+#include <assert.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct route *const tables[] = {
+	api_health_routes,
+	api_session_routes,
+	api_org_routes,
+	api_audit_routes,
+};
+
+/* The flat list of routes, built once (then read-only): a route's index is
+** its position across the tables, which is also its metrics slot. */
+#define MAX_ROUTES 256
+static const struct route *flat[MAX_ROUTES];
+static int nflat;
+static pthread_once_t flat_once = PTHREAD_ONCE_INIT;
+
+static void flatten(void)
+{
+	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+		for (const struct route *rt = tables[t]; rt->method; rt++) {
+			assert(nflat < MAX_ROUTES);
+			flat[nflat++] = rt;
+		}
+}
+
+static const struct route *route_at(int idx)
+{
+	pthread_once(&flat_once, flatten);
+	return idx >= 0 && idx < nflat ? flat[idx] : NULL;
+}
+
+int router_count(void)
+{
+	pthread_once(&flat_once, flatten);
+	return nflat;
+}
+
+const char *router_pattern(int idx)
+{
+	const struct route *rt = route_at(idx);
+	return rt ? rt->pattern : "other";
+}
+
+const char *router_method(int idx)
+{
+	const struct route *rt = route_at(idx);
+	return rt ? rt->method : "-";
+}
+
+/* Match pattern against path segment by segment; {x} captures one. */
+static int match_path(const char *pat, const char *path, const char **params, char *store, size_t cap)
+{
+	int np = 0;
+	size_t used = 0;
+	while (*pat && *path) {
+		if (*pat == '{') {
+			const char *end = strchr(path, '/');
+			size_t n = end ? (size_t)(end - path) : strlen(path);
+			if (n == 0 || np >= HTTP_MAX_PARAMS || used + n + 1 > cap)
+				return 0;
+			memcpy(store + used, path, n);
+			store[used + n] = 0;
+			params[np++] = store + used;
+			used += n + 1;
+			path += n;
+			pat = strchr(pat, '}') + 1;
+			continue;
+		}
+		if (*pat++ != *path++)
+			return 0;
+	}
+	return !*pat && !*path;
+}
+
+int router_match(struct http_req *r, int *path_known)
+{
+	const char *params[HTTP_MAX_PARAMS];
+	int n = router_count();
+	*path_known = 0;
+	for (int idx = 0; idx < n; idx++) {
+		const struct route *rt = flat[idx];
+		if (!match_path(rt->pattern, r->path, params, r->pstore, sizeof r->pstore))
+			continue;
+		if (strcmp(rt->method, r->method) != 0) {
+			*path_known = 1;
+			continue;
+		}
+		memcpy(r->params, params, sizeof params);
+		return idx;
+	}
+	return -1;
+}
+
+void router_error(struct http_resp *w, const struct err *e)
+{
+	w->status = err_http_status(e->code);
+	json_decref(w->json);
+	w->json = json_pack("{s:{s:s,s:s,s:s}}", "error", "code", err_name(e->code),
+			    "field", e->field, "message", e->msg[0] ? e->msg : err_name(e->code));
+}
+
+/* Resolve the session cookie into r->me; refresh from the database when stale. */
+static int authenticate(struct http_req *r, struct err *e)
+{
+	struct app *app = r->app;
+	const char *tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "gg_session");
+	if (!tok)
+		return err_set(e, ERR_AUTH, "", "请先登录 (login required)");
+	char source[64];
+	snprintf(source, sizeof source, "%s", r->me.source);
+	enum session_state s = session_get(app->sessions, tok, r->now, &r->me);
+	if (s == SESSION_NONE)
+		return err_set(e, ERR_AUTH, "", "会话已过期，请重新登录 (session expired)");
+	if (s == SESSION_STALE) {
+		struct user u;
+		struct err e2;
+		if (store_user_by_id(r->st, r->me.user_id, &u, &e2) || !u.active) {
+			session_drop(app->sessions, tok);
+			return err_set(e, ERR_AUTH, "", "账号已停用，请重新登录 (account disabled)");
+		}
+		org_principal(&u, &r->me);
+		r->me.must_change = auth_must_change(&app->policy, &u, r->now);
+		session_refresh(app->sessions, tok, &r->me, r->now);
+	}
+	snprintf(r->me.source, sizeof r->me.source, "%s", source);
+	r->token = tok;
+	return 0;
+}
+
+static int is_write(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+static int precheck(const struct route *rt, struct http_req *r, struct err *e)
+{
+	if (is_write(r->method)) {
+		const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+		if (!ct || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';'))
+			return err_set(e, ERR_MEDIA, "Content-Type",
+				       "请求必须是 application/json (Content-Type must be application/json)");
+		if (r->body_len && json_parse_object(r->body, r->body_len, &r->json, e))
+			return e->code;
+	}
+	if (rt->flags & R_PUBLIC)
+		return 0;
+	if (authenticate(r, e))
+		return e->code;
+	if (r->me.must_change && !(rt->flags & R_MUST_CHANGE_OK))
+		return err_set(e, ERR_FORBIDDEN, "password", "请先修改密码 (password change required)");
+	if (rt->roles && !(r->me.roles & rt->roles))
+		return err_set(e, ERR_FORBIDDEN, "", "无权访问 (your role does not allow this)");
+	return 0;
+}
+
+void router_run(int idx, struct http_req *r, struct http_resp *w)
+{
+	const struct route *rt = route_at(idx);
+	struct err e;
+	err_clear(&e);
+	w->status = 200;
+	if (precheck(rt, r, &e) || rt->fn(r, w, &e)) {
+		if (!e.code)
+			err_set(&e, ERR_INTERNAL, "", "internal error");
+		router_error(w, &e);
+	}
+}

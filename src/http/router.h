@@ -1,0 +1,26 @@
+/*
+** router.h: matching a request to a route and running it with the checks
+** every route shares (session, forced password change, role gate, content
+** type, body size, JSON parsing). Used by server.c only.
+*/
+#ifndef GG_ROUTER_H
+#define GG_ROUTER_H
+
+#include "http/http.h"
+
+/* Number of routes (metrics are indexed by route; index == count: unmatched). */
+int router_count(void);
+const char *router_pattern(int idx);
+const char *router_method(int idx);
+
+/* Find the route for method+path; fills r->params. -1 when none; *path_known
+** set when the path matches some route with another method (405). */
+int router_match(struct http_req *r, int *path_known);
+
+/* Run route idx for r: checks, handler, error body. w is filled. */
+void router_run(int idx, struct http_req *r, struct http_resp *w);
+
+/* An error body for e into w. */
+void router_error(struct http_resp *w, const struct err *e);
+
+#endif

@@ -1,0 +1,298 @@
+/*
+** server.c: libmicrohttpd glue (see server.h). Per connection request state
+** is a struct conn_ctx allocated on the first callback, filled with the
+** body, and freed by the completion callback.
+*/
+#include "http/server.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/static.h"
+#include "base/log.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct server {
+	struct MHD_Daemon *d;
+	struct app *app;
+	int port;
+};
+
+struct conn_ctx {
+	char *body;
+	size_t len, cap;
+	int too_large;
+	double started_ms;
+};
+
+/* ---- addresses ------------------------------------------------------------ */
+
+static void peer_address(struct MHD_Connection *c, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, n, "-");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, n);
+}
+
+/* 1 when addr is listed in csv (exact addresses, or IPv4 a.b.c.d/n). */
+static int addr_listed(const char *csv, const char *addr)
+{
+	char buf[512];
+	struct in_addr a, net;
+	snprintf(buf, sizeof buf, "%s", csv);
+	for (char *save, *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		char *slash = strchr(t, '/');
+		if (!slash) {
+			if (strcmp(t, addr) == 0)
+				return 1;
+			continue;
+		}
+		*slash = 0;
+		int bits = atoi(slash + 1);
+		if (bits < 0 || bits > 32 || inet_pton(AF_INET, t, &net) != 1 || inet_pton(AF_INET, addr, &a) != 1)
+			continue;
+		uint32_t mask = bits ? htonl(~0u << (32 - bits)) : 0;
+		if ((a.s_addr & mask) == (net.s_addr & mask))
+			return 1;
+	}
+	return 0;
+}
+
+/* The client for audit: the peer, or X-Forwarded-For's last hop when the
+** peer is a trusted proxy. */
+static void client_address(struct app *app, struct MHD_Connection *c, char *out, size_t n)
+{
+	peer_address(c, out, n);
+	if (!app->trusted_proxies[0] || !addr_listed(app->trusted_proxies, out))
+		return;
+	const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (!xff || !*xff)
+		return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	if (strlen(last) < n && strspn(last, "0123456789abcdefABCDEF.:") == strlen(last))
+		snprintf(out, n, "%s", last);
+}
+
+/* ---- responses ----------------------------------------------------------- */
+
+static enum MHD_Result send_resp(struct MHD_Connection *c, struct http_resp *w)
+{
+	struct MHD_Response *resp;
+	const char *ctype = w->content_type;
+	if (w->json) {
+		char *text = json_dumps(w->json, JSON_COMPACT);
+		json_decref(w->json);
+		w->json = NULL;
+		resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+		ctype = "application/json; charset=utf-8";
+	} else if (w->body) {
+		resp = MHD_create_response_from_buffer(w->body_len, w->body,
+						       w->free_body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+		w->body = NULL;
+	} else {
+		resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+	}
+	if (ctype)
+		MHD_add_response_header(resp, "Content-Type", ctype);
+	if (w->cookie[0])
+		MHD_add_response_header(resp, "Set-Cookie", w->cookie);
+	if (w->disposition[0])
+		MHD_add_response_header(resp, "Content-Disposition", w->disposition);
+	if (w->etag[0])
+		MHD_add_response_header(resp, "ETag", w->etag);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Cache-Control", w->etag[0] ? "no-cache" : "no-store");
+	enum MHD_Result r = MHD_queue_response(c, w->status, resp);
+	MHD_destroy_response(resp);
+	return r;
+}
+
+static void serve_metrics(struct app *app, struct http_req *r, struct http_resp *w)
+{
+	char peer[64];
+	peer_address(r->conn, peer, sizeof peer);
+	if (!addr_listed(app->metrics_allow, peer)) {
+		struct err e;
+		err_set(&e, ERR_FORBIDDEN, "", "metrics are not served to %s", peer);
+		router_error(w, &e);
+		return;
+	}
+	struct buf b = {0};
+	metrics_render(app, &b);
+	w->body = b.data;
+	w->body_len = b.len;
+	w->free_body = 1;
+	w->content_type = "text/plain; version=0.0.4; charset=utf-8";
+}
+
+/* Run one complete request; returns the route index for metrics. */
+static int dispatch(struct app *app, struct http_req *r, struct http_resp *w)
+{
+	struct err e;
+	if (strcmp(r->path, "/metrics") == 0 && strcmp(r->method, "GET") == 0) {
+		serve_metrics(app, r, w);
+		return router_count();
+	}
+	if (strncmp(r->path, "/api/", 5) != 0) {
+		static_serve(app, r, w);
+		return router_count();
+	}
+	int known, idx = router_match(r, &known);
+	if (idx < 0) {
+		err_set(&e, known ? ERR_INVALID : ERR_NOTFOUND, "", known ? "method not allowed" : "no such endpoint");
+		router_error(w, &e);
+		if (known)
+			w->status = 405;
+		return router_count();
+	}
+	r->st = store_pool_get(app->pool);
+	router_run(idx, r, w);
+	store_pool_put(app->pool, r->st);
+	return idx;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	struct server *s = cls;
+	struct conn_ctx *cx = *con_cls;
+	if (!cx) {
+		cx = calloc(1, sizeof *cx);
+		if (!cx)
+			return MHD_NO;
+		cx->started_ms = clock_mono_ms();
+		*con_cls = cx;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (cx->too_large || cx->len + *upload_size > HTTP_MAX_BODY) {
+			cx->too_large = 1;
+		} else {
+			if (cx->len + *upload_size + 1 > cx->cap) {
+				size_t cap = cx->cap ? cx->cap : 4096;
+				while (cap < cx->len + *upload_size + 1)
+					cap *= 2;
+				char *b = realloc(cx->body, cap);
+				if (!b)
+					return MHD_NO;
+				cx->body = b;
+				cx->cap = cap;
+			}
+			memcpy(cx->body + cx->len, upload, *upload_size);
+			cx->len += *upload_size;
+			cx->body[cx->len] = 0;
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	struct http_req r = {.method = method, .path = url, .conn = c, .body = cx->body ? cx->body : "",
+			     .body_len = cx->len, .app = s->app, .now = clock_now(&s->app->clock)};
+	struct http_resp w = {.status = 200};
+	client_address(s->app, c, r.me.source, sizeof r.me.source);
+	int idx;
+	if (cx->too_large) {
+		struct err e;
+		err_set(&e, ERR_TOOLARGE, "", "请求体超过 1 MiB (body larger than 1 MiB)");
+		router_error(&w, &e);
+		idx = router_count();
+	} else {
+		idx = dispatch(s->app, &r, &w);
+	}
+	json_decref(r.json);
+	enum MHD_Result rc = send_resp(c, &w);
+	metrics_observe(s->app->metrics, idx, w.status, (clock_mono_ms() - cx->started_ms) / 1e3);
+	return rc;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct conn_ctx *cx = *con_cls;
+	if (cx) {
+		free(cx->body);
+		free(cx);
+		*con_cls = NULL;
+	}
+}
+
+/* ---- start/stop ------------------------------------------------------------- */
+
+static int parse_listen(const char *listen, struct sockaddr_in *sa, struct err *e)
+{
+	char host[64];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || colon - listen >= (long)sizeof host)
+		return err_set(e, ERR_INVALID, "listen", "expected HOST:PORT, got '%s'", listen);
+	memcpy(host, listen, colon - listen);
+	host[colon - listen] = 0;
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	memset(sa, 0, sizeof *sa);
+	sa->sin_family = AF_INET;
+	if (*end || port < 0 || port > 65535 || inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return err_set(e, ERR_INVALID, "listen", "expected IPv4:PORT, got '%s'", listen);
+	sa->sin_port = htons((uint16_t)port);
+	return 0;
+}
+
+int server_start(struct app *app, const char *listen, struct server **out, struct err *e)
+{
+	struct sockaddr_in sa;
+	if (parse_listen(listen, &sa, e))
+		return e->code;
+	struct server *s = calloc(1, sizeof *s);
+	s->app = app;
+	s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+				on_request, s,
+				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->threads,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+				MHD_OPTION_END);
+	if (!s->d) {
+		free(s);
+		return err_set(e, ERR_INTERNAL, "listen", "cannot listen on %s (address in use?)", listen);
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : ntohs(sa.sin_port);
+	*out = s;
+	return 0;
+}
+
+int server_port(const struct server *s)
+{
+	return s->port;
+}
+
+void server_stop(struct server *s)
+{
+	if (!s)
+		return;
+	MHD_socket fd = MHD_quiesce_daemon(s->d);
+	for (int i = 0; i < 100; i++) {
+		const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (!di || di->num_connections == 0)
+			break;
+		usleep(100 * 1000);
+	}
+	MHD_stop_daemon(s->d);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	free(s);
+}

@@ -1,0 +1,24 @@
+/*
+** server.h: the HTTP server on libmicrohttpd. One epoll thread pool sized to
+** the cores; each request is read whole (bodies over 1 MiB are refused with
+** 413 without buffering), answered on the callback after the body, and timed
+** into the metrics. /api/... goes to the router, /metrics to the metrics
+** renderer (source-address allow list), anything else to the static files.
+*/
+#ifndef GG_SERVER_H
+#define GG_SERVER_H
+
+#include "http/app.h"
+
+#define HTTP_MAX_BODY (1024 * 1024)
+
+struct server;
+
+/* Listen on host:port ("127.0.0.1:8080"; port 0 picks a free one). */
+int server_start(struct app *app, const char *listen, struct server **out, struct err *e);
+/* The port actually bound. */
+int server_port(const struct server *s);
+/* Stop accepting, let in-flight requests finish (up to 10 s), stop. */
+void server_stop(struct server *s);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+** main.c: argv -> verb table. The only file with process-wide state: it owns
+** nothing but the table below; each verb opens what it needs and closes it.
+*/
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct cli_verb verbs[] = {
+	{"init", cli_init, "create a database: schema, 铜川市 organisation, catalogue, admin accounts"},
+	{"serve", cli_serve, "serve the HTTP API and web application"},
+	{"user", cli_user, "manage accounts: add, list, disable, reset-password, grant, revoke"},
+	{"audit", cli_audit, "verify the audit log hash chain"},
+	{"cal", cli_cal, "working-day calendar: add, count, day, import"},
+	{"id", cli_id, "check identifiers: uscc, idcard, project-code, division"},
+	{NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: gonggai VERB [OPTIONS]   (gonggai VERB --help for a verb's options)\n\n"
+	      "工程建设项目审批管理系统: approval workflow with built-in operations.\n\nverbs:\n", f);
+	for (const struct cli_verb *v = verbs; v->name; v++)
+		fprintf(f, "  %-10s %s\n", v->name, v->summary);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("gonggai %s\n", GG_VERSION);
+		return 0;
+	}
+	for (const struct cli_verb *v = verbs; v->name; v++)
+		if (strcmp(argv[1], v->name) == 0)
+			return v->run(argc - 1, argv + 1);
+	fprintf(stderr, "gonggai: unknown verb '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

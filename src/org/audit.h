@@ -1,0 +1,37 @@
+/*
+** audit.h: the tamper-evident audit log (等保 level 3).
+**
+** audit_write appends one row inside the caller's transaction (it opens a
+** nested one when called outside any), so a state change and its audit row
+** commit or roll back together. Each row stores SHA-256 over its own content
+** and the previous row's hash; ids are contiguous. Nothing in the program
+** updates or deletes a row (triggers refuse it too); audit_verify walks the
+** chain and names the first row that does not fit.
+*/
+#ifndef GG_AUDIT_H
+#define GG_AUDIT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "org/rbac.h"
+#include "store/store.h"
+
+/* action: dotted verb ("user.create", "session.login"); object: what it
+** touched ("user:12"); outcome: "success" | "failure" | "denied";
+** details: a JSON object or NULL (stolen: audit_write decrefs it). */
+int audit_write(struct store *st, const struct principal *who, int64_t at,
+		const char *action, const char *object, const char *outcome,
+		json_t *details, struct err *e);
+
+struct audit_verdict {
+	int64_t records;       /* rows checked                              */
+	int64_t bad_id;        /* first bad row (0 when intact)             */
+	char reason[160];      /* what was wrong with it                    */
+};
+
+/* 0 with v->bad_id == 0 when the chain is intact; 0 with bad_id set when
+** it is broken; an error only when the database could not be read. */
+int audit_verify(struct store *st, struct audit_verdict *v, struct err *e);
+
+#endif

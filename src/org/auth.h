@@ -1,0 +1,68 @@
+/*
+** auth.h: passwords and logins.
+**
+** Passwords are argon2id strings from libsodium (crypto_pwhash_str). Hashing
+** costs tens of milliseconds and 64 MiB, so at most policy.max_hashing run at
+** once (struct auth_gate, owned by the server, shared by its threads).
+** Policy (等保 common practice, every number configurable in [security]):
+** >= 8 characters with 3 of 4 classes, not one of the last 5, expiry after
+** 90 days; lock after 5 failures in a row for 30 minutes.
+*/
+#ifndef GG_AUTH_H
+#define GG_AUTH_H
+
+#include <stdint.h>
+
+#include "base/conf.h"
+#include "org/rbac.h"
+#include "store/store.h"
+#include "store/store_org.h"
+
+struct auth_policy {
+	int min_length;
+	int min_classes;
+	int history;             /* refuse the last N passwords           */
+	int max_age_days;        /* 0: never expires                      */
+	int lock_failures;
+	int lock_minutes;
+	int idle_minutes;        /* session idle timeout                  */
+	unsigned long long opslimit;
+	size_t memlimit;
+};
+
+/* Defaults overridden by [security] in c (may be NULL). e on a bad value. */
+int auth_policy_load(const struct conf *c, struct auth_policy *p, struct err *e);
+
+struct auth_gate;        /* bounds concurrent hashing; NULL: unbounded */
+struct auth_gate *auth_gate_new(int max_concurrent);
+void auth_gate_free(struct auth_gate *g);
+
+/* Complexity rules only (no history): 0 or ERR_INVALID naming the rule. */
+int auth_password_policy(const struct auth_policy *p, const char *username,
+			 const char *password, struct err *e);
+/* Hash into out (>= 256 bytes). */
+int auth_hash(const struct auth_policy *p, struct auth_gate *g, const char *password,
+	      char out[256], struct err *e);
+/* 1 when password matches hash. */
+int auth_check(struct auth_gate *g, const char *hash, const char *password);
+/* 16 random characters meeting every class; buf >= 17. */
+void auth_random_password(char *buf);
+
+/* Log in at time now: ERR_AUTH (unknown user, wrong password, disabled: no
+** hint which), ERR_LOCKED, or 0 with *u filled and u->must_change set also
+** when the password has expired. Writes the audit row and the failure
+** counters; source is the client address. */
+int auth_login(struct store *st, const struct auth_policy *p, struct auth_gate *g,
+	       int64_t now, const char *username, const char *password,
+	       const char *source, struct user *u, struct err *e);
+
+/* Change u's password after checking old (unless old is NULL: an admin
+** reset, which sets must_change). Audited as who. */
+int auth_set_password(struct store *st, const struct auth_policy *p, struct auth_gate *g,
+		      const struct principal *who, int64_t now, int64_t user_id,
+		      const char *old, const char *new_pw, struct err *e);
+
+/* 1 when u must change the password now (flag set or expired). */
+int auth_must_change(const struct auth_policy *p, const struct user *u, int64_t now);
+
+#endif

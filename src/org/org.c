@@ -1,0 +1,390 @@
+/*
+** org.c: base organisation of 铜川市 and account management (see org.h).
+*/
+#include "org/org.h"
+#include "org/audit.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- base data -------------------------------------------------------------- */
+
+static const struct { const char *code, *name, *parent; int level; } base_districts[] = {
+	{"610000", "陕西省", NULL, 1},
+	{"610200", "铜川市", "610000", 2},
+	{"610202", "王益区", "610200", 3},
+	{"610203", "印台区", "610200", 3},
+	{"610204", "耀州区", "610200", 3},
+	{"610222", "宜君县", "610200", 3},
+};
+
+static const struct { const char *abbr, *name; } city_departments[] = {
+	{"XSP", "铜川市行政审批服务局"}, {"FGW", "铜川市发展和改革委员会"},
+	{"ZRZY", "铜川市自然资源和规划局"}, {"ZJJ", "铜川市住房和城乡建设局"},
+	{"STHJ", "铜川市生态环境局"}, {"RFB", "铜川市人民防空办公室"}, {"SWJ", "铜川市水务局"},
+	{"CGJ", "铜川市城市管理执法局"}, {"QXJ", "铜川市气象局"}, {"WLJ", "铜川市文化和旅游局"},
+	{"JTJ", "铜川市交通运输局"}, {"LYJ", "铜川市林业局"}, {"ZWJ", "铜川市政务服务中心"},
+	{"XFJ", "铜川市消防救援支队"}, {"DAJ", "铜川市城建档案馆"},
+};
+
+int org_seed(struct store *st, int64_t now, struct err *e)
+{
+	char code[48], name[160];
+	if (store_begin(st, e))
+		return e->code;
+	for (size_t i = 0; i < sizeof base_districts / sizeof base_districts[0]; i++)
+		if (store_district_put(st, base_districts[i].code, base_districts[i].name,
+				       base_districts[i].parent, base_districts[i].level, now, e))
+			goto fail;
+	for (size_t i = 0; i < sizeof city_departments / sizeof city_departments[0]; i++) {
+		snprintf(code, sizeof code, "610200-%s", city_departments[i].abbr);
+		if (store_department_put(st, code, city_departments[i].name, "610200", now, e))
+			goto fail;
+	}
+	for (size_t i = 0; i < sizeof base_districts / sizeof base_districts[0]; i++) {
+		if (base_districts[i].level != 3)
+			continue;
+		const char *dc = base_districts[i].code, *dn = base_districts[i].name;
+		static const char *const branch[][2] = {
+			{"XSP", "%s行政审批服务局"}, {"ZJJ", "%s住房和城乡建设局"},
+			{"ZRZY", "铜川市自然资源和规划局%s分局"},
+		};
+		for (int b = 0; b < 3; b++) {
+			char shortname[64];
+			snprintf(shortname, sizeof shortname, "%s", dn);
+			if (b == 2)   /* 王益区 -> 王益分局 */
+				shortname[strlen(shortname) - 3] = 0;
+			snprintf(code, sizeof code, "%s-%s", dc, branch[b][0]);
+			snprintf(name, sizeof name, branch[b][1], shortname);
+			if (store_department_put(st, code, name, dc, now, e))
+				goto fail;
+		}
+	}
+	return store_commit(st, e);
+fail:
+	store_rollback(st);
+	return e->code;
+}
+
+/* ---- accounts ----------------------------------------------------------------- */
+
+void org_mask_phone(const char *in, char *out, size_t n)
+{
+	size_t len = strlen(in);
+	if (len < 7) {
+		snprintf(out, n, "%s", len ? "****" : "");
+		return;
+	}
+	snprintf(out, n, "%.3s****%s", in, in + len - 4);
+}
+
+json_t *org_user_json(const struct user *u, int mask)
+{
+	char phone[40];
+	if (mask)
+		org_mask_phone(u->phone, phone, sizeof phone);
+	else
+		snprintf(phone, sizeof phone, "%s", u->phone);
+	json_t *roles = json_array();
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", u->roles);
+	for (char *save, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		json_array_append_new(roles, json_string(t));
+	return json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s?,s:o,s:b,s:b,s:I,s:I}",
+			 "id", (json_int_t)u->id, "username", u->username, "display_name", u->display_name,
+			 "phone", phone, "department", u->department[0] ? u->department : NULL,
+			 "district", u->district[0] ? u->district : NULL, "roles", roles,
+			 "active", u->active, "must_change", u->must_change,
+			 "locked_until", (json_int_t)u->locked_until,
+			 "password_changed_at", (json_int_t)u->password_changed_at);
+}
+
+void org_principal(const struct user *u, struct principal *p)
+{
+	memset(p, 0, sizeof *p);
+	p->user_id = u->id;
+	snprintf(p->username, sizeof p->username, "%s", u->username);
+	p->roles = rbac_parse_roles(u->roles);
+	snprintf(p->department, sizeof p->department, "%s", u->department);
+	snprintf(p->district, sizeof p->district, "%s", u->district);
+	p->must_change = u->must_change;
+}
+
+int org_user_by_name(struct store *st, const char *username, struct user *u, struct err *e)
+{
+	return store_user_by_name(st, username, u, e);
+}
+
+static int may_manage_accounts(const struct principal *who, struct err *e)
+{
+	if (who->cli || rbac_has(who, ROLE_SYSADMIN | ROLE_SECADMIN))
+		return 0;
+	return err_set(e, ERR_FORBIDDEN, "", "需要系统管理员或安全管理员权限 (sysadmin or secadmin only)");
+}
+
+static int check_username(const char *s, struct err *e)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n < 3 || n > 32)
+		return err_set(e, ERR_INVALID, "username", "用户名长度 3-32 (3 to 32 characters)");
+	for (size_t i = 0; i < n; i++)
+		if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) && !strchr("._-", s[i]))
+			return err_set(e, ERR_INVALID, "username",
+				       "用户名只能包含小写字母、数字和 . _ - (lower-case letters, digits, . _ -)");
+	return 0;
+}
+
+static int check_placement(struct store *st, const struct user_input *in, struct err *e)
+{
+	if (in->department && in->department[0] && !store_department_exists(st, in->department))
+		return err_set(e, ERR_INVALID, "department", "部门不存在: %s (unknown department)", in->department);
+	if (in->district && in->district[0] && !store_district_exists(st, in->district))
+		return err_set(e, ERR_INVALID, "district", "行政区划不存在: %s (unknown district)", in->district);
+	if (in->phone && in->phone[0]) {
+		for (const char *c = in->phone; *c; c++)
+			if (!isdigit((unsigned char)*c) && *c != '-')
+				return err_set(e, ERR_INVALID, "phone", "电话只能包含数字和 - (digits and '-')");
+		if (strlen(in->phone) > 20)
+			return err_set(e, ERR_INVALID, "phone", "电话过长 (at most 20 characters)");
+	}
+	return 0;
+}
+
+static int check_roles(const struct principal *who, unsigned roles, struct err *e)
+{
+	if (rbac_roles_compatible(roles))
+		return err_set(e, ERR_INVALID, "roles", "三员分立：系统、安全、审计管理员不能兼任，也不能兼任业务角色 "
+			       "(administrator roles are exclusive)");
+	if ((roles & ROLE_ADMINS) && !who->cli)
+		return err_set(e, ERR_FORBIDDEN, "roles", "管理员角色只能在服务器命令行授予 (admin roles: CLI only)");
+	return 0;
+}
+
+static void object_of(int64_t id, char *buf, size_t n)
+{
+	snprintf(buf, n, "user:%lld", (long long)id);
+}
+
+int org_user_add(struct store *st, const struct auth_policy *pol, struct auth_gate *g,
+		 const struct principal *who, int64_t now, const struct user_input *in,
+		 int64_t *id, struct err *e)
+{
+	struct user u = {.must_change = 1, .active = 1, .password_changed_at = now,
+			 .created_at = now, .updated_at = now};
+	char object[48];
+	if (may_manage_accounts(who, e) || check_username(in->username, e) ||
+	    check_roles(who, in->roles, e) || check_placement(st, in, e) ||
+	    auth_password_policy(pol, in->username, in->password ? in->password : "", e))
+		return e->code;
+	if (in->roles & ~ROLE_ADMINS & ROLE_ALL && !who->cli && !rbac_has(who, ROLE_SECADMIN | ROLE_SYSADMIN))
+		return err_set(e, ERR_FORBIDDEN, "roles", "forbidden");
+	snprintf(u.username, sizeof u.username, "%s", in->username);
+	snprintf(u.display_name, sizeof u.display_name, "%s", in->display_name ? in->display_name : "");
+	snprintf(u.phone, sizeof u.phone, "%s", in->phone ? in->phone : "");
+	snprintf(u.department, sizeof u.department, "%s", in->department ? in->department : "");
+	snprintf(u.district, sizeof u.district, "%s", in->district ? in->district : "");
+	if (auth_hash(pol, g, in->password, u.password_hash, e) || store_begin(st, e))
+		return e->code;
+	if (store_user_insert(st, &u, e))
+		goto fail;
+	for (unsigned bit = 1; bit <= ROLE_AUDITOR; bit <<= 1)
+		if ((in->roles & bit) && store_user_role_add(st, u.id, rbac_role_code(bit), e))
+			goto fail;
+	object_of(u.id, object, sizeof object);
+	if (audit_write(st, who, now, "user.create", object, "success",
+			json_pack("{s:s,s:s?,s:s?,s:I}", "username", u.username,
+				  "department", in->department, "district", in->district,
+				  "roles", (json_int_t)in->roles), e))
+		goto fail;
+	if (store_commit(st, e))
+		return e->code;
+	*id = u.id;
+	return 0;
+fail:
+	store_rollback(st);
+	return e->code;
+}
+
+/* Load, let fn change, save and audit one account in one transaction. */
+static int user_change(struct store *st, const struct principal *who, int64_t now, int64_t id,
+		       const char *action, json_t *details,
+		       int (*fn)(struct store *, struct user *, const void *, struct err *),
+		       const void *arg, struct err *e)
+{
+	struct user u;
+	char object[48];
+	if (store_begin(st, e)) {
+		json_decref(details);
+		return e->code;
+	}
+	if (store_user_by_id(st, id, &u, e) || fn(st, &u, arg, e))
+		goto fail;
+	u.updated_at = now;
+	object_of(id, object, sizeof object);
+	if (store_user_update(st, &u, e))
+		goto fail;
+	json_object_set_new(details, "username", json_string(u.username));
+	if (audit_write(st, who, now, action, object, "success", details, e))
+		return store_rollback(st), e->code;
+	return store_commit(st, e);
+fail:
+	json_decref(details);
+	store_rollback(st);
+	return e->code;
+}
+
+static int apply_profile(struct store *st, struct user *u, const void *arg, struct err *e)
+{
+	const struct user_input *in = arg;
+	if (check_placement(st, in, e))
+		return e->code;
+	if (in->display_name)
+		snprintf(u->display_name, sizeof u->display_name, "%s", in->display_name);
+	if (in->phone)
+		snprintf(u->phone, sizeof u->phone, "%s", in->phone);
+	if (in->department)
+		snprintf(u->department, sizeof u->department, "%s", in->department);
+	if (in->district)
+		snprintf(u->district, sizeof u->district, "%s", in->district);
+	return 0;
+}
+
+int org_user_update(struct store *st, const struct principal *who, int64_t now, int64_t id,
+		    const struct user_input *in, struct err *e)
+{
+	if (may_manage_accounts(who, e))
+		return e->code;
+	return user_change(st, who, now, id, "user.update",
+			   json_pack("{s:s?,s:s?}", "department", in->department, "district", in->district),
+			   apply_profile, in, e);
+}
+
+static int apply_active(struct store *st, struct user *u, const void *arg, struct err *e)
+{
+	u->active = *(const int *)arg;
+	if (u->active) {
+		u->locked_until = 0;
+		u->failed_logins = 0;
+	}
+	return 0;
+}
+
+int org_user_set_active(struct store *st, const struct principal *who, int64_t now, int64_t id,
+			int active, struct err *e)
+{
+	if (may_manage_accounts(who, e))
+		return e->code;
+	if (who->user_id == id && !active)
+		return err_set(e, ERR_CONFLICT, "id", "不能停用自己的账号 (cannot disable yourself)");
+	return user_change(st, who, now, id, active ? "user.enable" : "user.disable",
+			   json_object(), apply_active, &active, e);
+}
+
+struct grant_arg {
+	const struct principal *who;
+	const char *role;
+	int grant;
+};
+
+static int apply_grant(struct store *st, struct user *u, const void *arg, struct err *e)
+{
+	const struct grant_arg *a = arg;
+	unsigned bit = rbac_role_bit(a->role);
+	unsigned roles = rbac_parse_roles(u->roles);
+	roles = a->grant ? roles | bit : roles & ~bit;
+	if (a->grant && check_roles(a->who, roles, e))
+		return e->code;
+	if ((bit & ROLE_ADMINS) && !a->who->cli)
+		return err_set(e, ERR_FORBIDDEN, "role", "管理员角色只能在服务器命令行调整 (admin roles: CLI only)");
+	return a->grant ? store_user_role_add(st, u->id, a->role, e) : store_user_role_del(st, u->id, a->role, e);
+}
+
+int org_user_grant(struct store *st, const struct principal *who, int64_t now, int64_t id,
+		   const char *role, int grant, struct err *e)
+{
+	if (!who->cli && !rbac_has(who, ROLE_SECADMIN))
+		return err_set(e, ERR_FORBIDDEN, "", "只有安全管理员可以授权 (secadmin only)");
+	if (!rbac_role_bit(role))
+		return err_set(e, ERR_INVALID, "role", "未知角色: %s (unknown role)", role);
+	if (who->user_id == id)
+		return err_set(e, ERR_FORBIDDEN, "id", "不能修改自己的角色 (cannot change your own roles)");
+	struct grant_arg a = {who, role, grant};
+	return user_change(st, who, now, id, grant ? "user.grant" : "user.revoke",
+			   json_pack("{s:s}", "role", role), apply_grant, &a, e);
+}
+
+int org_user_reset_password(struct store *st, const struct auth_policy *pol, struct auth_gate *g,
+			    const struct principal *who, int64_t now, int64_t id,
+			    const char *pw, char *out_pw, struct err *e)
+{
+	char gen[17];
+	if (!who->cli && !rbac_has(who, ROLE_SECADMIN))
+		return err_set(e, ERR_FORBIDDEN, "", "只有安全管理员可以重置密码 (secadmin only)");
+	if (!pw) {
+		auth_random_password(gen);
+		pw = gen;
+	}
+	if (auth_set_password(st, pol, g, who, now, id, NULL, pw, e))
+		return e->code;
+	if (out_pw)
+		snprintf(out_pw, 17, "%s", pw);
+	return 0;
+}
+
+/* ---- districts and departments -------------------------------------------- */
+
+static int org_save(struct store *st, const struct principal *who, int64_t now, const char *action,
+		    const char *code, json_t *details, int rc, struct err *e)
+{
+	if (rc) {
+		json_decref(details);
+		store_rollback(st);
+		return rc;
+	}
+	if (audit_write(st, who, now, action, code, "success", details, e)) {
+		store_rollback(st);
+		return e->code;
+	}
+	return store_commit(st, e);
+}
+
+int org_district_save(struct store *st, const struct principal *who, int64_t now, const char *code,
+		      const char *name, const char *parent, int active, int create, struct err *e)
+{
+	if (!who->cli && !rbac_has(who, ROLE_SYSADMIN))
+		return err_set(e, ERR_FORBIDDEN, "", "只有系统管理员可以维护行政区划 (sysadmin only)");
+	if (!code || strlen(code) != 6 || strspn(code, "0123456789") != 6)
+		return err_set(e, ERR_INVALID, "code", "行政区划代码必须是 6 位数字 (6 digits, GB/T 2260)");
+	if (create && (!name || !*name))
+		return err_set(e, ERR_INVALID, "name", "缺少名称 (required)");
+	if (create && store_district_exists(st, code))
+		return err_set(e, ERR_CONFLICT, "code", "行政区划已存在: %s (exists)", code);
+	if (store_begin(st, e))
+		return e->code;
+	int rc = create ? store_district_put(st, code, name, parent ? parent : "610200", 3, now, e)
+		: store_district_update(st, code, name, active, now, e);
+	return org_save(st, who, now, create ? "district.create" : "district.update", code,
+			json_pack("{s:s?,s:i}", "name", name, "active", active), rc, e);
+}
+
+int org_department_save(struct store *st, const struct principal *who, int64_t now, const char *code,
+			const char *name, const char *district, int active, int create, struct err *e)
+{
+	if (!who->cli && !rbac_has(who, ROLE_SYSADMIN))
+		return err_set(e, ERR_FORBIDDEN, "", "只有系统管理员可以维护部门 (sysadmin only)");
+	if (!code || strlen(code) < 3 || strlen(code) > 40)
+		return err_set(e, ERR_INVALID, "code", "部门编码长度 3-40 (3 to 40 characters)");
+	if (create && (!name || !*name))
+		return err_set(e, ERR_INVALID, "name", "缺少名称 (required)");
+	if (create && (!district || !store_district_exists(st, district)))
+		return err_set(e, ERR_INVALID, "district", "行政区划不存在 (unknown district)");
+	if (create && store_department_exists(st, code))
+		return err_set(e, ERR_CONFLICT, "code", "部门已存在: %s (exists)", code);
+	if (store_begin(st, e))
+		return e->code;
+	int rc = create ? store_department_put(st, code, name, district, now, e)
+		: store_department_update(st, code, name, active, now, e);
+	return org_save(st, who, now, create ? "department.create" : "department.update", code,
+			json_pack("{s:s?,s:s?,s:i}", "name", name, "district", district, "active", active), rc, e);
+}

@@ -1,0 +1,60 @@
+/*
+** rbac.h: roles, the principal acting, and least privilege.
+**
+** Roles are a bit set. The three administrators of 等保 level 3 are kept
+** apart: sysadmin runs the organisation and configuration, secadmin grants
+** roles and resets passwords, auditor only reads the audit log; no account
+** may hold two of them, and none of them reads approval data.
+** Data scope: `leader` reads city-wide; other business roles read their
+** department (and its district).
+*/
+#ifndef GG_RBAC_H
+#define GG_RBAC_H
+
+#include <stdint.h>
+
+enum role {
+	ROLE_CLERK = 1 << 0,
+	ROLE_REVIEWER = 1 << 1,
+	ROLE_HEAD = 1 << 2,
+	ROLE_LEADER = 1 << 3,
+	ROLE_OPS = 1 << 4,
+	ROLE_CATALOG = 1 << 5,
+	ROLE_SYSADMIN = 1 << 6,
+	ROLE_SECADMIN = 1 << 7,
+	ROLE_AUDITOR = 1 << 8,
+};
+#define ROLE_ADMINS (ROLE_SYSADMIN | ROLE_SECADMIN | ROLE_AUDITOR)
+#define ROLE_BUSINESS (ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD | ROLE_LEADER)
+#define ROLE_ALL 0x1ff
+
+/* Who is acting: a logged-in account, or the command line (cli = 1, all
+** roles: whoever runs the binary owns the database file anyway). */
+struct principal {
+	int64_t user_id;          /* 0 for the CLI and anonymous requests */
+	char username[64];
+	unsigned roles;
+	char department[48];
+	char district[16];
+	int must_change;
+	int cli;
+	char source[64];          /* client address or "cli" */
+};
+
+/* Bit of a role code ("clerk" ...), 0 when unknown. */
+unsigned rbac_role_bit(const char *code);
+const char *rbac_role_code(unsigned bit);
+/* Parse "clerk,reviewer" into bits (unknown codes ignored). */
+unsigned rbac_parse_roles(const char *csv);
+/* 1 when p holds any of the roles in mask. */
+int rbac_has(const struct principal *p, unsigned mask);
+/* 0 when the role set is allowed on one account (separation of duties). */
+int rbac_roles_compatible(unsigned roles);
+/* 1 when p may read data of the given department/district. */
+int rbac_can_see(const struct principal *p, const char *department, const char *district);
+/* 1 when p reads city-wide (leader or the CLI). */
+int rbac_city_wide(const struct principal *p);
+/* The CLI principal: source "cli", username "cli:<login>". */
+void rbac_cli_principal(struct principal *p);
+
+#endif

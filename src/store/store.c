@@ -1,0 +1,391 @@
+/*
+** store.c: connections, migrations, transactions, the statement cache and the
+** connection pool (see store.h). Depends on sqlite3 and base/embed for the
+** compiled-in migration files.
+*/
+#include "store/store.h"
+#include "base/embed.h"
+
+#include <assert.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STMT_CACHE 128
+#define MIGRATION_DIR "src/store/migrations/"
+
+struct stmt_slot {
+	const char *sql;
+	sqlite3_stmt *stmt;
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int depth;                      /* nesting of store_begin          */
+	int failed;                     /* a nested level rolled back      */
+	struct stmt_slot cache[STMT_CACHE];
+};
+
+int store_sqlerr(struct store *st, struct err *e, const char *what)
+{
+	int rc = sqlite3_extended_errcode(st->db);
+	const char *m = sqlite3_errmsg(st->db);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return err_set(e, ERR_CONFLICT, "", "%s: %s", what, m);
+	return err_set(e, ERR_INTERNAL, "", "database error in %s: %s", what, m);
+}
+
+int store_exec(struct store *st, const char *sql, struct err *e)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int code = (sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_CONSTRAINT
+			? ERR_CONFLICT : ERR_INTERNAL;
+		err_set(e, code, "", "database: %s", msg ? msg : "error");
+		sqlite3_free(msg);
+		return code;
+	}
+	return 0;
+}
+
+sqlite3_stmt *store_stmt(struct store *st, const char *sql, struct err *e)
+{
+	unsigned h = (unsigned)(((uintptr_t)sql >> 3) % STMT_CACHE);
+	for (unsigned n = 0; n < STMT_CACHE; n++) {
+		struct stmt_slot *s = &st->cache[(h + n) % STMT_CACHE];
+		if (s->sql == sql) {
+			sqlite3_reset(s->stmt);
+			sqlite3_clear_bindings(s->stmt);
+			return s->stmt;
+		}
+		if (!s->sql) {
+			if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+					       &s->stmt, NULL) != SQLITE_OK) {
+				store_sqlerr(st, e, "prepare");
+				s->stmt = NULL;
+				return NULL;
+			}
+			s->sql = sql;
+			return s->stmt;
+		}
+	}
+	/* Cache full: a statement that is never cached would leak, so this is a
+	** programming error (raise STMT_CACHE). */
+	assert(!"store statement cache full");
+	err_set(e, ERR_INTERNAL, "", "statement cache full");
+	return NULL;
+}
+
+sqlite3 *store_db(struct store *st) { return st->db; }
+const char *store_path(const struct store *st) { return st->path; }
+
+void store_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+const char *store_col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return t ? (const char *)t : "";
+}
+
+int store_step_done(struct store *st, sqlite3_stmt *s, struct err *e, const char *what)
+{
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+		sqlite3_reset(s);
+		return 0;
+	}
+	store_sqlerr(st, e, what);
+	sqlite3_reset(s);
+	return e ? e->code : ERR_INTERNAL;
+}
+
+/* Run a COUNT(*) statement whose parameters are already bound. */
+int store_count(struct store *st, sqlite3_stmt *s, int64_t *total, struct err *e)
+{
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return store_sqlerr(st, e, "count");
+	}
+	*total = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return 0;
+}
+
+/* Turn every remaining row of s into an object keyed by column name. */
+int store_rows_json(struct store *st, sqlite3_stmt *s, json_t **items, struct err *e)
+{
+	json_t *arr = json_array();
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		json_t *o = json_object();
+		int n = sqlite3_column_count(s);
+		for (int i = 0; i < n; i++) {
+			const char *name = sqlite3_column_name(s, i);
+			switch (sqlite3_column_type(s, i)) {
+			case SQLITE_INTEGER:
+				json_object_set_new(o, name, json_integer(sqlite3_column_int64(s, i)));
+				break;
+			case SQLITE_FLOAT:
+				json_object_set_new(o, name, json_real(sqlite3_column_double(s, i)));
+				break;
+			case SQLITE_NULL:
+				json_object_set_new(o, name, json_null());
+				break;
+			default:
+				json_object_set_new(o, name, json_string(store_col_text(s, i)));
+			}
+		}
+		json_array_append_new(arr, o);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		json_decref(arr);
+		return store_sqlerr(st, e, "list");
+	}
+	*items = arr;
+	return 0;
+}
+
+void store_bind_page(sqlite3_stmt *s, int i, const struct page *pg)
+{
+	sqlite3_bind_int(s, i, pg->page_size);
+	sqlite3_bind_int64(s, i + 1, (int64_t)(pg->page - 1) * pg->page_size);
+}
+
+/* ---- transactions --------------------------------------------------------- */
+
+int store_begin(struct store *st, struct err *e)
+{
+	if (st->depth++ > 0)
+		return 0;
+	st->failed = 0;
+	int rc = store_exec(st, "BEGIN IMMEDIATE", e);
+	if (rc)
+		st->depth = 0;
+	return rc;
+}
+
+int store_commit(struct store *st, struct err *e)
+{
+	assert(st->depth > 0);
+	if (--st->depth > 0)
+		return 0;
+	if (st->failed) {
+		store_exec(st, "ROLLBACK", NULL);
+		return err_set(e, ERR_INTERNAL, "", "transaction rolled back by a nested failure");
+	}
+	int rc = store_exec(st, "COMMIT", e);
+	if (rc)
+		store_exec(st, "ROLLBACK", NULL);
+	return rc;
+}
+
+void store_rollback(struct store *st)
+{
+	assert(st->depth > 0);
+	if (--st->depth > 0) {
+		st->failed = 1;
+		return;
+	}
+	store_exec(st, "ROLLBACK", NULL);
+}
+
+/* ---- migrations ----------------------------------------------------------- */
+
+int store_schema_version(struct store *st)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT coalesce(max(version),0) FROM schema_version", NULL);
+	if (!s || sqlite3_step(s) != SQLITE_ROW)
+		return 0;
+	int v = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	return v;
+}
+
+static int migration_number(const char *path)
+{
+	const char *base = path + strlen(MIGRATION_DIR);
+	return atoi(base);
+}
+
+static int apply_migration(struct store *st, const struct embed_file *f, struct err *e)
+{
+	int v = migration_number(f->path);
+	if (store_begin(st, e))
+		return e->code;
+	if (store_exec(st, (const char *)f->data, e))
+		goto fail;
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO schema_version(version, name, applied_at) "
+				     "VALUES (?, ?, strftime('%s','now'))", e);
+	if (!s)
+		goto fail;
+	sqlite3_bind_int(s, 1, v);
+	store_bind_text(s, 2, f->path + strlen(MIGRATION_DIR));
+	if (store_step_done(st, s, e, "record migration"))
+		goto fail;
+	return store_commit(st, e);
+fail:
+	store_rollback(st);
+	char what[sizeof e->msg];
+	snprintf(what, sizeof what, "%s", e->msg);
+	return err_set(e, ERR_INTERNAL, "", "migration %s: %s", f->path, what);
+}
+
+static int migrate(struct store *st, struct err *e)
+{
+	if (store_exec(st, "CREATE TABLE IF NOT EXISTS schema_version("
+		       "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)", e))
+		return e->code;
+	int have = store_schema_version(st);
+	size_t n = strlen(MIGRATION_DIR);
+	for (const struct embed_file *f = embed_files; f->path; f++) {
+		if (strncmp(f->path, MIGRATION_DIR, n) != 0)
+			continue;
+		if (migration_number(f->path) <= have)
+			continue;
+		if (apply_migration(st, f, e))
+			return e->code;
+	}
+	return 0;
+}
+
+/* ---- open/close ----------------------------------------------------------- */
+
+static int configure(struct store *st, int flags, struct err *e)
+{
+	sqlite3_busy_timeout(st->db, 10000);
+	if (store_exec(st, "PRAGMA foreign_keys=ON", e))
+		return e->code;
+	if (flags & STORE_READONLY)
+		return 0;
+	if (store_exec(st, "PRAGMA journal_mode=WAL", e))
+		return e->code;
+	return store_exec(st, (flags & STORE_SYNC_FULL) ? "PRAGMA synchronous=FULL"
+			  : "PRAGMA synchronous=NORMAL", e);
+}
+
+int store_open(const char *path, int flags, struct store **out, struct err *e)
+{
+	struct stat sb;
+	int exists = stat(path, &sb) == 0;
+	*out = NULL;
+	if ((flags & STORE_CREATE) && exists)
+		return err_set(e, ERR_CONFLICT, "db", "数据库已存在，拒绝覆盖: %s (database exists)", path);
+	if (!(flags & STORE_CREATE) && !exists)
+		return err_set(e, ERR_NOTFOUND, "db", "数据库不存在: %s (run gonggai init first)", path);
+	struct store *st = calloc(1, sizeof *st);
+	if (!st)
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	st->path = strdup(path);
+	int oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
+		: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		err_set(e, ERR_INTERNAL, "db", "cannot open %s: %s", path, sqlite3_errmsg(st->db));
+		store_close(st);
+		return ERR_INTERNAL;
+	}
+	if (configure(st, flags, e) || (!(flags & STORE_READONLY) && migrate(st, e))) {
+		store_close(st);
+		if (flags & STORE_CREATE)
+			unlink(path);
+		return e->code;
+	}
+	*out = st;
+	return 0;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < STMT_CACHE; i++)
+		if (st->cache[i].stmt)
+			sqlite3_finalize(st->cache[i].stmt);
+	if (st->db)
+		sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+int store_ping(struct store *st, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT 1", e);
+	if (!s)
+		return e->code;
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "ping");
+}
+
+/* ---- pool ----------------------------------------------------------------- */
+
+struct store_pool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int size, nfree;
+	struct store **all, **free;
+};
+
+int store_pool_open(const char *path, int size, int flags, struct store_pool **out, struct err *e)
+{
+	assert(size > 0);
+	struct store_pool *p = calloc(1, sizeof *p);
+	if (!p)
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	p->all = calloc(size, sizeof *p->all);
+	p->free = calloc(size, sizeof *p->free);
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	for (int i = 0; i < size; i++) {
+		if (store_open(path, flags & ~STORE_CREATE, &p->all[i], e)) {
+			store_pool_close(p);
+			return e->code;
+		}
+		p->free[p->nfree++] = p->all[i];
+		p->size++;
+	}
+	*out = p;
+	return 0;
+}
+
+struct store *store_pool_get(struct store_pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->nfree == 0)
+		pthread_cond_wait(&p->cv, &p->mu);
+	struct store *st = p->free[--p->nfree];
+	pthread_mutex_unlock(&p->mu);
+	return st;
+}
+
+void store_pool_put(struct store_pool *p, struct store *st)
+{
+	assert(st->depth == 0);
+	pthread_mutex_lock(&p->mu);
+	p->free[p->nfree++] = st;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void store_pool_close(struct store_pool *p)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < p->size; i++)
+		store_close(p->all[i]);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	free(p->all);
+	free(p->free);
+	free(p);
+}

@@ -1,0 +1,89 @@
+/*
+** store.h: the database. SQLite today (WAL, foreign keys, busy timeout,
+** prepared statements cached per connection); the only module that knows
+** SQL. Domain modules call the store_* functions declared in the store_*.h
+** headers with plain C structs and never see a statement, so a PostgreSQL
+** backend can replace these files without touching them.
+**
+** A struct store is one connection, used by one thread at a time. The HTTP
+** server keeps a pool (store_pool_*) with one connection per worker; the CLI
+** and the scheduler open their own.
+**
+** Schema: migrations are the files src/store/migrations/NNNN_name.sql,
+** compiled into the binary, applied in order inside one transaction each and
+** recorded in schema_version. Other engineers add files with the next number.
+*/
+#ifndef GG_STORE_H
+#define GG_STORE_H
+
+#include <stdint.h>
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "base/err.h"
+
+struct store;
+
+enum store_open_flags {
+	STORE_CREATE = 1,      /* create the file; fail when it exists       */
+	STORE_READONLY = 2,
+	STORE_SYNC_FULL = 4,   /* synchronous=FULL instead of NORMAL         */
+};
+
+/* Open path and migrate it to the current schema (unless READONLY).
+** Without STORE_CREATE a missing file is ERR_NOTFOUND; with it an existing
+** file is ERR_CONFLICT. On success *out is owned by the caller (store_close). */
+int store_open(const char *path, int flags, struct store **out, struct err *e);
+void store_close(struct store *st);
+const char *store_path(const struct store *st);
+
+/* Transactions. begin() takes the write lock at once (BEGIN IMMEDIATE) so
+** writers queue on busy_timeout instead of failing on upgrade. Nested calls
+** are counted: only the outermost commit/rollback reaches SQLite. */
+int store_begin(struct store *st, struct err *e);
+int store_commit(struct store *st, struct err *e);
+void store_rollback(struct store *st);
+
+/* Schema version after migrations (highest applied NNNN). */
+int store_schema_version(struct store *st);
+
+/* Quick health probe ("SELECT 1"); 0 when the connection answers. */
+int store_ping(struct store *st, struct err *e);
+
+/* ---- for the store_*.c files only ------------------------------------- */
+/* A cached prepared statement for sql (which must be a string literal or
+** otherwise live forever: the cache is keyed by pointer), reset and with
+** bindings cleared. NULL on error with e filled. */
+sqlite3_stmt *store_stmt(struct store *st, const char *sql, struct err *e);
+sqlite3 *store_db(struct store *st);
+/* Map the last SQLite error to e (constraint -> ERR_CONFLICT, else INTERNAL). */
+int store_sqlerr(struct store *st, struct err *e, const char *what);
+/* Run one or more statements without results. */
+int store_exec(struct store *st, const char *sql, struct err *e);
+/* Bind helpers: text NULL binds SQL NULL. */
+void store_bind_text(sqlite3_stmt *s, int i, const char *v);
+const char *store_col_text(sqlite3_stmt *s, int i); /* "" for NULL */
+/* Step a statement expected to finish (no rows): 0 or error in e. */
+int store_step_done(struct store *st, sqlite3_stmt *s, struct err *e, const char *what);
+
+/* Paging of every list endpoint. */
+struct page {
+	int page;        /* 1-based */
+	int page_size;   /* 1..200  */
+};
+/* Step a bound COUNT(*) statement into *total. */
+int store_count(struct store *st, sqlite3_stmt *s, int64_t *total, struct err *e);
+/* Every remaining row of s as a JSON object keyed by column name (integers,
+** reals, strings, null); *items owned by the caller. */
+int store_rows_json(struct store *st, sqlite3_stmt *s, json_t **items, struct err *e);
+/* Bind LIMIT ?i OFFSET ?i+1 for pg. */
+void store_bind_page(sqlite3_stmt *s, int i, const struct page *pg);
+
+/* ---- pool --------------------------------------------------------------- */
+struct store_pool;
+int store_pool_open(const char *path, int size, int flags, struct store_pool **out, struct err *e);
+struct store *store_pool_get(struct store_pool *p);   /* blocks until free */
+void store_pool_put(struct store_pool *p, struct store *st);
+void store_pool_close(struct store_pool *p);
+
+#endif

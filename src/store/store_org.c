@@ -1,0 +1,422 @@
+/*
+** store_org.c: SQL for districts, departments, roles, users, password history
+** and the audit log (see store_org.h).
+*/
+#include "store/store_org.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define COPY(dst, s, i) snprintf((dst), sizeof(dst), "%s", store_col_text((s), (i)))
+
+/* ---- districts and departments ------------------------------------------ */
+
+int store_district_put(struct store *st, const char *code, const char *name,
+		       const char *parent, int level, int64_t now, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO districts(code, name, parent_code, level, updated_at) "
+				     "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(code) DO UPDATE SET "
+				     "name = ?2, parent_code = ?3, level = ?4, updated_at = ?5", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, code);
+	store_bind_text(s, 2, name);
+	store_bind_text(s, 3, parent);
+	sqlite3_bind_int(s, 4, level);
+	sqlite3_bind_int64(s, 5, now);
+	return store_step_done(st, s, e, "district");
+}
+
+static int exists(struct store *st, const char *sql, const char *code)
+{
+	sqlite3_stmt *s = store_stmt(st, sql, NULL);
+	if (!s)
+		return 0;
+	store_bind_text(s, 1, code);
+	int found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	return found;
+}
+
+int store_district_exists(struct store *st, const char *code)
+{
+	return exists(st, "SELECT 1 FROM districts WHERE code = ? AND active", code);
+}
+
+int store_department_exists(struct store *st, const char *code)
+{
+	return exists(st, "SELECT 1 FROM departments WHERE code = ? AND active", code);
+}
+
+int store_district_list(struct store *st, const struct page *pg, json_t **items, int64_t *total, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM districts", e);
+	if (!s || store_count(st, s, total, e))
+		return e->code;
+	s = store_stmt(st, "SELECT id, code, name, parent_code, level, active = 1 AS active "
+		       "FROM districts ORDER BY code LIMIT ? OFFSET ?", e);
+	if (!s)
+		return e->code;
+	store_bind_page(s, 1, pg);
+	return store_rows_json(st, s, items, e);
+}
+
+static int update_named(struct store *st, const char *sql, const char *code, const char *name,
+			int active, int64_t now, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, sql, e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, code);
+	store_bind_text(s, 2, name);
+	if (active < 0)
+		sqlite3_bind_null(s, 3);
+	else
+		sqlite3_bind_int(s, 3, active);
+	sqlite3_bind_int64(s, 4, now);
+	if (store_step_done(st, s, e, "update"))
+		return e->code;
+	if (sqlite3_changes(store_db(st)) == 0)
+		return err_set(e, ERR_NOTFOUND, "code", "不存在: %s (not found)", code);
+	return 0;
+}
+
+int store_district_update(struct store *st, const char *code, const char *name, int active,
+			  int64_t now, struct err *e)
+{
+	return update_named(st, "UPDATE districts SET name = coalesce(?2, name), "
+			    "active = coalesce(?3, active), updated_at = ?4 WHERE code = ?1",
+			    code, name, active, now, e);
+}
+
+int store_department_put(struct store *st, const char *code, const char *name,
+			 const char *district, int64_t now, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO departments(code, name, district_code, updated_at) "
+				     "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(code) DO UPDATE SET "
+				     "name = ?2, district_code = ?3, updated_at = ?4", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, code);
+	store_bind_text(s, 2, name);
+	store_bind_text(s, 3, district);
+	sqlite3_bind_int64(s, 4, now);
+	return store_step_done(st, s, e, "department");
+}
+
+int store_department_list(struct store *st, const char *district, const struct page *pg,
+			  json_t **items, int64_t *total, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM departments "
+				     "WHERE ?1 IS NULL OR district_code = ?1", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, district);
+	if (store_count(st, s, total, e))
+		return e->code;
+	s = store_stmt(st, "SELECT d.id, d.code, d.name, d.district_code, t.name AS district_name, "
+		       "d.active = 1 AS active FROM departments d JOIN districts t ON t.code = d.district_code "
+		       "WHERE ?1 IS NULL OR d.district_code = ?1 ORDER BY d.code LIMIT ?2 OFFSET ?3", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, district);
+	store_bind_page(s, 2, pg);
+	return store_rows_json(st, s, items, e);
+}
+
+int store_department_update(struct store *st, const char *code, const char *name, int active,
+			    int64_t now, struct err *e)
+{
+	return update_named(st, "UPDATE departments SET name = coalesce(?2, name), "
+			    "active = coalesce(?3, active), updated_at = ?4 WHERE code = ?1",
+			    code, name, active, now, e);
+}
+
+int store_role_list(struct store *st, json_t **items, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT code AS id, code, name, scope, description FROM roles "
+				     "ORDER BY rowid", e);
+	return s ? store_rows_json(st, s, items, e) : e->code;
+}
+
+/* ---- users ------------------------------------------------------------ */
+
+#define USER_COLS "u.id, u.username, u.display_name, u.phone, u.password_hash, u.must_change, " \
+	"u.password_changed_at, u.failed_logins, u.locked_until, coalesce(u.department_code, ''), " \
+	"coalesce(u.district_code, ''), u.active, u.created_at, u.updated_at, " \
+	"(SELECT coalesce(group_concat(role, ','), '') FROM " \
+	"(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role))"
+
+static int read_user(struct store *st, sqlite3_stmt *s, struct user *u, struct err *e)
+{
+	int rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		if (rc == SQLITE_DONE)
+			return err_set(e, ERR_NOTFOUND, "user", "用户不存在 (no such user)");
+		return store_sqlerr(st, e, "user");
+	}
+	memset(u, 0, sizeof *u);
+	u->id = sqlite3_column_int64(s, 0);
+	COPY(u->username, s, 1);
+	COPY(u->display_name, s, 2);
+	COPY(u->phone, s, 3);
+	COPY(u->password_hash, s, 4);
+	u->must_change = sqlite3_column_int(s, 5);
+	u->password_changed_at = sqlite3_column_int64(s, 6);
+	u->failed_logins = sqlite3_column_int(s, 7);
+	u->locked_until = sqlite3_column_int64(s, 8);
+	COPY(u->department, s, 9);
+	COPY(u->district, s, 10);
+	u->active = sqlite3_column_int(s, 11);
+	u->created_at = sqlite3_column_int64(s, 12);
+	u->updated_at = sqlite3_column_int64(s, 13);
+	COPY(u->roles, s, 14);
+	sqlite3_reset(s);
+	return 0;
+}
+
+int store_user_by_name(struct store *st, const char *username, struct user *u, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT " USER_COLS " FROM users u WHERE u.username = ?", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, username);
+	return read_user(st, s, u, e);
+}
+
+int store_user_by_id(struct store *st, int64_t id, struct user *u, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT " USER_COLS " FROM users u WHERE u.id = ?", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	return read_user(st, s, u, e);
+}
+
+static void bind_user(sqlite3_stmt *s, const struct user *u)
+{
+	store_bind_text(s, 1, u->username);
+	store_bind_text(s, 2, u->display_name);
+	store_bind_text(s, 3, u->phone);
+	store_bind_text(s, 4, u->password_hash);
+	sqlite3_bind_int(s, 5, u->must_change);
+	sqlite3_bind_int64(s, 6, u->password_changed_at);
+	sqlite3_bind_int(s, 7, u->failed_logins);
+	sqlite3_bind_int64(s, 8, u->locked_until);
+	store_bind_text(s, 9, u->department[0] ? u->department : NULL);
+	store_bind_text(s, 10, u->district[0] ? u->district : NULL);
+	sqlite3_bind_int(s, 11, u->active);
+	sqlite3_bind_int64(s, 12, u->created_at);
+	sqlite3_bind_int64(s, 13, u->updated_at);
+}
+
+int store_user_insert(struct store *st, struct user *u, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO users(username, display_name, phone, password_hash, "
+				     "must_change, password_changed_at, failed_logins, locked_until, "
+				     "department_code, district_code, active, created_at, updated_at) "
+				     "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)", e);
+	if (!s)
+		return e->code;
+	bind_user(s, u);
+	if (store_step_done(st, s, e, "user")) {
+		if (e->code == ERR_CONFLICT)
+			err_set(e, ERR_CONFLICT, "username", "用户名已存在: %s (username taken)", u->username);
+		return e->code;
+	}
+	u->id = sqlite3_last_insert_rowid(store_db(st));
+	return 0;
+}
+
+int store_user_update(struct store *st, const struct user *u, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE users SET username = ?1, display_name = ?2, phone = ?3, "
+				     "password_hash = ?4, must_change = ?5, password_changed_at = ?6, "
+				     "failed_logins = ?7, locked_until = ?8, department_code = ?9, "
+				     "district_code = ?10, active = ?11, created_at = ?12, updated_at = ?13 "
+				     "WHERE id = ?14", e);
+	if (!s)
+		return e->code;
+	bind_user(s, u);
+	sqlite3_bind_int64(s, 14, u->id);
+	return store_step_done(st, s, e, "user");
+}
+
+static int role_change(struct store *st, const char *sql, int64_t user_id, const char *role, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, sql, e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, user_id);
+	store_bind_text(s, 2, role);
+	return store_step_done(st, s, e, "role");
+}
+
+int store_user_role_add(struct store *st, int64_t user_id, const char *role, struct err *e)
+{
+	return role_change(st, "INSERT OR IGNORE INTO user_roles(user_id, role) VALUES (?, ?)", user_id, role, e);
+}
+
+int store_user_role_del(struct store *st, int64_t user_id, const char *role, struct err *e)
+{
+	return role_change(st, "DELETE FROM user_roles WHERE user_id = ? AND role = ?", user_id, role, e);
+}
+
+int store_user_list(struct store *st, const char *department, const char *role,
+		    const struct page *pg, json_t **items, int64_t *total, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM users u WHERE (?1 IS NULL OR u.department_code = ?1) "
+				     "AND (?2 IS NULL OR EXISTS (SELECT 1 FROM user_roles r "
+				     "WHERE r.user_id = u.id AND r.role = ?2))", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, department);
+	store_bind_text(s, 2, role);
+	if (store_count(st, s, total, e))
+		return e->code;
+	s = store_stmt(st, "SELECT u.id, u.username, u.display_name, u.phone, u.department_code AS department, "
+		       "u.district_code AS district, u.active = 1 AS active, u.must_change = 1 AS must_change, "
+		       "u.locked_until, u.password_changed_at, u.created_at, "
+		       "(SELECT coalesce(group_concat(role, ','), '') FROM (SELECT role FROM user_roles r "
+		       "WHERE r.user_id = u.id ORDER BY role)) AS roles "
+		       "FROM users u WHERE (?1 IS NULL OR u.department_code = ?1) "
+		       "AND (?2 IS NULL OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ?2)) "
+		       "ORDER BY u.id LIMIT ?3 OFFSET ?4", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, department);
+	store_bind_text(s, 2, role);
+	store_bind_page(s, 3, pg);
+	return store_rows_json(st, s, items, e);
+}
+
+int store_pwhist_add(struct store *st, int64_t user_id, const char *hash, int64_t at, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO password_history(user_id, hash, created_at) "
+				     "VALUES (?, ?, ?)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, user_id);
+	store_bind_text(s, 2, hash);
+	sqlite3_bind_int64(s, 3, at);
+	return store_step_done(st, s, e, "password history");
+}
+
+int store_pwhist_recent(struct store *st, int64_t user_id, int n, char (*out)[256], int *count,
+			struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT hash FROM password_history WHERE user_id = ? "
+				     "ORDER BY id DESC LIMIT ?", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, user_id);
+	sqlite3_bind_int(s, 2, n);
+	*count = 0;
+	while (sqlite3_step(s) == SQLITE_ROW && *count < n)
+		snprintf(out[(*count)++], 256, "%s", store_col_text(s, 0));
+	sqlite3_reset(s);
+	return 0;
+}
+
+/* ---- audit ------------------------------------------------------------ */
+
+int store_audit_head(struct store *st, int64_t *last_id, char last_hash[65], struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT last_id, last_hash FROM audit_head WHERE one = 1", e);
+	if (!s)
+		return e->code;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return store_sqlerr(st, e, "audit head");
+	}
+	*last_id = sqlite3_column_int64(s, 0);
+	snprintf(last_hash, 65, "%s", store_col_text(s, 1));
+	sqlite3_reset(s);
+	return 0;
+}
+
+int store_audit_append(struct store *st, const struct audit_row *r, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO audit_log(id, at, user_id, username, source, action, "
+				     "object, outcome, details, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, r->id);
+	sqlite3_bind_int64(s, 2, r->at);
+	if (r->user_id)
+		sqlite3_bind_int64(s, 3, r->user_id);
+	store_bind_text(s, 4, r->username);
+	store_bind_text(s, 5, r->source);
+	store_bind_text(s, 6, r->action);
+	store_bind_text(s, 7, r->object);
+	store_bind_text(s, 8, r->outcome);
+	store_bind_text(s, 9, r->details);
+	store_bind_text(s, 10, r->prev_hash);
+	store_bind_text(s, 11, r->hash);
+	if (store_step_done(st, s, e, "audit"))
+		return e->code;
+	s = store_stmt(st, "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE one = 1", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, r->id);
+	store_bind_text(s, 2, r->hash);
+	return store_step_done(st, s, e, "audit head");
+}
+
+int store_audit_scan(struct store *st, int (*fn)(void *arg, const struct audit_row *r),
+		     void *arg, struct err *e)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT id, at, coalesce(user_id, 0), username, source, action, "
+			       "object, outcome, details, prev_hash, hash FROM audit_log ORDER BY id",
+			       -1, &s, NULL) != SQLITE_OK)
+		return store_sqlerr(st, e, "audit scan");
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct audit_row r = {
+			.id = sqlite3_column_int64(s, 0), .at = sqlite3_column_int64(s, 1),
+			.user_id = sqlite3_column_int64(s, 2),
+			.username = store_col_text(s, 3), .source = store_col_text(s, 4),
+			.action = store_col_text(s, 5), .object = store_col_text(s, 6),
+			.outcome = store_col_text(s, 7), .details = store_col_text(s, 8),
+		};
+		snprintf(r.prev_hash, sizeof r.prev_hash, "%s", store_col_text(s, 9));
+		snprintf(r.hash, sizeof r.hash, "%s", store_col_text(s, 10));
+		if (fn(arg, &r)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		store_sqlerr(st, e, "audit scan");
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : e->code;
+}
+
+int store_audit_list(struct store *st, const char *username, const char *action,
+		     int64_t from, int64_t to, const struct page *pg,
+		     json_t **items, int64_t *total, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM audit_log WHERE (?1 IS NULL OR username = ?1) "
+				     "AND (?2 IS NULL OR action = ?2) AND at >= ?3 AND at < ?4", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, username);
+	store_bind_text(s, 2, action);
+	sqlite3_bind_int64(s, 3, from);
+	sqlite3_bind_int64(s, 4, to);
+	if (store_count(st, s, total, e))
+		return e->code;
+	s = store_stmt(st, "SELECT id, at, user_id, username, source, action, object, outcome, details, hash "
+		       "FROM audit_log WHERE (?1 IS NULL OR username = ?1) AND (?2 IS NULL OR action = ?2) "
+		       "AND at >= ?3 AND at < ?4 ORDER BY id DESC LIMIT ?5 OFFSET ?6", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, username);
+	store_bind_text(s, 2, action);
+	sqlite3_bind_int64(s, 3, from);
+	sqlite3_bind_int64(s, 4, to);
+	store_bind_page(s, 5, pg);
+	return store_rows_json(st, s, items, e);
+}
