@@ -21,6 +21,7 @@ struct server {
 	struct MHD_Daemon *d;
 	struct app *app;
 	int port;
+	int inflight;          /* requests begun and not completed (atomic) */
 };
 
 struct conn_ctx {
@@ -176,6 +177,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!cx)
 			return MHD_NO;
 		cx->started_ms = clock_mono_ms();
+		__atomic_add_fetch(&s->inflight, 1, __ATOMIC_RELAXED);
 		*con_cls = cx;
 		return MHD_YES;
 	}
@@ -222,8 +224,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
+	struct server *s = cls;
 	struct conn_ctx *cx = *con_cls;
 	if (cx) {
+		__atomic_sub_fetch(&s->inflight, 1, __ATOMIC_RELAXED);
 		free(cx->body);
 		free(cx);
 		*con_cls = NULL;
@@ -285,12 +289,9 @@ void server_stop(struct server *s)
 	if (!s)
 		return;
 	MHD_socket fd = MHD_quiesce_daemon(s->d);
-	for (int i = 0; i < 100; i++) {
-		const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-		if (!di || di->num_connections == 0)
-			break;
-		usleep(100 * 1000);
-	}
+	/* idle keep-alive connections do not count: only requests under way */
+	for (int i = 0; i < 1000 && __atomic_load_n(&s->inflight, __ATOMIC_RELAXED) > 0; i++)
+		usleep(10 * 1000);
 	MHD_stop_daemon(s->d);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);

@@ -293,10 +293,10 @@ static int apply_grant(struct store *st, struct user *u, const void *arg, struct
 	unsigned bit = rbac_role_bit(a->role);
 	unsigned roles = rbac_parse_roles(u->roles);
 	roles = a->grant ? roles | bit : roles & ~bit;
-	if (a->grant && check_roles(a->who, roles, e))
-		return e->code;
 	if ((bit & ROLE_ADMINS) && !a->who->cli)
 		return err_set(e, ERR_FORBIDDEN, "role", "管理员角色只能在服务器命令行调整 (admin roles: CLI only)");
+	if (a->grant && check_roles(a->who, roles, e))
+		return e->code;
 	return a->grant ? store_user_role_add(st, u->id, a->role, e) : store_user_role_del(st, u->id, a->role, e);
 }
 
