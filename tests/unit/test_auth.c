@@ -1,0 +1,222 @@
+/*
+** test_auth.c: password policy, lockout and its expiry, password expiry,
+** history, session idle expiry and re-check, role separation, data scope,
+** with an injected clock and a real (temporary) database.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "org/audit.h"
+#include "org/auth.h"
+#include "org/org.h"
+#include "org/session.h"
+
+struct fx {
+	char path[64];
+	struct store *st;
+	struct auth_policy pol;
+	struct principal cli;
+	int64_t now;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	struct err e;
+	snprintf(f->path, sizeof f->path, "/tmp/gg-test-auth-%d.db", getpid());
+	unlink(f->path);
+	if (store_open(f->path, STORE_CREATE, &f->st, &e) || org_seed(f->st, 1700000000, &e))
+		return -1;
+	struct conf *c = conf_new();
+	conf_set(c, "security", "argon2_memlimit_kib", "8192");
+	conf_set(c, "security", "argon2_opslimit", "1");
+	auth_policy_load(c, &f->pol, &e);
+	conf_free(c);
+	rbac_cli_principal(&f->cli);
+	f->now = 1700000000;
+	struct user_input in = {.username = "alice", .password = "Init-Passw0rd", .roles = ROLE_CLERK,
+				.department = "610200-XSP"};
+	int64_t id;
+	if (org_user_add(f->st, &f->pol, NULL, &f->cli, f->now, &in, &id, &e))
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	store_close(f->st);
+	unlink(f->path);
+	char p[80];
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+static void test_policy(void **state)
+{
+	struct fx *f = *state;
+	struct err e;
+	assert_int_equal(auth_password_policy(&f->pol, "bob", "Ab1!", &e), ERR_INVALID);
+	assert_string_equal(e.field, "new_password");
+	assert_int_equal(auth_password_policy(&f->pol, "bob", "abcdefgh1", &e), ERR_INVALID); /* 2 classes */
+	assert_int_equal(auth_password_policy(&f->pol, "bob", "abcdefG1", &e), 0);
+	assert_int_equal(auth_password_policy(&f->pol, "bob", "abcdefg!1", &e), 0);
+	assert_int_equal(auth_password_policy(&f->pol, "bob", "xxBob-2024", &e), ERR_INVALID); /* username */
+	assert_int_equal(auth_password_policy(&f->pol, "bob", "密码密码Ab1!", &e), 0);
+	char pw[17];
+	for (int i = 0; i < 50; i++) {
+		auth_random_password(pw);
+		assert_int_equal(strlen(pw), 16);
+		assert_int_equal(auth_password_policy(&f->pol, "sysadmin", pw, &e), 0);
+	}
+}
+
+static void test_lockout_and_expiry(void **state)
+{
+	struct fx *f = *state;
+	struct err e;
+	struct user u;
+	int64_t t = f->now + 100;
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(auth_login(f->st, &f->pol, NULL, t, "alice", "bad", "10.0.0.1", &u, &e), ERR_AUTH);
+	assert_int_equal(auth_login(f->st, &f->pol, NULL, t, "alice", "bad", "10.0.0.1", &u, &e), ERR_LOCKED);
+	assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 60, "alice", "Init-Passw0rd", "10.0.0.1", &u, &e),
+			 ERR_LOCKED);
+	/* 30 minutes later the lock has expired */
+	assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 30 * 60 + 1, "alice", "Init-Passw0rd", "10.0.0.1",
+				    &u, &e), 0);
+	assert_true(u.must_change);    /* set by an administrator */
+	/* a success resets the failure counter: 4 more failures do not lock */
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 2000, "alice", "bad", "-", &u, &e), ERR_AUTH);
+	assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 2000, "alice", "Init-Passw0rd", "-", &u, &e), 0);
+	/* change it, then let it expire after 90 days */
+	struct principal me;
+	org_principal(&u, &me);
+	assert_int_equal(auth_set_password(f->st, &f->pol, NULL, &me, t + 3000, u.id, "Init-Passw0rd",
+					   "Second-Passw0rd", &e), 0);
+	assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 4000, "alice", "Second-Passw0rd", "-", &u, &e), 0);
+	assert_false(u.must_change);
+	assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 3000 + 91LL * 86400, "alice", "Second-Passw0rd", "-",
+				    &u, &e), 0);
+	assert_true(u.must_change);
+	/* history: the initial password is refused, as is the current one */
+	assert_int_equal(auth_set_password(f->st, &f->pol, NULL, &me, t + 5000, u.id, "Second-Passw0rd",
+					   "Init-Passw0rd", &e), ERR_INVALID);
+	assert_int_equal(auth_set_password(f->st, &f->pol, NULL, &me, t + 5000, u.id, "Second-Passw0rd",
+					   "Second-Passw0rd", &e), ERR_INVALID);
+	/* a disabled account cannot log in, with the same error as a wrong password */
+	assert_int_equal(org_user_set_active(f->st, &f->cli, t, u.id, 0, &e), 0);
+	assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 5000, "alice", "Second-Passw0rd", "-", &u, &e), ERR_AUTH);
+	assert_int_equal(org_user_set_active(f->st, &f->cli, t, u.id, 1, &e), 0);
+}
+
+static void test_sessions(void **state)
+{
+	struct session_table *t = session_table_new(30 * 60, 5);
+	struct principal p = {.user_id = 7, .roles = ROLE_CLERK}, got;
+	char tok[SESSION_TOKEN_LEN + 1], other[SESSION_TOKEN_LEN + 1];
+	int64_t now = 1000000;
+	session_create(t, &p, now, tok);
+	assert_int_equal(strlen(tok), SESSION_TOKEN_LEN);
+	assert_int_equal(session_get(t, tok, now + 1, &got), SESSION_OK);
+	assert_int_equal(got.user_id, 7);
+	assert_int_equal(session_get(t, tok, now + 10, &got), SESSION_STALE);   /* re-check due */
+	session_refresh(t, tok, &p, now + 10);
+	/* activity keeps it alive past the first 30 minutes */
+	assert_int_equal(session_get(t, tok, now + 25 * 60, &got), SESSION_STALE);
+	session_refresh(t, tok, &p, now + 25 * 60);
+	assert_int_equal(session_get(t, tok, now + 50 * 60, &got), SESSION_STALE);
+	/* 30 idle minutes end it */
+	assert_int_equal(session_get(t, tok, now + 80 * 60 + 1, &got), SESSION_NONE);
+	assert_int_equal(session_get(t, "short", now, &got), SESSION_NONE);
+	/* many sessions: growth keeps every live one */
+	for (int i = 0; i < 1000; i++) {
+		p.user_id = i + 100;
+		session_create(t, &p, now, other);
+	}
+	assert_int_equal(session_get(t, other, now + 1, &got), SESSION_OK);
+	assert_int_equal(got.user_id, 1099);
+	session_drop_user(t, 1099);
+	assert_int_equal(session_get(t, other, now + 1, &got), SESSION_NONE);
+	assert_int_equal(session_count(t, now + 1), 999);
+	session_table_free(t);
+}
+
+static void test_roles(void **state)
+{
+	assert_int_equal(rbac_roles_compatible(ROLE_SYSADMIN), 0);
+	assert_int_equal(rbac_roles_compatible(ROLE_SYSADMIN | ROLE_AUDITOR), -1);
+	assert_int_equal(rbac_roles_compatible(ROLE_SECADMIN | ROLE_CLERK), -1);
+	assert_int_equal(rbac_roles_compatible(ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD), 0);
+	assert_int_equal(rbac_parse_roles("clerk,head,bogus"), ROLE_CLERK | ROLE_HEAD);
+	struct principal p = {.roles = ROLE_REVIEWER};
+	strcpy(p.department, "610200-ZJJ");
+	assert_true(rbac_can_see(&p, "610200-ZJJ", "610200"));
+	assert_false(rbac_can_see(&p, "610200-FGW", "610200"));
+	p.roles = ROLE_SYSADMIN;                /* administrators read no case data */
+	assert_false(rbac_can_see(&p, "610200-ZJJ", "610200"));
+	p.roles = ROLE_LEADER;
+	assert_true(rbac_can_see(&p, "610204-XSP", "610204"));
+	struct principal d = {.roles = ROLE_CLERK};
+	strcpy(d.district, "610204");           /* district account without department */
+	assert_true(rbac_can_see(&d, "610204-ZJJ", "610204"));
+	assert_false(rbac_can_see(&d, "610203-ZJJ", "610203"));
+}
+
+static void test_account_rules(void **state)
+{
+	struct fx *f = *state;
+	struct err e;
+	int64_t id;
+	struct principal sys = {.user_id = 1, .roles = ROLE_SYSADMIN}, clerk = {.user_id = 9, .roles = ROLE_CLERK};
+	strcpy(sys.username, "sysadmin");
+	struct user_input in = {.username = "Bad Name", .password = "Init-Passw0rd", .roles = ROLE_CLERK};
+	assert_int_equal(org_user_add(f->st, &f->pol, NULL, &sys, f->now, &in, &id, &e), ERR_INVALID);
+	assert_string_equal(e.field, "username");
+	in.username = "bob";
+	in.department = "610200-NOPE";
+	assert_int_equal(org_user_add(f->st, &f->pol, NULL, &sys, f->now, &in, &id, &e), ERR_INVALID);
+	assert_string_equal(e.field, "department");
+	in.department = "610200-ZJJ";
+	assert_int_equal(org_user_add(f->st, &f->pol, NULL, &clerk, f->now, &in, &id, &e), ERR_FORBIDDEN);
+	in.roles = ROLE_AUDITOR;
+	assert_int_equal(org_user_add(f->st, &f->pol, NULL, &sys, f->now, &in, &id, &e), ERR_FORBIDDEN);
+	in.roles = ROLE_CLERK;
+	assert_int_equal(org_user_add(f->st, &f->pol, NULL, &sys, f->now, &in, &id, &e), 0);
+	assert_int_equal(org_user_add(f->st, &f->pol, NULL, &sys, f->now, &in, &id, &e), ERR_CONFLICT);
+	assert_int_equal(org_user_grant(f->st, &sys, f->now, id, "head", 1, &e), ERR_FORBIDDEN);
+	assert_int_equal(org_user_grant(f->st, &f->cli, f->now, id, "head", 1, &e), 0);
+	struct user u;
+	assert_int_equal(store_user_by_id(f->st, id, &u, &e), 0);
+	assert_string_equal(u.roles, "clerk,head");
+	char masked[32];
+	org_mask_phone("13812345678", masked, sizeof masked);
+	assert_string_equal(masked, "138****5678");
+	org_mask_phone("110", masked, sizeof masked);
+	assert_string_equal(masked, "****");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_policy),
+		cmocka_unit_test(test_lockout_and_expiry),
+		cmocka_unit_test(test_sessions),
+		cmocka_unit_test(test_roles),
+		cmocka_unit_test(test_account_rules),
+	};
+	return cmocka_run_group_tests_name("auth", tests, setup, teardown);
+}
