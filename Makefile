@@ -83,7 +83,11 @@ BENCH_BINS := $(BENCHES:bench/%.c=$(REL)/bench/%)
 $(REL)/bench/%: bench/%.c $(REL)/libgg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(REL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(REL)/libgg.a $(PKG_LIBS)
-bench: gonggai $(BENCH_BINS)
+BENCH_TOOLS := $(REL)/bench/bare_mhd
+$(REL)/bench/bare_mhd: bench/bare_mhd.c
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+bench: gonggai $(BENCH_BINS) $(BENCH_TOOLS)
 	bench/run.sh $(REL)
 
 # ---- run -----------------------------------------------------------------
