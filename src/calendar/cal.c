@@ -252,10 +252,11 @@ static int parse_line(int year, const char *b, const char *end, int line, struct
 	return 0;
 }
 
+/* 1 for a blank line, 2 for a comment, 0 for anything else. */
 static int is_blank(const char *b, const char *end)
 {
 	trim(&b, &end);
-	return b == end || *b == '#';
+	return b == end ? 1 : *b == '#' ? 2 : 0;
 }
 
 /* Parse and validate a notice. *out (caller frees) gets the rows, *nout
@@ -289,7 +290,13 @@ static int notice_parse(int year, const char *text, size_t len, struct row **out
 		line++;
 		if (le > b && le[-1] == '\r')
 			le--;
-		if (is_blank(b, le))
+		int blank = is_blank(b, le);
+		if (blank == 2 && !clean_utf8((const unsigned char *)b, (size_t)(le - b))) {
+			rc = err_set(e, ERR_INVALID, "calendar",
+				     "line %d: comment is not clean UTF-8 text", line);
+			break;
+		}
+		if (blank)
 			continue;
 		if (!header) {
 			trim(&b, &le);

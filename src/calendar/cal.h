@@ -129,8 +129,8 @@ int cal_weekday(int32_t day);
 /* ---- notices ----------------------------------------------------------- */
 
 /* Validate the CSV of the notice of `year`. Rules: optional UTF-8 BOM; first
-** line the header `date,kind,name`; blank lines and lines starting with '#'
-** ignored; every other line exactly three comma-separated fields; strict
+** line the header `date,kind,name`; blank lines and comment lines starting
+** with '#' (clean UTF-8) ignored; every other line exactly three comma-separated fields; strict
 ** dates; kind `holiday` or `workday`; name valid UTF-8 without control
 ** characters, at most CAL_NAME_MAX-1 bytes; no date twice; every date in
 ** year-1 .. year+1; a `workday` must fall on a Saturday or Sunday (else it is

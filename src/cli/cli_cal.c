@@ -7,18 +7,23 @@
 ** Output: the answer alone on stdout (a date, a number, `workday`/`rest` and
 ** the holiday name), or one JSON object with --json. A year without a notice
 ** adds `provisional: no official calendar for YYYY` on stderr and exits 0.
-** Invalid input exits 2 with a message naming it. Owns the struct cal it
-** builds for the one call.
+** Invalid input exits 2 with a message naming it; a notice file that fails
+** validation, or a database error, exits 1. Owns the struct cal it builds
+** for the one call. Arguments are scanned by hand rather than by getopt so
+** that `cal add DATE -1` reaches the N check instead of looking like an
+** option.
 */
 #include "cli/cli.h"
+#include "base/clock.h"
+#include "base/json.h"
 #include "calendar/cal.h"
+#include "calendar/cal_admin.h"
+#include "store/store.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "base/json.h"
 
 static const char usage[] =
 	"usage: gonggai cal add DATE N [--json] [--db PATH]\n"
@@ -37,6 +42,7 @@ static const char usage[] =
 	"                 cn-YYYY.csv or --year) and store it; it replaces the built-in year\n"
 	"Dates are YYYY-MM-DD within 2000..2100. A year without a notice is computed Mon-Fri\n"
 	"and reported on stderr as `provisional: no official calendar for YYYY`.\n"
+	"Exit status: 0 done, 1 the file or the database failed, 2 invalid input.\n"
 	"  --json         print one JSON object\n"
 	"  --db PATH      the database (import; optional for add, count, day)\n";
 
@@ -175,6 +181,89 @@ static int cmd_day(const struct cal *c, const struct opts *o)
 	return emit_json(j, di.provisional);
 }
 
+/* Read at most max bytes of path into a malloc'd NUL-terminated buffer. */
+static int read_file(const char *path, size_t max, char **out, size_t *len, struct err *e)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return err_set(e, ERR_NOTFOUND, "file", "cannot open %s", path);
+	char *buf = malloc(max + 2);
+	size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
+	int bad = ferror(f);
+	fclose(f);
+	if (!buf || bad) {
+		free(buf);
+		return err_set(e, ERR_INTERNAL, "file", "cannot read %s", path);
+	}
+	if (n > max) {
+		free(buf);
+		return err_set(e, ERR_TOOLARGE, "file", "%s is larger than %zu KiB", path, max / 1024);
+	}
+	buf[n] = 0;
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static int cmd_import(const struct opts *o)
+{
+	if (!o->db)
+		return cli_usage(usage, "cal import: --db PATH is required");
+	if (o->npos != 2)
+		return cli_usage(usage, "cal import: expected one FILE");
+	const char *path = o->pos[1];
+	int year = cal_csv_year_from_name(path);
+	if (o->year) {
+		size_t n = strlen(o->year);
+		year = n == 4 && strspn(o->year, "0123456789") == 4 ? atoi(o->year) : -1;
+	}
+	if (year < CAL_FIRST_YEAR || year > CAL_LAST_YEAR)
+		return cli_usage(usage, "cal import: give the year with --year YYYY (%d..%d) or "
+				 "name the file cn-YYYY.csv", CAL_FIRST_YEAR, CAL_LAST_YEAR);
+	struct err e = {0};
+	struct store *st = NULL;
+	struct principal cli;
+	struct cal_import_result res;
+	char *text = NULL;
+	size_t len;
+	rbac_cli_principal(&cli);
+	int rc = read_file(path, CAL_CSV_MAX_BYTES, &text, &len, &e);
+	if (rc == 0)
+		rc = store_open(o->db, 0, &st, &e);
+	if (rc == 0)
+		rc = cal_import(st, &cli, clock_now(NULL), year, text, len, &res, &e);
+	store_close(st);
+	free(text);
+	if (rc)
+		return cli_fail(&e);
+	if (o->json) {
+		json_t *j = json_pack("{s:i, s:i, s:s, s:s}", "year", year, "rows", res.rows,
+				      "replaced", cal_source_name(res.replaced), "sha256", res.sha256);
+		char *t = json_text(j);
+		json_decref(j);
+		puts(t ? t : "{}");
+		free(t);
+	} else {
+		printf("imported calendar %d: %d date%s (replaces %s)\n", year, res.rows,
+		       res.rows == 1 ? "" : "s", res.replaced == CAL_SRC_LOADED ? "the previously loaded notice" :
+		       res.replaced == CAL_SRC_BUILTIN ? "the built-in notice" : "nothing: new year");
+	}
+	return 0;
+}
+
+/* The calendar to answer from: built-in, plus the database's years. */
+static int load_cal(const struct opts *o, struct cal **c, struct err *e)
+{
+	if (!o->db)
+		return cal_build(NULL, 0, c, e);
+	struct store *st;
+	if (store_open(o->db, STORE_READONLY, &st, e))
+		return e->code;
+	int rc = cal_build_store(st, c, e);
+	store_close(st);
+	return rc;
+}
+
 int cli_cal(int argc, char **argv)
 {
 	struct opts o;
@@ -187,6 +276,8 @@ int cli_cal(int argc, char **argv)
 	if (o.npos == 0)
 		return cli_usage(usage, "cal: missing subcommand");
 	const char *sub = o.pos[0];
+	if (strcmp(sub, "import") == 0)
+		return cmd_import(&o);
 	int (*cmd)(const struct cal *, const struct opts *) =
 		strcmp(sub, "add") == 0 ? cmd_add :
 		strcmp(sub, "count") == 0 ? cmd_count :
@@ -195,7 +286,7 @@ int cli_cal(int argc, char **argv)
 		return cli_usage(usage, "cal: unknown subcommand '%s'", sub);
 	struct cal *c;
 	struct err e;
-	if (cal_build(NULL, 0, &c, &e) < 0)
+	if (load_cal(&o, &c, &e) < 0)
 		return cli_fail(&e);
 	int rc = cmd(c, &o);
 	cal_free(c);

@@ -5,6 +5,7 @@
 ** requests finish, close the database and exit 0.
 */
 #include "cli/cli.h"
+#include "calendar/cal_admin.h"
 #include "base/log.h"
 #include "http/app.h"
 #include "http/metrics.h"
@@ -70,6 +71,16 @@ static int load_config(int argc, char **argv, struct conf **out)
 	return -1;   /* continue */
 }
 
+/* Built-in notices plus the years loaded into the database (they win). */
+static int build_calendar(struct app *app, struct err *e)
+{
+	struct store *st = store_pool_get(app->pool);
+	struct cal *cal;
+	int rc = cal_build_store(st, &cal, e);
+	store_pool_put(app->pool, st);
+	return rc ? rc : cal_shared_new(cal, &app->cal, e);
+}
+
 static int build_app(struct app *app, const struct conf *c, struct err *e)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -93,11 +104,12 @@ static int build_app(struct app *app, const struct conf *c, struct err *e)
 					  (int)conf_int(c, "security", "session_recheck_seconds", 5));
 	app->gate = auth_gate_new((int)conf_int(c, "security", "max_concurrent_hashing", 2));
 	app->metrics = metrics_new(router_count());
-	return 0;
+	return build_calendar(app, e);
 }
 
 static void free_app(struct app *app)
 {
+	cal_shared_free(app->cal);
 	metrics_free(app->metrics);
 	auth_gate_free(app->gate);
 	session_table_free(app->sessions);

@@ -18,6 +18,7 @@
 
 struct metrics;
 struct app;
+struct cal_shared;
 
 /* A module that adds lines to /metrics registers one of these. */
 typedef void (*metrics_hook)(struct app *app, struct buf *out);
@@ -32,6 +33,7 @@ struct app {
 	struct auth_policy policy;
 	struct auth_gate *gate;
 	struct metrics *metrics;
+	struct cal_shared *cal;         /* working days: calendar/cal_admin.h  */
 	int64_t started_at;
 	int threads;
 	char web_root[512];            /* directory of the web application  */

@@ -91,5 +91,6 @@ extern const struct route api_health_routes[];
 extern const struct route api_session_routes[];
 extern const struct route api_org_routes[];
 extern const struct route api_audit_routes[];
+extern const struct route api_calendar_routes[];
 
 #endif

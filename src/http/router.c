@@ -19,6 +19,7 @@ static const struct route *const tables[] = {
 	api_session_routes,
 	api_org_routes,
 	api_audit_routes,
+	api_calendar_routes,
 };
 
 /* The flat list of routes, built once (then read-only): a route's index is

@@ -110,6 +110,30 @@ t 2 "" "missing subcommand" -- id
 t 0 "*" "" -- id --help
 t 0 "*" "" -- id check --help
 
+# ---- cal import and --db ----------------------------------------------------
+db="$tmp/gg.db"
+if "$bin" init --db "$db" >/dev/null 2>&1; then
+  printf 'date,kind,name\n2027-01-01,holiday,元旦\n2027-02-06,workday,春节调休\n' >"$tmp/cn-2027.csv"
+  printf 'date,kind,name\n2027-01-01,holiday,元旦\n2027-01-01,holiday,元旦\n' >"$tmp/bad.csv"
+  printf 'date,kind,name\n2024-10-08,holiday,国庆节\n' >"$tmp/y2024.csv"
+  t 0 "imported calendar 2027: 2 dates (replaces nothing: new year)" "" -- cal import --db "$db" "$tmp/cn-2027.csv"
+  t 0 "workday 春节调休" "" -- cal day 2027-02-06 --db "$db"
+  t 0 "rest" "provisional: no official calendar for 2027" -- cal day 2027-02-06
+  t 0 2027-01-04 "" -- cal add 2026-12-31 1 --db "$db"
+  t 1 "" "line 3: date 2027-01-01 already listed on line 2" -- cal import --db "$db" --year 2027 "$tmp/bad.csv"
+  t 0 "workday 春节调休" "" -- cal day 2027-02-06 --db "$db"     # the bad file changed nothing
+  t 2 "" "--year YYYY" -- cal import --db "$db" "$tmp/bad.csv"
+  t 2 "" "--db PATH is required" -- cal import "$tmp/cn-2027.csv"
+  t 1 "" "cannot open" -- cal import --db "$db" "$tmp/cn-2099.csv"
+  t 0 "imported calendar 2024: 1 date (replaces the built-in notice)" "" -- cal import --db "$db" --year 2024 "$tmp/y2024.csv"
+  t 0 "workday" "" -- cal day 2024-02-12 --db "$db"
+  t 0 "rest 国庆节" "" -- cal day 2024-10-08 --db "$db"
+  t 0 "rest 春节" "" -- cal day 2024-02-12
+  t 0 "*" "" -- audit verify --db "$db"
+else
+  echo "FAIL gonggai init --db $db"; fails=$((fails+1))
+fi
+
 if [ "$fails" -gt 0 ]; then
   echo "$fails of $checks checks failed"; exit 1
 fi

@@ -18,6 +18,11 @@
 #include <string.h>
 
 #include "calendar/cal.h"
+#include "calendar/cal_admin.h"
+#include "store/store.h"
+#include "store/store_cal.h"
+
+#include <unistd.h>
 
 static struct cal *C;
 
@@ -531,6 +536,7 @@ static void test_csv_validate(void **state)
 	expect_bad(2027, "date,kind,name\n2027-01-01,holiday,"
 		   "0123456789012345678901234567890123456789012345678901234567890123456789\n",
 		   "line 2: name longer");
+	expect_bad(2027, "date,kind,name\n# a\x01" "b\n2027-01-01,holiday,x\n", "line 2: comment is not clean");
 	expect_bad(1999, "date,kind,name\n1999-01-01,holiday,x\n", "year 1999 outside");
 	/* the shipped files are valid */
 	assert_int_equal(cal_csv_year_from_name("data/calendar/cn-2024.csv"), 2024);
@@ -722,6 +728,133 @@ static void test_threads(void **state)
 		assert_int_equal(w[i].sum, w[0].sum);
 }
 
+/* ---- the database side (cal_admin.h) ------------------------------------ */
+
+static struct store *temp_store(char path[64])
+{
+	snprintf(path, 64, "/tmp/test_cal_%d.db", (int)getpid());
+	unlink(path);
+	struct store *st;
+	struct err e;
+	if (store_open(path, STORE_CREATE, &st, &e))
+		fail_msg("store_open: %s", e.msg);
+	return st;
+}
+
+static void drop_store(struct store *st, const char *path)
+{
+	char p[80];
+	store_close(st);
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+}
+
+static void test_import(void **state)
+{
+	char path[64];
+	struct store *st = temp_store(path);
+	struct principal who;
+	rbac_cli_principal(&who);
+	struct cal_import_result res;
+	struct err e;
+	const char *y27 = "date,kind,name\n2027-01-01,holiday,元旦\n2027-02-06,workday,春节调休\n";
+	assert_int_equal(cal_import(st, &who, 1700000000, 2027, y27, strlen(y27), &res, &e), 0);
+	assert_int_equal(res.rows, 2);
+	assert_int_equal(res.replaced, CAL_SRC_NONE);
+	assert_int_equal(cal_import(st, &who, 1700000001, 2027, y27, strlen(y27), &res, &e), 0);
+	assert_int_equal(res.replaced, CAL_SRC_LOADED);
+	const char *y24 = "date,kind,name\n2024-10-08,holiday,国庆节\n";
+	assert_int_equal(cal_import(st, &who, 1700000002, 2024, y24, strlen(y24), &res, &e), 0);
+	assert_int_equal(res.replaced, CAL_SRC_BUILTIN);
+	/* rejected whole: nothing stored */
+	const char *bad = "date,kind,name\n2025-01-01,holiday,元旦\n2025-01-01,holiday,元旦\n";
+	assert_int_equal(cal_import(st, &who, 1700000003, 2025, bad, strlen(bad), &res, &e), ERR_INVALID);
+	assert_non_null(strstr(e.msg, "line 3"));
+	assert_int_equal(store_cal_exists(st, 2025, &e), 0);
+	char *big = calloc(1, CAL_CSV_MAX_BYTES + 2);
+	memset(big, '#', CAL_CSV_MAX_BYTES + 1);
+	assert_int_equal(cal_import(st, &who, 1700000004, 2025, big, CAL_CSV_MAX_BYTES + 1, &res, &e),
+			 ERR_TOOLARGE);
+	free(big);
+
+	struct cal *c;
+	assert_int_equal(cal_build_store(st, &c, &e), 0);
+	assert_int_equal(cal_year_source(c, 2027), CAL_SRC_LOADED);
+	assert_int_equal(cal_year_source(c, 2024), CAL_SRC_LOADED);
+	assert_int_equal(cal_year_source(c, 2025), CAL_SRC_BUILTIN);
+	struct cal_dayinfo di;
+	cal_day(c, D("2024-02-12"), &di, &e);
+	assert_true(di.workday);
+	cal_free(c);
+	assert_string_equal(cal_source_name(CAL_SRC_LOADED), "loaded");
+	assert_string_equal(cal_source_name(CAL_SRC_NONE), "none");
+	drop_store(st, path);
+}
+
+struct reader {
+	struct cal_shared *sh;
+	volatile int *stop;
+	long reads, bad;
+};
+
+static void *read_shared(void *arg)
+{
+	struct reader *r = arg;
+	while (!*r->stop) {
+		const struct cal *c = cal_shared_get(r->sh);
+		int32_t out;
+		struct err e;
+		/* 2027 is either provisional (Jan 4) or loaded with Jan 4 off;
+		** failures are counted: cmocka asserts belong to the main thread */
+		r->bad += cal_add_workdays(c, D("2026-12-28"), 5, &out, NULL, &e) != 0 ||
+			  (out != D("2027-01-04") && out != D("2027-01-05"));
+		cal_shared_put(r->sh, c);
+		r->reads++;
+	}
+	return NULL;
+}
+
+static void test_shared(void **state)
+{
+	char path[64];
+	struct store *st = temp_store(path);
+	struct cal *c;
+	struct err e;
+	assert_int_equal(cal_build_store(st, &c, &e), 0);
+	struct cal_shared *sh;
+	assert_int_equal(cal_shared_new(c, &sh, &e), 0);
+	const struct cal *held = cal_shared_get(sh);       /* kept across rebuilds */
+	volatile int stop = 0;
+	struct reader r[3];
+	pthread_t t[3];
+	for (int i = 0; i < 3; i++) {
+		r[i] = (struct reader){sh, &stop, 0, 0};
+		pthread_create(&t[i], NULL, read_shared, &r[i]);
+	}
+	struct principal who;
+	rbac_cli_principal(&who);
+	const char *y27 = "date,kind,name\n2027-01-04,holiday,元旦\n";
+	assert_int_equal(cal_import(st, &who, 1700000000, 2027, y27, strlen(y27), NULL, &e), 0);
+	for (int i = 0; i < 30; i++)
+		assert_int_equal(cal_shared_rebuild(sh, st, &e), 0);
+	stop = 1;
+	for (int i = 0; i < 3; i++) {
+		pthread_join(t[i], NULL);
+		assert_true(r[i].reads > 0);
+		assert_int_equal(r[i].bad, 0);
+	}
+	assert_int_equal(cal_year_source(held, 2027), CAL_SRC_NONE);
+	cal_shared_put(sh, held);
+	const struct cal *now = cal_shared_get(sh);
+	assert_int_equal(cal_year_source(now, 2027), CAL_SRC_LOADED);
+	cal_shared_put(sh, now);
+	cal_shared_free(sh);
+	drop_store(st, path);
+}
+
 static int setup(void **state)
 {
 	struct err e;
@@ -759,6 +892,8 @@ int main(void)
 		cmocka_unit_test(test_entries),
 		cmocka_unit_test(test_fuzz),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_import),
+		cmocka_unit_test(test_shared),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
