@@ -71,8 +71,9 @@ $(ASAN)/tests/%: tests/api/%.c tests/api/apitest.c tests/api/apitest.h $(ASAN)/l
 deps:
 	scripts/deps.sh --test
 
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 check: deps
-	$(MAKE) gonggai $(ASAN)/gonggai $(TEST_BINS)
+	$(MAKE) -j$(NPROC) gonggai $(ASAN)/gonggai $(TEST_BINS)
 	tests/run.sh $(ASAN)
 
 test: gonggai $(ASAN)/gonggai $(TEST_BINS)
