@@ -14,6 +14,7 @@ static const struct cli_verb verbs[] = {
 	{"audit", cli_audit, "verify the audit log hash chain"},
 	{"cal", cli_cal, "working-day calendar: add, count, day, import"},
 	{"id", cli_id, "check identifiers: uscc, idcard, project-code, division"},
+	{"catalog", cli_catalog, "approval catalogue: export, import, validate, versions, diff, show"},
 	{NULL, NULL, NULL},
 };
 

@@ -276,3 +276,133 @@ json_t *catalog_diff(const json_t *from, const json_t *to)
 		diff_value(out, "", "", from, to);
 	return out;
 }
+
+/* ---- canonical form ----------------------------------------------------- */
+
+static const char *const item_keys[] = {
+	"code", "name", "national_code", "department", "promised_limit", "legal_limit", "legal_basis",
+	"materials", "steps", "milestone", "prerequisites", "commitment", "tolerance", "applicant_kind",
+	"case_type", "version", "effective_from", NULL,
+};
+static const char *const material_keys[] = {"name", "required", "copies", "form", NULL};
+static const char *const step_keys[] = {"name", "role", NULL};
+static const char *const flow_keys[] = {
+	"code", "name", "flow_type", "division", "version", "effective_from", "stages", NULL,
+};
+static const char *const stage_keys[] = {
+	"number", "name", "limit", "completion_rule", "lead_department", "items", "side_lines", NULL,
+};
+static const char *const side_keys[] = {"code", "name", "lead_department", "items", NULL};
+
+/* Copy of o with the listed keys in order (missing ones skipped). */
+static json_t *ordered(const json_t *o, const char *const *keys)
+{
+	json_t *out = json_object();
+	for (; *keys; keys++) {
+		json_t *v = json_object_get(o, *keys);
+		if (v)
+			json_object_set_new(out, *keys, json_deep_copy(v));
+	}
+	return out;
+}
+
+/* Replace each element of the array at key with ordered(element, keys). */
+static void order_elements(json_t *o, const char *key, const char *const *keys)
+{
+	json_t *arr = json_object_get(o, key);
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+		json_array_set_new(arr, i, ordered(v, keys));
+}
+
+json_t *catalog_canonical_item(const json_t *item)
+{
+	json_t *out = ordered(item, item_keys);
+	order_elements(out, "materials", material_keys);
+	order_elements(out, "steps", step_keys);
+	return out;
+}
+
+json_t *catalog_canonical_flow(const json_t *flow)
+{
+	json_t *out = ordered(flow, flow_keys), *st;
+	size_t i;
+	order_elements(out, "stages", stage_keys);
+	json_array_foreach(json_object_get(out, "stages"), i, st)
+		order_elements(st, "side_lines", side_keys);
+	return out;
+}
+
+json_t *catalog_canonical(const json_t *doc)
+{
+	json_t *out = json_pack("{s:s,s:i,s:O,s:[],s:[]}", "format", CATALOG_FORMAT,
+				"format_version", CATALOG_FORMAT_VERSION, "name", json_object_get(doc, "name"),
+				"flows", "items");
+	size_t i;
+	json_t *v;
+	if (!out)
+		return NULL;
+	json_array_foreach(json_object_get(doc, "flows"), i, v)
+		json_array_append_new(json_object_get(out, "flows"), catalog_canonical_flow(v));
+	json_array_foreach(json_object_get(doc, "items"), i, v)
+		json_array_append_new(json_object_get(out, "items"), catalog_canonical_item(v));
+	catalog_sort(out);
+	return out;
+}
+
+/* ---- reading a flow ------------------------------------------------------- */
+
+const json_t *catalog_flow_stage(const json_t *flow, int number)
+{
+	size_t i;
+	json_t *st;
+	json_array_foreach(json_object_get(flow, "stages"), i, st)
+		if (json_integer_value(json_object_get(st, "number")) == number)
+			return st;
+	return NULL;
+}
+
+static int in_codes(const json_t *arr, const char *code)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), code) == 0)
+			return 1;
+	return 0;
+}
+
+int catalog_flow_item_place(const json_t *flow, const char *item_code, int *stage, const char **side_line)
+{
+	size_t i, j;
+	json_t *st, *sl;
+	json_array_foreach(json_object_get(flow, "stages"), i, st) {
+		int n = (int)json_integer_value(json_object_get(st, "number"));
+		if (in_codes(json_object_get(st, "items"), item_code)) {
+			*stage = n;
+			*side_line = "";
+			return 0;
+		}
+		json_array_foreach(json_object_get(st, "side_lines"), j, sl)
+			if (in_codes(json_object_get(sl, "items"), item_code)) {
+				*stage = n;
+				*side_line = json_string_value(json_object_get(sl, "code"));
+				return 0;
+			}
+	}
+	return -1;
+}
+
+json_t *catalog_stage_items(const json_t *stage)
+{
+	json_t *out = json_array(), *v, *sl;
+	size_t i, j;
+	json_array_foreach(json_object_get(stage, "items"), i, v)
+		json_array_append_new(out, json_pack("{s:O,s:s}", "code", v, "side_line", ""));
+	json_array_foreach(json_object_get(stage, "side_lines"), j, sl)
+		json_array_foreach(json_object_get(sl, "items"), i, v)
+			json_array_append_new(out, json_pack("{s:O,s:O}", "code", v, "side_line",
+							     json_object_get(sl, "code")));
+	return out;
+}

@@ -72,6 +72,26 @@ json_t *catalog_diff(const json_t *from, const json_t *to);
 ** version. Stage, material and step order are meaningful and kept. */
 void catalog_sort(json_t *doc);
 
+/* A new document with the same content in canonical form: keys of every
+** object in the order of docs/catalog.md, items and flows sorted as by
+** catalog_sort. doc must have passed catalog_validate. Caller owns it. */
+json_t *catalog_canonical(const json_t *doc);
+/* The same for one item version or one flow version (validated). */
+json_t *catalog_canonical_item(const json_t *item);
+json_t *catalog_canonical_flow(const json_t *flow);
+
+/* ---- reading a validated flow version (borrowed pointers into it) -------- */
+
+/* The stage with this national number, or NULL. */
+const json_t *catalog_flow_stage(const json_t *flow, int number);
+/* Where the flow puts an item: 0 with *stage set and *side_line the side
+** line code or "" for the main line; -1 when the flow does not list it. */
+int catalog_flow_item_place(const json_t *flow, const char *item_code, int *stage,
+			    const char **side_line);
+/* Every item code of a stage, main line first, then each side line, into a
+** new array of {"code":..., "side_line":...}. Caller owns it. */
+json_t *catalog_stage_items(const json_t *stage);
+
 /* Parse "major.minor" (1-4 digits each). 0 on success. */
 int catalog_version_parse(const char *s, int *major, int *minor);
 /* <0, 0, >0 like strcmp, numerically ("1.10" > "1.9"). Both must parse. */

@@ -36,5 +36,6 @@ int cli_user(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_cal(int argc, char **argv);
 int cli_id(int argc, char **argv);
+int cli_catalog(int argc, char **argv);
 
 #endif

@@ -6,6 +6,7 @@
 ** file.
 */
 #include "cli/cli.h"
+#include "approval/catalog.h"
 #include "base/clock.h"
 #include "org/audit.h"
 #include "org/org.h"
@@ -86,7 +87,8 @@ int cli_init(int argc, char **argv)
 	json_t *accounts = json_array();
 	struct principal cli;
 	rbac_cli_principal(&cli);
-	int rc = org_seed(st, now, &e) || create_admins(st, now, accounts, &e) ||
+	int rc = org_seed(st, now, &e) || catalog_seed(st, &cli, now, &e) ||
+		create_admins(st, now, accounts, &e) ||
 		audit_write(st, &cli, now, "system.init", db, "success",
 			    json_pack("{s:i}", "schema", store_schema_version(st)), &e);
 	store_close(st);

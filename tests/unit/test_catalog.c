@@ -314,7 +314,7 @@ static void test_shipped_catalogue(void **state)
 	static const char *const city[] = {
 		"610200-FGW", "610200-ZRZY", "610200-ZJJ", "610200-STHJ", "610200-RFB", "610200-SWJ",
 		"610200-CGJ", "610200-QXJ", "610200-WLJ", "610200-XSP", "610200-JTJ", "610200-LYJ",
-		"610200-ZWJ", NULL,
+		"610200-ZWJ", "610200-DAJ", "610200-XFJ", NULL,
 	};
 	struct dept_list dl = {city};
 	struct catalog_hooks h = {dept_exists, &dl};
