@@ -259,6 +259,57 @@ static int is_blank(const char *b, const char *end)
 	return b == end ? 1 : *b == '#' ? 2 : 0;
 }
 
+/* State of parsing one notice. */
+struct notice {
+	int year;
+	int line;                  /* current line number, 1-based        */
+	int header;                /* header seen                         */
+	int n;                     /* rows parsed                         */
+	int in_year;               /* rows dated in `year` itself         */
+	int32_t base;              /* day number of (year-1)-01-01        */
+	int *seen;                 /* per offset from base: line, 0 unseen */
+	struct row *rows;          /* CAL_CSV_MAX_ROWS slots              */
+};
+
+/* One line [b, le) of a notice. 0 or ERR_INVALID naming the line. */
+static int notice_line(struct notice *ps, const char *b, const char *le, struct err *e)
+{
+	int blank = is_blank(b, le);
+	if (blank == 2 && !clean_utf8((const unsigned char *)b, (size_t)(le - b)))
+		return err_set(e, ERR_INVALID, "calendar", "line %d: comment is not clean UTF-8 "
+			       "text", ps->line);
+	if (blank)
+		return 0;
+	if (!ps->header) {
+		ps->header = 1;
+		trim(&b, &le);
+		if (le - b != 14 || memcmp(b, "date,kind,name", 14) != 0)
+			return err_set(e, ERR_INVALID, "calendar",
+				       "line %d: header must be 'date,kind,name'", ps->line);
+		return 0;
+	}
+	if (ps->n == CAL_CSV_MAX_ROWS)
+		return err_set(e, ERR_INVALID, "calendar", "line %d: more than %d rows", ps->line,
+			       CAL_CSV_MAX_ROWS);
+	struct row *r = &ps->rows[ps->n];
+	if (parse_line(ps->year, b, le, ps->line, r, e))
+		return ERR_INVALID;
+	int off = r->day - ps->base;
+	assert(off >= 0 && off < 3 * 366);   /* parse_line kept it within a year */
+	if (ps->seen[off]) {
+		char ds[CAL_DATE_LEN];
+		cal_date_format(r->day, ds);
+		return err_set(e, ERR_INVALID, "calendar", "line %d: date %s already listed on "
+			       "line %d", ps->line, ds, ps->seen[off]);
+	}
+	ps->seen[off] = ps->line;
+	int y;
+	cal_date_ymd(r->day, &y, NULL, NULL);
+	ps->in_year += y == ps->year;
+	ps->n++;
+	return 0;
+}
+
 /* Parse and validate a notice. *out (caller frees) gets the rows, *nout
 ** their count. On error nothing is returned. */
 static int notice_parse(int year, const char *text, size_t len, struct row **out, int *nout,
@@ -267,82 +318,36 @@ static int notice_parse(int year, const char *text, size_t len, struct row **out
 	if (year < CAL_FIRST_YEAR || year > CAL_LAST_YEAR)
 		return err_set(e, ERR_INVALID, "calendar", "year %d outside %d..%d", year,
 			       CAL_FIRST_YEAR, CAL_LAST_YEAR);
-	if (!text)
-		len = 0;
-	const char *p = text, *end = text + len;
-	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+	const char *p = text ? text : "", *end = p + (text ? len : 0);
+	if (end - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3;
-	/* seen[offset from year-1-01-01] = line of that date, 0 when unseen */
-	int32_t base = cal_date_from_ymd(year - 1, 1, 1);
-	int span = cal_date_from_ymd(year + 2, 1, 1) - base;
-	int *seen = calloc((size_t)span, sizeof *seen);
-	struct row *rows = malloc(CAL_CSV_MAX_ROWS * sizeof *rows);
-	int n = 0, line = 0, header = 0, in_year = 0, rc = 0;
-	if (!seen || !rows) {
+	struct notice ps = {.year = year, .base = cal_date_from_ymd(year - 1, 1, 1)};
+	ps.seen = calloc(3 * 366, sizeof *ps.seen);
+	ps.rows = malloc(CAL_CSV_MAX_ROWS * sizeof *ps.rows);
+	int rc = 0;
+	if (!ps.seen || !ps.rows)
 		rc = err_set(e, ERR_INTERNAL, "calendar", "out of memory");
-		goto done;
-	}
 	while (p < end && rc == 0) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		const char *b = p;
+		const char *b = p, *le = nl ? nl : end;
 		p = nl ? nl + 1 : end;
-		line++;
+		ps.line++;
 		if (le > b && le[-1] == '\r')
 			le--;
-		int blank = is_blank(b, le);
-		if (blank == 2 && !clean_utf8((const unsigned char *)b, (size_t)(le - b))) {
-			rc = err_set(e, ERR_INVALID, "calendar",
-				     "line %d: comment is not clean UTF-8 text", line);
-			break;
-		}
-		if (blank)
-			continue;
-		if (!header) {
-			trim(&b, &le);
-			if (le - b != 14 || memcmp(b, "date,kind,name", 14) != 0)
-				rc = err_set(e, ERR_INVALID, "calendar",
-					     "line %d: header must be 'date,kind,name'", line);
-			header = 1;
-			continue;
-		}
-		if (n == CAL_CSV_MAX_ROWS) {
-			rc = err_set(e, ERR_INVALID, "calendar", "line %d: more than %d rows",
-				     line, CAL_CSV_MAX_ROWS);
-			break;
-		}
-		rc = parse_line(year, b, le, line, &rows[n], e);
-		if (rc)
-			break;
-		int off = rows[n].day - base;
-		assert(off >= 0 && off < span);
-		if (seen[off]) {
-			char ds[CAL_DATE_LEN];
-			cal_date_format(rows[n].day, ds);
-			rc = err_set(e, ERR_INVALID, "calendar",
-				     "line %d: date %s already listed on line %d", line, ds,
-				     seen[off]);
-			break;
-		}
-		seen[off] = line;
-		int y;
-		cal_date_ymd(rows[n].day, &y, NULL, NULL);
-		in_year += y == year;
-		n++;
+		rc = notice_line(&ps, b, le, e);
 	}
-	if (rc == 0 && !header)
+	if (rc == 0 && !ps.header)
 		rc = err_set(e, ERR_INVALID, "calendar", "line 1: empty file, expected header "
 			     "'date,kind,name'");
-	else if (rc == 0 && in_year == 0)
+	else if (rc == 0 && ps.in_year == 0)
 		rc = err_set(e, ERR_INVALID, "calendar", "line %d: no date in %d: not the %d "
-			     "notice", line, year, year);
-done:
-	free(seen);
+			     "notice", ps.line, year, year);
+	free(ps.seen);
 	if (rc == 0 && out) {
-		*out = rows;
-		*nout = n;
+		*out = ps.rows;
+		*nout = ps.n;
 	} else {
-		free(rows);
+		free(ps.rows);
 	}
 	return rc;
 }

@@ -225,7 +225,7 @@ static int cmd_import(const struct opts *o)
 	struct principal cli;
 	struct cal_import_result res;
 	char *text = NULL;
-	size_t len;
+	size_t len = 0;
 	rbac_cli_principal(&cli);
 	int rc = read_file(path, CAL_CSV_MAX_BYTES, &text, &len, &e);
 	if (rc == 0)

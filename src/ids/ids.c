@@ -13,6 +13,7 @@
 #include "ids/ids.h"
 
 #include "base/embed.h"
+#include "calendar/cal.h"
 
 #include <assert.h>
 #include <pthread.h>
@@ -222,11 +223,6 @@ static int known_province(int p)
 	return 0;
 }
 
-static int leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 int ids_check_idcard(const char *s, struct err *e)
 {
 	char b[IDS_MAX];
@@ -244,9 +240,7 @@ int ids_check_idcard(const char *s, struct err *e)
 		y = y * 10 + (b[i] - '0');
 	m = (b[10] - '0') * 10 + (b[11] - '0');
 	d = (b[12] - '0') * 10 + (b[13] - '0');
-	static const int dim[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (y < 1800 || y > 2099 || m < 1 || m > 12 || d < 1 ||
-	    d > dim[m - 1] + (m == 2 && leap(y)))
+	if (y < 1800 || y > 2099 || !cal_date_valid(y, m, d))
 		return err_set(e, ERR_INVALID, "idcard", "birth date %.8s invalid (chars 7-14)",
 			       b + 6);
 	char cc = ids_idcard_check_char(b);

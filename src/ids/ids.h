@@ -60,6 +60,8 @@ const char *ids_kind_name(int kind);
 int ids_check(int kind, const char *s, struct err *e);
 
 int ids_check_uscc(const char *s, struct err *e);
+/* The birth date must be a real date in 1800..2099; whether it lies in the
+** future is the caller's question (this module has no clock). */
 int ids_check_idcard(const char *s, struct err *e);
 int ids_check_project_code(const char *s, struct err *e);
 int ids_check_division(const char *s, struct err *e);
