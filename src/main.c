@@ -15,6 +15,7 @@ static const struct cli_verb verbs[] = {
 	{"cal", cli_cal, "working-day calendar: add, count, day, import"},
 	{"id", cli_id, "check identifiers: uscc, idcard, project-code, division"},
 	{"catalog", cli_catalog, "approval catalogue: export, import, validate, versions, diff, show"},
+	{"project", cli_project, "construction projects: add, list, show, update, delete"},
 	{NULL, NULL, NULL},
 };
 

@@ -37,5 +37,6 @@ int cli_audit(int argc, char **argv);
 int cli_cal(int argc, char **argv);
 int cli_id(int argc, char **argv);
 int cli_catalog(int argc, char **argv);
+int cli_project(int argc, char **argv);
 
 #endif

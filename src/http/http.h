@@ -92,5 +92,7 @@ extern const struct route api_session_routes[];
 extern const struct route api_org_routes[];
 extern const struct route api_audit_routes[];
 extern const struct route api_calendar_routes[];
+extern const struct route api_catalog_routes[];
+extern const struct route api_project_routes[];
 
 #endif

@@ -20,6 +20,8 @@ static const struct route *const tables[] = {
 	api_org_routes,
 	api_audit_routes,
 	api_calendar_routes,
+	api_catalog_routes,
+	api_project_routes,
 };
 
 /* The flat list of routes, built once (then read-only): a route's index is
