@@ -70,6 +70,7 @@ $(ASAN)/tests/%: tests/api/%.c tests/api/apitest.c tests/api/apitest.h $(ASAN)/l
 
 deps:
 	scripts/deps.sh --test
+	scripts/web-deps.sh
 
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 check: deps

@@ -1,0 +1,178 @@
+/*
+** form.js: forms whose fields show the API's own validation messages.
+** buildForm(fields, values) renders labelled inputs; showErrors(form, err)
+** puts an ApiError's message under the field it names (the server answers
+** {"error":{"field":"new_password","message":...}}), or on top of the form
+** when the field is not one of the inputs. formDialog() wraps both in a dialog.
+**
+** A field: {name, label, type: text|password|number|date|select|textarea|
+** checks|checkbox, required, options: [{value,label}] or async () => [...],
+** placeholder, hint, span2, readonly, errorFields: ['other.api.field']}.
+*/
+import { h, clear, dialog } from './ui.js';
+
+function optionEls(options, value, placeholder) {
+  const els = [];
+  if (placeholder !== null) els.push(h('option', { value: '' }, placeholder || '请选择'));
+  for (const o of options || [])
+    els.push(h('option', { value: o.value, selected: String(o.value) === String(value ?? '') }, o.label));
+  return els;
+}
+
+function inputOf(f, value) {
+  const common = { name: f.name, id: `f-${f.name}`, class: 'input', placeholder: f.placeholder || '',
+    required: !!f.required, readOnly: !!f.readonly, disabled: !!f.disabled };
+  switch (f.type) {
+    case 'select': {
+      const sel = h('select', { ...common, placeholder: null });
+      const fill = (opts) => { clear(sel); sel.append(...optionEls(opts, value, f.required ? '请选择' : (f.emptyLabel ?? '（无）'))); };
+      if (typeof f.options === 'function') {
+        fill([]);
+        Promise.resolve(f.options()).then(fill).catch(() => fill([]));
+      } else fill(f.options);
+      return sel;
+    }
+    case 'textarea':
+      return h('textarea', { ...common, rows: f.rows || 3 }, value ?? '');
+    case 'checks': {
+      const box = h('div.checks', { id: `f-${f.name}`, dataset: { name: f.name, kind: 'checks' } });
+      const fill = (opts) => {
+        clear(box);
+        for (const o of opts || [])
+          box.append(h('label', h('input', { type: 'checkbox', value: o.value, checked: (value || []).includes(o.value) }), o.label));
+      };
+      if (typeof f.options === 'function') Promise.resolve(f.options()).then(fill).catch(() => fill([]));
+      else fill(f.options);
+      return box;
+    }
+    case 'checkbox':
+      return h('label.checks', h('input', { type: 'checkbox', name: f.name, id: `f-${f.name}`, checked: !!value }), f.text || '');
+    default:
+      return h('input', { ...common, type: f.type || 'text', value: value ?? '', step: f.step, min: f.min, max: f.max,
+        autocomplete: f.type === 'password' ? 'new-password' : 'off' });
+  }
+}
+
+/* Render fields into a <form>; values = initial values by name. */
+export function buildForm(fields, values = {}, { grid = false } = {}) {
+  const form = h('form', { class: grid ? 'form-grid' : '', novalidate: true, autocomplete: 'off' });
+  form.append(h('div.alert.alert-error.form-error', { role: 'alert', hidden: true, class: grid ? 'span2' : '' }));
+  for (const f of fields) {
+    if (f.type === 'hidden') continue;
+    const row = h('div.form-row', { class: f.span2 ? 'span2' : '', dataset: { field: f.name } },
+      h('label', { for: `f-${f.name}` }, f.required ? h('span.req', '*') : null, f.label),
+      inputOf(f, values[f.name]),
+      f.hint ? h('div.hint', f.hint) : null,
+      h('div.field-error', { role: 'alert' }));
+    if (!grid) row.style.marginBottom = '12px';
+    form.append(row);
+  }
+  form._fields = fields;
+  return form;
+}
+
+/* Values by name; empty optional strings are left out, numbers parsed. */
+export function readForm(form) {
+  const out = {};
+  for (const f of form._fields) {
+    if (f.type === 'hidden') { if (f.value !== undefined) out[f.name] = f.value; continue; }
+    if (f.readonly && !f.send) continue;
+    const el = form.querySelector(`#f-${CSS.escape(f.name)}`);
+    if (!el) continue;
+    if (f.type === 'checks') {
+      out[f.name] = [...el.querySelectorAll('input:checked')].map((i) => i.value);
+      continue;
+    }
+    if (f.type === 'checkbox') { out[f.name] = el.checked; continue; }
+    let v = el.value;
+    if (typeof v === 'string') v = f.type === 'password' ? v : v.trim();
+    if (v === '' && !f.keepEmpty) continue;
+    if (f.type === 'number' && v !== '') v = Number(v);
+    out[f.name] = v;
+  }
+  return out;
+}
+
+export function clearErrors(form) {
+  form.querySelectorAll('.field-error').forEach((e) => { e.textContent = ''; });
+  form.querySelectorAll('.invalid').forEach((e) => e.classList.remove('invalid'));
+  const top = form.querySelector('.form-error');
+  top.hidden = true;
+  top.textContent = '';
+}
+
+/* Which form field an API field name belongs to ("units[0].credit_code" -> "units"). */
+function rowFor(form, field) {
+  if (!field) return null;
+  const names = [field, field.replace(/\[\d+\].*$/, ''), field.split('.')[0]];
+  for (const f of form._fields) if ((f.errorFields || []).includes(field)) names.unshift(f.name);
+  for (const n of names) {
+    const row = form.querySelector(`.form-row[data-field="${CSS.escape(n)}"]`);
+    if (row) return row;
+  }
+  return null;
+}
+
+/* Show an error: under its field when the API names one we have, else on top. */
+export function showErrors(form, err) {
+  clearErrors(form);
+  const row = rowFor(form, err.field);
+  if (row) {
+    row.querySelector('.field-error').textContent = err.message;
+    const input = row.querySelector('.input');
+    if (input) { input.classList.add('invalid'); input.focus(); }
+    return;
+  }
+  const top = form.querySelector('.form-error');
+  top.textContent = err.message;
+  top.hidden = false;
+}
+
+/* Client-side "required" check before the round trip. */
+export function checkRequired(form) {
+  clearErrors(form);
+  for (const f of form._fields) {
+    if (!f.required || f.type === 'hidden' || f.type === 'checkbox') continue;
+    const el = form.querySelector(`#f-${CSS.escape(f.name)}`);
+    const empty = f.type === 'checks' ? !el.querySelector('input:checked') : !String(el.value).trim();
+    if (empty) {
+      showErrors(form, { field: f.name, message: `请填写${f.label}` });
+      return false;
+    }
+  }
+  return true;
+}
+
+/*
+** formDialog({title, fields, values, submit(values) -> result, okLabel, wide, grid})
+** -> Promise of submit's result, or null when cancelled.
+*/
+export function formDialog({ title, fields, values, submit, okLabel = '确定', wide, grid, intro }) {
+  return new Promise((resolve) => {
+    const form = buildForm(fields, values, { grid });
+    let done = false;
+    const d = dialog({
+      title, wide, body: [intro || null, form],
+      buttons: [
+        { label: '取消' },
+        { label: okLabel, kind: 'primary', onClick: async () => {
+          if (!checkRequired(form)) return false;
+          try {
+            const r = await submit(readForm(form));
+            done = true;
+            resolve(r === undefined ? true : r);
+            return true;
+          } catch (err) {
+            showErrors(form, err);
+            return false;
+          }
+        } },
+      ],
+      onClose: () => { if (!done) resolve(null); },
+    });
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      d.foot.querySelector('.btn-primary').click();
+    });
+  });
+}

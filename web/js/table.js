@@ -1,0 +1,175 @@
+/*
+** table.js: the RuoYi-style list every list page uses: a search bar
+** (filters, 搜索, 重置), a toolbar (actions, 导出), the table, and a pager
+** (共 N 条, page size, page numbers, jump). Data comes from load(params),
+** which answers the server's list shape {items, total, page, page_size}.
+** Export fetches every page of the current filter (200 rows a request,
+** capped) and saves a UTF-8 CSV with a BOM so Excel reads the Chinese.
+**
+** listPage(el, {filters, columns, load, toolbar, exportName, pageSize,
+**               initial, onState}) -> {reload(keepPage), state}
+** filter: {name, label, type: text|select|date, options|async fn, width}
+** column: {key, title, render(row) -> node|string, text(row) -> string, width}
+*/
+import { h, clear, toast, errorNotice } from './ui.js';
+import { saveBlob } from './api.js';
+
+const EXPORT_MAX = 10000;
+
+function filterInput(f, value) {
+  if (f.type === 'select') {
+    const sel = h('select.input', { name: f.name, 'aria-label': f.label });
+    const fill = (opts) => {
+      clear(sel);
+      sel.append(h('option', { value: '' }, f.all || '全部'));
+      for (const o of opts || []) sel.append(h('option', { value: o.value, selected: String(o.value) === String(value ?? '') }, o.label));
+    };
+    fill([]);
+    Promise.resolve(typeof f.options === 'function' ? f.options() : f.options).then(fill).catch(() => fill([]));
+    return sel;
+  }
+  const input = h('input.input', { name: f.name, type: f.type === 'date' ? 'date' : 'text', class: f.type === 'date' ? 'date' : '',
+    placeholder: f.placeholder || (f.type === 'date' ? '' : `请输入${f.label}`), value: value ?? '', 'aria-label': f.label,
+    style: f.width ? { width: f.width } : null, list: f.suggest ? `dl-${f.name}` : null });
+  if (!f.suggest) return input;
+  return h('span', input, h('datalist', { id: `dl-${f.name}` }, f.suggest.map((o) => h('option', { value: o.value ?? o }, o.label ?? ''))));
+}
+
+function cellText(col, row) {
+  if (col.text) return col.text(row);
+  const v = row[col.key];
+  if (v === null || v === undefined) return '';
+  if (Array.isArray(v)) return v.join(',');
+  return String(v);
+}
+
+function csvOf(columns, rows) {
+  const esc = (s) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const cols = columns.filter((c) => c.export !== false && c.key);
+  const lines = [cols.map((c) => esc(c.title)).join(',')];
+  for (const r of rows) lines.push(cols.map((c) => esc(cellText(c, r))).join(','));
+  return '\ufeff' + lines.join('\r\n') + '\r\n';
+}
+
+export function listPage(el, opts) {
+  const { filters = [], columns, load, toolbar = [], exportName, pageSize = 20, initial = {} } = opts;
+  const state = { page: 1, page_size: pageSize, filters: { ...initial } };
+  const bar = h('form.search-bar', { novalidate: true });
+  for (const f of filters)
+    bar.append(h('label.sf', h('span', f.label), filterInput(f, state.filters[f.name])));
+  if (filters.length) {
+    bar.append(h('div.sf',
+      h('button.btn.btn-primary.btn-sm', { type: 'submit' }, '搜索'),
+      h('button.btn.btn-sm', { type: 'button', on: { click: reset } }, '重置')));
+  }
+  bar.addEventListener('submit', (ev) => { ev.preventDefault(); readFilters(); state.page = 1; reload(); });
+
+  const tools = h('div.toolbar');
+  for (const t of toolbar) {
+    if (t.show === false) continue;
+    tools.append(h(`button.btn.btn-sm${t.kind ? '.btn-' + t.kind : ''}`, { type: 'button', on: { click: () => t.onClick(api) } }, t.label));
+  }
+  const right = h('div.right');
+  if (exportName) right.append(h('button.btn.btn-sm.btn-warning', { type: 'button', on: { click: exportAll } }, '导出'));
+  right.append(h('button.btn.btn-sm', { type: 'button', title: '刷新', on: { click: () => reload(true) } }, '刷新'));
+  tools.append(right);
+
+  const tbody = h('tbody');
+  const table = h('table.table', h('thead', h('tr', columns.map((c) => h('th', { style: c.width ? { width: c.width } : null }, c.title)))), tbody);
+  const msg = h('div');
+  const pager = h('div.pager');
+  clear(el).append(filters.length ? bar : '', tools, msg, h('div.table-wrap', table), pager);
+
+  function readFilters() {
+    for (const f of filters) {
+      const input = bar.querySelector(`[name="${f.name}"]`);
+      state.filters[f.name] = input.value.trim();
+    }
+  }
+  function reset() {
+    for (const f of filters) bar.querySelector(`[name="${f.name}"]`).value = '';
+    state.filters = {};
+    state.page = 1;
+    reload();
+  }
+  function params(page, size) {
+    const p = { page, page_size: size };
+    for (const [k, v] of Object.entries(state.filters)) if (v !== '' && v !== undefined) p[k] = v;
+    return p;
+  }
+
+  let seq = 0;
+  async function reload(keepPage) {
+    if (!keepPage && keepPage !== undefined) state.page = 1;
+    const my = ++seq;
+    clear(msg);
+    clear(tbody).append(h('tr', h('td.empty', { colSpan: columns.length }, '加载中…')));
+    let res;
+    try {
+      res = await load(params(state.page, state.page_size));
+    } catch (err) {
+      if (my !== seq) return;
+      clear(tbody).append(h('tr', h('td.empty', { colSpan: columns.length }, '—')));
+      msg.append(errorNotice(err));
+      clear(pager);
+      return;
+    }
+    if (my !== seq) return;
+    const items = res.items || [];
+    state.total = res.total ?? items.length;
+    state.items = items;
+    clear(tbody);
+    if (!items.length) tbody.append(h('tr', h('td.empty', { colSpan: columns.length }, '暂无数据')));
+    for (const row of items) {
+      tbody.append(h('tr', columns.map((c) => {
+        const v = c.render ? c.render(row, api) : cellText(c, row);
+        return h('td', { class: c.cls || '' }, v);
+      })));
+    }
+    renderPager();
+    if (opts.onLoaded) opts.onLoaded(res);
+  }
+
+  function renderPager() {
+    clear(pager);
+    const pages = Math.max(1, Math.ceil(state.total / state.page_size));
+    const go = (p) => { state.page = Math.min(Math.max(1, p), pages); reload(true); };
+    const size = h('select', { 'aria-label': '每页条数', on: { change: (ev) => { state.page_size = Number(ev.target.value); state.page = 1; reload(true); } } },
+      [10, 20, 50, 100].map((n) => h('option', { value: n, selected: n === state.page_size }, `${n}条/页`)));
+    pager.append(h('span', `共 ${state.total} 条`), size,
+      h('button', { type: 'button', disabled: state.page <= 1, 'aria-label': '上一页', on: { click: () => go(state.page - 1) } }, '‹'));
+    const nums = new Set([1, pages, state.page - 2, state.page - 1, state.page, state.page + 1, state.page + 2]);
+    let last = 0;
+    for (const n of [...nums].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b)) {
+      if (n - last > 1) pager.append(h('span', '…'));
+      pager.append(h('button', { type: 'button', class: n === state.page ? 'cur' : '', on: { click: () => go(n) } }, String(n)));
+      last = n;
+    }
+    const jump = h('input', { type: 'number', min: 1, max: pages, value: state.page, 'aria-label': '跳转页' });
+    jump.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') go(Number(jump.value) || 1); });
+    pager.append(h('button', { type: 'button', disabled: state.page >= pages, 'aria-label': '下一页', on: { click: () => go(state.page + 1) } }, '›'),
+      h('span', '前往'), jump, h('span', '页'));
+  }
+
+  async function exportAll() {
+    readFilters();
+    const rows = [];
+    try {
+      for (let p = 1; rows.length < EXPORT_MAX; p++) {
+        const res = await load(params(p, 200));
+        rows.push(...(res.items || []));
+        if (!res.items || res.items.length < 200 || rows.length >= (res.total ?? 0)) break;
+      }
+    } catch (err) {
+      toast(err.message || '导出失败', 'error');
+      return;
+    }
+    const name = `${exportName}-${new Date().toISOString().slice(0, 10)}.csv`;
+    saveBlob(new Blob([csvOf(columns, rows)], { type: 'text/csv;charset=utf-8' }), name);
+    toast(`已导出 ${rows.length} 条`, 'success');
+  }
+
+  const api = { reload, state, el };
+  reload(true);
+  return api;
+}

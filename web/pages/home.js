@@ -1,0 +1,88 @@
+/*
+** home.js: 首页. Case handlers (clerk, reviewer, head, leader) get the
+** 工作台: counters and their 待办 / 已办 lists with lights and due dates
+** (GET /api/me/todo, /api/me/done). Administrators, O&M and catalogue staff
+** get their account summary and shortcuts to their own pages.
+*/
+import { get } from '../js/api.js';
+import { h, clear, fmtTime, roleTags, buildingNotice, errorNotice, ROLE_NAMES } from '../js/ui.js';
+import { listPage } from '../js/table.js';
+import { CASE_COLUMNS } from '../js/cases-common.js';
+
+const SHORTCUTS = [
+  { roles: ['clerk'], href: '#/projects/new', label: '新建项目' },
+  { roles: ['clerk', 'reviewer', 'head', 'leader'], href: '#/cases', label: '办件查询' },
+  { roles: ['head', 'leader'], href: '#/stats', label: '数据看板' },
+  { roles: ['catalog', 'sysadmin'], href: '#/catalog', label: '事项管理' },
+  { roles: ['ops'], href: '#/ops', label: '巡检状态' },
+  { roles: ['ops'], href: '#/ops/backups', label: '备份与演练' },
+  { roles: ['sysadmin', 'secadmin'], href: '#/system/users', label: '用户管理' },
+  { roles: ['auditor'], href: '#/audit', label: '审计日志' },
+];
+
+function counter(label, value, kind, id) {
+  return h(`div.stat-card.${kind}`, { id }, h('div.label', label), h('div.value', value ?? '-'));
+}
+
+export async function render(ctx) {
+  const u = ctx.me;
+  const links = SHORTCUTS.filter((s) => ctx.hasRole(...s.roles));
+  const welcome = h('div.card',
+    h('div.card-title', `欢迎，${u.display_name || u.username}`, h('span.extra.muted', (u.roles || []).map((r) => ROLE_NAMES[r] || r).join('、'))),
+    h('div.kv',
+      h('div', h('div.k', '账号'), h('div.v', u.username)),
+      h('div', h('div.k', '上次修改密码'), h('div.v', { style: { fontSize: '14px', fontWeight: 'normal' } }, fmtTime(u.password_changed_at) || '-')),
+      h('div', h('div.k', '角色'), h('div', roleTags(u.roles)))),
+    links.length ? h('div', { style: { marginTop: '14px', display: 'flex', gap: '8px' } },
+      links.map((l) => h('a.btn', { href: l.href }, l.label))) : null);
+
+  if (!ctx.hasRole('clerk', 'reviewer', 'head', 'leader')) {
+    ctx.el.append(welcome);
+    return;
+  }
+  ctx.setTitle('工作台');
+  const counters = h('div.grid.grid-4', { style: { marginBottom: '16px' } },
+    counter('待办', '…', 'blue', 'cnt-todo'), counter('已办', '…', 'green', 'cnt-done'),
+    counter('预警', '…', 'yellow', 'cnt-yellow'), counter('逾期', '…', 'red', 'cnt-red'));
+  const tabs = h('div.tabs', h('a.active', { dataset: { tab: 'todo' } }, '我的待办'), h('a', { dataset: { tab: 'done' } }, '我的已办'));
+  const body = h('div#workbench-list');
+  ctx.el.append(counters, h('div.card', tabs, body));
+
+  const set = (id, v) => { const el = counters.querySelector(`#${id} .value`); if (el) el.textContent = v ?? '-'; };
+  let building = false;
+  async function counts() {
+    try {
+      const [todo, done] = await Promise.all([get('/api/me/todo?page_size=1'), get('/api/me/done?page_size=1')]);
+      set('cnt-todo', todo.total);
+      set('cnt-done', done.total);
+      const c = todo.counts || {};
+      set('cnt-yellow', c.yellow ?? '-');
+      set('cnt-red', c.red ?? '-');
+      if (c.yellow === undefined) {
+        const [y, r] = await Promise.all([get('/api/me/todo?light=yellow&page_size=1'), get('/api/me/todo?light=red&page_size=1')]);
+        set('cnt-yellow', y.total);
+        set('cnt-red', r.total);
+      }
+    } catch (err) {
+      ['cnt-todo', 'cnt-done', 'cnt-yellow', 'cnt-red'].forEach((id) => set(id, '-'));
+      if (err.code === 'not_built') building = true;
+    }
+  }
+  function show(tab) {
+    tabs.querySelectorAll('a').forEach((a) => a.classList.toggle('active', a.dataset.tab === tab));
+    listPage(clear(body), {
+      exportName: tab === 'todo' ? '我的待办' : '我的已办',
+      filters: [{ name: 'q', label: '关键字', placeholder: '项目名称或代码' }],
+      columns: [...CASE_COLUMNS, { title: '操作', export: false, render: (c) => h('a', { href: `#/cases/${c.id}` }, tab === 'todo' ? '办理' : '查看') }],
+      load: (p) => get(`/api/me/${tab}?${new URLSearchParams(p)}`),
+    });
+  }
+  tabs.addEventListener('click', (ev) => { const t = ev.target.closest('a'); if (t) show(t.dataset.tab); });
+  await counts();
+  if (building) {
+    clear(body).append(buildingNotice('待办、已办'));
+    return;
+  }
+  show('todo');
+  ctx.el.append(welcome);
+}
