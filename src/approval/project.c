@@ -77,7 +77,7 @@ static void scope_of(const struct principal *w, struct project_scope *sc, char *
 		return;                         /* sees nothing */
 	if (n) {
 		sc->department = w->department;
-		if (n > 11 && strcmp(w->department + n - 4, "-XSP") == 0) {
+		if (n > 7 && strcmp(w->department + n - 4, "-XSP") == 0) {
 			if (strncmp(w->department, "610200-", 7) == 0) {
 				sc->all = 1;            /* the city's 行政审批服务局 */
 			} else {
