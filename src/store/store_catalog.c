@@ -307,7 +307,7 @@ int store_catalog_list(struct store *st, int kind, const struct catalog_filter *
 	if (store_count(st, s, total, e))
 		return e->code;
 	s = store_stmt(st, kind == CATALOG_FLOWS
-		       ? "SELECT c.id, c.code, c.version, c.effective_from, c.name, c.flow_type, c.division_code, "
+		       ? "SELECT c.id, c.code, c.version, c.effective_from, c.name, c.flow_type, c.division_code AS division, "
 			 "(SELECT count(*) FROM catalog_flows v WHERE v.code = c.code) AS versions"
 			 FLOW_WHERE " ORDER BY c.code LIMIT ?5 OFFSET ?6"
 		       : "SELECT c.id, c.code, c.version, c.effective_from, c.name, c.department_code AS department, "
