@@ -60,8 +60,7 @@ static int64_t num(const json_t *o, const char *k)
 
 int project_may_read(const struct principal *who)
 {
-	return who->cli || rbac_has(who, ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD | ROLE_LEADER | ROLE_OPS |
-				    ROLE_SYSADMIN);
+	return who->cli || rbac_has(who, ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD | ROLE_LEADER | ROLE_OPS);
 }
 
 /* district: storage for a district code (8 bytes) the scope may point to. */
@@ -69,7 +68,7 @@ static void scope_of(const struct principal *w, struct project_scope *sc, char *
 {
 	size_t n = strlen(w->department);
 	memset(sc, 0, sizeof *sc);
-	if (w->cli || rbac_has(w, ROLE_LEADER | ROLE_OPS | ROLE_SYSADMIN)) {
+	if (w->cli || rbac_has(w, ROLE_LEADER | ROLE_OPS)) {
 		sc->all = 1;
 		return;
 	}

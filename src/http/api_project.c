@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-#define READERS (ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD | ROLE_LEADER | ROLE_OPS | ROLE_SYSADMIN)
+#define READERS (ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD | ROLE_LEADER | ROLE_OPS)
 #define WRITERS (ROLE_CLERK | ROLE_HEAD)
 
 static int list_projects(struct http_req *r, struct http_resp *w, struct err *e)

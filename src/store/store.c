@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define STMT_CACHE 128
+#define STMT_CACHE_MIN 256   /* slots; the table doubles when half full */
 #define MIGRATION_DIR "src/store/migrations/"
 
 struct stmt_slot {
@@ -27,7 +27,8 @@ struct store {
 	char *path;
 	int depth;                      /* nesting of store_begin          */
 	int failed;                     /* a nested level rolled back      */
-	struct stmt_slot cache[STMT_CACHE];
+	struct stmt_slot *cache;        /* open addressing, keyed by SQL pointer */
+	size_t ncache, used;
 };
 
 int store_sqlerr(struct store *st, struct err *e, const char *what)
@@ -52,32 +53,56 @@ int store_exec(struct store *st, const char *sql, struct err *e)
 	return 0;
 }
 
+static size_t slot_of(const char *sql, size_t n)
+{
+	return (size_t)(((uintptr_t)sql >> 3) * 0x9E3779B97F4A7C15ull) & (n - 1);
+}
+
+/* Double the table; on allocation failure keep the old one (still usable). */
+static void cache_grow(struct store *st)
+{
+	size_t n = st->ncache ? st->ncache * 2 : STMT_CACHE_MIN;
+	struct stmt_slot *t = calloc(n, sizeof *t);
+	if (!t)
+		return;
+	for (size_t i = 0; i < st->ncache; i++) {
+		if (!st->cache[i].sql)
+			continue;
+		size_t j = slot_of(st->cache[i].sql, n);
+		while (t[j].sql)
+			j = (j + 1) & (n - 1);
+		t[j] = st->cache[i];
+	}
+	free(st->cache);
+	st->cache = t;
+	st->ncache = n;
+}
+
 sqlite3_stmt *store_stmt(struct store *st, const char *sql, struct err *e)
 {
-	unsigned h = (unsigned)(((uintptr_t)sql >> 3) % STMT_CACHE);
-	for (unsigned n = 0; n < STMT_CACHE; n++) {
-		struct stmt_slot *s = &st->cache[(h + n) % STMT_CACHE];
-		if (s->sql == sql) {
-			sqlite3_reset(s->stmt);
-			sqlite3_clear_bindings(s->stmt);
-			return s->stmt;
-		}
-		if (!s->sql) {
-			if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-					       &s->stmt, NULL) != SQLITE_OK) {
-				store_sqlerr(st, e, "prepare");
-				s->stmt = NULL;
-				return NULL;
-			}
-			s->sql = sql;
-			return s->stmt;
-		}
+	if ((st->used + 1) * 2 > st->ncache)
+		cache_grow(st);
+	if (st->used + 1 >= st->ncache) {
+		err_set(e, ERR_INTERNAL, "", "out of memory (statement cache)");
+		return NULL;
 	}
-	/* Cache full: a statement that is never cached would leak, so this is a
-	** programming error (raise STMT_CACHE). */
-	assert(!"store statement cache full");
-	err_set(e, ERR_INTERNAL, "", "statement cache full");
-	return NULL;
+	size_t i = slot_of(sql, st->ncache);
+	while (st->cache[i].sql && st->cache[i].sql != sql)
+		i = (i + 1) & (st->ncache - 1);
+	struct stmt_slot *s = &st->cache[i];
+	if (s->sql) {
+		sqlite3_reset(s->stmt);
+		sqlite3_clear_bindings(s->stmt);
+		return s->stmt;
+	}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt, NULL) != SQLITE_OK) {
+		store_sqlerr(st, e, "prepare");
+		s->stmt = NULL;
+		return NULL;
+	}
+	s->sql = sql;
+	st->used++;
+	return s->stmt;
 }
 
 sqlite3 *store_db(struct store *st) { return st->db; }
@@ -308,9 +333,10 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
-	for (int i = 0; i < STMT_CACHE; i++)
+	for (size_t i = 0; i < st->ncache; i++)
 		if (st->cache[i].stmt)
 			sqlite3_finalize(st->cache[i].stmt);
+	free(st->cache);
 	if (st->db)
 		sqlite3_close(st->db);
 	free(st->path);

@@ -52,8 +52,9 @@ int store_ping(struct store *st, struct err *e);
 
 /* ---- for the store_*.c files only ------------------------------------- */
 /* A cached prepared statement for sql (which must be a string literal or
-** otherwise live forever: the cache is keyed by pointer), reset and with
-** bindings cleared. NULL on error with e filled. */
+** otherwise live forever: the cache is keyed by pointer and grows as new
+** statements appear), reset and with bindings cleared. NULL on error with e
+** filled. */
 sqlite3_stmt *store_stmt(struct store *st, const char *sql, struct err *e);
 sqlite3 *store_db(struct store *st);
 /* Map the last SQLite error to e (constraint -> ERR_CONFLICT, else INTERNAL). */
