@@ -166,3 +166,16 @@ export async function apiSession(base, username, password) {
   };
   return { cookie, body, get: (p) => call('GET', p), post: (p, d) => call('POST', p, d ?? {}), patch: (p, d) => call('PATCH', p, d), put: (p, d) => call('PUT', p, d), del: (p) => call('DELETE', p) };
 }
+
+// An account made through the API by the secadmin, its first password
+// already changed; the password goes into state.passwords.
+export async function makeUser(t, username, roles, department, extra = {}) {
+  const admin = await apiSession(t.base, 'secadmin', t.state.passwords.secadmin);
+  const initial = 'Init-Pass-2026!';
+  await admin.post('/api/users', { username, password: initial, roles, ...(department ? { department } : {}), ...extra });
+  const me = await apiSession(t.base, username, initial);
+  const pw = 'Daily-Work-2026!';
+  await me.post('/api/me/password', { old_password: initial, new_password: pw });
+  t.state.passwords[username] = pw;
+  return pw;
+}

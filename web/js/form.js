@@ -47,10 +47,53 @@ function inputOf(f, value) {
     }
     case 'checkbox':
       return h('label.checks', h('input', { type: 'checkbox', name: f.name, id: `f-${f.name}`, checked: !!value }), f.text || '');
+    case 'rows':
+      return rowsEditor(f, value);
     default:
       return h('input', { ...common, type: f.type || 'text', value: value ?? '', step: f.step, min: f.min, max: f.max,
         autocomplete: f.type === 'password' ? 'new-password' : 'off' });
   }
+}
+
+/*
+** A table of sub-records (materials, steps, units): f.columns = [{name, label,
+** type: text|number|select|checkbox, options, width}], f.newRow = defaults.
+** Inputs carry data-path "name[i].col" so an API error on "units[1].phone"
+** marks exactly that input.
+*/
+function rowsEditor(f, value) {
+  const tbody = h('tbody');
+  const box = h('div.rows-editor', { id: `f-${f.name}`, dataset: { kind: 'rows' } },
+    h('table.table', h('thead', h('tr', f.columns.map((c) => h('th', { style: c.width ? { width: c.width } : null }, c.label)), h('th', { style: { width: '60px' } }, '操作'))), tbody),
+    h('button.btn.btn-sm', { type: 'button', style: { marginTop: '6px' }, on: { click: () => { add({ ...(f.newRow || {}) }); renumber(); } } }, `＋ 添加${f.rowLabel || ''}`));
+  function cell(c, v) {
+    if (c.type === 'select')
+      return h('select.input', { dataset: { col: c.name }, style: { width: '100%' } },
+        (c.options || []).map((o) => h('option', { value: o.value, selected: String(o.value) === String(v ?? '') }, o.label)));
+    if (c.type === 'checkbox') return h('input', { type: 'checkbox', dataset: { col: c.name }, checked: !!v });
+    return h('input.input', { type: c.type || 'text', dataset: { col: c.name }, value: v ?? '', style: { width: '100%' }, placeholder: c.placeholder || '' });
+  }
+  function add(row) {
+    const tr = h('tr', f.columns.map((c) => h('td', cell(c, row[c.name]))),
+      h('td', h('button.btn-link.danger', { type: 'button', on: { click: () => { tr.remove(); renumber(); } } }, '删除')));
+    tbody.append(tr);
+  }
+  function renumber() {
+    [...tbody.rows].forEach((tr, i) => tr.querySelectorAll('[data-col]').forEach((el) => { el.dataset.path = `${f.name}[${i}].${el.dataset.col}`; }));
+  }
+  for (const row of value || []) add(row);
+  renumber();
+  box.read = () => [...tbody.rows].map((tr) => {
+    const o = {};
+    for (const c of f.columns) {
+      const el = tr.querySelector(`[data-col="${c.name}"]`);
+      if (c.type === 'checkbox') o[c.name] = el.checked;
+      else if (c.type === 'number') o[c.name] = el.value === '' ? null : Number(el.value);
+      else o[c.name] = el.value.trim();
+    }
+    return o;
+  });
+  return box;
 }
 
 /* Render fields into a <form>; values = initial values by name. */
@@ -84,6 +127,7 @@ export function readForm(form) {
       continue;
     }
     if (f.type === 'checkbox') { out[f.name] = el.checked; continue; }
+    if (f.type === 'rows') { out[f.name] = el.read(); continue; }
     let v = el.value;
     if (typeof v === 'string') v = f.type === 'password' ? v : v.trim();
     if (v === '' && !f.keepEmpty) continue;
@@ -116,10 +160,13 @@ function rowFor(form, field) {
 /* Show an error: under its field when the API names one we have, else on top. */
 export function showErrors(form, err) {
   clearErrors(form);
+  if (form._mapField && err.field) err = { code: err.code, message: err.message, field: form._mapField(err.field) };
   const row = rowFor(form, err.field);
   if (row) {
-    row.querySelector('.field-error').textContent = err.message;
-    const input = row.querySelector('.input');
+    const exact = err.field ? form.querySelector(`[data-path="${CSS.escape(err.field)}"]`) : null;
+    const at = /\[(\d+)\]/.exec(err.field || '');
+    row.querySelector('.field-error').textContent = exact && at ? `第 ${Number(at[1]) + 1} 行：${err.message}` : err.message;
+    const input = exact || row.querySelector('.input');
     if (input) { input.classList.add('invalid'); input.focus(); }
     return;
   }
@@ -134,7 +181,8 @@ export function checkRequired(form) {
   for (const f of form._fields) {
     if (!f.required || f.type === 'hidden' || f.type === 'checkbox') continue;
     const el = form.querySelector(`#f-${CSS.escape(f.name)}`);
-    const empty = f.type === 'checks' ? !el.querySelector('input:checked') : !String(el.value).trim();
+    const empty = f.type === 'checks' ? !el.querySelector('input:checked')
+      : f.type === 'rows' ? el.read().length === 0 : !String(el.value).trim();
     if (empty) {
       showErrors(form, { field: f.name, message: `请填写${f.label}` });
       return false;
@@ -147,9 +195,10 @@ export function checkRequired(form) {
 ** formDialog({title, fields, values, submit(values) -> result, okLabel, wide, grid})
 ** -> Promise of submit's result, or null when cancelled.
 */
-export function formDialog({ title, fields, values, submit, okLabel = '确定', wide, grid, intro }) {
+export function formDialog({ title, fields, values, submit, okLabel = '确定', wide, grid, intro, mapField }) {
   return new Promise((resolve) => {
     const form = buildForm(fields, values, { grid });
+    form._mapField = mapField;
     let done = false;
     const d = dialog({
       title, wide, body: [intro || null, form],
