@@ -16,6 +16,11 @@ static const struct cli_verb verbs[] = {
 	{"id", cli_id, "check identifiers: uscc, idcard, project-code, division"},
 	{"catalog", cli_catalog, "approval catalogue: export, import, validate, versions, diff, show"},
 	{"project", cli_project, "construction projects: add, list, show, update, delete"},
+	{"inspect", cli_inspect, "run inspections now (Nagios exit codes), table or JSON"},
+	{"backup", cli_backup, "online backup; list, verify FILE, drill (restore test)"},
+	{"restore", cli_restore, "restore a verified backup (refused while a server runs)"},
+	{"report", cli_report, "inspection reports: daily or monthly, xlsx or html"},
+	{"cleanup", cli_cleanup, "rotate the application log, remove temp files past retention"},
 	{NULL, NULL, NULL},
 };
 

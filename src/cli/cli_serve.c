@@ -11,6 +11,7 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "ops/sched.h"
 
 #include <getopt.h>
 #include <pthread.h>
@@ -134,13 +135,27 @@ int cli_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);   /* every thread inherits the mask */
 	signal(SIGPIPE, SIG_IGN);
 	log_setup(conf_get(c, "log", "file"), LOG_INFO);
+	struct ops_lock lock;   /* shared: no restore swaps the file while we serve */
+	if (ops_lock_shared(conf_get(c, "database", "path"), &lock, &e)) {
+		conf_free(c);
+		return cli_fail(&e);
+	}
 	if (build_app(&app, c, &e) ||
 	    server_start(&app, conf_str(c, "server", "listen", "127.0.0.1:8080"), &srv, &e)) {
 		free_app(&app);
+		ops_lock_release(&lock);
 		conf_free(c);
 		return cli_fail(&e);
 	}
 	/* background workers (scheduler) start here */
+	struct ops_sched *sched = NULL;
+	if (ops_sched_start(&app, &lock, server_port(srv), &sched, &e)) {
+		server_stop(srv);
+		free_app(&app);
+		ops_lock_release(&lock);
+		conf_free(c);
+		return cli_fail(&e);
+	}
 	char host[64];
 	snprintf(host, sizeof host, "%s", conf_str(c, "server", "listen", "127.0.0.1:8080"));
 	*strrchr(host, ':') = 0;
@@ -150,8 +165,11 @@ int cli_serve(int argc, char **argv)
 	int sig = 0;
 	sigwait(&sigs, &sig);
 	log_info("serve", "signal %d: stopping", sig);
+	ops_sched_stop(sched);   /* wakes API requests waiting for a job */
 	server_stop(srv);
+	ops_sched_free(sched);
 	free_app(&app);
+	ops_lock_release(&lock);
 	conf_free(c);
 	log_info("serve", "stopped cleanly");
 	return 0;

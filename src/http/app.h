@@ -19,6 +19,7 @@
 struct metrics;
 struct app;
 struct cal_shared;
+struct ops_sched;
 
 /* A module that adds lines to /metrics registers one of these. */
 typedef void (*metrics_hook)(struct app *app, struct buf *out);
@@ -34,6 +35,7 @@ struct app {
 	struct auth_gate *gate;
 	struct metrics *metrics;
 	struct cal_shared *cal;         /* working days: calendar/cal_admin.h  */
+	struct ops_sched *ops;         /* scheduler: ops/sched.h, NULL when off */
 	int64_t started_at;
 	int threads;
 	char web_root[512];            /* directory of the web application  */

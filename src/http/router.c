@@ -15,6 +15,7 @@
 #include <string.h>
 
 static const struct route *const tables[] = {
+	api_ops_routes,
 	api_health_routes,
 	api_session_routes,
 	api_org_routes,

@@ -1,0 +1,286 @@
+/*
+** api_ops.c: built-in operations over REST, for the O&M engineer (role ops;
+** the system administrator may read).
+**   GET  /api/inspections                 current status per item, latest changes, scheduler
+**   GET  /api/inspections/runs            inspection runs, newest first (?page, ?job)
+**   GET  /api/inspections/runs/{id}       one run with its results
+**   GET  /api/inspections/results         results (?item, ?from, ?to, paged): an item's history
+**   GET  /api/inspections/changes         state changes (?item, ?from, ?to, paged)
+**   POST /api/inspections/run             {"only"?: "host,net.x", "wait"?: bool}
+**   GET  /api/backups                     backup records, newest first
+**   POST /api/backups                     {"wait"?}: back up now
+**   POST /api/backups/drill               {"wait"?}: restore drill now
+**   POST /api/cleanup                     {"dry_run"?, "wait"?}: log and temp-file cleanup now
+**   GET  /api/ops/runs                    every ops run (?job=backup|drill|cleanup|inspect.)
+**   GET  /api/ops/runs/{id}
+**   GET  /api/reports/inspection          ?day=YYYY-MM-DD | ?month=YYYY-MM, &format=xlsx|html
+** Jobs run on the scheduler thread (ops/sched.h), never on an HTTP worker:
+** POST claims the run (so it is visible at once), queues it and answers 202
+** {"run_id"}; with "wait": true it waits up to 30 s and answers 200 with the
+** finished run. The jobs write their own audit rows (ops.inspect, ops.backup,
+** ops.drill, ops.cleanup); the report download writes ops.report.
+*/
+#include "http/http.h"
+#include "ops/ops.h"
+#include "ops/report.h"
+#include "ops/sched.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OPS_READ (ROLE_OPS | ROLE_SYSADMIN)
+#define WAIT_MS 30000
+
+static int sched_of(struct http_req *r, struct ops_sched **s, struct err *e)
+{
+	*s = r->app->ops;
+	if (!*s)
+		return err_set(e, ERR_CONFLICT, "", "运维调度器未运行 (scheduler not running)");
+	return 0;
+}
+
+static int parse_time(const struct http_req *r, const char *key, int64_t def, int64_t *out, struct err *e)
+{
+	const char *v = http_query(r, key);
+	*out = def;
+	if (!v)
+		return 0;
+	if (strlen(v) == 10 && v[4] == '-') {
+		int64_t t = clock_cn_midnight(v);
+		if (t < 0)
+			return err_set(e, ERR_INVALID, key, "日期无效: %s (YYYY-MM-DD)", v);
+		*out = strcmp(key, "to") == 0 ? t + 86400 : t;
+		return 0;
+	}
+	char *end;
+	long long x = strtoll(v, &end, 10);
+	if (*end || x < 0)
+		return err_set(e, ERR_INVALID, key, "时间无效: %s (epoch seconds or YYYY-MM-DD)", v);
+	*out = x;
+	return 0;
+}
+
+/* ---- reading ---------------------------------------------------------------------------- */
+
+static int status(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	struct ops_sched *s;
+	json_t *items, *changes, *it;
+	int64_t total, tick;
+	int pid, worst = OPS_OK;
+	size_t i;
+	struct page pg = {1, 20};
+	if (sched_of(r, &s, e) || store_ops_states(r->st, &items, e))
+		return e->code;
+	if (store_ops_changes_list(r->st, NULL, 0, INT64_MAX, &pg, &changes, &total, e) ||
+	    store_ops_heartbeat_get(r->st, "scheduler", &tick, &pid, e)) {
+		json_decref(items);
+		return e->code;
+	}
+	const struct ops_conf *cf = ops_sched_conf(s);
+	json_array_foreach(items, i, it) {
+		char title[128];
+		int stale = r->now - json_integer_value(json_object_get(it, "last_at")) > 8 * 86400;
+		json_object_set_new(it, "title", json_string(ops_item_title(cf, json_string_value(
+			json_object_get(it, "item")), title, sizeof title)));
+		json_object_set_new(it, "stale", json_boolean(stale));
+		if (!stale)
+			worst = ops_status_worse(worst, store_ops_status_code(json_string_value(json_object_get(it, "status"))));
+	}
+	w->json = json_pack("{s:s,s:o,s:o,s:I,s:{s:b,s:I},s:o}", "status", ops_status_name(worst), "items", items,
+			    "changes", changes, "changes_total", (json_int_t)total, "scheduler", "enabled",
+			    cf->scheduler, "last_tick", (json_int_t)tick, "catalog", ops_items_json(cf));
+	return 0;
+}
+
+static int list_runs_of(struct http_req *r, struct http_resp *w, const char *def_job, struct err *e)
+{
+	struct page pg;
+	json_t *items;
+	int64_t total;
+	const char *job = http_query(r, "job");
+	if (http_page(r, &pg, e) || store_ops_run_list(r->st, job ? job : def_job, &pg, &items, &total, e))
+		return e->code;
+	w->json = http_list(items, total, &pg);
+	return 0;
+}
+
+static int list_inspection_runs(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	return list_runs_of(r, w, "inspect.", e);
+}
+
+static int list_ops_runs(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	return list_runs_of(r, w, NULL, e);
+}
+
+/* The run with, for inspections, its results in the shape of `inspect --json`. */
+static int run_json(struct http_req *r, int64_t id, json_t **out, struct err *e)
+{
+	json_t *run, *results, *it;
+	size_t i;
+	if (store_ops_run_get(r->st, id, &run, e))
+		return e->code;
+	if (strncmp(json_string_value(json_object_get(run, "job")), "inspect.", 8) == 0) {
+		if (store_ops_results_of_run(r->st, id, &results, e)) {
+			json_decref(run);
+			return e->code;
+		}
+		json_array_foreach(results, i, it) {
+			json_object_del(it, "id");
+			json_object_del(it, "run_id");
+			json_object_del(it, "at");
+		}
+		json_object_set_new(run, "items", results);
+	}
+	json_object_set_new(run, "run_id", json_integer(id));
+	*out = run;
+	return 0;
+}
+
+static int get_run(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	int64_t id;
+	if (http_param_id(r, 0, &id, e) || run_json(r, id, &w->json, e))
+		return e->code;
+	return 0;
+}
+
+static int list_results(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	struct page pg;
+	json_t *items;
+	int64_t from, to, total;
+	if (http_page(r, &pg, e) || parse_time(r, "from", 0, &from, e) || parse_time(r, "to", INT64_MAX, &to, e) ||
+	    store_ops_results_list(r->st, http_query(r, "item"), from, to, &pg, &items, &total, e))
+		return e->code;
+	w->json = http_list(items, total, &pg);
+	return 0;
+}
+
+static int list_changes(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	struct page pg;
+	json_t *items;
+	int64_t from, to, total;
+	if (http_page(r, &pg, e) || parse_time(r, "from", 0, &from, e) || parse_time(r, "to", INT64_MAX, &to, e) ||
+	    store_ops_changes_list(r->st, http_query(r, "item"), from, to, &pg, &items, &total, e))
+		return e->code;
+	w->json = http_list(items, total, &pg);
+	return 0;
+}
+
+static int list_backups(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	struct page pg;
+	json_t *items;
+	int64_t total;
+	if (http_page(r, &pg, e) || store_ops_backup_list(r->st, &pg, &items, &total, e))
+		return e->code;
+	w->json = http_list(items, total, &pg);
+	return 0;
+}
+
+/* ---- jobs ----------------------------------------------------------------------------------- */
+
+static int start_job(struct http_req *r, struct http_resp *w, int job, const char *name, const char *only,
+		     int dry_run, struct err *e)
+{
+	struct ops_sched *s;
+	char trigger[80];
+	int64_t id;
+	if (sched_of(r, &s, e))
+		return e->code;
+	const struct ops_conf *cf = ops_sched_conf(s);
+	ops_trigger(&r->me, trigger, sizeof trigger);
+	int lease = job == OPS_JOB_BACKUP || job == OPS_JOB_DRILL ? cf->lease_backup : cf->lease_inspect;
+	if (store_ops_run_claim(r->st, name, trigger, r->now, lease, job != OPS_JOB_INSPECT, &id, NULL, e))
+		return e->code;
+	if (ops_sched_submit(s, job, id, &r->me, only, dry_run, e)) {
+		struct err e2;
+		store_ops_run_finish(r->st, id, "failed", "UNKNOWN", e->msg, NULL, r->now, &e2);
+		return e->code;
+	}
+	if (json_is_true(json_object_get(r->json, "wait")) && ops_sched_wait(s, id, WAIT_MS))
+		return run_json(r, id, &w->json, e);
+	w->status = 202;
+	w->json = json_pack("{s:I,s:s,s:s}", "run_id", (json_int_t)id, "job", name, "state", "running");
+	return 0;
+}
+
+static int run_inspection(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	static const struct jfield f[] = {{"only", J_STRING_OR_NULL, 0}, {"wait", J_BOOL, 0}, {NULL}};
+	struct ops_sched *s;
+	if (http_body(r, f, e) || sched_of(r, &s, e))
+		return e->code;
+	const char *only = json_string_value(json_object_get(r->json, "only"));
+	if (only && strlen(only) >= 256)
+		return err_set(e, ERR_INVALID, "only", "选择过长 (too long)");
+	if (ops_only_check(ops_sched_conf(s), only, e))
+		return e->code;
+	return start_job(r, w, OPS_JOB_INSPECT, "inspect.manual", only, 0, e);
+}
+
+static int run_backup(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	static const struct jfield f[] = {{"wait", J_BOOL, 0}, {NULL}};
+	return http_body(r, f, e) ? e->code : start_job(r, w, OPS_JOB_BACKUP, "backup", NULL, 0, e);
+}
+
+static int run_drill(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	static const struct jfield f[] = {{"wait", J_BOOL, 0}, {NULL}};
+	return http_body(r, f, e) ? e->code : start_job(r, w, OPS_JOB_DRILL, "drill", NULL, 0, e);
+}
+
+static int run_cleanup(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	static const struct jfield f[] = {{"dry_run", J_BOOL, 0}, {"wait", J_BOOL, 0}, {NULL}};
+	if (http_body(r, f, e))
+		return e->code;
+	return start_job(r, w, OPS_JOB_CLEANUP, "cleanup", NULL, json_is_true(json_object_get(r->json, "dry_run")), e);
+}
+
+/* ---- reports ---------------------------------------------------------------------------------- */
+
+static int report(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	struct ops_sched *s;
+	struct ops_period p;
+	int format;
+	char *body;
+	size_t len;
+	const char *fmt = http_query(r, "format");
+	if (sched_of(r, &s, e) || ops_period_parse(http_query(r, "day"), http_query(r, "month"), &p, e) ||
+	    ops_report_format_parse(fmt ? fmt : "xlsx", &format, e) ||
+	    ops_report_render(r->st, ops_sched_conf(s), &r->me, r->now, &p, format, NULL, &body, &len, e))
+		return e->code;
+	w->body = body;
+	w->body_len = len;
+	w->free_body = 1;
+	w->content_type = format == OPS_REPORT_XLSX
+		? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/html; charset=utf-8";
+	snprintf(w->disposition, sizeof w->disposition, "%s; filename=\"inspection-%s.%s\"",
+		 format == OPS_REPORT_XLSX ? "attachment" : "inline", p.label, format == OPS_REPORT_XLSX ? "xlsx" : "html");
+	return 0;
+}
+
+const struct route api_ops_routes[] = {
+	{"GET", "/api/inspections", status, OPS_READ, 0},
+	{"GET", "/api/inspections/runs", list_inspection_runs, OPS_READ, 0},
+	{"GET", "/api/inspections/runs/{id}", get_run, OPS_READ, 0},
+	{"GET", "/api/inspections/results", list_results, OPS_READ, 0},
+	{"GET", "/api/inspections/changes", list_changes, OPS_READ, 0},
+	{"POST", "/api/inspections/run", run_inspection, ROLE_OPS, 0},
+	{"GET", "/api/backups", list_backups, OPS_READ, 0},
+	{"POST", "/api/backups", run_backup, ROLE_OPS, 0},
+	{"POST", "/api/backups/drill", run_drill, ROLE_OPS, 0},
+	{"POST", "/api/cleanup", run_cleanup, ROLE_OPS, 0},
+	{"GET", "/api/ops/runs", list_ops_runs, OPS_READ, 0},
+	{"GET", "/api/ops/runs/{id}", get_run, OPS_READ, 0},
+	{"GET", "/api/reports/inspection", report, OPS_READ, 0},
+	{NULL},
+};

@@ -1,0 +1,406 @@
+/*
+** inspect.c: the inspection items and a run of them (see ops.h, probe.h).
+**
+** The table below is the catalogue of built-in items with their default
+** thresholds; endpoints configured in [inspect] endpoints add net.<name>
+** (and net.<name>.cert for https). A run measures the selected items one
+** after the other (never in parallel: an inspection must not load the host
+** it inspects), then records everything in one transaction.
+*/
+#include "ops/ops.h"
+#include "base/json.h"
+#include "ops/probe.h"
+#include "org/audit.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE NAN
+
+const struct ops_item_def ops_builtin_items[] = {
+	{"host.load", "host", "CPU 负载（5 分钟平均，每核）", "", 0, 1.5, 3.0, probe_load, NULL},
+	{"host.memory", "host", "可用内存", "%", 1, 15, 5, probe_memory, NULL},
+	{"host.disk.data", "host", "数据盘使用率", "%", 0, 80, 90, probe_disk_data, NULL},
+	{"host.disk.log", "host", "日志盘使用率", "%", 0, 80, 90, probe_disk_log, NULL},
+	{"host.uptime", "host", "系统运行时间", "h", 1, 1, NONE, probe_uptime, NULL},
+	{"host.fds", "host", "服务进程文件描述符（占上限）", "%", 0, 70, 90, probe_fds, NULL},
+	{"app.health", "app", "应用自检 /api/health 响应时间", "ms", 0, 500, 2000, probe_app_health, NULL},
+	{"app.errors", "app", "HTTP 5xx 错误率（自启动以来）", "%", 0, 1, 5, probe_app_errors, NULL},
+	{"app.p99", "app", "HTTP 响应时间 p99（自启动以来）", "ms", 0, 1000, 2500, probe_app_p99, NULL},
+	{"app.threads", "app", "HTTP 工作线程", "", 1, NONE, NONE, probe_app_threads, NULL},
+	{"app.scheduler", "app", "调度器心跳间隔", "s", 0, 180, 600, probe_app_scheduler, NULL},
+	{"clock.offset", "app", "系统时钟偏差（NTP）", "ms", 0, 1000, 30000, probe_clock, NULL},
+	{"calendar.next_year", "app", "次年法定节假日安排", "", 1, NONE, NONE, probe_calendar, NULL},
+	{"db.quick_check", "db", "数据库完整性（quick_check）", "", 0, NONE, 1, probe_db_check, NULL},
+	{"db.size", "db", "数据库文件大小", "MB", 0, NONE, NONE, probe_db_size, NULL},
+	{"db.wal", "db", "WAL 日志大小", "MB", 0, 256, 1024, probe_db_wal, NULL},
+	{"db.freepages", "db", "空闲页占比", "%", 0, 25, NONE, probe_db_free, NULL},
+	{"db.backup_age", "db", "距最近一次成功备份", "h", 0, 26, 50, probe_db_backup_age, NULL},
+	{"db.growth", "db", "数据库增长（距上次巡检）", "MB", 0, 500, 2000, probe_db_growth, NULL},
+	{"logs.size", "logs", "应用日志大小", "MB", 0, 200, 1000, probe_logs_size, NULL},
+	{"logs.expired", "logs", "超过保留期的日志文件", "个", 0, 1, NONE, probe_logs_expired, NULL},
+	{"tmp.expired", "logs", "超过保留期的临时文件", "个", 0, 1, NONE, probe_tmp_expired, NULL},
+	{"exchange.db", "net", "前置库连通性", "ms", 0, 1000, 3000, probe_exchange, NULL},
+	{NULL},
+};
+
+static const struct ops_item_def endpoint_def =
+	{"", "net", "接口响应时间", "ms", 0, 1000, 3000, probe_endpoint, NULL};
+static const struct ops_item_def cert_def =
+	{"", "net", "接口证书剩余天数", "d", 1, 30, 7, probe_endpoint_cert, NULL};
+
+/* ---- statuses ----------------------------------------------------------------- */
+
+const char *ops_status_name(int status)
+{
+	return store_ops_status_text(status);
+}
+
+const char *ops_status_cn(int status)
+{
+	static const char *const cn[] = {"正常", "警告", "严重", "未知"};
+	return status >= 0 && status <= 3 ? cn[status] : cn[3];
+}
+
+int ops_status_worse(int a, int b)
+{
+	static const int rank[] = {0, 1, 3, 2};   /* OK WARN CRIT UNKNOWN */
+	return rank[b & 3] > rank[a & 3] ? b : a;
+}
+
+/* ---- the item list --------------------------------------------------------------- */
+
+const struct ops_item_def *ops_builtin_find(const char *name)
+{
+	for (const struct ops_item_def *d = ops_builtin_items; d->name; d++)
+		if (strcmp(d->name, name) == 0)
+			return d;
+	return NULL;
+}
+
+/* Names of endpoint items live in a per-array arena after the defs. */
+struct ops_item_def *ops_item_defs(const struct ops_conf *cf, int *n)
+{
+	int nb = 0;
+	while (ops_builtin_items[nb].name)
+		nb++;
+	int max = nb + 2 * cf->nendpoints;
+	struct ops_item_def *v = malloc(max * sizeof *v + (size_t)2 * cf->nendpoints * 48);
+	if (!v) {
+		*n = 0;
+		return NULL;
+	}
+	char *names = (char *)(v + max);
+	memcpy(v, ops_builtin_items, nb * sizeof *v);
+	int k = nb;
+	for (int i = 0; i < cf->nendpoints; i++) {
+		const struct ops_endpoint *ep = &cf->endpoints[i];
+		v[k] = endpoint_def;
+		snprintf(names, 48, "net.%s", ep->name);
+		v[k].name = names;
+		v[k++].target = ep->url;
+		names += 48;
+		if (strncmp(ep->url, "https://", 8) == 0) {
+			v[k] = cert_def;
+			snprintf(names, 48, "net.%s.cert", ep->name);
+			v[k].name = names;
+			v[k++].target = ep->url;
+			names += 48;
+		}
+	}
+	*n = k;
+	return v;
+}
+
+double ops_threshold(const struct ops_conf *cf, const struct ops_item_def *d, const char *which)
+{
+	char key[96];
+	snprintf(key, sizeof key, "%s.%s", d->name, which);
+	const char *v = cf && cf->conf ? conf_get(cf->conf, "inspect", key) : NULL;
+	if (v && strcmp(v, "none") == 0)
+		return NAN;
+	if (v) {
+		char *end;
+		double x = strtod(v, &end);
+		if (end != v && !*end)
+			return x;
+	}
+	return strcmp(which, "warn") == 0 ? d->warn : d->crit;
+}
+
+/* ---- grading ---------------------------------------------------------------------- */
+
+int probe_grade(const struct ops_item_def *d, double v, double warn, double crit)
+{
+	if (d->lower_bad) {
+		if (!isnan(crit) && v <= crit)
+			return OPS_CRIT;
+		if (!isnan(warn) && v <= warn)
+			return OPS_WARN;
+		return OPS_OK;
+	}
+	if (!isnan(crit) && v >= crit)
+		return OPS_CRIT;
+	if (!isnan(warn) && v >= warn)
+		return OPS_WARN;
+	return OPS_OK;
+}
+
+void probe_value(struct ops_env *env, const struct ops_item_def *d, struct ops_result *r,
+		 double value, const char *fmt, ...)
+{
+	va_list ap;
+	r->has_value = 1;
+	r->value = value;
+	r->status = probe_grade(d, value, r->warn, r->crit);
+	va_start(ap, fmt);
+	vsnprintf(r->message, sizeof r->message, fmt, ap);
+	va_end(ap);
+}
+
+void probe_status(struct ops_result *r, int status, const char *fmt, ...)
+{
+	va_list ap;
+	r->status = status;
+	va_start(ap, fmt);
+	vsnprintf(r->message, sizeof r->message, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- selection ---------------------------------------------------------------------- */
+
+static int matches_token(const char *t, size_t len, const struct ops_item_def *d)
+{
+	if (strlen(d->group) == len && strncmp(t, d->group, len) == 0)
+		return 1;
+	return strncmp(d->name, t, len) == 0 && (d->name[len] == 0 || d->name[len] == '.');
+}
+
+static int selected(const char *only, const struct ops_item_def *d)
+{
+	if (!only || !*only)
+		return 1;
+	for (const char *p = only; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len && matches_token(p, len, d))
+			return 1;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+int ops_only_check(const struct ops_conf *cf, const char *only, struct err *e)
+{
+	int n;
+	struct ops_item_def *defs = ops_item_defs(cf, &n);
+	for (const char *p = only ? only : ""; *p;) {
+		size_t len = strcspn(p, ",");
+		int hit = 0;
+		for (int i = 0; i < n && !hit; i++)
+			hit = matches_token(p, len, &defs[i]);
+		if (!hit && len) {
+			free(defs);
+			return err_set(e, ERR_INVALID, "only", "没有这个巡检项 (no such item or group): %.*s",
+				       (int)len, p);
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	free(defs);
+	return 0;
+}
+
+json_t *ops_items_json(const struct ops_conf *cf)
+{
+	int n;
+	struct ops_item_def *defs = ops_item_defs(cf, &n);
+	json_t *arr = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s}", "item", defs[i].name, "group",
+						     defs[i].group, "title", defs[i].title, "unit", defs[i].unit));
+	free(defs);
+	return arr;
+}
+
+const char *ops_item_title(const struct ops_conf *cf, const char *item, char *buf, size_t cap)
+{
+	const struct ops_item_def *d = ops_builtin_find(item);
+	if (d)
+		snprintf(buf, cap, "%s", d->title);
+	else if (strncmp(item, "net.", 4) == 0) {
+		size_t len = strlen(item);
+		int cert = len > 5 && strcmp(item + len - 5, ".cert") == 0;
+		snprintf(buf, cap, "%s %.*s", cert ? cert_def.title : endpoint_def.title,
+			 (int)(len - 4 - (cert ? 5 : 0)), item + 4);
+	} else
+		snprintf(buf, cap, "%s", item);
+	return buf;
+}
+
+void ops_threshold_text(const char *item, double warn, double crit, const char *unit,
+			char *out, size_t cap)
+{
+	const struct ops_item_def *d = ops_builtin_find(item);
+	size_t len = strlen(item);
+	int lower = d ? d->lower_bad : (len > 5 && strcmp(item + len - 5, ".cert") == 0);
+	const char *op = lower ? "≤" : "≥";
+	char w[48] = "", c[48] = "";
+	if (!isnan(warn))
+		snprintf(w, sizeof w, "%s%g%s 警告", op, warn, unit);
+	if (!isnan(crit))
+		snprintf(c, sizeof c, "%s%s%g%s 严重", w[0] ? "，" : "", op, crit, unit);
+	snprintf(out, cap, "%s%s", w, c);
+	if (!out[0])
+		snprintf(out, cap, "—");
+}
+
+/* ---- triggers ------------------------------------------------------------------------- */
+
+void ops_trigger(const struct principal *who, char *out, size_t cap)
+{
+	if (!who)
+		snprintf(out, cap, "scheduler");
+	else if (strncmp(who->username, "system:", 7) == 0)
+		snprintf(out, cap, "%s", who->username + 7);
+	else if (who->cli)
+		snprintf(out, cap, "%s", who->username);
+	else
+		snprintf(out, cap, "api:%s", who->username);
+}
+
+void ops_scheduler_principal(struct principal *p)
+{
+	memset(p, 0, sizeof *p);
+	snprintf(p->username, sizeof p->username, "system:scheduler");
+	snprintf(p->source, sizeof p->source, "scheduler");
+	p->roles = ROLE_OPS;
+}
+
+/* ---- a run ------------------------------------------------------------------------------ */
+
+static void measure(struct ops_env *env, const struct ops_item_def *d, struct ops_result *r)
+{
+	memset(r, 0, sizeof *r);
+	snprintf(r->item, sizeof r->item, "%s", d->name);
+	snprintf(r->unit, sizeof r->unit, "%s", d->unit);
+	r->warn = ops_threshold(env->cf, d, "warn");
+	r->crit = ops_threshold(env->cf, d, "crit");
+	r->value = NAN;
+	r->status = OPS_UNKNOWN;
+	d->fn(env, d, r);
+}
+
+static int probe_all(struct ops_env *env, const char *only, struct ops_inspection *out, struct err *e)
+{
+	int n;
+	struct ops_item_def *defs = ops_item_defs(env->cf, &n);
+	out->items = calloc(n ? n : 1, sizeof *out->items);
+	if (!defs || !out->items) {
+		free(defs);
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	}
+	out->status = OPS_OK;
+	for (int i = 0; i < n; i++) {
+		if (!selected(only, &defs[i]))
+			continue;
+		if (env->stop && *env->stop)
+			break;
+		measure(env, &defs[i], &out->items[out->n]);
+		out->status = ops_status_worse(out->status, out->items[out->n].status);
+		out->n++;
+	}
+	free(defs);
+	return 0;
+}
+
+static int record(struct ops_env *env, const struct principal *who, const char *only,
+		  struct ops_inspection *out, struct err *e)
+{
+	int counts[4] = {0};
+	char msg[160];
+	struct store *st = env->st;
+	if (store_begin(st, e))
+		return e->code;
+	for (int i = 0; i < out->n; i++) {
+		int changed;
+		counts[out->items[i].status & 3]++;
+		if (store_ops_result_add(st, out->run_id, env->now, &out->items[i], &changed, e))
+			goto fail;
+		out->changes += changed;
+	}
+	snprintf(msg, sizeof msg, "%d 项：正常 %d，警告 %d，严重 %d，未知 %d", out->n, counts[0],
+		 counts[1], counts[2], counts[3]);
+	json_t *details = json_pack("{s:i,s:i,s:s?}", "items", out->n, "changes", out->changes, "only", only);
+	char *text = json_text(details);
+	int rc = store_ops_run_finish(st, out->run_id, "done", ops_status_name(out->status), msg, text,
+				      env->now, e);
+	free(text);
+	char object[40];
+	snprintf(object, sizeof object, "ops_run:%lld", (long long)out->run_id);
+	if (rc || (who && audit_write(st, who, env->now, "ops.inspect", object, "success",
+				      json_pack("{s:s,s:s?,s:i}", "status", ops_status_name(out->status),
+						"only", only, "items", out->n), e))) {
+		json_decref(details);
+		goto fail;
+	}
+	json_decref(details);
+	return store_commit(st, e);
+fail:
+	store_rollback(st);
+	return e->code;
+}
+
+int ops_inspect(struct ops_env *env, const char *job, const struct principal *who,
+		const char *only, int64_t run_id, struct ops_inspection *out, struct err *e)
+{
+	char trigger[80];
+	memset(out, 0, sizeof *out);
+	if (ops_only_check(env->cf, only, e))
+		return e->code;
+	ops_trigger(who, trigger, sizeof trigger);
+	out->run_id = run_id;
+	if (run_id <= 0 && store_ops_run_claim(env->st, job, trigger, env->now, env->cf->lease_inspect,
+					       who == NULL, &out->run_id, NULL, e))
+		return e->code;
+	if (probe_all(env, only, out, e) || record(env, who, only, out, e)) {
+		struct err e2;
+		store_ops_run_finish(env->st, out->run_id, "failed", "UNKNOWN", e->msg, NULL, env->now, &e2);
+		return e->code;
+	}
+	return 0;
+}
+
+void ops_inspection_free(struct ops_inspection *in)
+{
+	free(in->items);
+	in->items = NULL;
+	in->n = 0;
+}
+
+static json_t *num_or_null(int has, double v)
+{
+	return has && !isnan(v) ? json_real(v) : json_null();
+}
+
+json_t *ops_result_json(const struct ops_result *r)
+{
+	return json_pack("{s:s,s:s,s:o,s:s,s:o,s:o,s:s}", "item", r->item, "status",
+			 ops_status_name(r->status), "value", num_or_null(r->has_value, r->value),
+			 "unit", r->unit, "warn", num_or_null(1, r->warn), "crit", num_or_null(1, r->crit),
+			 "message", r->message);
+}
+
+json_t *ops_inspection_json(const struct ops_inspection *in)
+{
+	json_t *items = json_array();
+	for (int i = 0; i < in->n; i++)
+		json_array_append_new(items, ops_result_json(&in->items[i]));
+	return json_pack("{s:I,s:s,s:o}", "run_id", (json_int_t)in->run_id, "status",
+			 ops_status_name(in->status), "items", items);
+}
