@@ -1,8 +1,9 @@
 /*
 ** cases-common.js: how a 办件 is shown everywhere (工作台, 办件 list, project
-** detail): number, project, item, department, status, due date, working
-** days left, light. The server computes the clock (one function, see the
-** lifecycle API); this file only formats what it answers.
+** timeline, detail): number, project, item, department, status, clock. The
+** server computes every clock (one deadline function, see docs/api.md);
+** this file only formats what it answers. Also the action vocabulary and
+** the arguments each action needs.
 */
 import { h, fmtTime, fmtDate, lightTag } from './ui.js';
 
@@ -11,26 +12,92 @@ export const STATUS_NAMES = {
   8: '部门开始办理', 9: '特别程序开始', 10: '特别程序结束', 11: '办结(通过)', 12: '办结(容缺后补通过)',
   13: '办结(不通过)', 14: '撤回', 15: '撤销',
 };
+export const statusOptions = Object.entries(STATUS_NAMES).map(([value, label]) => ({ value, label: `${value} ${label}` }));
+export const STAGE_NAMES = { 1: '立项用地规划许可', 2: '工程建设许可', 3: '施工许可', 4: '竣工验收', 5: '并行推进' };
+export const stageOptions = Object.entries(STAGE_NAMES).map(([value, label]) => ({ value, label: `${value} ${label}` }));
+export const lightOptions = [{ value: 'green', label: '正常（绿灯）' }, { value: 'yellow', label: '预警（黄灯）' }, { value: 'red', label: '逾期（红灯）' }];
 
 export const statusCode = (c) => (c.status && typeof c.status === 'object' ? c.status.code : c.status);
-export function statusName(c) {
-  if (c.status && typeof c.status === 'object') return c.status.name || STATUS_NAMES[c.status.code] || '';
-  return c.status_name || STATUS_NAMES[c.status] || (c.status ?? '');
+export const statusName = (c) => (c.status && typeof c.status === 'object' ? c.status.name : STATUS_NAMES[c.status] || '');
+export const projectName = (c) => (c.project && c.project.name) || c.project_name || '';
+export const itemName = (c) => (c.item && c.item.name) || c.item_name || '';
+export const deptName = (c) => (c.department && c.department.name) || c.department_name || c.department || '';
+export const stageText = (c) => `${STAGE_NAMES[c.stage] || c.stage || ''}${c.side_line ? `·${c.side_line}` : ''}`;
+
+export function statusTag(c) {
+  const code = statusCode(c);
+  const kind = code === 11 || code === 12 ? 'green' : code === 13 || code === 5 || code === 15 ? 'red'
+    : code === 2 || code === 14 || code === 4 ? 'gray' : code === 6 || code === 9 ? 'yellow' : '';
+  return h(`span.tag${kind ? '.' + kind : ''}`, statusName(c));
 }
-export const caseNo = (c) => c.number || c.case_no || c.spsxslbm || `#${c.id}`;
-export const projectName = (c) => c.project_name || (c.project && c.project.name) || '';
-export const itemName = (c) => c.item_name || (c.item && c.item.name) || '';
-export const deptName = (c) => c.department_name || (c.department && c.department.name) || c.department || '';
+
+export function leftText(c) {
+  if (c.workdays_left === null || c.workdays_left === undefined) {
+    if (c.receipt && c.receipt.workdays_left !== null && c.receipt.workdays_left !== undefined && !c.accepted_at)
+      return `受理期限剩 ${c.receipt.workdays_left}`;
+    return '-';
+  }
+  return c.final_at ? '-' : `${c.workdays_left}`;
+}
+
+function dueText(c) {
+  if (c.due_date) return fmtDate(c.due_date);
+  if (c.receipt && !c.accepted_at && c.receipt.due_date) return `${c.receipt.due_date}（受理）`;
+  return '-';
+}
 
 export const CASE_COLUMNS = [
-  { key: 'number', title: '办件编号', render: (c) => h('a', { href: `#/cases/${c.id}` }, caseNo(c)), text: caseNo },
-  { key: 'project_name', title: '项目名称', text: projectName },
-  { key: 'item_name', title: '审批事项', text: itemName },
+  { key: 'number', title: '办件编号', render: (c) => h('a.mono', { href: `#/cases/${c.id}`, style: { fontSize: '11px' } }, c.number), text: (c) => c.number },
+  { key: 'item', title: '事项 / 项目', render: (c) => [h('div', itemName(c)), h('div.muted', { style: { fontSize: '12px' } }, projectName(c))],
+    text: (c) => `${itemName(c)} / ${projectName(c)}` },
   { key: 'department', title: '办理部门', text: deptName },
-  { key: 'status', title: '状态', render: (c) => h('span.tag', statusName(c)), text: statusName },
-  { key: 'due_date', title: '到期日', text: (c) => fmtDate(c.due_date) || '-' },
-  { key: 'workdays_left', title: '剩余工作日', text: (c) => (c.workdays_left ?? '') === '' ? '-' : String(c.workdays_left) },
-  { key: 'light', title: '预警', render: (c) => lightTag(c.light, c.on_time), text: (c) => c.light || (c.on_time === false ? '逾期办结' : '') },
+  { key: 'stage', title: '阶段', text: stageText },
+  { key: 'status', title: '状态 / 环节', cls: 'nowrap', render: (c) => [statusTag(c), c.step ? h('div.muted', { style: { fontSize: '12px' } }, c.step.name) : null],
+    text: (c) => `${statusName(c)}${c.step ? ` / ${c.step.name}` : ''}` },
+  { key: 'received_at', title: '接件日期', cls: 'nowrap', text: (c) => fmtDate(c.received_at) },
+  { key: 'due_date', title: '到期日 / 剩余', cls: 'nowrap', render: (c) => [h('div', dueText(c)), h('div.muted', { style: { fontSize: '12px' } }, leftText(c) === '-' ? '' : `剩 ${leftText(c).replace(/^受理期限剩 /, '')} 个工作日`)],
+    text: (c) => `${dueText(c)} ${leftText(c)}` },
+  { key: 'light', title: '预警', cls: 'nowrap', render: (c) => lightTag(c.light, c.on_time), text: (c) => c.light || (c.on_time === false ? '逾期办结' : c.on_time ? '按时办结' : '') },
 ];
 
-export const updatedColumn = { key: 'updated_at', title: '更新时间', text: (c) => fmtTime(c.updated_at || c.at || c.received_at) };
+/* Action names as the API spells them, labels, who acts, and arguments. */
+export const ACTIONS = {
+  accept: { label: '受理', kind: 'primary' },
+  refuse: { label: '不予受理', kind: 'danger', opinion: 'required', opinionLabel: '不予受理理由' },
+  supplement: { label: '补正告知', kind: 'warning', materials: 'required', opinionLabel: '告知说明' },
+  supplement_done: { label: '补正完成', kind: 'primary' },
+  start_review: { label: '开始办理', kind: 'primary' },
+  next_step: { label: '提交下一环节', kind: 'primary', opinionLabel: '审查意见' },
+  return: { label: '退回', kind: 'warning', opinion: 'required', opinionLabel: '退回理由' },
+  transfer: { label: '转办', toUser: true },
+  special_start: { label: '特别程序开始', kind: 'warning', special: true },
+  special_end: { label: '特别程序结束', kind: 'primary', result: true },
+  approve: { label: '准予许可', kind: 'success', opinionLabel: '审批意见' },
+  approve_tolerance: { label: '容缺通过', kind: 'success', materials: 'required', materialsDays: true, opinionLabel: '审批意见' },
+  deny: { label: '不予许可', kind: 'danger', opinion: 'required', opinionLabel: '不予许可理由' },
+  withdraw: { label: '撤回', kind: 'danger', opinion: 'required', opinionLabel: '撤回原因' },
+  revoke: { label: '撤销', kind: 'danger', opinion: 'required', opinionLabel: '撤销原因', head: true },
+};
+
+export const SPECIAL_KINDS = {
+  hearing: '听证', tender: '招标', auction: '拍卖', inspection: '检验', testing: '检测', quarantine: '检疫',
+  appraisal: '鉴定', expert: '专家评审', extension: '延长审批期限', other: '其他',
+};
+export const SPECIAL_TYPES = { 1: '延长审批', 2: '其他' };
+
+export const DOCUMENTS = {
+  acceptance: '受理通知书', refusal: '不予受理决定书', supplement: '一次性补正告知书',
+  approval: '准予行政许可决定书', denial: '不予行政许可决定书', joint: '联合验收意见书',
+};
+
+/* Actions of allowed_actions that this user may take now (department + role). */
+export function myActions(c, me) {
+  const roles = me.roles || [];
+  const sameDept = c.department && (c.department.code || c.department) === me.department;
+  return (c.allowed_actions || []).filter((a) => {
+    const def = ACTIONS[a];
+    if (!def || !sameDept) return false;
+    if (def.head) return roles.includes('head');
+    return c.step ? roles.includes(c.step.role) : false;
+  });
+}

@@ -113,7 +113,13 @@ const pad = (n) => String(n).padStart(2, '0');
 
 /* epoch seconds -> "YYYY-MM-DD HH:MM:SS" in Asia/Shanghai. */
 export function fmtTime(sec) {
-  if (sec === null || sec === undefined || sec === '' || Number(sec) <= 0) return '';
+  if (sec === null || sec === undefined || sec === '') return '';
+  if (typeof sec === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(sec)) {
+    /* ISO 8601 from the server; shown in Asia/Shanghai */
+    const t = Date.parse(sec);
+    return Number.isNaN(t) ? sec : fmtTime(Math.floor(t / 1000));
+  }
+  if (Number(sec) <= 0) return '';
   const d = new Date((Number(sec) + 8 * 3600) * 1000);
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
     `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
