@@ -1,0 +1,305 @@
+/*
+** test_ops.c: the inspection side of ops/: schedule arithmetic against the
+** official calendar, grading in both directions, status ordering, the
+** configuration (defaults, malformed keys named), run leases (a crashed run
+** expires and never blocks the next one), state changes, and a real run of
+** selected items with thresholds that force WARN and CRIT.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "calendar/cal.h"
+#include "ops/ops.h"
+#include "ops/probe.h"
+#include "ops/sched.h"
+#include "store/store_ops.h"
+
+static char dir[64];
+static char db[128];
+
+static int setup(void **state)
+{
+	snprintf(dir, sizeof dir, "/tmp/h-ops-unit-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(db, sizeof db, "%s/t.db", dir);
+	struct store *st;
+	struct err e;
+	if (store_open(db, STORE_CREATE, &st, &e))
+		return -1;
+	store_close(st);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Epoch of "YYYY-MM-DD HH:MM" Asia/Shanghai. */
+static int64_t T(const char *date, int h, int m)
+{
+	return clock_cn_midnight(date) + h * 3600 + m * 60;
+}
+
+static const char *fmt(int64_t t)
+{
+	static char buf[4][20];
+	static int i;
+	return clock_cn_datetime(t, buf[i++ & 3]);
+}
+
+static void test_schedule(void **state)
+{
+	struct cal *cal;
+	struct err e;
+	assert_int_equal(cal_build(NULL, 0, &cal, &e), 0);
+	/* working days at 08:00: Friday before 春节 2024 goes to the make-up Sunday 02-18 */
+	assert_string_equal(fmt(ops_next_at(T("2024-02-09", 9, 0), 8 * 60, 0, 1, cal)), "2024-02-18 08:00:00");
+	assert_string_equal(fmt(ops_next_at(T("2024-02-09", 7, 59), 8 * 60, 0, 1, cal)), "2024-02-09 08:00:00");
+	/* exactly at 08:00 the next one is the following working day */
+	assert_string_equal(fmt(ops_next_at(T("2024-02-09", 8, 0), 8 * 60, 0, 1, cal)), "2024-02-18 08:00:00");
+	/* without a calendar: Monday to Friday */
+	assert_string_equal(fmt(ops_next_at(T("2024-02-09", 9, 0), 8 * 60, 0, 1, NULL)), "2024-02-12 08:00:00");
+	/* weekly, Monday 07:30; 2026-11-25 is a Wednesday */
+	assert_string_equal(fmt(ops_next_at(T("2026-11-25", 12, 0), 7 * 60 + 30, 1, 0, NULL)), "2026-11-30 07:30:00");
+	assert_string_equal(fmt(ops_prev_at(T("2026-11-25", 12, 0), 7 * 60 + 30, 1, 0, NULL)), "2026-11-23 07:30:00");
+	/* daily 02:00 */
+	assert_string_equal(fmt(ops_next_at(T("2026-11-25", 2, 0), 120, 0, 0, NULL)), "2026-11-26 02:00:00");
+	assert_string_equal(fmt(ops_prev_at(T("2026-11-25", 2, 0), 120, 0, 0, NULL)), "2026-11-25 02:00:00");
+	/* last working day before the 国庆 2025 holiday */
+	assert_string_equal(fmt(ops_prev_at(T("2025-10-05", 12, 0), 480, 0, 1, cal)), "2025-09-30 08:00:00");
+	/* every 5 minutes at :02:30, :07:30 ... */
+	int64_t t = T("2026-11-25", 10, 0);
+	assert_int_equal(ops_next_every(t, 300, 150), t + 150);
+	assert_int_equal(ops_next_every(t + 150, 300, 150), t + 450);
+	assert_int_equal(ops_next_every(t + 151, 300, 150), t + 450);
+	cal_free(cal);
+}
+
+static void test_grading(void **state)
+{
+	const struct ops_item_def *disk = ops_builtin_find("host.disk.data");
+	const struct ops_item_def *mem = ops_builtin_find("host.memory");
+	assert_non_null(disk);
+	assert_non_null(mem);
+	assert_int_equal(probe_grade(disk, 79.9, 80, 90), OPS_OK);
+	assert_int_equal(probe_grade(disk, 80, 80, 90), OPS_WARN);
+	assert_int_equal(probe_grade(disk, 95, 80, 90), OPS_CRIT);
+	assert_int_equal(probe_grade(disk, 95, NAN, NAN), OPS_OK);
+	assert_int_equal(probe_grade(mem, 50, 15, 5), OPS_OK);
+	assert_int_equal(probe_grade(mem, 15, 15, 5), OPS_WARN);
+	assert_int_equal(probe_grade(mem, 4, 15, 5), OPS_CRIT);
+	/* CRIT > UNKNOWN > WARN > OK */
+	assert_int_equal(ops_status_worse(OPS_OK, OPS_WARN), OPS_WARN);
+	assert_int_equal(ops_status_worse(OPS_WARN, OPS_UNKNOWN), OPS_UNKNOWN);
+	assert_int_equal(ops_status_worse(OPS_UNKNOWN, OPS_CRIT), OPS_CRIT);
+	assert_int_equal(ops_status_worse(OPS_CRIT, OPS_UNKNOWN), OPS_CRIT);
+	assert_int_equal(ops_status_worse(OPS_CRIT, OPS_OK), OPS_CRIT);
+	char text[96];
+	ops_threshold_text("host.memory", 15, 5, "%", text, sizeof text);
+	assert_string_equal(text, "≤15% 警告，≤5% 严重");
+	ops_threshold_text("db.size", NAN, NAN, "MB", text, sizeof text);
+	assert_string_equal(text, "—");
+}
+
+static void test_config(void **state)
+{
+	struct ops_conf cf;
+	struct err e = {0};
+	struct conf *c = conf_new();
+	assert_int_equal(ops_conf_load(NULL, "/srv/gg/gonggai.db", &cf, &e), 0);
+	assert_string_equal(cf.backup_dir, "/srv/gg/backups");
+	assert_int_equal(cf.app_at, 8 * 60);
+	assert_int_equal(cf.net_interval, 300);
+	assert_int_equal(cf.backup_keep_daily, 7);
+	assert_int_equal(cf.nendpoints, 0);
+	conf_set(c, "inspect", "endpoints", "province=https://example.gov.cn/api, sms=tcp://10.0.0.1:25");
+	conf_set(c, "inspect", "host.disk.data.crit", "none");
+	assert_int_equal(ops_conf_load(c, "x.db", &cf, &e), 0);
+	assert_int_equal(cf.nendpoints, 2);
+	assert_string_equal(cf.endpoints[1].name, "sms");
+	assert_true(isnan(ops_threshold(&cf, ops_builtin_find("host.disk.data"), "crit")));
+	int n;
+	struct ops_item_def *defs = ops_item_defs(&cf, &n);
+	assert_string_equal(defs[n - 1].name, "net.sms");
+	assert_string_equal(defs[n - 2].name, "net.province.cert");
+	free(defs);
+	assert_int_equal(ops_only_check(&cf, "host,net.province,db.wal", &e), 0);
+	assert_int_equal(ops_only_check(&cf, "host,nothing", &e), ERR_INVALID);
+	assert_non_null(strstr(e.msg, "nothing"));
+	conf_set(c, "inspect", "host.load.warn", "high");
+	assert_int_equal(ops_conf_load(c, "x.db", &cf, &e), ERR_INVALID);
+	assert_string_equal(e.field, "host.load.warn");
+	conf_set(c, "inspect", "host.load.warn", "2");
+	conf_set(c, "ops", "backup_time", "25:00");
+	assert_int_equal(ops_conf_load(c, "x.db", &cf, &e), ERR_INVALID);
+	assert_string_equal(e.field, "backup_time");
+	conf_set(c, "ops", "backup_time", "01:15");
+	conf_set(c, "inspect", "endpoints", "Bad Name=tcp://x:1");
+	assert_int_equal(ops_conf_load(c, "x.db", &cf, &e), ERR_INVALID);
+	assert_string_equal(e.field, "endpoints");
+	conf_free(c);
+}
+
+static void test_leases(void **state)
+{
+	struct store *st;
+	struct err e = {0};
+	int64_t a, b, c, now = 1800000000;
+	int expired;
+	assert_int_equal(store_open(db, 0, &st, &e), 0);
+	/* a run that never finished (crashed) */
+	assert_int_equal(store_ops_run_claim(st, "backup", "scheduler", now, 600, 1, &a, &expired, &e), 0);
+	/* within the lease the same job is refused, others go */
+	assert_int_equal(store_ops_run_claim(st, "backup", "scheduler", now + 10, 600, 1, &b, &expired, &e),
+			 ERR_CONFLICT);
+	assert_int_equal(store_ops_run_claim(st, "inspect.net", "scheduler", now + 10, 600, 1, &b, &expired, &e), 0);
+	/* past the lease the crashed run is marked expired and the next one runs */
+	assert_int_equal(store_ops_run_claim(st, "backup", "scheduler", now + 601, 600, 1, &c, &expired, &e), 0);
+	assert_int_equal(expired, 1);
+	json_t *run;
+	assert_int_equal(store_ops_run_get(st, a, &run, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(run, "state")), "expired");
+	assert_string_equal(json_string_value(json_object_get(run, "status")), "CRIT");
+	json_decref(run);
+	/* inspect.net run b is still within its lease (now + 610) ... */
+	assert_int_equal(store_ops_run_get(st, b, &run, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(run, "state")), "running");
+	json_decref(run);
+	/* ... until any later claim finds it past */
+	int64_t d;
+	assert_int_equal(store_ops_run_claim(st, "cleanup", "cli:x", now + 611, 60, 0, &d, &expired, &e), 0);
+	assert_int_equal(expired, 1);   /* b; c leased until now + 1201 */
+	assert_int_equal(store_ops_run_get(st, b, &run, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(run, "state")), "expired");
+	json_decref(run);
+	/* the last start ignores expired runs */
+	int64_t last;
+	assert_int_equal(store_ops_run_last(st, "backup", &last, &e), 0);
+	assert_int_equal(last, now + 601);
+	assert_int_equal(store_ops_run_finish(st, c, "done", "OK", "ok", NULL, now + 700, &e), 0);
+	store_close(st);
+}
+
+static void result(struct ops_result *r, const char *item, int status, double v)
+{
+	memset(r, 0, sizeof *r);
+	snprintf(r->item, sizeof r->item, "%s", item);
+	r->status = status;
+	r->has_value = 1;
+	r->value = v;
+	r->warn = 80;
+	r->crit = NAN;
+	snprintf(r->message, sizeof r->message, "m");
+}
+
+static void test_state_changes(void **state)
+{
+	struct store *st;
+	struct err e = {0};
+	struct ops_result r;
+	int64_t run, total;
+	int changed;
+	json_t *items;
+	struct page pg = {1, 50};
+	assert_int_equal(store_open(db, 0, &st, &e), 0);
+	assert_int_equal(store_ops_run_claim(st, "inspect.manual", "test", 100, 60, 0, &run, NULL, &e), 0);
+	result(&r, "t.a", OPS_OK, 1);
+	assert_int_equal(store_ops_result_add(st, run, 100, &r, &changed, &e), 0);
+	assert_false(changed);   /* a first OK is not a change */
+	result(&r, "t.b", OPS_CRIT, 99);
+	assert_int_equal(store_ops_result_add(st, run, 100, &r, &changed, &e), 0);
+	assert_true(changed);    /* a first CRIT is */
+	result(&r, "t.a", OPS_OK, 2);
+	assert_int_equal(store_ops_result_add(st, run, 200, &r, &changed, &e), 0);
+	assert_false(changed);
+	result(&r, "t.a", OPS_WARN, 85);
+	assert_int_equal(store_ops_result_add(st, run, 300, &r, &changed, &e), 0);
+	assert_true(changed);
+	assert_int_equal(store_ops_changes_list(st, "t.a", 0, INT64_MAX, &pg, &items, &total, &e), 0);
+	assert_int_equal(total, 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "from_status")), "OK");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "to_status")), "WARN");
+	json_decref(items);
+	assert_int_equal(store_ops_states(st, &items, &e), 0);
+	json_t *a = json_array_get(items, 0);
+	assert_string_equal(json_string_value(json_object_get(a, "item")), "t.a");
+	assert_int_equal(json_integer_value(json_object_get(a, "since")), 300);
+	assert_true(json_is_null(json_object_get(a, "crit")));
+	json_decref(items);
+	double v;
+	int64_t at;
+	int found;
+	assert_int_equal(store_ops_last_value(st, "t.a", 300, &v, &at, &found, &e), 0);
+	assert_true(found);
+	assert_true(v == 2 && at == 200);
+	store_close(st);
+}
+
+/* A run with thresholds from the configuration: the disk is "full" when
+** its critical threshold is below what it uses. */
+static void test_inspect_run(void **state)
+{
+	struct store *st;
+	struct err e = {0};
+	struct ops_conf cf;
+	struct ops_inspection in;
+	struct principal cli;
+	struct conf *c = conf_new();
+	conf_set(c, "inspect", "host.disk.data.crit", "0.001");
+	conf_set(c, "inspect", "db.size.warn", "0.001");
+	assert_int_equal(ops_conf_load(c, db, &cf, &e), 0);
+	assert_int_equal(store_open(db, 0, &st, &e), 0);
+	rbac_cli_principal(&cli);
+	struct ops_env env = {.cf = &cf, .st = st, .now = clock_now(NULL)};
+	assert_int_equal(ops_inspect(&env, "inspect.manual", &cli, "db.quick_check,db.size", 0, &in, &e), 0);
+	assert_int_equal(in.n, 2);
+	assert_int_equal(in.status, OPS_WARN);
+	assert_int_equal(in.items[1].status, OPS_WARN);
+	ops_inspection_free(&in);
+	assert_int_equal(ops_inspect(&env, "inspect.manual", &cli, "host.disk", 0, &in, &e), 0);
+	assert_int_equal(in.n, 2);
+	assert_int_equal(in.items[0].status, OPS_CRIT);
+	assert_int_equal(in.status, OPS_CRIT);
+	json_t *j = ops_inspection_json(&in);
+	json_t *it = json_array_get(json_object_get(j, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(j, "status")), "CRIT");
+	assert_string_equal(json_string_value(json_object_get(it, "item")), "host.disk.data");
+	assert_int_equal(json_object_size(it), 7);
+	assert_true(json_real_value(json_object_get(it, "crit")) == 0.001);
+	json_decref(j);
+	ops_inspection_free(&in);
+	/* the whole set on a fresh database: at least 10 measurements */
+	assert_int_equal(ops_inspect(&env, "inspect.manual", &cli, NULL, 0, &in, &e), 0);
+	assert_true(in.n >= 10);
+	ops_inspection_free(&in);
+	assert_int_equal(ops_inspect(&env, "inspect.manual", &cli, "nope", 0, &in, &e), ERR_INVALID);
+	store_close(st);
+	conf_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_schedule),
+		cmocka_unit_test(test_grading),
+		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_leases),
+		cmocka_unit_test(test_state_changes),
+		cmocka_unit_test(test_inspect_run),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
