@@ -6,8 +6,8 @@
 ** this file, api.js, ui.js and session.js), keeps breadcrumbs, and runs the
 ** idle logout. Pages export render(ctx) and may return a cleanup function.
 */
-import { get, del, onUnauthorized, onMustChange } from './js/api.js';
-import { h, clear, dialog, ROLE_NAMES } from './js/ui.js';
+import { get, del, onUnauthorized, onMustChange, ApiError } from './js/api.js';
+import { h, clear, dialog, buildingNotice, ROLE_NAMES } from './js/ui.js';
 import { me, hasRole, startIdle, stopIdle, touchIdle } from './js/session.js';
 import { initLogin, showLogin } from './pages/login.js';
 
@@ -238,6 +238,8 @@ async function route() {
   const [path, query] = raw.split('?');
   const found = match(path);
   teardown();
+  /* dialogs belong to the page they were opened on */
+  for (const m of document.querySelectorAll('#overlay-root > .mask')) if (!idleDialog || !idleDialog.el || !m.contains(idleDialog.el)) m.remove();
   const my = ++routeSeq;
   const content = clear(els.content);
   els.menu.querySelectorAll('a.active').forEach((a) => a.classList.remove('active'));
@@ -260,6 +262,7 @@ async function route() {
   try {
     mod = await r.page();
   } catch (e) {
+    console.error('page module failed to load', r.path, e);
     if (my !== routeSeq) return;
     clear(content).append(h('div.alert.alert-error', '页面加载失败，请刷新重试'));
     return;
@@ -273,8 +276,9 @@ async function route() {
   try {
     cleanup = await mod.render(ctx);
   } catch (err) {
+    if (!(err instanceof ApiError)) console.error('page failed', r.path, err);
     if (my !== routeSeq) return;
-    content.append(h('div.alert.alert-error', { role: 'alert' }, err.message || '页面出错'));
+    content.append(err && err.code === 'not_built' ? buildingNotice() : h('div.alert.alert-error', { role: 'alert' }, err.message || '页面出错'));
   }
 }
 

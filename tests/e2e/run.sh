@@ -18,4 +18,11 @@ if [ ! -x "$chromium" ]; then
   exit 1
 fi
 scripts/web-deps.sh
+# every module of the web application must at least parse
+bad=0
+for f in web/*.js web/js/*.js web/pages/*.js; do
+  node --experimental-default-type=module --check "$f" >/dev/null 2>&1 ||
+    { echo "e2e: syntax error in $f:" >&2; node --experimental-default-type=module --check "$f" 2>&1 | head -5 >&2; bad=1; }
+done
+[ "$bad" -eq 0 ] || { echo "e2e: 0 passed, 1 failed (syntax)"; exit 1; }
 exec node tests/e2e/run.mjs "$@"

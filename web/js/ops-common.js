@@ -1,0 +1,41 @@
+/*
+** ops-common.js: shared by the 运维中心 pages: status tags (Nagios
+** vocabulary OK / WARN / CRIT / UNKNOWN), running a job and waiting for it
+** (POST with {"wait":true} answers the finished run, or 202 {"run_id"} when
+** it takes longer than the server waits; then we poll /api/ops/runs/{id}).
+*/
+import { get, post } from './api.js';
+import { h } from './ui.js';
+
+export const STATUS = { OK: ['green', '正常'], WARN: ['yellow', '警告'], CRIT: ['red', '严重'], UNKNOWN: ['gray', '未知'] };
+export const GROUPS = { host: '服务器', app: '应用', db: '数据库', logs: '日志与临时文件', net: '网络与接口' };
+export const JOBS = { backup: '数据库备份', drill: '恢复演练', cleanup: '日志清理' };
+export const JOB_STATES = { running: '运行中', done: '完成', failed: '失败', expired: '超时' };
+
+export function statusTag(s) {
+  const [cls, label] = STATUS[s] || ['gray', s || '-'];
+  return h(`span.tag.${cls}`, { dataset: { status: s || '' } }, `${label}${s ? ` ${s}` : ''}`);
+}
+
+export function jobName(job) {
+  if (!job) return '';
+  if (job.startsWith('inspect.')) return { 'inspect.manual': '手动巡检' }[job] || `定时巡检（${job.slice(8)}）`;
+  return JOBS[job] || job;
+}
+
+export function fmtValue(v, unit) {
+  if (v === null || v === undefined) return '-';
+  const n = Number(v);
+  const s = Number.isInteger(n) ? String(n) : n.toFixed(Math.abs(n) < 10 ? 2 : 1);
+  return `${s}${unit ? ` ${unit}` : ''}`;
+}
+
+/* Run a job and resolve with the finished run. */
+export async function runJob(path, body = {}) {
+  let r = await post(path, { ...body, wait: true });
+  for (let i = 0; r && r.state === 'running' && i < 120; i++) {
+    await new Promise((res) => setTimeout(res, 2000));
+    r = await get(`/api/ops/runs/${r.run_id || r.id}`);
+  }
+  return r;
+}
