@@ -78,8 +78,8 @@ int ops_backup_copy(struct store *src, const char *dest_path, const volatile int
 		    struct err *e)
 {
 	sqlite3 *dest = NULL;
-	double t0 = clock_mono_ms();
 	unlink(dest_path);
+	double t0 = clock_mono_ms();
 	if (sqlite3_open_v2(dest_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		err_set(e, ERR_INTERNAL, "backup", "cannot create %s: %s", dest_path, sqlite3_errmsg(dest));
 		sqlite3_close(dest);

@@ -117,7 +117,7 @@ static void dir_default(const char *db_path, const char *sub, char *out, size_t 
 
 static int load_schedule(const struct conf *c, struct ops_conf *cf, struct err *e)
 {
-	int64_t v;
+	int64_t v = 0;
 	const char *sched = c ? conf_str(c, "ops", "scheduler", "on") : "on";
 	if (strcmp(sched, "on") && strcmp(sched, "off"))
 		return err_set(e, ERR_INVALID, "scheduler", "[ops] scheduler 必须是 on 或 off: %s", sched);
@@ -151,7 +151,7 @@ static int load_schedule(const struct conf *c, struct ops_conf *cf, struct err *
 
 static int load_retention(const struct conf *c, struct ops_conf *cf, struct err *e)
 {
-	int64_t v;
+	int64_t v = 0;
 	if (get_int(c, "ops", "backup_keep_daily", 7, 1, 3650, &v, e))
 		return e->code;
 	cf->backup_keep_daily = (int)v;
@@ -196,7 +196,7 @@ int ops_conf_load(const struct conf *c, const char *db_path, struct ops_conf *cf
 		snprintf(cf->ntp_server, sizeof cf->ntp_server, "%s", conf_str(c, "inspect", "ntp_server", ""));
 		snprintf(cf->ca_file, sizeof cf->ca_file, "%s", conf_str(c, "inspect", "ca_file", ""));
 	}
-	int64_t v;
+	int64_t v = 0;
 	if (load_schedule(c, cf, e) || load_retention(c, cf, e) ||
 	    get_int(c, "inspect", "probe_timeout_ms", 5000, 100, 120000, &v, e))
 		return e->code;
