@@ -16,6 +16,8 @@ static const struct cli_verb verbs[] = {
 	{"id", cli_id, "check identifiers: uscc, idcard, project-code, division"},
 	{"catalog", cli_catalog, "approval catalogue: export, import, validate, versions, diff, show"},
 	{"project", cli_project, "construction projects: add, list, show, update, delete"},
+	{"case", cli_case, "办件: apply for a stage, act on a case, show, list, todo, timeline, documents"},
+	{"demo", cli_demo, "generate a realistic demo history (projects, 办件, accounts) at scale"},
 	{"inspect", cli_inspect, "run inspections now (Nagios exit codes), table or JSON"},
 	{"backup", cli_backup, "online backup; list, verify FILE, drill (restore test)"},
 	{"restore", cli_restore, "restore a verified backup (refused while a server runs)"},

@@ -70,7 +70,7 @@ static const struct {
 	[CASE_A_APPROVE] = {"approve", "准予许可", CASE_ACTOR_STEP},
 	[CASE_A_APPROVE_TOLERANCE] = {"approve_tolerance", "容缺通过", CASE_ACTOR_STEP},
 	[CASE_A_DENY] = {"deny", "不予许可", CASE_ACTOR_STEP},
-	[CASE_A_WITHDRAW] = {"withdraw", "撤回", CASE_ACTOR_STEP},
+	[CASE_A_WITHDRAW] = {"withdraw", "撤回", CASE_ACTOR_WINDOW},
 	[CASE_A_REVOKE] = {"revoke", "撤销", CASE_ACTOR_HEAD},
 };
 

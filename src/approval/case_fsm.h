@@ -28,7 +28,8 @@
 ** withdraw before acceptance is 2 已撤件, after acceptance 14 撤回.
 **
 ** Who acts: the current step's role in the case's department (case.c checks
-** it), except revoke (撤销), a decision of the department head.
+** it), except revoke (撤销), a decision of the department head, and
+** withdraw (撤回), which the window clerk may also record.
 **
 ** No I/O, no allocation, no global mutable state.
 */
@@ -96,6 +97,8 @@ enum case_action {
 enum case_actor {
 	CASE_ACTOR_STEP = 0,      /* the role of the current step          */
 	CASE_ACTOR_HEAD = 1,      /* the department head, whatever the step */
+	CASE_ACTOR_WINDOW = 2,    /* the step's role or a window clerk (the
+				   * applicant withdraws at the window)     */
 };
 
 enum case_phase {

@@ -88,8 +88,11 @@ static int clock_after_acceptance(const struct cal *cal, const struct deadline_c
 		return e->code;
 	note_provisional(d, prov);
 	int w = warn_threshold(cf, f->limit), span = f->limit + d->paused_workdays;
-	if (cal_add_workdays(cal, f->accepted_day, span > w ? span - w : 0, &d->warn_day, &prov, e) ||
-	    cal_count_workdays(cal, f->accepted_day, ref, &count, &prov, e))
+	if (span <= w)
+		d->warn_day = f->accepted_day;   /* yellow from the start */
+	else if (cal_add_workdays(cal, f->accepted_day, span - w, &d->warn_day, &prov, e))
+		return e->code;
+	if (cal_count_workdays(cal, f->accepted_day, ref, &count, &prov, e))
 		return e->code;
 	note_provisional(d, prov);
 	d->workdays_used = count - d->paused_workdays;

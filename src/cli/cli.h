@@ -38,6 +38,8 @@ int cli_cal(int argc, char **argv);
 int cli_id(int argc, char **argv);
 int cli_catalog(int argc, char **argv);
 int cli_project(int argc, char **argv);
+int cli_case(int argc, char **argv);
+int cli_demo(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_restore(int argc, char **argv);

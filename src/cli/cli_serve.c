@@ -89,7 +89,8 @@ static int build_app(struct app *app, const struct conf *c, struct err *e)
 	app->conf = c;
 	app->clock = CLOCK_REAL;
 	app->started_at = clock_now(&app->clock);
-	if (conf_int_ok(c, "server", "threads", 1, 64, e) || auth_policy_load(c, &app->policy, e))
+	if (conf_int_ok(c, "server", "threads", 1, 64, e) || auth_policy_load(c, &app->policy, e) ||
+	    deadline_conf_load(c, &app->deadlines, e))
 		return e->code;
 	app->threads = (int)conf_int(c, "server", "threads", cores > 0 ? cores : 2);
 	snprintf(app->web_root, sizeof app->web_root, "%s", conf_str(c, "server", "web_root", "web"));

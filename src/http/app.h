@@ -12,6 +12,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/conf.h"
+#include "approval/deadline.h"
 #include "org/auth.h"
 #include "org/session.h"
 #include "store/store.h"
@@ -35,6 +36,7 @@ struct app {
 	struct auth_gate *gate;
 	struct metrics *metrics;
 	struct cal_shared *cal;         /* working days: calendar/cal_admin.h  */
+	struct deadline_conf deadlines; /* [cases] thresholds: approval/deadline.h */
 	struct ops_sched *ops;         /* scheduler: ops/sched.h, NULL when off */
 	int64_t started_at;
 	int threads;

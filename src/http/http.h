@@ -94,6 +94,7 @@ extern const struct route api_audit_routes[];
 extern const struct route api_calendar_routes[];
 extern const struct route api_catalog_routes[];
 extern const struct route api_project_routes[];
+extern const struct route api_case_routes[];
 extern const struct route api_ops_routes[];
 
 #endif

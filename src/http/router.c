@@ -23,6 +23,7 @@ static const struct route *const tables[] = {
 	api_calendar_routes,
 	api_catalog_routes,
 	api_project_routes,
+	api_case_routes,
 };
 
 /* The flat list of routes, built once (then read-only): a route's index is

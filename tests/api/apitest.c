@@ -157,6 +157,7 @@ struct client {
 	CURL *curl;
 	char *body;
 	size_t len;
+	char extra[256];      /* client_header */
 };
 
 static size_t on_data(char *p, size_t size, size_t n, void *arg)
@@ -202,6 +203,8 @@ int client_req(struct client *c, const char *method, const char *path, const cha
 	snprintf(ct, sizeof ct, "Content-Type: %s", content_type ? content_type : "application/json");
 	if (strcmp(method, "GET") != 0)
 		h = curl_slist_append(h, ct);
+	if (c->extra[0])
+		h = curl_slist_append(h, c->extra);
 	c->len = 0;
 	if (c->body)
 		c->body[0] = 0;
@@ -220,6 +223,11 @@ int client_req(struct client *c, const char *method, const char *path, const cha
 	if (resp)
 		*resp = c->len ? json_loadb(c->body, c->len, 0, NULL) : NULL;
 	return (int)status;
+}
+
+void client_header(struct client *c, const char *line)
+{
+	snprintf(c->extra, sizeof c->extra, "%s", line ? line : "");
 }
 
 int client_do(struct client *c, const char *method, const char *path, const char *body)

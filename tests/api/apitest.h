@@ -38,6 +38,9 @@ int client_req(struct client *c, const char *method, const char *path, const cha
 	       const char *content_type, json_t **resp);
 /* Same, discarding the body. */
 int client_do(struct client *c, const char *method, const char *path, const char *body);
+/* An extra header line ("X-GG-Now: 1700000000") sent with every later
+** request of c; NULL or "" removes it. */
+void client_header(struct client *c, const char *line);
 /* Raw body text of the last response (owned by c). */
 const char *client_body(struct client *c);
 /* POST /api/session; returns the status. */

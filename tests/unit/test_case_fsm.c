@@ -218,6 +218,7 @@ static void test_data(void **state)
 	assert_int_equal(case_action_parse(NULL), -1);
 	assert_int_equal(case_action_actor(CASE_A_REVOKE), CASE_ACTOR_HEAD);
 	assert_int_equal(case_action_actor(CASE_A_APPROVE), CASE_ACTOR_STEP);
+	assert_int_equal(case_action_actor(CASE_A_WITHDRAW), CASE_ACTOR_WINDOW);
 }
 
 int main(void)

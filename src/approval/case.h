@@ -1,0 +1,153 @@
+/*
+** case.h: the 办件 lifecycle (issue 5): stage applications opening a
+** parallel instance, actions on a case, stage and project progress, the
+** reads of the API (detail, lists, 待办/已办, project timeline) and the
+** numbered documents.
+**
+** THE ONE PATH OF A CHANGE. Every status change of every case — the
+** receive that opens it, and each action after — goes through one static
+** function in case.c, case_record(), inside the caller's transaction. It
+** recomputes the clock copies (deadline.h) of the case row, writes the
+** row, the status history row and the audit row, and calls each function of
+** case_observers[] (case.c) with the case before and after, so statistics
+** can keep aggregates in the same transaction (issue 7). The demo generator
+** is the only writer that bypasses it (bulk history, audited as one
+** imported batch); aggregates are rebuilt after a demo run.
+**
+** Who may act: a user of the case's department holding the role of the
+** current step (撤销 needs the department head; a case transferred to one
+** user waits for that user). The command line acts as `cli` with every
+** role, or as an account (case_principal_for). Reads follow rbac_can_see:
+** others' cases are 404.
+**
+** Ownership: json_t results belong to the caller. struct case_env is
+** borrowed and must outlive the call.
+*/
+#ifndef GG_CASE_H
+#define GG_CASE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "approval/case_fsm.h"
+#include "approval/deadline.h"
+#include "base/buf.h"
+#include "calendar/cal.h"
+#include "org/rbac.h"
+#include "store/store.h"
+#include "store/store_case.h"
+
+/* What every lifecycle call needs beyond the store. */
+struct case_env {
+	const struct cal *cal;
+	struct deadline_conf dl;
+};
+
+/* ---- statistics hook ------------------------------------------------------- */
+
+/* A case as statistics see it. Before a case exists, status is 0. */
+struct case_snap {
+	int64_t id, instance_id, project_id;
+	int status;                   /* BLZT                                  */
+	int accepted;
+	int stage;
+	const char *side_line;        /* "" or "54Y" ...                       */
+	int flow_type;
+	const char *department, *district, *item_code;
+	int64_t received_at, accepted_at, final_at;   /* 0: none               */
+	struct deadline clock;        /* deadline_case at `now`                */
+};
+typedef int (*case_observer)(struct store *st, const struct case_snap *before,
+			     const struct case_snap *after, int64_t now, struct err *e);
+
+/* ---- applications ------------------------------------------------------------ */
+
+struct case_application {
+	int stage;                    /* 1-5                                   */
+	const char *side_line;        /* NULL/"" for the main line, "54Y" ...  */
+	const char *const *items;     /* item codes                            */
+	size_t nitems;
+	const char *opinion;          /* 收件意见, may be NULL                  */
+};
+
+/* Open a parallel instance for project with one case per item, each
+** received (status 1) through case_record. Rules (409 naming what is
+** missing unless said otherwise): the project exists and who sees it (404);
+** the stage exists in the project's flow (400) and, for stages 1-4, every
+** earlier stage is complete; the items belong to the stage's main line (and
+** its side lines other than 54Y) or to the one side line asked for (400);
+** every milestone item of that line is in the list or already running or
+** passed; no item already running or passed; every prerequisite passed
+** (11 or 12). *out = {"instance": {...}, "cases": [...]}. */
+int case_apply(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+	       int64_t project_id, const struct case_application *app, json_t **out, struct err *e);
+
+/* ---- actions --------------------------------------------------------------------- */
+
+struct case_input {
+	int action;                   /* enum case_action                      */
+	const char *opinion;          /* required for refuse, deny, return, withdraw, revoke */
+	const json_t *materials;      /* array of names: supplement (required), approve_tolerance */
+	int materials_days;           /* 容缺 term, 0: [cases] tolerance_days    */
+	int special_type;             /* 1 延长审批, 2 其他                     */
+	const char *special_kind;     /* hearing tender auction inspection testing quarantine appraisal expert extension other */
+	int special_limit;            /* working days, 1..365                  */
+	const char *reason;           /* special_start (required)              */
+	const char *result;           /* special_end                           */
+	const char *to_user;          /* transfer: username                    */
+};
+
+/* Apply one action to case id in one transaction. Errors: 404 unknown or
+** not visible, 403 not the department/step role/assigned handler, 409 the
+** state does not allow it (message names state and allowed actions), 400
+** missing or bad arguments. *out (may be NULL) = the case as case_get. */
+int case_act(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+	     int64_t id, const struct case_input *in, json_t **out, struct err *e);
+
+/* 容缺 materials received (not a status change; audited). */
+int case_materials_received(struct store *st, const struct case_env *env, const struct principal *who,
+			    int64_t now, int64_t id, struct err *e);
+
+/* ---- reads ----------------------------------------------------------------------- */
+
+/* The case with its clock, history, pauses, documents. ERR_NOTFOUND when
+** missing or not visible to who. On a 409, case_conflict_json gives the
+** body naming the state and the allowed actions. */
+int case_get(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+	     int64_t id, json_t **out, struct err *e);
+json_t *case_conflict_json(struct store *st, int64_t id, const struct err *e);
+
+/* The clock of a stored case (the one place that gathers its facts). */
+int case_clock(struct store *st, const struct case_env *env, const struct case_rec *c, int64_t now,
+	       struct deadline *out, struct err *e);
+
+struct case_query {
+	const char *district, *department, *item, *q, *sort;
+	int stage, status, light, desc;   /* status/stage 0 any, light -1 any */
+	const char *from, *to;            /* YYYY-MM-DD, received date, inclusive */
+};
+int case_list(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+	      const struct case_query *q, const struct page *pg, json_t **items, int64_t *total,
+	      struct err *e);
+/* 待办: open cases of who's department at a step of one of who's roles,
+** not transferred to someone else. 已办: cases who acted on. */
+int case_todo(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+	      const struct page *pg, json_t **items, int64_t *total, struct err *e);
+int case_done(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+	      const struct page *pg, json_t **items, int64_t *total, struct err *e);
+/* Stages (with their clocks), instances and cases with their histories. */
+int case_timeline(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+		  int64_t project_id, json_t **out, struct err *e);
+
+/* ---- documents --------------------------------------------------------------------- */
+/* kind: acceptance 受理通知书, refusal 不予受理决定书, supplement 一次性补正告知书,
+** approval 准予许可决定书, denial 不予许可决定书, joint 联合验收意见书. Printable A4
+** HTML into out (caller frees out->data). 404 when the case has no such
+** document. */
+int case_document(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+		  int64_t id, const char *kind, struct buf *out, struct err *e);
+
+/* Principal for an account acting from the command line (--as USER). */
+int case_principal_for(struct store *st, const char *username, struct principal *p, struct err *e);
+
+#endif

@@ -1,0 +1,291 @@
+/*
+** case_doc.c: the documents an applicant receives (行政许可法 §32, §38;
+** domain.md §13): 受理通知书, 不予受理决定书, 一次性补正告知书, 准予/不予行政许可
+** 决定书 and the 联合验收意见书 of a 54Y joint acceptance. A number is issued
+** in the transaction of the action that calls for the document (per
+** department, kind and year, never reused); the printable page is rendered
+** from the stored facts whenever it is asked for, so a reprint is identical.
+*/
+#include "approval/case_int.h"
+#include "store/store_project.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct doc_kind {
+	const char *kind, *title, *mark;
+	int appeal;          /* the refusal carries the right to appeal */
+};
+
+static const struct doc_kind kinds[] = {
+	{"acceptance", "受理通知书", "受", 0},
+	{"refusal", "不予受理决定书", "不受", 1},
+	{"supplement", "一次性补正告知书", "补", 0},
+	{"approval", "准予行政许可决定书", "准", 0},
+	{"denial", "不予行政许可决定书", "不准", 1},
+	{"joint", "联合验收意见书", "验", 1},
+	{NULL, NULL, NULL, 0},
+};
+
+static const struct doc_kind *kind_of(const char *k)
+{
+	for (const struct doc_kind *d = kinds; d->kind; d++)
+		if (k && strcmp(d->kind, k) == 0)
+			return d;
+	return NULL;
+}
+
+int case_doc_issue(struct store *st, const struct principal *who, int64_t now, const struct case_rec *c,
+		   const char *kind, struct err *e)
+{
+	const struct doc_kind *k = kind_of(kind);
+	char ymd[CAL_DATE_LEN], number[96];
+	int seq, year;
+	case_date(now, ymd);
+	year = atoi(ymd);
+	if (!k || store_case_doc_next(st, c->department, kind, year, &seq, e))
+		return k ? e->code : err_set(e, ERR_INTERNAL, "", "unknown document kind %s", kind);
+	snprintf(number, sizeof number, "%s%s〔%d〕%05d号", c->department, k->mark, year, seq);
+	return store_case_doc_add(st, c->id, kind, number, now, who->username, e);
+}
+
+/* ---- rendering ----------------------------------------------------------------------- */
+
+static const char style[] =
+	"<style>@page{size:A4;margin:25mm 20mm}"
+	"body{font-family:'FangSong','STFangsong','SimSun',serif;font-size:15pt;line-height:1.9;"
+	"width:170mm;margin:12mm auto;color:#000}"
+	"h1{text-align:center;font-size:21pt;font-weight:bold;letter-spacing:2pt;margin:0 0 4pt}"
+	"h2{text-align:center;font-size:15pt;font-weight:normal;margin:0 0 4pt}"
+	".no{text-align:center;font-size:13pt;margin-bottom:18pt}"
+	"p{text-indent:2em;margin:0 0 6pt}p.to{text-indent:0}"
+	"table{border-collapse:collapse;width:100%;font-size:12pt;margin:10pt 0}"
+	"th,td{border:1px solid #000;padding:3pt 6pt;text-align:left;vertical-align:top}th{width:28%}"
+	".sign{text-align:right;margin-top:36pt;text-indent:0}"
+	"@media print{.noprint{display:none}}</style>";
+
+/* The last status row of an action: its opinion. */
+static const char *opinion_of(const json_t *hist, const char *action)
+{
+	const char *found = "";
+	size_t i;
+	json_t *r;
+	json_array_foreach(hist, i, r)
+		if (strcmp(json_string_value(json_object_get(r, "action")), action) == 0)
+			found = json_string_value(json_object_get(r, "opinion"));
+	return found;
+}
+
+static void fact(struct buf *b, const char *k, const char *v)
+{
+	buf_printf(b, "<tr><th>%s</th><td>", k);
+	buf_html(b, v);
+	buf_puts(b, "</td></tr>");
+}
+
+static void facts_table(struct buf *b, const struct case_rec *c, const struct deadline *d)
+{
+	char day[CAL_DATE_LEN], lim[32];
+	buf_puts(b, "<table>");
+	fact(b, "项目名称", c->project_name);
+	fact(b, "项目代码", c->project_code);
+	fact(b, "申请事项", c->item_name);
+	fact(b, "办件编号", c->number);
+	case_date(c->received_at, day);
+	fact(b, "收件日期", day);
+	if (c->accepted_at) {
+		case_date(c->accepted_at, day);
+		fact(b, "受理日期", day);
+		snprintf(lim, sizeof lim, "%d 个工作日", c->limit);
+		fact(b, "承诺时限", lim);
+		cal_date_format(d->due_day, day);
+		fact(b, "办理期限", day);
+	}
+	buf_puts(b, "</table>");
+}
+
+static void para(struct buf *b, const char *before, const char *text, const char *after)
+{
+	buf_printf(b, "<p>%s", before);
+	buf_html(b, text);
+	buf_printf(b, "%s</p>", after);
+}
+
+static void materials_list(struct buf *b, const json_t *list)
+{
+	size_t i;
+	json_t *m;
+	buf_puts(b, "<table><tr><th>序号</th><td>需补正的材料</td></tr>");
+	json_array_foreach(list, i, m) {
+		buf_printf(b, "<tr><th>%zu</th><td>", i + 1);
+		buf_html(b, json_is_string(m) ? json_string_value(m)
+			 : json_string_value(json_object_get(m, "material")));
+		buf_puts(b, "</td></tr>");
+	}
+	buf_puts(b, "</table>");
+}
+
+/* The body of each kind: what was decided and why. */
+static int body(struct store *st, const struct case_rec *c, const struct deadline *d, const char *kind,
+		const json_t *hist, struct buf *b, struct err *e)
+{
+	char day[CAL_DATE_LEN], due[CAL_DATE_LEN], intro[1024];
+	case_date(c->received_at, day);
+	snprintf(intro, sizeof intro, "你（单位）于%s提交的「%s」申请（办件编号 %s），", day, c->item_name, c->number);
+	if (strcmp(kind, "acceptance") == 0) {
+		cal_date_format(d->due_day, due);
+		para(b, "", intro, "");
+		buf_printf(b, "<p>经审查，申请材料齐全、符合法定形式。根据《中华人民共和国行政许可法》第三十二条第一款第（五）项"
+			   "的规定，本机关决定予以受理，并将在 %d 个工作日内（%s 前）作出决定。依法需要听证、招标、拍卖、检验、检测、"
+			   "检疫、鉴定和专家评审的，所需时间不计算在期限内，本机关将书面告知。</p>", c->limit, due);
+	} else if (strcmp(kind, "refusal") == 0) {
+		para(b, "", intro, "经审查：");
+		para(b, "", opinion_of(hist, "refuse"), "");
+		buf_puts(b, "<p>根据《中华人民共和国行政许可法》第三十二条第一款的规定，本机关决定不予受理。</p>");
+	} else if (strcmp(kind, "supplement") == 0) {
+		json_t *sup;
+		if (store_case_supplements(st, c->id, &sup, e))
+			return e->code;
+		json_t *last = json_array_get(sup, json_array_size(sup) - 1);
+		json_t *m = json_loads(json_string_value(json_object_get(last, "materials")), 0, NULL);
+		para(b, "", intro, "经审查，申请材料不齐全或者不符合法定形式。根据《中华人民共和国行政许可法》第三十二条第一款"
+		     "第（四）项的规定，现一次性告知需要补正的全部内容如下：");
+		materials_list(b, m);
+		const char *note = json_string_value(json_object_get(last, "note"));
+		if (note && *note)
+			para(b, "说明：", note, "");
+		buf_puts(b, "<p>请按上述要求补正后重新提交。补正期间不计入办理时限。</p>");
+		json_decref(m);
+		json_decref(sup);
+	} else if (strcmp(kind, "approval") == 0) {
+		para(b, "", intro, "经审查，符合法定条件、标准。根据《中华人民共和国行政许可法》第三十八条第一款的规定，"
+		     "本机关决定准予行政许可。");
+		if (c->status == CASE_APPROVED_TOL) {
+			json_t *tol;
+			if (store_case_tolerance(st, c->id, &tol, e))
+				return e->code;
+			cal_date_format(d->tolerance_due, due);
+			buf_printf(b, "<p>本许可按容缺受理办理，下列材料须于 %s 前补交，逾期未补交的，本机关将依法处理：</p>", due);
+			materials_list(b, tol);
+			json_decref(tol);
+		}
+	} else if (strcmp(kind, "denial") == 0) {
+		para(b, "", intro, "经审查：");
+		para(b, "", opinion_of(hist, "deny"), "");
+		buf_puts(b, "<p>不符合法定条件、标准。根据《中华人民共和国行政许可法》第三十八条第二款的规定，本机关决定不予行政许可。</p>");
+	}
+	return 0;
+}
+
+/* 联合验收: every item of the instance with its department and result. */
+static int joint_body(struct store *st, const struct case_rec *c, struct buf *b, int *result, struct err *e)
+{
+	struct case_instance in;
+	json_t *rows, *r;
+	size_t i;
+	if (store_instance_get(st, c->instance_id, &in, e) || store_instance_cases(st, in.id, &rows, e))
+		return e->code;
+	*result = in.result;
+	para(b, "", c->project_name, "项目的竣工联合验收（并联审批实例 ");
+	buf_html(b, in.number);
+	buf_puts(b, "）各部门验收意见如下：</p><table><tr><th>验收事项</th><td>部门 / 结果</td></tr>");
+	json_array_foreach(rows, i, r) {
+		int s = (int)json_integer_value(json_object_get(r, "status"));
+		buf_puts(b, "<tr><th>");
+		buf_html(b, json_string_value(json_object_get(r, "item_name")));
+		buf_puts(b, "</th><td>");
+		buf_html(b, json_string_value(json_object_get(r, "department_name")));
+		buf_printf(b, "：%s</td></tr>", case_status_name(s));
+	}
+	buf_printf(b, "</table><p>联合验收结论：<b>%s</b>。</p>", in.result == CASE_APPROVED ? "验收合格" : "验收不合格");
+	json_decref(rows);
+	return 0;
+}
+
+static void addressee(struct store *st, const struct case_rec *c, struct buf *b)
+{
+	json_t *units;
+	struct err e;
+	const char *name = "申请人";
+	if (store_project_units(st, c->project_id, &units, &e) == 0) {
+		size_t i;
+		json_t *u;
+		json_array_foreach(units, i, u)
+			if (i == 0 || strcmp(json_string_value(json_object_get(u, "kind")), "builder") == 0) {
+				name = json_string_value(json_object_get(u, "name"));
+				if (strcmp(json_string_value(json_object_get(u, "kind")), "builder") == 0)
+					break;
+			}
+		buf_puts(b, "<p class=\"to\">");
+		buf_html(b, name);
+		buf_puts(b, "：</p>");
+		json_decref(units);
+		return;
+	}
+	buf_printf(b, "<p class=\"to\">%s：</p>", name);
+}
+
+static int joint_number(struct store *st, const struct case_rec *c, char *number, size_t n, int64_t *at,
+			struct err *e)
+{
+	json_t *rows, *r;
+	size_t i;
+	int rc = ERR_NOTFOUND;
+	if (store_instance_cases(st, c->instance_id, &rows, e))
+		return e->code;
+	json_array_foreach(rows, i, r)
+		if (rc && store_case_doc_get(st, json_integer_value(json_object_get(r, "id")), "joint", number, n, at,
+					     e) == 0)
+			rc = 0;
+	json_decref(rows);
+	return rc ? err_set(e, ERR_NOTFOUND, "kind", "联合验收尚无结论 (no combined result yet)") : 0;
+}
+
+int case_document(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+		  int64_t id, const char *kind, struct buf *out, struct err *e)
+{
+	const struct doc_kind *k = kind_of(kind);
+	struct case_rec c;
+	struct deadline d;
+	json_t *hist = NULL;
+	char number[96], day[CAL_DATE_LEN];
+	int64_t issued;
+	int result = 0;
+	if (!k)
+		return err_set(e, ERR_NOTFOUND, "kind", "文书种类: acceptance refusal supplement approval denial joint");
+	if (store_case_get(st, id, &c, e))
+		return e->code;
+	if (!case_visible(who, &c))
+		return err_set(e, ERR_NOTFOUND, "id", "办件不存在 (no such case)");
+	if ((strcmp(kind, "joint") == 0 ? joint_number(st, &c, number, sizeof number, &issued, e)
+	     : store_case_doc_get(st, id, kind, number, sizeof number, &issued, e)) ||
+	    case_clock(st, env, &c, now, &d, e) || store_case_history(st, id, &hist, e))
+		return e->code;
+	struct buf b = {0};
+	buf_puts(&b, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>");
+	buf_printf(&b, "%s ", k->title);
+	buf_html(&b, number);
+	buf_printf(&b, "</title>%s</head><body><h1>", style);
+	buf_html(&b, c.department_name);
+	buf_printf(&b, "</h1><h2>%s</h2><p class=\"no\">", k->title);
+	buf_html(&b, number);
+	buf_puts(&b, "</p>");
+	addressee(st, &c, &b);
+	int rc = strcmp(kind, "joint") == 0 ? joint_body(st, &c, &b, &result, e) : body(st, &c, &d, kind, hist, &b, e);
+	if (!rc) {
+		facts_table(&b, &c, &d);
+		if (k->appeal && (strcmp(kind, "joint") != 0 || result != CASE_APPROVED))
+			buf_puts(&b, "<p>如不服本决定，可以自收到本决定书之日起六十日内向铜川市人民政府申请行政复议，"
+				 "或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。</p>");
+		case_date(issued, day);
+		buf_puts(&b, "<p class=\"sign\">");
+		buf_html(&b, c.department_name);
+		buf_printf(&b, "（印章）<br>%.4s年%.2s月%.2s日</p></body></html>", day, day + 5, day + 8);
+		*out = b;
+	} else {
+		buf_free(&b);
+	}
+	json_decref(hist);
+	return rc;
+}

@@ -1,0 +1,237 @@
+/*
+** api_case.c: the 办件 lifecycle over REST (approval/case.h; docs/api.md).
+**   POST /api/projects/{id}/applications   {"stage","side_line"?,"items":[..],"opinion"?}
+**   GET  /api/projects/{id}/timeline
+**   GET  /api/cases                         ?district&department&item&stage&status&light
+**                                           &from&to&q&sort&order&page&page_size
+**   GET  /api/cases/{id}
+**   POST /api/cases/{id}/actions            {"action", ...arguments of the action}
+**   GET  /api/cases/{id}/documents/{kind}   printable A4 HTML
+**   GET  /api/me/todo · GET /api/me/done
+** A forbidden action answers 409 with the case's state and allowed actions
+** next to the usual error fields. Sanitizer builds (GG_TESTING, the test
+** binary) honour an "X-GG-Now: <epoch seconds>" header so tests can act on
+** chosen days; release builds ignore it.
+*/
+#include "http/http.h"
+#include "approval/case.h"
+#include "calendar/cal_admin.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CASE_ROLES (ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD | ROLE_LEADER)
+
+static int64_t now_of(const struct http_req *r)
+{
+#ifdef GG_TESTING
+	const char *h = http_header(r, "X-GG-Now");
+	if (h && *h)
+		return strtoll(h, NULL, 10);
+#endif
+	return r->now;
+}
+
+/* The lifecycle environment of one request; give the calendar back with env_put. */
+static void env_get(struct http_req *r, struct case_env *env)
+{
+	env->cal = cal_shared_get(r->app->cal);
+	env->dl = r->app->deadlines;
+}
+
+static void env_put(struct http_req *r, struct case_env *env)
+{
+	cal_shared_put(r->app->cal, env->cal);
+}
+
+/* ---- applications ------------------------------------------------------------------ */
+
+static int apply(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	static const struct jfield f[] = {
+		{"stage", J_INT, 1}, {"side_line", J_STRING, 0}, {"items", J_ARRAY, 1},
+		{"opinion", J_STRING, 0}, {NULL},
+	};
+	const char *codes[64];
+	size_t i;
+	json_t *v, *out;
+	int64_t id;
+	if (http_param_id(r, 0, &id, e) || http_body(r, f, e))
+		return e->code;
+	json_t *items = json_object_get(r->json, "items");
+	if (json_array_size(items) > 64)
+		return err_set(e, ERR_INVALID, "items", "最多 64 个事项");
+	json_array_foreach(items, i, v) {
+		if (!json_is_string(v))
+			return err_set(e, ERR_INVALID, "items", "事项编码须为字符串 (item codes are strings)");
+		codes[i] = json_string_value(v);
+	}
+	struct case_application a = {
+		.stage = (int)json_get_int(r->json, "stage", 0), .side_line = json_get_str(r->json, "side_line", NULL),
+		.items = codes, .nitems = json_array_size(items), .opinion = json_get_str(r->json, "opinion", NULL),
+	};
+	struct case_env env;
+	env_get(r, &env);
+	int rc = case_apply(r->st, &env, &r->me, now_of(r), id, &a, &out, e);
+	env_put(r, &env);
+	if (rc)
+		return rc;
+	w->status = 201;
+	w->json = out;
+	return 0;
+}
+
+static int timeline(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	int64_t id;
+	struct case_env env;
+	if (http_param_id(r, 0, &id, e))
+		return e->code;
+	env_get(r, &env);
+	int rc = case_timeline(r->st, &env, &r->me, now_of(r), id, &w->json, e);
+	env_put(r, &env);
+	return rc;
+}
+
+/* ---- reads ----------------------------------------------------------------------------- */
+
+static int list(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	struct page pg;
+	struct case_query q = {
+		.district = http_query(r, "district"), .department = http_query(r, "department"),
+		.item = http_query(r, "item"), .q = http_query(r, "q"), .sort = http_query(r, "sort"),
+		.from = http_query(r, "from"), .to = http_query(r, "to"), .light = -1,
+	};
+	int64_t stage, status;
+	const char *light = http_query(r, "light"), *order = http_query(r, "order");
+	if (http_page(r, &pg, e) || http_query_int(r, "stage", 0, 0, 5, &stage, e) ||
+	    http_query_int(r, "status", 0, 0, CASE_STATUS_MAX, &status, e))
+		return e->code;
+	if (light && (q.light = deadline_light_parse(light)) < 0)
+		return err_set(e, ERR_INVALID, "light", "light: green | yellow | red");
+	if (q.sort && strcmp(q.sort, "received") && strcmp(q.sort, "due") && strcmp(q.sort, "number") &&
+	    strcmp(q.sort, "updated"))
+		return err_set(e, ERR_INVALID, "sort", "sort: received | due | number | updated");
+	if (order && strcmp(order, "asc") && strcmp(order, "desc"))
+		return err_set(e, ERR_INVALID, "order", "order: asc | desc");
+	q.desc = order ? strcmp(order, "desc") == 0 : !q.sort || strcmp(q.sort, "due") != 0;
+	q.stage = (int)stage;
+	q.status = (int)status;
+	json_t *items;
+	int64_t total;
+	struct case_env env;
+	env_get(r, &env);
+	int rc = case_list(r->st, &env, &r->me, now_of(r), &q, &pg, &items, &total, e);
+	env_put(r, &env);
+	if (rc)
+		return rc;
+	w->json = http_list(items, total, &pg);
+	return 0;
+}
+
+static int get(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	int64_t id;
+	struct case_env env;
+	if (http_param_id(r, 0, &id, e))
+		return e->code;
+	env_get(r, &env);
+	int rc = case_get(r->st, &env, &r->me, now_of(r), id, &w->json, e);
+	env_put(r, &env);
+	return rc;
+}
+
+static int mine(struct http_req *r, struct http_resp *w, struct err *e, int todo)
+{
+	struct page pg;
+	json_t *items;
+	int64_t total;
+	struct case_env env;
+	if (http_page(r, &pg, e))
+		return e->code;
+	env_get(r, &env);
+	int rc = todo ? case_todo(r->st, &env, &r->me, now_of(r), &pg, &items, &total, e)
+		: case_done(r->st, &env, &r->me, now_of(r), &pg, &items, &total, e);
+	env_put(r, &env);
+	if (rc)
+		return rc;
+	w->json = http_list(items, total, &pg);
+	return 0;
+}
+
+static int todo(struct http_req *r, struct http_resp *w, struct err *e) { return mine(r, w, e, 1); }
+static int done(struct http_req *r, struct http_resp *w, struct err *e) { return mine(r, w, e, 0); }
+
+static int document(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	int64_t id;
+	struct buf b = {0};
+	struct case_env env;
+	if (http_param_id(r, 0, &id, e))
+		return e->code;
+	env_get(r, &env);
+	int rc = case_document(r->st, &env, &r->me, now_of(r), id, r->params[1], &b, e);
+	env_put(r, &env);
+	if (rc)
+		return rc;
+	w->body = b.data;
+	w->body_len = b.len;
+	w->free_body = 1;
+	w->content_type = "text/html; charset=utf-8";
+	return 0;
+}
+
+/* ---- actions ---------------------------------------------------------------------------- */
+
+static int act(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	static const struct jfield f[] = {
+		{"action", J_STRING, 1}, {"opinion", J_STRING, 0}, {"materials", J_ARRAY, 0},
+		{"materials_days", J_INT, 0}, {"type", J_INT, 0}, {"kind", J_STRING, 0}, {"limit", J_INT, 0},
+		{"reason", J_STRING, 0}, {"result", J_STRING, 0}, {"to_user", J_STRING, 0}, {NULL},
+	};
+	int64_t id;
+	if (http_param_id(r, 0, &id, e) || http_body(r, f, e))
+		return e->code;
+	const char *name = json_get_str(r->json, "action", "");
+	struct case_input in = {
+		.action = case_action_parse(name), .opinion = json_get_str(r->json, "opinion", NULL),
+		.materials = json_object_get(r->json, "materials"),
+		.materials_days = (int)json_get_int(r->json, "materials_days", 0),
+		.special_type = (int)json_get_int(r->json, "type", 0), .special_kind = json_get_str(r->json, "kind", NULL),
+		.special_limit = (int)json_get_int(r->json, "limit", 0), .reason = json_get_str(r->json, "reason", NULL),
+		.result = json_get_str(r->json, "result", NULL), .to_user = json_get_str(r->json, "to_user", NULL),
+	};
+	struct case_env env;
+	int rc;
+	env_get(r, &env);
+	if (strcmp(name, "materials_received") == 0) {
+		rc = case_materials_received(r->st, &env, &r->me, now_of(r), id, e);
+		if (!rc)
+			rc = case_get(r->st, &env, &r->me, now_of(r), id, &w->json, e);
+	} else if (in.action < 0 || in.action == CASE_A_RECEIVE) {
+		rc = err_set(e, ERR_INVALID, "action", "未知操作: %s (unknown action)", name);
+	} else {
+		rc = case_act(r->st, &env, &r->me, now_of(r), id, &in, &w->json, e);
+	}
+	env_put(r, &env);
+	if (rc == ERR_CONFLICT) {   /* name the state and what is allowed */
+		w->status = 409;
+		w->json = case_conflict_json(r->st, id, e);
+		return 0;
+	}
+	return rc;
+}
+
+const struct route api_case_routes[] = {
+	{"POST", "/api/projects/{id}/applications", apply, ROLE_CLERK | ROLE_HEAD, 0},
+	{"GET", "/api/projects/{id}/timeline", timeline, CASE_ROLES, 0},
+	{"GET", "/api/cases", list, CASE_ROLES, 0},
+	{"GET", "/api/cases/{id}", get, CASE_ROLES, 0},
+	{"POST", "/api/cases/{id}/actions", act, ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD, 0},
+	{"GET", "/api/cases/{id}/documents/{kind}", document, CASE_ROLES, 0},
+	{"GET", "/api/me/todo", todo, ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD, 0},
+	{"GET", "/api/me/done", done, ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD, 0},
+	{NULL, NULL, NULL, 0, 0},
+};

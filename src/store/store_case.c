@@ -1,0 +1,735 @@
+/*
+** store_case.c: SQL of the 办件 lifecycle (see store_case.h). Cached
+** statements for everything fixed; the list query is assembled from the
+** filters present (so SQLite can pick the index of the one that narrows
+** most) and prepared per call.
+*/
+#include "store/store_case.h"
+#include "base/buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COPY(dst, s, i) snprintf((dst), sizeof(dst), "%s", store_col_text((s), (i)))
+#define DAY_OF(col) "((" col " + 28800) / 86400)"
+
+static int64_t col64(sqlite3_stmt *s, int i) { return sqlite3_column_int64(s, i); }
+static int coli(sqlite3_stmt *s, int i) { return sqlite3_column_int(s, i); }
+
+static void bind_opt64(sqlite3_stmt *s, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* ---- cases ------------------------------------------------------------------ */
+
+#define CASE_COLS "c.id, c.number, c.instance_id, c.project_id, c.item_version_id, c.item_code, c.stage, " \
+	"c.side_line, c.flow_type, c.department_code, c.district_code, c.status, c.open, c.accepted, c.step, " \
+	"c.nsteps, c.step_name, c.step_role, coalesce(c.handler_id, 0), c.pre_supplements, c.tolerance_ok, " \
+	"c.time_limit, c.received_at, coalesce(c.accepted_at, 0), coalesce(c.final_at, 0), " \
+	"coalesce(c.receipt_day, 0), coalesce(c.receipt_end, 0), c.receipt_late, c.tolerance_days, " \
+	"coalesce(c.tolerance_done_at, 0), coalesce(c.paused_since, 0), c.paused_days, coalesce(c.due_day, 0), " \
+	"coalesce(c.warn_day, 0), c.updated_at, i.number, p.code, p.name, ci.name, ci.version, " \
+	"coalesce(d.name, c.department_code), coalesce(u.display_name, u.username, '')"
+
+static void read_case(sqlite3_stmt *s, struct case_rec *c)
+{
+	memset(c, 0, sizeof *c);
+	c->id = col64(s, 0);
+	COPY(c->number, s, 1);
+	c->instance_id = col64(s, 2);
+	c->project_id = col64(s, 3);
+	c->item_version_id = col64(s, 4);
+	COPY(c->item_code, s, 5);
+	c->stage = coli(s, 6);
+	COPY(c->side_line, s, 7);
+	c->flow_type = coli(s, 8);
+	COPY(c->department, s, 9);
+	COPY(c->district, s, 10);
+	c->status = coli(s, 11);
+	c->open = coli(s, 12);
+	c->accepted = coli(s, 13);
+	c->step = coli(s, 14);
+	c->nsteps = coli(s, 15);
+	COPY(c->step_name, s, 16);
+	COPY(c->step_role, s, 17);
+	c->handler_id = col64(s, 18);
+	c->pre_supplements = coli(s, 19);
+	c->tolerance_ok = coli(s, 20);
+	c->limit = coli(s, 21);
+	c->received_at = col64(s, 22);
+	c->accepted_at = col64(s, 23);
+	c->final_at = col64(s, 24);
+	c->receipt_day = coli(s, 25);
+	c->receipt_end = coli(s, 26);
+	c->receipt_late = coli(s, 27);
+	c->tolerance_days = coli(s, 28);
+	c->tolerance_done_at = col64(s, 29);
+	c->paused_since = coli(s, 30);
+	c->paused_days = coli(s, 31);
+	c->due_day = coli(s, 32);
+	c->warn_day = coli(s, 33);
+	c->updated_at = col64(s, 34);
+	COPY(c->instance_number, s, 35);
+	COPY(c->project_code, s, 36);
+	COPY(c->project_name, s, 37);
+	COPY(c->item_name, s, 38);
+	COPY(c->item_version, s, 39);
+	COPY(c->department_name, s, 40);
+	COPY(c->handler_name, s, 41);
+}
+
+int store_case_get(struct store *st, int64_t id, struct case_rec *c, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT " CASE_COLS " FROM cases c "
+				     "JOIN case_instances i ON i.id = c.instance_id "
+				     "JOIN projects p ON p.id = c.project_id "
+				     "JOIN catalog_items ci ON ci.id = c.item_version_id "
+				     "LEFT JOIN departments d ON d.code = c.department_code "
+				     "LEFT JOIN users u ON u.id = c.handler_id WHERE c.id = ?", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		read_case(s, c);
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return err_set(e, ERR_NOTFOUND, "id", "办件不存在 (no such case)");
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "case");
+}
+
+int store_case_by_number(struct store *st, const char *number, int64_t *id, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT id FROM cases WHERE number = ?", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, number);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*id = col64(s, 0);
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return err_set(e, ERR_NOTFOUND, "case", "办件不存在: %s (no such case)", number);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "case number");
+}
+
+/* ?1.. in the column order of the INSERT below (mutable part from ?12). */
+static void bind_mutable(sqlite3_stmt *s, const struct case_rec *c)
+{
+	sqlite3_bind_int(s, 12, c->status);
+	sqlite3_bind_int(s, 13, c->open);
+	sqlite3_bind_int(s, 14, c->accepted);
+	sqlite3_bind_int(s, 15, c->step);
+	sqlite3_bind_int(s, 16, c->nsteps);
+	store_bind_text(s, 17, c->step_name);
+	store_bind_text(s, 18, c->step_role);
+	bind_opt64(s, 19, c->handler_id);
+	sqlite3_bind_int(s, 20, c->pre_supplements);
+	sqlite3_bind_int(s, 21, c->tolerance_ok);
+	sqlite3_bind_int(s, 22, c->limit);
+	sqlite3_bind_int64(s, 23, c->received_at);
+	bind_opt64(s, 24, c->accepted_at);
+	bind_opt64(s, 25, c->final_at);
+	bind_opt64(s, 26, c->receipt_day);
+	bind_opt64(s, 27, c->receipt_end);
+	sqlite3_bind_int(s, 28, c->receipt_late);
+	sqlite3_bind_int(s, 29, c->tolerance_days);
+	bind_opt64(s, 30, c->tolerance_done_at);
+	bind_opt64(s, 31, c->paused_since);
+	sqlite3_bind_int(s, 32, c->paused_days);
+	bind_opt64(s, 33, c->due_day);
+	bind_opt64(s, 34, c->warn_day);
+	sqlite3_bind_int64(s, 35, c->updated_at);
+}
+
+int store_case_insert(struct store *st, struct case_rec *c, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO cases(number, instance_id, project_id, item_version_id, "
+		"item_code, stage, side_line, flow_type, department_code, district_code, id, status, open, "
+		"accepted, step, nsteps, step_name, step_role, handler_id, pre_supplements, tolerance_ok, "
+		"time_limit, received_at, accepted_at, final_at, receipt_day, receipt_end, receipt_late, "
+		"tolerance_days, tolerance_done_at, paused_since, paused_days, due_day, warn_day, updated_at) "
+		"VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,"
+		"?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,?35)", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, c->number);
+	sqlite3_bind_int64(s, 2, c->instance_id);
+	sqlite3_bind_int64(s, 3, c->project_id);
+	sqlite3_bind_int64(s, 4, c->item_version_id);
+	store_bind_text(s, 5, c->item_code);
+	sqlite3_bind_int(s, 6, c->stage);
+	store_bind_text(s, 7, c->side_line);
+	sqlite3_bind_int(s, 8, c->flow_type);
+	store_bind_text(s, 9, c->department);
+	store_bind_text(s, 10, c->district);
+	bind_opt64(s, 11, c->id);
+	bind_mutable(s, c);
+	if (store_step_done(st, s, e, "case"))
+		return e->code;
+	c->id = sqlite3_last_insert_rowid(store_db(st));
+	return 0;
+}
+
+int store_case_update(struct store *st, const struct case_rec *c, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE cases SET status = ?12, open = ?13, accepted = ?14, "
+		"step = ?15, nsteps = ?16, step_name = ?17, step_role = ?18, handler_id = ?19, "
+		"pre_supplements = ?20, tolerance_ok = ?21, time_limit = ?22, received_at = ?23, "
+		"accepted_at = ?24, final_at = ?25, receipt_day = ?26, receipt_end = ?27, receipt_late = ?28, "
+		"tolerance_days = ?29, tolerance_done_at = ?30, paused_since = ?31, paused_days = ?32, "
+		"due_day = ?33, warn_day = ?34, updated_at = ?35 WHERE id = ?11", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 11, c->id);
+	bind_mutable(s, c);
+	if (store_step_done(st, s, e, "case update"))
+		return e->code;
+	return sqlite3_changes(store_db(st)) ? 0 : err_set(e, ERR_NOTFOUND, "id", "办件不存在 (no such case)");
+}
+
+int store_case_status_add(struct store *st, const struct case_status_row *r, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO case_status(case_id, status, action, step, step_name, at, "
+				     "user_id, username, department_code, opinion) VALUES (?,?,?,?,?,?,?,?,?,?)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, r->case_id);
+	sqlite3_bind_int(s, 2, r->status);
+	store_bind_text(s, 3, r->action);
+	sqlite3_bind_int(s, 4, r->step);
+	store_bind_text(s, 5, r->step_name ? r->step_name : "");
+	sqlite3_bind_int64(s, 6, r->at);
+	bind_opt64(s, 7, r->user_id);
+	store_bind_text(s, 8, r->username ? r->username : "");
+	store_bind_text(s, 9, r->department ? r->department : "");
+	store_bind_text(s, 10, r->opinion ? r->opinion : "");
+	return store_step_done(st, s, e, "case status");
+}
+
+static int rows_by_id(struct store *st, const char *sql, int64_t id, json_t **rows, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, sql, e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	return store_rows_json(st, s, rows, e);
+}
+
+int store_case_history(struct store *st, int64_t id, json_t **rows, struct err *e)
+{
+	return rows_by_id(st, "SELECT status, action, step, step_name, at, username, department_code AS department, "
+			  "opinion FROM case_status WHERE case_id = ? ORDER BY id", id, rows, e);
+}
+
+int store_case_pauses(struct store *st, int64_t id, struct cal_pause *out, size_t max, size_t *n,
+		      struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT " DAY_OF("start_at") ", coalesce(" DAY_OF("end_at") ", 0) "
+				     "FROM case_supplements WHERE case_id = ?1 AND after_acceptance "
+				     "UNION ALL SELECT " DAY_OF("start_at") ", coalesce(" DAY_OF("end_at") ", 0) "
+				     "FROM case_specials WHERE case_id = ?1", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	size_t k = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (k < max) {
+			out[k].start = coli(s, 0);
+			out[k].end = coli(s, 1);
+		}
+		k++;
+	}
+	sqlite3_reset(s);
+	*n = k;
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(st, e, "case pauses");
+}
+
+/* ---- supplements, specials, 容缺, documents -------------------------------- */
+
+int store_case_supplement_open(struct store *st, int64_t id, int after_acceptance, const char *materials,
+			       const char *note, int64_t at, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO case_supplements(case_id, after_acceptance, materials, note, "
+				     "start_at) VALUES (?,?,?,?,?)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, after_acceptance);
+	store_bind_text(s, 3, materials);
+	store_bind_text(s, 4, note ? note : "");
+	sqlite3_bind_int64(s, 5, at);
+	return store_step_done(st, s, e, "supplement");
+}
+
+static int close_latest(struct store *st, const char *sql, int64_t id, int64_t at, const char *result,
+			struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, sql, e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, at);
+	if (result)
+		store_bind_text(s, 3, result);
+	if (store_step_done(st, s, e, "close pause"))
+		return e->code;
+	return sqlite3_changes(store_db(st)) ? 0 : err_set(e, ERR_INTERNAL, "", "no open pause to close");
+}
+
+int store_case_supplement_close(struct store *st, int64_t id, int64_t at, struct err *e)
+{
+	return close_latest(st, "UPDATE case_supplements SET end_at = ?2 WHERE id = (SELECT max(id) FROM "
+			    "case_supplements WHERE case_id = ?1 AND end_at IS NULL)", id, at, NULL, e);
+}
+
+int store_case_supplements(struct store *st, int64_t id, json_t **rows, struct err *e)
+{
+	return rows_by_id(st, "SELECT id, after_acceptance, materials, note, start_at, end_at FROM case_supplements "
+			  "WHERE case_id = ? ORDER BY id", id, rows, e);
+}
+
+int store_case_special_open(struct store *st, int64_t id, int type, const char *kind, const char *reason,
+			    int limit, int64_t at, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO case_specials(case_id, type, kind, reason, time_limit, start_at) "
+				     "VALUES (?,?,?,?,?,?)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, type);
+	store_bind_text(s, 3, kind);
+	store_bind_text(s, 4, reason);
+	sqlite3_bind_int(s, 5, limit);
+	sqlite3_bind_int64(s, 6, at);
+	return store_step_done(st, s, e, "special procedure");
+}
+
+int store_case_special_close(struct store *st, int64_t id, int64_t at, const char *result, struct err *e)
+{
+	return close_latest(st, "UPDATE case_specials SET end_at = ?2, result = ?3 WHERE id = (SELECT max(id) FROM "
+			    "case_specials WHERE case_id = ?1 AND end_at IS NULL)", id, at, result ? result : "", e);
+}
+
+int store_case_specials(struct store *st, int64_t id, json_t **rows, struct err *e)
+{
+	return rows_by_id(st, "SELECT id, type, kind, reason, time_limit AS \"limit\", start_at, end_at, result "
+			  "FROM case_specials WHERE case_id = ? ORDER BY id", id, rows, e);
+}
+
+int store_case_tolerance_add(struct store *st, int64_t id, const char *material, int32_t due_day,
+			     struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO case_tolerance(case_id, material, due_day) VALUES (?,?,?)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, material);
+	sqlite3_bind_int(s, 3, due_day);
+	return store_step_done(st, s, e, "tolerance material");
+}
+
+int store_case_tolerance_done(struct store *st, int64_t id, int64_t at, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE case_tolerance SET received_at = ?2 "
+				     "WHERE case_id = ?1 AND received_at IS NULL", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, at);
+	return store_step_done(st, s, e, "tolerance received");
+}
+
+int store_case_tolerance(struct store *st, int64_t id, json_t **rows, struct err *e)
+{
+	return rows_by_id(st, "SELECT material, due_day, received_at FROM case_tolerance WHERE case_id = ? "
+			  "ORDER BY id", id, rows, e);
+}
+
+int store_case_doc_next(struct store *st, const char *department, const char *kind, int year, int *seq,
+			struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO case_doc_counters(department_code, kind, year, last) "
+				     "VALUES (?1, ?2, ?3, 1) ON CONFLICT DO UPDATE SET last = last + 1 "
+				     "RETURNING last", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, department);
+	store_bind_text(s, 2, kind);
+	sqlite3_bind_int(s, 3, year);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*seq = coli(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "document number");
+}
+
+int store_case_doc_add(struct store *st, int64_t id, const char *kind, const char *number, int64_t at,
+		       const char *by, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO case_documents(case_id, kind, number, issued_at, issued_by) "
+				     "VALUES (?,?,?,?,?)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, kind);
+	store_bind_text(s, 3, number);
+	sqlite3_bind_int64(s, 4, at);
+	store_bind_text(s, 5, by);
+	return store_step_done(st, s, e, "document");
+}
+
+int store_case_doc_get(struct store *st, int64_t id, const char *kind, char *number, size_t n,
+		       int64_t *issued_at, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT number, issued_at FROM case_documents WHERE case_id = ? AND kind = ? "
+				     "ORDER BY id DESC LIMIT 1", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, kind);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		snprintf(number, n, "%s", store_col_text(s, 0));
+		*issued_at = col64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return err_set(e, ERR_NOTFOUND, "kind", "该办件没有此类文书 (no such document for this case)");
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "document");
+}
+
+int store_case_documents(struct store *st, int64_t id, json_t **rows, struct err *e)
+{
+	return rows_by_id(st, "SELECT kind, number, issued_at, issued_by FROM case_documents WHERE case_id = ? "
+			  "ORDER BY id", id, rows, e);
+}
+
+/* ---- instances ------------------------------------------------------------------ */
+
+int store_instance_next_id(struct store *st, int64_t *id, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT coalesce(max(id), 0) + 1 FROM case_instances", e);
+	return s ? store_count(st, s, id, e) : e->code;
+}
+
+int store_instance_insert(struct store *st, const struct case_instance *in, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO case_instances(id, number, project_id, flow_id, stage, side_line, "
+				     "ncases, applied_at, applied_by, applied_department) VALUES (?,?,?,?,?,?,?,?,?,?)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, in->id);
+	store_bind_text(s, 2, in->number);
+	sqlite3_bind_int64(s, 3, in->project_id);
+	sqlite3_bind_int64(s, 4, in->flow_id);
+	sqlite3_bind_int(s, 5, in->stage);
+	store_bind_text(s, 6, in->side_line);
+	sqlite3_bind_int(s, 7, in->ncases);
+	sqlite3_bind_int64(s, 8, in->applied_at);
+	store_bind_text(s, 9, in->applied_by);
+	store_bind_text(s, 10, in->applied_department);
+	return store_step_done(st, s, e, "instance");
+}
+
+int store_instance_get(struct store *st, int64_t id, struct case_instance *in, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT id, number, project_id, flow_id, stage, side_line, ncases, applied_at, "
+				     "applied_by, applied_department, coalesce(closed_at, 0), coalesce(result, 0) "
+				     "FROM case_instances WHERE id = ?", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		memset(in, 0, sizeof *in);
+		in->id = col64(s, 0);
+		COPY(in->number, s, 1);
+		in->project_id = col64(s, 2);
+		in->flow_id = col64(s, 3);
+		in->stage = coli(s, 4);
+		COPY(in->side_line, s, 5);
+		in->ncases = coli(s, 6);
+		in->applied_at = col64(s, 7);
+		COPY(in->applied_by, s, 8);
+		COPY(in->applied_department, s, 9);
+		in->closed_at = col64(s, 10);
+		in->result = coli(s, 11);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return err_set(e, ERR_NOTFOUND, "instance", "并联审批实例不存在");
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "instance");
+}
+
+int store_instance_close(struct store *st, int64_t id, int64_t at, int result, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE case_instances SET closed_at = ?2, result = ?3 WHERE id = ?1", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, at);
+	if (result)
+		sqlite3_bind_int(s, 3, result);
+	else
+		sqlite3_bind_null(s, 3);
+	return store_step_done(st, s, e, "instance close");
+}
+
+int store_instance_tally(struct store *st, int64_t id, int *open, int *passed, int *all, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT coalesce(sum(open), 0), coalesce(sum(status IN (11, 12)), 0), count(*) "
+				     "FROM cases WHERE instance_id = ?", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*open = coli(s, 0);
+		*passed = coli(s, 1);
+		*all = coli(s, 2);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "instance tally");
+}
+
+int store_instance_cases(struct store *st, int64_t id, json_t **rows, struct err *e)
+{
+	return rows_by_id(st, "SELECT c.id, c.number, c.item_code, ci.name AS item_name, c.department_code AS department, "
+			  "coalesce(d.name, c.department_code) AS department_name, c.status, c.final_at "
+			  "FROM cases c JOIN catalog_items ci ON ci.id = c.item_version_id "
+			  "LEFT JOIN departments d ON d.code = c.department_code WHERE c.instance_id = ? ORDER BY c.id",
+			  id, rows, e);
+}
+
+/* ---- progress ---------------------------------------------------------------------- */
+
+int store_progress_get(struct store *st, int64_t project_id, struct case_progress *p, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT flow_id, current_stage, started_at, coalesce(finished_at, 0) "
+				     "FROM case_progress WHERE project_id = ?", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, project_id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		p->project_id = project_id;
+		p->flow_id = col64(s, 0);
+		p->current_stage = coli(s, 1);
+		p->started_at = col64(s, 2);
+		p->finished_at = col64(s, 3);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return err_set(e, ERR_NOTFOUND, "project", "项目尚未申报 (no application yet)");
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "progress");
+}
+
+int store_progress_put(struct store *st, const struct case_progress *p, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO case_progress(project_id, flow_id, current_stage, started_at, "
+				     "finished_at) VALUES (?1,?2,?3,?4,?5) ON CONFLICT(project_id) DO UPDATE SET "
+				     "current_stage = ?3, finished_at = ?5", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, p->project_id);
+	sqlite3_bind_int64(s, 2, p->flow_id);
+	sqlite3_bind_int(s, 3, p->current_stage);
+	sqlite3_bind_int64(s, 4, p->started_at);
+	bind_opt64(s, 5, p->finished_at);
+	return store_step_done(st, s, e, "progress");
+}
+
+int store_stage_start(struct store *st, int64_t project_id, int stage, int limit, int rule, int64_t at,
+		      struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO case_stages(project_id, stage, time_limit, completion_rule, "
+				     "started_at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, project_id);
+	sqlite3_bind_int(s, 2, stage);
+	sqlite3_bind_int(s, 3, limit);
+	sqlite3_bind_int(s, 4, rule);
+	sqlite3_bind_int64(s, 5, at);
+	return store_step_done(st, s, e, "stage");
+}
+
+int store_stage_complete(struct store *st, int64_t project_id, int stage, int64_t at, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE case_stages SET completed_at = ?3 WHERE project_id = ?1 "
+				     "AND stage = ?2 AND completed_at IS NULL", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, project_id);
+	sqlite3_bind_int(s, 2, stage);
+	sqlite3_bind_int64(s, 3, at);
+	return store_step_done(st, s, e, "stage complete");
+}
+
+int store_stages(struct store *st, int64_t project_id, json_t **rows, struct err *e)
+{
+	return rows_by_id(st, "SELECT stage, time_limit, completion_rule, started_at, completed_at FROM case_stages "
+			  "WHERE project_id = ? ORDER BY stage", project_id, rows, e);
+}
+
+int store_project_cases(struct store *st, int64_t project_id, json_t **rows, struct err *e)
+{
+	return rows_by_id(st, "SELECT id, instance_id, item_code, stage, side_line, status FROM cases "
+			  "WHERE project_id = ? ORDER BY id", project_id, rows, e);
+}
+
+int store_project_instances(struct store *st, int64_t project_id, json_t **rows, struct err *e)
+{
+	return rows_by_id(st, "SELECT id, number, stage, side_line, ncases, applied_at, applied_by, "
+			  "applied_department, closed_at, result FROM case_instances WHERE project_id = ? ORDER BY id",
+			  project_id, rows, e);
+}
+
+/* ---- the list query ------------------------------------------------------------------ */
+
+/* Light predicates (deadline.h): the clock of a paused case stands at the
+** day its pause began. ?L is the reference day. */
+#define REF "coalesce(c.paused_since, ?)"
+
+static void add_where(struct buf *b, int *n, const char *cond)
+{
+	buf_puts(b, (*n)++ ? " AND " : " WHERE ");
+	buf_puts(b, cond);
+}
+
+/* Assemble WHERE; binds[] receives what to bind, in order. */
+struct bindv {
+	int kind;              /* 0 text, 1 int64 */
+	const char *s;
+	int64_t i;
+};
+
+static void where_sql(const struct case_filter *f, struct buf *b, struct bindv *bv, int *nb)
+{
+	int n = 0;
+#define BT(v) (bv[(*nb)++] = (struct bindv){0, (v), 0})
+#define BI(v) (bv[(*nb)++] = (struct bindv){1, NULL, (v)})
+	if (!f->all && f->scope_department) { add_where(b, &n, "c.department_code = ?"); BT(f->scope_department); }
+	if (!f->all && !f->scope_department) { add_where(b, &n, "c.district_code = ?"); BT(f->scope_district ? f->scope_district : ""); }
+	if (f->district) { add_where(b, &n, "c.district_code = ?"); BT(f->district); }
+	if (f->department) { add_where(b, &n, "c.department_code = ?"); BT(f->department); }
+	if (f->item) { add_where(b, &n, "c.item_code = ?"); BT(f->item); }
+	if (f->stage) { add_where(b, &n, "c.stage = ?"); BI(f->stage); }
+	if (f->status) { add_where(b, &n, "c.status = ?"); BI(f->status); }
+	if (f->open >= 0) { add_where(b, &n, "c.open = ?"); BI(f->open); }
+	if (f->from) { add_where(b, &n, "c.received_at >= ?"); BI(f->from); }
+	if (f->to) { add_where(b, &n, "c.received_at < ?"); BI(f->to); }
+	if (f->q) {
+		add_where(b, &n, "(instr(c.number, ?) > 0 OR c.project_id IN (SELECT id FROM projects "
+			  "WHERE instr(name, ?) > 0 OR instr(code, ?) > 0))");
+		BT(f->q); BT(f->q); BT(f->q);
+	}
+	if (f->light > 0) {
+		add_where(b, &n, "c.open = 1 AND c.accepted = 1");
+		if (f->light == 3) { add_where(b, &n, "c.due_day < " REF); BI(f->today); }
+		if (f->light == 2) {
+			add_where(b, &n, "c.due_day >= " REF " AND c.warn_day <= " REF);
+			BI(f->today); BI(f->today);
+		}
+		if (f->light == 1) { add_where(b, &n, "c.warn_day > " REF); BI(f->today); }
+	}
+	if (f->todo_roles) {
+		add_where(b, &n, "c.open = 1 AND instr(?, ',' || c.step_role || ',') > 0 "
+			  "AND (c.handler_id IS NULL OR c.handler_id = ?)");
+		BT(f->todo_roles); BI(f->todo_user);
+	}
+	if (f->done_user) {
+		add_where(b, &n, "c.id IN (SELECT case_id FROM case_status WHERE user_id = ?)");
+		BI(f->done_user);
+	}
+#undef BT
+#undef BI
+}
+
+static sqlite3_stmt *prepare(struct store *st, const char *sql, const struct bindv *bv, int nb,
+			     struct err *e)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
+		store_sqlerr(st, e, "case list");
+		return NULL;
+	}
+	for (int i = 0; i < nb; i++) {
+		if (bv[i].kind)
+			sqlite3_bind_int64(s, i + 1, bv[i].i);
+		else
+			store_bind_text(s, i + 1, bv[i].s);
+	}
+	return s;
+}
+
+static const char *order_sql(const struct case_filter *f)
+{
+	const char *sort = f->sort ? f->sort : "received";
+	if (strcmp(sort, "due") == 0)
+		return f->desc ? " ORDER BY c.due_day IS NULL, c.due_day DESC, c.id DESC"
+			: " ORDER BY c.due_day IS NULL, c.due_day, c.id";
+	if (strcmp(sort, "number") == 0)
+		return f->desc ? " ORDER BY c.number DESC" : " ORDER BY c.number";
+	if (strcmp(sort, "updated") == 0)
+		return f->desc ? " ORDER BY c.updated_at DESC, c.id DESC" : " ORDER BY c.updated_at, c.id";
+	return f->desc ? " ORDER BY c.received_at DESC, c.id DESC" : " ORDER BY c.received_at, c.id";
+}
+
+int store_case_find(struct store *st, const struct case_filter *f, const struct page *pg,
+		    int64_t *ids, int *nids, int64_t *total, struct err *e)
+{
+	struct buf w = {0}, q = {0};
+	struct bindv bv[24];
+	int nb = 0, rc;
+	where_sql(f, &w, bv, &nb);
+	buf_printf(&q, "SELECT count(*) FROM cases c%s", w.len ? w.data : "");
+	sqlite3_stmt *s = prepare(st, q.data, bv, nb, e);
+	if (!s)
+		goto out;
+	rc = sqlite3_step(s);
+	*total = rc == SQLITE_ROW ? col64(s, 0) : 0;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW) {
+		store_sqlerr(st, e, "case count");
+		s = NULL;
+		goto out;
+	}
+	q.len = 0;
+	buf_printf(&q, "SELECT c.id FROM cases c%s%s LIMIT %d OFFSET %lld", w.len ? w.data : "", order_sql(f),
+		   pg->page_size, (long long)(pg->page - 1) * pg->page_size);
+	s = prepare(st, q.data, bv, nb, e);
+	if (!s)
+		goto out;
+	*nids = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *nids < pg->page_size)
+		ids[(*nids)++] = col64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		store_sqlerr(st, e, "case list");
+		s = NULL;
+	}
+out:
+	buf_free(&w);
+	buf_free(&q);
+	return s ? 0 : e->code;
+}
+
+/* ---- bulk -------------------------------------------------------------------------- */
+
+int store_case_bulk_begin(struct store *st, struct err *e)
+{
+	return store_exec(st, "PRAGMA synchronous=OFF", e);
+}
+
+int store_case_bulk_end(struct store *st, struct err *e)
+{
+	return store_exec(st, "PRAGMA synchronous=NORMAL; ANALYZE", e);
+}
