@@ -134,9 +134,13 @@ static int do_drill(struct store *st, const struct ops_conf *cf, const struct ar
 {
 	struct principal cli;
 	json_t *r = NULL, *t;
+	struct ops_lock lk;
 	size_t i;
 	rbac_cli_principal(&cli);
+	if (ops_lock_shared(cf->db_path, &lk, e))   /* no restore while we compare with the live file */
+		return e->code;
 	int rc = ops_drill(st, cf, &cli, clock_now(NULL), 0, &r, e);
+	ops_lock_release(&lk);
 	if (r && a->json) {
 		json_dumpf(r, stdout, JSON_COMPACT);
 		fputc('\n', stdout);

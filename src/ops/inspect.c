@@ -332,6 +332,7 @@ static int record(struct ops_env *env, const struct principal *who, const char *
 		counts[out->items[i].status & 3]++;
 		if (store_ops_result_add(st, out->run_id, env->now, &out->items[i], &changed, e))
 			goto fail;
+		out->items[i].changed = changed;
 		out->changes += changed;
 	}
 	snprintf(msg, sizeof msg, "%d 项：正常 %d，警告 %d，严重 %d，未知 %d", out->n, counts[0],

@@ -24,7 +24,7 @@ static const char css[] =
 	"th,td{border:1px solid #888;padding:1mm 1.5mm;vertical-align:top;text-align:left}"
 	"th{background:#e8eef6}td.n{text-align:right;white-space:nowrap}"
 	".OK{color:#1a7f37}.WARN{color:#9a6700;font-weight:bold}.CRIT{color:#c00;font-weight:bold}"
-	".UNKNOWN{color:#555;font-weight:bold}.small{font-size:9pt;color:#333}"
+	".UNKNOWN{color:#555;font-weight:bold}.small{font-size:9pt;color:#333}.nw{white-space:nowrap}"
 	".sign{margin-top:10mm;display:flex;justify-content:space-between}"
 	"@media print{body{max-width:none}}";
 
@@ -74,7 +74,12 @@ static void records(struct buf *b, const char *h2, json_t *rows)
 		buf_puts(b, "<p>无</p>");
 		return;
 	}
-	head(b, cols, 7);
+	buf_puts(b, "<table><colgroup><col style=width:10%><col style=width:17%><col style=width:6%>"
+		 "<col style=width:9%><col style=width:14%><col style=width:28%><col style=width:16%></colgroup>"
+		 "<thead><tr>");
+	for (int c = 0; c < 7; c++)
+		buf_printf(b, "<th>%s</th>", cols[c]);
+	buf_puts(b, "</tr></thead><tbody>");
 	json_array_foreach(rows, i, r) {
 		buf_puts(b, "<tr><td>");
 		text(b, json_object_get(r, "time"));
@@ -82,7 +87,7 @@ static void records(struct buf *b, const char *h2, json_t *rows)
 		text(b, json_object_get(r, "title"));
 		buf_puts(b, "<br><span class=small>");
 		text(b, json_object_get(r, "item"));
-		buf_printf(b, "</span></td><td class=%s>", json_string_value(json_object_get(r, "status")));
+		buf_printf(b, "</span></td><td class=\"%s nw\">", json_string_value(json_object_get(r, "status")));
 		text(b, json_object_get(r, "result"));
 		buf_puts(b, "</td><td class=n>");
 		num(b, json_object_get(r, "value"), "%.4g");

@@ -236,10 +236,10 @@ static void inspect(struct ops_sched *s, const char *job, const struct principal
 			log_error("ops", "%s failed: %s", job, e.msg);
 		return;
 	}
-	for (int i = 0; i < in.n; i++)
-		if (in.items[i].status != OPS_OK)
-			log_warn("ops", "%s %s: %s", in.items[i].item, ops_status_name(in.items[i].status),
-				 in.items[i].message);
+	for (int i = 0; i < in.n; i++)   /* state changes only: a CRIT endpoint does not flood the log */
+		if (in.items[i].changed)
+			log_msg(in.items[i].status == OPS_OK ? LOG_INFO : LOG_WARN, "ops", "%s now %s: %s",
+				in.items[i].item, ops_status_name(in.items[i].status), in.items[i].message);
 	log_info("ops", "%s run %lld: %s (%d items, %d changed)", job, (long long)in.run_id,
 		 ops_status_name(in.status), in.n, in.changes);
 	ops_inspection_free(&in);

@@ -54,6 +54,7 @@ struct ops_result {
 	char unit[12];
 	double warn, crit;        /* NAN when the item has no such threshold */
 	char message[320];        /* Chinese, with the English gist           */
+	int changed;              /* set when stored: the status changed      */
 };
 
 /* Status code <-> text. */
