@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Built-in operations from the command line: inspect exit codes (Nagios) with
 # injected failures (a full disk simulated by thresholds, an unreachable
-# endpoint on a closed loopback port, a malformed configuration), the JSON
+# endpoint on a closed loopback port, an HTTPS endpoint with a certificate
+# about to expire or not trusted, a malformed configuration), the JSON
 # shape, backup -> verify -> a corrupted copy refused, backup -> restore ->
 # the same data, restore refused under a running server, /metrics through
 # promtool, the drill, reports read back with Debian's python3-openpyxl, and
@@ -9,8 +10,8 @@
 set -u
 BIN=${GG_BIN:-build/asan/gonggai}
 PY=/usr/bin/python3
-d=$(mktemp -d /tmp/h-ops-cli-XXXXXX); pid=
-trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi; rm -rf "$d"' EXIT
+d=$(mktemp -d /tmp/h-ops-cli-XXXXXX); pid=; tls=
+trap 'for p in $pid $tls; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$d"' EXIT
 fail=0
 ok()  { echo "ok   $*"; }
 bad() { echo "FAIL $*"; fail=1; }
@@ -67,6 +68,34 @@ d = {it["item"]: it for it in j["items"]}
 assert d["host.disk.data"]["unit"] == "%" and d["host.disk.data"]["warn"] == 80 and d["host.disk.data"]["crit"] == 90
 assert d["app.health"]["status"] == "CRIT" and d["net.closed"]["status"] == "CRIT"
 EOF
+
+# an HTTPS endpoint whose certificate expires in 10 days: reachable, certificate WARN;
+# without its CA the certificate does not verify: CRIT
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/key.pem" -out "$d/cert.pem" -days 10 -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+tport=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+cat >"$d/tls.py" <<'PYEOF'
+import http.server, ssl, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200); self.end_headers(); self.wfile.write(b"ok")
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", int(sys.argv[2])), H)
+c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); c.load_cert_chain(sys.argv[1] + "/cert.pem", sys.argv[1] + "/key.pem")
+s.socket = c.wrap_socket(s.socket, server_side=True)
+s.serve_forever()
+PYEOF
+$PY "$d/tls.py" "$d" "$tport" 2>/dev/null &
+tls=$!
+for i in $(seq 50); do (echo >/dev/tcp/127.0.0.1/$tport) 2>/dev/null && break; sleep 0.1; done
+printf '[inspect]\nendpoints = tls=https://127.0.0.1:%s/\nca_file = %s/cert.pem\n' "$tport" "$d" >"$d/tls.ini"
+expect 1 "https endpoint, certificate expiring in 10 days is WARN" -- "$BIN" inspect --db "$db" --config "$d/tls.ini" --only net.tls
+grep -q "^OK .*net.tls .*HTTP 200" "$d/out" && grep -q "^WARN .*net.tls.cert .*剩余 10 天" "$d/out" && ok "latency and expiry" \
+  || bad "tls output: $(cat "$d/out")"
+grep -v ca_file "$d/tls.ini" >"$d/tls2.ini"
+expect 2 "https endpoint with an untrusted certificate is CRIT" -- "$BIN" inspect --db "$db" --config "$d/tls2.ini" --only net.tls.cert
+kill "$tls"; wait "$tls" 2>/dev/null; tls=
 
 # ---- backup, verify, corruption --------------------------------------------------
 expect 0 "backup" -- G backup --db "$db"
