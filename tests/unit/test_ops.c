@@ -2,8 +2,9 @@
 ** test_ops.c: the inspection side of ops/: schedule arithmetic against the
 ** official calendar, grading in both directions, status ordering, the
 ** configuration (defaults, malformed keys named), run leases (a crashed run
-** expires and never blocks the next one), state changes, and a real run of
-** selected items with thresholds that force WARN and CRIT.
+** expires and never blocks the next one), state changes, a real run of
+** selected items with thresholds that force WARN and CRIT, the SNTP offset
+** against a fake server 2 s ahead, and the 前置库 reachability check.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,10 +12,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <math.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/clock.h"
@@ -291,6 +297,77 @@ static void test_inspect_run(void **state)
 	conf_free(c);
 }
 
+/* A one-shot SNTP server whose clock runs 2 s ahead of ours. */
+static void *fake_ntp(void *arg)
+{
+	int fd = *(int *)arg;
+	unsigned char pkt[48];
+	struct sockaddr_in from;
+	socklen_t len = sizeof from;
+	if (recvfrom(fd, pkt, sizeof pkt, 0, (struct sockaddr *)&from, &len) != 48)
+		return NULL;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	double t = ts.tv_sec + ts.tv_nsec / 1e9 + 2.0 + 2208988800.0;
+	uint32_t sec = (uint32_t)t, frac = (uint32_t)((t - sec) * 4294967296.0);
+	memset(pkt, 0, sizeof pkt);
+	pkt[0] = 0x24;   /* version 4, mode 4 (server) */
+	pkt[1] = 1;      /* stratum */
+	for (int off = 32; off <= 40; off += 8)
+		for (int i = 0; i < 4; i++) {
+			pkt[off + i] = (unsigned char)(sec >> (24 - 8 * i));
+			pkt[off + 4 + i] = (unsigned char)(frac >> (24 - 8 * i));
+		}
+	sendto(fd, pkt, sizeof pkt, 0, (struct sockaddr *)&from, len);
+	return NULL;
+}
+
+static void test_clock_and_exchange(void **state)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	pthread_t t;
+	pthread_create(&t, NULL, fake_ntp, &fd);
+	char server[64], msg[200];
+	double off;
+	int timed_out;
+	snprintf(server, sizeof server, "127.0.0.1:%d", ntohs(a.sin_port));
+	assert_int_equal(ops_ntp_offset(server, 2000, &off, &timed_out, msg, sizeof msg), 0);
+	pthread_join(t, NULL);
+	close(fd);
+	assert_true(off < -1950 && off > -2050);   /* we are 2 s behind */
+	/* nobody answers: a timeout (CRIT in the probe) */
+	assert_int_equal(ops_ntp_offset(server, 200, &off, &timed_out, msg, sizeof msg), -1);
+	assert_true(timed_out);
+	/* the 前置库 as a SQLite file: readable, then missing */
+	struct store *st;
+	struct err e = {0};
+	struct ops_conf cf;
+	struct ops_inspection in;
+	struct conf *c = conf_new();
+	conf_set(c, "inspect", "exchange_target", db);
+	conf_set(c, "inspect", "ntp_server", server);
+	conf_set(c, "inspect", "probe_timeout_ms", "300");
+	assert_int_equal(ops_conf_load(c, db, &cf, &e), 0);
+	assert_int_equal(store_open(db, 0, &st, &e), 0);
+	struct ops_env env = {.cf = &cf, .st = st, .now = clock_now(NULL)};
+	assert_int_equal(ops_inspect(&env, "inspect.manual", NULL, "exchange.db,clock", 0, &in, &e), 0);
+	assert_int_equal(in.items[0].status, OPS_CRIT);   /* clock.offset: no answer is a timeout */
+	assert_int_equal(in.items[1].status, OPS_OK);
+	ops_inspection_free(&in);
+	conf_set(c, "inspect", "exchange_target", "sqlite:/nonexistent/front.db");
+	assert_int_equal(ops_conf_load(c, db, &cf, &e), 0);
+	assert_int_equal(ops_inspect(&env, "inspect.manual", NULL, "exchange.db", 0, &in, &e), 0);
+	assert_int_equal(in.items[0].status, OPS_CRIT);
+	assert_non_null(strstr(in.items[0].message, "无法读取"));
+	ops_inspection_free(&in);
+	store_close(st);
+	conf_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_leases),
 		cmocka_unit_test(test_state_changes),
 		cmocka_unit_test(test_inspect_run),
+		cmocka_unit_test(test_clock_and_exchange),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
