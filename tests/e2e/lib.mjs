@@ -64,7 +64,7 @@ export async function launch() {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--no-first-run', '--disable-sync', '--disable-quic', `--disk-cache-dir=${userDataDir}/cache`],
+      '--no-first-run', '--disable-sync', '--disable-quic', '--lang=zh-CN', `--disk-cache-dir=${userDataDir}/cache`],
   });
   return { browser, userDataDir, async close() { await browser.close(); fs.rmSync(userDataDir, { recursive: true, force: true }); } };
 }
