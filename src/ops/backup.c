@@ -107,7 +107,14 @@ int ops_backup_copy(struct store *src, const char *dest_path, const volatile int
 	return rc;
 }
 
-int ops_integrity_file(const char *path, char *first, size_t cap, double *ms)
+static int stop_requested(void *arg)
+{
+	const volatile int *stop = arg;
+	return stop && *stop;
+}
+
+/* integrity_check that a stopping server can interrupt (stop may be NULL). */
+static int integrity(const char *path, const volatile int *stop, char *first, size_t cap, double *ms)
 {
 	struct store *c;
 	struct err e;
@@ -118,10 +125,17 @@ int ops_integrity_file(const char *path, char *first, size_t cap, double *ms)
 		*ms = clock_mono_ms() - t0;
 		return -1;
 	}
+	if (stop)
+		sqlite3_progress_handler(store_db(c), 100000, stop_requested, (void *)stop);
 	store_ops_check(c, 1, first, cap, &problems, &e);
 	store_close(c);
 	*ms = clock_mono_ms() - t0;
 	return problems || strcmp(first, "ok") != 0 ? -1 : 0;
+}
+
+int ops_integrity_file(const char *path, char *first, size_t cap, double *ms)
+{
+	return integrity(path, NULL, first, cap, ms);
 }
 
 static int write_sidecar(const char *path, const char *hex, struct err *e)
@@ -184,8 +198,10 @@ static int make_copy(struct store *st, const char *dir, int64_t now, const volat
 		unlink(part);
 		return e->code;
 	}
-	if (ops_integrity_file(part, b->integrity, sizeof b->integrity, &b->check_ms)) {
+	if (integrity(part, stop, b->integrity, sizeof b->integrity, &b->check_ms)) {
 		unlink(part);
+		if (stop && *stop)
+			return err_set(e, ERR_INTERNAL, "backup", "备份被中断（服务停止）(interrupted)");
 		return err_set(e, ERR_INTERNAL, "integrity", "备份副本未通过完整性检查，已删除：%s", b->integrity);
 	}
 	if (rename(part, b->path) != 0)
@@ -324,7 +340,7 @@ int ops_backup(struct store *st, const struct ops_conf *cf, const struct princip
 		struct err e2;
 		char object[40];
 		snprintf(object, sizeof object, "ops_run:%lld", (long long)run_id);
-		store_ops_run_finish(st, run_id, "failed", "CRIT", e->msg, NULL, now, &e2);
+		store_ops_run_finish(st, run_id, stop && *stop ? "interrupted" : "failed", "CRIT", e->msg, NULL, now, &e2);
 		audit_write(st, who, now, "ops.backup", object, "failure", json_pack("{s:s}", "error", e->msg), &e2);
 		return e->code;
 	}

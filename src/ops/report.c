@@ -255,7 +255,7 @@ static int load_sections(struct store *st, const struct ops_period *p, json_t **
 int ops_report_data(struct store *st, const struct ops_conf *cf, const struct ops_period *p, int64_t now,
 		    const char *by, json_t **out, struct err *e)
 {
-	json_t *results, *backups, *drills, *sum, *tr, *rec, *r;
+	json_t *results, *backups, *drills, *sum, *tr = NULL, *rec, *r;
 	char gen[20];
 	size_t i;
 	if (load_sections(st, p, &results, &backups, &drills, &sum, e))

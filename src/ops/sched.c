@@ -297,10 +297,12 @@ static void run_scheduled(struct ops_sched *s, int j)
 		inspect(s, job_names[j], NULL, groups[j], 0);
 	} else if (j == J_BACKUP) {
 		other_job(s, OPS_JOB_BACKUP, NULL, 0, 0);
-		inspect(s, "inspect.db", NULL, "db", 0);
+		if (!s->stop)
+			inspect(s, "inspect.db", NULL, "db", 0);
 	} else if (j == J_CLEANUP) {
 		other_job(s, OPS_JOB_CLEANUP, NULL, 0, 0);
-		inspect(s, "inspect.logs", NULL, "logs", 0);
+		if (!s->stop)
+			inspect(s, "inspect.logs", NULL, "logs", 0);
 	} else {
 		other_job(s, OPS_JOB_DRILL, NULL, 0, 0);
 	}
