@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "org/audit.h"
 #include "org/org.h"
+#include "stats/stats_live.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@
 ** this order; an error rolls the change back. Statistics (issue 7) adds its
 ** function here. */
 static const case_observer case_observers[] = {
-	NULL,
+	stats_case_observer,     /* stats/stats_live.h: the maintained aggregates */
 };
 
 static void snap_of(const struct case_rec *c, const struct deadline *clock, struct case_snap *s)

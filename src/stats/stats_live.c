@@ -1,0 +1,414 @@
+/*
+** stats_live.c: the maintained aggregates — the observer of every 办件
+** change, the light pass, rebuild and check (see stats_live.h).
+**
+** A case's counted facts (struct stats_snap) are built in one place,
+** snap_build, from the lifecycle's view of the case (struct case_snap, with
+** the clock of the one deadline function) and a few facts of its rows
+** (store_stats_case_extra). Applying a change is always: subtract the stored
+** row's cells, store the new row, add its cells (snap_update).
+*/
+#include "stats/stats_live.h"
+#include "approval/case_fsm.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "store/store_case.h"
+#include "store/store_ops.h"
+#include "store/store_stats.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define LIGHTS_JOB "stats.lights"
+#define LIGHTS_LEASE 600          /* seconds; renewed after every batch */
+#define LIGHTS_BATCH 500
+
+/* ---- a case's counted facts --------------------------------------------------------- */
+
+static int outcome_of(int status)
+{
+	switch (status) {
+	case CASE_APPROVED: return SO_APPROVED;
+	case CASE_APPROVED_TOL: return SO_APPROVED_TOL;
+	case CASE_DENIED: return SO_DENIED;
+	case CASE_NOT_ACCEPTED:
+	case CASE_REFUSED: return SO_REFUSED;
+	case CASE_CANCELLED: return SO_CANCELLED;
+	case CASE_WITHDRAWN: return SO_WITHDRAWN;
+	case CASE_REVOKED: return SO_REVOKED;
+	default: return SO_RUNNING;
+	}
+}
+
+/* The day the light of a running, accepted, unpaused case may change by
+** itself: yellow on the warning day, red the day after the due day. */
+static int32_t next_check(const struct case_snap *a, int32_t today)
+{
+	const struct deadline *d = &a->clock;
+	int32_t next;
+	if (!a->accepted || case_status_final(a->status) || case_status_pausing(a->status, a->accepted))
+		return 0;
+	if (d->light == LIGHT_GREEN && d->warn_day != DEADLINE_NONE)
+		next = d->warn_day;
+	else if ((d->light == LIGHT_GREEN || d->light == LIGHT_YELLOW) && d->due_day != DEADLINE_NONE)
+		next = d->due_day + 1;
+	else
+		return 0;
+	return next > today ? next : today + 1;
+}
+
+static void snap_build(const struct case_snap *a, const struct stats_case_extra *x, int32_t today,
+		       struct stats_snap *s)
+{
+	memset(s, 0, sizeof *s);
+	s->case_id = a->id;
+	snprintf(s->district, sizeof s->district, "%s", a->district);
+	snprintf(s->department, sizeof s->department, "%s", a->department);
+	snprintf(s->item, sizeof s->item, "%s", a->item_code);
+	s->stage = a->stage;
+	s->flow_type = a->flow_type;
+	s->status = a->status;
+	s->outcome = outcome_of(a->status);
+	s->recv_day = deadline_day(a->received_at);
+	s->acc_day = a->accepted && a->accepted_at ? deadline_day(a->accepted_at) : 0;
+	s->fin_day = s->outcome != SO_RUNNING && a->final_at ? deadline_day(a->final_at) : 0;
+	s->light = s->outcome == SO_RUNNING && a->accepted ? a->clock.light : SL_NONE;
+	s->supp = x->supp;
+	s->special = x->special;
+	s->parallel = x->ncases >= 2;
+	s->inst_first = x->inst_first;
+	s->wd = s->nd = s->lim = s->paused = -1;
+	if (case_status_concluded(a->status)) {
+		s->late = a->clock.on_time == 0;
+		s->wd = a->clock.workdays_used;
+		s->nd = s->acc_day && s->fin_day ? s->fin_day - s->acc_day : 0;
+		s->lim = x->limit;
+		s->paused = a->clock.paused_workdays;
+	}
+	s->next_check = s->outcome == SO_RUNNING ? next_check(a, today) : 0;
+}
+
+/* Equal as far as the aggregates are concerned (next_check aside). */
+static int same_cells(const struct stats_snap *a, const struct stats_snap *b)
+{
+	return a->stage == b->stage && a->flow_type == b->flow_type && a->status == b->status &&
+		a->outcome == b->outcome && a->light == b->light && a->recv_day == b->recv_day &&
+		a->acc_day == b->acc_day && a->fin_day == b->fin_day && a->late == b->late &&
+		a->supp == b->supp && a->special == b->special && a->parallel == b->parallel &&
+		a->inst_first == b->inst_first && a->wd == b->wd && a->nd == b->nd && a->lim == b->lim &&
+		a->paused == b->paused && strcmp(a->district, b->district) == 0 &&
+		strcmp(a->department, b->department) == 0 && strcmp(a->item, b->item) == 0;
+}
+
+/* Move the aggregates from the stored row of the case to s. */
+static int snap_update(struct store *st, const struct stats_snap *s, int *changed, struct err *e)
+{
+	struct stats_snap old;
+	int found;
+	if (changed)
+		*changed = 0;
+	if (store_stats_case_get(st, s->case_id, &old, &found, e))
+		return e->code;
+	if (found && same_cells(&old, s))
+		return old.next_check == s->next_check ? 0 : store_stats_case_put(st, s, e);
+	if (found && store_stats_case_apply(st, s->case_id, -1, e))
+		return e->code;
+	if (store_stats_case_put(st, s, e) || store_stats_case_apply(st, s->case_id, 1, e))
+		return e->code;
+	if (changed)
+		*changed = 1;
+	return 0;
+}
+
+int stats_case_observer(struct store *st, const struct case_snap *before, const struct case_snap *after,
+			int64_t now, struct err *e)
+{
+	struct stats_case_extra x;
+	struct stats_snap s;
+	(void)before;   /* the stored row is what the aggregates counted */
+	if (store_stats_case_extra(st, after->id, &x, e))
+		return e->code;
+	snap_build(after, &x, deadline_day(now), &s);
+	return snap_update(st, &s, NULL, e);
+}
+
+/* The lifecycle's view of a stored case at now. */
+static int case_view(struct store *st, const struct case_env *env, int64_t case_id, int64_t now,
+		     struct case_rec *c, struct case_snap *a, struct err *e)
+{
+	if (store_case_get(st, case_id, c, e))
+		return e->code;
+	*a = (struct case_snap){
+		.id = c->id, .instance_id = c->instance_id, .project_id = c->project_id,
+		.status = c->status, .accepted = c->accepted, .stage = c->stage,
+		.side_line = c->side_line, .flow_type = c->flow_type, .department = c->department,
+		.district = c->district, .item_code = c->item_code, .received_at = c->received_at,
+		.accepted_at = c->accepted_at, .final_at = c->final_at,
+	};
+	return case_clock(st, env, c, now, &a->clock, e);
+}
+
+/* The facts of case_id recounted from the raw rows at now. */
+static int snap_recount(struct store *st, const struct case_env *env, int64_t case_id, int64_t now,
+			struct stats_snap *s, struct err *e)
+{
+	struct case_rec c;
+	struct case_snap a;
+	struct stats_case_extra x;
+	if (case_view(st, env, case_id, now, &c, &a, e) || store_stats_case_extra(st, case_id, &x, e))
+		return e->code;
+	snap_build(&a, &x, deadline_day(now), s);
+	return 0;
+}
+
+int stats_case_refresh(struct store *st, const struct case_env *env, int64_t case_id, int64_t now,
+		       int *changed, struct err *e)
+{
+	struct stats_snap s;
+	if (snap_recount(st, env, case_id, now, &s, e))
+		return e->code;
+	return snap_update(st, &s, changed, e);
+}
+
+/* ---- the light pass ------------------------------------------------------------------- */
+
+/* One batch of due cases in one transaction; *n how many were due. */
+static int lights_batch(struct store *st, const struct case_env *env, int64_t now, struct stats_pass *p,
+			int *n, struct err *e)
+{
+	int64_t ids[LIGHTS_BATCH];
+	int changed;
+	if (store_begin(st, e))
+		return e->code;
+	if (store_stats_due(st, deadline_day(now), ids, LIGHTS_BATCH, n, e))
+		goto fail;
+	for (int i = 0; i < *n; i++) {
+		if (stats_case_refresh(st, env, ids[i], now, &changed, e))
+			goto fail;
+		p->examined++;
+		p->changed += changed;
+	}
+	return store_commit(st, e);
+fail:
+	store_rollback(st);
+	return e->code;
+}
+
+static int lights_mark(struct store *st, int64_t now, struct err *e)
+{
+	struct stats_meta m;
+	if (store_stats_meta_get(st, &m, e))
+		return e->code;
+	m.lights_day = deadline_day(now);
+	m.lights_at = now;
+	return store_stats_meta_put(st, &m, e);
+}
+
+int stats_lights(struct store *st, const struct case_env *env, int64_t now, const char *trigger,
+		 struct stats_pass *out, struct err *e)
+{
+	struct stats_pass p = {0};
+	int n, rc;
+	char msg[200], details[200];
+	if (store_ops_run_claim(st, LIGHTS_JOB, trigger, now, LIGHTS_LEASE, 1, &p.run_id, &p.expired, e))
+		return e->code;
+	if (p.expired)
+		log_warn("stats", "%d abandoned run(s) marked expired before the light pass", p.expired);
+	do {
+		rc = lights_batch(st, env, now, &p, &n, e);
+		if (!rc && n && store_ops_run_renew(st, p.run_id, clock_now(NULL) > now ? clock_now(NULL) + LIGHTS_LEASE
+						    : now + LIGHTS_LEASE, e))
+			rc = e->code;
+	} while (!rc && n == LIGHTS_BATCH);
+	if (!rc)
+		rc = lights_mark(st, now, e);
+	snprintf(details, sizeof details, "{\"examined\":%lld,\"changed\":%lld}", (long long)p.examined,
+		 (long long)p.changed);
+	if (rc) {
+		struct err e2;
+		snprintf(msg, sizeof msg, "预警/逾期灯刷新失败: %s", e->msg);
+		log_error("stats", "light pass failed: %s", e->msg);
+		store_ops_run_finish(st, p.run_id, "failed", "CRIT", msg, details, now, &e2);
+		return rc;
+	}
+	snprintf(msg, sizeof msg, "预警/逾期灯已刷新: 检查 %lld 件, 变化 %lld 件", (long long)p.examined,
+		 (long long)p.changed);
+	if (store_ops_run_finish(st, p.run_id, "done", "OK", msg, details, now, e))
+		return e->code;
+	if (out)
+		*out = p;
+	return 0;
+}
+
+int stats_lights_if_stale(struct store *st, const struct case_env *env, int64_t now, const char *trigger,
+			  struct err *e)
+{
+	struct stats_meta m;
+	if (store_stats_meta_get(st, &m, e))
+		return e->code;
+	if (m.lights_day >= deadline_day(now))
+		return 0;
+	int rc = stats_lights(st, env, now, trigger, NULL, e);
+	/* another process is running it right now: its result will do */
+	return rc == ERR_CONFLICT ? (err_clear(e), 0) : rc;
+}
+
+/* ---- rebuild ------------------------------------------------------------------------- */
+
+struct walk {
+	struct store *st;
+	const struct case_env *env;
+	int64_t now;
+	int64_t cases;
+	struct err *e;
+	char *diff;                   /* check: first difference, else NULL   */
+	size_t ndiff;
+};
+
+static int rebuild_one(void *arg, int64_t id)
+{
+	struct walk *w = arg;
+	struct stats_snap s;
+	w->cases++;
+	if (snap_recount(w->st, w->env, id, w->now, &s, w->e) || store_stats_case_put(w->st, &s, w->e))
+		return w->e->code ? w->e->code : ERR_INTERNAL;
+	return 0;
+}
+
+/* Claim a job run for a maintenance job (recorded like every job). */
+static int job_start(struct store *st, const char *job, const char *trigger, int64_t now, int64_t *run,
+		     struct err *e)
+{
+	int expired = 0;
+	if (store_ops_run_claim(st, job, trigger, now, 3600, 1, run, &expired, e))
+		return e->code;
+	if (expired)
+		log_warn("stats", "%d abandoned run(s) marked expired", expired);
+	return 0;
+}
+
+static void job_end(struct store *st, int64_t run, int rc, const char *what, const struct err *e, int64_t now)
+{
+	char msg[500];
+	struct err e2;
+	if (rc) {
+		snprintf(msg, sizeof msg, "%s失败: %s", what, e->msg);
+		log_error("stats", "%s failed: %s", what, e->msg);
+	} else {
+		snprintf(msg, sizeof msg, "%s完成", what);
+	}
+	store_ops_run_finish(st, run, rc ? "failed" : "done", rc ? "CRIT" : "OK", msg, NULL, now, &e2);
+}
+
+int stats_rebuild(struct store *st, const struct case_env *env, int64_t now, struct stats_rebuild_result *out,
+		  struct err *e)
+{
+	struct walk w = {st, env, now, 0, e, NULL, 0};
+	struct stats_meta m;
+	int64_t run;
+	double t0 = clock_mono_ms();
+	if (job_start(st, "stats.rebuild", "cli", now, &run, e))
+		return e->code;
+	int rc = store_begin(st, e);
+	if (!rc && !(rc = store_stats_clear(st, e)) && !(rc = store_stats_case_ids(st, rebuild_one, &w, e)) &&
+	    !(rc = store_stats_aggregate(st, e)) && !(rc = store_stats_meta_get(st, &m, e))) {
+		m.lights_day = deadline_day(now);
+		m.lights_at = now;
+		m.rebuilt_at = now;
+		rc = store_stats_meta_put(st, &m, e);
+	}
+	if (rc)
+		store_rollback(st);
+	else
+		rc = store_commit(st, e);
+	job_end(st, run, rc, "统计重建", e, now);
+	if (out) {
+		out->cases = w.cases;
+		out->ms = clock_mono_ms() - t0;
+	}
+	return rc;
+}
+
+/* ---- check --------------------------------------------------------------------------- */
+
+/* Name the first field where the stored facts a differ from the recount b. */
+static void snap_diff(const struct stats_snap *a, const struct stats_snap *b, char *out, size_t n)
+{
+	const struct {
+		const char *name;
+		long long x, y;
+	} f[] = {
+		{"status", a->status, b->status}, {"outcome", a->outcome, b->outcome},
+		{"light", a->light, b->light}, {"recv_day", a->recv_day, b->recv_day},
+		{"acc_day", a->acc_day, b->acc_day}, {"fin_day", a->fin_day, b->fin_day},
+		{"late", a->late, b->late}, {"supp", a->supp, b->supp}, {"special", a->special, b->special},
+		{"parallel", a->parallel, b->parallel}, {"inst_first", a->inst_first, b->inst_first},
+		{"wd", a->wd, b->wd}, {"nd", a->nd, b->nd}, {"lim", a->lim, b->lim},
+		{"paused", a->paused, b->paused}, {"stage", a->stage, b->stage},
+		{"flow_type", a->flow_type, b->flow_type},
+	};
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		if (f[i].x != f[i].y) {
+			snprintf(out, n, "stats_case %lld: %s maintained %lld recount %lld", (long long)a->case_id,
+				 f[i].name, f[i].x, f[i].y);
+			return;
+		}
+	snprintf(out, n, "stats_case %lld: keys maintained %s/%s/%s recount %s/%s/%s", (long long)a->case_id,
+		 a->district, a->department, a->item, b->district, b->department, b->item);
+}
+
+static int check_one(void *arg, int64_t id)
+{
+	struct walk *w = arg;
+	struct stats_snap kept, fresh;
+	int found;
+	w->cases++;
+	if (snap_recount(w->st, w->env, id, w->now, &fresh, w->e) ||
+	    store_stats_case_get(w->st, id, &kept, &found, w->e))
+		return w->e->code ? w->e->code : ERR_INTERNAL;
+	if (!found)
+		snprintf(w->diff, w->ndiff, "case %lld is not counted (no stats_case row)", (long long)id);
+	else if (!same_cells(&kept, &fresh))
+		snap_diff(&kept, &fresh, w->diff, w->ndiff);
+	return w->diff[0] ? 1 : 0;
+}
+
+static int check_locked(struct store *st, struct walk *w, struct stats_check_result *out, struct err *e)
+{
+	int64_t ncases, nsnaps;
+	int rc = store_stats_case_ids(st, check_one, w, e);
+	if (rc < 0)
+		return rc;
+	out->cases = w->cases;
+	if (out->diff[0])
+		return 0;
+	if (store_stats_counts(st, &ncases, &nsnaps, e))
+		return e->code;
+	if (ncases != nsnaps) {
+		snprintf(out->diff, sizeof out->diff, "stats_case has %lld rows for %lld cases", (long long)nsnaps,
+			 (long long)ncases);
+		return 0;
+	}
+	if (store_stats_compare(st, &out->equal, out->diff, sizeof out->diff, e))
+		return e->code;
+	return 0;
+}
+
+int stats_check(struct store *st, const struct case_env *env, int64_t now, const char *trigger,
+		struct stats_check_result *out, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	struct walk w = {st, env, now, 0, e, out->diff, sizeof out->diff};
+	if (stats_lights(st, env, now, trigger, &out->pass, e))
+		return e->code;
+	/* hold the write lock: nothing changes between the recount and the compare */
+	if (store_begin(st, e))
+		return e->code;
+	int rc = check_locked(st, &w, out, e);
+	store_rollback(st);
+	if (rc)
+		return rc;
+	if (out->diff[0])
+		out->equal = 0;
+	return 0;
+}

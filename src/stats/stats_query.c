@@ -1,0 +1,422 @@
+/*
+** stats_query.c: period reports and the dashboard overview (see
+** stats_query.h). Sections: scope, building a section (rollup sums, the
+** histogram, joint acceptances, names), whole projects, the report, the
+** overview.
+*/
+#include "stats/stats_query.h"
+#include "base/clock.h"
+#include "store/store_stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int stats_scope_of(const struct principal *who, struct stats_scope *scope, struct err *e)
+{
+	scope->department = scope->district = NULL;
+	if (rbac_city_wide(who))
+		return 0;
+	if (who->department[0])
+		scope->department = who->department;
+	else if (who->district[0])
+		scope->district = who->district;
+	else
+		return err_set(e, ERR_FORBIDDEN, "", "账号未关联部门或区县，无统计范围 (no data scope)");
+	return 0;
+}
+
+static struct stats_range range_of(const struct stats_period *p, const struct stats_scope *sc)
+{
+	return (struct stats_range){p->from, p->to, sc->department, sc->district};
+}
+
+/* ---- one section ------------------------------------------------------------------ */
+
+struct rows {
+	struct stats_row *v;
+	size_t n, cap;
+	int group;
+	size_t cursor;
+};
+
+static struct stats_row *row_add(struct rows *r, const char *key)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 32;
+		struct stats_row *v = realloc(r->v, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		r->v = v;
+		r->cap = cap;
+	}
+	struct stats_row *row = &r->v[r->n++];
+	memset(row, 0, sizeof *row);
+	snprintf(row->key, sizeof row->key, "%s", key);
+	stats_counts_zero(&row->c);
+	return row;
+}
+
+/* The row of key (keys arrive mostly in row order: start at the cursor). */
+static struct stats_row *row_find(struct rows *r, const char *key)
+{
+	for (size_t k = 0; k < r->n; k++) {
+		size_t i = (r->cursor + k) % r->n;
+		if (strcmp(r->v[i].key, key) == 0) {
+			r->cursor = i;
+			return &r->v[i];
+		}
+	}
+	return NULL;
+}
+
+static int on_sum(void *arg, const char *key, const struct stats_counts *c)
+{
+	struct stats_row *row = row_add(arg, key);
+	if (!row)
+		return ERR_INTERNAL;
+	row->c = *c;
+	return 0;
+}
+
+static int on_hist(void *arg, const char *key, int64_t wd, int64_t n)
+{
+	struct stats_row *row = row_find(arg, key);
+	if (row)
+		stats_hist_feed(&row->c, wd, n);
+	return 0;
+}
+
+static int on_joint(void *arg, const char *key, int64_t joint, int64_t passed)
+{
+	struct rows *r = arg;
+	struct stats_row *row = row_find(r, key);
+	if (!row && !(row = row_add(r, key)))
+		return ERR_INTERNAL;
+	row->c.n[SC_JOINT] += joint;
+	row->c.n[SC_JOINT_PASSED] += passed;
+	return 0;
+}
+
+static void sort_rows(struct rows *r)
+{
+	/* keys of stages and flow types are numbers: compare them as such */
+	int numeric = r->group == SG_STAGE || r->group == SG_FLOW_TYPE;
+	for (size_t i = 1; i < r->n; i++) {          /* insertion sort: rows are few and nearly sorted */
+		struct stats_row t = r->v[i];
+		size_t j = i;
+		while (j > 0 && (numeric ? atoi(r->v[j - 1].key) > atoi(t.key) : strcmp(r->v[j - 1].key, t.key) > 0)) {
+			r->v[j] = r->v[j - 1];
+			j--;
+		}
+		r->v[j] = t;
+	}
+}
+
+static int name_rows(struct store *st, struct rows *r, struct err *e)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct stats_row *row = &r->v[i];
+		if (r->group == SG_STAGE)
+			snprintf(row->name, sizeof row->name, "%s", stats_stage_name(atoi(row->key)));
+		else if (r->group == SG_FLOW_TYPE)
+			snprintf(row->name, sizeof row->name, "%s", stats_flow_type_name(atoi(row->key)));
+		else if (store_stats_name(st, r->group, row->key, row->name, sizeof row->name, e))
+			return e->code;
+		if (!row->name[0])
+			snprintf(row->name, sizeof row->name, "%s", row->key);
+	}
+	return 0;
+}
+
+/* Counts of the whole range (one row, key ""), histogram and joint included. */
+static int totals(struct store *st, const struct stats_range *rg, struct stats_counts *c, struct err *e)
+{
+	struct rows r = {.group = SG_COUNT};
+	int rc = store_stats_sums(st, rg, SG_COUNT, on_sum, &r, e);
+	if (!rc)
+		rc = store_stats_hist(st, rg, SG_COUNT, on_hist, &r, e);
+	if (!rc)
+		rc = store_stats_joint(st, rg, SG_COUNT, on_joint, &r, e);
+	if (!rc && r.n == 1)
+		*c = r.v[0].c;
+	free(r.v);
+	return rc;
+}
+
+static int section(struct store *st, const struct stats_range *rg, int g, struct stats_section *out,
+		   struct err *e)
+{
+	struct rows r = {.group = g};
+	int rc = store_stats_sums(st, rg, g, on_sum, &r, e);
+	if (!rc)
+		rc = store_stats_hist(st, rg, g, on_hist, &r, e);
+	if (!rc)
+		rc = store_stats_joint(st, rg, g, on_joint, &r, e);
+	if (!rc)
+		rc = name_rows(st, &r, e);
+	if (!rc)
+		rc = totals(st, rg, &out->total.c, e);
+	if (rc) {
+		free(r.v);
+		return rc < 0 ? rc : err_set(e, ERR_INTERNAL, "", "out of memory");
+	}
+	sort_rows(&r);
+	out->group = g;
+	out->rows = r.v;
+	out->nrows = r.n;
+	snprintf(out->total.name, sizeof out->total.name, "合计");
+	return 0;
+}
+
+/* ---- whole projects ---------------------------------------------------------------- */
+
+#define MAX_FLOW 10
+
+struct elapsed {
+	int64_t *v[MAX_FLOW + 1];
+	size_t n[MAX_FLOW + 1], cap[MAX_FLOW + 1];
+	const struct case_env *env;
+	int64_t now;
+	struct err *e;
+};
+
+static int on_project(void *arg, int flow_type, int64_t started, int64_t finished)
+{
+	struct elapsed *x = arg;
+	struct deadline_span sp;
+	if (flow_type < 1 || flow_type > MAX_FLOW)
+		return 0;
+	if (deadline_span(x->env->cal, &x->env->dl, deadline_day(started), deadline_day(finished),
+			  stats_flow_type_target(flow_type), x->now, &sp, x->e))
+		return x->e->code;
+	if (x->n[flow_type] == x->cap[flow_type]) {
+		size_t cap = x->cap[flow_type] ? 2 * x->cap[flow_type] : 64;
+		int64_t *v = realloc(x->v[flow_type], cap * sizeof *v);
+		if (!v)
+			return err_set(x->e, ERR_INTERNAL, "", "out of memory");
+		x->v[flow_type] = v;
+		x->cap[flow_type] = cap;
+	}
+	x->v[flow_type][x->n[flow_type]++] = sp.elapsed;
+	return 0;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int projects(struct store *st, const struct case_env *env, const struct stats_range *rg, int64_t now,
+		    struct stats_report *r, struct err *e)
+{
+	struct elapsed x = {.env = env, .now = now, .e = e};
+	int rc = store_stats_projects(st, rg, on_project, &x, e);
+	for (int t = 1; t <= MAX_FLOW; t++) {
+		if (!rc && (x.n[t] || stats_flow_type_target(t))) {
+			struct stats_flow_row *f = &r->flows[r->nflows++];
+			if (x.n[t])
+				qsort(x.v[t], x.n[t], sizeof x.v[t][0], cmp_i64);
+			stats_flow_init(f, t, (int64_t)x.n[t]);
+			for (size_t i = 0; i < x.n[t]; i++)
+				stats_flow_feed(f, x.v[t][i], 1);
+		}
+		free(x.v[t]);
+	}
+	return rc;
+}
+
+/* ---- the report ------------------------------------------------------------------------ */
+
+static int scope_name(struct store *st, const struct stats_scope *sc, char *out, size_t n, struct err *e)
+{
+	if (sc->department)
+		return store_stats_name(st, SG_DEPARTMENT, sc->department, out, n, e);
+	if (sc->district)
+		return store_stats_name(st, SG_DISTRICT, sc->district, out, n, e);
+	snprintf(out, n, "全市");
+	return 0;
+}
+
+int stats_report_build(struct store *st, const struct case_env *env, const struct stats_request *q,
+		       struct stats_report *r, struct err *e)
+{
+	stats_report_init(r);
+	r->period = q->period;
+	r->generated_at = q->now;
+	stats_period_previous(&q->period, &r->previous);
+	stats_period_last_year(&q->period, &r->last_year);
+	snprintf(r->scope_department, sizeof r->scope_department, "%s",
+		 q->scope.department ? q->scope.department : "");
+	struct stats_range cur = range_of(&r->period, &q->scope);
+	struct stats_range prev = range_of(&r->previous, &q->scope);
+	struct stats_range ly = range_of(&r->last_year, &q->scope);
+	int rc = scope_name(st, &q->scope, r->scope, sizeof r->scope, e);
+	for (int i = 0; !rc && i < q->ngroups && i < STATS_MAX_SECTIONS; i++) {
+		rc = section(st, &cur, q->groups[i], &r->sections[r->nsections], e);
+		if (!rc)
+			r->nsections++;
+	}
+	if (!rc)
+		rc = totals(st, &prev, &r->prev_total, e);
+	if (!rc)
+		rc = totals(st, &ly, &r->ly_total, e);
+	if (!rc)
+		rc = projects(st, env, &cur, q->now, r, e);
+	if (rc)
+		stats_report_free(r);
+	return rc;
+}
+
+/* ---- the overview --------------------------------------------------------------------- */
+
+/* Counters of one district or department in the overview. */
+static json_t *bucket(json_t *map, const char *key, const char *district)
+{
+	json_t *b = json_object_get(map, key);
+	if (!b) {
+		b = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "code", key, "total", (json_int_t)0,
+			      "running", (json_int_t)0, "green", (json_int_t)0, "yellow", (json_int_t)0,
+			      "red", (json_int_t)0, "concluded", (json_int_t)0, "unaccepted", (json_int_t)0);
+		if (district)
+			json_object_set_new(b, "district", json_string(district));
+		json_object_set_new(map, key, b);
+	}
+	return b;
+}
+
+static void bump(json_t *obj, const char *key, int64_t n)
+{
+	json_object_set_new(obj, key, json_integer(json_integer_value(json_object_get(obj, key)) + n));
+}
+
+/* Count one dashboard cell into every counter it belongs to. */
+static void count_cell(json_t *o, json_t *dist, json_t *dept, json_t *status, const json_t *cell)
+{
+	const char *d = json_string_value(json_object_get(cell, "district"));
+	const char *p = json_string_value(json_object_get(cell, "department"));
+	int code = (int)json_integer_value(json_object_get(cell, "status"));
+	int light = (int)json_integer_value(json_object_get(cell, "light"));
+	int64_t n = json_integer_value(json_object_get(cell, "n"));
+	json_t *targets[] = {o, bucket(dist, d ? d : "", NULL), bucket(dept, p ? p : "", d)};
+	int running = case_status_class(code) == CASE_CLASS_RUNNING;
+	for (int i = 0; i < 3; i++) {
+		bump(targets[i], "total", n);
+		if (running)
+			bump(targets[i], "running", n);
+		if (running && light >= SL_GREEN)
+			bump(targets[i], stats_light_name(light), n);
+		if (running && light == SL_NONE)
+			bump(targets[i], "unaccepted", n);
+		if (case_status_concluded(code))
+			bump(targets[i], "concluded", n);
+	}
+	if (code >= 1 && code <= CASE_STATUS_MAX)
+		bump(json_array_get(status, (size_t)code - 1), "n", n);
+}
+
+/* A keyed map of buckets as an array with names, in key order. */
+static json_t *bucket_list(struct store *st, json_t *map, int g, struct err *e)
+{
+	json_t *arr = json_array();
+	const char *key;
+	json_t *b;
+	char name[256];
+	json_object_foreach(map, key, b) {
+		if (store_stats_name(st, g, key, name, sizeof name, e)) {
+			json_decref(arr);
+			return NULL;
+		}
+		json_object_set_new(b, "name", json_string(name[0] ? name : key));
+		json_array_append(arr, b);
+	}
+	return arr;
+}
+
+static int overview_of(struct store *st, const struct stats_scope *sc, int64_t now, json_t *cells,
+		       json_t **out, struct err *e)
+{
+	char iso[32], scope[160];
+	json_t *dist = json_object(), *dept = json_object(), *status = json_array();
+	for (int code = 1; code <= CASE_STATUS_MAX; code++)
+		json_array_append_new(status, json_pack("{s:i,s:s,s:I}", "code", code, "name",
+							case_status_name(code), "n", (json_int_t)0));
+	json_t *o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "as_of", clock_cn_iso(now, iso),
+			      "total", (json_int_t)0, "running", (json_int_t)0, "green", (json_int_t)0,
+			      "yellow", (json_int_t)0, "red", (json_int_t)0, "concluded", (json_int_t)0,
+			      "unaccepted", (json_int_t)0);
+	size_t i;
+	json_t *cell;
+	json_array_foreach(cells, i, cell)
+		count_cell(o, dist, dept, status, cell);
+	json_t *dl = bucket_list(st, dist, SG_DISTRICT, e), *pl = dl ? bucket_list(st, dept, SG_DEPARTMENT, e) : NULL;
+	json_decref(dist);
+	json_decref(dept);
+	if (!dl || !pl || scope_name(st, sc, scope, sizeof scope, e)) {
+		json_decref(dl);
+		json_decref(pl);
+		json_decref(status);
+		json_decref(o);
+		return e->code ? e->code : ERR_INTERNAL;
+	}
+	json_object_set_new(o, "scope", json_string(scope));
+	json_object_set_new(o, "department", sc->department ? json_string(sc->department) : json_null());
+	json_object_set_new(o, "district", sc->district ? json_string(sc->district) : json_null());
+	json_object_set_new(o, "status", status);
+	json_object_set_new(o, "districts", dl);
+	json_object_set_new(o, "departments", pl);
+	*out = o;
+	return 0;
+}
+
+/* Today's flow from the rollup: received, accepted, concluded, overdue_done. */
+static int today_of(struct store *st, const struct stats_scope *sc, int64_t now, json_t *o, struct err *e)
+{
+	int32_t today = deadline_day(now);
+	struct stats_period p = {SP_DAY, today, today, 0};
+	struct stats_range rg = range_of(&p, sc);
+	struct rows r = {.group = SG_COUNT};
+	int rc = store_stats_sums(st, &rg, SG_COUNT, on_sum, &r, e);
+	if (!rc && r.n == 1)
+		json_object_set_new(o, "today", json_pack("{s:I,s:I,s:I,s:I}",
+			"received", (json_int_t)r.v[0].c.n[SC_RECEIVED], "accepted", (json_int_t)r.v[0].c.n[SC_ACCEPTED],
+			"concluded", (json_int_t)r.v[0].c.n[SC_CONCLUDED],
+			"overdue_done", (json_int_t)r.v[0].c.n[SC_OVERDUE_DONE]));
+	free(r.v);
+	return rc;
+}
+
+int stats_overview(struct store *st, const struct stats_scope *sc, int64_t now, json_t **out,
+		   struct err *e)
+{
+	json_t *cells;
+	struct stats_meta m;
+	char iso[32];
+	if (store_stats_live(st, sc->department, sc->district, &cells, e))
+		return e->code;
+	int rc = overview_of(st, sc, now, cells, out, e);
+	json_decref(cells);
+	if (!rc)
+		rc = today_of(st, sc, now, *out, e);
+	if (!rc)
+		rc = store_stats_meta_get(st, &m, e);
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
+	json_object_set_new(*out, "lights_as_of", m.lights_at ? json_string(clock_cn_iso(m.lights_at, iso))
+			    : json_null());
+	return 0;
+}
+
+int stats_overview_scan(struct store *st, const struct stats_scope *sc, int64_t now, json_t **out,
+			struct err *e)
+{
+	json_t *cells;
+	if (store_stats_live_scan(st, sc->department, sc->district, deadline_day(now), &cells, e))
+		return e->code;
+	int rc = overview_of(st, sc, now, cells, out, e);
+	json_decref(cells);
+	return rc;
+}

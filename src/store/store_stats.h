@@ -1,0 +1,132 @@
+/*
+** store_stats.h: the SQL of statistics (migration 0006): the per-case facts
+** the aggregates count (stats_case), applying a case's cells to the
+** maintained aggregates (stats_day, stats_wd, stats_live) through the views
+** that define them, rebuilding and comparing the aggregates, and the report
+** queries (period sums by grouping, the histogram of working days, joint
+** acceptances and whole projects over the lifecycle's rows).
+**
+** No rules here: stats/stats_live.c decides what a case's facts are (with
+** the deadline function), stats/stats_query.c builds reports. Results come
+** back through callbacks or caller-owned structs; nothing is allocated that
+** the caller must free unless said.
+*/
+#ifndef GG_STORE_STATS_H
+#define GG_STORE_STATS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "stats/stats.h"
+#include "store/store.h"
+
+/* stats_case outcome codes. */
+enum stats_outcome {
+	SO_RUNNING = 0, SO_APPROVED = 1, SO_APPROVED_TOL = 2, SO_DENIED = 3, SO_REFUSED = 4,
+	SO_CANCELLED = 5, SO_WITHDRAWN = 6, SO_REVOKED = 7,
+};
+
+/* One row of stats_case. Days 0 and the *_opt values -1 mean SQL NULL. */
+struct stats_snap {
+	int64_t case_id;
+	char district[16];
+	char department[48];
+	char item[40];
+	int stage, flow_type, status, outcome, light;
+	int32_t recv_day, acc_day, fin_day;
+	int late, supp, special, parallel, inst_first;
+	int wd, nd, lim, paused;          /* -1 unless concluded              */
+	int32_t next_check;               /* 0: never                          */
+};
+
+/* ---- maintenance ------------------------------------------------------------- */
+
+/* The stored row of case_id into *s; *found 0 when there is none. */
+int store_stats_case_get(struct store *st, int64_t case_id, struct stats_snap *s, int *found,
+			 struct err *e);
+/* Insert or replace the row (no aggregate is touched). */
+int store_stats_case_put(struct store *st, const struct stats_snap *s, struct err *e);
+/* Add (sign 1) or subtract (sign -1) the cells of the stored row of case_id
+** to stats_day, stats_wd and stats_live. */
+int store_stats_case_apply(struct store *st, int64_t case_id, int sign, struct err *e);
+
+/* Facts about a case that its struct does not carry: whether it had a 补正
+** or a 特别程序, its instance's size, whether it is the instance's first
+** case, and its promised limit. */
+struct stats_case_extra {
+	int supp, special, ncases, inst_first, limit;
+};
+int store_stats_case_extra(struct store *st, int64_t case_id, struct stats_case_extra *x, struct err *e);
+
+/* Up to max case ids whose light may have changed by day today
+** (next_check <= today), in id order; *n how many. */
+int store_stats_due(struct store *st, int32_t today, int64_t *ids, int max, int *n, struct err *e);
+/* Every case id of the lifecycle, in order, through fn (stops when fn
+** returns non-zero, which is returned). */
+int store_stats_case_ids(struct store *st, int (*fn)(void *arg, int64_t id), void *arg, struct err *e);
+/* Number of cases in the lifecycle and in stats_case. */
+int store_stats_counts(struct store *st, int64_t *cases, int64_t *snaps, struct err *e);
+
+struct stats_meta {
+	int32_t lights_day;
+	int64_t lights_at, rebuilt_at;
+};
+int store_stats_meta_get(struct store *st, struct stats_meta *m, struct err *e);
+int store_stats_meta_put(struct store *st, const struct stats_meta *m, struct err *e);
+
+/* Empty stats_case and every aggregate (rebuild, inside its transaction). */
+int store_stats_clear(struct store *st, struct err *e);
+/* Fill the aggregates from stats_case through the views (after clear). */
+int store_stats_aggregate(struct store *st, struct err *e);
+/* Compare every maintained aggregate with the sum of the views over
+** stats_case, ignoring all-zero rows. *equal 1 when they match; else the
+** first difference is described in diff ("stats_day 2025-03-04 610202 …:
+** maintained received=3 recount received=4"). */
+int store_stats_compare(struct store *st, int *equal, char *diff, size_t n, struct err *e);
+
+/* ---- reports ---------------------------------------------------------------------- */
+
+/* Filter of a report: inclusive days, optional department or district
+** scope (NULL: the whole city). */
+struct stats_range {
+	int32_t from, to;
+	const char *department;
+	const char *district;
+};
+
+/* Sums of the rollup for the range grouped by g (SG_COUNT: one total row
+** with key ""), ordered by key; fn gets each key and its counts (joint and
+** histogram values not yet filled). */
+typedef int (*stats_row_fn)(void *arg, const char *key, const struct stats_counts *c);
+int store_stats_sums(struct store *st, const struct stats_range *r, int g, stats_row_fn fn, void *arg,
+		     struct err *e);
+/* Histogram rows (key, wd ascending, n) of the range grouped by g (SG_COUNT:
+** key ""), ordered by key then wd. */
+typedef int (*stats_hist_fn)(void *arg, const char *key, int64_t wd, int64_t n);
+int store_stats_hist(struct store *st, const struct stats_range *r, int g, stats_hist_fn fn, void *arg,
+		     struct err *e);
+/* Joint acceptances (54Y instances) closed in the range, by the keys of each
+** instance's first case: fn(key, joint, passed). */
+typedef int (*stats_joint_fn)(void *arg, const char *key, int64_t joint, int64_t passed);
+int store_stats_joint(struct store *st, const struct stats_range *r, int g, stats_joint_fn fn, void *arg,
+		      struct err *e);
+/* Projects whose last stage finished in the range (a department's scope:
+** the projects it handled something of): fn(flow_type, started_at, finished_at), by flow type. */
+typedef int (*stats_project_fn)(void *arg, int flow_type, int64_t started_at, int64_t finished_at);
+int store_stats_projects(struct store *st, const struct stats_range *r, stats_project_fn fn, void *arg,
+			 struct err *e);
+/* Display name of a key of grouping g (districts, departments, the latest
+** name of an item code); "" when unknown. Stages and flow types are named
+** by stats.h. */
+int store_stats_name(struct store *st, int g, const char *key, char *name, size_t n, struct err *e);
+
+/* The dashboard cells [{district, department, status, light, n}] (n > 0),
+** for one department or district when set. */
+int store_stats_live(struct store *st, const char *department, const char *district, json_t **rows,
+		     struct err *e);
+/* The dashboard by a naive GROUP BY over every case row (the benchmark's
+** baseline): same shape, lights from the row's due/warn copies. */
+int store_stats_live_scan(struct store *st, const char *department, const char *district, int32_t today,
+			  json_t **rows, struct err *e);
+
+#endif
