@@ -23,6 +23,7 @@ static const struct cli_verb verbs[] = {
 	{"restore", cli_restore, "restore a verified backup (refused while a server runs)"},
 	{"report", cli_report, "inspection reports: daily or monthly, xlsx or html"},
 	{"cleanup", cli_cleanup, "rotate the application log, remove temp files past retention"},
+	{"stats", cli_stats, "statistics: period reports (table/json/csv/xlsx), dashboard, refresh, rebuild, check"},
 	{NULL, NULL, NULL},
 };
 

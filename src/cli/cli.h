@@ -45,5 +45,6 @@ int cli_backup(int argc, char **argv);
 int cli_restore(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_cleanup(int argc, char **argv);
+int cli_stats(int argc, char **argv);
 
 #endif

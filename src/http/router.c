@@ -24,6 +24,7 @@ static const struct route *const tables[] = {
 	api_catalog_routes,
 	api_project_routes,
 	api_case_routes,
+	api_stats_routes,
 };
 
 /* The flat list of routes, built once (then read-only): a route's index is
