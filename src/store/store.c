@@ -266,17 +266,28 @@ fail:
 	return err_set(e, ERR_INTERNAL, "", "migration %s: %s", f->path, what);
 }
 
+static int migration_applied(struct store *st, int v)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT 1 FROM schema_version WHERE version = ?", NULL);
+	if (!s)
+		return 0;
+	sqlite3_bind_int(s, 1, v);
+	int found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	return found;
+}
+
+/* Apply, in order, every compiled-in migration not recorded yet (not only
+** those above the highest: a development database may have received a later
+** number before an earlier one was written). */
 static int migrate(struct store *st, struct err *e)
 {
 	if (store_exec(st, "CREATE TABLE IF NOT EXISTS schema_version("
 		       "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)", e))
 		return e->code;
-	int have = store_schema_version(st);
 	size_t n = strlen(MIGRATION_DIR);
 	for (const struct embed_file *f = embed_files; f->path; f++) {
-		if (strncmp(f->path, MIGRATION_DIR, n) != 0)
-			continue;
-		if (migration_number(f->path) <= have)
+		if (strncmp(f->path, MIGRATION_DIR, n) != 0 || migration_applied(st, migration_number(f->path)))
 			continue;
 		if (apply_migration(st, f, e))
 			return e->code;
