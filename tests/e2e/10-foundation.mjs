@@ -69,7 +69,7 @@ export default [
       await form.locator('#f-confirm_password').fill('Something-else-1');
       await form.locator('button[type=submit]').click();
       await form.locator('.form-row[data-field=confirm_password] .field-error', { hasText: '不一致' }).waitFor();
-      await shot(page, 'password-change', { doc: 'password-change' });
+      await shot(page, 'password-change');
       await form.locator('#f-confirm_password').fill(PW.sysadmin);
       await form.locator('button[type=submit]').click();
       await page.waitForSelector('#layout:not([hidden]) #current-user');
@@ -125,7 +125,7 @@ export default [
       await api.post('/api/users', { username: 'locktest', password: 'Lock-Test-2026!', roles: ['clerk'], department: '610200-XSP' });
       await page.click('button:has-text("刷新")');
       await userRow(page, 'locktest');
-      await shot(page, 'users', { doc: 'users' });
+      await shot(page, 'users');
     },
   },
   {
@@ -293,7 +293,7 @@ export default [
       await page.click('#audit-list button:has-text("搜索")');
       await page.locator('.pager button.cur', { hasText: /^1$/ }).waitFor();
       await page.locator('#audit-list tbody tr td:not(.empty)').first().waitFor();
-      await shot(page, 'audit', { doc: 'audit' });
+      await shot(page, 'audit');
       // export: a CSV with a BOM and the header
       const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#audit-list button:has-text("导出")')]);
       const file = await dl.path();

@@ -14,7 +14,7 @@ export default [
       await page.fill('#catalog-list input[name=q]', '施工许可');
       await page.click('#catalog-list button:has-text("搜索")');
       await page.locator('#catalog-list tbody tr', { hasText: 'SGXK-001' }).waitFor();
-      await shot(page, 'catalog', { doc: 'catalog' });
+      await shot(page, 'catalog');
       await page.click('#catalog-list a:has-text("SGXK-001")');
       await page.locator('#versions', { hasText: 'v1.1' }).waitFor();
       await page.selectOption('#diff-from', '1.0');
@@ -103,7 +103,7 @@ export default [
       await shot(page, 'project-detail');
       await page.click('.menu a[data-path="/projects"]');
       await page.locator('#project-list tbody tr', { hasText: '2025-610202-48-01-000001' }).waitFor();
-      await shot(page, 'projects', { doc: 'projects' });
+      await shot(page, 'projects');
     },
   },
 ];

@@ -48,7 +48,7 @@ export default [
       await login(clerk, 'zrzy.clerk', t.state.passwords['zrzy.clerk']);
       await clerk.locator('#workbench-list tbody tr', { hasText: '建设用地规划许可证核发' }).waitFor();
       assert(Number(await text(clerk.locator('#cnt-todo .value'))) >= 1, 'todo counter');
-      await shot(clerk, 'workbench', { doc: 'workbench' });
+      await shot(clerk, 'workbench');
       await clerk.locator('#workbench-list tbody tr', { hasText: '建设用地规划许可证核发' }).locator('a:has-text("办理")').click();
       await clerk.waitForSelector('#case-actions');
       t.state.caseId = Number(/#\/cases\/(\d+)/.exec(clerk.url())[1]);
@@ -122,7 +122,7 @@ export default [
       await page.selectOption('#case-list select[name=department]', '610200-ZRZY');
       await page.click('#case-list button:has-text("搜索")');
       await page.locator('#case-list .pager', { hasText: /共 [1-9]\d* 条/ }).waitFor();
-      await shot(page, 'cases', { doc: 'cases' });
+      await shot(page, 'cases');
       const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#case-list button:has-text("导出")')]);
       assert((await dl.suggestedFilename()).endsWith('.csv'), 'CSV export');
     },

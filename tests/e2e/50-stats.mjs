@@ -30,7 +30,7 @@ export default [
       assert((await num(page, 'ov-today-received')) === received + 1, 'today received +1');
       assert((await num(page, 'ov-unaccepted')) >= 1, 'waiting for acceptance');
       await page.waitForTimeout(400); // let the chart animations settle for the screenshot
-      await shot(page, 'stats', { doc: 'stats' });
+      await shot(page, 'stats');
     },
   },
   {

@@ -19,11 +19,23 @@ export function binary() {
 
 // A fresh database (gonggai init --json prints the one-time passwords) and a
 // server on 127.0.0.1:0; resolves when it prints "listening on http://...".
-export async function startServer({ config } = {}) {
+// With demo: N, the database is `gonggai demo --projects N` instead (its
+// accounts demo_* share the password DEMO_PASSWORD, already changed).
+export const DEMO_PASSWORD = 'Demo-Passw0rd!';
+export async function startServer({ config, demo } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-e2e-'));
   const db = path.join(dir, 'e2e.db');
-  const out = execFileSync(binary(), ['init', '--db', db, '--json'], { encoding: 'utf8' });
-  const accounts = Object.fromEntries(JSON.parse(out).accounts.map((a) => [a.username, a.password]));
+  let accounts = {};
+  if (demo) {
+    execFileSync(binary(), ['demo', '--db', db, '--projects', String(demo), '--seed', '8', '--password', DEMO_PASSWORD],
+      { encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: process.env.ASAN_OPTIONS || 'detect_leaks=0' } });
+    // the demo writes history in bulk, around the statistics observers: rebuild them
+    execFileSync(binary(), ['stats', 'rebuild', '--db', db], { encoding: 'utf8',
+      env: { ...process.env, ASAN_OPTIONS: process.env.ASAN_OPTIONS || 'detect_leaks=0' } });
+  } else {
+    const out = execFileSync(binary(), ['init', '--db', db, '--json'], { encoding: 'utf8' });
+    accounts = Object.fromEntries(JSON.parse(out).accounts.map((a) => [a.username, a.password]));
+  }
   const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', path.join(ROOT, 'web')];
   if (config) {
     fs.writeFileSync(path.join(dir, 'gonggai.ini'), config);

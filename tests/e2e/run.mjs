@@ -28,7 +28,8 @@ try {
       const pages = [];
       const t = {
         base: srv.url, srv, browser: b.browser, state,
-        async page() { const p = await newPage(b.browser, srv.url); pages.push(p); return p; },
+        async page(base = srv.url) { const p = await newPage(b.browser, base); pages.push(p); return p; },
+        startServer,
         skip(why) { const e = new Error(why); e.skip = true; throw e; },
       };
       const t0 = Date.now();

@@ -46,6 +46,24 @@ function dueText(c) {
   return '-';
 }
 
+/* Working days left under the due date: "剩 3 个工作日", or "超期 2 个工作日" in red. */
+function leftNode(c) {
+  const t = leftText(c);
+  if (t === '-') return null;
+  const n = Number(t.replace(/^受理期限剩 /, ''));
+  if (Number.isNaN(n)) return null;
+  return n < 0 ? h('div', { style: { fontSize: '12px', color: '#f5222d' } }, `超期 ${-n} 个工作日`)
+    : h('div.muted', { style: { fontSize: '12px' } }, `剩 ${n} 个工作日`);
+}
+
+/* The light; before acceptance the receipt clock (行政许可法 §32) instead. */
+export function caseLight(c) {
+  if (!c.accepted_at && !c.final_at && c.receipt) {
+    return c.receipt.overdue ? h('span.tag.red', h('i.light.red'), '受理超期') : h('span.tag.gray', '待受理');
+  }
+  return lightTag(c.light, c.on_time);
+}
+
 export const CASE_COLUMNS = [
   { key: 'number', title: '办件编号', render: (c) => h('a.mono', { href: `#/cases/${c.id}`, style: { fontSize: '11px' } }, c.number), text: (c) => c.number },
   { key: 'item', title: '事项 / 项目', render: (c) => [h('div', itemName(c)), h('div.muted', { style: { fontSize: '12px' } }, projectName(c))],
@@ -55,9 +73,9 @@ export const CASE_COLUMNS = [
   { key: 'status', title: '状态 / 环节', cls: 'nowrap', render: (c) => [statusTag(c), c.step ? h('div.muted', { style: { fontSize: '12px' } }, c.step.name) : null],
     text: (c) => `${statusName(c)}${c.step ? ` / ${c.step.name}` : ''}` },
   { key: 'received_at', title: '接件日期', cls: 'nowrap', text: (c) => fmtDate(c.received_at) },
-  { key: 'due_date', title: '到期日 / 剩余', cls: 'nowrap', render: (c) => [h('div', dueText(c)), h('div.muted', { style: { fontSize: '12px' } }, leftText(c) === '-' ? '' : `剩 ${leftText(c).replace(/^受理期限剩 /, '')} 个工作日`)],
+  { key: 'due_date', title: '到期日 / 剩余', cls: 'nowrap', render: (c) => [h('div', dueText(c)), leftNode(c)],
     text: (c) => `${dueText(c)} ${leftText(c)}` },
-  { key: 'light', title: '预警', cls: 'nowrap', render: (c) => lightTag(c.light, c.on_time), text: (c) => c.light || (c.on_time === false ? '逾期办结' : c.on_time ? '按时办结' : '') },
+  { key: 'light', title: '预警', cls: 'nowrap', render: caseLight, text: (c) => c.light || (c.on_time === false ? '逾期办结' : c.on_time ? '按时办结' : '') },
 ];
 
 /* Action names as the API spells them, labels, who acts, and arguments. */

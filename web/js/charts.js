@@ -35,7 +35,8 @@ export async function chart(el, option) {
     c = echarts.init(el, null, { renderer: 'canvas' });
     live.add(c);
   }
-  c.setOption(option, true);
+  /* no animation: instant on an old office PC, and screenshots show the final state */
+  c.setOption({ animation: false, ...option }, true);
   return c;
 }
 

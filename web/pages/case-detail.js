@@ -8,10 +8,10 @@
 ** procedures, and the numbered documents to print.
 */
 import { get, post } from '../js/api.js';
-import { h, clear, toast, dialog, fmtTime, fmtDate, lightTag, ROLE_NAMES } from '../js/ui.js';
+import { h, clear, toast, dialog, fmtTime, fmtDate, ROLE_NAMES } from '../js/ui.js';
 import { formDialog } from '../js/form.js';
 import {
-  ACTIONS, SPECIAL_KINDS, SPECIAL_TYPES, DOCUMENTS, STAGE_NAMES, statusTag, myActions,
+  ACTIONS, SPECIAL_KINDS, SPECIAL_TYPES, DOCUMENTS, STAGE_NAMES, statusTag, myActions, caseLight,
 } from '../js/cases-common.js';
 
 const lines = (s) => String(s || '').split(/\n+/).map((x) => x.trim()).filter(Boolean);
@@ -49,7 +49,7 @@ export async function render(ctx) {
     const mine = myActions(c, ctx.me);
     const accepted = !!c.accepted_at;
     const clock = h('div.grid.grid-4', { id: 'deadline-panel' },
-      h(`div.stat-card.${c.light || (c.on_time === false ? 'red' : c.on_time ? 'green' : 'gray')}`, h('div.label', '预警状态'), h('div.value', { style: { fontSize: '18px' } }, lightTag(c.light, c.on_time))),
+      h(`div.stat-card.${c.light || (c.on_time === false || (!accepted && c.receipt && c.receipt.overdue) ? 'red' : c.on_time ? 'green' : 'gray')}`, h('div.label', '预警状态'), h('div.value', { style: { fontSize: '18px' } }, caseLight(c))),
       h('div.stat-card', h('div.label', accepted ? '办结期限' : '受理期限（行政许可法第32条）'),
         h('div.value', { style: { fontSize: '20px' } }, accepted ? (fmtDate(c.due_date) || '-') : (c.receipt && c.receipt.due_date) || '-'),
         !accepted && c.receipt && c.receipt.overdue ? h('span.tag.red', '超过受理期限') : null),

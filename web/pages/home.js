@@ -36,6 +36,7 @@ export async function render(ctx) {
     links.length ? h('div', { style: { marginTop: '14px', display: 'flex', gap: '8px' } },
       links.map((l) => h('a.btn', { href: l.href }, l.label))) : null);
 
+  if (ctx.hasRole('leader', 'head')) ctx.el.append(await overviewCard());
   if (!ctx.hasRole('clerk', 'reviewer', 'head')) {
     ctx.el.append(welcome);
     return;
@@ -80,4 +81,17 @@ export async function render(ctx) {
   }
   show('todo');
   ctx.el.append(welcome);
+}
+
+/* Leaders and heads: the live counters of their scope (GET /api/stats/overview). */
+async function overviewCard() {
+  try {
+    const o = await get('/api/stats/overview');
+    return h('div.card#home-overview', h('div.card-title', `办件概况（${o.scope}）`, h('span.extra', h('a', { href: '#/stats' }, '查看数据看板'))),
+      h('div.grid.grid-4',
+        counter('在办', o.running, 'green', 'home-running'), counter('预警（黄灯）', o.yellow, 'yellow', 'home-yellow'),
+        counter('逾期（红灯）', o.red, 'red', 'home-red'), counter('今日办结', o.today && o.today.concluded, 'blue', 'home-today')));
+  } catch (err) {
+    return h('div');
+  }
 }

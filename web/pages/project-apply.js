@@ -54,7 +54,8 @@ export async function render(ctx) {
     clear(list);
     for (const g of groups) {
       list.append(h('h4', { style: { margin: '12px 0 6px' } }, g.title),
-        h('table.table', h('thead', h('tr', h('th', { style: { width: '40px' } }, ''), h('th', '事项'), h('th', '办理部门'), h('th', '承诺时限'), h('th', '说明'))),
+        h('table.table', { style: { tableLayout: 'fixed' } }, h('thead', h('tr', h('th', { style: { width: '40px' } }, ''), h('th', '事项'),
+          h('th', { style: { width: '260px' } }, '办理部门'), h('th', { style: { width: '120px' } }, '承诺时限'), h('th', { style: { width: '200px' } }, '说明'))),
           h('tbody', g.codes.map((code) => {
             const it = byCode[code] || { code, name: code };
             const busy = taken[code];

@@ -33,7 +33,7 @@ export async function render(ctx) {
       counter('已办结', o.concluded, 'gray', 'ov-concluded'), counter('待受理', o.unaccepted, 'gray', 'ov-unaccepted'),
       counter('今日接件', o.today && o.today.received, 'blue', 'ov-today-received'), counter('今日办结', o.today && o.today.concluded, 'green', 'ov-today-concluded'))),
     h('div.grid.grid-2',
-      h('div.card', h('div.card-title', '各区县办件（在办按预警灯）'), charts.district),
+      h('div.card', h('div.card-title', '各区县办件（柱：在办按预警灯；线：已办结）'), charts.district),
       h('div.card', h('div.card-title', '在办办件预警分布'), charts.lights)),
     h('div.grid.grid-2',
       h('div.card', h('div.card-title', '近六个月按时办结率'), charts.trend),
@@ -45,14 +45,15 @@ export async function render(ctx) {
   chart(charts.district, {
     color: ['#52c41a', '#faad14', '#f5222d', '#bfbfbf', '#1890ff'],
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } }, legend: { top: 0 },
-    grid: { left: 40, right: 16, top: 36, bottom: 28 },
-    xAxis: { type: 'category', data: d.map((x) => x.name) }, yAxis: { type: 'value', minInterval: 1 },
+    grid: { left: 40, right: 48, top: 36, bottom: 28 },
+    xAxis: { type: 'category', data: d.map((x) => x.name) },
+    yAxis: [{ type: 'value', name: '在办', minInterval: 1 }, { type: 'value', name: '已办结', minInterval: 1 }],
     series: [
-      { name: '正常', type: 'bar', stack: 'run', data: d.map((x) => x.green) },
+      { name: '正常', type: 'bar', stack: 'run', data: d.map((x) => x.green), barMaxWidth: 36 },
       { name: '预警', type: 'bar', stack: 'run', data: d.map((x) => x.yellow) },
       { name: '逾期', type: 'bar', stack: 'run', data: d.map((x) => x.red) },
       { name: '待受理', type: 'bar', stack: 'run', data: d.map((x) => x.unaccepted) },
-      { name: '已办结', type: 'bar', data: d.map((x) => x.concluded) },
+      { name: '已办结', type: 'line', yAxisIndex: 1, data: d.map((x) => x.concluded), symbolSize: 8 },
     ],
   });
   if (!o.running) clear(charts.lights).append(h('div.notice', '当前没有在办办件'));
@@ -60,7 +61,8 @@ export async function render(ctx) {
     color: ['#52c41a', '#faad14', '#f5222d', '#bfbfbf'],
     tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' }, legend: { bottom: 0 },
     series: [{ type: 'pie', radius: ['40%', '68%'], label: { formatter: '{b}\n{c}' },
-      data: [{ name: '正常', value: o.green }, { name: '预警', value: o.yellow }, { name: '逾期', value: o.red }, { name: '待受理', value: o.unaccepted }] }],
+      data: [{ name: '正常', value: o.green, itemStyle: { color: '#52c41a' } }, { name: '预警', value: o.yellow, itemStyle: { color: '#faad14' } },
+        { name: '逾期', value: o.red, itemStyle: { color: '#f5222d' } }, { name: '待受理', value: o.unaccepted, itemStyle: { color: '#bfbfbf' } }].filter((x) => x.value > 0) }],
   });
   const st = (o.status || []).filter((s) => s.n > 0 || [1, 3, 8, 11, 13].includes(s.code));
   chart(charts.status, {
