@@ -89,7 +89,7 @@ int case_facts(struct store *st, const struct case_rec *c, struct cal_pause *buf
 	       struct deadline_facts *f, struct err *e)
 {
 	size_t n = 0;
-	if (c->accepted && c->id && store_case_pauses(st, c->id, buf, CASE_MAX_PAUSES, &n, e))
+	if (st && c->accepted && c->id && store_case_pauses(st, c->id, buf, CASE_MAX_PAUSES, &n, e))
 		return e->code;
 	*f = (struct deadline_facts){
 		.status = c->status, .limit = c->limit,
@@ -121,8 +121,26 @@ static int refresh_copies(struct store *st, const struct case_env *env, struct c
 {
 	struct cal_pause p[CASE_MAX_PAUSES];
 	struct deadline_facts f;
+	if (case_facts(st, c, p, &f, e))
+		return e->code;
+	return case_copies(env, c, p, f.npauses, now, clock, e);
+}
+
+int case_copies(const struct case_env *env, struct case_rec *c, const struct cal_pause *pauses, size_t n,
+		int64_t now, struct deadline *clock, struct err *e)
+{
+	struct cal_pause p[CASE_MAX_PAUSES];
+	struct deadline_facts f;
 	struct deadline closed;
-	if (case_facts(st, c, p, &f, e) || deadline_case(env->cal, &env->dl, &f, now, clock, e))
+	if (n > CASE_MAX_PAUSES)
+		n = CASE_MAX_PAUSES;
+	if (n)
+		memcpy(p, pauses, n * sizeof *p);
+	if (case_facts(NULL, c, NULL, &f, e))
+		return e->code;
+	f.pauses = p;
+	f.npauses = n;
+	if (deadline_case(env->cal, &env->dl, &f, now, clock, e))
 		return e->code;
 	c->paused_since = 0;
 	size_t k = 0;

@@ -147,6 +147,22 @@ int case_timeline(struct store *st, const struct case_env *env, const struct pri
 int case_document(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 		  int64_t id, const char *kind, struct buf *out, struct err *e);
 
+/* ---- demo history ------------------------------------------------------------------- */
+struct case_demo_conf {
+	int projects;                 /* projects to generate                  */
+	uint64_t seed;
+	int32_t as_of;                /* day: nothing happens after it          */
+};
+struct case_demo_stats {
+	int64_t projects, finished_projects, instances, cases, running, status_rows, batches;
+};
+/* Generate the history of cf->projects projects into st (case_demo.c):
+** deterministic for (seed, as_of, catalogue), consistent with every rule
+** of the lifecycle, written in bulk with one audit row per batch marked
+** imported. now: the audit time. */
+int case_demo(struct store *st, const struct case_env *env, const struct principal *who,
+	      const struct case_demo_conf *cf, int64_t now, struct case_demo_stats *out, struct err *e);
+
 /* Principal for an account acting from the command line (--as USER). */
 int case_principal_for(struct store *st, const char *username, struct principal *p, struct err *e);
 

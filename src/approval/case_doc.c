@@ -36,6 +36,12 @@ static const struct doc_kind *kind_of(const char *k)
 	return NULL;
 }
 
+const char *case_doc_mark(const char *kind)
+{
+	const struct doc_kind *k = kind_of(kind);
+	return k ? k->mark : NULL;
+}
+
 int case_doc_issue(struct store *st, const struct principal *who, int64_t now, const struct case_rec *c,
 		   const char *kind, struct err *e)
 {

@@ -10,6 +10,15 @@
 #include "approval/catalog.h"
 
 #define CASE_MAX_PAUSES 64
+#define CASE_MAX_LINE 64          /* items of one stage line */
+
+/* The stage `number` of a flow version document, NULL when none. */
+const json_t *case_stage_def(const json_t *flow_doc, int number);
+/* Item codes of a line of a stage into out: side_line NULL/"" the main line
+** with every side line but 54Y, else that side line only. Returns how many. */
+int case_line_items(const json_t *stage, const char *side_line, const char **out, int max);
+/* Stage number listing item code in the flow, 0 when none. */
+int case_stage_of_item(const json_t *flow_doc, const char *code);
 
 /* THE ONE PATH of a case change (see case.h): inside the caller's
 ** transaction, recompute the clock copies of `after`, insert (before->status
@@ -21,7 +30,15 @@ int case_record(struct store *st, const struct case_env *env, const struct princ
 		const struct case_rec *before, const struct deadline *before_clock, struct case_rec *after,
 		int action, const char *opinion, json_t *details, struct err *e);
 
-/* Facts of a case for deadline_case; pauses go into buf (CASE_MAX_PAUSES). */
+/* Compute the clock of c with the given pauses (after acceptance; end 0
+** while open) into *clock and set the copies kept on the row for filtering:
+** due_day and warn_day over the closed pauses, paused_days, paused_since.
+** case_record and the demo generator both use it. */
+int case_copies(const struct case_env *env, struct case_rec *c, const struct cal_pause *pauses, size_t n,
+		int64_t now, struct deadline *clock, struct err *e);
+
+/* Facts of a case for deadline_case; pauses go into buf (CASE_MAX_PAUSES);
+** st NULL: no pauses are read. */
 int case_facts(struct store *st, const struct case_rec *c, struct cal_pause *buf,
 	       struct deadline_facts *f, struct err *e);
 
@@ -35,6 +52,8 @@ int case_nsteps(const json_t *item_doc);
 int case_progress_after(struct store *st, const struct case_env *env, const struct principal *who,
 			int64_t now, const struct case_rec *c, struct err *e);
 
+/* The mark of a document kind in its number ("受"), NULL when unknown. */
+const char *case_doc_mark(const char *kind);
 /* Issue the next numbered document of kind for case c. */
 int case_doc_issue(struct store *st, const struct principal *who, int64_t now, const struct case_rec *c,
 		   const char *kind, struct err *e);

@@ -12,11 +12,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_LINE 64
+#define MAX_LINE CASE_MAX_LINE
 
 /* ---- the flow's stage ------------------------------------------------------------- */
 
-static const json_t *stage_of(const json_t *flow_doc, int number)
+const json_t *case_stage_def(const json_t *flow_doc, int number)
 {
 	size_t i;
 	const json_t *s;
@@ -27,7 +27,7 @@ static const json_t *stage_of(const json_t *flow_doc, int number)
 }
 
 /* Items of a line: one side line, or the main line with the side lines but 54Y. */
-static int line_items(const json_t *stage, const char *side_line, const char **out, int max)
+int case_line_items(const json_t *stage, const char *side_line, const char **out, int max)
 {
 	int n = 0;
 	size_t i, j;
@@ -58,14 +58,14 @@ static int has_side_line(const json_t *stage, const char *code)
 }
 
 /* Stage number that lists item code in the flow, 0 when none. */
-static int stage_of_item(const json_t *flow_doc, const char *code)
+int case_stage_of_item(const json_t *flow_doc, const char *code)
 {
 	size_t i;
 	const json_t *s;
 	const char *line[MAX_LINE];
 	json_array_foreach(json_object_get(flow_doc, "stages"), i, s) {
-		int n = line_items(s, NULL, line, MAX_LINE);
-		n += line_items(s, "54Y", line + n, MAX_LINE - n);
+		int n = case_line_items(s, NULL, line, MAX_LINE);
+		n += case_line_items(s, "54Y", line + n, MAX_LINE - n);
 		for (int k = 0; k < n; k++)
 			if (strcmp(line[k], code) == 0)
 				return (int)json_integer_value(json_object_get(s, "number"));
@@ -166,7 +166,7 @@ static int check_prerequisites(const struct case_application *a, const struct ca
 		json_array_foreach(json_object_get(items[i].doc, "prerequisites"), j, pre) {
 			const char *code = json_string_value(pre);
 			int state = item_state(cases, code);
-			int same = stage_of_item(flow_doc, code) == a->stage;
+			int same = case_stage_of_item(flow_doc, code) == a->stage;
 			if (state == HAS_PASSED || (same && (state == HAS_RUNNING || chosen(a, code))))
 				continue;
 			if (!strstr(missing, code))
@@ -274,7 +274,7 @@ static int apply_locked(struct store *st, const struct case_env *env, const stru
 		return err_set(e, ERR_NOTFOUND, "id", "项目不存在");
 	if ((rc = project_flow(st, &p, now, today, &prog, &flow, e)))
 		return rc;
-	const json_t *stage = stage_of(flow.doc, a->stage);
+	const json_t *stage = case_stage_def(flow.doc, a->stage);
 	const char *sl = a->side_line && *a->side_line ? a->side_line : NULL;
 	if (!stage)
 		rc = err_set(e, ERR_INVALID, "stage", "审批流程 %s 没有第 %d 阶段", flow.code, a->stage);
@@ -285,7 +285,7 @@ static int apply_locked(struct store *st, const struct case_env *env, const stru
 			     "complete)", prog.current_stage);
 	if (rc)
 		goto out;
-	int nline = line_items(stage, sl, line, MAX_LINE);
+	int nline = case_line_items(stage, sl, line, MAX_LINE);
 	if ((rc = check_items(a, line, nline, e)) || (rc = store_project_cases(st, p.id, &cases, e)) ||
 	    (rc = check_milestones(st, a, line, nline, cases, today, e)))
 		goto out;
@@ -357,8 +357,8 @@ static int stage_done(struct store *st, const json_t *stage, const json_t *cases
 		      struct err *e)
 {
 	const char *line[MAX_LINE];
-	int n = line_items(stage, NULL, line, MAX_LINE);
-	n += line_items(stage, "54Y", line + n, MAX_LINE - n);
+	int n = case_line_items(stage, NULL, line, MAX_LINE);
+	n += case_line_items(stage, "54Y", line + n, MAX_LINE - n);
 	int rule = (int)json_integer_value(json_object_get(stage, "completion_rule"));
 	int any = 0, all = 1;
 	for (int k = 0; k < n; k++) {
@@ -388,7 +388,7 @@ static int complete_stage(struct store *st, const struct principal *who, int64_t
 	case_date(now, today);
 	if ((rc = catalog_flow_by_id(st, in->flow_id, &flow, e)) || (rc = store_project_cases(st, c->project_id, &cases, e)))
 		goto out;
-	const json_t *stage = stage_of(flow.doc, c->stage);
+	const json_t *stage = case_stage_def(flow.doc, c->stage);
 	if (!stage || (rc = stage_done(st, stage, cases, today, &done, e)) || !done)
 		goto out;
 	if ((rc = store_stage_complete(st, c->project_id, c->stage, now, e)) ||

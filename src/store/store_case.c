@@ -724,12 +724,162 @@ out:
 
 /* ---- bulk -------------------------------------------------------------------------- */
 
-int store_case_bulk_begin(struct store *st, struct err *e)
+/* Secondary indexes (not the ones behind UNIQUE or a primary key, which
+** have no SQL) of the tables the generator fills. */
+#define BULK_INDEXES "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL " \
+	"AND tbl_name IN ('case_instances', 'cases', 'case_status', " \
+	"'case_supplements', 'case_specials', 'case_tolerance', 'case_documents') ORDER BY name"
+
+int store_case_bulk_begin(struct store *st, char **saved, struct err *e)
 {
-	return store_exec(st, "PRAGMA synchronous=OFF", e);
+	struct buf ddl = {0}, drop = {0};
+	sqlite3_stmt *s;
+	*saved = NULL;
+	/* the generator keeps references right by construction (and its test
+	** runs foreign_key_check); checking each row costs a probe per key */
+	/* no journal: a failed run removes the file (the demo makes a new one) */
+	if (store_exec(st, "PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-262144; "
+		       "PRAGMA journal_mode=OFF", e))
+		return e->code;
+	if (sqlite3_prepare_v2(store_db(st), BULK_INDEXES, -1, &s, NULL) != SQLITE_OK)
+		return store_sqlerr(st, e, "bulk indexes");
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		buf_printf(&ddl, "%s;\n", store_col_text(s, 1));
+		buf_printf(&drop, "DROP INDEX \"%s\";", store_col_text(s, 0));
+	}
+	sqlite3_finalize(s);
+	int rc = drop.len ? store_exec(st, drop.data, e) : 0;
+	buf_free(&drop);
+	if (rc) {
+		buf_free(&ddl);
+		return rc;
+	}
+	*saved = ddl.data;
+	return 0;
 }
 
-int store_case_bulk_end(struct store *st, struct err *e)
+int store_case_bulk_end(struct store *st, char *saved, struct err *e)
 {
-	return store_exec(st, "PRAGMA synchronous=NORMAL; ANALYZE", e);
+	int rc = saved ? store_exec(st, saved, e) : 0;
+	free(saved);
+	if (rc)
+		return rc;
+	return store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+			  "PRAGMA cache_size=-2000; PRAGMA analysis_limit=2000; ANALYZE", e);
+}
+
+int store_case_next_id(struct store *st, int64_t *id, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT coalesce(max(id), 0) + 1 FROM cases", e);
+	return s ? store_count(st, s, id, e) : e->code;
+}
+
+int store_case_supplement_add(struct store *st, int64_t id, int after_acceptance, const char *materials,
+			      const char *note, int64_t start_at, int64_t end_at, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO case_supplements(case_id, after_acceptance, materials, note, "
+				     "start_at, end_at) VALUES (?,?,?,?,?,?)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, after_acceptance);
+	store_bind_text(s, 3, materials);
+	store_bind_text(s, 4, note ? note : "");
+	sqlite3_bind_int64(s, 5, start_at);
+	bind_opt64(s, 6, end_at);
+	return store_step_done(st, s, e, "supplement");
+}
+
+int store_case_special_add(struct store *st, int64_t id, int type, const char *kind, const char *reason,
+			   int limit, int64_t start_at, int64_t end_at, const char *result, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO case_specials(case_id, type, kind, reason, time_limit, start_at, "
+				     "end_at, result) VALUES (?,?,?,?,?,?,?,?)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, type);
+	store_bind_text(s, 3, kind);
+	store_bind_text(s, 4, reason);
+	sqlite3_bind_int(s, 5, limit);
+	sqlite3_bind_int64(s, 6, start_at);
+	bind_opt64(s, 7, end_at);
+	store_bind_text(s, 8, result ? result : "");
+	return store_step_done(st, s, e, "special procedure");
+}
+
+#define SROW "(?,?,?,?,?,?,?,?,?,?)"
+#define SINS "INSERT INTO case_status(case_id, status, action, step, step_name, at, user_id, username, " \
+	"department_code, opinion) VALUES " SROW
+static const char *const status_many[8] = {
+	SINS, SINS "," SROW, SINS "," SROW "," SROW, SINS "," SROW "," SROW "," SROW,
+	SINS "," SROW "," SROW "," SROW "," SROW, SINS "," SROW "," SROW "," SROW "," SROW "," SROW,
+	SINS "," SROW "," SROW "," SROW "," SROW "," SROW "," SROW,
+	SINS "," SROW "," SROW "," SROW "," SROW "," SROW "," SROW "," SROW,
+};
+
+static void bind_static(sqlite3_stmt *s, int i, const char *v)
+{
+	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_STATIC);
+}
+
+int store_case_status_add_many(struct store *st, const struct case_status_row *r, int n, struct err *e)
+{
+	if (n < 1 || n > 8)
+		return err_set(e, ERR_INTERNAL, "", "status rows per statement: 1..8");
+	sqlite3_stmt *s = store_stmt(st, status_many[n - 1], e);
+	if (!s)
+		return e->code;
+	for (int k = 0; k < n; k++) {
+		int b = k * 10;
+		sqlite3_bind_int64(s, b + 1, r[k].case_id);
+		sqlite3_bind_int(s, b + 2, r[k].status);
+		bind_static(s, b + 3, r[k].action);
+		sqlite3_bind_int(s, b + 4, r[k].step);
+		bind_static(s, b + 5, r[k].step_name);
+		sqlite3_bind_int64(s, b + 6, r[k].at);
+		bind_opt64(s, b + 7, r[k].user_id);
+		bind_static(s, b + 8, r[k].username);
+		bind_static(s, b + 9, r[k].department);
+		bind_static(s, b + 10, r[k].opinion);
+	}
+	return store_step_done(st, s, e, "case status");
+}
+
+#define DROW "(?,?,?,?,?)"
+#define DINS "INSERT INTO case_documents(case_id, kind, number, issued_at, issued_by) VALUES " DROW
+static const char *const doc_many[4] = {
+	DINS, DINS "," DROW, DINS "," DROW "," DROW, DINS "," DROW "," DROW "," DROW,
+};
+
+int store_case_doc_add_many(struct store *st, const struct case_doc_row *r, int n, struct err *e)
+{
+	if (n < 1 || n > 4)
+		return err_set(e, ERR_INTERNAL, "", "documents per statement: 1..4");
+	sqlite3_stmt *s = store_stmt(st, doc_many[n - 1], e);
+	if (!s)
+		return e->code;
+	for (int k = 0; k < n; k++) {
+		int b = k * 5;
+		sqlite3_bind_int64(s, b + 1, r[k].case_id);
+		bind_static(s, b + 2, r[k].kind);
+		bind_static(s, b + 3, r[k].number);
+		sqlite3_bind_int64(s, b + 4, r[k].at);
+		bind_static(s, b + 5, r[k].by);
+	}
+	return store_step_done(st, s, e, "documents");
+}
+
+int store_case_doc_counter_set(struct store *st, const char *department, const char *kind, int year, int last,
+			       struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO case_doc_counters(department_code, kind, year, last) "
+				     "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO UPDATE SET last = max(last, ?4)", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, department);
+	store_bind_text(s, 2, kind);
+	sqlite3_bind_int(s, 3, year);
+	sqlite3_bind_int(s, 4, last);
+	return store_step_done(st, s, e, "document counter");
 }

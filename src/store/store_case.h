@@ -175,8 +175,30 @@ int store_case_find(struct store *st, const struct case_filter *f, const struct 
 		    int64_t *ids, int *nids, int64_t *total, struct err *e);
 
 /* ---- bulk (demo) ------------------------------------------------------------- */
-/* Fast path for generated history: synchronous OFF while it runs. */
-int store_case_bulk_begin(struct store *st, struct err *e);
-int store_case_bulk_end(struct store *st, struct err *e);
+/* Fast path for generated history: synchronous OFF, foreign keys off, a
+** big page cache, and the secondary indexes of the case and project tables
+** dropped (their CREATE statements are kept in *saved, the caller's, freed
+** by end) so rows append; end recreates them from *saved, restores the
+** settings and runs ANALYZE. */
+int store_case_bulk_begin(struct store *st, char **saved, struct err *e);
+int store_case_bulk_end(struct store *st, char *saved, struct err *e);
+/* Next free case id (inside the write transaction). */
+int store_case_next_id(struct store *st, int64_t *id, struct err *e);
+/* A finished or open pause in one row (end_at 0: open). */
+int store_case_supplement_add(struct store *st, int64_t id, int after_acceptance, const char *materials,
+			      const char *note, int64_t start_at, int64_t end_at, struct err *e);
+int store_case_special_add(struct store *st, int64_t id, int type, const char *kind, const char *reason,
+			   int limit, int64_t start_at, int64_t end_at, const char *result, struct err *e);
+/* Up to 8 status rows, or 4 documents, in one statement (strings are only
+** read during the call). */
+int store_case_status_add_many(struct store *st, const struct case_status_row *r, int n, struct err *e);
+struct case_doc_row {
+	int64_t case_id, at;
+	const char *kind, *number, *by;
+};
+int store_case_doc_add_many(struct store *st, const struct case_doc_row *r, int n, struct err *e);
+/* Set a document counter (numbers continue after it). */
+int store_case_doc_counter_set(struct store *st, const char *department, const char *kind, int year, int last,
+			       struct err *e);
 
 #endif
