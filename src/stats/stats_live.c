@@ -10,6 +10,7 @@
 */
 #include "stats/stats_live.h"
 #include "approval/case_fsm.h"
+#include "stats/stats_cells.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "store/store_case.h"
@@ -100,6 +101,63 @@ static int same_cells(const struct stats_snap *a, const struct stats_snap *b)
 		strcmp(a->department, b->department) == 0 && strcmp(a->item, b->item) == 0;
 }
 
+/* The cells of old (subtracted, when given) and of new (added), merged by
+** key so a change writes each cell once; zero deltas are dropped. */
+static int cell_deltas(const struct stats_snap *old, const struct stats_snap *new, struct stats_cell out[6])
+{
+	struct stats_cell a[3], b[3];
+	int na = old ? stats_cells_of(old, a) : 0, nb = stats_cells_of(new, b), n = 0;
+	for (int i = 0; i < na; i++) {
+		out[n] = a[i];
+		for (int k = 0; k < SC_COUNT; k++)
+			out[n].v[k] = -out[n].v[k];
+		n++;
+	}
+	for (int j = 0; j < nb; j++) {
+		int m = 0;
+		while (m < n && memcmp(&out[m].k, &b[j].k, sizeof b[j].k) != 0)
+			m++;
+		if (m == n) {
+			out[n].k = b[j].k;
+			memset(out[n].v, 0, sizeof out[n].v);
+			n++;
+		}
+		for (int k = 0; k < SC_COUNT; k++)
+			out[m].v[k] += b[j].v[k];
+	}
+	return n;
+}
+
+static int nonzero(const int64_t *v)
+{
+	for (int k = 0; k < SC_COUNT; k++)
+		if (v[k])
+			return 1;
+	return 0;
+}
+
+/* Apply the change old -> new (old NULL: a case not counted yet). */
+static int apply(struct store *st, const struct stats_snap *old, const struct stats_snap *new, struct err *e)
+{
+	struct stats_cell d[6];
+	struct stats_key ka, kb;
+	int wa, wb, n = cell_deltas(old, new, d);
+	for (int i = 0; i < n; i++)
+		if (nonzero(d[i].v) && store_stats_day_add(st, &d[i].k, d[i].v, e))
+			return e->code;
+	int ha = old && stats_hist_of(old, &ka, &wa), hb = stats_hist_of(new, &kb, &wb);
+	if (ha != hb || (ha && (wa != wb || memcmp(&ka, &kb, sizeof ka) != 0))) {
+		if ((ha && store_stats_wd_add(st, &ka, wa, -1, e)) || (hb && store_stats_wd_add(st, &kb, wb, 1, e)))
+			return e->code;
+	}
+	if (old && old->status == new->status && old->light == new->light &&
+	    strcmp(old->district, new->district) == 0 && strcmp(old->department, new->department) == 0)
+		return 0;
+	if (old && store_stats_live_add(st, old->district, old->department, old->status, old->light, -1, e))
+		return e->code;
+	return store_stats_live_add(st, new->district, new->department, new->status, new->light, 1, e);
+}
+
 /* Move the aggregates from the stored row of the case to s. */
 static int snap_update(struct store *st, const struct stats_snap *s, int *changed, struct err *e)
 {
@@ -111,9 +169,7 @@ static int snap_update(struct store *st, const struct stats_snap *s, int *change
 		return e->code;
 	if (found && same_cells(&old, s))
 		return old.next_check == s->next_check ? 0 : store_stats_case_put(st, s, e);
-	if (found && store_stats_case_apply(st, s->case_id, -1, e))
-		return e->code;
-	if (store_stats_case_put(st, s, e) || store_stats_case_apply(st, s->case_id, 1, e))
+	if (apply(st, found ? &old : NULL, s, e) || store_stats_case_put(st, s, e))
 		return e->code;
 	if (changed)
 		*changed = 1;
@@ -132,12 +188,11 @@ int stats_case_observer(struct store *st, const struct case_snap *before, const 
 	return snap_update(st, &s, NULL, e);
 }
 
-/* The lifecycle's view of a stored case at now. */
-static int case_view(struct store *st, const struct case_env *env, int64_t case_id, int64_t now,
-		     struct case_rec *c, struct case_snap *a, struct err *e)
+/* The lifecycle's view of case c at now (the clock from the one deadline
+** function, through case_clock). */
+static int case_view(struct store *st, const struct case_env *env, const struct case_rec *c, int64_t now,
+		     struct case_snap *a, struct err *e)
 {
-	if (store_case_get(st, case_id, c, e))
-		return e->code;
 	*a = (struct case_snap){
 		.id = c->id, .instance_id = c->instance_id, .project_id = c->project_id,
 		.status = c->status, .accepted = c->accepted, .stage = c->stage,
@@ -155,7 +210,8 @@ static int snap_recount(struct store *st, const struct case_env *env, int64_t ca
 	struct case_rec c;
 	struct case_snap a;
 	struct stats_case_extra x;
-	if (case_view(st, env, case_id, now, &c, &a, e) || store_stats_case_extra(st, case_id, &x, e))
+	if (store_case_get(st, case_id, &c, e) || case_view(st, env, &c, now, &a, e) ||
+	    store_stats_case_extra(st, case_id, &x, e))
 		return e->code;
 	snap_build(&a, &x, deadline_day(now), s);
 	return 0;
@@ -261,18 +317,48 @@ struct walk {
 	int64_t now;
 	int64_t cases;
 	struct err *e;
+	struct stats_agg *agg;        /* the recount, summed in memory        */
 	char *diff;                   /* check: first difference, else NULL   */
 	size_t ndiff;
 };
 
-static int rebuild_one(void *arg, int64_t id)
+/* The facts of a scanned case at the walk's instant. */
+static int snap_of_row(struct walk *w, const struct stats_scan_row *r, struct stats_snap *s)
+{
+	struct case_snap a;
+	if (case_view(w->st, w->env, &r->c, w->now, &a, w->e))
+		return w->e->code ? w->e->code : ERR_INTERNAL;
+	snap_build(&a, &r->x, deadline_day(w->now), s);
+	return 0;
+}
+
+static int rebuild_one(void *arg, const struct stats_scan_row *r)
 {
 	struct walk *w = arg;
 	struct stats_snap s;
 	w->cases++;
-	if (snap_recount(w->st, w->env, id, w->now, &s, w->e) || store_stats_case_put(w->st, &s, w->e))
+	if (snap_of_row(w, r, &s) || store_stats_case_put(w->st, &s, w->e) || stats_agg_add(w->agg, &s, 1, w->e))
 		return w->e->code ? w->e->code : ERR_INTERNAL;
 	return 0;
+}
+
+/* Writing the summed cells into the emptied tables. */
+static int put_day(void *arg, const struct stats_key *k, const int64_t *v)
+{
+	struct walk *w = arg;
+	return store_stats_day_add(w->st, k, v, w->e);
+}
+
+static int put_hist(void *arg, const struct stats_key *k, int wd, int64_t n)
+{
+	struct walk *w = arg;
+	return store_stats_wd_add(w->st, k, wd, n, w->e);
+}
+
+static int put_live(void *arg, const char *district, const char *department, int status, int light, int64_t n)
+{
+	struct walk *w = arg;
+	return store_stats_live_add(w->st, district, department, status, light, n, w->e);
 }
 
 /* Claim a job run for a maintenance job (recorded like every job). */
@@ -300,27 +386,38 @@ static void job_end(struct store *st, int64_t run, int rc, const char *what, con
 	store_ops_run_finish(st, run, rc ? "failed" : "done", rc ? "CRIT" : "OK", msg, NULL, now, &e2);
 }
 
+static int rebuild_locked(struct walk *w, struct err *e)
+{
+	static const struct stats_agg_fns put = {put_day, put_hist, put_live};
+	struct stats_meta m;
+	if (store_stats_clear(w->st, e) || store_stats_scan(w->st, rebuild_one, w, e) ||
+	    stats_agg_each(w->agg, &put, w) || store_stats_meta_get(w->st, &m, e))
+		return e->code ? e->code : ERR_INTERNAL;
+	m.lights_day = deadline_day(w->now);
+	m.lights_at = w->now;
+	m.rebuilt_at = w->now;
+	return store_stats_meta_put(w->st, &m, e);
+}
+
 int stats_rebuild(struct store *st, const struct case_env *env, int64_t now, struct stats_rebuild_result *out,
 		  struct err *e)
 {
-	struct walk w = {st, env, now, 0, e, NULL, 0};
-	struct stats_meta m;
+	struct walk w = {st, env, now, 0, e, stats_agg_new(), NULL, 0};
 	int64_t run;
 	double t0 = clock_mono_ms();
-	if (job_start(st, "stats.rebuild", "cli", now, &run, e))
+	if (!w.agg)
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	if (job_start(st, "stats.rebuild", "cli", now, &run, e)) {
+		stats_agg_free(w.agg);
 		return e->code;
-	int rc = store_begin(st, e);
-	if (!rc && !(rc = store_stats_clear(st, e)) && !(rc = store_stats_case_ids(st, rebuild_one, &w, e)) &&
-	    !(rc = store_stats_aggregate(st, e)) && !(rc = store_stats_meta_get(st, &m, e))) {
-		m.lights_day = deadline_day(now);
-		m.lights_at = now;
-		m.rebuilt_at = now;
-		rc = store_stats_meta_put(st, &m, e);
 	}
-	if (rc)
+	int rc = store_stats_bulk(st, 1, e) || store_begin(st, e) ? e->code : 0;
+	if (!rc && (rc = rebuild_locked(&w, e)))
 		store_rollback(st);
-	else
+	else if (!rc)
 		rc = store_commit(st, e);
+	store_stats_bulk(st, 0, &(struct err){0});
+	stats_agg_free(w.agg);
 	job_end(st, run, rc, "统计重建", e, now);
 	if (out) {
 		out->cases = w.cases;
@@ -357,26 +454,47 @@ static void snap_diff(const struct stats_snap *a, const struct stats_snap *b, ch
 		 a->district, a->department, a->item, b->district, b->department, b->item);
 }
 
-static int check_one(void *arg, int64_t id)
+static int check_one(void *arg, const struct stats_scan_row *r)
 {
 	struct walk *w = arg;
 	struct stats_snap kept, fresh;
 	int found;
+	int64_t id = r->c.id;
 	w->cases++;
-	if (snap_recount(w->st, w->env, id, w->now, &fresh, w->e) ||
-	    store_stats_case_get(w->st, id, &kept, &found, w->e))
+	if (snap_of_row(w, r, &fresh) || store_stats_case_get(w->st, id, &kept, &found, w->e))
 		return w->e->code ? w->e->code : ERR_INTERNAL;
 	if (!found)
 		snprintf(w->diff, w->ndiff, "case %lld is not counted (no stats_case row)", (long long)id);
 	else if (!same_cells(&kept, &fresh))
 		snap_diff(&kept, &fresh, w->diff, w->ndiff);
-	return w->diff[0] ? 1 : 0;
+	if (w->diff[0])
+		return 1;
+	return stats_agg_add(w->agg, &fresh, 1, w->e) ? w->e->code : 0;
+}
+
+/* Each maintained row against the recount. */
+static int match_day(void *arg, const struct stats_key *k, const int64_t *v)
+{
+	struct walk *w = arg;
+	return stats_agg_match_day(w->agg, k, v, w->diff, w->ndiff);
+}
+
+static int match_wd(void *arg, const struct stats_key *k, int wd, int64_t n)
+{
+	struct walk *w = arg;
+	return stats_agg_match_hist(w->agg, k, wd, n, w->diff, w->ndiff);
+}
+
+static int match_live(void *arg, const char *district, const char *department, int status, int light, int64_t n)
+{
+	struct walk *w = arg;
+	return stats_agg_match_live(w->agg, district, department, status, light, n, w->diff, w->ndiff);
 }
 
 static int check_locked(struct store *st, struct walk *w, struct stats_check_result *out, struct err *e)
 {
 	int64_t ncases, nsnaps;
-	int rc = store_stats_case_ids(st, check_one, w, e);
+	int rc = store_stats_scan(st, check_one, w, e);
 	if (rc < 0)
 		return rc;
 	out->cases = w->cases;
@@ -389,8 +507,13 @@ static int check_locked(struct store *st, struct walk *w, struct stats_check_res
 			 (long long)ncases);
 		return 0;
 	}
-	if (store_stats_compare(st, &out->equal, out->diff, sizeof out->diff, e))
-		return e->code;
+	static const struct stats_rows_fns match = {match_day, match_wd, match_live};
+	int rc2 = store_stats_rows(st, &match, w, e);
+	if (rc2 < 0)
+		return rc2;
+	if (!out->diff[0])
+		stats_agg_unseen(w->agg, out->diff, sizeof out->diff);
+	out->equal = !out->diff[0];
 	return 0;
 }
 
@@ -398,14 +521,19 @@ int stats_check(struct store *st, const struct case_env *env, int64_t now, const
 		struct stats_check_result *out, struct err *e)
 {
 	memset(out, 0, sizeof *out);
-	struct walk w = {st, env, now, 0, e, out->diff, sizeof out->diff};
-	if (stats_lights(st, env, now, trigger, &out->pass, e))
+	struct walk w = {st, env, now, 0, e, stats_agg_new(), out->diff, sizeof out->diff};
+	if (!w.agg)
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	if (stats_lights(st, env, now, trigger, &out->pass, e) || store_stats_bulk(st, 1, e) || store_begin(st, e)) {
+		store_stats_bulk(st, 0, &(struct err){0});
+		stats_agg_free(w.agg);
 		return e->code;
-	/* hold the write lock: nothing changes between the recount and the compare */
-	if (store_begin(st, e))
-		return e->code;
+	}
+	/* the write lock held: nothing changes between the recount and the compare */
 	int rc = check_locked(st, &w, out, e);
 	store_rollback(st);
+	store_stats_bulk(st, 0, &(struct err){0});
+	stats_agg_free(w.agg);
 	if (rc)
 		return rc;
 	if (out->diff[0])

@@ -270,102 +270,112 @@ int stats_report_build(struct store *st, const struct case_env *env, const struc
 
 /* ---- the overview --------------------------------------------------------------------- */
 
-/* Counters of one district or department in the overview. */
-static json_t *bucket(json_t *map, const char *key, const char *district)
-{
-	json_t *b = json_object_get(map, key);
-	if (!b) {
-		b = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "code", key, "total", (json_int_t)0,
-			      "running", (json_int_t)0, "green", (json_int_t)0, "yellow", (json_int_t)0,
-			      "red", (json_int_t)0, "concluded", (json_int_t)0, "unaccepted", (json_int_t)0);
-		if (district)
-			json_object_set_new(b, "district", json_string(district));
-		json_object_set_new(map, key, b);
-	}
-	return b;
-}
+enum { OV_TOTAL, OV_RUNNING, OV_GREEN, OV_YELLOW, OV_RED, OV_CONCLUDED, OV_UNACCEPTED, OV_N };
+static const char *const ov_keys[OV_N] = {"total", "running", "green", "yellow", "red", "concluded", "unaccepted"};
 
-static void bump(json_t *obj, const char *key, int64_t n)
+#define OV_MAX 256
+
+struct ov_bucket {
+	char code[48];
+	char district[16];            /* of a department bucket             */
+	int64_t c[OV_N];
+};
+
+struct ov {
+	struct ov_bucket all;
+	struct ov_bucket dist[OV_MAX], dept[OV_MAX];
+	int nd, np, last_d, last_p;
+	int64_t status[CASE_STATUS_MAX + 1];
+};
+
+static struct ov_bucket *ov_bucket(struct ov_bucket *v, int *n, int *last, const char *code)
 {
-	json_object_set_new(obj, key, json_integer(json_integer_value(json_object_get(obj, key)) + n));
+	if (*n && strcmp(v[*last].code, code) == 0)
+		return &v[*last];
+	for (int i = 0; i < *n; i++)
+		if (strcmp(v[i].code, code) == 0)
+			return &v[*last = i];
+	if (*n == OV_MAX)
+		return NULL;
+	memset(&v[*n], 0, sizeof v[*n]);
+	snprintf(v[*n].code, sizeof v[*n].code, "%s", code);
+	return &v[*last = (*n)++];
 }
 
 /* Count one dashboard cell into every counter it belongs to. */
-static void count_cell(json_t *o, json_t *dist, json_t *dept, json_t *status, const json_t *cell)
+static int ov_cell(void *arg, const char *district, const char *department, int status, int light, int64_t n)
 {
-	const char *d = json_string_value(json_object_get(cell, "district"));
-	const char *p = json_string_value(json_object_get(cell, "department"));
-	int code = (int)json_integer_value(json_object_get(cell, "status"));
-	int light = (int)json_integer_value(json_object_get(cell, "light"));
-	int64_t n = json_integer_value(json_object_get(cell, "n"));
-	json_t *targets[] = {o, bucket(dist, d ? d : "", NULL), bucket(dept, p ? p : "", d)};
-	int running = case_status_class(code) == CASE_CLASS_RUNNING;
+	struct ov *o = arg;
+	struct ov_bucket *d = ov_bucket(o->dist, &o->nd, &o->last_d, district);
+	struct ov_bucket *p = ov_bucket(o->dept, &o->np, &o->last_p, department);
+	struct ov_bucket *t[3] = {&o->all, d, p};
+	int running = case_status_class(status) == CASE_CLASS_RUNNING;
+	if (!d || !p)
+		return 1;   /* more buckets than OV_MAX: reported by the caller */
+	if (!p->district[0])
+		snprintf(p->district, sizeof p->district, "%s", district);
 	for (int i = 0; i < 3; i++) {
-		bump(targets[i], "total", n);
-		if (running)
-			bump(targets[i], "running", n);
-		if (running && light >= SL_GREEN)
-			bump(targets[i], stats_light_name(light), n);
-		if (running && light == SL_NONE)
-			bump(targets[i], "unaccepted", n);
-		if (case_status_concluded(code))
-			bump(targets[i], "concluded", n);
+		t[i]->c[OV_TOTAL] += n;
+		t[i]->c[OV_RUNNING] += running ? n : 0;
+		t[i]->c[OV_GREEN] += running && light == SL_GREEN ? n : 0;
+		t[i]->c[OV_YELLOW] += running && light == SL_YELLOW ? n : 0;
+		t[i]->c[OV_RED] += running && light == SL_RED ? n : 0;
+		t[i]->c[OV_UNACCEPTED] += running && light == SL_NONE ? n : 0;
+		t[i]->c[OV_CONCLUDED] += case_status_concluded(status) ? n : 0;
 	}
-	if (code >= 1 && code <= CASE_STATUS_MAX)
-		bump(json_array_get(status, (size_t)code - 1), "n", n);
+	if (status >= 1 && status <= CASE_STATUS_MAX)
+		o->status[status] += n;
+	return 0;
 }
 
-/* A keyed map of buckets as an array with names, in key order. */
-static json_t *bucket_list(struct store *st, json_t *map, int g, struct err *e)
+static void ov_counts(json_t *obj, const struct ov_bucket *b)
+{
+	for (int k = 0; k < OV_N; k++)
+		json_object_set_new(obj, ov_keys[k], json_integer(b->c[k]));
+}
+
+static json_t *ov_list(struct store *st, const struct ov_bucket *v, int n, int g, struct err *e)
 {
 	json_t *arr = json_array();
-	const char *key;
-	json_t *b;
 	char name[256];
-	json_object_foreach(map, key, b) {
-		if (store_stats_name(st, g, key, name, sizeof name, e)) {
+	for (int i = 0; i < n; i++) {
+		if (store_stats_name(st, g, v[i].code, name, sizeof name, e)) {
 			json_decref(arr);
 			return NULL;
 		}
-		json_object_set_new(b, "name", json_string(name[0] ? name : key));
-		json_array_append(arr, b);
+		json_t *o = json_pack("{s:s,s:s}", "code", v[i].code, "name", name[0] ? name : v[i].code);
+		if (g == SG_DEPARTMENT)
+			json_object_set_new(o, "district", json_string(v[i].district));
+		ov_counts(o, &v[i]);
+		json_array_append_new(arr, o);
 	}
 	return arr;
 }
 
-static int overview_of(struct store *st, const struct stats_scope *sc, int64_t now, json_t *cells,
+static int overview_of(struct store *st, const struct stats_scope *sc, int64_t now, const struct ov *o,
 		       json_t **out, struct err *e)
 {
 	char iso[32], scope[160];
-	json_t *dist = json_object(), *dept = json_object(), *status = json_array();
-	for (int code = 1; code <= CASE_STATUS_MAX; code++)
-		json_array_append_new(status, json_pack("{s:i,s:s,s:I}", "code", code, "name",
-							case_status_name(code), "n", (json_int_t)0));
-	json_t *o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "as_of", clock_cn_iso(now, iso),
-			      "total", (json_int_t)0, "running", (json_int_t)0, "green", (json_int_t)0,
-			      "yellow", (json_int_t)0, "red", (json_int_t)0, "concluded", (json_int_t)0,
-			      "unaccepted", (json_int_t)0);
-	size_t i;
-	json_t *cell;
-	json_array_foreach(cells, i, cell)
-		count_cell(o, dist, dept, status, cell);
-	json_t *dl = bucket_list(st, dist, SG_DISTRICT, e), *pl = dl ? bucket_list(st, dept, SG_DEPARTMENT, e) : NULL;
-	json_decref(dist);
-	json_decref(dept);
+	json_t *dl = ov_list(st, o->dist, o->nd, SG_DISTRICT, e);
+	json_t *pl = dl ? ov_list(st, o->dept, o->np, SG_DEPARTMENT, e) : NULL;
 	if (!dl || !pl || scope_name(st, sc, scope, sizeof scope, e)) {
 		json_decref(dl);
 		json_decref(pl);
-		json_decref(status);
-		json_decref(o);
 		return e->code ? e->code : ERR_INTERNAL;
 	}
-	json_object_set_new(o, "scope", json_string(scope));
-	json_object_set_new(o, "department", sc->department ? json_string(sc->department) : json_null());
-	json_object_set_new(o, "district", sc->district ? json_string(sc->district) : json_null());
-	json_object_set_new(o, "status", status);
-	json_object_set_new(o, "districts", dl);
-	json_object_set_new(o, "departments", pl);
-	*out = o;
+	json_t *status = json_array();
+	for (int code = 1; code <= CASE_STATUS_MAX; code++)
+		json_array_append_new(status, json_pack("{s:i,s:s,s:I}", "code", code, "name", case_status_name(code),
+							"n", (json_int_t)o->status[code]));
+	json_t *r = json_pack("{s:s}", "as_of", clock_cn_iso(now, iso));
+	ov_counts(r, &o->all);
+	json_object_set_new(r, "scope", json_string(scope));
+	json_object_set_new(r, "department", sc->department ? json_string(sc->department) : json_null());
+	json_object_set_new(r, "district", sc->district ? json_string(sc->district) : json_null());
+	json_object_set_new(r, "status", status);
+	json_object_set_new(r, "districts", dl);
+	json_object_set_new(r, "departments", pl);
+	*out = r;
 	return 0;
 }
 
@@ -389,34 +399,39 @@ static int today_of(struct store *st, const struct stats_scope *sc, int64_t now,
 int stats_overview(struct store *st, const struct stats_scope *sc, int64_t now, json_t **out,
 		   struct err *e)
 {
-	json_t *cells;
+	struct ov *o = calloc(1, sizeof *o);
 	struct stats_meta m;
+	json_t *r = NULL;
 	char iso[32];
-	if (store_stats_live(st, sc->department, sc->district, &cells, e))
-		return e->code;
-	int rc = overview_of(st, sc, now, cells, out, e);
-	json_decref(cells);
+	int rc = o ? 0 : err_set(e, ERR_INTERNAL, "", "out of memory");
+	if (!rc && (rc = store_stats_live(st, sc->department, sc->district, ov_cell, o, e)) > 0)
+		rc = err_set(e, ERR_INTERNAL, "", "too many districts or departments");
 	if (!rc)
-		rc = today_of(st, sc, now, *out, e);
+		rc = overview_of(st, sc, now, o, &r, e);
+	free(o);
+	if (!rc)
+		rc = today_of(st, sc, now, r, e);
 	if (!rc)
 		rc = store_stats_meta_get(st, &m, e);
 	if (rc) {
-		json_decref(*out);
-		*out = NULL;
+		json_decref(r);
 		return rc;
 	}
-	json_object_set_new(*out, "lights_as_of", m.lights_at ? json_string(clock_cn_iso(m.lights_at, iso))
-			    : json_null());
+	json_object_set_new(r, "lights_as_of", m.lights_at ? json_string(clock_cn_iso(m.lights_at, iso)) : json_null());
+	*out = r;
 	return 0;
 }
 
 int stats_overview_scan(struct store *st, const struct stats_scope *sc, int64_t now, json_t **out,
 			struct err *e)
 {
-	json_t *cells;
-	if (store_stats_live_scan(st, sc->department, sc->district, deadline_day(now), &cells, e))
-		return e->code;
-	int rc = overview_of(st, sc, now, cells, out, e);
-	json_decref(cells);
+	struct ov *o = calloc(1, sizeof *o);
+	int rc = o ? 0 : err_set(e, ERR_INTERNAL, "", "out of memory");
+	if (!rc && (rc = store_stats_live_scan(st, sc->department, sc->district, deadline_day(now), ov_cell, o,
+					       e)) > 0)
+		rc = err_set(e, ERR_INTERNAL, "", "too many districts or departments");
+	if (!rc)
+		rc = overview_of(st, sc, now, o, out, e);
+	free(o);
 	return rc;
 }

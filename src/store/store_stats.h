@@ -1,9 +1,8 @@
 /*
-** store_stats.h: the SQL of statistics (migration 0006): the per-case facts
-** the aggregates count (stats_case), applying a case's cells to the
-** maintained aggregates (stats_day, stats_wd, stats_live) through the views
-** that define them, rebuilding and comparing the aggregates, and the report
-** queries (period sums by grouping, the histogram of working days, joint
+** store_stats.h: the SQL of statistics (migrations 0006, 0007): the per-case
+** facts the aggregates count (stats_case), adding to the maintained cells
+** (stats_day, stats_wd, stats_live) and reading them back for check, and the
+** report queries (period sums by grouping, the histogram of working days, joint
 ** acceptances and whole projects over the lifecycle's rows).
 **
 ** No rules here: stats/stats_live.c decides what a case's facts are (with
@@ -19,6 +18,7 @@
 
 #include "stats/stats.h"
 #include "store/store.h"
+#include "store/store_case.h"
 
 /* stats_case outcome codes. */
 enum stats_outcome {
@@ -39,6 +39,15 @@ struct stats_snap {
 	int32_t next_check;               /* 0: never                          */
 };
 
+/* The keys of a rollup cell: a day and the five groupings. */
+struct stats_key {
+	int32_t day;
+	char district[16];
+	char department[48];
+	char item[40];
+	int stage, flow_type;
+};
+
 /* ---- maintenance ------------------------------------------------------------- */
 
 /* The stored row of case_id into *s; *found 0 when there is none. */
@@ -46,9 +55,20 @@ int store_stats_case_get(struct store *st, int64_t case_id, struct stats_snap *s
 			 struct err *e);
 /* Insert or replace the row (no aggregate is touched). */
 int store_stats_case_put(struct store *st, const struct stats_snap *s, struct err *e);
-/* Add (sign 1) or subtract (sign -1) the cells of the stored row of case_id
-** to stats_day, stats_wd and stats_live. */
-int store_stats_case_apply(struct store *st, int64_t case_id, int sign, struct err *e);
+/* Add v (every SC_* but the joint ones) to the stats_day cell k, creating it. */
+int store_stats_day_add(struct store *st, const struct stats_key *k, const int64_t *v, struct err *e);
+/* Add n to the histogram cell (k, wd) / the dashboard cell. */
+int store_stats_wd_add(struct store *st, const struct stats_key *k, int wd, int64_t n, struct err *e);
+int store_stats_live_add(struct store *st, const char *district, const char *department, int status,
+			 int light, int64_t n, struct err *e);
+/* Every maintained row of stats_day, stats_wd and stats_live through the
+** callbacks (any may be NULL); a callback's non-zero stops and is returned. */
+struct stats_rows_fns {
+	int (*day)(void *arg, const struct stats_key *k, const int64_t *v);
+	int (*wd)(void *arg, const struct stats_key *k, int wd, int64_t n);
+	int (*live)(void *arg, const char *district, const char *department, int status, int light, int64_t n);
+};
+int store_stats_rows(struct store *st, const struct stats_rows_fns *fns, void *arg, struct err *e);
 
 /* Facts about a case that its struct does not carry: whether it had a 补正
 ** or a 特别程序, its instance's size, whether it is the instance's first
@@ -58,12 +78,20 @@ struct stats_case_extra {
 };
 int store_stats_case_extra(struct store *st, int64_t case_id, struct stats_case_extra *x, struct err *e);
 
+/* Every case in id order with what its counted facts need, for rebuild and
+** check: the row's columns into c (those of struct case_rec but the joined
+** display names), the extra facts into x. fn stops the scan by returning
+** non-zero (returned). */
+struct stats_scan_row {
+	struct case_rec c;
+	struct stats_case_extra x;
+};
+int store_stats_scan(struct store *st, int (*fn)(void *arg, const struct stats_scan_row *r), void *arg,
+		     struct err *e);
+
 /* Up to max case ids whose light may have changed by day today
 ** (next_check <= today), in id order; *n how many. */
 int store_stats_due(struct store *st, int32_t today, int64_t *ids, int max, int *n, struct err *e);
-/* Every case id of the lifecycle, in order, through fn (stops when fn
-** returns non-zero, which is returned). */
-int store_stats_case_ids(struct store *st, int (*fn)(void *arg, int64_t id), void *arg, struct err *e);
 /* Number of cases in the lifecycle and in stats_case. */
 int store_stats_counts(struct store *st, int64_t *cases, int64_t *snaps, struct err *e);
 
@@ -74,15 +102,11 @@ struct stats_meta {
 int store_stats_meta_get(struct store *st, struct stats_meta *m, struct err *e);
 int store_stats_meta_put(struct store *st, const struct stats_meta *m, struct err *e);
 
+/* A large page cache (on) for rebuild and check, whose one transaction
+** touches every case, or the default again (off). */
+int store_stats_bulk(struct store *st, int on, struct err *e);
 /* Empty stats_case and every aggregate (rebuild, inside its transaction). */
 int store_stats_clear(struct store *st, struct err *e);
-/* Fill the aggregates from stats_case through the views (after clear). */
-int store_stats_aggregate(struct store *st, struct err *e);
-/* Compare every maintained aggregate with the sum of the views over
-** stats_case, ignoring all-zero rows. *equal 1 when they match; else the
-** first difference is described in diff ("stats_day 2025-03-04 610202 …:
-** maintained received=3 recount received=4"). */
-int store_stats_compare(struct store *st, int *equal, char *diff, size_t n, struct err *e);
 
 /* ---- reports ---------------------------------------------------------------------- */
 
@@ -120,13 +144,15 @@ int store_stats_projects(struct store *st, const struct stats_range *r, stats_pr
 ** by stats.h. */
 int store_stats_name(struct store *st, int g, const char *key, char *name, size_t n, struct err *e);
 
-/* The dashboard cells [{district, department, status, light, n}] (n > 0),
-** for one department or district when set. */
-int store_stats_live(struct store *st, const char *department, const char *district, json_t **rows,
-		     struct err *e);
-/* The dashboard by a naive GROUP BY over every case row (the benchmark's
-** baseline): same shape, lights from the row's due/warn copies. */
+/* The dashboard cells (n != 0) through fn, for one department or district
+** when set. */
+typedef int (*stats_live_fn)(void *arg, const char *district, const char *department, int status, int light,
+			     int64_t n);
+int store_stats_live(struct store *st, const char *department, const char *district, stats_live_fn fn,
+		     void *arg, struct err *e);
+/* The same cells by a naive GROUP BY over every case row (the benchmark's
+** baseline), lights from the rows' due/warn copies at day today. */
 int store_stats_live_scan(struct store *st, const char *department, const char *district, int32_t today,
-			  json_t **rows, struct err *e);
+			  stats_live_fn fn, void *arg, struct err *e);
 
 #endif

@@ -715,9 +715,90 @@ static void test_light_job_lease(void **state)
 	sqlite3_finalize(s);
 }
 
+/* ---- the same proofs on demo data ----------------------------------------------------------- */
+
+static int Have_demo;
+
+static int setup_demo(void **state)
+{
+	struct err e;
+	struct stats_rebuild_result rr;
+	snprintf(Dir, sizeof Dir, "/tmp/test-stats-demo-XXXXXX");
+	if (!mkdtemp(Dir))
+		return -1;
+	snprintf(Db, sizeof Db, "%s/demo.db", Dir);
+	char *argv[] = {"demo", "--db", Db, "--projects", "150", "--seed", "11", "--as-of", "2025-11-20", NULL};
+	fflush(stdout);
+	FILE *saved = stdout, *savederr = stderr;
+	stdout = fopen("/dev/null", "w");
+	stderr = fopen("/dev/null", "w");
+	int rc = cli_demo(9, argv);
+	fclose(stdout);
+	fclose(stderr);
+	stdout = saved;
+	stderr = savederr;
+	Have_demo = rc == 0;
+	if (!Have_demo)
+		return 0;          /* no demo generator in this tree: the tests skip */
+	if (store_open(Db, 0, &St, &e) || cal_build_store(St, &Cal, &e))
+		return -1;
+	Env.cal = Cal;
+	Env.dl = DEADLINE_CONF_DEFAULT;
+	rbac_cli_principal(&Cli);
+	End = clock_cn_midnight("2025-11-20") + 16 * 3600;
+	/* the generator writes rows in bulk, past the observer: rebuild */
+	return stats_rebuild(St, &Env, End, &rr, &e) == 0 && rr.cases > 500 ? 0 : -1;
+}
+
+static void test_demo_check(void **state)
+{
+	if (!Have_demo)
+		skip();
+	expect_check_equal(End);
+}
+
+static void test_demo_reports(void **state)
+{
+	if (!Have_demo)
+		skip();
+	for (int g = 0; g < SG_COUNT; g++) {
+		expect_report("month", "2025-10", NULL, g, NULL, End);
+		expect_report("year", "2024", NULL, g, NULL, End);
+	}
+	expect_report(NULL, NULL, NULL, SG_DEPARTMENT, NULL, End);
+	expect_report("quarter", "2025-Q3", NULL, SG_ITEM, "610200-ZJJ", End);
+	struct recount R;
+	recount(0, 1 << 30, SG_DISTRICT, End, NULL, &R);
+	print_message("demo: %lld cases, concluded %lld (late %lld), running %lld (yellow %lld, red %lld), "
+		      "joint %lld\n", (long long)R.total.n[SC_RECEIVED], (long long)R.total.n[SC_CONCLUDED],
+		      (long long)R.total.n[SC_OVERDUE_DONE], (long long)R.total.n[SC_RUNNING],
+		      (long long)R.total.n[SC_WARNING], (long long)R.total.n[SC_OVERDUE_RUNNING],
+		      (long long)R.total.n[SC_JOINT]);
+	assert_true(R.total.n[SC_RUNNING] > 0 && R.total.n[SC_CONCLUDED] > 0);
+	recount_free(&R);
+}
+
+static void test_demo_overview_and_lights(void **state)
+{
+	if (!Have_demo)
+		skip();
+	test_overview_matches_recount(state);
+	test_lights_cross_with_the_clock(state);
+	/* and the lifecycle keeps them true from here on */
+	int64_t *ids;
+	int n;
+	open_cases(&ids, &n);
+	for (int i = 0; i < n; i++)
+		if (rnd(100) < 50)
+			random_action(ids[i], End + 3600 + rnd(3600));
+	free(ids);
+	expect_check_equal(End + 2 * 3600);
+	expect_report("range", "2025-01-01", "2025-12-31", SG_FLOW_TYPE, NULL, End + 2 * 3600);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest simulated[] = {
 		cmocka_unit_test(test_simulation_is_rich),
 		cmocka_unit_test(test_check_after_changes),
 		cmocka_unit_test(test_reports_match_recount),
@@ -728,5 +809,11 @@ int main(void)
 		cmocka_unit_test(test_check_names_a_tampered_aggregate),
 		cmocka_unit_test(test_light_job_lease),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	const struct CMUnitTest demo[] = {
+		cmocka_unit_test(test_demo_check),
+		cmocka_unit_test(test_demo_reports),
+		cmocka_unit_test(test_demo_overview_and_lights),
+	};
+	int failed = cmocka_run_group_tests_name("simulated", simulated, setup, teardown);
+	return failed + cmocka_run_group_tests_name("demo", demo, setup_demo, teardown);
 }
