@@ -36,6 +36,7 @@ const MENU = [
     { path: '/system/departments', title: '部门管理', roles: ['sysadmin', 'secadmin'], page: () => import('./pages/departments.js') },
     { path: '/system/districts', title: '行政区划', roles: ['sysadmin', 'secadmin'], page: () => import('./pages/districts.js') },
     { path: '/system/roles', title: '角色管理', roles: ['sysadmin', 'secadmin'], page: () => import('./pages/roles.js') },
+    { path: '/system/calendar', title: '工作日历', roles: ['sysadmin', 'ops'], page: () => import('./pages/calendar.js') },
   ] },
   { path: '/audit', title: '审计日志', icon: '✎', roles: ['auditor'], page: () => import('./pages/audit.js') },
 ];

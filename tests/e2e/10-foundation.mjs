@@ -257,6 +257,18 @@ export default [
       await shot(page, 'departments');
       await page.click('.menu a[data-path="/system/districts"]');
       await page.locator('#district-list tbody tr', { hasText: '宜君县' }).waitFor();
+      await page.click('.menu a[data-path="/system/calendar"]');
+      await page.locator('#cal-years tbody tr', { hasText: '2026' }).waitFor();
+      await page.locator('.cal-year .cal-d.hol').first().waitFor();
+      await page.click('#cal-import');
+      await page.locator('.dialog #f-year').fill('2027');
+      await page.locator('.dialog #f-csv').fill('date,kind,name\n2027-01-01,holiday,元旦\n2027-01-01,holiday,元旦\n');
+      await dialogButton(page, '确定');
+      await page.locator('.dialog .form-row[data-field=csv] .field-error', { hasText: 'line 3' }).waitFor();
+      await page.locator('.dialog #f-csv').fill('date,kind,name\n2027-01-01,holiday,元旦\n');
+      await dialogButton(page, '确定');
+      await page.locator('#cal-years tbody tr', { hasText: '2027' }).waitFor();
+      await shot(page, 'calendar');
       await page.click('.menu a[data-path="/system/roles"]');
       await page.locator('#role-list tbody tr', { hasText: '窗口人员' }).waitFor();
       await page.waitForFunction(() => [...document.querySelectorAll('#role-list tbody tr')]

@@ -39,7 +39,20 @@ try {
           test.run(t),
           new Promise((_, rej) => { timer = setTimeout(() => rej(new Error('timed out after 90 s')), 90000); }),
         ]);
-        for (const p of pages) expectNoErrors(p);
+        for (const p of pages) {
+          expectNoErrors(p);
+          // a formatting slip shows up as the words null / undefined / NaN on the page
+          const slip = await p.evaluate(() => {
+            const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            for (let n = w.nextNode(); n; n = w.nextNode()) {
+              const el = n.parentElement;
+              if (!el || el.closest('.mono, pre, code, script, style, [hidden]')) continue;
+              if (/\b(null|undefined|NaN)\b|\[object Object\]/.test(n.textContent)) return n.textContent.trim().slice(0, 120);
+            }
+            return '';
+          }).catch(() => '');
+          if (slip) throw new Error(`page ${p.url()} shows "${slip}"`);
+        }
         if (srv.exited()) throw new Error(`server exited: ${JSON.stringify(srv.exited())}`);
         pass++;
         console.log(`PASS ${name} (${Date.now() - t0} ms)`);

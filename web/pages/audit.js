@@ -46,7 +46,7 @@ export async function render(ctx) {
       { key: 'details', title: '详情', text: (r) => details(r.details), render: (r) => {
         const d = details(r.details);
         if (d.length <= 40) return h('span.mono', d);
-        return h('a', { on: { click: () => dialog({ title: `审计记录 #${r.id}`, wide: true, body: h('pre.code', JSON.stringify(r, null, 2)), buttons: [{ label: '关闭' }] }) } }, `${d.slice(0, 40)}…`);
+        return h('a.mono', { on: { click: () => dialog({ title: `审计记录 #${r.id}`, wide: true, body: h('pre.code', JSON.stringify(r, null, 2)), buttons: [{ label: '关闭' }] }) } }, `${d.slice(0, 40)}…`);
       } },
     ],
     load: (p) => get(`/api/audit?${new URLSearchParams(p)}`),

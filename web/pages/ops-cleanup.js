@@ -38,14 +38,14 @@ export async function render(ctx) {
     try {
       const r = await runJob('/api/cleanup', { dry_run: dryRun });
       const d = r.details || {};
-      clear(result).append(
+      clear(result).append(...[
         h('div.alert', { class: r.status === 'OK' ? 'alert-success' : 'alert-warning' }, r.message || ''),
         h('div.kv', h('div', h('div.k', '文件数'), h('div.v', String((d.removed || []).length))),
           h('div', h('div.k', '释放空间'), h('div.v', fmtBytes(d.freed_bytes || 0))),
           h('div', h('div.k', '清理的巡检结果'), h('div.v', String(d.pruned_results ?? 0))),
           h('div', h('div.k', '日志轮转'), h('div.v', { style: { fontSize: '14px' } }, d.rotated ? String(d.rotated) : '无'))),
         (d.removed || []).length ? h('table.table', { style: { marginTop: '10px' } }, h('thead', h('tr', h('th', '文件'), h('th', '大小'))),
-          h('tbody', d.removed.map((f) => h('tr', h('td.mono', f.path || String(f)), h('td', f.size_bytes !== undefined ? fmtBytes(f.size_bytes) : ''))))) : null);
+          h('tbody', d.removed.map((f) => h('tr', h('td.mono', f.path || String(f)), h('td', f.size_bytes !== undefined ? fmtBytes(f.size_bytes) : ''))))) : null].filter(Boolean));
       toast(dryRun ? '演习完成' : '清理完成', 'success');
       list.reload(true);
     } catch (err) {

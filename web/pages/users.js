@@ -36,6 +36,7 @@ export async function render(ctx) {
   ctx.el.append(h('div.card', h('div#users-list')));
   const list = listPage(ctx.el.querySelector('#users-list'), {
     exportName: '用户列表',
+    initial: { department: ctx.query.get('department') || '', role: ctx.query.get('role') || '' },
     filters: [
       { name: 'department', label: '部门', type: 'select', options: departmentOptions },
       { name: 'role', label: '角色', type: 'select', options: async () => (await roleList()).map((r) => ({ value: r.code, label: r.name })) },
