@@ -1,5 +1,6 @@
 // 20-catalog-projects: 事项管理 (browse, history, diff, edit as a new version
 // with field errors) and 项目管理 (register with field errors, edit, list).
+import fs from 'node:fs';
 import { assert, text, shot, login, makeUser } from './lib.mjs';
 
 export default [
@@ -24,6 +25,17 @@ export default [
       await diff.waitFor();
       const d = await text(diff);
       assert(d.includes('承诺时限') && d.includes('告知承诺制'), `diff names the changed fields: ${d}`);
+      // export the catalogue and import it back: nothing new
+      await page.goto('/#/catalog');
+      await page.waitForSelector('#catalog-export');
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#catalog-export')]);
+      const file = await dl.path();
+      const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+      assert(doc.format === 'gonggai-catalog' && doc.items.length >= 47, 'catalogue document');
+      await page.setInputFiles('#catalog-file', { name: 'catalog.json', mimeType: 'application/json', buffer: fs.readFileSync(file) });
+      await page.locator('.dialog', { hasText: '新增事项版本 0 个' }).waitFor();
+      await page.locator('.dialog-foot button:has-text("确定")').click();
+      await page.waitForSelector('#catalog-list tbody tr td:not(.empty)');
       // flows tab: stages of a flow
       await page.goto('/#/catalog?tab=flows');
       await page.locator('#catalog-list tbody tr', { hasText: 'TC-SHTZ-YB' }).locator('button:has-text("查看阶段")').click();

@@ -4,8 +4,8 @@
 ** An item opens its detail page (versions, diff, edit as a new version); a
 ** flow opens its stages with their side lines and items.
 */
-import { get } from '../js/api.js';
-import { h, clear, dialog, today } from '../js/ui.js';
+import { get, post, saveBlob } from '../js/api.js';
+import { h, clear, dialog, toast, today } from '../js/ui.js';
 import { listPage } from '../js/table.js';
 import { departmentOptions, maps } from '../js/org.js';
 import { FLOW_TYPES, flowTypeOptions, STAGES, SIDE_LINES, COMPLETION, CASE_TYPES, fieldLabel } from '../js/catalog-common.js';
@@ -25,6 +25,11 @@ export async function render(ctx) {
     h('a', { href: '#/catalog', class: tab === 'items' ? 'active' : '' }, '审批事项'),
     h('a', { href: '#/catalog?tab=flows', class: tab === 'flows' ? 'active' : '' }, '审批流程'));
   const body = h('div#catalog-list');
+  const canEdit = ctx.hasRole('catalog', 'sysadmin');
+  const file = h('input#catalog-file', { type: 'file', accept: '.json,application/json', hidden: true, on: { change: () => importFile(file) } });
+  tabs.append(h('span', { style: { marginLeft: 'auto', display: 'flex', gap: '8px', alignItems: 'center' } },
+    h('button.btn.btn-sm#catalog-export', { type: 'button', on: { click: exportAll } }, '导出目录 JSON'),
+    canEdit ? h('button.btn.btn-sm.btn-primary#catalog-import', { type: 'button', on: { click: () => file.click() } }, '导入目录') : null, file));
   ctx.el.append(h('div.card', tabs, body));
   if (tab === 'items') itemsTab(body, names, ctx);
   else flowsTab(body, names, ctx);
@@ -140,4 +145,34 @@ export function diffTable(changes) {
     h('tbody', changes.map((c) => h('tr', h('td', fieldLabel(c.field), ' ', h('span.muted.mono', c.field)),
       h('td', h('span', { class: c.from === null ? 'muted' : 'diff-old' }, fmtVal(c.from))),
       h('td', h('span', { class: c.to === null ? 'muted' : 'diff-new' }, fmtVal(c.to)))))));
+}
+
+/* The whole catalogue as one JSON document (docs/catalog.md), for review or another database. */
+async function exportAll() {
+  try {
+    const doc = await get('/api/catalog/export');
+    saveBlob(new Blob([JSON.stringify(doc, null, 2) + '\n'], { type: 'application/json' }), `catalog-${today()}.json`);
+    toast('目录已导出', 'success');
+  } catch (err) { toast(err.message, 'error'); }
+}
+
+/* Merge a catalogue document: all or nothing; the server names the first bad field. */
+async function importFile(input) {
+  const f = input.files && input.files[0];
+  input.value = '';
+  if (!f) return;
+  let doc;
+  try {
+    doc = JSON.parse(await f.text());
+  } catch (e) {
+    toast('文件不是有效的 JSON', 'error');
+    return;
+  }
+  try {
+    const r = await post('/api/catalog/import', doc);
+    dialog({ title: '导入完成', body: h('p', `新增事项版本 ${r.items_added} 个、流程版本 ${r.flows_added} 个；未变化的事项 ${r.items_same} 个、流程 ${r.flows_same} 个。`),
+      buttons: [{ label: '确定', kind: 'primary', onClick: () => { location.reload(); } }] });
+  } catch (err) {
+    dialog({ title: '导入失败（未写入任何数据）', body: [h('p', err.message), err.field ? h('p.mono', err.field) : null], buttons: [{ label: '关闭' }] });
+  }
 }
