@@ -143,8 +143,10 @@ static int totals(struct store *st, const struct stats_range *rg, struct stats_c
 	return rc;
 }
 
-static int section(struct store *st, const struct stats_range *rg, int g, struct stats_section *out,
-		   struct err *e)
+/* One grouping's rows; the totals row is the report's (the same for every
+** grouping: each 办件 counts in exactly one row of each). */
+static int section(struct store *st, const struct stats_range *rg, int g, const struct stats_counts *total,
+		   struct stats_section *out, struct err *e)
 {
 	struct rows r = {.group = g};
 	int rc = store_stats_sums(st, rg, g, on_sum, &r, e);
@@ -154,8 +156,7 @@ static int section(struct store *st, const struct stats_range *rg, int g, struct
 		rc = store_stats_joint(st, rg, g, on_joint, &r, e);
 	if (!rc)
 		rc = name_rows(st, &r, e);
-	if (!rc)
-		rc = totals(st, rg, &out->total.c, e);
+	out->total.c = *total;
 	if (rc) {
 		free(r.v);
 		return rc < 0 ? rc : err_set(e, ERR_INTERNAL, "", "out of memory");
@@ -251,9 +252,12 @@ int stats_report_build(struct store *st, const struct case_env *env, const struc
 	struct stats_range cur = range_of(&r->period, &q->scope);
 	struct stats_range prev = range_of(&r->previous, &q->scope);
 	struct stats_range ly = range_of(&r->last_year, &q->scope);
+	struct stats_counts total;
 	int rc = scope_name(st, &q->scope, r->scope, sizeof r->scope, e);
+	if (!rc)
+		rc = totals(st, &cur, &total, e);
 	for (int i = 0; !rc && i < q->ngroups && i < STATS_MAX_SECTIONS; i++) {
-		rc = section(st, &cur, q->groups[i], &r->sections[r->nsections], e);
+		rc = section(st, &cur, q->groups[i], &total, &r->sections[r->nsections], e);
 		if (!rc)
 			r->nsections++;
 	}
