@@ -57,12 +57,6 @@ void case_date(int64_t t, char out[CAL_DATE_LEN])
 	cal_date_format(deadline_day(t), out);
 }
 
-json_t *case_time_json(int64_t t)
-{
-	char buf[32];
-	return t ? json_string(clock_cn_iso(t, buf)) : json_null();
-}
-
 int case_visible(const struct principal *who, const struct case_rec *c)
 {
 	return rbac_can_see(who, c->department, c->district);

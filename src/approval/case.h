@@ -38,10 +38,18 @@
 #include "store/store_case.h"
 
 /* What every lifecycle call needs beyond the store. */
+struct case_cache;
+
 struct case_env {
 	const struct cal *cal;
 	struct deadline_conf dl;
+	struct case_cache *cache;     /* rendered details (case_cache.c), may be NULL */
 };
+
+/* A cache of rendered case details for the server, validated against the
+** case on every read (see case_cache.c); NULL when out of memory. */
+struct case_cache *case_cache_new(size_t slots);
+void case_cache_free(struct case_cache *c);
 
 /* ---- statistics hook ------------------------------------------------------- */
 
@@ -116,6 +124,10 @@ int case_materials_received(struct store *st, const struct case_env *env, const 
 int case_get(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 	     int64_t id, json_t **out, struct err *e);
 json_t *case_conflict_json(struct store *st, int64_t id, const struct err *e);
+/* The same detail as JSON text into out (the caller frees out->data): the
+** fast path of GET /api/cases/{id}. */
+int case_get_text(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+		  int64_t id, struct buf *out, struct err *e);
 
 /* The clock of a stored case (the one place that gathers its facts). */
 int case_clock(struct store *st, const struct case_env *env, const struct case_rec *c, int64_t now,

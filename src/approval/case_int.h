@@ -52,6 +52,16 @@ int case_nsteps(const json_t *item_doc);
 int case_progress_after(struct store *st, const struct case_env *env, const struct principal *who,
 			int64_t now, const struct case_rec *c, struct err *e);
 
+/* What a rendered detail depends on (case_cache.c). */
+struct case_cache_key {
+	int64_t id, version, tol_done;
+	int32_t day;
+	const void *cal;
+};
+/* Append the cached detail for k to out: 1 on a hit, 0 on a miss. */
+int case_cache_get(struct case_cache *c, const struct case_cache_key *k, struct buf *out);
+void case_cache_put(struct case_cache *c, const struct case_cache_key *k, const char *text, size_t len);
+
 /* The mark of a document kind in its number ("受"), NULL when unknown. */
 const char *case_doc_mark(const char *kind);
 /* Issue the next numbered document of kind for case c. */

@@ -2,7 +2,14 @@
 ** case_read.c: what the API and the CLI show of cases: one case (summary for
 ** lists, detail with history), lists with filters and paging, 待办 and 已办,
 ** a project's timeline, the body of a 409. Every clock shown comes from
-** case_clock → deadline_case; nothing here computes a date.
+** deadline_case; nothing here computes a date.
+**
+** One rendering: a case is written as JSON text by render_case (and the
+** detail by case_get_text), the hot path of GET /api/cases/{id}; callers
+** that want a jansson object parse that text, so the names can never drift
+** between the API, the CLI and the timeline. The detail is read in one read
+** transaction with two statements (the case row, then everything hanging
+** off it in one UNION).
 */
 #include "approval/case_int.h"
 #include "approval/project.h"
@@ -10,139 +17,390 @@
 #include <stdio.h>
 #include <string.h>
 
-/* ---- one case ------------------------------------------------------------------------ */
+/* ---- JSON text helpers ---------------------------------------------------------------- */
 
-/* Merge every key of src into dst (src released). */
-static void merge(json_t *dst, json_t *src)
+static void jstr(struct buf *b, const char *s)
 {
-	json_object_update(dst, src);
-	json_decref(src);
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
+	buf_puts(b, "\"");
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch >= 0x20 && ch != '"' && ch != '\\')
+			continue;
+		buf_append(b, run, (size_t)(s - run));
+		char esc[7] = {'\\', (char)ch, 0};
+		if (ch == '\n') esc[1] = 'n';
+		else if (ch == '\t') esc[1] = 't';
+		else if (ch == '\r') esc[1] = 'r';
+		else if (ch < 0x20)
+			snprintf(esc, sizeof esc, "\\u00%c%c", hex[ch >> 4], hex[ch & 15]);
+		buf_puts(b, esc);
+		run = s + 1;
+	}
+	buf_append(b, run, (size_t)(s - run));
+	buf_puts(b, "\"");
 }
 
-static json_t *case_json(const struct case_rec *c, const struct deadline *d)
+#define LIT(b, s) buf_append((b), (s), sizeof(s) - 1)
+
+/* "key": */
+static void jname(struct buf *b, const char *key)
 {
-	json_t *o = json_pack("{s:I,s:s,s:{s:I,s:s},s:{s:I,s:s,s:s},s:{s:I,s:s,s:s,s:s,s:i},s:i,s:s,s:{s:s,s:s},s:s}",
-		"id", (json_int_t)c->id, "number", c->number,
-		"instance", "id", (json_int_t)c->instance_id, "number", c->instance_number,
-		"project", "id", (json_int_t)c->project_id, "code", c->project_code, "name", c->project_name,
-		"item", "version_id", (json_int_t)c->item_version_id, "code", c->item_code, "name", c->item_name,
-		"version", c->item_version, "limit", c->limit,
-		"stage", c->stage, "side_line", c->side_line,
-		"department", "code", c->department, "name", c->department_name,
-		"district", c->district);
-	json_object_set_new(o, "step", c->open ? json_pack("{s:i,s:i,s:s,s:s}", "index", c->step, "count", c->nsteps,
-							    "name", c->step_name, "role", c->step_role) : json_null());
-	json_object_set_new(o, "handler", c->handler_id ? json_string(c->handler_name) : json_null());
-	json_object_set_new(o, "received_at", case_time_json(c->received_at));
-	json_object_set_new(o, "accepted_at", case_time_json(c->accepted_at));
-	json_object_set_new(o, "final_at", case_time_json(c->final_at));
-	merge(o, deadline_json(d));
+	LIT(b, "\"");
+	buf_puts(b, key);
+	LIT(b, "\":");
+}
+
+static void jkey(struct buf *b, const char *key, const char *s)
+{
+	jname(b, key);
+	jstr(b, s);
+}
+
+static void jint(struct buf *b, const char *key, long long v)
+{
+	jname(b, key);
+	buf_int(b, v);
+}
+
+/* "key":"2025-09-26T10:00:00+08:00" or null. */
+static void jtime(struct buf *b, const char *key, int64_t t)
+{
+	char x[26];
+	jname(b, key);
+	if (!t) {
+		LIT(b, "null");
+		return;
+	}
+	int sec = (int)((((t + 8 * 3600) % 86400) + 86400) % 86400);
+	x[0] = '"';
+	deadline_date(deadline_day(t), x + 1);
+	x[11] = 'T';
+	x[12] = (char)('0' + sec / 36000);
+	x[13] = (char)('0' + sec / 3600 % 10);
+	x[14] = ':';
+	x[15] = (char)('0' + sec / 600 % 6);
+	x[16] = (char)('0' + sec / 60 % 10);
+	x[17] = ':';
+	x[18] = (char)('0' + sec % 60 / 10);
+	x[19] = (char)('0' + sec % 10);
+	buf_append(b, x, 20);
+	LIT(b, "+08:00\"");
+}
+
+json_t *case_time_json(int64_t t)
+{
+	struct buf b = {0};
+	buf_puts(&b, "{");
+	jtime(&b, "t", t);
+	buf_puts(&b, "}");
+	json_t *o = json_loads(b.data, 0, NULL), *v = json_incref(json_object_get(o, "t"));
+	json_decref(o);
+	buf_free(&b);
+	return v ? v : json_null();
+}
+
+static json_t *parse(struct buf *b)
+{
+	json_error_t err;
+	json_t *o = json_loadb(b->data, b->len, 0, &err);
+	buf_free(b);
 	return o;
 }
 
-static json_t *allowed_json(const struct case_rec *c)
+/* ---- one case ---------------------------------------------------------------------------- */
+
+/* The members of a case, opened with "{" and not closed. */
+static void render_case(struct buf *b, const struct case_rec *c, const struct deadline *d)
+{
+	LIT(b, "{");
+	jint(b, "id", c->id);
+	LIT(b, ",");
+	jkey(b, "number", c->number);
+	LIT(b, ",\"instance\":{");
+	jint(b, "id", c->instance_id);
+	LIT(b, ",");
+	jkey(b, "number", c->instance_number);
+	LIT(b, "},\"project\":{");
+	jint(b, "id", c->project_id);
+	LIT(b, ",");
+	jkey(b, "code", c->project_code);
+	LIT(b, ",");
+	jkey(b, "name", c->project_name);
+	LIT(b, "},\"item\":{");
+	jint(b, "version_id", c->item_version_id);
+	LIT(b, ",");
+	jkey(b, "code", c->item_code);
+	LIT(b, ",");
+	jkey(b, "name", c->item_name);
+	LIT(b, ",");
+	jkey(b, "version", c->item_version);
+	LIT(b, ",");
+	jint(b, "limit", c->limit);
+	LIT(b, "},");
+	jint(b, "stage", c->stage);
+	LIT(b, ",");
+	jkey(b, "side_line", c->side_line);
+	LIT(b, ",\"department\":{");
+	jkey(b, "code", c->department);
+	LIT(b, ",");
+	jkey(b, "name", c->department_name);
+	LIT(b, "},");
+	jkey(b, "district", c->district);
+	if (c->open) {
+		LIT(b, ",\"step\":{");
+		jint(b, "index", c->step);
+		LIT(b, ",");
+		jint(b, "count", c->nsteps);
+		LIT(b, ",");
+		jkey(b, "name", c->step_name);
+		LIT(b, ",");
+		jkey(b, "role", c->step_role);
+		LIT(b, "},\"handler\":");
+	} else {
+		LIT(b, ",\"step\":null,\"handler\":");
+	}
+	if (c->handler_id)
+		jstr(b, c->handler_name);
+	else
+		LIT(b, "null");
+	LIT(b, ",");
+	jtime(b, "received_at", c->received_at);
+	LIT(b, ",");
+	jtime(b, "accepted_at", c->accepted_at);
+	LIT(b, ",");
+	jtime(b, "final_at", c->final_at);
+	LIT(b, ",");
+	deadline_text(b, d);
+}
+
+static void render_allowed(struct buf *b, const struct case_rec *c)
 {
 	struct case_state s = {c->status, c->accepted, c->step, c->nsteps, c->pre_supplements, c->tolerance_ok};
 	unsigned mask = case_allowed(&s);
-	json_t *a = json_array();
+	int n = 0;
+	LIT(b, "[");
 	for (int i = 0; i < CASE_A_COUNT; i++)
-		if (mask & (1u << i))
-			json_array_append_new(a, json_string(case_action_name(i)));
-	return a;
-}
-
-/* at → ISO, status → {code, name}, in every row of a history. */
-static void dress_history(json_t *rows)
-{
-	size_t i;
-	json_t *r;
-	json_array_foreach(rows, i, r) {
-		int s = (int)json_integer_value(json_object_get(r, "status"));
-		json_object_set_new(r, "status", json_pack("{s:i,s:s}", "code", s, "name", case_status_name(s)));
-		json_object_set_new(r, "at", case_time_json(json_integer_value(json_object_get(r, "at"))));
-	}
-}
-
-static void dress_times(json_t *rows, const char *const *keys)
-{
-	size_t i;
-	json_t *r;
-	json_array_foreach(rows, i, r)
-		for (int k = 0; keys[k]; k++) {
-			json_t *v = json_object_get(r, keys[k]);
-			if (json_is_integer(v))
-				json_object_set_new(r, keys[k], case_time_json(json_integer_value(v)));
+		if (mask & (1u << i)) {
+			if (n++)
+				LIT(b, ",");
+			LIT(b, "\"");
+			buf_puts(b, case_action_name(i));
+			LIT(b, "\"");
 		}
+	LIT(b, "]");
 }
 
-static void dress_days(json_t *rows, const char *key)
+/* The parts of a case, rendered per kind while the pauses are collected. */
+struct parts {
+	struct buf list[6];               /* by enum case_part_kind          */
+	int count[6];
+	struct cal_pause pauses[CASE_MAX_PAUSES];
+	size_t npauses;
+};
+
+static void part_history(struct buf *b, const struct case_part *p)
 {
-	size_t i;
-	json_t *r;
-	char buf[CAL_DATE_LEN];
-	json_array_foreach(rows, i, r) {
-		cal_date_format((int32_t)json_integer_value(json_object_get(r, key)), buf);
-		json_object_set_new(r, key, json_string(buf));
-	}
+	LIT(b, "{\"status\":{");
+	jint(b, "code", p->n[1]);
+	LIT(b, ",\"name\":\"");
+	buf_puts(b, case_status_name((int)p->n[1]));
+	LIT(b, "\"},");
+	jkey(b, "action", p->s[0]);
+	LIT(b, ",");
+	jint(b, "step", p->n[2]);
+	LIT(b, ",");
+	jkey(b, "step_name", p->s[1]);
+	LIT(b, ",");
+	jtime(b, "at", p->n[3]);
+	LIT(b, ",");
+	jkey(b, "username", p->s[2]);
+	LIT(b, ",");
+	jkey(b, "department", p->s[3]);
+	LIT(b, ",");
+	jkey(b, "opinion", p->s[4]);
+	LIT(b, "}");
 }
 
-static int detail_parts(struct store *st, const struct case_rec *c, json_t *o, struct err *e)
+static void part_pause(struct parts *x, struct buf *b, const struct case_part *p)
 {
-	static const char *const t_sup[] = {"start_at", "end_at", NULL};
-	static const char *const t_doc[] = {"issued_at", NULL};
-	static const char *const t_tol[] = {"received_at", NULL};
-	json_t *hist, *sup, *spe, *tol, *docs;
-	if (store_case_history(st, c->id, &hist, e))
-		return e->code;
-	dress_history(hist);
-	json_object_set_new(o, "history", hist);
-	if (store_case_supplements(st, c->id, &sup, e))
-		return e->code;
-	size_t i;
-	json_t *r;
-	json_array_foreach(sup, i, r) {   /* materials are stored as JSON text */
-		json_t *m = json_loads(json_string_value(json_object_get(r, "materials")), 0, NULL);
-		json_object_set_new(r, "materials", m ? m : json_array());
-		json_object_set_new(r, "after_acceptance", json_boolean(json_integer_value(
-			json_object_get(r, "after_acceptance"))));
+	if ((p->kind == CASE_PART_SPECIAL || p->n[1]) && x->npauses < CASE_MAX_PAUSES)
+		x->pauses[x->npauses++] = (struct cal_pause){deadline_day(p->n[3]),
+			p->n[4] ? deadline_day(p->n[4]) : DEADLINE_NONE};
+	LIT(b, "{");
+	jint(b, "id", p->n[0]);
+	LIT(b, ",");
+	if (p->kind == CASE_PART_SUPPLEMENT) {
+		/* materials: JSON text this module wrote with json_dumps */
+		jname(b, "after_acceptance");
+		if (p->n[1])
+			LIT(b, "true");
+		else
+			LIT(b, "false");
+		LIT(b, ",\"materials\":");
+		buf_puts(b, p->s[0][0] == '[' ? p->s[0] : "[]");
+		LIT(b, ",");
+		jkey(b, "note", p->s[1]);
+	} else {
+		jint(b, "type", p->n[1]);
+		LIT(b, ",");
+		jint(b, "limit", p->n[2]);
+		LIT(b, ",");
+		jkey(b, "kind", p->s[0]);
+		LIT(b, ",");
+		jkey(b, "reason", p->s[1]);
+		LIT(b, ",");
+		jkey(b, "result", p->s[2]);
 	}
-	dress_times(sup, t_sup);
-	json_object_set_new(o, "supplements", sup);
-	if (store_case_specials(st, c->id, &spe, e))
-		return e->code;
-	dress_times(spe, t_sup);
-	json_object_set_new(o, "specials", spe);
-	if (store_case_tolerance(st, c->id, &tol, e))
-		return e->code;
-	dress_days(tol, "due_day");
-	dress_times(tol, t_tol);
-	json_object_set_new(o, "tolerance_materials", tol);
-	if (store_case_documents(st, c->id, &docs, e))
-		return e->code;
-	dress_times(docs, t_doc);
-	json_object_set_new(o, "documents", docs);
+	LIT(b, ",");
+	jtime(b, "start_at", p->n[3]);
+	LIT(b, ",");
+	jtime(b, "end_at", p->n[4]);
+	LIT(b, "}");
+}
+
+static int on_part(void *arg, const struct case_part *p)
+{
+	struct parts *x = arg;
+	struct buf *b = &x->list[p->kind];
+	char day[CAL_DATE_LEN];
+	if (x->count[p->kind]++)
+		LIT(b, ",");
+	switch (p->kind) {
+	case CASE_PART_STATUS:
+		part_history(b, p);
+		break;
+	case CASE_PART_SUPPLEMENT:
+	case CASE_PART_SPECIAL:
+		part_pause(x, b, p);
+		break;
+	case CASE_PART_TOLERANCE:
+		deadline_date((int32_t)p->n[1], day);
+		LIT(b, "{");
+		jkey(b, "material", p->s[0]);
+		LIT(b, ",");
+		jkey(b, "due_date", day);
+		LIT(b, ",");
+		jtime(b, "received_at", p->n[3]);
+		LIT(b, "}");
+		break;
+	default:
+		LIT(b, "{");
+		jkey(b, "kind", p->s[0]);
+		LIT(b, ",");
+		jkey(b, "number", p->s[1]);
+		LIT(b, ",");
+		jtime(b, "issued_at", p->n[3]);
+		LIT(b, ",");
+		jkey(b, "issued_by", p->s[2]);
+		LIT(b, "}");
+	}
 	return 0;
+}
+
+static int clock_with(const struct case_env *env, const struct case_rec *c, const struct cal_pause *p, size_t n,
+		      int64_t now, struct deadline *d, struct err *e)
+{
+	struct deadline_facts f;
+	if (case_facts(NULL, c, NULL, &f, e))
+		return e->code;
+	f.pauses = c->accepted ? p : NULL;
+	f.npauses = c->accepted ? n : 0;
+	return deadline_case(env->cal, &env->dl, &f, now, d, e);
+}
+
+static const char *const part_names[6] = {NULL, "history", "supplements", "specials", "tolerance_materials",
+					  "documents"};
+
+static int detail_locked(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+			 int64_t id, struct buf *out, struct case_cache_key *key, struct err *e)
+{
+	struct case_rec c;
+	struct deadline d;
+	struct parts x;
+	int rc = 0;
+	if (store_case_get(st, id, &c, e))
+		return e->code;
+	if (!case_visible(who, &c))
+		return err_set(e, ERR_NOTFOUND, "id", "办件不存在 (no such case)");
+	memset(&x, 0, sizeof x);
+	if ((rc = store_case_parts(st, id, on_part, &x, e)) == 0 &&
+	    (rc = clock_with(env, &c, x.pauses, x.npauses, now, &d, e)) == 0) {
+		render_case(out, &c, &d);
+		LIT(out, ",\"allowed_actions\":");
+		render_allowed(out, &c);
+		for (int k = 1; k < 6; k++) {
+			LIT(out, ",");
+			jname(out, part_names[k]);
+			LIT(out, "[");
+			if (x.list[k].len)
+				buf_append(out, x.list[k].data, x.list[k].len);
+			LIT(out, "]");
+		}
+		LIT(out, "}");
+		if (key) {
+			*key = (struct case_cache_key){c.id, c.version, c.tolerance_done_at, deadline_day(now), env->cal};
+		}
+	}
+	for (int k = 0; k < 6; k++)
+		buf_free(&x.list[k]);
+	return rc;
+}
+
+int case_get_text(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+		  int64_t id, struct buf *out, struct err *e)
+{
+	int began;
+	struct case_cache_key key;
+	memset(out, 0, sizeof *out);
+	if (env->cache) {            /* a fresh stamp, then maybe the kept text */
+		struct case_stamp s;
+		if (store_case_stamp(st, id, &s, e))
+			return e->code;
+		if (!rbac_can_see(who, s.department, s.district))
+			return err_set(e, ERR_NOTFOUND, "id", "办件不存在 (no such case)");
+		key = (struct case_cache_key){id, s.version, s.tol_done, deadline_day(now), env->cal};
+		if (case_cache_get(env->cache, &key, out))
+			return 0;
+	}
+	if (store_case_read_begin(st, &began, e))
+		return e->code;
+	int rc = detail_locked(st, env, who, now, id, out, &key, e);
+	store_case_read_end(st, began);
+	if (rc)
+		buf_free(out);
+	else
+		case_cache_put(env->cache, &key, out->data, out->len);
+	return rc;
 }
 
 int case_get(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 	     int64_t id, json_t **out, struct err *e)
 {
-	struct case_rec c;
-	struct deadline d;
-	if (store_case_get(st, id, &c, e))
+	struct buf b;
+	if (case_get_text(st, env, who, now, id, &b, e))
 		return e->code;
-	if (!case_visible(who, &c))
-		return err_set(e, ERR_NOTFOUND, "id", "办件不存在 (no such case)");
-	if (case_clock(st, env, &c, now, &d, e))
-		return e->code;
-	json_t *o = case_json(&c, &d);
-	json_object_set_new(o, "allowed_actions", allowed_json(&c));
-	if (detail_parts(st, &c, o, e)) {
-		json_decref(o);
-		return e->code;
-	}
-	*out = o;
-	return 0;
+	*out = parse(&b);
+	return *out ? 0 : err_set(e, ERR_INTERNAL, "", "case %lld rendered invalid JSON", (long long)id);
+}
+
+/* A case without its parts, as lists show it. */
+static json_t *case_json(const struct case_rec *c, const struct deadline *d)
+{
+	struct buf b = {0};
+	render_case(&b, c, d);
+	buf_puts(&b, "}");
+	json_t *o = parse(&b);
+	return o ? o : json_object();
+}
+
+static json_t *allowed_json(const struct case_rec *c)
+{
+	struct buf b = {0};
+	render_allowed(&b, c);
+	json_t *a = parse(&b);
+	return a ? a : json_array();
 }
 
 json_t *case_conflict_json(struct store *st, int64_t id, const struct err *e)
@@ -178,26 +436,29 @@ static int page_of(struct store *st, const struct case_env *env, int64_t now, co
 		   const struct page *pg, json_t **items, int64_t *total, struct err *e)
 {
 	int64_t ids[200];
-	int n = 0;
+	int n = 0, began;
 	struct page p = *pg;
 	if (p.page_size > 200)
 		p.page_size = 200;
-	if (store_case_find(st, f, &p, ids, &n, total, e))
+	if (store_case_read_begin(st, &began, e))
 		return e->code;
+	int rc = store_case_find(st, f, &p, ids, &n, total, e);
 	json_t *arr = json_array();
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && !rc; i++) {
 		struct case_rec c;
 		struct deadline d;
-		if (store_case_get(st, ids[i], &c, e) || case_clock(st, env, &c, now, &d, e)) {
-			json_decref(arr);
-			return e->code;
-		}
+		if ((rc = store_case_get(st, ids[i], &c, e)) || (rc = case_clock(st, env, &c, now, &d, e)))
+			break;
 		json_array_append_new(arr, case_json(&c, &d));
+	}
+	store_case_read_end(st, began);
+	if (rc) {
+		json_decref(arr);
+		return rc;
 	}
 	*items = arr;
 	return 0;
 }
-
 static int day_bound(const char *s, const char *field, int next, int64_t *out, struct err *e)
 {
 	int32_t d;
@@ -243,6 +504,7 @@ int case_done(struct store *st, const struct case_env *env, const struct princip
 }
 
 /* ---- timeline --------------------------------------------------------------------------- */
+
 
 static int stage_clocks(struct store *st, const struct case_env *env, int64_t now, json_t *stages,
 			struct err *e)
@@ -293,6 +555,7 @@ static int project_clock(struct store *st, const struct case_env *env, int64_t n
 static int instance_cases(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 			  json_t *instances, struct err *e)
 {
+	struct principal all = {.cli = 1, .roles = ROLE_ALL};
 	size_t i, j;
 	json_t *in, *r;
 	json_array_foreach(instances, i, in) {
@@ -305,16 +568,15 @@ static int instance_cases(struct store *st, const struct case_env *env, const st
 			return e->code;
 		json_array_foreach(rows, j, r) {
 			struct case_rec c;
-			struct deadline d;
-			json_t *hist;
-			if (store_case_get(st, json_integer_value(json_object_get(r, "id")), &c, e) ||
-			    case_clock(st, env, &c, now, &d, e) || store_case_history(st, c.id, &hist, e)) {
+			struct buf b = {0};
+			int64_t id = json_integer_value(json_object_get(r, "id"));
+			/* the project's reader follows every case of it */
+			if (store_case_get(st, id, &c, e) || detail_locked(st, env, &all, now, id, &b, NULL, e)) {
+				buf_free(&b);
 				json_decref(rows);
 				return e->code;
 			}
-			json_t *o = case_json(&c, &d);
-			dress_history(hist);
-			json_object_set_new(o, "history", hist);
+			json_t *o = parse(&b);
 			json_object_set_new(o, "visible", json_boolean(case_visible(who, &c)));
 			json_array_append_new(cases, o);
 		}

@@ -188,15 +188,6 @@ int deadline_span(const struct cal *cal, const struct deadline_conf *cf, int32_t
 
 /* ---- JSON -------------------------------------------------------------------- */
 
-static json_t *day_json(int32_t day)
-{
-	char buf[CAL_DATE_LEN];
-	if (day == DEADLINE_NONE)
-		return json_null();
-	cal_date_format(day, buf);
-	return json_string(buf);
-}
-
 static json_t *light_json(int light)
 {
 	const char *n = deadline_light_name(light);
@@ -208,28 +199,121 @@ static json_t *tristate(int v)
 	return v < 0 ? json_null() : json_boolean(v);
 }
 
+void deadline_date(int32_t day, char out[CAL_DATE_LEN])
+{
+	int y, m, d;
+	cal_date_ymd(day, &y, &m, &d);
+	if (y < 0 || y > 9999)
+		y = 0;
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = 0;
+}
+
+#define LIT(b, s) buf_append((b), (s), sizeof(s) - 1)
+
+/* "key": then the date in quotes or null. */
+static void day_text(struct buf *b, const char *key, int32_t day)
+{
+	char d[CAL_DATE_LEN];
+	LIT(b, "\"");
+	buf_puts(b, key);
+	if (day == DEADLINE_NONE) {
+		LIT(b, "\":null");
+		return;
+	}
+	deadline_date(day, d);
+	LIT(b, "\":\"");
+	buf_append(b, d, 10);
+	LIT(b, "\"");
+}
+
+static void bool_text(struct buf *b, int v)
+{
+	if (v)
+		LIT(b, "true");
+	else
+		LIT(b, "false");
+}
+
+void deadline_text(struct buf *b, const struct deadline *d)
+{
+	const char *light = deadline_light_name(d->light);
+	LIT(b, "\"status\":{\"code\":");
+	buf_int(b, d->status);
+	LIT(b, ",\"name\":\"");
+	buf_puts(b, case_status_name(d->status));
+	LIT(b, "\"},");
+	day_text(b, "due_date", d->due_day);
+	if (d->due_day != DEADLINE_NONE) {
+		LIT(b, ",\"workdays_used\":");
+		buf_int(b, d->workdays_used);
+		LIT(b, ",\"workdays_left\":");
+		buf_int(b, d->workdays_left);
+	} else {
+		LIT(b, ",\"workdays_used\":null,\"workdays_left\":null");
+	}
+	LIT(b, ",\"paused_workdays\":");
+	buf_int(b, d->paused_workdays);
+	LIT(b, ",\"light\":");
+	if (light) {
+		LIT(b, "\"");
+		buf_puts(b, light);
+		LIT(b, "\"");
+	} else {
+		LIT(b, "null");
+	}
+	LIT(b, ",\"on_time\":");
+	if (d->on_time < 0)
+		LIT(b, "null");
+	else
+		bool_text(b, d->on_time);
+	LIT(b, ",");
+	day_text(b, "warn_date", d->warn_day);
+	LIT(b, ",\"receipt\":{");
+	day_text(b, "due_date", d->receipt_due);
+	LIT(b, ",\"workdays_left\":");
+	if (d->receipt_running)
+		buf_int(b, d->receipt_left);
+	else
+		LIT(b, "null");
+	LIT(b, ",\"overdue\":");
+	bool_text(b, d->receipt_overdue);
+	LIT(b, "},\"tolerance\":");
+	if (d->tolerance_due == DEADLINE_NONE) {
+		LIT(b, "null");
+	} else {
+		LIT(b, "{");
+		day_text(b, "due_date", d->tolerance_due);
+		LIT(b, ",\"overdue\":");
+		bool_text(b, d->tolerance_overdue);
+		LIT(b, "}");
+	}
+	LIT(b, ",\"provisional_year\":");
+	if (d->provisional)
+		buf_int(b, d->provisional);
+	else
+		LIT(b, "null");
+}
+
+/* One rendering: the object is the text above, parsed. */
 json_t *deadline_json(const struct deadline *d)
 {
-	int accepted = d->due_day != DEADLINE_NONE;
-	json_t *o = json_object();
-	json_object_set_new(o, "status", json_pack("{s:i,s:s}", "code", d->status,
-						   "name", case_status_name(d->status)));
-	json_object_set_new(o, "due_date", day_json(d->due_day));
-	json_object_set_new(o, "workdays_used", accepted ? json_integer(d->workdays_used) : json_null());
-	json_object_set_new(o, "workdays_left", accepted ? json_integer(d->workdays_left) : json_null());
-	json_object_set_new(o, "paused_workdays", json_integer(d->paused_workdays));
-	json_object_set_new(o, "light", light_json(d->light));
-	json_object_set_new(o, "on_time", tristate(d->on_time));
-	json_object_set_new(o, "warn_date", day_json(d->warn_day));
-	json_object_set_new(o, "receipt", json_pack("{s:o,s:o,s:b}", "due_date", day_json(d->receipt_due),
-						    "workdays_left", d->receipt_running
-						    ? json_integer(d->receipt_left) : json_null(),
-						    "overdue", d->receipt_overdue));
-	json_object_set_new(o, "tolerance", d->tolerance_due == DEADLINE_NONE ? json_null()
-			    : json_pack("{s:o,s:b}", "due_date", day_json(d->tolerance_due),
-					"overdue", d->tolerance_overdue));
-	json_object_set_new(o, "provisional_year", d->provisional ? json_integer(d->provisional) : json_null());
-	return o;
+	struct buf b = {0};
+	buf_puts(&b, "{");
+	deadline_text(&b, d);
+	buf_puts(&b, "}");
+	json_t *o = json_loads(b.data, 0, NULL);
+	buf_free(&b);
+	return o ? o : json_object();
 }
 
 json_t *deadline_span_json(const struct deadline_span *s)

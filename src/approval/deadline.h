@@ -41,6 +41,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/conf.h"
 #include "base/err.h"
 #include "calendar/cal.h"
@@ -124,6 +125,11 @@ int deadline_span(const struct cal *cal, const struct deadline_conf *cf, int32_t
 **  "paused_workdays","light","on_time","warn_date","receipt":{...},
 **  "tolerance":{...}|null,"provisional_year"}. New reference. */
 json_t *deadline_json(const struct deadline *d);
+/* "YYYY-MM-DD" of a day number without printf (out: CAL_DATE_LEN bytes). */
+void deadline_date(int32_t day, char out[CAL_DATE_LEN]);
+/* The same members as text, without the braces ("\"status\":{...},..."),
+** appended to b: the fast path of the API renders JSON by hand. */
+void deadline_text(struct buf *b, const struct deadline *d);
 json_t *deadline_span_json(const struct deadline_span *s);
 
 #endif

@@ -15,6 +15,8 @@ struct buf {
 void buf_append(struct buf *b, const char *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append the decimal digits of v (no printf: hot JSON paths). */
+void buf_int(struct buf *b, long long v);
 /* Append s with HTML special characters escaped. */
 void buf_html(struct buf *b, const char *s);
 void buf_free(struct buf *b);

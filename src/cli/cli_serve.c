@@ -5,6 +5,7 @@
 ** requests finish, close the database and exit 0.
 */
 #include "cli/cli.h"
+#include "approval/case.h"
 #include "calendar/cal_admin.h"
 #include "base/log.h"
 #include "http/app.h"
@@ -106,12 +107,14 @@ static int build_app(struct app *app, const struct conf *c, struct err *e)
 					  (int)conf_int(c, "security", "session_recheck_seconds", 5));
 	app->gate = auth_gate_new((int)conf_int(c, "security", "max_concurrent_hashing", 2));
 	app->metrics = metrics_new(router_count());
+	app->case_cache = case_cache_new(4096);
 	return build_calendar(app, e);
 }
 
 static void free_app(struct app *app)
 {
 	cal_shared_free(app->cal);
+	case_cache_free(app->case_cache);
 	metrics_free(app->metrics);
 	auth_gate_free(app->gate);
 	session_table_free(app->sessions);

@@ -37,6 +37,7 @@ static void env_get(struct http_req *r, struct case_env *env)
 {
 	env->cal = cal_shared_get(r->app->cal);
 	env->dl = r->app->deadlines;
+	env->cache = r->app->case_cache;
 }
 
 static void env_put(struct http_req *r, struct case_env *env)
@@ -134,12 +135,19 @@ static int get(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	int64_t id;
 	struct case_env env;
+	struct buf b;
 	if (http_param_id(r, 0, &id, e))
 		return e->code;
 	env_get(r, &env);
-	int rc = case_get(r->st, &env, &r->me, now_of(r), id, &w->json, e);
+	int rc = case_get_text(r->st, &env, &r->me, now_of(r), id, &b, e);
 	env_put(r, &env);
-	return rc;
+	if (rc)
+		return rc;
+	w->body = b.data;
+	w->body_len = b.len;
+	w->free_body = 1;
+	w->content_type = "application/json; charset=utf-8";
+	return 0;
 }
 
 static int mine(struct http_req *r, struct http_resp *w, struct err *e, int todo)

@@ -37,6 +37,7 @@ struct app {
 	struct metrics *metrics;
 	struct cal_shared *cal;         /* working days: calendar/cal_admin.h  */
 	struct deadline_conf deadlines; /* [cases] thresholds: approval/deadline.h */
+	struct case_cache *case_cache;  /* rendered case details: approval/case_cache.c */
 	struct ops_sched *ops;         /* scheduler: ops/sched.h, NULL when off */
 	int64_t started_at;
 	int threads;

@@ -11,7 +11,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define COPY(dst, s, i) snprintf((dst), sizeof(dst), "%s", store_col_text((s), (i)))
+#define COPY(dst, s, i) copy_col((dst), sizeof(dst), (s), (i))
+
+/* A text column into a fixed buffer, truncated (no printf: the case read is
+** on the hot path of GET /api/cases/{id}). */
+static void copy_col(char *dst, size_t cap, sqlite3_stmt *s, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(s, i);
+	size_t n = t ? (size_t)sqlite3_column_bytes(s, i) : 0;
+	if (n >= cap)
+		n = cap - 1;
+	if (n)
+		memcpy(dst, t, n);
+	dst[n] = 0;
+}
 #define DAY_OF(col) "((" col " + 28800) / 86400)"
 
 static int64_t col64(sqlite3_stmt *s, int i) { return sqlite3_column_int64(s, i); }
@@ -34,7 +47,8 @@ static void bind_opt64(sqlite3_stmt *s, int i, int64_t v)
 	"coalesce(c.receipt_day, 0), coalesce(c.receipt_end, 0), c.receipt_late, c.tolerance_days, " \
 	"coalesce(c.tolerance_done_at, 0), coalesce(c.paused_since, 0), c.paused_days, coalesce(c.due_day, 0), " \
 	"coalesce(c.warn_day, 0), c.updated_at, i.number, p.code, p.name, ci.name, ci.version, " \
-	"coalesce(d.name, c.department_code), coalesce(u.display_name, u.username, '')"
+	"coalesce(d.name, c.department_code), coalesce(u.display_name, u.username, ''), " \
+	"(SELECT max(s.id) FROM case_status s WHERE s.case_id = c.id)"
 
 static void read_case(sqlite3_stmt *s, struct case_rec *c)
 {
@@ -81,6 +95,7 @@ static void read_case(sqlite3_stmt *s, struct case_rec *c)
 	COPY(c->item_version, s, 39);
 	COPY(c->department_name, s, 40);
 	COPY(c->handler_name, s, 41);
+	c->version = col64(s, 42);
 }
 
 int store_case_get(struct store *st, int64_t id, struct case_rec *c, struct err *e)
@@ -101,6 +116,27 @@ int store_case_get(struct store *st, int64_t id, struct case_rec *c, struct err 
 	if (rc == SQLITE_DONE)
 		return err_set(e, ERR_NOTFOUND, "id", "办件不存在 (no such case)");
 	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "case");
+}
+
+int store_case_stamp(struct store *st, int64_t id, struct case_stamp *out, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT (SELECT max(s.id) FROM case_status s WHERE s.case_id = c.id), "
+				     "coalesce(c.tolerance_done_at, 0), c.department_code, c.district_code "
+				     "FROM cases c WHERE c.id = ?", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->version = col64(s, 0);
+		out->tol_done = col64(s, 1);
+		COPY(out->department, s, 2);
+		COPY(out->district, s, 3);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return err_set(e, ERR_NOTFOUND, "id", "办件不存在 (no such case)");
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "case stamp");
 }
 
 int store_case_by_number(struct store *st, const char *number, int64_t *id, struct err *e)
@@ -225,6 +261,61 @@ int store_case_history(struct store *st, int64_t id, json_t **rows, struct err *
 {
 	return rows_by_id(st, "SELECT status, action, step, step_name, at, username, department_code AS department, "
 			  "opinion FROM case_status WHERE case_id = ? ORDER BY id", id, rows, e);
+}
+
+int store_case_parts(struct store *st, int64_t id, int (*fn)(void *arg, const struct case_part *p), void *arg,
+		     struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"SELECT 1, id, status, step, at, coalesce(user_id, 0), action, step_name, username, department_code, opinion "
+		"FROM case_status WHERE case_id = ?1 "
+		"UNION ALL SELECT 2, id, after_acceptance, 0, start_at, coalesce(end_at, 0), materials, note, '', '', '' "
+		"FROM case_supplements WHERE case_id = ?1 "
+		"UNION ALL SELECT 3, id, type, time_limit, start_at, coalesce(end_at, 0), kind, reason, result, '', '' "
+		"FROM case_specials WHERE case_id = ?1 "
+		"UNION ALL SELECT 4, id, due_day, 0, coalesce(received_at, 0), 0, material, '', '', '', '' "
+		"FROM case_tolerance WHERE case_id = ?1 "
+		"UNION ALL SELECT 5, id, 0, 0, issued_at, 0, kind, number, issued_by, '', '' "
+		"FROM case_documents WHERE case_id = ?1", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	int rc, stop = 0;
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct case_part p = {.kind = coli(s, 0)};
+		for (int i = 0; i < 5; i++) {
+			p.n[i] = col64(s, 1 + i);
+			p.s[i] = store_col_text(s, 6 + i);
+		}
+		stop = fn(arg, &p);
+	}
+	sqlite3_reset(s);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(st, e, "case parts");
+}
+
+int store_case_read_begin(struct store *st, int *began, struct err *e)
+{
+	*began = 0;
+	if (!sqlite3_get_autocommit(store_db(st)))
+		return 0;
+	sqlite3_stmt *s = store_stmt(st, "BEGIN", e);
+	if (!s || store_step_done(st, s, e, "read transaction"))
+		return e->code;
+	*began = 1;
+	return 0;
+}
+
+void store_case_read_end(struct store *st, int began)
+{
+	if (!began)
+		return;
+	sqlite3_stmt *s = store_stmt(st, "COMMIT", NULL);
+	if (s && sqlite3_step(s) != SQLITE_DONE)
+		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+	if (s)
+		sqlite3_reset(s);
 }
 
 int store_case_pauses(struct store *st, int64_t id, struct cal_pause *out, size_t max, size_t *n,

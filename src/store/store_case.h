@@ -42,6 +42,7 @@ struct case_rec {
 	int paused_days;
 	int32_t due_day, warn_day;
 	int64_t updated_at;
+	int64_t version;                  /* newest status row id (read only) */
 	/* joined for display (read only) */
 	char instance_number[48];
 	char project_code[40];
@@ -53,6 +54,14 @@ struct case_rec {
 };
 
 int store_case_get(struct store *st, int64_t id, struct case_rec *c, struct err *e);
+/* What the detail cache checks on every read: the newest status row id,
+** tolerance_done_at, and the case's department and district (scope). */
+struct case_stamp {
+	int64_t version, tol_done;
+	char department[48];
+	char district[16];
+};
+int store_case_stamp(struct store *st, int64_t id, struct case_stamp *s, struct err *e);
 /* Id of the case with this SPSXSLBM; ERR_NOTFOUND. */
 int store_case_by_number(struct store *st, const char *number, int64_t *id, struct err *e);
 /* Insert c (c->id set); the joined fields are ignored. */
@@ -74,6 +83,30 @@ int store_case_status_add(struct store *st, const struct case_status_row *r, str
 /* History oldest first: [{status, status_name?, action, step, step_name,
 ** at, username, department, opinion}]. */
 int store_case_history(struct store *st, int64_t id, json_t **rows, struct err *e);
+
+/* Everything hanging off a case in one query, row by row to fn (kind by
+** kind; within a kind in id order): CASE_PART_STATUS n = {id, status, step, at, user_id}, s =
+** {action, step_name, username, department, opinion}; CASE_PART_SUPPLEMENT
+** n = {id, after_acceptance, 0, start_at, end_at or 0}, s = {materials
+** (JSON text), note}; CASE_PART_SPECIAL n = {id, type, limit, start_at,
+** end_at or 0}, s = {kind, reason, result}; CASE_PART_TOLERANCE n = {id,
+** due_day, 0, received_at or 0}, s = {material}; CASE_PART_DOCUMENT n = {id,
+** 0, 0, issued_at}, s = {kind, number, issued_by}. Strings live until fn
+** returns; a non-zero return stops the walk and is returned. */
+enum case_part_kind {
+	CASE_PART_STATUS = 1, CASE_PART_SUPPLEMENT, CASE_PART_SPECIAL, CASE_PART_TOLERANCE, CASE_PART_DOCUMENT,
+};
+struct case_part {
+	int kind;
+	int64_t n[5];
+	const char *s[5];
+};
+int store_case_parts(struct store *st, int64_t id, int (*fn)(void *arg, const struct case_part *p), void *arg,
+		     struct err *e);
+/* A read transaction around several reads (one snapshot, one lock); does
+** nothing when a transaction is already open. end returns to autocommit. */
+int store_case_read_begin(struct store *st, int *began, struct err *e);
+void store_case_read_end(struct store *st, int began);
 
 /* Pauses of the clock after acceptance (supplements with after_acceptance
 ** and every special procedure), as day ranges; end 0 when still open. At

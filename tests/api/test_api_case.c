@@ -225,8 +225,14 @@ static void test_stage1(void **state)
 	assert_int_equal(action("zr_c", "2025-09-26 10", A, "{\"action\":\"fly\"}"), 400);
 	assert_int_equal(action("zr_c", "2025-09-26 10", A, "{\"action\":\"accept\",\"x\":1}"), 400);
 
+	/* the detail served from the server's cache follows every change at once */
+	assert_int_equal(get_case("zr_c", "2025-09-26 11", A), 200);
+	assert_int_equal(get_case("zr_c", "2025-09-26 11", A), 200);
+	assert_int_equal(ji(J, "status.code"), 1);
 	/* accepted Friday 09-26, 5 days: 28 (Sunday, worked) 29 30 | holiday | 10-09 10-10 */
 	ok("zr_c", "2025-09-26 11", A, "{\"action\":\"accept\",\"opinion\":\"材料齐全\"}");
+	assert_int_equal(get_case("zr_c", "2025-09-26 11", A), 200);
+	assert_int_equal(ji(J, "status.code"), 3);
 	assert_string_equal(js(J, "due_date"), "2025-10-10");
 	assert_string_equal(js(J, "light"), "green");
 	assert_int_equal(ji(J, "workdays_left"), 5);
