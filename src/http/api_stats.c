@@ -32,8 +32,7 @@ static int64_t now_of(const struct http_req *r)
 
 static void env_get(struct http_req *r, struct case_env *env)
 {
-	env->cal = cal_shared_get(r->app->cal);
-	env->dl = r->app->deadlines;
+	*env = (struct case_env){.cal = cal_shared_get(r->app->cal), .dl = r->app->deadlines};
 }
 
 static void env_put(struct http_req *r, struct case_env *env)
