@@ -4,13 +4,16 @@
 // documents and the case list filters.
 import { assert, text, shot, login, makeUser } from './lib.mjs';
 
+// One action through its dialog; returns when the page shows the new status row.
 async function act(page, action, opinion) {
+  const before = await page.locator('#case-timeline li').count();
   await page.click(`#case-actions button[data-action=${action}]`);
   const dlg = page.locator('.dialog');
   await dlg.waitFor();
   if (opinion !== undefined) await dlg.locator('#f-opinion').fill(opinion);
   await dlg.locator('.dialog-foot .btn-primary').click();
   await dlg.waitFor({ state: 'detached' });
+  await page.waitForFunction((n) => document.querySelectorAll('#case-timeline li').length > n, before);
 }
 
 export default [
@@ -101,6 +104,68 @@ export default [
       await head.goto('/#/home');
       await head.locator('.tabs a[data-tab=done]').click();
       await head.locator('#workbench-list tbody tr', { hasText: '建设用地规划许可证核发' }).waitFor();
+    },
+  },
+  {
+    name: '补正, 特别程序 and 不予许可 on a second 办件, with the documents',
+    async run(t) {
+      if (!t.state.caseId) t.skip('needs the cases of the application');
+      const clerk = await t.page();
+      await login(clerk, 'zrzy.clerk', t.state.passwords['zrzy.clerk']);
+      await clerk.locator('#workbench-list tbody tr', { hasText: '用地预审与选址意见书' }).locator('a:has-text("办理")').click();
+      await clerk.waitForSelector('#case-actions button[data-action=supplement]');
+      const id = Number(/#\/cases\/(\d+)/.exec(clerk.url())[1]);
+      // 一次性补正告知: the materials, one per line
+      await clerk.click('#case-actions button[data-action=supplement]');
+      await clerk.locator('.dialog #f-materials').fill('建设项目用地预审申请表（盖章）\n项目建议书批复文件');
+      await clerk.locator('.dialog .dialog-foot .btn-primary').click();
+      await clerk.locator('.dialog').waitFor({ state: 'detached' });
+      await clerk.locator('.card-title .tag', { hasText: '补正开始' }).waitFor();
+      await clerk.locator('.card', { hasText: '补正记录' }).locator('td', { hasText: '项目建议书批复文件' }).waitFor();
+      await clerk.locator('#case-documents [data-doc=supplement]').waitFor();
+      await act(clerk, 'supplement_done', '申请人已补齐材料');
+      await act(clerk, 'accept');
+      await clerk.locator('.card-title .tag', { hasText: '受理' }).waitFor();
+      // reviewer: expert review as a special procedure (the clock stops)
+      const rev = await t.page();
+      await login(rev, 'zrzy.rev', t.state.passwords['zrzy.rev']);
+      await rev.goto(`/#/cases/${id}`);
+      await rev.waitForSelector('#case-actions button[data-action=start_review]');
+      await act(rev, 'start_review');
+      await rev.click('#case-actions button[data-action=special_start]');
+      const dlg = rev.locator('.dialog');
+      await dlg.locator('#f-type').selectOption('2');
+      await dlg.locator('#f-kind').selectOption('expert');
+      await dlg.locator('#f-limit').fill('5');
+      await dlg.locator('#f-reason').fill('涉及压覆矿产，需组织专家论证');
+      await dlg.locator('.dialog-foot .btn-primary').click();
+      await dlg.waitFor({ state: 'detached' });
+      await rev.locator('.card-title .tag', { hasText: '特别程序开始' }).waitFor();
+      await rev.click('#case-actions button[data-action=special_end]');
+      await rev.locator('.dialog #f-result').fill('专家论证通过');
+      await rev.locator('.dialog .dialog-foot .btn-primary').click();
+      await rev.locator('.dialog').waitFor({ state: 'detached' });
+      await rev.locator('.card', { hasText: '特别程序' }).locator('td', { hasText: '专家论证通过' }).waitFor();
+      // through every reviewer step of the item (YDYS-001: 审查, 现场踏勘)
+      for (let i = 0; i < 5; i++) {
+        if (!(await rev.locator('#case-actions button[data-action=next_step]').count())) break;
+        await act(rev, 'next_step', i ? '现场踏勘：选址位于生态保护红线内' : '建议不予许可：选址与国土空间规划不符');
+      }
+      await rev.locator('#case-actions', { hasText: '无可执行的操作' }).waitFor();
+      // head: 不予许可 needs reasons
+      const head = await t.page();
+      await login(head, 'zrzy.head', t.state.passwords['zrzy.head']);
+      await head.goto(`/#/cases/${id}`);
+      await head.click('#case-actions button[data-action=deny]');
+      await head.locator('.dialog .dialog-foot .btn-primary').click();
+      await head.locator('.dialog .form-row[data-field=opinion] .field-error', { hasText: '请填写' }).waitFor();
+      await head.locator('.dialog #f-opinion').fill('项目选址不符合国土空间规划，依法不予许可');
+      await head.locator('.dialog .dialog-foot .btn-primary').click();
+      await head.locator('.dialog').waitFor({ state: 'detached' });
+      await head.locator('.card-title .tag', { hasText: '办结(不通过)' }).waitFor();
+      await head.locator('#case-documents [data-doc=denial]').click();
+      await head.frameLocator('.dialog iframe').locator('text=不予行政许可决定书').first().waitFor();
+      await shot(head, 'case-denial');
     },
   },
   {
