@@ -460,12 +460,13 @@ static int act_locked(struct store *st, const struct case_env *env, const struct
 	if (case_next(&s, in->action, &next, e) || may_act(who, &before, in->action, e) ||
 	    check_input(&before, in, e) || case_clock(st, env, &before, now, &bclock, e))
 		return e->code;
-	if ((rc = catalog_item_by_id(st, before.item_version_id, &item, e)))
+	/* the pinned version's document: for a new step or the prerequisites */
+	int decide = in->action == CASE_A_APPROVE || in->action == CASE_A_APPROVE_TOLERANCE;
+	if ((next.step != before.step || decide) && (rc = catalog_item_by_id(st, before.item_version_id, &item, e)))
 		return rc;
 	c = before;
 	json_t *details = json_object();
-	if ((in->action == CASE_A_APPROVE || in->action == CASE_A_APPROVE_TOLERANCE) &&
-	    (rc = prerequisites_passed(st, &before, item.doc, e)))
+	if (decide && (rc = prerequisites_passed(st, &before, item.doc, e)))
 		goto out;
 	if (in->action == CASE_A_TRANSFER) {
 		if ((rc = transfer_target(st, &before, in->to_user, &c.handler_id, e)))

@@ -140,14 +140,13 @@ static int check_milestones(struct store *st, const struct case_application *a, 
 			return err_set(e, ERR_CONFLICT, "items", "事项 %s 已在办或已办结 (already running or passed)",
 				       a->items[i]);
 	for (int k = 0; k < nline; k++) {
-		struct catalog_item it;
+		int milestone;
 		if (chosen(a, line[k]) || item_state(cases, line[k]) != HAS_NONE)
 			continue;
-		if (catalog_item_at(st, line[k], today, &it, e))
+		if (store_case_item_milestone(st, line[k], today, &milestone, e))
 			return e->code;
-		if (it.milestone)
+		if (milestone)
 			append(missing, sizeof missing, line[k]);
-		catalog_item_release(&it);
 	}
 	if (missing[0])
 		return err_set(e, ERR_INVALID, "items", "里程碑事项必须申报: %s (milestone items required)", missing);
@@ -362,16 +361,14 @@ static int stage_done(struct store *st, const json_t *stage, const json_t *cases
 	int rule = (int)json_integer_value(json_object_get(stage, "completion_rule"));
 	int any = 0, all = 1;
 	for (int k = 0; k < n; k++) {
-		int passed = item_state(cases, line[k]) == HAS_PASSED;
-		struct catalog_item it;
+		int passed = item_state(cases, line[k]) == HAS_PASSED, milestone;
 		any |= passed;
 		if (rule == 2 || passed)
 			continue;
-		if (catalog_item_at(st, line[k], today, &it, e))
+		if (store_case_item_milestone(st, line[k], today, &milestone, e))
 			return e->code;
-		if (it.milestone)
+		if (milestone)
 			all = 0;
-		catalog_item_release(&it);
 	}
 	*done = rule == 2 ? any : all;
 	return 0;

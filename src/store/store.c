@@ -29,6 +29,7 @@ struct store {
 	int failed;                     /* a nested level rolled back      */
 	struct stmt_slot *cache;        /* open addressing, keyed by SQL pointer */
 	size_t ncache, used;
+	pthread_mutex_t *gate;          /* the pool's writer gate, NULL alone  */
 };
 
 int store_sqlerr(struct store *st, struct err *e, const char *what)
@@ -189,14 +190,28 @@ void store_bind_page(sqlite3_stmt *s, int i, const struct page *pg)
 
 /* ---- transactions --------------------------------------------------------- */
 
+/* Writers of one pool queue on the pool's gate before BEGIN IMMEDIATE:
+** two connections of this process never meet SQLite's write lock, whose
+** busy handler sleeps 1, 2, 5 … ms between tries. Other processes (the CLI)
+** still wait in busy_timeout. */
+static void gate_open(struct store *st)
+{
+	if (st->gate)
+		pthread_mutex_unlock(st->gate);
+}
+
 int store_begin(struct store *st, struct err *e)
 {
 	if (st->depth++ > 0)
 		return 0;
 	st->failed = 0;
+	if (st->gate)
+		pthread_mutex_lock(st->gate);
 	int rc = store_exec(st, "BEGIN IMMEDIATE", e);
-	if (rc)
+	if (rc) {
 		st->depth = 0;
+		gate_open(st);
+	}
 	return rc;
 }
 
@@ -207,11 +222,13 @@ int store_commit(struct store *st, struct err *e)
 		return 0;
 	if (st->failed) {
 		store_exec(st, "ROLLBACK", NULL);
+		gate_open(st);
 		return err_set(e, ERR_INTERNAL, "", "transaction rolled back by a nested failure");
 	}
 	int rc = store_exec(st, "COMMIT", e);
 	if (rc)
 		store_exec(st, "ROLLBACK", NULL);
+	gate_open(st);
 	return rc;
 }
 
@@ -223,6 +240,7 @@ void store_rollback(struct store *st)
 		return;
 	}
 	store_exec(st, "ROLLBACK", NULL);
+	gate_open(st);
 }
 
 /* ---- migrations ----------------------------------------------------------- */
@@ -368,6 +386,7 @@ int store_ping(struct store *st, struct err *e)
 
 struct store_pool {
 	pthread_mutex_t mu;
+	pthread_mutex_t gate;           /* one writer of the pool at a time   */
 	pthread_cond_t cv;
 	int size, nfree;
 	struct store **all, **free;
@@ -382,12 +401,14 @@ int store_pool_open(const char *path, int size, int flags, struct store_pool **o
 	p->all = calloc(size, sizeof *p->all);
 	p->free = calloc(size, sizeof *p->free);
 	pthread_mutex_init(&p->mu, NULL);
+	pthread_mutex_init(&p->gate, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	for (int i = 0; i < size; i++) {
 		if (store_open(path, flags & ~STORE_CREATE, &p->all[i], e)) {
 			store_pool_close(p);
 			return e->code;
 		}
+		p->all[i]->gate = &p->gate;
 		p->free[p->nfree++] = p->all[i];
 		p->size++;
 	}
@@ -421,6 +442,7 @@ void store_pool_close(struct store_pool *p)
 	for (int i = 0; i < p->size; i++)
 		store_close(p->all[i]);
 	pthread_mutex_destroy(&p->mu);
+	pthread_mutex_destroy(&p->gate);
 	pthread_cond_destroy(&p->cv);
 	free(p->all);
 	free(p->free);

@@ -139,6 +139,21 @@ int store_case_stamp(struct store *st, int64_t id, struct case_stamp *out, struc
 	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "case stamp");
 }
 
+int store_case_item_milestone(struct store *st, const char *code, const char *date, int *milestone,
+			      struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT milestone FROM catalog_items WHERE code = ? AND effective_from <= ? "
+				     "ORDER BY effective_from DESC LIMIT 1", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, code);
+	store_bind_text(s, 2, date);
+	int rc = sqlite3_step(s);
+	*milestone = rc == SQLITE_ROW ? coli(s, 0) : 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(st, e, "milestone");
+}
+
 int store_case_by_number(struct store *st, const char *number, int64_t *id, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st, "SELECT id FROM cases WHERE number = ?", e);

@@ -62,6 +62,10 @@ struct case_stamp {
 	char district[16];
 };
 int store_case_stamp(struct store *st, int64_t id, struct case_stamp *s, struct err *e);
+/* The milestone flag of the version of item code in effect on date
+** (YYYY-MM-DD); 0 when there is none. */
+int store_case_item_milestone(struct store *st, const char *code, const char *date, int *milestone,
+			      struct err *e);
 /* Id of the case with this SPSXSLBM; ERR_NOTFOUND. */
 int store_case_by_number(struct store *st, const char *number, int64_t *id, struct err *e);
 /* Insert c (c->id set); the joined fields are ignored. */
