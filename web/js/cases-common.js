@@ -89,11 +89,11 @@ export const ACTIONS = {
   return: { label: '退回', kind: 'warning', opinion: 'required', opinionLabel: '退回理由' },
   transfer: { label: '转办', toUser: true },
   special_start: { label: '特别程序开始', kind: 'warning', special: true },
-  special_end: { label: '特别程序结束', kind: 'primary', result: true },
+  special_end: { label: '特别程序结束', kind: 'primary', result: true, opinionLabel: '办理意见' },
   approve: { label: '准予许可', kind: 'success', opinionLabel: '审批意见' },
   approve_tolerance: { label: '容缺通过', kind: 'success', materials: 'required', materialsDays: true, opinionLabel: '审批意见' },
   deny: { label: '不予许可', kind: 'danger', opinion: 'required', opinionLabel: '不予许可理由' },
-  withdraw: { label: '撤回', kind: 'danger', opinion: 'required', opinionLabel: '撤回原因' },
+  withdraw: { label: '撤回', kind: 'danger', opinion: 'required', opinionLabel: '撤回原因', clerkToo: true },
   revoke: { label: '撤销', kind: 'danger', opinion: 'required', opinionLabel: '撤销原因', head: true },
 };
 
@@ -116,6 +116,7 @@ export function myActions(c, me) {
     const def = ACTIONS[a];
     if (!def || !sameDept) return false;
     if (def.head) return roles.includes('head');
+    if (def.clerkToo && roles.includes('clerk')) return true;   /* the applicant withdraws at the window */
     return c.step ? roles.includes(c.step.role) : false;
   });
 }

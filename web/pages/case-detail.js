@@ -25,7 +25,7 @@ function fieldsFor(name, def) {
     f.push({ name: 'limit', label: '时限（工作日）', type: 'number', required: true, min: 1, max: 365 });
     f.push({ name: 'reason', label: '启动原因', type: 'textarea', required: true });
   }
-  if (def.result) f.push({ name: 'result', label: '特别程序结果', type: 'textarea', required: true });
+  if (def.result) f.push({ name: 'result', label: '特别程序结果', type: 'textarea' });
   if (def.materials) f.push({ name: 'materials', label: name === 'supplement' ? '需补正的材料（每行一项）' : '容缺后补的材料（每行一项）', type: 'textarea', required: def.materials === 'required', rows: 4 });
   if (def.materialsDays) f.push({ name: 'materials_days', label: '后补期限（工作日）', type: 'number', min: 1, hint: '不填则按系统默认期限' });
   f.push({ name: 'opinion', label: def.opinionLabel || '办理意见', type: 'textarea', required: def.opinion === 'required' });
@@ -97,7 +97,7 @@ export async function render(ctx) {
                 h('td', fmtTime(s.start_at)), h('td', fmtTime(s.end_at) || '进行中'), h('td', s.result || '')))))) : null,
           (c.tolerance_materials || []).length ? h('div.card', h('div.card-title', '容缺后补材料'),
             h('table.table', h('thead', h('tr', h('th', '材料'), h('th', '期限'), h('th', '收齐时间'))),
-              h('tbody', c.tolerance_materials.map((m) => h('tr', h('td', m.material || ''), h('td', m.due_day || ''), h('td', fmtTime(m.received_at) || '未收齐')))))) : null)),
+              h('tbody', c.tolerance_materials.map((m) => h('tr', h('td', m.material || ''), h('td', m.due_date || m.due_day || ''), h('td', fmtTime(m.received_at) || '未收齐')))))) : null)),
     ];
   }
 
@@ -129,7 +129,7 @@ export async function render(ctx) {
         if (v.opinion) body.opinion = v.opinion;
         if (def.toUser) body.to_user = v.to_user;
         if (def.special) { body.type = Number(v.type); body.kind = v.kind; body.limit = v.limit; body.reason = v.reason; }
-        if (def.result) body.result = v.result;
+        if (def.result && v.result) body.result = v.result;
         if (def.materials && v.materials) body.materials = lines(v.materials);
         if (def.materialsDays && v.materials_days) body.materials_days = v.materials_days;
         return post(`/api/cases/${c.id}/actions`, body);
