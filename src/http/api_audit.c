@@ -10,34 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int parse_time(const struct http_req *r, const char *key, int64_t def, int64_t *out, struct err *e)
-{
-	const char *v = http_query(r, key);
-	*out = def;
-	if (!v)
-		return 0;
-	if (strlen(v) == 10 && v[4] == '-') {
-		int64_t t = clock_cn_midnight(v);
-		if (t < 0)
-			return err_set(e, ERR_INVALID, key, "日期无效: %s (YYYY-MM-DD)", v);
-		*out = strcmp(key, "to") == 0 ? t + 86400 : t;
-		return 0;
-	}
-	char *end;
-	long long x = strtoll(v, &end, 10);
-	if (*end || x < 0)
-		return err_set(e, ERR_INVALID, key, "时间无效: %s (epoch seconds or YYYY-MM-DD)", v);
-	*out = x;
-	return 0;
-}
-
 static int list_audit(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	struct page pg;
 	int64_t from, to, total;
 	json_t *items;
-	if (http_page(r, &pg, e) || parse_time(r, "from", 0, &from, e) ||
-	    parse_time(r, "to", INT64_MAX, &to, e))
+	if (http_page(r, &pg, e) || http_query_time(r, "from", 0, &from, e) ||
+	    http_query_time(r, "to", INT64_MAX, &to, e))
 		return e->code;
 	if (store_audit_list(r->st, http_query(r, "user"), http_query(r, "action"), from, to, &pg,
 			     &items, &total, e))

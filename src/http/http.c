@@ -2,6 +2,7 @@
 ** http.c: helpers handlers share (see http.h).
 */
 #include "http/http.h"
+#include "base/clock.h"
 #include "base/json.h"
 
 #include <errno.h>
@@ -33,6 +34,28 @@ int http_query_int(const struct http_req *r, const char *key, int64_t def,
 	if (errno || *end || x < min || x > max)
 		return err_set(e, ERR_INVALID, key, "%s 必须是 %lld 到 %lld 之间的整数 (integer in range)",
 			       key, (long long)min, (long long)max);
+	*out = x;
+	return 0;
+}
+
+int http_query_time(const struct http_req *r, const char *key, int64_t def, int64_t *out, struct err *e)
+{
+	const char *v = http_query(r, key);
+	*out = def;
+	if (!v)
+		return 0;
+	if (strlen(v) == 10 && v[4] == '-') {
+		int64_t t = clock_cn_midnight(v);
+		if (t < 0)
+			return err_set(e, ERR_INVALID, key, "日期无效: %s (YYYY-MM-DD)", v);
+		*out = strcmp(key, "to") == 0 ? t + 86400 : t;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	long long x = strtoll(v, &end, 10);
+	if (errno || *end || x < 0)
+		return err_set(e, ERR_INVALID, key, "时间无效: %s (epoch seconds or YYYY-MM-DD)", v);
 	*out = x;
 	return 0;
 }

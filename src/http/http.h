@@ -81,6 +81,9 @@ int http_param_id(const struct http_req *r, int i, int64_t *out, struct err *e);
 /* Integer query parameter with a default; ERR_INVALID naming it. */
 int http_query_int(const struct http_req *r, const char *key, int64_t def,
 		   int64_t min, int64_t max, int64_t *out, struct err *e);
+/* Time query parameter: epoch seconds or YYYY-MM-DD (Asia/Shanghai; for the
+** key "to" the end of that day, so ranges [from, to) include it). */
+int http_query_time(const struct http_req *r, const char *key, int64_t def, int64_t *out, struct err *e);
 /* Check the body against fields (see base/json.h); a missing body is {}. */
 int http_body(struct http_req *r, const struct jfield *fields, struct err *e);
 /* The list shape {"items":[...],"total":N,"page":P,"page_size":S}; steals items. */
