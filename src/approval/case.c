@@ -54,7 +54,7 @@ static int notify(struct store *st, const struct case_snap *before, const struct
 
 void case_date(int64_t t, char out[CAL_DATE_LEN])
 {
-	cal_date_format(deadline_day(t), out);
+	deadline_date(deadline_day(t), out);
 }
 
 int case_visible(const struct principal *who, const struct case_rec *c)
@@ -75,6 +75,32 @@ void case_step_of(const json_t *doc, int i, char *name, size_t nn, char *role, s
 	const char *r = json_string_value(json_object_get(s, "role"));
 	snprintf(name, nn, "%s", n ? n : "受理");
 	snprintf(role, nr, "%s", r ? r : "clerk");
+}
+
+int case_item_facts(struct store *st, const struct case_env *env, int64_t version_id, struct case_item_facts *out,
+		    struct err *e)
+{
+	struct catalog_item it;
+	size_t i;
+	json_t *v;
+	if (case_cache_item_get(env->cache, version_id, out))
+		return 0;
+	if (catalog_item_by_id(st, version_id, &it, e))
+		return e->code;
+	memset(out, 0, sizeof *out);
+	out->id = version_id;
+	out->nsteps = case_nsteps(it.doc);
+	if (out->nsteps > CASE_MAX_STEPS)
+		out->nsteps = CASE_MAX_STEPS;
+	for (int s = 0; s < out->nsteps; s++)
+		case_step_of(it.doc, s, out->step_name[s], sizeof out->step_name[s], out->step_role[s],
+			     sizeof out->step_role[s]);
+	json_array_foreach(json_object_get(it.doc, "prerequisites"), i, v)
+		if (out->npre < CASE_MAX_PRE)
+			snprintf(out->pre[out->npre++], sizeof out->pre[0], "%s", json_string_value(v));
+	catalog_item_release(&it);
+	case_cache_item_put(env->cache, out);
+	return 0;
 }
 
 /* ---- the clock ------------------------------------------------------------------ */
@@ -319,24 +345,27 @@ static int transfer_target(struct store *st, const struct case_rec *c, const cha
 }
 
 /* Every prerequisite of the pinned version passed (11 or 12) for the project. */
-static int prerequisites_passed(struct store *st, const struct case_rec *c, const json_t *doc, struct err *e)
+static int prerequisites_passed(struct store *st, const struct case_rec *c, const struct case_item_facts *f,
+				struct err *e)
 {
-	json_t *rows, *r, *pre;
-	size_t i, j;
+	json_t *rows, *r;
+	size_t j;
 	char missing[300] = "";
+	if (!f->npre)
+		return 0;
 	if (store_project_cases(st, c->project_id, &rows, e))
 		return e->code;
-	json_array_foreach(json_object_get(doc, "prerequisites"), i, pre) {
+	for (int i = 0; i < f->npre; i++) {
 		int ok = 0;
 		json_array_foreach(rows, j, r) {
 			int s = (int)json_integer_value(json_object_get(r, "status"));
 			if ((s == CASE_APPROVED || s == CASE_APPROVED_TOL) &&
-			    strcmp(json_string_value(json_object_get(r, "item_code")), json_string_value(pre)) == 0)
+			    strcmp(json_string_value(json_object_get(r, "item_code")), f->pre[i]) == 0)
 				ok = 1;
 		}
 		if (!ok)
 			snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s",
-				 missing[0] ? ", " : "", json_string_value(pre));
+				 missing[0] ? ", " : "", f->pre[i]);
 	}
 	json_decref(rows);
 	if (missing[0])
@@ -414,7 +443,7 @@ static int apply_effects(struct store *st, const struct case_env *env, const str
 		if (cal_add_workdays(env->cal, today, c->tolerance_days, &due, NULL, e))
 			return e->code;
 		json_array_foreach(in->materials, i, m)
-			if ((rc = store_case_tolerance_add(st, c->id, json_string_value(m), due, e)))
+			if ((rc = store_case_tolerance_add(st, c->id, json_string_value(m), due, 0, e)))
 				break;
 		json_object_set_new(details, "materials", json_deep_copy(in->materials));
 		break;
@@ -437,19 +466,20 @@ static int apply_effects(struct store *st, const struct case_env *env, const str
 }
 
 /* Move to the FSM's step: name and role from the pinned version. */
-static void set_step(struct case_rec *c, const json_t *doc, int step)
+static void set_step(struct case_rec *c, const struct case_item_facts *f, int step)
 {
 	c->step = step;
-	case_step_of(doc, step, c->step_name, sizeof c->step_name, c->step_role, sizeof c->step_role);
+	snprintf(c->step_name, sizeof c->step_name, "%s", step < f->nsteps ? f->step_name[step] : "受理");
+	snprintf(c->step_role, sizeof c->step_role, "%s", step < f->nsteps ? f->step_role[step] : "clerk");
 }
 
 /* ---- case_act ------------------------------------------------------------------------ */
 
-static int act_locked(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+int case_act_locked(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 		      int64_t id, const struct case_input *in, struct err *e)
 {
 	struct case_rec before, c;
-	struct catalog_item item = {0};
+	struct case_item_facts item;
 	struct deadline bclock;
 	struct case_state s, next;
 	int rc;
@@ -462,11 +492,11 @@ static int act_locked(struct store *st, const struct case_env *env, const struct
 		return e->code;
 	/* the pinned version's document: for a new step or the prerequisites */
 	int decide = in->action == CASE_A_APPROVE || in->action == CASE_A_APPROVE_TOLERANCE;
-	if ((next.step != before.step || decide) && (rc = catalog_item_by_id(st, before.item_version_id, &item, e)))
+	if ((next.step != before.step || decide) && (rc = case_item_facts(st, env, before.item_version_id, &item, e)))
 		return rc;
 	c = before;
 	json_t *details = json_object();
-	if (decide && (rc = prerequisites_passed(st, &before, item.doc, e)))
+	if (decide && (rc = prerequisites_passed(st, &before, &item, e)))
 		goto out;
 	if (in->action == CASE_A_TRANSFER) {
 		if ((rc = transfer_target(st, &before, in->to_user, &c.handler_id, e)))
@@ -477,7 +507,7 @@ static int act_locked(struct store *st, const struct case_env *env, const struct
 	c.accepted = next.accepted;
 	c.pre_supplements = next.pre_supplements;
 	if (next.step != before.step)
-		set_step(&c, item.doc, next.step);
+		set_step(&c, &item, next.step);
 	if ((rc = apply_effects(st, env, &before, &c, &bclock, in, now, details, e)))
 		goto out;
 	const char *opinion = in->action == CASE_A_SPECIAL_START ? in->reason : in->opinion;
@@ -490,7 +520,6 @@ static int act_locked(struct store *st, const struct case_env *env, const struct
 		rc = case_progress_after(st, env, who, now, &c, e);
 out:
 	json_decref(details);
-	catalog_item_release(&item);
 	return rc;
 }
 
@@ -499,7 +528,7 @@ int case_act(struct store *st, const struct case_env *env, const struct principa
 {
 	if (store_begin(st, e))
 		return e->code;
-	if (act_locked(st, env, who, now, id, in, e)) {
+	if (case_act_locked(st, env, who, now, id, in, e)) {
 		store_rollback(st);
 		return e->code;
 	}

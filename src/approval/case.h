@@ -112,6 +112,22 @@ struct case_input {
 int case_act(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 	     int64_t id, const struct case_input *in, json_t **out, struct err *e);
 
+/* ---- group commit ----------------------------------------------------------------------
+** The server hands actions to one writer thread (case_writer.c) that runs
+** every action waiting at that moment in ONE transaction, each under a
+** savepoint (a refused action is undone alone), and commits once: one
+** fsync and one write of each hot page for the whole batch. The caller
+** returns only after that commit, so an answered action is as durable as
+** with synchronous=FULL alone. The writer owns its own connection. */
+struct case_writer;
+/* path: the database; flags: STORE_SYNC_FULL or 0. */
+int case_writer_start(const char *path, int flags, struct case_writer **out, struct err *e);
+void case_writer_stop(struct case_writer *w);
+/* As case_act: queue, wait, return the action's own outcome; out (may be
+** NULL) receives the case after it as case_get_text renders it. */
+int case_writer_act(struct case_writer *w, const struct case_env *env, const struct principal *who, int64_t now,
+		    int64_t id, const struct case_input *in, struct buf *out, struct err *e);
+
 /* 容缺 materials received (not a status change; audited). */
 int case_materials_received(struct store *st, const struct case_env *env, const struct principal *who,
 			    int64_t now, int64_t id, struct err *e);
@@ -167,6 +183,7 @@ struct case_demo_conf {
 };
 struct case_demo_stats {
 	int64_t projects, finished_projects, instances, cases, running, status_rows, batches;
+	double rows_seconds, index_seconds;   /* generating the rows; indexes and ANALYZE */
 };
 /* Generate the history of cf->projects projects into st (case_demo.c):
 ** deterministic for (seed, as_of, catalogue), consistent with every rule

@@ -15,6 +15,9 @@
 ** scope is checked on that fresh read too, so a hit is what a full read
 ** would render, names aside for at most the TTL.
 **
+** Also kept: what actions need of item versions (steps, prerequisites); a
+** version never changes, so its id is the whole key.
+**
 ** Shared by the server's worker threads: a fixed direct-mapped table under
 ** one mutex held only to copy an entry in or out. Owned by the server's app
 ** (case_cache_new/case_cache_free); the CLI runs without one.
@@ -35,10 +38,13 @@ struct slot {
 	size_t len;
 };
 
+#define ITEM_SLOTS 128
+
 struct case_cache {
 	pthread_mutex_t mu;
 	size_t n;
 	struct slot *slots;
+	struct case_item_facts *items;   /* ITEM_SLOTS, by version id */
 };
 
 struct case_cache *case_cache_new(size_t slots)
@@ -47,7 +53,10 @@ struct case_cache *case_cache_new(size_t slots)
 	if (!c)
 		return NULL;
 	c->slots = calloc(slots, sizeof *c->slots);
-	if (!c->slots) {
+	c->items = calloc(ITEM_SLOTS, sizeof *c->items);
+	if (!c->slots || !c->items) {
+		free(c->slots);
+		free(c->items);
 		free(c);
 		return NULL;
 	}
@@ -64,7 +73,34 @@ void case_cache_free(struct case_cache *c)
 		free(c->slots[i].text);
 	pthread_mutex_destroy(&c->mu);
 	free(c->slots);
+	free(c->items);
 	free(c);
+}
+
+/* ---- item versions (immutable: no key but the id) ---------------------------- */
+
+int case_cache_item_get(struct case_cache *c, int64_t id, struct case_item_facts *out)
+{
+	int hit = 0;
+	if (!c)
+		return 0;
+	pthread_mutex_lock(&c->mu);
+	struct case_item_facts *f = &c->items[(size_t)id % ITEM_SLOTS];
+	if (f->id == id) {
+		*out = *f;
+		hit = 1;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return hit;
+}
+
+void case_cache_item_put(struct case_cache *c, const struct case_item_facts *f)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->items[(size_t)f->id % ITEM_SLOTS] = *f;
+	pthread_mutex_unlock(&c->mu);
 }
 
 static int same(const struct case_cache_key *a, const struct case_cache_key *b)

@@ -24,6 +24,7 @@
 #include "approval/case_int.h"
 #include "approval/catalog.h"
 #include "approval/project.h"
+#include "base/clock.h"
 #include "ids/ids.h"
 #include "org/audit.h"
 #include "store/store_catalog.h"
@@ -40,6 +41,7 @@
 #define MAX_STEPS 20
 #define MAX_EV 48
 #define MAX_PRE 8
+#define MAX_CODES 128
 
 /* ---- random ------------------------------------------------------------------------------ */
 
@@ -57,6 +59,17 @@ static double unif(struct rng *r) { return (next(r) >> 11) * (1.0 / 900719925474
 static int between(struct rng *r, int lo, int hi) { return lo + (int)(next(r) % (uint64_t)(hi - lo + 1)); }
 static int chance(struct rng *r, double p) { return unif(r) < p; }
 
+/* Bounded copy without printf (the generator copies a lot of short strings). */
+#define SCOPY(dst, src) scopy((dst), sizeof(dst), (src))
+static void scopy(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
 /* ---- the catalogue in memory ---------------------------------------------------------------- */
 
 struct ditem {
@@ -67,9 +80,17 @@ struct ditem {
 	int limit, nsteps, milestone, tolerance;
 	char step_name[MAX_STEPS][32];
 	char step_role[MAX_STEPS][12];
-	char prereq[MAX_PRE][40];
+	int cid;                      /* interned code                          */
+	int pre[MAX_PRE];             /* prerequisites, interned                */
 	int npre;
 	char material[64];            /* a material name for notices           */
+};
+
+/* A stage of a flow version as interned item codes. */
+struct dstage {
+	int present, limit, rule;
+	int main[CASE_MAX_LINE], nmain;   /* main line and side lines but 54Y */
+	int y54[CASE_MAX_LINE], ny54;     /* 54Y 联合验收                     */
 };
 
 struct dflow {
@@ -78,6 +99,8 @@ struct dflow {
 	int flow_type;
 	int32_t from;
 	json_t *doc;
+	struct dstage st[6];              /* by national stage number 1-5    */
+	signed char stage_of[MAX_CODES];  /* stage listing a code, 0: none   */
 };
 
 struct demo {
@@ -90,12 +113,26 @@ struct demo {
 	int nitems;
 	struct dflow flows[MAX_FLOWS];
 	int nflows;
+	char codes[MAX_CODES][40];        /* interned item codes             */
+	int ncodes;
+	int vers[MAX_CODES][8], nvers[MAX_CODES];   /* item versions of a code */
 	char depts[MAX_DEPTS][48];
 	int ndepts;
 	int counters[MAX_DEPTS + 8][6][8];   /* documents per department, kind, year-2023 */
 	char window_depts[8][48];
 	int64_t next_case, next_instance;
 	struct case_demo_stats *stats;
+	/* documents of the batch, inserted in number order at its end: the
+	** UNIQUE index on the number then grows at a few hundred places in
+	** order instead of at random */
+	struct pdoc *docs;
+	size_t ndocs, capdocs;
+};
+
+struct pdoc {
+	int64_t case_id, at;
+	const char *kind;
+	char number[64];
 };
 
 static int dept_index(struct demo *g, const char *code)
@@ -107,6 +144,17 @@ static int dept_index(struct demo *g, const char *code)
 		return 0;
 	snprintf(g->depts[g->ndepts], sizeof g->depts[0], "%s", code);
 	return g->ndepts++;
+}
+
+static int code_id(struct demo *g, const char *code)
+{
+	for (int i = 0; i < g->ncodes; i++)
+		if (strcmp(g->codes[i], code) == 0)
+			return i;
+	if (g->ncodes == MAX_CODES)
+		return 0;
+	snprintf(g->codes[g->ncodes], sizeof g->codes[0], "%s", code);
+	return g->ncodes++;
 }
 
 static int load_item(struct demo *g, const json_t *row, struct err *e)
@@ -130,10 +178,34 @@ static int load_item(struct demo *g, const json_t *row, struct err *e)
 		case_step_of(d, s, it->step_name[s], sizeof it->step_name[s], it->step_role[s], sizeof it->step_role[s]);
 	json_array_foreach(json_object_get(d, "prerequisites"), i, v)
 		if (it->npre < MAX_PRE)
-			snprintf(it->prereq[it->npre++], sizeof it->prereq[0], "%s", json_string_value(v));
+			it->pre[it->npre++] = code_id(g, json_string_value(v));
+	it->cid = code_id(g, it->code);
+	if (g->nvers[it->cid] < 8)
+		g->vers[it->cid][g->nvers[it->cid]++] = g->nitems - 1;
 	v = json_array_get(json_object_get(d, "materials"), 0);
 	snprintf(it->material, sizeof it->material, "%s", json_string_value(json_object_get(v, "name")));
 	return 0;
+}
+
+/* Stages and lines of a flow version as interned codes. */
+static void intern_flow(struct demo *g, struct dflow *f)
+{
+	const char *line[CASE_MAX_LINE];
+	for (int s = 1; s <= 5; s++) {
+		const json_t *stage = case_stage_def(f->doc, s);
+		struct dstage *ds = &f->st[s];
+		if (!stage)
+			continue;
+		ds->present = 1;
+		ds->limit = (int)json_integer_value(json_object_get(stage, "limit"));
+		ds->rule = (int)json_integer_value(json_object_get(stage, "completion_rule"));
+		ds->nmain = case_line_items(stage, NULL, line, CASE_MAX_LINE);
+		for (int i = 0; i < ds->nmain; i++)
+			f->stage_of[ds->main[i] = code_id(g, line[i])] = (signed char)s;
+		ds->ny54 = case_line_items(stage, "54Y", line, CASE_MAX_LINE);
+		for (int i = 0; i < ds->ny54; i++)
+			f->stage_of[ds->y54[i] = code_id(g, line[i])] = (signed char)s;
+	}
 }
 
 static int load_kind(struct demo *g, int kind, struct err *e)
@@ -155,6 +227,7 @@ static int load_kind(struct demo *g, int kind, struct err *e)
 			f->flow_type = (int)json_integer_value(json_object_get(d, "flow_type"));
 			f->doc = json_incref((json_t *)d);
 			rc = cal_date_parse(json_string_value(json_object_get(d, "effective_from")), &f->from, e);
+			intern_flow(g, f);
 		}
 		json_decref(row);
 		if (rc) {
@@ -166,14 +239,12 @@ static int load_kind(struct demo *g, int kind, struct err *e)
 	return 0;
 }
 
-/* The version of item code in effect on day (the earliest when none yet). */
-static const struct ditem *item_at(const struct demo *g, const char *code, int32_t day)
+/* The version of item cid in effect on day (the earliest when none yet). */
+static const struct ditem *item_at(const struct demo *g, int cid, int32_t day)
 {
 	const struct ditem *best = NULL;
-	for (int i = 0; i < g->nitems; i++) {
-		const struct ditem *it = &g->items[i];
-		if (strcmp(it->code, code) != 0)
-			continue;
+	for (int i = 0; i < g->nvers[cid]; i++) {
+		const struct ditem *it = &g->items[g->vers[cid][i]];
 		if (!best || (it->from <= day && (best->from > day || it->from > best->from)))
 			best = it;
 	}
@@ -350,7 +421,24 @@ static int number_of(struct demo *g, int dept, int kind, int64_t at, char number
 	if (y < 0 || y >= 8)
 		return 0;
 	int seq = ++g->counters[dept][kind][y];
-	snprintf(number, 96, "%s%s〔%d〕%05d号", g->depts[dept], case_doc_mark(doc_kinds[kind]), year, seq);
+	/* "%s%s〔%d〕%05d号" by hand */
+	char *p = number;
+	const char *mark = case_doc_mark(doc_kinds[kind]);
+	size_t n = strlen(g->depts[dept]);
+	memcpy(p, g->depts[dept], n), p += n;
+	n = strlen(mark);
+	memcpy(p, mark, n), p += n;
+	memcpy(p, "〔", 3), p += 3;
+	memcpy(p, ymd, 4), p += 4;
+	memcpy(p, "〕", 3), p += 3;
+	if (seq > 99999) {                  /* wider than %05d: as printf would */
+		snprintf(p, 96 - (size_t)(p - number), "%d号", seq);
+		return 1;
+	}
+	for (int k = 4, v = seq; k >= 0; k--, v /= 10)
+		p[k] = (char)('0' + v % 10);
+	p += 5;
+	memcpy(p, "号", 4);
 	return 1;
 }
 
@@ -376,10 +464,43 @@ static int flush_rows(struct demo *g, const struct rows *w, struct err *e)
 	for (int i = 0; i < w->nst; i += 8)
 		if (store_case_status_add_many(g->st, w->st + i, w->nst - i < 8 ? w->nst - i : 8, e))
 			return e->code;
-	for (int i = 0; i < w->ndoc; i += 4)
-		if (store_case_doc_add_many(g->st, w->doc + i, w->ndoc - i < 4 ? w->ndoc - i : 4, e))
-			return e->code;
+	for (int i = 0; i < w->ndoc; i++) {
+		if (g->ndocs == g->capdocs) {
+			size_t cap = g->capdocs ? g->capdocs * 2 : 16384;
+			struct pdoc *d = realloc(g->docs, cap * sizeof *d);
+			if (!d)
+				return err_set(e, ERR_INTERNAL, "", "out of memory");
+			g->docs = d;
+			g->capdocs = cap;
+		}
+		struct pdoc *d = &g->docs[g->ndocs++];
+		d->case_id = w->doc[i].case_id;
+		d->at = w->doc[i].at;
+		d->kind = w->doc[i].kind;
+		SCOPY(d->number, w->doc[i].number);
+	}
 	g->stats->status_rows += w->nst;
+	return 0;
+}
+
+static int pdoc_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct pdoc *)a)->number, ((const struct pdoc *)b)->number);
+}
+
+static int flush_docs(struct demo *g, struct err *e)
+{
+	struct case_doc_row r[4];
+	qsort(g->docs, g->ndocs, sizeof *g->docs, pdoc_cmp);
+	for (size_t i = 0; i < g->ndocs; i += 4) {
+		int n = g->ndocs - i < 4 ? (int)(g->ndocs - i) : 4;
+		for (int k = 0; k < n; k++)
+			r[k] = (struct case_doc_row){g->docs[i + k].case_id, g->docs[i + k].at, g->docs[i + k].kind,
+						     g->docs[i + k].number, "demo"};
+		if (store_case_doc_add_many(g->st, r, n, e))
+			return e->code;
+	}
+	g->ndocs = 0;
 	return 0;
 }
 
@@ -460,7 +581,7 @@ static int write_rows(struct demo *g, const struct case_rec *c, int status, int 
 	if (v->action == CASE_A_APPROVE_TOLERANCE) {
 		int32_t due;
 		if (cal_add_workdays(g->env->cal, deadline_day(v->at), g->env->dl.tolerance_days, &due, NULL, NULL) == 0)
-			return store_case_tolerance_add(g->st, c->id, it->material, due, e);
+			return store_case_tolerance_add(g->st, c->id, it->material, due, c->tolerance_done_at, e);
 	}
 	return 0;
 }
@@ -504,16 +625,20 @@ static int run_case(struct demo *g, const struct project *pr, const struct case_
 	plan_case(g, it, recv, ready, &p);
 	struct case_rec *c = &l.c;
 	c->id = g->next_case++;
-	snprintf(c->number, sizeof c->number, "%s%02d", in->number, index + 1);
+	size_t nl = strlen(in->number);
+	memcpy(c->number, in->number, nl);
+	c->number[nl] = (char)('0' + (index + 1) / 10 % 10);
+	c->number[nl + 1] = (char)('0' + (index + 1) % 10);
+	c->number[nl + 2] = 0;
 	c->instance_id = in->id;
 	c->project_id = pr->id;
 	c->item_version_id = it->id;
-	snprintf(c->item_code, sizeof c->item_code, "%s", it->code);
+	SCOPY(c->item_code, it->code);
 	c->stage = in->stage;
-	snprintf(c->side_line, sizeof c->side_line, "%s", in->side_line);
+	SCOPY(c->side_line, in->side_line);
 	c->flow_type = pr->flow_type;
-	snprintf(c->department, sizeof c->department, "%s", g->depts[it->dept]);
-	snprintf(c->district, sizeof c->district, "%s", pr->division);
+	SCOPY(c->department, g->depts[it->dept]);
+	SCOPY(c->district, pr->division);
 	c->nsteps = it->nsteps;
 	c->tolerance_ok = it->tolerance;
 	c->limit = it->limit;
@@ -530,8 +655,8 @@ static int run_case(struct demo *g, const struct project *pr, const struct case_
 		if (case_status_final(s.status))
 			c->final_at = p.ev[upto].at;
 	}
-	snprintf(c->step_name, sizeof c->step_name, "%s", it->step_name[c->step]);
-	snprintf(c->step_role, sizeof c->step_role, "%s", it->step_role[c->step]);
+	SCOPY(c->step_name, it->step_name[c->step]);
+	SCOPY(c->step_role, it->step_role[c->step]);
 	c->open = !case_status_final(c->status);
 	c->updated_at = upto ? p.ev[upto - 1].at : recv;
 	if (c->status == CASE_APPROVED_TOL && chance(&g->r, 0.85)) {
@@ -553,8 +678,6 @@ static int run_case(struct demo *g, const struct project *pr, const struct case_
 	}
 	if (flush_rows(g, &w, e) || write_pauses(g, c, &p, upto, it, e))
 		return e->code;
-	if (c->tolerance_done_at && store_case_tolerance_done(g->st, c->id, c->tolerance_done_at, e))
-		return e->code;
 	g->stats->cases++;
 	g->stats->running += c->open;
 	*final_at = c->final_at;
@@ -565,7 +688,6 @@ static int run_case(struct demo *g, const struct project *pr, const struct case_
 /* ---- projects -------------------------------------------------------------------------------- */
 
 struct done_item {
-	char code[40];
 	int64_t passed_at;            /* 0: not passed                           */
 	int running;                  /* open at --as-of                          */
 };
@@ -573,49 +695,62 @@ struct done_item {
 struct pstate {
 	struct project pr;
 	const struct dflow *flow;
-	struct done_item done[96];
-	int ndone;
+	uint64_t linked;                  /* departments already linked (bits) */
+	struct done_item done[MAX_CODES];   /* by interned item code          */
 	char window[48];
 };
 
-static struct done_item *done_of(struct pstate *ps, const char *code)
+static int passed_by(const struct pstate *ps, int cid, int64_t t)
 {
-	for (int i = 0; i < ps->ndone; i++)
-		if (strcmp(ps->done[i].code, code) == 0)
-			return &ps->done[i];
-	if (ps->ndone == 96)
-		return &ps->done[95];
-	struct done_item *d = &ps->done[ps->ndone++];
-	memset(d, 0, sizeof *d);
-	snprintf(d->code, sizeof d->code, "%s", code);
-	return d;
-}
-
-static int passed_by(struct pstate *ps, const char *code, int64_t t)
-{
-	struct done_item *d = done_of(ps, code);
-	return d->passed_at && d->passed_at <= t;
+	return ps->done[cid].passed_at && ps->done[cid].passed_at <= t;
 }
 
 /* Every prerequisite of it passed by t, or (same stage) in `chosen`. */
-static int prereqs_ok(struct pstate *ps, const struct ditem *it, int stage, const char **chosen, int nchosen,
+static int prereqs_ok(const struct pstate *ps, const struct ditem *it, int stage, const int *chosen, int nchosen,
 		      int64_t t)
 {
 	for (int i = 0; i < it->npre; i++) {
-		if (passed_by(ps, it->prereq[i], t))
+		int pre = it->pre[i], in = 0;
+		if (passed_by(ps, pre, t))
 			continue;
-		int same = case_stage_of_item(ps->flow->doc, it->prereq[i]) == stage, in = 0;
 		for (int k = 0; k < nchosen; k++)
-			in |= strcmp(chosen[k], it->prereq[i]) == 0;
-		if (!(same && in))
+			in |= chosen[k] == pre;
+		if (!(ps->flow->stage_of[pre] == stage && in))
 			return 0;
 	}
 	return 1;
 }
 
+/* Prerequisites first: the order in which the cases of an instance decide. */
+static void decision_order(const struct demo *g, const int *cids, int n, int32_t day, int *order)
+{
+	int placed = 0, done[CASE_MAX_LINE] = {0};
+	while (placed < n) {
+		int progress = 0;
+		for (int i = 0; i < n; i++) {
+			if (done[i])
+				continue;
+			const struct ditem *it = item_at(g, cids[i], day);
+			int wait = 0;
+			for (int k = 0; k < it->npre; k++)
+				for (int j = 0; j < n; j++)
+					wait |= !done[j] && j != i && cids[j] == it->pre[k];
+			if (!wait) {
+				order[placed++] = i;
+				done[i] = progress = 1;
+			}
+		}
+		for (int i = 0; !progress && i < n; i++)
+			if (!done[i]) {
+				order[placed++] = i;
+				done[i] = 1;
+			}
+	}
+}
+
 /* One application: instance, its cases in prerequisite order. *end_at: the
 ** last final instant (0 when some case is still open). */
-static int run_instance(struct demo *g, struct pstate *ps, int stage, const char *side_line, const char **codes,
+static int run_instance(struct demo *g, struct pstate *ps, int stage, const char *side_line, const int *cids,
 			int n, int64_t t, int64_t *end_at, struct err *e)
 {
 	struct case_instance in = {0};
@@ -628,51 +763,34 @@ static int run_instance(struct demo *g, struct pstate *ps, int stage, const char
 	in.project_id = ps->pr.id;
 	in.flow_id = ps->flow->id;
 	in.stage = stage;
-	snprintf(in.side_line, sizeof in.side_line, "%s", side_line);
+	SCOPY(in.side_line, side_line);
 	in.ncases = n;
 	in.applied_at = t;
-	snprintf(in.applied_by, sizeof in.applied_by, "%s", names_window[between(&g->r, 0, 5)]);
-	snprintf(in.applied_department, sizeof in.applied_department, "%s", ps->window);
+	SCOPY(in.applied_by, names_window[between(&g->r, 0, 5)]);
+	SCOPY(in.applied_department, ps->window);
 	if (store_instance_insert(g->st, &in, e))
 		return e->code;
 	g->stats->instances++;
-	int order[CASE_MAX_LINE], placed = 0, done[CASE_MAX_LINE] = {0}, open = 0, passed = 0, last_dept = 0;
+	int order[CASE_MAX_LINE], open = 0, passed = 0, last_dept = 0;
 	int64_t last = t, last_case = 0;
-	while (placed < n) {                          /* prerequisites first */
-		int progress = 0;
-		for (int i = 0; i < n; i++) {
-			if (done[i])
-				continue;
-			const struct ditem *it = item_at(g, codes[i], day);
-			int wait = 0;
-			for (int k = 0; k < it->npre; k++)
-				for (int j = 0; j < n; j++)
-					wait |= !done[j] && j != i && strcmp(codes[j], it->prereq[k]) == 0;
-			if (!wait) {
-				order[placed++] = i;
-				done[i] = progress = 1;
-			}
-		}
-		if (!progress)
-			for (int i = 0; i < n; i++)
-				if (!done[i]) {
-					order[placed++] = i;
-					done[i] = 1;
-				}
-	}
+	decision_order(g, cids, n, day, order);
 	for (int k = 0; k < n; k++) {
 		int i = order[k];
-		const struct ditem *it = item_at(g, codes[i], day);
-		int64_t ready = t, fin;
-		int status;
+		const struct ditem *it = item_at(g, cids[i], day);
+		int64_t ready = t, fin = 0;
+		int status = 0;
 		for (int q = 0; q < it->npre && ready; q++) {
-			struct done_item *d = done_of(ps, it->prereq[q]);
-			ready = d->passed_at ? (d->passed_at > ready ? d->passed_at : ready) : 0;
+			int64_t p = ps->done[it->pre[q]].passed_at;
+			ready = p ? (p > ready ? p : ready) : 0;
 		}
-		if (project_link_department(g->st, ps->pr.id, g->depts[it->dept], e) ||
-		    run_case(g, &ps->pr, &in, i, it, t, ready, ps->window, &fin, &status, e))
+		if (!(ps->linked & (1ULL << it->dept))) {
+			if (project_link_department(g->st, ps->pr.id, g->depts[it->dept], e))
+				return e->code;
+			ps->linked |= 1ULL << it->dept;
+		}
+		if (run_case(g, &ps->pr, &in, i, it, t, ready, ps->window, &fin, &status, e))
 			return e->code;
-		struct done_item *d = done_of(ps, it->code);
+		struct done_item *d = &ps->done[it->cid];
 		d->running = !case_status_final(status);
 		if (status == CASE_APPROVED || status == CASE_APPROVED_TOL)
 			d->passed_at = fin, passed++;
@@ -774,16 +892,15 @@ static int insert_project(struct demo *g, int index, int d, int f, int32_t start
 
 /* Items of a line to apply for at t: every milestone not yet passed or
 ** running, and now and then an optional item whose prerequisites allow it. */
-static int choose(struct demo *g, struct pstate *ps, const json_t *stage, const char *side_line, int all,
-		  int64_t t, const char **out)
+static int choose(struct demo *g, struct pstate *ps, int number, int joint, int all, int64_t t, int *out)
 {
-	const char *line[CASE_MAX_LINE];
-	int n = case_line_items(stage, side_line, line, CASE_MAX_LINE), k = 0;
-	int number = (int)json_integer_value(json_object_get(stage, "number"));
+	const struct dstage *ds = &ps->flow->st[number];
+	const int *line = joint ? ds->y54 : ds->main;
+	int n = joint ? ds->ny54 : ds->nmain, k = 0;
 	for (int pass = 0; pass < 2; pass++)      /* milestones first, then the rest */
 		for (int i = 0; i < n; i++) {
 			const struct ditem *it = item_at(g, line[i], deadline_day(t));
-			struct done_item *d = done_of(ps, line[i]);
+			const struct done_item *d = &ps->done[line[i]];
 			if (d->passed_at || d->running || it->milestone != (pass == 0))
 				continue;
 			if (!it->milestone && !all && !chance(&g->r, 0.3))
@@ -795,35 +912,33 @@ static int choose(struct demo *g, struct pstate *ps, const json_t *stage, const 
 	return k;
 }
 
-static int milestones_passed(struct demo *g, struct pstate *ps, const json_t *stage, int64_t t, int64_t *when)
+static int milestones_passed(struct demo *g, struct pstate *ps, int number, int64_t t, int64_t *when)
 {
-	const char *line[CASE_MAX_LINE];
-	int n = case_line_items(stage, NULL, line, CASE_MAX_LINE);
-	n += case_line_items(stage, "54Y", line + n, CASE_MAX_LINE - n);
+	const struct dstage *ds = &ps->flow->st[number];
 	*when = 0;
-	for (int i = 0; i < n; i++) {
-		if (!item_at(g, line[i], deadline_day(t))->milestone)
+	for (int i = 0; i < ds->nmain + ds->ny54; i++) {
+		int cid = i < ds->nmain ? ds->main[i] : ds->y54[i - ds->nmain];
+		if (!item_at(g, cid, deadline_day(t))->milestone)
 			continue;
-		struct done_item *d = done_of(ps, line[i]);
-		if (!d->passed_at)
+		if (!ps->done[cid].passed_at)
 			return 0;
-		if (d->passed_at > *when)
-			*when = d->passed_at;
+		if (ps->done[cid].passed_at > *when)
+			*when = ps->done[cid].passed_at;
 	}
 	return 1;
 }
 
 /* One stage: (54Y first in stage 4), the main application, one retry of
 ** failed milestones. *t moves to when the stage completed; 0: stalled. */
-static int run_stage(struct demo *g, struct pstate *ps, int s, const json_t *stage, int64_t *t, struct err *e)
+static int run_stage(struct demo *g, struct pstate *ps, int s, int64_t *t, struct err *e)
 {
-	const char *codes[CASE_MAX_LINE];
+	const struct dstage *ds = &ps->flow->st[s];
+	int codes[CASE_MAX_LINE];
 	int64_t end = 0, done_at;
 	int n;
-	if (store_stage_start(g->st, ps->pr.id, s, (int)json_integer_value(json_object_get(stage, "limit")),
-			      (int)json_integer_value(json_object_get(stage, "completion_rule")), *t, e))
+	if (store_stage_start(g->st, ps->pr.id, s, ds->limit, ds->rule, *t, e))
 		return e->code;
-	if (s == 4 && (n = choose(g, ps, stage, "54Y", 1, *t, codes)) > 0) {
+	if (s == 4 && (n = choose(g, ps, s, 1, 1, *t, codes)) > 0) {
 		if (run_instance(g, ps, s, "54Y", codes, n, *t, &end, e))
 			return e->code;
 		if (!end || (*t = later(g, end, between(&g->r, 1, 5))) > g->end) {
@@ -832,10 +947,10 @@ static int run_stage(struct demo *g, struct pstate *ps, int s, const json_t *sta
 		}
 	}
 	for (int round = 0; round < 2; round++) {
-		n = choose(g, ps, stage, NULL, 0, *t, codes);
+		n = choose(g, ps, s, 0, 0, *t, codes);
 		if (n && run_instance(g, ps, s, "", codes, n, *t, &end, e))
 			return e->code;
-		if (milestones_passed(g, ps, stage, *t, &done_at) && done_at <= g->end) {
+		if (milestones_passed(g, ps, s, *t, &done_at) && done_at <= g->end) {
 			*t = done_at;
 			return store_stage_complete(g->st, ps->pr.id, s, done_at, e);
 		}
@@ -851,6 +966,8 @@ static int run_project(struct demo *g, int index, struct err *e)
 	struct pstate *ps = calloc(1, sizeof *ps);
 	struct rng *r = &g->r;
 	int dw[5], fw[4], rc = 0;
+	if (!ps)
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
 	for (int i = 0; i < 5; i++)
 		dw[i] = districts[i].weight;
 	for (int i = 0; i < 4; i++)
@@ -858,8 +975,8 @@ static int run_project(struct demo *g, int index, struct err *e)
 	int d = weighted(r, dw, 5), f = weighted(r, fw, 4);
 	int32_t start = g->as_of - between(r, 3, 720);
 	ps->flow = flow_at(g, flow_mix[f].type, start);
-	if (!ps->flow || start < ps->flow->from)
-		start = ps->flow ? ps->flow->from + between(r, 0, 30) : start;
+	if (ps->flow && start < ps->flow->from)
+		start = ps->flow->from + between(r, 0, 30);
 	if (!ps->flow || start > g->as_of) {
 		free(ps);
 		return 0;
@@ -873,20 +990,19 @@ static int run_project(struct demo *g, int index, struct err *e)
 	struct case_progress prog = {.project_id = ps->pr.id, .flow_id = ps->flow->id, .current_stage = 1,
 				     .started_at = t};
 	for (int s = 1; s <= 4 && t && t <= g->end && !rc; s++) {
-		const json_t *stage = case_stage_def(ps->flow->doc, s);
-		if (!stage)
+		if (!ps->flow->st[s].present)
 			break;
-		rc = run_stage(g, ps, s, stage, &t, e);
+		rc = run_stage(g, ps, s, &t, e);
 		if (rc || !t)
 			break;
 		if (s < 4)
 			prog.current_stage = s + 1;
 		else
 			prog.finished_at = t;
-		if (s == 2 && chance(r, 0.35) && (stage = case_stage_def(ps->flow->doc, 5))) {
-			const char *codes[CASE_MAX_LINE];
+		if (s == 2 && chance(r, 0.35) && ps->flow->st[5].present) {
+			int codes[CASE_MAX_LINE];
 			int64_t t5 = later(g, t, between(r, 0, 10)), end5;
-			int n = choose(g, ps, stage, NULL, 0, t5, codes);
+			int n = choose(g, ps, 5, 0, 0, t5, codes);
 			if (n > 2)
 				n = 2;
 			if (n && t5 <= g->end)
@@ -935,13 +1051,14 @@ static int generate(struct demo *g, const struct principal *who, const struct ca
 		if ((rc = run_project(g, i, e)))
 			goto fail;
 		if ((i + 1) % DEMO_BATCH == 0) {
-			if ((rc = batch_audit(g, who, now, ++batch, e)) || (rc = store_commit(g->st, e)))
+			if ((rc = flush_docs(g, e)) || (rc = batch_audit(g, who, now, ++batch, e)) ||
+			    (rc = store_commit(g->st, e)))
 				return rc;
 			if ((rc = store_begin(g->st, e)))
 				return rc;
 		}
 	}
-	if ((rc = counters_out(g, e)) || (rc = batch_audit(g, who, now, ++batch, e)))
+	if ((rc = flush_docs(g, e)) || (rc = counters_out(g, e)) || (rc = batch_audit(g, who, now, ++batch, e)))
 		goto fail;
 	g->stats->batches = batch;
 	return store_commit(g->st, e);
@@ -968,13 +1085,18 @@ int case_demo(struct store *st, const struct case_env *env, const struct princip
 		rc = err_set(e, ERR_INVALID, "db", "目录为空，请先导入审批事项目录 (empty catalogue)");
 	char *saved = NULL;
 	if (!rc && !(rc = store_case_bulk_begin(st, &saved, e))) {
+		double t0 = clock_mono_ms();
 		rc = generate(g, who, cf, now, e);
+		double t1 = clock_mono_ms();
 		/* the indexes come back even when generation failed */
 		int rc2 = store_case_bulk_end(st, saved, rc ? &(struct err){0} : e);
 		rc = rc ? rc : rc2;
+		out->rows_seconds = (t1 - t0) / 1000;
+		out->index_seconds = (clock_mono_ms() - t1) / 1000;
 	}
 	for (int i = 0; i < g->nflows; i++)
 		json_decref(g->flows[i].doc);
+	free(g->docs);
 	free(g);
 	return rc ? (e->code ? e->code : ERR_INTERNAL) : 0;
 }

@@ -30,6 +30,11 @@ int case_record(struct store *st, const struct case_env *env, const struct princ
 		const struct case_rec *before, const struct deadline *before_clock, struct case_rec *after,
 		int action, const char *opinion, json_t *details, struct err *e);
 
+/* case_act's work inside the caller's transaction (the batch writer runs
+** several in one, each under a savepoint). */
+int case_act_locked(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+		    int64_t id, const struct case_input *in, struct err *e);
+
 /* Compute the clock of c with the given pauses (after acceptance; end 0
 ** while open) into *clock and set the copies kept on the row for filtering:
 ** due_day and warn_day over the closed pauses, paused_days, paused_since.
@@ -51,6 +56,23 @@ int case_nsteps(const json_t *item_doc);
 ** LCBSXLX rule and move the project on. */
 int case_progress_after(struct store *st, const struct case_env *env, const struct principal *who,
 			int64_t now, const struct case_rec *c, struct err *e);
+
+/* What an action needs of the pinned item version (steps, prerequisites),
+** read once per version and kept by the server (versions never change). */
+#define CASE_MAX_STEPS 20
+#define CASE_MAX_PRE 16
+struct case_item_facts {
+	int64_t id;
+	int nsteps;
+	char step_name[CASE_MAX_STEPS][96];
+	char step_role[CASE_MAX_STEPS][16];
+	int npre;
+	char pre[CASE_MAX_PRE][40];
+};
+int case_item_facts(struct store *st, const struct case_env *env, int64_t version_id, struct case_item_facts *out,
+		    struct err *e);
+int case_cache_item_get(struct case_cache *c, int64_t id, struct case_item_facts *out);
+void case_cache_item_put(struct case_cache *c, const struct case_item_facts *f);
 
 /* What a rendered detail depends on (case_cache.c). */
 struct case_cache_key {

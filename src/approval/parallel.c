@@ -352,41 +352,40 @@ static int close_instance(struct store *st, const struct principal *who, int64_t
 }
 
 /* LCBSXLX: 1 every milestone item of the stage passed, 2 any one passed. */
-static int stage_done(struct store *st, const json_t *stage, const json_t *cases, const char *today, int *done,
-		      struct err *e)
+static int stage_done(struct store *st, int64_t flow_id, int stage, const json_t *cases, const char *today,
+		      int *done, struct err *e)
 {
-	const char *line[MAX_LINE];
-	int n = case_line_items(stage, NULL, line, MAX_LINE);
-	n += case_line_items(stage, "54Y", line + n, MAX_LINE - n);
-	int rule = (int)json_integer_value(json_object_get(stage, "completion_rule"));
-	int any = 0, all = 1;
-	for (int k = 0; k < n; k++) {
-		int passed = item_state(cases, line[k]) == HAS_PASSED, milestone;
+	json_t *codes, *v;
+	size_t k;
+	int rule = 1, any = 0, all = 1, rc = 0;
+	if (store_case_stage_items(st, flow_id, stage, &rule, &codes, e))
+		return e->code == ERR_NOTFOUND ? 0 : e->code;
+	json_array_foreach(codes, k, v) {
+		const char *code = json_string_value(v);
+		int passed = item_state(cases, code) == HAS_PASSED, milestone;
 		any |= passed;
 		if (rule == 2 || passed)
 			continue;
-		if (store_case_item_milestone(st, line[k], today, &milestone, e))
-			return e->code;
+		if ((rc = store_case_item_milestone(st, code, today, &milestone, e)))
+			break;
 		if (milestone)
 			all = 0;
 	}
-	*done = rule == 2 ? any : all;
-	return 0;
+	json_decref(codes);
+	*done = rc ? 0 : rule == 2 ? any : all;
+	return rc;
 }
 
 static int complete_stage(struct store *st, const struct principal *who, int64_t now, const struct case_rec *c,
 			  const struct case_instance *in, struct err *e)
 {
-	struct catalog_flow flow = {0};
 	struct case_progress prog;
 	json_t *cases = NULL;
 	char today[CAL_DATE_LEN], object[48];
 	int done = 0, rc;
 	case_date(now, today);
-	if ((rc = catalog_flow_by_id(st, in->flow_id, &flow, e)) || (rc = store_project_cases(st, c->project_id, &cases, e)))
-		goto out;
-	const json_t *stage = case_stage_def(flow.doc, c->stage);
-	if (!stage || (rc = stage_done(st, stage, cases, today, &done, e)) || !done)
+	if ((rc = store_project_cases(st, c->project_id, &cases, e)) ||
+	    (rc = stage_done(st, in->flow_id, c->stage, cases, today, &done, e)) || !done)
 		goto out;
 	if ((rc = store_stage_complete(st, c->project_id, c->stage, now, e)) ||
 	    (rc = store_progress_get(st, c->project_id, &prog, e)))
@@ -406,7 +405,6 @@ static int complete_stage(struct store *st, const struct principal *who, int64_t
 	}
 out:
 	json_decref(cases);
-	catalog_flow_release(&flow);
 	return rc;
 }
 

@@ -108,12 +108,17 @@ static int build_app(struct app *app, const struct conf *c, struct err *e)
 	app->gate = auth_gate_new((int)conf_int(c, "security", "max_concurrent_hashing", 2));
 	app->metrics = metrics_new(router_count());
 	app->case_cache = case_cache_new(4096);
+	if (case_writer_start(conf_get(c, "database", "path"),
+			      strcmp(conf_str(c, "database", "synchronous", "normal"), "full") == 0 ? STORE_SYNC_FULL : 0,
+			      &app->case_writer, e))
+		return e->code;
 	return build_calendar(app, e);
 }
 
 static void free_app(struct app *app)
 {
 	cal_shared_free(app->cal);
+	case_writer_stop(app->case_writer);
 	case_cache_free(app->case_cache);
 	metrics_free(app->metrics);
 	auth_gate_free(app->gate);

@@ -45,6 +45,18 @@ static void env_put(struct http_req *r, struct case_env *env)
 	cal_shared_put(r->app->cal, env->cal);
 }
 
+/* A rendered JSON text as the response body (rc from producing it). */
+static int text_body(struct http_resp *w, int rc, struct buf *b)
+{
+	if (rc)
+		return rc;
+	w->body = b->data;
+	w->body_len = b->len;
+	w->free_body = 1;
+	w->content_type = "application/json; charset=utf-8";
+	return 0;
+}
+
 /* ---- applications ------------------------------------------------------------------ */
 
 static int apply(struct http_req *r, struct http_resp *w, struct err *e)
@@ -141,13 +153,7 @@ static int get(struct http_req *r, struct http_resp *w, struct err *e)
 	env_get(r, &env);
 	int rc = case_get_text(r->st, &env, &r->me, now_of(r), id, &b, e);
 	env_put(r, &env);
-	if (rc)
-		return rc;
-	w->body = b.data;
-	w->body_len = b.len;
-	w->free_body = 1;
-	w->content_type = "application/json; charset=utf-8";
-	return 0;
+	return text_body(w, rc, &b);
 }
 
 static int mine(struct http_req *r, struct http_resp *w, struct err *e, int todo)
@@ -212,6 +218,7 @@ static int act(struct http_req *r, struct http_resp *w, struct err *e)
 		.result = json_get_str(r->json, "result", NULL), .to_user = json_get_str(r->json, "to_user", NULL),
 	};
 	struct case_env env;
+	struct buf b;
 	int rc;
 	env_get(r, &env);
 	if (strcmp(name, "materials_received") == 0) {
@@ -220,6 +227,11 @@ static int act(struct http_req *r, struct http_resp *w, struct err *e)
 			rc = case_get(r->st, &env, &r->me, now_of(r), id, &w->json, e);
 	} else if (in.action < 0 || in.action == CASE_A_RECEIVE) {
 		rc = err_set(e, ERR_INVALID, "action", "未知操作: %s (unknown action)", name);
+	} else if (r->app->case_writer) {   /* group commit, then read the result */
+		memset(&b, 0, sizeof b);
+		rc = text_body(w, case_writer_act(r->app->case_writer, &env, &r->me, now_of(r), id, &in, &b, e), &b);
+		if (rc)
+			buf_free(&b);
 	} else {
 		rc = case_act(r->st, &env, &r->me, now_of(r), id, &in, &w->json, e);
 	}

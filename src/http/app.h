@@ -38,6 +38,7 @@ struct app {
 	struct cal_shared *cal;         /* working days: calendar/cal_admin.h  */
 	struct deadline_conf deadlines; /* [cases] thresholds: approval/deadline.h */
 	struct case_cache *case_cache;  /* rendered case details: approval/case_cache.c */
+	struct case_writer *case_writer;  /* group commit of case actions: approval/case_writer.c */
 	struct ops_sched *ops;         /* scheduler: ops/sched.h, NULL when off */
 	int64_t started_at;
 	int threads;

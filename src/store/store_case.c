@@ -139,6 +139,34 @@ int store_case_stamp(struct store *st, int64_t id, struct case_stamp *out, struc
 	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "case stamp");
 }
 
+int store_case_stage_items(struct store *st, int64_t flow_id, int stage, int *rule, json_t **codes,
+			   struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT s.completion_rule, i.item_code FROM catalog_stages s "
+				     "LEFT JOIN catalog_stage_items i ON i.stage_id = s.id "
+				     "WHERE s.flow_id = ? AND s.number = ? ORDER BY i.position", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, flow_id);
+	sqlite3_bind_int(s, 2, stage);
+	json_t *arr = json_array();
+	int rc, found = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		found = 1;
+		*rule = coli(s, 0);
+		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
+			json_array_append_new(arr, json_string(store_col_text(s, 1)));
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE || !found) {
+		json_decref(arr);
+		return rc != SQLITE_DONE ? store_sqlerr(st, e, "stage items")
+			: err_set(e, ERR_NOTFOUND, "stage", "flow %lld has no stage %d", (long long)flow_id, stage);
+	}
+	*codes = arr;
+	return 0;
+}
+
 int store_case_item_milestone(struct store *st, const char *code, const char *date, int *milestone,
 			      struct err *e)
 {
@@ -310,6 +338,21 @@ int store_case_parts(struct store *st, int64_t id, int (*fn)(void *arg, const st
 	return rc == SQLITE_DONE ? 0 : store_sqlerr(st, e, "case parts");
 }
 
+int store_case_savepoint(struct store *st, struct err *e)
+{
+	return store_exec(st, "SAVEPOINT case_action", e);
+}
+
+void store_case_savepoint_undo(struct store *st)
+{
+	store_exec(st, "ROLLBACK TO case_action; RELEASE case_action", NULL);
+}
+
+int store_case_savepoint_release(struct store *st, struct err *e)
+{
+	return store_exec(st, "RELEASE case_action", e);
+}
+
 int store_case_read_begin(struct store *st, int *began, struct err *e)
 {
 	*began = 0;
@@ -430,14 +473,16 @@ int store_case_specials(struct store *st, int64_t id, json_t **rows, struct err 
 }
 
 int store_case_tolerance_add(struct store *st, int64_t id, const char *material, int32_t due_day,
-			     struct err *e)
+			     int64_t received_at, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "INSERT INTO case_tolerance(case_id, material, due_day) VALUES (?,?,?)", e);
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO case_tolerance(case_id, material, due_day, received_at) "
+				     "VALUES (?,?,?,?)", e);
 	if (!s)
 		return e->code;
 	sqlite3_bind_int64(s, 1, id);
 	store_bind_text(s, 2, material);
 	sqlite3_bind_int(s, 3, due_day);
+	bind_opt64(s, 4, received_at);
 	return store_step_done(st, s, e, "tolerance material");
 }
 
@@ -844,7 +889,7 @@ int store_case_bulk_begin(struct store *st, char **saved, struct err *e)
 	/* the generator keeps references right by construction (and its test
 	** runs foreign_key_check); checking each row costs a probe per key */
 	/* no journal: a failed run removes the file (the demo makes a new one) */
-	if (store_exec(st, "PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-262144; "
+	if (store_exec(st, "PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-1048576; "
 		       "PRAGMA journal_mode=OFF", e))
 		return e->code;
 	if (sqlite3_prepare_v2(store_db(st), BULK_INDEXES, -1, &s, NULL) != SQLITE_OK)
@@ -866,7 +911,10 @@ int store_case_bulk_begin(struct store *st, char **saved, struct err *e)
 
 int store_case_bulk_end(struct store *st, char *saved, struct err *e)
 {
+	/* index builds sort: let SQLite's sorter use a second thread */
+	store_exec(st, "PRAGMA threads=2", NULL);
 	int rc = saved ? store_exec(st, saved, e) : 0;
+	store_exec(st, "PRAGMA threads=0", NULL);
 	free(saved);
 	if (rc)
 		return rc;

@@ -62,6 +62,11 @@ struct case_stamp {
 	char district[16];
 };
 int store_case_stamp(struct store *st, int64_t id, struct case_stamp *s, struct err *e);
+/* The items of stage `stage` of flow version flow_id (main and side lines):
+** *codes a JSON array of item codes, *rule its completion rule (LCBSXLX);
+** ERR_NOTFOUND when the flow has no such stage. */
+int store_case_stage_items(struct store *st, int64_t flow_id, int stage, int *rule, json_t **codes,
+			   struct err *e);
 /* The milestone flag of the version of item code in effect on date
 ** (YYYY-MM-DD); 0 when there is none. */
 int store_case_item_milestone(struct store *st, const char *code, const char *date, int *milestone,
@@ -107,6 +112,11 @@ struct case_part {
 };
 int store_case_parts(struct store *st, int64_t id, int (*fn)(void *arg, const struct case_part *p), void *arg,
 		     struct err *e);
+/* Savepoints: one action of a batch undone alone (case_writer.c). */
+int store_case_savepoint(struct store *st, struct err *e);
+void store_case_savepoint_undo(struct store *st);
+int store_case_savepoint_release(struct store *st, struct err *e);
+
 /* A read transaction around several reads (one snapshot, one lock); does
 ** nothing when a transaction is already open. end returns to autocommit. */
 int store_case_read_begin(struct store *st, int *began, struct err *e);
@@ -129,8 +139,9 @@ int store_case_special_open(struct store *st, int64_t id, int type, const char *
 int store_case_special_close(struct store *st, int64_t id, int64_t at, const char *result, struct err *e);
 int store_case_specials(struct store *st, int64_t id, json_t **rows, struct err *e);
 
+/* received_at 0: not received yet. */
 int store_case_tolerance_add(struct store *st, int64_t id, const char *material, int32_t due_day,
-			     struct err *e);
+			     int64_t received_at, struct err *e);
 int store_case_tolerance_done(struct store *st, int64_t id, int64_t at, struct err *e);
 int store_case_tolerance(struct store *st, int64_t id, json_t **rows, struct err *e);
 
