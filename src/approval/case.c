@@ -534,6 +534,7 @@ int case_act(struct store *st, const struct case_env *env, const struct principa
 	}
 	if (store_commit(st, e))
 		return e->code;
+	case_cache_invalidate(env->cache, id);
 	return out ? case_get(st, env, who, now, id, out, e) : 0;
 }
 
@@ -562,7 +563,10 @@ int case_materials_received(struct store *st, const struct case_env *env, const 
 		store_rollback(st);
 		return e->code ? e->code : ERR_INTERNAL;
 	}
-	return store_commit(st, e);
+	if (store_commit(st, e))
+		return e->code;
+	case_cache_invalidate(env->cache, id);
+	return 0;
 }
 
 int case_principal_for(struct store *st, const char *username, struct principal *p, struct err *e)

@@ -2,18 +2,20 @@
 ** case_cache.c: rendered case details (GET /api/cases/{id}) kept per case id
 ** and served again while nothing they show can have changed.
 **
-** What the detail shows is a function of: the case row and everything
-** hanging off it, which change only through case_record (which adds a
-** status row, so the newest status row id moves) or the receipt of 容缺
-** materials (which sets tolerance_done_at); the day (every clock number
-** moves by day, Asia/Shanghai); the calendar (a new object whenever an
-** administrator imports a year); the thresholds (fixed while serving); and
-** display names joined from other tables (project, item, department,
-** handler), which may change without the case changing: an entry lives at
-** most CASE_CACHE_TTL_MS for them. The key is checked against a fresh read
-** of the case's stamp (store_case_stamp) on every request, and the data
-** scope is checked on that fresh read too, so a hit is what a full read
-** would render, names aside for at most the TTL.
+** What the detail shows is a function of the case row and everything
+** hanging off it, the day (every clock number moves by day, Asia/Shanghai),
+** the calendar (a new object whenever an administrator imports a year), the
+** thresholds (fixed while serving) and display names joined from other
+** tables. Every change of a case made by this server passes case_record or
+** the receipt of 容缺 materials, and the code that commits it calls
+** case_cache_invalidate(id) right after the commit; an entry is keyed by
+** (id, day, calendar) and a reader that rendered from the database stores
+** its text only if no invalidation of that slot happened since it looked
+** (a generation per slot), so a late reader never overwrites a newer
+** answer. What this process cannot see — a change made by the command line
+** in another process, a renamed project or department — shows after at most
+** CASE_CACHE_TTL_MS. The case's department and district are kept with the
+** text so the data scope is checked on every hit.
 **
 ** Also kept: what actions need of item versions (steps, prerequisites); a
 ** version never changes, so its id is the whole key.
@@ -26,15 +28,18 @@
 #include "base/clock.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CASE_CACHE_TTL_MS 10000.0
+#define CASE_CACHE_TTL_MS 2000.0
 
 struct slot {
 	struct case_cache_key key;
+	uint64_t gen;                 /* bumped by every invalidation          */
 	double born;
-	char *text;
+	char department[48], district[16];
+	char *text;                   /* NULL: empty                           */
 	size_t len;
 };
 
@@ -105,27 +110,32 @@ void case_cache_item_put(struct case_cache *c, const struct case_item_facts *f)
 
 static int same(const struct case_cache_key *a, const struct case_cache_key *b)
 {
-	return a->id == b->id && a->version == b->version && a->tol_done == b->tol_done && a->day == b->day &&
-		a->cal == b->cal;
+	return a->id == b->id && a->day == b->day && a->cal == b->cal;
 }
 
-int case_cache_get(struct case_cache *c, const struct case_cache_key *k, struct buf *out)
+int case_cache_get(struct case_cache *c, const struct case_cache_key *k, struct buf *out, char department[48],
+		   char district[16], uint64_t *gen)
 {
 	int hit = 0;
+	*gen = 0;
 	if (!c)
 		return 0;
 	double now = clock_mono_ms();
 	pthread_mutex_lock(&c->mu);
 	struct slot *s = &c->slots[(size_t)k->id % c->n];
+	*gen = s->gen;
 	if (s->text && same(&s->key, k) && now - s->born < CASE_CACHE_TTL_MS) {
 		buf_append(out, s->text, s->len);
+		memcpy(department, s->department, sizeof s->department);
+		memcpy(district, s->district, sizeof s->district);
 		hit = 1;
 	}
 	pthread_mutex_unlock(&c->mu);
 	return hit;
 }
 
-void case_cache_put(struct case_cache *c, const struct case_cache_key *k, const char *text, size_t len)
+void case_cache_put(struct case_cache *c, const struct case_cache_key *k, uint64_t gen, const char *department,
+		    const char *district, const char *text, size_t len)
 {
 	char *copy;
 	if (!c || !(copy = malloc(len + 1)))
@@ -135,10 +145,29 @@ void case_cache_put(struct case_cache *c, const struct case_cache_key *k, const 
 	double now = clock_mono_ms();
 	pthread_mutex_lock(&c->mu);
 	struct slot *s = &c->slots[(size_t)k->id % c->n];
+	if (s->gen != gen) {          /* invalidated since the reader looked */
+		pthread_mutex_unlock(&c->mu);
+		free(copy);
+		return;
+	}
 	free(s->text);
 	s->text = copy;
 	s->len = len;
 	s->key = *k;
 	s->born = now;
+	snprintf(s->department, sizeof s->department, "%s", department);
+	snprintf(s->district, sizeof s->district, "%s", district);
+	pthread_mutex_unlock(&c->mu);
+}
+
+void case_cache_invalidate(struct case_cache *c, int64_t id)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->mu);
+	struct slot *s = &c->slots[(size_t)id % c->n];
+	s->gen++;
+	free(s->text);
+	s->text = NULL;
 	pthread_mutex_unlock(&c->mu);
 }

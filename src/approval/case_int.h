@@ -74,15 +74,21 @@ int case_item_facts(struct store *st, const struct case_env *env, int64_t versio
 int case_cache_item_get(struct case_cache *c, int64_t id, struct case_item_facts *out);
 void case_cache_item_put(struct case_cache *c, const struct case_item_facts *f);
 
-/* What a rendered detail depends on (case_cache.c). */
+/* A rendered detail is kept per (case, day, calendar) (case_cache.c). */
 struct case_cache_key {
-	int64_t id, version, tol_done;
+	int64_t id;
 	int32_t day;
 	const void *cal;
 };
-/* Append the cached detail for k to out: 1 on a hit, 0 on a miss. */
-int case_cache_get(struct case_cache *c, const struct case_cache_key *k, struct buf *out);
-void case_cache_put(struct case_cache *c, const struct case_cache_key *k, const char *text, size_t len);
+/* Append the kept detail for k to out with the case's department and
+** district (for the scope check): 1 on a hit. On a miss *gen is the slot's
+** generation to hand to case_cache_put with the text read afterwards. */
+int case_cache_get(struct case_cache *c, const struct case_cache_key *k, struct buf *out, char department[48],
+		   char district[16], uint64_t *gen);
+void case_cache_put(struct case_cache *c, const struct case_cache_key *k, uint64_t gen, const char *department,
+		    const char *district, const char *text, size_t len);
+/* After committing any change of case id. */
+void case_cache_invalidate(struct case_cache *c, int64_t id);
 
 /* The mark of a document kind in its number ("受"), NULL when unknown. */
 const char *case_doc_mark(const char *kind);

@@ -15,6 +15,7 @@
 #include "approval/project.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- JSON text helpers ---------------------------------------------------------------- */
@@ -314,7 +315,7 @@ static const char *const part_names[6] = {NULL, "history", "supplements", "speci
 					  "documents"};
 
 static int detail_locked(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
-			 int64_t id, struct buf *out, struct case_cache_key *key, struct err *e)
+			 int64_t id, struct buf *out, struct case_rec *row, struct err *e)
 {
 	struct case_rec c;
 	struct deadline d;
@@ -339,9 +340,8 @@ static int detail_locked(struct store *st, const struct case_env *env, const str
 			LIT(out, "]");
 		}
 		LIT(out, "}");
-		if (key) {
-			*key = (struct case_cache_key){c.id, c.version, c.tolerance_done_at, deadline_day(now), env->cal};
-		}
+		if (row)
+			*row = c;
 	}
 	for (int k = 0; k < 6; k++)
 		buf_free(&x.list[k]);
@@ -352,26 +352,30 @@ int case_get_text(struct store *st, const struct case_env *env, const struct pri
 		  int64_t id, struct buf *out, struct err *e)
 {
 	int began;
-	struct case_cache_key key;
+	uint64_t gen = 0;
+	struct case_cache_key key = {id, deadline_day(now), env->cal};
+	struct case_rec *c = malloc(sizeof *c);
+	char department[48], district[16];
 	memset(out, 0, sizeof *out);
-	if (env->cache) {            /* a fresh stamp, then maybe the kept text */
-		struct case_stamp s;
-		if (store_case_stamp(st, id, &s, e))
-			return e->code;
-		if (!rbac_can_see(who, s.department, s.district))
-			return err_set(e, ERR_NOTFOUND, "id", "办件不存在 (no such case)");
-		key = (struct case_cache_key){id, s.version, s.tol_done, deadline_day(now), env->cal};
-		if (case_cache_get(env->cache, &key, out))
+	if (!c)
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	if (case_cache_get(env->cache, &key, out, department, district, &gen)) {
+		free(c);
+		if (rbac_can_see(who, department, district))
 			return 0;
+		buf_free(out);
+		return err_set(e, ERR_NOTFOUND, "id", "办件不存在 (no such case)");
 	}
-	if (store_case_read_begin(st, &began, e))
-		return e->code;
-	int rc = detail_locked(st, env, who, now, id, out, &key, e);
-	store_case_read_end(st, began);
+	int rc = store_case_read_begin(st, &began, e);
+	if (!rc) {
+		rc = detail_locked(st, env, who, now, id, out, c, e);
+		store_case_read_end(st, began);
+	}
 	if (rc)
 		buf_free(out);
 	else
-		case_cache_put(env->cache, &key, out->data, out->len);
+		case_cache_put(env->cache, &key, gen, c->department, c->district, out->data, out->len);
+	free(c);
 	return rc;
 }
 

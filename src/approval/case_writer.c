@@ -73,6 +73,9 @@ static void run_batch(struct case_writer *w, struct job **jobs, int n)
 			}
 		return;
 	}
+	for (int i = 0; i < n; i++)
+		if (!jobs[i]->rc)
+			case_cache_invalidate(jobs[i]->env->cache, jobs[i]->id);
 	/* the answers, read on this connection: its pages are the fresh ones */
 	for (int i = 0; i < n; i++)
 		if (!jobs[i]->rc && jobs[i]->out)

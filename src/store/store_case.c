@@ -118,27 +118,6 @@ int store_case_get(struct store *st, int64_t id, struct case_rec *c, struct err 
 	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "case");
 }
 
-int store_case_stamp(struct store *st, int64_t id, struct case_stamp *out, struct err *e)
-{
-	sqlite3_stmt *s = store_stmt(st, "SELECT (SELECT max(s.id) FROM case_status s WHERE s.case_id = c.id), "
-				     "coalesce(c.tolerance_done_at, 0), c.department_code, c.district_code "
-				     "FROM cases c WHERE c.id = ?", e);
-	if (!s)
-		return e->code;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		out->version = col64(s, 0);
-		out->tol_done = col64(s, 1);
-		COPY(out->department, s, 2);
-		COPY(out->district, s, 3);
-	}
-	sqlite3_reset(s);
-	if (rc == SQLITE_DONE)
-		return err_set(e, ERR_NOTFOUND, "id", "办件不存在 (no such case)");
-	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "case stamp");
-}
-
 int store_case_stage_items(struct store *st, int64_t flow_id, int stage, int *rule, json_t **codes,
 			   struct err *e)
 {

@@ -54,14 +54,6 @@ struct case_rec {
 };
 
 int store_case_get(struct store *st, int64_t id, struct case_rec *c, struct err *e);
-/* What the detail cache checks on every read: the newest status row id,
-** tolerance_done_at, and the case's department and district (scope). */
-struct case_stamp {
-	int64_t version, tol_done;
-	char department[48];
-	char district[16];
-};
-int store_case_stamp(struct store *st, int64_t id, struct case_stamp *s, struct err *e);
 /* The items of stage `stage` of flow version flow_id (main and side lines):
 ** *codes a JSON array of item codes, *rule its completion rule (LCBSXLX);
 ** ERR_NOTFOUND when the flow has no such stage. */

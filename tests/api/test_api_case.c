@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "apitest.h"
 #include "base/clock.h"
@@ -495,6 +496,17 @@ static void test_receipt_and_lists(void **state)
 	ok("sw_c", "2025-11-24 12", r, "{\"action\":\"withdraw\",\"opinion\":\"申请人撤件\"}");
 	assert_int_equal(ji(J, "status.code"), 2);
 	assert_string_equal(js(J, "status.name"), "已撤件");
+	/* a change made by the command line (another process) shows within
+	** the detail cache's 2 s */
+	int64_t cl = apply("2025-11-24 13", 5, NULL, "\"HPSP-002\"", 201);
+	assert_int_equal(get_case("boss", "2025-11-24 13", cl), 200);
+	assert_int_equal(ji(J, "status.code"), 1);
+	char args[128];
+	snprintf(args, sizeof args, "case act --case %lld --action accept", (long long)cl);
+	assert_int_equal(apitest_cli(&T, args, NULL, 0), 0);
+	usleep(2100 * 1000);
+	assert_int_equal(get_case("boss", "2025-11-24 13", cl), 200);
+	assert_int_equal(ji(J, "status.code"), 3);
 	/* refusal with its document */
 	int64_t s = apply("2025-11-24 13", 5, NULL, "\"QSXK-001\"", 201);
 	ok("sw_c", "2025-11-24 14", s, "{\"action\":\"refuse\",\"opinion\":\"取水口位于饮用水水源保护区\"}");
