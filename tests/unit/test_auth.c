@@ -174,6 +174,19 @@ static void test_roles(void **state)
 	strcpy(d.district, "610204");           /* district account without department */
 	assert_true(rbac_can_see(&d, "610204-ZJJ", "610204"));
 	assert_false(rbac_can_see(&d, "610203-ZJJ", "610203"));
+	/* a 行政审批服务局 window reads its division's cases of every department */
+	struct principal w = {.roles = ROLE_CLERK};
+	char div[7];
+	strcpy(w.department, "610204-XSP");
+	assert_int_equal(rbac_window(&w, div), 1);
+	assert_string_equal(div, "610204");
+	assert_true(rbac_can_see(&w, "610200-ZRZY", "610204"));
+	assert_false(rbac_can_see(&w, "610200-ZRZY", "610203"));
+	strcpy(w.department, "610200-XSP");
+	assert_int_equal(rbac_window(&w, div), 2);
+	assert_true(rbac_can_see(&w, "610204-ZJJ", "610204"));
+	strcpy(w.department, "610200-ZJJ");
+	assert_int_equal(rbac_window(&w, div), 0);
 }
 
 static void test_account_rules(void **state)
