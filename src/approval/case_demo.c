@@ -127,6 +127,10 @@ struct demo {
 	** order instead of at random */
 	struct pdoc *docs;
 	size_t ndocs, capdocs;
+	/* status rows of the project being generated (their strings are all
+	** static or live as long as the project), written 32 at a time */
+	struct case_status_row *srows;
+	size_t nsrows, capsrows;
 };
 
 struct pdoc {
@@ -459,11 +463,33 @@ struct rows {
 	int ndoc;
 };
 
+static int flush_status(struct demo *g, struct err *e)
+{
+	size_t i = 0;
+	for (; i + 32 <= g->nsrows; i += 32)
+		if (store_case_status_add_many(g->st, g->srows + i, 32, e))
+			return e->code;
+	for (; i < g->nsrows; i += 8)
+		if (store_case_status_add_many(g->st, g->srows + i, g->nsrows - i < 8 ? (int)(g->nsrows - i) : 8, e))
+			return e->code;
+	g->nsrows = 0;
+	return 0;
+}
+
 static int flush_rows(struct demo *g, const struct rows *w, struct err *e)
 {
-	for (int i = 0; i < w->nst; i += 8)
-		if (store_case_status_add_many(g->st, w->st + i, w->nst - i < 8 ? w->nst - i : 8, e))
-			return e->code;
+	if (g->nsrows + (size_t)w->nst > g->capsrows) {
+		size_t cap = g->capsrows ? g->capsrows * 2 : 1024;
+		while (cap < g->nsrows + (size_t)w->nst)
+			cap *= 2;
+		struct case_status_row *r = realloc(g->srows, cap * sizeof *r);
+		if (!r)
+			return err_set(e, ERR_INTERNAL, "", "out of memory");
+		g->srows = r;
+		g->capsrows = cap;
+	}
+	memcpy(g->srows + g->nsrows, w->st, (size_t)w->nst * sizeof *w->st);
+	g->nsrows += (size_t)w->nst;
 	for (int i = 0; i < w->ndoc; i++) {
 		if (g->ndocs == g->capdocs) {
 			size_t cap = g->capdocs ? g->capdocs * 2 : 16384;
@@ -570,7 +596,7 @@ static int write_rows(struct demo *g, const struct case_rec *c, int status, int 
 		.case_id = c->id, .status = status, .action = case_action_name(v->action), .step = step,
 		.step_name = it->step_name[step], .at = v->at,
 		.username = v->action == CASE_A_RECEIVE ? names_window[between(&g->r, 0, 5)] : handler(g, role),
-		.department = v->action == CASE_A_RECEIVE ? window_dept : c->department,
+		.department = v->action == CASE_A_RECEIVE ? window_dept : g->depts[it->dept],
 		.opinion = v->action == CASE_A_DENY ? "不符合法定条件、标准" : v->action == CASE_A_REFUSE
 			? "申请事项不属于本机关职权范围" : v->action == CASE_A_WITHDRAW ? "申请人申请撤回"
 			: v->action == CASE_A_REVOKE ? "重复申报" : "",
@@ -1013,6 +1039,9 @@ static int run_project(struct demo *g, int index, struct err *e)
 	}
 	if (!rc)
 		rc = store_progress_put(g->st, &prog, e);
+	if (!rc)
+		rc = flush_status(g, e);      /* before ps (window names) goes */
+	g->nsrows = 0;
 	g->stats->finished_projects += prog.finished_at != 0;
 	free(ps);
 	return rc ? (e->code ? e->code : ERR_INTERNAL) : 0;
@@ -1097,6 +1126,7 @@ int case_demo(struct store *st, const struct case_env *env, const struct princip
 	for (int i = 0; i < g->nflows; i++)
 		json_decref(g->flows[i].doc);
 	free(g->docs);
+	free(g->srows);
 	free(g);
 	return rc ? (e->code ? e->code : ERR_INTERNAL) : 0;
 }

@@ -229,8 +229,8 @@ int store_case_supplement_add(struct store *st, int64_t id, int after_acceptance
 			      const char *note, int64_t start_at, int64_t end_at, struct err *e);
 int store_case_special_add(struct store *st, int64_t id, int type, const char *kind, const char *reason,
 			   int limit, int64_t start_at, int64_t end_at, const char *result, struct err *e);
-/* Up to 8 status rows, or 4 documents, in one statement (strings are only
-** read during the call). */
+/* 1..8 or 32 status rows, or 1..4 documents, in one statement (strings
+** are only read during the call). */
 int store_case_status_add_many(struct store *st, const struct case_status_row *r, int n, struct err *e);
 struct case_doc_row {
 	int64_t case_id, at;
