@@ -354,18 +354,17 @@ int case_get_text(struct store *st, const struct case_env *env, const struct pri
 	int began;
 	uint64_t gen = 0;
 	struct case_cache_key key = {id, deadline_day(now), env->cal};
-	struct case_rec *c = malloc(sizeof *c);
 	char department[48], district[16];
 	memset(out, 0, sizeof *out);
-	if (!c)
-		return err_set(e, ERR_INTERNAL, "", "out of memory");
 	if (case_cache_get(env->cache, &key, out, department, district, &gen)) {
-		free(c);
 		if (rbac_can_see(who, department, district))
 			return 0;
 		buf_free(out);
 		return err_set(e, ERR_NOTFOUND, "id", "办件不存在 (no such case)");
 	}
+	struct case_rec *c = malloc(sizeof *c);
+	if (!c)
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
 	int rc = store_case_read_begin(st, &began, e);
 	if (!rc) {
 		rc = detail_locked(st, env, who, now, id, out, c, e);
