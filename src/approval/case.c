@@ -230,6 +230,47 @@ static const char *role_label(const char *role)
 	return role;
 }
 
+/* Why who may not take action on a case, from the facts that decide it. */
+enum refusal { MAY = 0, NOT_DEPARTMENT, NOT_HEAD, NOT_STEP_ROLE, NOT_HANDLER };
+
+static enum refusal refusal(const struct principal *who, const struct case_access *a, int action)
+{
+	if (who->cli)
+		return MAY;
+	if (!who->department[0] || strcmp(who->department, a->department) != 0)
+		return NOT_DEPARTMENT;
+	if (case_action_actor(action) == CASE_ACTOR_HEAD)
+		return rbac_has(who, ROLE_HEAD) ? MAY : NOT_HEAD;
+	int by_step = rbac_has(who, rbac_role_bit(a->step_role));
+	if (!by_step && case_action_actor(action) == CASE_ACTOR_WINDOW && rbac_has(who, ROLE_CLERK))
+		return MAY;      /* the window records the applicant's withdrawal */
+	if (!by_step)
+		return NOT_STEP_ROLE;
+	if (a->handler_id && a->handler_id != who->user_id)
+		return NOT_HANDLER;
+	return MAY;
+}
+
+void case_access_of(const struct case_rec *c, struct case_access *out)
+{
+	struct case_state s = {c->status, c->accepted, c->step, c->nsteps, c->pre_supplements, c->tolerance_ok};
+	memset(out, 0, sizeof *out);
+	snprintf(out->department, sizeof out->department, "%s", c->department);
+	snprintf(out->district, sizeof out->district, "%s", c->district);
+	snprintf(out->step_role, sizeof out->step_role, "%s", c->step_role);
+	out->handler_id = c->handler_id;
+	out->allowed = case_allowed(&s);
+}
+
+unsigned case_my_actions(const struct principal *who, const struct case_access *a)
+{
+	unsigned mine = 0;
+	for (int i = 0; i < CASE_A_COUNT; i++)
+		if ((a->allowed & (1u << i)) && refusal(who, a, i) == MAY)
+			mine |= 1u << i;
+	return mine;
+}
+
 static int may_touch(const struct principal *who, const struct case_rec *c, struct err *e)
 {
 	if (who->cli)
@@ -244,24 +285,24 @@ static int may_touch(const struct principal *who, const struct case_rec *c, stru
 
 static int may_act(const struct principal *who, const struct case_rec *c, int action, struct err *e)
 {
-	if (who->cli)
+	struct case_access a;
+	case_access_of(c, &a);
+	switch (refusal(who, &a, action)) {
+	case MAY:
 		return 0;
-	if (case_action_actor(action) == CASE_ACTOR_HEAD) {
-		if (!rbac_has(who, ROLE_HEAD))
-			return err_set(e, ERR_FORBIDDEN, "", "「%s」须由部门负责人办理 (department head only)",
-				       case_action_label(action));
-		return 0;
-	}
-	int by_step = rbac_has(who, rbac_role_bit(c->step_role));
-	if (!by_step && case_action_actor(action) == CASE_ACTOR_WINDOW && rbac_has(who, ROLE_CLERK))
-		return 0;        /* the window records the applicant's withdrawal */
-	if (!by_step)
+	case NOT_DEPARTMENT:
+		return may_touch(who, c, e);
+	case NOT_HEAD:
+		return err_set(e, ERR_FORBIDDEN, "", "「%s」须由部门负责人办理 (department head only)",
+			       case_action_label(action));
+	case NOT_STEP_ROLE:
 		return err_set(e, ERR_FORBIDDEN, "", "当前环节「%s」由%s办理 (step role %s required)",
 			       c->step_name, role_label(c->step_role), c->step_role);
-	if (c->handler_id && c->handler_id != who->user_id)
+	case NOT_HANDLER:
 		return err_set(e, ERR_FORBIDDEN, "", "此办件已转办给%s (transferred to another handler)",
 			       c->handler_name);
-	return 0;
+	}
+	return err_set(e, ERR_INTERNAL, "", "unknown refusal");
 }
 
 /* ---- arguments of each action -------------------------------------------------------- */

@@ -116,17 +116,23 @@ int case_act(struct store *st, const struct case_env *env, const struct principa
 ** The server hands actions to one writer thread (case_writer.c) that runs
 ** every action waiting at that moment in ONE transaction, each under a
 ** savepoint (a refused action is undone alone), and commits once: one
-** fsync and one write of each hot page for the whole batch. The caller
-** returns only after that commit, so an answered action is as durable as
-** with synchronous=FULL alone. The writer owns its own connection. */
+** fsync and one write of each hot page for the whole batch. An action is
+** answered only after that commit, so it is as durable as with
+** synchronous=FULL alone. The writer owns its own connection. */
 struct case_writer;
 /* path: the database; flags: STORE_SYNC_FULL or 0. */
 int case_writer_start(const char *path, int flags, struct case_writer **out, struct err *e);
 void case_writer_stop(struct case_writer *w);
-/* As case_act: queue, wait, return the action's own outcome; out (may be
-** NULL) receives the case after it as case_get_text renders it. */
-int case_writer_act(struct case_writer *w, const struct case_env *env, const struct principal *who, int64_t now,
-		    int64_t id, const struct case_input *in, struct buf *out, struct err *e);
+/* As case_act without the answer, and without waiting: queue the action and
+** return at once (nonzero only when out of memory). After its batch commits
+** the writer sets *rc (and e when *rc != 0) to the action's own outcome and
+** calls done(token) on the writer thread, so done must not block (the HTTP
+** server resumes a suspended request). env, who, in, rc and e belong to the
+** submitter and must stay valid until done is called. Read the case
+** afterwards on any connection: the commit is visible to every new read. */
+int case_writer_submit(struct case_writer *w, const struct case_env *env, const struct principal *who,
+		       int64_t now, int64_t id, const struct case_input *in, int *rc, struct err *e,
+		       void (*done)(void *token), void *token);
 
 /* 容缺 materials received (not a status change; audited). */
 int case_materials_received(struct store *st, const struct case_env *env, const struct principal *who,
@@ -158,11 +164,16 @@ int case_list(struct store *st, const struct case_env *env, const struct princip
 	      const struct case_query *q, const struct page *pg, json_t **items, int64_t *total,
 	      struct err *e);
 /* 待办: open cases of who's department at a step of one of who's roles,
-** not transferred to someone else. 已办: cases who acted on. */
-int case_todo(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
-	      const struct page *pg, json_t **items, int64_t *total, struct err *e);
+** not transferred to someone else, with light (enum deadline_light, -1
+** any). counts (may be NULL) receives the whole 待办 by light, whatever the
+** filter: [LIGHT_GREEN..LIGHT_RED], and [LIGHT_NONE] the cases without a
+** processing clock yet (received, not accepted). 已办: cases who acted on. */
+int case_todo(struct store *st, const struct case_env *env, const struct principal *who, int64_t now, int light,
+	      const struct page *pg, json_t **items, int64_t *total, int64_t counts[4], struct err *e);
 int case_done(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 	      const struct page *pg, json_t **items, int64_t *total, struct err *e);
+/* {"none","green","yellow","red"} of case_todo's counts (new reference). */
+json_t *case_todo_counts_json(const int64_t counts[4]);
 /* Stages (with their clocks), instances and cases with their histories. */
 int case_timeline(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 		  int64_t project_id, json_t **out, struct err *e);

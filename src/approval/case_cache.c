@@ -38,7 +38,7 @@ struct slot {
 	struct case_cache_key key;
 	uint64_t gen;                 /* bumped by every invalidation          */
 	double born;
-	char department[48], district[16];
+	struct case_access access;
 	char *text;                   /* NULL: empty                           */
 	size_t len;
 };
@@ -113,8 +113,8 @@ static int same(const struct case_cache_key *a, const struct case_cache_key *b)
 	return a->id == b->id && a->day == b->day && a->cal == b->cal;
 }
 
-int case_cache_get(struct case_cache *c, const struct case_cache_key *k, struct buf *out, char department[48],
-		   char district[16], uint64_t *gen)
+int case_cache_get(struct case_cache *c, const struct case_cache_key *k, struct buf *out, struct case_access *a,
+		   uint64_t *gen)
 {
 	int hit = 0;
 	*gen = 0;
@@ -126,16 +126,15 @@ int case_cache_get(struct case_cache *c, const struct case_cache_key *k, struct 
 	*gen = s->gen;
 	if (s->text && same(&s->key, k) && now - s->born < CASE_CACHE_TTL_MS) {
 		buf_append(out, s->text, s->len);
-		memcpy(department, s->department, sizeof s->department);
-		memcpy(district, s->district, sizeof s->district);
+		*a = s->access;
 		hit = 1;
 	}
 	pthread_mutex_unlock(&c->mu);
 	return hit;
 }
 
-void case_cache_put(struct case_cache *c, const struct case_cache_key *k, uint64_t gen, const char *department,
-		    const char *district, const char *text, size_t len)
+void case_cache_put(struct case_cache *c, const struct case_cache_key *k, uint64_t gen, const struct case_access *a,
+		    const char *text, size_t len)
 {
 	char *copy;
 	if (!c || !(copy = malloc(len + 1)))
@@ -155,8 +154,7 @@ void case_cache_put(struct case_cache *c, const struct case_cache_key *k, uint64
 	s->len = len;
 	s->key = *k;
 	s->born = now;
-	snprintf(s->department, sizeof s->department, "%s", department);
-	snprintf(s->district, sizeof s->district, "%s", district);
+	s->access = *a;
 	pthread_mutex_unlock(&c->mu);
 }
 

@@ -74,19 +74,32 @@ int case_item_facts(struct store *st, const struct case_env *env, int64_t versio
 int case_cache_item_get(struct case_cache *c, int64_t id, struct case_item_facts *out);
 void case_cache_item_put(struct case_cache *c, const struct case_item_facts *f);
 
+/* What a reader's rights over a case depend on; kept with its cached detail
+** so that a hit reads nothing from the database. */
+struct case_access {
+	char department[48], district[16], step_role[16];
+	int64_t handler_id;           /* 0: the department's pool             */
+	unsigned allowed;             /* case_allowed() of the case's state   */
+};
+void case_access_of(const struct case_rec *c, struct case_access *out);
+/* The actions of a->allowed that who may take now (one bit per enum
+** case_action): the department, step role, head-only and 转办 rules of
+** case_act, so the answer never offers what would be refused with 403. */
+unsigned case_my_actions(const struct principal *who, const struct case_access *a);
+
 /* A rendered detail is kept per (case, day, calendar) (case_cache.c). */
 struct case_cache_key {
 	int64_t id;
 	int32_t day;
 	const void *cal;
 };
-/* Append the kept detail for k to out with the case's department and
-** district (for the scope check): 1 on a hit. On a miss *gen is the slot's
+/* Append the kept detail for k to out with the case's access facts (for
+** the scope check and my_actions): 1 on a hit. On a miss *gen is the slot's
 ** generation to hand to case_cache_put with the text read afterwards. */
-int case_cache_get(struct case_cache *c, const struct case_cache_key *k, struct buf *out, char department[48],
-		   char district[16], uint64_t *gen);
-void case_cache_put(struct case_cache *c, const struct case_cache_key *k, uint64_t gen, const char *department,
-		    const char *district, const char *text, size_t len);
+int case_cache_get(struct case_cache *c, const struct case_cache_key *k, struct buf *out, struct case_access *a,
+		   uint64_t *gen);
+void case_cache_put(struct case_cache *c, const struct case_cache_key *k, uint64_t gen, const struct case_access *a,
+		    const char *text, size_t len);
 /* After committing any change of case id. */
 void case_cache_invalidate(struct case_cache *c, int64_t id);
 

@@ -176,10 +176,9 @@ static void render_case(struct buf *b, const struct case_rec *c, const struct de
 	deadline_text(b, d);
 }
 
-static void render_allowed(struct buf *b, const struct case_rec *c)
+/* A JSON array of the names of the actions in mask. */
+static void render_actions(struct buf *b, unsigned mask)
 {
-	struct case_state s = {c->status, c->accepted, c->step, c->nsteps, c->pre_supplements, c->tolerance_ok};
-	unsigned mask = case_allowed(&s);
 	int n = 0;
 	LIT(b, "[");
 	for (int i = 0; i < CASE_A_COUNT; i++)
@@ -191,6 +190,13 @@ static void render_allowed(struct buf *b, const struct case_rec *c)
 			LIT(b, "\"");
 		}
 	LIT(b, "]");
+}
+
+static void render_allowed(struct buf *b, const struct case_rec *c)
+{
+	struct case_access a;
+	case_access_of(c, &a);
+	render_actions(b, a.allowed);
 }
 
 /* The parts of a case, rendered per kind while the pauses are collected. */
@@ -314,8 +320,10 @@ static int clock_with(const struct case_env *env, const struct case_rec *c, cons
 static const char *const part_names[6] = {NULL, "history", "supplements", "specials", "tolerance_materials",
 					  "documents"};
 
+/* The detail of case id into out, open at the end (the caller adds the
+** reader's own part and the closing brace); *a its access facts. */
 static int detail_locked(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
-			 int64_t id, struct buf *out, struct case_rec *row, struct err *e)
+			 int64_t id, struct buf *out, struct case_access *a, struct err *e)
 {
 	struct case_rec c;
 	struct deadline d;
@@ -339,43 +347,43 @@ static int detail_locked(struct store *st, const struct case_env *env, const str
 				buf_append(out, x.list[k].data, x.list[k].len);
 			LIT(out, "]");
 		}
-		LIT(out, "}");
-		if (row)
-			*row = c;
+		case_access_of(&c, a);
 	}
 	for (int k = 0; k < 6; k++)
 		buf_free(&x.list[k]);
 	return rc;
 }
 
+/* The detail is the same for every reader who may see the case and is kept
+** in the cache; what this reader may do with it (my_actions) is added to
+** each answer from the access facts kept with it. */
 int case_get_text(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 		  int64_t id, struct buf *out, struct err *e)
 {
 	int began;
 	uint64_t gen = 0;
 	struct case_cache_key key = {id, deadline_day(now), env->cal};
-	char department[48], district[16];
+	struct case_access a;
 	memset(out, 0, sizeof *out);
-	if (case_cache_get(env->cache, &key, out, department, district, &gen)) {
-		if (rbac_can_see(who, department, district))
-			return 0;
+	if (!case_cache_get(env->cache, &key, out, &a, &gen)) {
+		int rc = store_case_read_begin(st, &began, e);
+		if (!rc) {
+			rc = detail_locked(st, env, who, now, id, out, &a, e);
+			store_case_read_end(st, began);
+		}
+		if (rc) {
+			buf_free(out);
+			return rc;
+		}
+		case_cache_put(env->cache, &key, gen, &a, out->data, out->len);
+	} else if (!rbac_can_see(who, a.department, a.district)) {
 		buf_free(out);
 		return err_set(e, ERR_NOTFOUND, "id", "办件不存在 (no such case)");
 	}
-	struct case_rec *c = malloc(sizeof *c);
-	if (!c)
-		return err_set(e, ERR_INTERNAL, "", "out of memory");
-	int rc = store_case_read_begin(st, &began, e);
-	if (!rc) {
-		rc = detail_locked(st, env, who, now, id, out, c, e);
-		store_case_read_end(st, began);
-	}
-	if (rc)
-		buf_free(out);
-	else
-		case_cache_put(env->cache, &key, gen, c->department, c->district, out->data, out->len);
-	free(c);
-	return rc;
+	LIT(out, ",\"my_actions\":");
+	render_actions(out, case_my_actions(who, &a));
+	LIT(out, "}");
+	return 0;
 }
 
 int case_get(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
@@ -491,16 +499,47 @@ int case_list(struct store *st, const struct case_env *env, const struct princip
 	return page_of(st, env, now, &f, pg, items, total, e);
 }
 
-int case_todo(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
-	      const struct page *pg, json_t **items, int64_t *total, struct err *e)
+/* The caller's whole 待办 by light (see case.h). */
+static int todo_counts(struct store *st, struct case_filter f, int64_t counts[4], struct err *e)
+{
+	struct page one = {1, 1};
+	int64_t id;
+	int n, began;
+	if (store_case_read_begin(st, &began, e))
+		return e->code;
+	int rc = 0;
+	for (int light = -1; light <= LIGHT_RED && !rc; light++) {
+		int64_t t;
+		if (light == LIGHT_NONE)
+			continue;
+		f.light = light;
+		rc = store_case_find(st, &f, &one, &id, &n, &t, e);
+		counts[light < 0 ? LIGHT_NONE : light] = t;
+	}
+	store_case_read_end(st, began);
+	counts[LIGHT_NONE] -= counts[LIGHT_GREEN] + counts[LIGHT_YELLOW] + counts[LIGHT_RED];
+	return rc;
+}
+
+int case_todo(struct store *st, const struct case_env *env, const struct principal *who, int64_t now, int light,
+	      const struct page *pg, json_t **items, int64_t *total, int64_t counts[4], struct err *e)
 {
 	char roles[64];
 	snprintf(roles, sizeof roles, ",%s%s%s", who->roles & ROLE_CLERK ? "clerk," : "",
 		 who->roles & ROLE_REVIEWER ? "reviewer," : "", who->roles & ROLE_HEAD ? "head," : "");
-	struct case_filter f = {.open = 1, .light = -1, .sort = "due", .todo_roles = roles,
-				.todo_user = who->user_id};
+	struct case_filter f = {.open = 1, .light = light, .sort = "due", .todo_roles = roles,
+				.todo_user = who->user_id, .today = deadline_day(now)};
 	f.scope_department = who->department[0] ? who->department : "-";
+	if (counts && todo_counts(st, f, counts, e))
+		return e->code;
 	return page_of(st, env, now, &f, pg, items, total, e);
+}
+
+json_t *case_todo_counts_json(const int64_t counts[4])
+{
+	return json_pack("{s:I,s:I,s:I,s:I}", "none", (json_int_t)counts[LIGHT_NONE], "green",
+			 (json_int_t)counts[LIGHT_GREEN], "yellow", (json_int_t)counts[LIGHT_YELLOW], "red",
+			 (json_int_t)counts[LIGHT_RED]);
 }
 
 int case_done(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
@@ -576,14 +615,18 @@ static int instance_cases(struct store *st, const struct case_env *env, const st
 			return e->code;
 		json_array_foreach(rows, j, r) {
 			struct case_rec c;
+			struct case_access a;
 			struct buf b = {0};
 			int64_t id = json_integer_value(json_object_get(r, "id"));
 			/* the project's reader follows every case of it */
-			if (store_case_get(st, id, &c, e) || detail_locked(st, env, &all, now, id, &b, NULL, e)) {
+			if (store_case_get(st, id, &c, e) || detail_locked(st, env, &all, now, id, &b, &a, e)) {
 				buf_free(&b);
 				json_decref(rows);
 				return e->code;
 			}
+			LIT(&b, ",\"my_actions\":");
+			render_actions(&b, case_my_actions(who, &a));
+			LIT(&b, "}");
 			json_t *o = parse(&b);
 			json_object_set_new(o, "visible", json_boolean(case_visible(who, &c)));
 			json_array_append_new(cases, o);

@@ -1,44 +1,51 @@
 /*
 ** case_writer.c: group commit of 办件 actions for the server (see case.h).
 **
-** Request threads queue a job and sleep on its condition; the writer thread
-** takes every job waiting (up to WRITER_BATCH), opens one transaction, runs
-** each job's case_act_locked under a savepoint — undoing it alone when it is
-** refused (409/403/400 happen before any write) — and commits. Then every
-** job of the batch is answered. A failed COMMIT fails every job that had
-** succeeded. With synchronous=FULL the one COMMIT is one fsync for the
-** batch; the hot pages (the audit head, the last leaf of each table and
-** index) are written once per batch instead of once per action.
+** Request handlers queue a job and give their worker thread back; the writer
+** thread takes every job waiting (up to WRITER_BATCH), opens one
+** transaction, runs each job's case_act_locked under a savepoint — undoing
+** it alone when it is refused (409/403/400 happen before any write) — and
+** commits. Then every job of the batch is answered through its callback. A
+** failed COMMIT fails every job that had succeeded. The requests render
+** their answers on their own connections, in parallel, so the writer goes
+** straight on to the next batch. With synchronous=FULL the one COMMIT is one
+** fsync for the batch; the hot pages (the audit head, the last leaf of each
+** table and index) are written once per batch instead of once per action.
 **
-** The job's pointers (environment, principal, input) belong to the waiting
-** request thread and stay valid until the job is answered. The writer has
-** its own connection so a request never waits for a pool connection while
-** holding one.
+** The writer's connection keeps savepoint journals in memory (a batch of
+** savepoints would otherwise create and delete a temporary file) and leaves
+** WAL checkpoints to a checkpointer thread of its own (store_ckpt.c), so no
+** batch's COMMIT copies the WAL back into the database.
 */
 #include "approval/case_int.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define WRITER_BATCH 64
+#define CHECKPOINT_PAGES 1000         /* SQLite's own autocheckpoint size */
 
+/* One queued action; the pointers are the submitter's (case.h). */
 struct job {
 	const struct case_env *env;
 	const struct principal *who;
 	int64_t now, id;
 	const struct case_input *in;
+	int *rc;
 	struct err *e;
-	struct buf *out;              /* the case after the action, or NULL */
-	int rc, done;
+	void (*done)(void *token);
+	void *token;
 	struct job *next;
 };
 
 struct case_writer {
 	struct store *st;
+	struct store_checkpointer *ckpt;
 	pthread_t thread;
 	pthread_mutex_t mu;
-	pthread_cond_t work, answered;
+	pthread_cond_t work;
 	struct job *head, *tail;
 	int stop;
 };
@@ -52,35 +59,30 @@ static void run_batch(struct case_writer *w, struct job **jobs, int n)
 		struct job *j = jobs[i];
 		if (rc) {
 			*j->e = e;
-			j->rc = rc;
+			*j->rc = rc;
 			continue;
 		}
-		if ((j->rc = store_case_savepoint(w->st, j->e)))
+		if ((*j->rc = store_case_savepoint(w->st, j->e)))
 			continue;
-		j->rc = case_act_locked(w->st, j->env, j->who, j->now, j->id, j->in, j->e);
-		if (j->rc)
+		*j->rc = case_act_locked(w->st, j->env, j->who, j->now, j->id, j->in, j->e);
+		if (*j->rc)
 			store_case_savepoint_undo(w->st);
-		else if ((j->rc = store_case_savepoint_release(w->st, j->e)))
+		else if ((*j->rc = store_case_savepoint_release(w->st, j->e)))
 			store_case_savepoint_undo(w->st);
 	}
 	if (rc)
 		return;
 	if ((rc = store_commit(w->st, &e)) != 0) {
 		for (int i = 0; i < n; i++)
-			if (!jobs[i]->rc) {
-				jobs[i]->rc = rc;
+			if (!*jobs[i]->rc) {
+				*jobs[i]->rc = rc;
 				*jobs[i]->e = e;
 			}
 		return;
 	}
 	for (int i = 0; i < n; i++)
-		if (!jobs[i]->rc)
+		if (!*jobs[i]->rc)
 			case_cache_invalidate(jobs[i]->env->cache, jobs[i]->id);
-	/* the answers, read on this connection: its pages are the fresh ones */
-	for (int i = 0; i < n; i++)
-		if (!jobs[i]->rc && jobs[i]->out)
-			jobs[i]->rc = case_get_text(w->st, jobs[i]->env, jobs[i]->who, jobs[i]->now, jobs[i]->id,
-						    jobs[i]->out, jobs[i]->e);
 }
 
 static void *writer_main(void *arg)
@@ -102,10 +104,11 @@ static void *writer_main(void *arg)
 			w->tail = NULL;
 		pthread_mutex_unlock(&w->mu);
 		run_batch(w, batch, n);
+		for (int i = 0; i < n; i++) {
+			batch[i]->done(batch[i]->token);
+			free(batch[i]);
+		}
 		pthread_mutex_lock(&w->mu);
-		for (int i = 0; i < n; i++)
-			batch[i]->done = 1;
-		pthread_cond_broadcast(&w->answered);
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
@@ -116,15 +119,22 @@ int case_writer_start(const char *path, int flags, struct case_writer **out, str
 	struct case_writer *w = calloc(1, sizeof *w);
 	if (!w)
 		return err_set(e, ERR_INTERNAL, "", "out of memory");
-	if (store_open(path, flags & STORE_SYNC_FULL, &w->st, e)) {
+	int sync = flags & STORE_SYNC_FULL;
+	if (store_checkpointer_start(path, sync, CHECKPOINT_PAGES, &w->ckpt, e)) {
+		free(w);
+		return e->code;
+	}
+	if (store_open(path, sync | STORE_MEM_TEMP, &w->st, e) || store_checkpoint_defer(w->st, w->ckpt, e)) {
+		store_close(w->st);
+		store_checkpointer_stop(w->ckpt);
 		free(w);
 		return e->code;
 	}
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work, NULL);
-	pthread_cond_init(&w->answered, NULL);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		store_close(w->st);
+		store_checkpointer_stop(w->ckpt);
 		free(w);
 		return err_set(e, ERR_INTERNAL, "", "cannot start the case writer thread");
 	}
@@ -132,6 +142,7 @@ int case_writer_start(const char *path, int flags, struct case_writer **out, str
 	return 0;
 }
 
+/* Jobs still queued are run and answered before the thread ends. */
 void case_writer_stop(struct case_writer *w)
 {
 	if (!w)
@@ -143,24 +154,28 @@ void case_writer_stop(struct case_writer *w)
 	pthread_join(w->thread, NULL);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->work);
-	pthread_cond_destroy(&w->answered);
 	store_close(w->st);
+	store_checkpointer_stop(w->ckpt);
 	free(w);
 }
 
-int case_writer_act(struct case_writer *w, const struct case_env *env, const struct principal *who, int64_t now,
-		    int64_t id, const struct case_input *in, struct buf *out, struct err *e)
+int case_writer_submit(struct case_writer *w, const struct case_env *env, const struct principal *who,
+		       int64_t now, int64_t id, const struct case_input *in, int *rc, struct err *e,
+		       void (*done)(void *token), void *token)
 {
-	struct job j = {.env = env, .who = who, .now = now, .id = id, .in = in, .e = e, .out = out};
+	assert(done);
+	struct job *j = malloc(sizeof *j);
+	if (!j)
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	*j = (struct job){.env = env, .who = who, .now = now, .id = id, .in = in, .rc = rc, .e = e,
+			  .done = done, .token = token};
 	pthread_mutex_lock(&w->mu);
 	if (w->tail)
-		w->tail->next = &j;
+		w->tail->next = j;
 	else
-		w->head = &j;
-	w->tail = &j;
+		w->head = j;
+	w->tail = j;
 	pthread_cond_signal(&w->work);
-	while (!j.done)
-		pthread_cond_wait(&w->answered, &w->mu);
 	pthread_mutex_unlock(&w->mu);
-	return j.rc;
+	return 0;
 }

@@ -264,20 +264,26 @@ static int do_list(struct ctx *x, const struct args *a, int which, struct err *e
 	struct case_query q = {.district = a->district, .department = a->department, .item = a->item, .q = a->q,
 			       .stage = a->stage, .status = a->status, .light = -1, .desc = 1};
 	json_t *items;
-	int64_t total;
+	int64_t total, n[4];
 	int rc;
 	if (a->light && (q.light = deadline_light_parse(a->light)) < 0)
 		return err_set(e, ERR_INVALID, "light", "light: green | yellow | red");
 	if (which == 0)
 		rc = case_list(x->st, &x->env, &x->who, x->now, &q, &pg, &items, &total, e);
 	else if (which == 1)
-		rc = case_todo(x->st, &x->env, &x->who, x->now, &pg, &items, &total, e);
+		rc = case_todo(x->st, &x->env, &x->who, x->now, q.light, &pg, &items, &total, n, e);
 	else
 		rc = case_done(x->st, &x->env, &x->who, x->now, &pg, &items, &total, e);
 	if (rc)
 		return rc;
 	json_t *page = json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total, "page", pg.page,
 				 "page_size", pg.page_size);
+	if (which == 1) {
+		json_object_set_new(page, "counts", case_todo_counts_json(n));
+		if (!a->json)
+			printf("待办 红灯 %lld  黄灯 %lld  绿灯 %lld  未受理 %lld\n", (long long)n[LIGHT_RED],
+			       (long long)n[LIGHT_YELLOW], (long long)n[LIGHT_GREEN], (long long)n[LIGHT_NONE]);
+	}
 	if (a->json)
 		print_json(page);
 	else {

@@ -160,17 +160,23 @@ static int mine(struct http_req *r, struct http_resp *w, struct err *e, int todo
 {
 	struct page pg;
 	json_t *items;
-	int64_t total;
+	int64_t total, counts[4];
 	struct case_env env;
+	const char *light = http_query(r, "light");
+	int lt = -1;
 	if (http_page(r, &pg, e))
 		return e->code;
+	if (todo && light && (lt = deadline_light_parse(light)) < 0)
+		return err_set(e, ERR_INVALID, "light", "light: green | yellow | red");
 	env_get(r, &env);
-	int rc = todo ? case_todo(r->st, &env, &r->me, now_of(r), &pg, &items, &total, e)
+	int rc = todo ? case_todo(r->st, &env, &r->me, now_of(r), lt, &pg, &items, &total, counts, e)
 		: case_done(r->st, &env, &r->me, now_of(r), &pg, &items, &total, e);
 	env_put(r, &env);
 	if (rc)
 		return rc;
 	w->json = http_list(items, total, &pg);
+	if (todo)
+		json_object_set_new(w->json, "counts", case_todo_counts_json(counts));
 	return 0;
 }
 
@@ -198,6 +204,56 @@ static int document(struct http_req *r, struct http_resp *w, struct err *e)
 
 /* ---- actions ---------------------------------------------------------------------------- */
 
+/* The answer to an action: the case after it, or for 409 the state and what
+** is allowed. */
+static int act_answer(struct http_req *r, struct http_resp *w, int64_t id, int rc, struct err *e)
+{
+	if (rc == ERR_CONFLICT) {
+		w->status = 409;
+		w->json = case_conflict_json(r->st, id, e);
+		return 0;
+	}
+	return rc;
+}
+
+/* An action handed to the case writer (group commit): the request waits
+** without its worker (http.h, w->later) and renders the case afterwards. */
+struct act_later {
+	struct case_writer *writer;
+	struct case_env env;
+	struct case_input in;
+	const struct principal *who;
+	int64_t now, id;
+	int rc;
+	struct err e;
+};
+
+static void act_start(void *arg, void (*done)(void *token), void *token)
+{
+	struct act_later *a = arg;
+	if (case_writer_submit(a->writer, &a->env, a->who, a->now, a->id, &a->in, &a->rc, &a->e, done, token)) {
+		a->rc = a->e.code;
+		done(token);
+	}
+}
+
+static int act_finish(struct http_req *r, struct http_resp *w, void *arg, struct err *e)
+{
+	struct act_later *a = arg;
+	struct buf b = {0};
+	int rc = a->rc;
+	if (rc)
+		*e = a->e;
+	else if ((rc = case_get_text(r->st, &a->env, &r->me, a->now, a->id, &b, e)) == 0)
+		text_body(w, 0, &b);
+	else
+		buf_free(&b);
+	env_put(r, &a->env);
+	rc = act_answer(r, w, a->id, rc, e);
+	free(a);
+	return rc;
+}
+
 static int act(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	static const struct jfield f[] = {
@@ -217,31 +273,29 @@ static int act(struct http_req *r, struct http_resp *w, struct err *e)
 		.special_limit = (int)json_get_int(r->json, "limit", 0), .reason = json_get_str(r->json, "reason", NULL),
 		.result = json_get_str(r->json, "result", NULL), .to_user = json_get_str(r->json, "to_user", NULL),
 	};
+	if (strcmp(name, "materials_received") != 0 && (in.action < 0 || in.action == CASE_A_RECEIVE))
+		return err_set(e, ERR_INVALID, "action", "未知操作: %s (unknown action)", name);
+	if (strcmp(name, "materials_received") != 0 && r->app->case_writer) {
+		struct act_later *a = calloc(1, sizeof *a);
+		if (!a)
+			return err_set(e, ERR_INTERNAL, "", "out of memory");
+		*a = (struct act_later){.writer = r->app->case_writer, .in = in, .who = &r->me, .now = now_of(r), .id = id};
+		env_get(r, &a->env);
+		w->later = (struct http_later){act_start, act_finish, a};
+		return 0;
+	}
 	struct case_env env;
-	struct buf b;
 	int rc;
 	env_get(r, &env);
 	if (strcmp(name, "materials_received") == 0) {
 		rc = case_materials_received(r->st, &env, &r->me, now_of(r), id, e);
 		if (!rc)
 			rc = case_get(r->st, &env, &r->me, now_of(r), id, &w->json, e);
-	} else if (in.action < 0 || in.action == CASE_A_RECEIVE) {
-		rc = err_set(e, ERR_INVALID, "action", "未知操作: %s (unknown action)", name);
-	} else if (r->app->case_writer) {   /* group commit, then read the result */
-		memset(&b, 0, sizeof b);
-		rc = text_body(w, case_writer_act(r->app->case_writer, &env, &r->me, now_of(r), id, &in, &b, e), &b);
-		if (rc)
-			buf_free(&b);
 	} else {
 		rc = case_act(r->st, &env, &r->me, now_of(r), id, &in, &w->json, e);
 	}
 	env_put(r, &env);
-	if (rc == ERR_CONFLICT) {   /* name the state and what is allowed */
-		w->status = 409;
-		w->json = case_conflict_json(r->st, id, e);
-		return 0;
-	}
-	return rc;
+	return act_answer(r, w, id, rc, e);
 }
 
 const struct route api_case_routes[] = {

@@ -24,6 +24,7 @@
 #include "store/store.h"
 
 struct MHD_Connection;
+struct http_resp;
 
 #define HTTP_MAX_PARAMS 4
 
@@ -43,6 +44,22 @@ struct http_req {
 	char pstore[512];              /* storage behind params              */
 };
 
+/* Work another thread finishes for this request (the case writer's group
+** commit): a handler that sets w->later and returns 0 gives its worker back
+** while it waits, so one waiting request never holds up the other
+** connections of that worker. The server suspends the connection, returns
+** the pooled database connection and calls start(arg, done, token); the
+** thread doing the work calls done(token) exactly once, from any thread.
+** The server then calls finish(r, w, arg, e) on a worker with a fresh
+** pooled connection and answers as for any handler (nonzero: the error
+** body). r is the same request, kept whole (r->json, r->me, r->params)
+** until then. finish always runs and owns arg. */
+struct http_later {
+	void (*start)(void *arg, void (*done)(void *token), void *token);
+	int (*finish)(struct http_req *r, struct http_resp *w, void *arg, struct err *e);
+	void *arg;
+};
+
 struct http_resp {
 	int status;                    /* default 200                        */
 	json_t *json;                  /* response body when set             */
@@ -53,6 +70,7 @@ struct http_resp {
 	char cookie[160];              /* Set-Cookie value when non-empty    */
 	char disposition[256];         /* Content-Disposition when non-empty */
 	char etag[64];                 /* ETag when non-empty                */
+	struct http_later later;       /* set by a handler that waits (above) */
 };
 
 typedef int (*http_handler)(struct http_req *r, struct http_resp *w, struct err *e);

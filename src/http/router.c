@@ -173,15 +173,30 @@ static int precheck(const struct route *rt, struct http_req *r, struct err *e)
 	return 0;
 }
 
+static void fail(struct http_resp *w, struct err *e)
+{
+	if (!e->code)
+		err_set(e, ERR_INTERNAL, "", "internal error");
+	router_error(w, e);
+}
+
 void router_run(int idx, struct http_req *r, struct http_resp *w)
 {
 	const struct route *rt = route_at(idx);
 	struct err e;
 	err_clear(&e);
 	w->status = 200;
-	if (precheck(rt, r, &e) || rt->fn(r, w, &e)) {
-		if (!e.code)
-			err_set(&e, ERR_INTERNAL, "", "internal error");
-		router_error(w, &e);
-	}
+	if (precheck(rt, r, &e) || rt->fn(r, w, &e))
+		fail(w, &e);
+}
+
+void router_finish(struct http_req *r, struct http_resp *w)
+{
+	struct http_later later = w->later;
+	struct err e;
+	assert(later.finish);
+	err_clear(&e);
+	w->later = (struct http_later){0};
+	if (later.finish(r, w, later.arg, &e))
+		fail(w, &e);
 }

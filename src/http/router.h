@@ -19,6 +19,9 @@ int router_match(struct http_req *r, int *path_known);
 
 /* Run route idx for r: checks, handler, error body. w is filled. */
 void router_run(int idx, struct http_req *r, struct http_resp *w);
+/* The second half of a request whose handler set w->later (http.h), once
+** its work is done; r->st must be a pooled connection again. */
+void router_finish(struct http_req *r, struct http_resp *w);
 
 /* An error body for e into w. */
 void router_error(struct http_resp *w, const struct err *e);

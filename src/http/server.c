@@ -1,7 +1,11 @@
 /*
 ** server.c: libmicrohttpd glue (see server.h). Per connection request state
 ** is a struct conn_ctx allocated on the first callback, filled with the
-** body, and freed by the completion callback.
+** body, and freed by the completion callback. It holds the request and the
+** response, so a handler that waits for another thread (w->later, http.h)
+** leaves them there while the connection is suspended: the worker serves
+** its other connections meanwhile, and the callback after the resume
+** finishes the request.
 */
 #include "http/server.h"
 #include "http/metrics.h"
@@ -28,7 +32,11 @@ struct conn_ctx {
 	char *body;
 	size_t len, cap;
 	int too_large;
+	int waiting;           /* suspended until its later work is done */
+	int idx;               /* route, for metrics                     */
 	double started_ms;
+	struct http_req r;
+	struct http_resp w;
 };
 
 /* ---- addresses ------------------------------------------------------------ */
@@ -163,7 +171,46 @@ static int dispatch(struct app *app, struct http_req *r, struct http_resp *w)
 	r->st = store_pool_get(app->pool);
 	router_run(idx, r, w);
 	store_pool_put(app->pool, r->st);
+	r->st = NULL;
 	return idx;
+}
+
+/* Append an upload chunk to the body (over HTTP_MAX_BODY only marks it). */
+static int take_upload(struct conn_ctx *cx, const char *upload, size_t n)
+{
+	if (cx->too_large || cx->len + n > HTTP_MAX_BODY) {
+		cx->too_large = 1;
+		return 0;
+	}
+	if (cx->len + n + 1 > cx->cap) {
+		size_t cap = cx->cap ? cx->cap : 4096;
+		while (cap < cx->len + n + 1)
+			cap *= 2;
+		char *b = realloc(cx->body, cap);
+		if (!b)
+			return -1;
+		cx->body = b;
+		cx->cap = cap;
+	}
+	memcpy(cx->body + cx->len, upload, n);
+	cx->len += n;
+	cx->body[cx->len] = 0;
+	return 0;
+}
+
+static void wake(void *token)
+{
+	MHD_resume_connection(token);
+}
+
+/* The request is answered: send w, count it. */
+static enum MHD_Result answer(struct server *s, struct MHD_Connection *c, struct conn_ctx *cx)
+{
+	json_decref(cx->r.json);
+	cx->r.json = NULL;
+	enum MHD_Result rc = send_resp(c, &cx->w);
+	metrics_observe(s->app->metrics, cx->idx, cx->w.status, (clock_mono_ms() - cx->started_ms) / 1e3);
+	return rc;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -182,43 +229,37 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (cx->too_large || cx->len + *upload_size > HTTP_MAX_BODY) {
-			cx->too_large = 1;
-		} else {
-			if (cx->len + *upload_size + 1 > cx->cap) {
-				size_t cap = cx->cap ? cx->cap : 4096;
-				while (cap < cx->len + *upload_size + 1)
-					cap *= 2;
-				char *b = realloc(cx->body, cap);
-				if (!b)
-					return MHD_NO;
-				cx->body = b;
-				cx->cap = cap;
-			}
-			memcpy(cx->body + cx->len, upload, *upload_size);
-			cx->len += *upload_size;
-			cx->body[cx->len] = 0;
-		}
+		int rc = take_upload(cx, upload, *upload_size);
 		*upload_size = 0;
-		return MHD_YES;
+		return rc ? MHD_NO : MHD_YES;
 	}
-	struct http_req r = {.method = method, .path = url, .conn = c, .body = cx->body ? cx->body : "",
-			     .body_len = cx->len, .app = s->app, .now = clock_now(&s->app->clock)};
-	struct http_resp w = {.status = 200};
-	client_address(s->app, c, r.me.source, sizeof r.me.source);
-	int idx;
+	if (cx->waiting) {   /* resumed: the later work is done */
+		cx->waiting = 0;
+		cx->r.st = store_pool_get(s->app->pool);
+		router_finish(&cx->r, &cx->w);
+		store_pool_put(s->app->pool, cx->r.st);
+		cx->r.st = NULL;
+		return answer(s, c, cx);
+	}
+	cx->r = (struct http_req){.method = method, .path = url, .conn = c, .body = cx->body ? cx->body : "",
+				  .body_len = cx->len, .app = s->app, .now = clock_now(&s->app->clock)};
+	cx->w = (struct http_resp){.status = 200};
+	client_address(s->app, c, cx->r.me.source, sizeof cx->r.me.source);
 	if (cx->too_large) {
 		struct err e;
 		err_set(&e, ERR_TOOLARGE, "", "请求体超过 1 MiB (body larger than 1 MiB)");
-		router_error(&w, &e);
-		idx = router_count();
+		router_error(&cx->w, &e);
+		cx->idx = router_count();
 	} else {
-		idx = dispatch(s->app, &r, &w);
+		cx->idx = dispatch(s->app, &cx->r, &cx->w);
 	}
-	json_decref(r.json);
-	enum MHD_Result rc = send_resp(c, &w);
-	metrics_observe(s->app->metrics, idx, w.status, (clock_mono_ms() - cx->started_ms) / 1e3);
-	return rc;
+	if (cx->w.later.start) {
+		cx->waiting = 1;
+		MHD_suspend_connection(c);
+		cx->w.later.start(cx->w.later.arg, wake, c);
+		return MHD_YES;
+	}
+	return answer(s, c, cx);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -228,6 +269,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct conn_ctx *cx = *con_cls;
 	if (cx) {
 		__atomic_sub_fetch(&s->inflight, 1, __ATOMIC_RELAXED);
+		json_decref(cx->r.json);
 		free(cx->body);
 		free(cx);
 		*con_cls = NULL;
@@ -261,7 +303,8 @@ int server_start(struct app *app, const char *listen, struct server **out, struc
 		return e->code;
 	struct server *s = calloc(1, sizeof *s);
 	s->app = app;
-	s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
+				MHD_USE_ERROR_LOG, 0, NULL, NULL,
 				on_request, s,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->threads,

@@ -106,6 +106,14 @@ sqlite3_stmt *store_stmt(struct store *st, const char *sql, struct err *e)
 	return s->stmt;
 }
 
+int store_run(struct store *st, const char *sql, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, sql, e);
+	if (!s)
+		return e ? e->code : ERR_INTERNAL;
+	return store_step_done(st, s, e, sql);
+}
+
 sqlite3 *store_db(struct store *st) { return st->db; }
 const char *store_path(const struct store *st) { return st->path; }
 
@@ -207,7 +215,7 @@ int store_begin(struct store *st, struct err *e)
 	st->failed = 0;
 	if (st->gate)
 		pthread_mutex_lock(st->gate);
-	int rc = store_exec(st, "BEGIN IMMEDIATE", e);
+	int rc = store_run(st, "BEGIN IMMEDIATE", e);
 	if (rc) {
 		st->depth = 0;
 		gate_open(st);
@@ -221,13 +229,13 @@ int store_commit(struct store *st, struct err *e)
 	if (--st->depth > 0)
 		return 0;
 	if (st->failed) {
-		store_exec(st, "ROLLBACK", NULL);
+		store_run(st, "ROLLBACK", NULL);
 		gate_open(st);
 		return err_set(e, ERR_INTERNAL, "", "transaction rolled back by a nested failure");
 	}
-	int rc = store_exec(st, "COMMIT", e);
+	int rc = store_run(st, "COMMIT", e);
 	if (rc)
-		store_exec(st, "ROLLBACK", NULL);
+		store_run(st, "ROLLBACK", NULL);
 	gate_open(st);
 	return rc;
 }
@@ -239,7 +247,7 @@ void store_rollback(struct store *st)
 		st->failed = 1;
 		return;
 	}
-	store_exec(st, "ROLLBACK", NULL);
+	store_run(st, "ROLLBACK", NULL);
 	gate_open(st);
 }
 
@@ -322,6 +330,8 @@ static int configure(struct store *st, int flags, struct err *e)
 		return e->code;
 	if (flags & STORE_READONLY)
 		return 0;
+	if ((flags & STORE_MEM_TEMP) && store_exec(st, "PRAGMA temp_store=MEMORY", e))
+		return e->code;
 	if (store_exec(st, "PRAGMA journal_mode=WAL", e))
 		return e->code;
 	return store_exec(st, (flags & STORE_SYNC_FULL) ? "PRAGMA synchronous=FULL"

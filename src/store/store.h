@@ -28,6 +28,10 @@ enum store_open_flags {
 	STORE_CREATE = 1,      /* create the file; fail when it exists       */
 	STORE_READONLY = 2,
 	STORE_SYNC_FULL = 4,   /* synchronous=FULL instead of NORMAL         */
+	STORE_MEM_TEMP = 8,    /* temp_store=MEMORY: savepoint journals and
+				  temporary tables never touch the disk (for
+				  a writer of short batches, not for sorts of
+				  millions of rows)                          */
 };
 
 /* Open path and migrate it to the current schema (unless READONLY).
@@ -59,8 +63,11 @@ sqlite3_stmt *store_stmt(struct store *st, const char *sql, struct err *e);
 sqlite3 *store_db(struct store *st);
 /* Map the last SQLite error to e (constraint -> ERR_CONFLICT, else INTERNAL). */
 int store_sqlerr(struct store *st, struct err *e, const char *what);
-/* Run one or more statements without results. */
+/* Run one or more statements without results (parsed every time). */
 int store_exec(struct store *st, const char *sql, struct err *e);
+/* Run one statement without results through the statement cache (sql as
+** for store_stmt): for the BEGIN/COMMIT/SAVEPOINT of hot paths. */
+int store_run(struct store *st, const char *sql, struct err *e);
 /* Bind helpers: text NULL binds SQL NULL. */
 void store_bind_text(sqlite3_stmt *s, int i, const char *v);
 const char *store_col_text(sqlite3_stmt *s, int i); /* "" for NULL */
@@ -86,5 +93,19 @@ int store_pool_open(const char *path, int size, int flags, struct store_pool **o
 struct store *store_pool_get(struct store_pool *p);   /* blocks until free */
 void store_pool_put(struct store_pool *p, struct store *st);
 void store_pool_close(struct store_pool *p);
+
+/* ---- background checkpoints (store_ckpt.c) ------------------------------ */
+/* A thread with its own connection that copies the WAL back into the
+** database (PASSIVE checkpoint) when a connection handed to it has grown the
+** WAL to `pages` frames, so that connection's COMMIT never pays for the
+** copy and its fsync. The checkpointer must outlive every connection
+** deferring to it; stop() runs a last checkpoint. */
+struct store_checkpointer;
+int store_checkpointer_start(const char *path, int flags, int pages, struct store_checkpointer **out,
+			     struct err *e);
+void store_checkpointer_stop(struct store_checkpointer *cp);
+long store_checkpointer_runs(struct store_checkpointer *cp);  /* wakes served so far */
+/* Turn st's automatic checkpoint off and wake cp after its commits instead. */
+int store_checkpoint_defer(struct store *st, struct store_checkpointer *cp, struct err *e);
 
 #endif

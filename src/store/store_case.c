@@ -319,17 +319,18 @@ int store_case_parts(struct store *st, int64_t id, int (*fn)(void *arg, const st
 
 int store_case_savepoint(struct store *st, struct err *e)
 {
-	return store_exec(st, "SAVEPOINT case_action", e);
+	return store_run(st, "SAVEPOINT case_action", e);
 }
 
 void store_case_savepoint_undo(struct store *st)
 {
-	store_exec(st, "ROLLBACK TO case_action; RELEASE case_action", NULL);
+	if (!store_run(st, "ROLLBACK TO case_action", NULL))
+		store_run(st, "RELEASE case_action", NULL);
 }
 
 int store_case_savepoint_release(struct store *st, struct err *e)
 {
-	return store_exec(st, "RELEASE case_action", e);
+	return store_run(st, "RELEASE case_action", e);
 }
 
 int store_case_read_begin(struct store *st, int *began, struct err *e)

@@ -181,6 +181,17 @@ static int in_list(json_t *page, int64_t id)
 	return 0;
 }
 
+/* 1 when the array at key of J names action. */
+static int lists(const char *key, const char *action)
+{
+	size_t i;
+	json_t *a;
+	json_array_foreach(json_object_get(J, key), i, a)
+		if (strcmp(json_string_value(a), action) == 0)
+			return 1;
+	return 0;
+}
+
 /* ---- stage 1: deadlines across the holiday, a pause, 409/403/404 ---------------------- */
 
 static int64_t A;
@@ -206,6 +217,17 @@ static void test_stage1(void **state)
 	assert_true(json_is_null(json_object_get(J, "light")));
 	assert_string_equal(js(J, "receipt.due_date"), "2025-10-10");   /* 28 29 30 | 09 10 */
 	assert_string_equal(js(J, "step.role"), "clerk");
+	/* my_actions: what this caller may do, within allowed_actions */
+	assert_true(lists("allowed_actions", "accept") && lists("allowed_actions", "revoke"));
+	assert_true(lists("my_actions", "accept") && lists("my_actions", "withdraw"));
+	assert_false(lists("my_actions", "revoke"));                     /* head only */
+	assert_int_equal(get_case("zr_r", "2025-09-26 10", A), 200);      /* served from the cache: per caller */
+	assert_int_equal(json_array_size(json_object_get(J, "my_actions")), 0);
+	assert_int_equal(get_case("zr_h", "2025-09-26 10", A), 200);
+	assert_true(lists("my_actions", "revoke"));
+	assert_false(lists("my_actions", "accept"));
+	assert_int_equal(get_case("boss", "2025-09-26 10", A), 200);
+	assert_int_equal(json_array_size(json_object_get(J, "my_actions")), 0);
 
 	/* 404 outside the scope, leaders see everything but cannot act */
 	assert_int_equal(get_case("fg_c", "2025-09-26 10", A), 404);
@@ -243,6 +265,22 @@ static void test_stage1(void **state)
 	/* 待办: the case waits for a reviewer of 自然资源和规划局 */
 	assert_int_equal(req("zr_r", "2025-09-27 09", "GET", "/api/me/todo", NULL), 200);
 	assert_true(in_list(J, A));
+	assert_int_equal(ji(J, "counts.green"), 1);
+	assert_int_equal(ji(J, "counts.red") + ji(J, "counts.yellow") + ji(J, "counts.none"), 0);
+	assert_int_equal(req("zr_r", "2025-09-27 09", "GET", "/api/me/todo?light=green", NULL), 200);
+	assert_true(in_list(J, A));
+	assert_int_equal(req("zr_r", "2025-09-27 09", "GET", "/api/me/todo?light=red", NULL), 200);
+	assert_false(in_list(J, A));
+	assert_int_equal(ji(J, "total"), 0);
+	assert_int_equal(ji(J, "counts.green"), 1);                      /* counts ignore the filter */
+	assert_int_equal(req("zr_r", "2025-09-27 09", "GET", "/api/me/todo?light=purple", NULL), 400);
+	assert_string_equal(js(J, "error.field"), "light");
+	/* on the due day 10-10 no working day is left: yellow; the next working day red */
+	assert_int_equal(req("zr_r", "2025-10-10 09", "GET", "/api/me/todo?light=yellow", NULL), 200);
+	assert_true(in_list(J, A));
+	assert_int_equal(ji(J, "counts.yellow"), 1);
+	assert_int_equal(req("zr_r", "2025-10-13 09", "GET", "/api/me/todo?light=red", NULL), 200);
+	assert_true(in_list(J, A));
 	assert_int_equal(req("zr_c", "2025-09-27 09", "GET", "/api/me/todo", NULL), 200);
 	assert_false(in_list(J, A));
 	assert_int_equal(req("zr_c", "2025-09-27 09", "GET", "/api/me/done", NULL), 200);
@@ -270,6 +308,9 @@ static void test_stage1(void **state)
 
 	/* 转办 to a colleague: the first reviewer may no longer act */
 	ok("zr_r", "2025-10-09 10", A, "{\"action\":\"transfer\",\"to_user\":\"zr_r2\"}");
+	assert_int_equal(json_array_size(json_object_get(J, "my_actions")), 0);   /* the answer is the caller's */
+	assert_int_equal(get_case("zr_r2", "2025-10-09 10", A), 200);
+	assert_true(lists("my_actions", "next_step"));
 	assert_int_equal(action("zr_r", "2025-10-09 10", A, "{\"action\":\"next_step\"}"), 403);
 	assert_int_equal(action("zr_r", "2025-10-09 10", A, "{\"action\":\"transfer\",\"to_user\":\"zj_r\"}"), 403);
 	ok("zr_r2", "2025-10-09 11", A, "{\"action\":\"next_step\",\"opinion\":\"同意\"}");
@@ -281,6 +322,7 @@ static void test_stage1(void **state)
 	assert_true(json_is_true(json_object_get(J, "on_time")));
 	assert_true(json_is_null(json_object_get(J, "light")));
 	assert_int_equal(json_array_size(json_object_get(J, "allowed_actions")), 0);
+	assert_int_equal(json_array_size(json_object_get(J, "my_actions")), 0);
 	assert_int_equal(json_array_size(json_object_get(J, "history")), 8);
 	assert_int_equal(json_array_size(json_object_get(J, "documents")), 3);   /* acceptance, supplement, approval */
 	/* nothing follows 办结 */

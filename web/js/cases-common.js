@@ -93,8 +93,8 @@ export const ACTIONS = {
   approve: { label: '准予许可', kind: 'success', opinionLabel: '审批意见' },
   approve_tolerance: { label: '容缺通过', kind: 'success', materials: 'required', materialsDays: true, opinionLabel: '审批意见' },
   deny: { label: '不予许可', kind: 'danger', opinion: 'required', opinionLabel: '不予许可理由' },
-  withdraw: { label: '撤回', kind: 'danger', opinion: 'required', opinionLabel: '撤回原因', clerkToo: true },
-  revoke: { label: '撤销', kind: 'danger', opinion: 'required', opinionLabel: '撤销原因', head: true },
+  withdraw: { label: '撤回', kind: 'danger', opinion: 'required', opinionLabel: '撤回原因' },
+  revoke: { label: '撤销', kind: 'danger', opinion: 'required', opinionLabel: '撤销原因' },
 };
 
 export const SPECIAL_KINDS = {
@@ -108,15 +108,8 @@ export const DOCUMENTS = {
   approval: '准予行政许可决定书', denial: '不予行政许可决定书', joint: '联合验收意见书',
 };
 
-/* Actions of allowed_actions that this user may take now (department + role). */
-export function myActions(c, me) {
-  const roles = me.roles || [];
-  const sameDept = c.department && (c.department.code || c.department) === me.department;
-  return (c.allowed_actions || []).filter((a) => {
-    const def = ACTIONS[a];
-    if (!def || !sameDept) return false;
-    if (def.head) return roles.includes('head');
-    if (def.clerkToo && roles.includes('clerk')) return true;   /* the applicant withdraws at the window */
-    return c.step ? roles.includes(c.step.role) : false;
-  });
+/* The actions this user may take now: the server's my_actions (department,
+** step role, head-only and 转办 rules), known to ACTIONS. */
+export function myActions(c) {
+  return (c.my_actions || []).filter((a) => ACTIONS[a]);
 }

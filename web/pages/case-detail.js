@@ -46,7 +46,7 @@ export async function render(ctx) {
   }
 
   function view(c) {
-    const mine = myActions(c, ctx.me);
+    const mine = myActions(c);
     const accepted = !!c.accepted_at;
     const clock = h('div.grid.grid-4', { id: 'deadline-panel' },
       h(`div.stat-card.${c.light || (c.on_time === false || (!accepted && c.receipt && c.receipt.overdue) ? 'red' : c.on_time ? 'green' : 'gray')}`, h('div.label', '预警状态'), h('div.value', { style: { fontSize: '18px' } }, caseLight(c))),

@@ -53,13 +53,12 @@ export async function render(ctx) {
   let building = false;
   async function counts() {
     try {
-      /* 待办 is a short list per person: its lights are counted here from the server's clock fields */
-      const [todo, done] = await Promise.all([get('/api/me/todo?page_size=200'), get('/api/me/done?page_size=1')]);
+      /* the server counts the whole 待办 by light (counts), not only the page */
+      const [todo, done] = await Promise.all([get('/api/me/todo?page_size=1'), get('/api/me/done?page_size=1')]);
       set('cnt-todo', todo.total);
       set('cnt-done', done.total);
-      const items = todo.items || [];
-      set('cnt-yellow', items.filter((c) => c.light === 'yellow').length);
-      set('cnt-red', items.filter((c) => c.light === 'red' || (c.receipt && c.receipt.overdue)).length);
+      set('cnt-yellow', todo.counts.yellow);
+      set('cnt-red', todo.counts.red);
     } catch (err) {
       ['cnt-todo', 'cnt-done', 'cnt-yellow', 'cnt-red'].forEach((id) => set(id, '-'));
       if (err.code === 'not_built') building = true;
