@@ -34,7 +34,7 @@ static const char usage[] =
 	"  show --case ID|NUMBER           the case with its clock, history and documents (JSON)\n"
 	"  list [--status N] [--light green|yellow|red] [--department CODE] [--district CODE]\n"
 	"       [--item CODE] [--stage N] [--q TEXT] [--page N] [--page-size N] [--json]\n"
-	"  todo | done [--json]            待办 / 已办 of the --as account\n"
+	"  todo [--light green|yellow|red] | done [--json]\n        待办 (with its counts by light) / 已办 of the --as account\n"
 	"  timeline --project ID|CODE      stages, instances and cases of a project (JSON)\n"
 	"  doc --case ID|NUMBER --kind KIND [-o FILE]   printable HTML: acceptance refusal\n"
 	"        supplement approval denial joint\n"

@@ -72,6 +72,10 @@ S3=$(jq_ 'j["cases"][0]["id"]'); T3=$(jq_ 'j["cases"][1]["id"]')
 walk zj "$S3" 3
 expect 0 "todo of the clerk" -- G case todo --as zj_c
 grep -q "SGTS-001" "$d/out" && ok "todo lists the waiting case" || bad "todo"
+grep -q "未受理 1" "$d/out" && ok "todo counts by light" || bad "todo counts: $(head -3 "$d/out")"
+expect 0 "todo --light red --json" -- G case todo --as zj_c --light red --json
+[ "$(jq_ 'j["total"], j["counts"]["none"]')" = "0 1" ] && ok "light filter and counts" || bad "todo --light: $(cat "$d/out" | head -5)"
+expect 1 "todo --light purple" -- G case todo --as zj_c --light purple
 walk zj "$T3" 2
 expect 0 "done of the reviewer" -- G case done --as zj_r --json
 [ "$(jq_ 'j["total"]')" = 2 ] && ok "done counts" || bad "done: $(cat "$d/out" | head -5)"
