@@ -120,8 +120,10 @@ int case_act(struct store *st, const struct case_env *env, const struct principa
 ** answered only after that commit, so it is as durable as with
 ** synchronous=FULL alone. The writer owns its own connection. */
 struct case_writer;
-/* path: the database; flags: STORE_SYNC_FULL or 0. */
-int case_writer_start(const char *path, int flags, struct case_writer **out, struct err *e);
+/* path: the database; flags: STORE_SYNC_FULL or 0; pool: the server's pool,
+** whose writer gate the writer shares (may be NULL). */
+int case_writer_start(const char *path, int flags, struct store_pool *pool, struct case_writer **out,
+		      struct err *e);
 void case_writer_stop(struct case_writer *w);
 /* As case_act without the answer, and without waiting: queue the action and
 ** return at once (nonzero only when out of memory). After its batch commits

@@ -15,7 +15,9 @@
 ** The writer's connection keeps savepoint journals in memory (a batch of
 ** savepoints would otherwise create and delete a temporary file) and leaves
 ** WAL checkpoints to a checkpointer thread of its own (store_ckpt.c), so no
-** batch's COMMIT copies the WAL back into the database.
+** batch's COMMIT copies the WAL back into the database. It queues on the
+** server pool's writer gate, so a batch waits exactly as long as another
+** writer of the server holds the lock, not SQLite's busy-handler sleeps.
 */
 #include "approval/case_int.h"
 
@@ -114,7 +116,8 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-int case_writer_start(const char *path, int flags, struct case_writer **out, struct err *e)
+int case_writer_start(const char *path, int flags, struct store_pool *pool, struct case_writer **out,
+		      struct err *e)
 {
 	struct case_writer *w = calloc(1, sizeof *w);
 	if (!w)
@@ -130,6 +133,8 @@ int case_writer_start(const char *path, int flags, struct case_writer **out, str
 		free(w);
 		return e->code;
 	}
+	if (pool)
+		store_pool_share_gate(pool, w->st);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work, NULL);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {

@@ -110,7 +110,7 @@ static int build_app(struct app *app, const struct conf *c, struct err *e)
 	app->case_cache = case_cache_new(4096);
 	if (case_writer_start(conf_get(c, "database", "path"),
 			      strcmp(conf_str(c, "database", "synchronous", "normal"), "full") == 0 ? STORE_SYNC_FULL : 0,
-			      &app->case_writer, e))
+			      app->pool, &app->case_writer, e))
 		return e->code;
 	return build_calendar(app, e);
 }

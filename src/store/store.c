@@ -445,6 +445,12 @@ void store_pool_put(struct store_pool *p, struct store *st)
 	pthread_mutex_unlock(&p->mu);
 }
 
+void store_pool_share_gate(struct store_pool *p, struct store *st)
+{
+	assert(st->depth == 0);
+	st->gate = &p->gate;
+}
+
 void store_pool_close(struct store_pool *p)
 {
 	if (!p)

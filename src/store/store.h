@@ -93,6 +93,11 @@ int store_pool_open(const char *path, int size, int flags, struct store_pool **o
 struct store *store_pool_get(struct store_pool *p);   /* blocks until free */
 void store_pool_put(struct store_pool *p, struct store *st);
 void store_pool_close(struct store_pool *p);
+/* Let st, a connection of this process outside the pool (the case writer),
+** queue on the pool's writer gate like the pool's own connections, instead
+** of sleeping in SQLite's busy handler (1, 2, 5 ... ms) while one of them
+** writes. p must outlive st. */
+void store_pool_share_gate(struct store_pool *p, struct store *st);
 
 /* ---- background checkpoints (store_ckpt.c) ------------------------------ */
 /* A thread with its own connection that copies the WAL back into the
