@@ -241,6 +241,8 @@ static enum refusal refusal(const struct principal *who, const struct case_acces
 		return NOT_DEPARTMENT;
 	if (case_action_actor(action) == CASE_ACTOR_HEAD)
 		return rbac_has(who, ROLE_HEAD) ? MAY : NOT_HEAD;
+	if (action == CASE_A_TRANSFER && rbac_has(who, ROLE_HEAD))
+		return MAY;      /* the head reassigns at any step: an absent or disabled handler */
 	int by_step = rbac_has(who, rbac_role_bit(a->step_role));
 	if (!by_step && case_action_actor(action) == CASE_ACTOR_WINDOW && rbac_has(who, ROLE_CLERK))
 		return MAY;      /* the window records the applicant's withdrawal */

@@ -40,6 +40,7 @@ const struct ops_item_def ops_builtin_items[] = {
 	{"db.freepages", "db", "空闲页占比", "%", 0, 25, NONE, probe_db_free, NULL},
 	{"db.backup_age", "db", "距最近一次成功备份", "h", 0, 26, 50, probe_db_backup_age, NULL},
 	{"db.growth", "db", "数据库增长（距上次巡检）", "MB", 0, 500, 2000, probe_db_growth, NULL},
+	{"cases.stuck", "db", "无人可办的在办件", "件", 0, 1, NONE, probe_cases_stuck, NULL},
 	{"logs.size", "logs", "应用日志大小", "MB", 0, 200, 1000, probe_logs_size, NULL},
 	{"logs.expired", "logs", "超过保留期的日志文件", "个", 0, 1, NONE, probe_logs_expired, NULL},
 	{"tmp.expired", "logs", "超过保留期的临时文件", "个", 0, 1, NONE, probe_tmp_expired, NULL},
@@ -149,6 +150,21 @@ int probe_grade(const struct ops_item_def *d, double v, double warn, double crit
 	return OPS_OK;
 }
 
+/* A message cut by snprintf may end inside a UTF-8 sequence: drop the
+** partial character, so every stored message is valid UTF-8 (JSON). */
+static void trim_partial_utf8(char *s)
+{
+	size_t n = strlen(s), i = n;
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+		i--;                                  /* continuation bytes */
+	if (i == 0 || (unsigned char)s[i - 1] < 0xC0)
+		return;                               /* ends on ASCII or complete */
+	unsigned char lead = (unsigned char)s[i - 1];
+	size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+	if (n - (i - 1) < need)
+		s[i - 1] = 0;
+}
+
 void probe_value(struct ops_env *env, const struct ops_item_def *d, struct ops_result *r,
 		 double value, const char *fmt, ...)
 {
@@ -159,6 +175,7 @@ void probe_value(struct ops_env *env, const struct ops_item_def *d, struct ops_r
 	va_start(ap, fmt);
 	vsnprintf(r->message, sizeof r->message, fmt, ap);
 	va_end(ap);
+	trim_partial_utf8(r->message);
 }
 
 void probe_status(struct ops_result *r, int status, const char *fmt, ...)
@@ -168,6 +185,7 @@ void probe_status(struct ops_result *r, int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(r->message, sizeof r->message, fmt, ap);
 	va_end(ap);
+	trim_partial_utf8(r->message);
 }
 
 /* ---- selection ---------------------------------------------------------------------- */

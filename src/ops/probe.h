@@ -70,6 +70,7 @@ void probe_db_wal(struct ops_env *, const struct ops_item_def *, struct ops_resu
 void probe_db_free(struct ops_env *, const struct ops_item_def *, struct ops_result *);
 void probe_db_backup_age(struct ops_env *, const struct ops_item_def *, struct ops_result *);
 void probe_db_growth(struct ops_env *, const struct ops_item_def *, struct ops_result *);
+void probe_cases_stuck(struct ops_env *, const struct ops_item_def *, struct ops_result *);
 void probe_logs_size(struct ops_env *, const struct ops_item_def *, struct ops_result *);
 void probe_logs_expired(struct ops_env *, const struct ops_item_def *, struct ops_result *);
 void probe_tmp_expired(struct ops_env *, const struct ops_item_def *, struct ops_result *);

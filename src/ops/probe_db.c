@@ -11,6 +11,7 @@
 #include "ops/probe.h"
 #include "base/clock.h"
 #include "ops/cleanup.h"
+#include "store/store_case.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,4 +183,38 @@ void probe_logs_expired(struct ops_env *env, const struct ops_item_def *d, struc
 void probe_tmp_expired(struct ops_env *env, const struct ops_item_def *d, struct ops_result *r)
 {
 	expired(env, d, r, CLEAN_TMP);
+}
+
+/* Open 办件 nobody can take (the "task without assignee" that used to be
+** found by hand and forced through with SQL): name each group and the fix. */
+void probe_cases_stuck(struct ops_env *env, const struct ops_item_def *d, struct ops_result *r)
+{
+	struct case_stuck g[3];
+	struct err e;
+	char what[900] = "";
+	int n, groups;
+	int64_t total;
+	if (store_case_stuck(env->st, g, 3, &n, &total, &groups, &e)) {
+		probe_status(r, OPS_UNKNOWN, "无法检查在办件：%s", e.msg);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(what);
+		if (!g[i].handler[0])
+			snprintf(what + len, sizeof what - len, "%s%s 无在岗的%s，%lld 件，如 %s", i ? "；" : "",
+				 g[i].department_name, g[i].role_name, (long long)g[i].count, g[i].example);
+		else if (!g[i].handler_active)
+			snprintf(what + len, sizeof what - len, "%s转办给已停用的 %s，%lld 件，如 %s", i ? "；" : "",
+				 g[i].handler, (long long)g[i].count, g[i].example);
+		else
+			snprintf(what + len, sizeof what - len, "%s转办给 %s，但其已不是%s的%s，%lld 件，如 %s",
+				 i ? "；" : "", g[i].handler, g[i].department_name, g[i].role_name,
+				 (long long)g[i].count, g[i].example);
+	}
+	if (!n) {
+		probe_value(env, d, r, 0, "每件在办件都有可办理的在岗人员");
+		return;
+	}
+	probe_value(env, d, r, (double)total, "%lld 件在办件无人可办：%s%s。处理：由部门负责人转办给具备该环节角色的"
+		    "在岗人员，或为部门添加该角色的账号", (long long)total, what, groups > n ? "……" : "");
 }

@@ -859,6 +859,45 @@ out:
 ** district, received time); it writes cases in id order, so the indexes
 ** led by an id (instance, project, case) only ever grow at their end and
 ** stay. Rebuilt at the end from their own CREATE statements. */
+int store_case_stuck(struct store *st, struct case_stuck *out, int max, int *n, int64_t *total, int *groups,
+		     struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"WITH g AS (SELECT department_code d, step_role r, handler_id h, count(*) n, min(number) ex "
+		"           FROM cases WHERE open = 1 GROUP BY 1, 2, 3) "
+		"SELECT g.d, g.r, coalesce(u.username, ''), coalesce(u.active, 0), g.n, g.ex, "
+		"       coalesce((SELECT name FROM departments WHERE code = g.d), g.d), "
+		"       coalesce((SELECT name FROM roles WHERE code = g.r), g.r), "
+		"       sum(g.n) OVER (), count(*) OVER () FROM g "
+		"LEFT JOIN users u ON u.id = g.h "
+		"WHERE NOT EXISTS (SELECT 1 FROM users a JOIN user_roles ar ON ar.user_id = a.id "
+		"                  WHERE a.active = 1 AND a.department_code = g.d AND ar.role = g.r "
+		"                    AND (g.h IS NULL OR a.id = g.h)) "
+		"ORDER BY g.n DESC, g.d, g.r LIMIT ?", e);
+	*n = 0;
+	*total = 0;
+	*groups = 0;
+	if (!s)
+		return e->code;
+	sqlite3_bind_int(s, 1, max);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max) {
+		struct case_stuck *c = &out[(*n)++];
+		snprintf(c->department, sizeof c->department, "%s", store_col_text(s, 0));
+		snprintf(c->step_role, sizeof c->step_role, "%s", store_col_text(s, 1));
+		snprintf(c->handler, sizeof c->handler, "%s", store_col_text(s, 2));
+		c->handler_active = sqlite3_column_int(s, 3);
+		c->count = sqlite3_column_int64(s, 4);
+		snprintf(c->example, sizeof c->example, "%s", store_col_text(s, 5));
+		snprintf(c->department_name, sizeof c->department_name, "%s", store_col_text(s, 6));
+		snprintf(c->role_name, sizeof c->role_name, "%s", store_col_text(s, 7));
+		*total = sqlite3_column_int64(s, 8);
+		*groups = sqlite3_column_int(s, 9);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "stuck cases");
+}
+
 #define BULK_INDEXES "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL " \
 	"AND tbl_name = 'cases' AND name IN ('cases_department', 'cases_district', 'cases_received') ORDER BY name"
 

@@ -214,6 +214,22 @@ struct case_filter {
 int store_case_find(struct store *st, const struct case_filter *f, const struct page *pg,
 		    int64_t *ids, int *nids, int64_t *total, struct err *e);
 
+/* Open 办件 nobody can take now, in groups: those transferred (转办) to an
+** account that is disabled or no longer holds the step's role in the case's
+** department, and those not assigned whose department has no active
+** account with the step's role. Up to max groups, most cases first; *n set;
+** *total the stuck cases of every group, *groups how many groups. */
+struct case_stuck {
+	char department[48], step_role[16];
+	char department_name[160], role_name[48];
+	char handler[64];                 /* "" when not assigned            */
+	int handler_active;
+	int64_t count;
+	char example[40];                 /* the lowest case number          */
+};
+int store_case_stuck(struct store *st, struct case_stuck *out, int max, int *n, int64_t *total, int *groups,
+		     struct err *e);
+
 /* ---- bulk (demo) ------------------------------------------------------------- */
 /* Fast path for generated history: synchronous OFF, foreign keys off, a
 ** big page cache, and the secondary indexes of the case and project tables

@@ -53,7 +53,7 @@ struct ops_result {
 	double value;
 	char unit[12];
 	double warn, crit;        /* NAN when the item has no such threshold */
-	char message[320];        /* Chinese, with the English gist           */
+	char message[640];        /* Chinese, with the English gist           */
 	int changed;              /* set when stored: the status changed      */
 };
 

@@ -590,6 +590,36 @@ static void test_new_version_applies_now(void **state)
 	client_free(aud);
 }
 
+/* ---- a case nobody can take: found by the inspection, reassigned by the head ---------- */
+
+static void test_stuck_case(void **state)
+{
+	char out[4096];
+	int64_t keep = PROJECT;
+	PROJECT = create_project("2025-610202-47-01-000103");
+	int64_t a = apply("2025-11-24 09", 1, NULL, "\"YDGH-001\"", 201);
+	PROJECT = keep;
+	ok("zr_c", "2025-11-24 10", a, "{\"action\":\"accept\"}");
+	ok("zr_r", "2025-11-24 10", a, "{\"action\":\"transfer\",\"to_user\":\"zr_r2\"}");
+	assert_int_equal(apitest_cli(&T, "user disable --username zr_r2", NULL, 0), 0);
+	/* only zr_r2 could act: the inspection names the case and the fix */
+	assert_int_equal(apitest_cli(&T, "inspect --only cases.stuck", out, sizeof out), 1);   /* WARN */
+	assert_non_null(strstr(out, "转办给已停用的 zr_r2"));
+	assert_non_null(strstr(out, "部门负责人转办"));
+	assert_int_equal(action("zr_r", "2025-11-24 11", a, "{\"action\":\"start_review\"}"), 403);
+	/* the head reassigns at any step, to someone holding the step's role */
+	assert_int_equal(get_case("zr_h", "2025-11-24 11", a), 200);
+	assert_true(lists("my_actions", "transfer"));
+	assert_int_equal(action("zr_h", "2025-11-24 11", a, "{\"action\":\"transfer\",\"to_user\":\"zr_h\"}"), 400);
+	ok("zr_h", "2025-11-24 11", a, "{\"action\":\"transfer\",\"to_user\":\"zr_r\"}");
+	ok("zr_r", "2025-11-24 12", a, "{\"action\":\"start_review\"}");
+	/* other departments' cases may wait for accounts this test never made: only zr_r2 must be gone */
+	assert_true(apitest_cli(&T, "inspect --only cases.stuck", out, sizeof out) <= 1);
+	assert_non_null(strstr(out, "cases.stuck"));
+	assert_null(strstr(out, "zr_r2"));
+	assert_int_equal(apitest_cli(&T, "user enable --username zr_r2", NULL, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -599,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_stage4_joint),
 		cmocka_unit_test(test_receipt_and_lists),
 		cmocka_unit_test(test_new_version_applies_now),
+		cmocka_unit_test(test_stuck_case),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, teardown);
 	json_decref(J);
