@@ -1,5 +1,5 @@
 /*
-** cli_user.c: `gonggai user add|list|disable|enable|reset-password|grant|revoke`.
+** cli_user.c: `gonggai user add|list|disable|enable|reset-password|grant|revoke|reset-totp`.
 ** The command line acts with every role (whoever runs it owns the database
 ** file) and is audited as "cli:<login>"; the same rules as the API apply to
 ** the data (password policy, separation of the three administrators).
@@ -21,6 +21,7 @@ static const char usage[] =
 	"  disable --username NAME       enable --username NAME\n"
 	"  reset-password --username NAME [--password PW]   (random when absent; printed)\n"
 	"  grant --username NAME --role ROLE               revoke --username NAME --role ROLE\n"
+	"  reset-totp --username NAME    remove the TOTP second factor (lost phone): enrol again at next login\n"
 	"roles: clerk reviewer head leader ops catalog sysadmin secadmin auditor\n";
 
 struct user_args {
@@ -108,6 +109,12 @@ static int do_verb(struct store *st, const char *verb, const struct user_args *a
 		return org_user_set_active(st, &cli, now, u.id, verb[0] == 'e', e);
 	if (strcmp(verb, "grant") == 0 || strcmp(verb, "revoke") == 0)
 		return org_user_grant(st, &cli, now, u.id, a->role, verb[0] == 'g', e);
+	if (strcmp(verb, "reset-totp") == 0) {
+		if (auth_totp_reset(st, &cli, now, u.id, e))
+			return e->code;
+		printf("TOTP factor of %s removed; the account enrols again at its next login\n", u.username);
+		return 0;
+	}
 	char pw[17];
 	if (org_user_reset_password(st, &pol, NULL, &cli, now, u.id, a->password, pw, e))
 		return e->code;
@@ -118,7 +125,8 @@ static int do_verb(struct store *st, const char *verb, const struct user_args *a
 
 int cli_user(int argc, char **argv)
 {
-	static const char *const verbs[] = {"add", "list", "disable", "enable", "reset-password", "grant", "revoke"};
+	static const char *const verbs[] = {"add", "list", "disable", "enable", "reset-password", "grant", "revoke",
+					    "reset-totp"};
 	struct user_args a;
 	if (argc < 2 || cli_wants_help(argc, argv)) {
 		fputs(usage, argc < 2 ? stderr : stdout);
@@ -136,7 +144,7 @@ int cli_user(int argc, char **argv)
 		return cli_usage(usage, "user %s: --db PATH is required", verb);
 	if (v != 1 && !a.username)
 		return cli_usage(usage, "user %s: --username is required", verb);
-	if ((v == 0 && (!a.password || !a.role)) || (v >= 5 && !a.role))
+	if ((v == 0 && (!a.password || !a.role)) || ((v == 5 || v == 6) && !a.role))
 		return cli_usage(usage, "user %s: missing --password or --role", verb);
 	struct store *st;
 	struct err e = {0};

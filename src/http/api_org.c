@@ -6,6 +6,7 @@
 **   GET/POST  /api/users                GET/PATCH /api/users/{id}
 **   POST      /api/users/{id}/roles     {"role"}   DELETE /api/users/{id}/roles/{role}
 **   POST      /api/users/{id}/password  {"password"?} (reset; random when absent)
+**   DELETE    /api/users/{id}/totp      (reset the TOTP factor: enrol again)
 ** Who may change what is decided in org/org.c; reading the organisation is
 ** open to every logged-in account, reading accounts to the administrators.
 */
@@ -122,6 +123,7 @@ static int list_users(struct http_req *r, struct http_resp *w, struct err *e)
 		json_object_set_new(it, "phone", json_string(masked));
 		json_object_set_new(it, "active", json_boolean(json_get_int(it, "active", 0)));
 		json_object_set_new(it, "must_change", json_boolean(json_get_int(it, "must_change", 0)));
+		json_object_set_new(it, "totp_enrolled", json_boolean(json_get_int(it, "totp_enrolled", 0)));
 		snprintf(roles, sizeof roles, "%s", json_get_str(it, "roles", ""));
 		json_t *arr = json_array();
 		for (char *save, *t = strtok_r(roles, ",", &save); t; t = strtok_r(NULL, ",", &save))
@@ -252,6 +254,16 @@ static int reset_password(struct http_req *r, struct http_resp *w, struct err *e
 	return 0;
 }
 
+static int reset_totp(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	int64_t id;
+	if (http_param_id(r, 0, &id, e) || auth_totp_reset(r->st, &r->me, r->now, id, e))
+		return e->code;
+	session_drop_user(r->app->sessions, id);
+	w->status = 204;
+	return 0;
+}
+
 const struct route api_org_routes[] = {
 	{"GET", "/api/districts", list_districts, 0, 0},
 	{"POST", "/api/districts", create_district, ROLE_SYSADMIN, 0},
@@ -265,6 +277,7 @@ const struct route api_org_routes[] = {
 	{"GET", "/api/users/{id}", get_user, ACCOUNT_ADMINS, 0},
 	{"PATCH", "/api/users/{id}", update_user, ACCOUNT_ADMINS, 0},
 	{"POST", "/api/users/{id}/roles", grant_role, ROLE_SECADMIN, 0},
+	{"DELETE", "/api/users/{id}/totp", reset_totp, ROLE_SECADMIN, 0},
 	{"DELETE", "/api/users/{id}/roles/{role}", revoke_role, ROLE_SECADMIN, 0},
 	{"POST", "/api/users/{id}/password", reset_password, ROLE_SECADMIN, 0},
 	{NULL},

@@ -1,21 +1,25 @@
 /*
-** api_session.c: login, logout, the current account and its password.
-**   POST   /api/session        {"username","password"} -> cookie + account
+** api_session.c: login, logout, the current account, its password and its
+** TOTP second factor.
+**   POST   /api/session        {"username","password","otp"?} -> cookie + account
 **   DELETE /api/session
 **   GET    /api/me
 **   POST   /api/me/password    {"old_password","new_password"}
+**   POST   /api/me/totp/secret {}  -> secret, otpauth URI, QR code (SVG)
+**   POST   /api/me/totp        {"code"}  enrolment
 */
 #include "http/http.h"
 #include "base/json.h"
 #include "org/audit.h"
 #include "org/org.h"
+#include "org/totp.h"
 
 #include <stdio.h>
 
 static int login(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	static const struct jfield f[] = {
-		{"username", J_STRING, 1}, {"password", J_STRING, 1}, {NULL},
+		{"username", J_STRING, 1}, {"password", J_STRING, 1}, {"otp", J_STRING, 0}, {NULL},
 	};
 	struct user u;
 	struct principal p;
@@ -23,13 +27,15 @@ static int login(struct http_req *r, struct http_resp *w, struct err *e)
 	if (http_body(r, f, e))
 		return e->code;
 	if (auth_login(r->st, &r->app->policy, r->app->gate, r->now, json_get_str(r->json, "username", ""),
-		       json_get_str(r->json, "password", ""), r->me.source, &u, e))
+		       json_get_str(r->json, "password", ""), json_get_str(r->json, "otp", NULL), r->me.source, &u, e))
 		return e->code;
 	org_principal(&u, &p);
 	p.must_change = u.must_change;
+	p.must_enroll = auth_must_enroll(&r->app->policy, &u);
 	session_create(r->app->sessions, &p, r->now, token);
 	snprintf(w->cookie, sizeof w->cookie, "gg_session=%s; Path=/; HttpOnly; SameSite=Strict", token);
-	w->json = json_pack("{s:o,s:b}", "user", org_user_json(&u, 0), "must_change", u.must_change);
+	w->json = json_pack("{s:o,s:b,s:b}", "user", org_user_json(&u, 0), "must_change", u.must_change,
+			    "must_enroll_totp", p.must_enroll);
 	return 0;
 }
 
@@ -50,6 +56,9 @@ static int me(struct http_req *r, struct http_resp *w, struct err *e)
 		return e->code;
 	json_t *j = org_user_json(&u, 0);
 	json_object_set_new(j, "must_change", json_boolean(r->me.must_change));
+	json_object_set_new(j, "must_enroll_totp", json_boolean(r->me.must_enroll));
+	json_object_set_new(j, "totp", json_pack("{s:b,s:b}", "enrolled", u.totp_secret[0] != 0, "required",
+						 r->app->policy.admin_totp && rbac_has(&r->me, ROLE_ADMINS)));
 	json_object_set_new(j, "idle_minutes", json_integer(r->app->policy.idle_minutes));
 	w->json = j;
 	return 0;
@@ -72,10 +81,38 @@ static int change_password(struct http_req *r, struct http_resp *w, struct err *
 	return 0;
 }
 
+static int totp_secret(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	static const struct jfield f[] = {{NULL}};
+	char secret[TOTP_SECRET_LEN + 1], uri[512];
+	struct buf svg = {0};
+	if (http_body(r, f, e) || auth_totp_begin(r->st, &r->me, r->now, secret, e))
+		return e->code;
+	totp_uri("gonggai", r->me.username, secret, uri, sizeof uri);
+	if (totp_qr_svg(uri, &svg, e))
+		return e->code;
+	w->json = json_pack("{s:s,s:s,s:s}", "secret", secret, "uri", uri, "qr_svg", svg.data);
+	buf_free(&svg);
+	return 0;
+}
+
+static int totp_enroll(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	static const struct jfield f[] = {{"code", J_STRING, 1}, {NULL}};
+	if (http_body(r, f, e) || auth_totp_confirm(r->st, &r->me, r->now, json_get_str(r->json, "code", ""), e))
+		return e->code;
+	r->me.must_enroll = 0;
+	session_refresh(r->app->sessions, r->token, &r->me, r->now);
+	w->json = json_pack("{s:b}", "enrolled", 1);
+	return 0;
+}
+
 const struct route api_session_routes[] = {
 	{"POST", "/api/session", login, 0, R_PUBLIC},
 	{"DELETE", "/api/session", logout, 0, R_MUST_CHANGE_OK},
-	{"GET", "/api/me", me, 0, 0},
+	{"GET", "/api/me", me, 0, R_ENROLL_OK},
 	{"POST", "/api/me/password", change_password, 0, R_MUST_CHANGE_OK},
+	{"POST", "/api/me/totp/secret", totp_secret, 0, R_MUST_CHANGE_OK},
+	{"POST", "/api/me/totp", totp_enroll, 0, R_MUST_CHANGE_OK},
 	{NULL},
 };

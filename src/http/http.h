@@ -77,7 +77,10 @@ typedef int (*http_handler)(struct http_req *r, struct http_resp *w, struct err 
 
 enum route_flags {
 	R_PUBLIC = 1,          /* no session needed                              */
-	R_MUST_CHANGE_OK = 2,  /* allowed while the password must be changed     */
+	R_MUST_CHANGE_OK = 2,  /* allowed while the password must be changed,
+				  and while the TOTP factor must be enrolled      */
+	R_ENROLL_OK = 4,       /* also allowed while the TOTP factor must be
+				  enrolled (org/auth.h)                           */
 };
 
 struct route {

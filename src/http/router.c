@@ -140,6 +140,7 @@ static int authenticate(struct http_req *r, struct err *e)
 		}
 		org_principal(&u, &r->me);
 		r->me.must_change = auth_must_change(&app->policy, &u, r->now);
+		r->me.must_enroll = auth_must_enroll(&app->policy, &u);
 		session_refresh(app->sessions, tok, &r->me, r->now);
 	}
 	snprintf(r->me.source, sizeof r->me.source, "%s", source);
@@ -168,6 +169,8 @@ static int precheck(const struct route *rt, struct http_req *r, struct err *e)
 		return e->code;
 	if (r->me.must_change && !(rt->flags & R_MUST_CHANGE_OK))
 		return err_set(e, ERR_FORBIDDEN, "password", "请先修改密码 (password change required)");
+	if (r->me.must_enroll && !(rt->flags & (R_MUST_CHANGE_OK | R_ENROLL_OK)))
+		return err_set(e, ERR_FORBIDDEN, "otp", "请先绑定动态口令 (TOTP enrolment required)");
 	if (rt->roles && !(r->me.roles & rt->roles))
 		return err_set(e, ERR_FORBIDDEN, "", "无权访问 (your role does not allow this)");
 	return 0;

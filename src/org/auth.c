@@ -3,6 +3,7 @@
 ** change with history (see auth.h).
 */
 #include "org/auth.h"
+#include "org/totp.h"
 #include "org/audit.h"
 
 #include <ctype.h>
@@ -50,12 +51,21 @@ int auth_policy_load(const struct conf *c, struct auth_policy *p, struct err *e)
 			return e->code;
 		v[i] = conf_int(c, "security", keys[i].key, keys[i].def);
 	}
+	const char *totp = conf_str(c, "security", "admin_totp", "required");
+	if (strcmp(totp, "required") != 0 && strcmp(totp, "off") != 0)
+		return err_set(e, ERR_INVALID, "security.admin_totp", "[security] admin_totp: required | off, got '%s'",
+			       totp);
 	*p = (struct auth_policy){
 		.min_length = v[0], .min_classes = v[1], .history = v[2], .max_age_days = v[3],
 		.lock_failures = v[4], .lock_minutes = v[5], .idle_minutes = v[6],
-		.memlimit = (size_t)v[7] * 1024, .opslimit = v[8],
+		.memlimit = (size_t)v[7] * 1024, .opslimit = v[8], .admin_totp = strcmp(totp, "required") == 0,
 	};
 	return 0;
+}
+
+int auth_must_enroll(const struct auth_policy *p, const struct user *u)
+{
+	return p->admin_totp && !u->totp_secret[0] && (rbac_parse_roles(u->roles) & ROLE_ADMINS);
 }
 
 int auth_password_policy(const struct auth_policy *p, const char *username,
@@ -159,8 +169,36 @@ fail:
 	return err_set(e, ERR_INTERNAL, "", "%s", e2.msg);
 }
 
+/* One message for every failed login, so it never tells which part was
+** wrong (nor, for an administrator, that the password was right). */
+#define WRONG_LOGIN "用户名、密码或动态口令错误 (wrong username, password or one-time code)"
+
+/* The second factor of an account that has one: ERR_AUTH (recorded as a
+** failed login) unless otp is a code of a step not used before. */
+static int second_factor(struct store *st, const struct auth_policy *p, int64_t now, const char *username,
+			 const char *otp, const char *source, struct user *u, struct err *e)
+{
+	int64_t step;
+	struct err e2;
+	if (!u->totp_secret[0])
+		return 0;
+	if (!otp || !*otp || totp_verify(u->totp_secret, now, otp, u->totp_step, &step, &e2)) {
+		if (login_record(st, p, u, now, username, source, "failure", otp && *otp ? "wrong otp" : "otp missing", e))
+			return e->code;
+		if (u->locked_until > now)
+			return err_set(e, ERR_LOCKED, "username", "连续登录失败次数过多，账号已锁定 %d 分钟 (account locked)",
+				       p->lock_minutes);
+		return err_set(e, ERR_AUTH, "", WRONG_LOGIN);
+	}
+	u->totp_step = step;
+	u->updated_at = now;
+	if (store_user_totp_save(st, u, &e2))
+		return err_set(e, ERR_INTERNAL, "", "%s", e2.msg);
+	return 0;
+}
+
 int auth_login(struct store *st, const struct auth_policy *p, struct auth_gate *g,
-	       int64_t now, const char *username, const char *password,
+	       int64_t now, const char *username, const char *password, const char *otp,
 	       const char *source, struct user *u, struct err *e)
 {
 	struct err e2;
@@ -181,9 +219,12 @@ int auth_login(struct store *st, const struct auth_policy *p, struct auth_gate *
 		if (found && u->locked_until > now)
 			return err_set(e, ERR_LOCKED, "username", "连续登录失败次数过多，账号已锁定 %d 分钟 (account locked)",
 				       p->lock_minutes);
-		return err_set(e, ERR_AUTH, "", "用户名或密码错误 (wrong username or password)");
+		return err_set(e, ERR_AUTH, "", WRONG_LOGIN);
 	}
-	if (login_record(st, p, u, now, username, source, "success", "password", e))
+	if (second_factor(st, p, now, username, otp, source, u, e))
+		return e->code;
+	if (login_record(st, p, u, now, username, source, "success", u->totp_secret[0] ? "password+totp" : "password",
+			 e))
 		return e->code;
 	u->must_change = auth_must_change(p, u, now);
 	return 0;
@@ -242,4 +283,82 @@ int auth_set_password(struct store *st, const struct auth_policy *p, struct auth
 fail:
 	store_rollback(st);
 	return e->code;
+}
+
+/* ---- the TOTP factor: enrolment and reset ------------------------------------- */
+
+/* Load user id, let fn change its TOTP columns, save them and the audit row
+** in one transaction. */
+static int totp_change(struct store *st, const struct principal *who, int64_t now, int64_t id, const char *action,
+		       int (*fn)(struct user *, int64_t, void *, struct err *), void *arg, struct err *e)
+{
+	struct user u;
+	char object[48];
+	if (store_begin(st, e))
+		return e->code;
+	if (store_user_by_id(st, id, &u, e) || fn(&u, now, arg, e))
+		goto fail;
+	u.updated_at = now;
+	snprintf(object, sizeof object, "user:%lld", (long long)id);
+	if (store_user_totp_save(st, &u, e) ||
+	    audit_write(st, who, now, action, object, "success", json_pack("{s:s}", "username", u.username), e))
+		goto fail;
+	return store_commit(st, e);
+fail:
+	store_rollback(st);
+	return e->code;
+}
+
+/* arg: where the new secret goes */
+static int new_pending(struct user *u, int64_t now, void *arg, struct err *e)
+{
+	if (u->totp_secret[0])
+		return err_set(e, ERR_CONFLICT, "", "动态口令已绑定；更换须由安全管理员先重置 (already enrolled)");
+	if (totp_new_secret(u->totp_pending, e))
+		return e->code;
+	memcpy(arg, u->totp_pending, TOTP_SECRET_LEN + 1);
+	return 0;
+}
+
+int auth_totp_begin(struct store *st, const struct principal *who, int64_t now, char *secret, struct err *e)
+{
+	return totp_change(st, who, now, who->user_id, "user.totp.secret", new_pending, secret, e);
+}
+
+/* arg: the code typed */
+static int confirm(struct user *u, int64_t now, void *arg, struct err *e)
+{
+	int64_t step;
+	struct err why;
+	if (!u->totp_pending[0])
+		return err_set(e, ERR_CONFLICT, "", "请先获取动态口令密钥 (request a secret first)");
+	if (totp_verify(u->totp_pending, now, arg, 0, &step, &why))
+		return err_set(e, ERR_INVALID, "code", "%s", why.msg);
+	memcpy(u->totp_secret, u->totp_pending, sizeof u->totp_secret);
+	u->totp_pending[0] = 0;
+	u->totp_step = step;
+	return 0;
+}
+
+int auth_totp_confirm(struct store *st, const struct principal *who, int64_t now, const char *code, struct err *e)
+{
+	char typed[16];
+	snprintf(typed, sizeof typed, "%s", code ? code : "");
+	return totp_change(st, who, now, who->user_id, "user.totp.enroll", confirm, typed, e);
+}
+
+static int clear(struct user *u, int64_t now, void *arg, struct err *e)
+{
+	u->totp_secret[0] = u->totp_pending[0] = 0;
+	u->totp_step = 0;
+	return 0;
+}
+
+int auth_totp_reset(struct store *st, const struct principal *who, int64_t now, int64_t id, struct err *e)
+{
+	if (!who->cli && !rbac_has(who, ROLE_SECADMIN))
+		return err_set(e, ERR_FORBIDDEN, "", "只有安全管理员可以重置动态口令 (secadmin only)");
+	if (!who->cli && who->user_id == id)
+		return err_set(e, ERR_FORBIDDEN, "id", "不能重置自己的动态口令 (not your own)");
+	return totp_change(st, who, now, id, "user.totp.reset", clear, NULL, e);
 }

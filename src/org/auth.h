@@ -6,7 +6,8 @@
 ** once (struct auth_gate, owned by the server, shared by its threads).
 ** Policy (等保 common practice, every number configurable in [security]):
 ** >= 8 characters with 3 of 4 classes, not one of the last 5, expiry after
-** 90 days; lock after 5 failures in a row for 30 minutes.
+** 90 days; lock after 5 failures in a row for 30 minutes. Administrators
+** also give a TOTP code (org/totp.h) once enrolled.
 */
 #ifndef GG_AUTH_H
 #define GG_AUTH_H
@@ -28,6 +29,7 @@ struct auth_policy {
 	int idle_minutes;        /* session idle timeout                  */
 	unsigned long long opslimit;
 	size_t memlimit;
+	int admin_totp;          /* [security] admin_totp = required (1) | off */
 };
 
 /* Defaults overridden by [security] in c (may be NULL). e on a bad value. */
@@ -48,13 +50,30 @@ int auth_check(struct auth_gate *g, const char *hash, const char *password);
 /* 16 random characters meeting every class; buf >= 17. */
 void auth_random_password(char *buf);
 
-/* Log in at time now: ERR_AUTH (unknown user, wrong password, disabled: no
-** hint which), ERR_LOCKED, or 0 with *u filled and u->must_change set also
-** when the password has expired. Writes the audit row and the failure
-** counters; source is the client address. */
+/* Log in at time now: ERR_AUTH (unknown user, wrong password, disabled, or
+** for an account with a TOTP factor a missing, wrong or used code: no hint
+** which), ERR_LOCKED, or 0 with *u filled and u->must_change set also when
+** the password has expired. Writes the audit row and the failure counters
+** (a bad code counts like a bad password); source is the client address. */
 int auth_login(struct store *st, const struct auth_policy *p, struct auth_gate *g,
-	       int64_t now, const char *username, const char *password,
+	       int64_t now, const char *username, const char *password, const char *otp,
 	       const char *source, struct user *u, struct err *e);
+
+/* 1 when u must enrol a TOTP factor before anything else: an administrator
+** (三员) without one while [security] admin_totp = required (等保 level 3
+** asks two factors of administrators, one of them cryptographic). */
+int auth_must_enroll(const struct auth_policy *p, const struct user *u);
+
+/* Enrolment of who's own TOTP factor: begin hands out a new secret (kept as
+** pending, secret >= TOTP_SECRET_LEN + 1; 409 when enrolled already),
+** confirm makes it the account's factor when code is right (400 field code;
+** 409 without a pending secret). reset (secadmin or the command line, not
+** for oneself) removes the factor: the account enrols again. Each is one
+** transaction with its audit row (user.totp.secret / enroll / reset); the
+** secret itself is never written to the audit log. */
+int auth_totp_begin(struct store *st, const struct principal *who, int64_t now, char *secret, struct err *e);
+int auth_totp_confirm(struct store *st, const struct principal *who, int64_t now, const char *code, struct err *e);
+int auth_totp_reset(struct store *st, const struct principal *who, int64_t now, int64_t id, struct err *e);
 
 /* Change u's password after checking old (unless old is NULL: an admin
 ** reset, which sets must_change). Audited as who. */

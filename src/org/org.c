@@ -91,13 +91,14 @@ json_t *org_user_json(const struct user *u, int mask)
 	snprintf(buf, sizeof buf, "%s", u->roles);
 	for (char *save, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
 		json_array_append_new(roles, json_string(t));
-	return json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s?,s:o,s:b,s:b,s:I,s:I}",
+	return json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s?,s:o,s:b,s:b,s:I,s:I,s:b}",
 			 "id", (json_int_t)u->id, "username", u->username, "display_name", u->display_name,
 			 "phone", phone, "department", u->department[0] ? u->department : NULL,
 			 "district", u->district[0] ? u->district : NULL, "roles", roles,
 			 "active", u->active, "must_change", u->must_change,
 			 "locked_until", (json_int_t)u->locked_until,
-			 "password_changed_at", (json_int_t)u->password_changed_at);
+			 "password_changed_at", (json_int_t)u->password_changed_at,
+			 "totp_enrolled", u->totp_secret[0] != 0);
 }
 
 void org_principal(const struct user *u, struct principal *p)

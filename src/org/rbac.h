@@ -37,6 +37,7 @@ struct principal {
 	char department[48];
 	char district[16];
 	int must_change;
+	int must_enroll;          /* an administrator without a TOTP factor yet */
 	int cli;
 	char source[64];          /* client address or "cli" */
 };

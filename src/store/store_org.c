@@ -145,7 +145,8 @@ int store_role_list(struct store *st, json_t **items, struct err *e)
 	"u.password_changed_at, u.failed_logins, u.locked_until, coalesce(u.department_code, ''), " \
 	"coalesce(u.district_code, ''), u.active, u.created_at, u.updated_at, " \
 	"(SELECT coalesce(group_concat(role, ','), '') FROM " \
-	"(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role))"
+	"(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role)), " \
+	"u.totp_secret, u.totp_pending, u.totp_step"
 
 static int read_user(struct store *st, sqlite3_stmt *s, struct user *u, struct err *e)
 {
@@ -172,6 +173,9 @@ static int read_user(struct store *st, sqlite3_stmt *s, struct user *u, struct e
 	u->created_at = sqlite3_column_int64(s, 12);
 	u->updated_at = sqlite3_column_int64(s, 13);
 	COPY(u->roles, s, 14);
+	COPY(u->totp_secret, s, 15);
+	COPY(u->totp_pending, s, 16);
+	u->totp_step = sqlite3_column_int64(s, 17);
 	sqlite3_reset(s);
 	return 0;
 }
@@ -243,6 +247,20 @@ int store_user_update(struct store *st, const struct user *u, struct err *e)
 	return store_step_done(st, s, e, "user");
 }
 
+int store_user_totp_save(struct store *st, const struct user *u, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE users SET totp_secret = ?, totp_pending = ?, totp_step = ?, "
+				     "updated_at = ? WHERE id = ?", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, u->totp_secret);
+	store_bind_text(s, 2, u->totp_pending);
+	sqlite3_bind_int64(s, 3, u->totp_step);
+	sqlite3_bind_int64(s, 4, u->updated_at);
+	sqlite3_bind_int64(s, 5, u->id);
+	return store_step_done(st, s, e, "user totp");
+}
+
 static int role_change(struct store *st, const char *sql, int64_t user_id, const char *role, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st, sql, e);
@@ -277,7 +295,7 @@ int store_user_list(struct store *st, const char *department, const char *role,
 		return e->code;
 	s = store_stmt(st, "SELECT u.id, u.username, u.display_name, u.phone, u.department_code AS department, "
 		       "u.district_code AS district, u.active = 1 AS active, u.must_change = 1 AS must_change, "
-		       "u.locked_until, u.password_changed_at, u.created_at, "
+		       "u.locked_until, u.password_changed_at, u.created_at, u.totp_secret <> '' AS totp_enrolled, "
 		       "(SELECT coalesce(group_concat(role, ','), '') FROM (SELECT role FROM user_roles r "
 		       "WHERE r.user_id = u.id ORDER BY role)) AS roles "
 		       "FROM users u WHERE (?1 IS NULL OR u.department_code = ?1) "

@@ -46,14 +46,19 @@ struct user {
 	int active;
 	char roles[256];          /* comma-separated role codes, sorted */
 	int64_t created_at, updated_at;
+	char totp_secret[40];     /* base32, "" when not enrolled (org/totp.h) */
+	char totp_pending[40];    /* handed out for enrolment, not confirmed   */
+	int64_t totp_step;        /* last TOTP step accepted                   */
 };
 
 int store_user_by_name(struct store *st, const char *username, struct user *u, struct err *e);
 int store_user_by_id(struct store *st, int64_t id, struct user *u, struct err *e);
 /* Insert u (id assigned). Duplicate username: ERR_CONFLICT. */
 int store_user_insert(struct store *st, struct user *u, struct err *e);
-/* Write every mutable column of u (not roles). */
+/* Write every mutable column of u (not roles, not the TOTP columns). */
 int store_user_update(struct store *st, const struct user *u, struct err *e);
+/* Write u's TOTP columns (secret, pending, step). */
+int store_user_totp_save(struct store *st, const struct user *u, struct err *e);
 int store_user_role_add(struct store *st, int64_t user_id, const char *role, struct err *e);
 int store_user_role_del(struct store *st, int64_t user_id, const char *role, struct err *e);
 /* Filters may be NULL. Items carry no password hash. */

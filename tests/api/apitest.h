@@ -21,7 +21,8 @@ struct apitest {
 #define APITEST_PASSWORD "Test-Passw0rd!"
 
 /* Create a database (gonggai init) and start a server; extra_ini (may be
-** NULL) is written to gonggai.ini. Returns 0 on success. */
+** NULL) is written to gonggai.ini after "[security]" (admin_totp = off
+** unless extra_ini sets it). Returns 0 on success. */
 int apitest_start(struct apitest *t, const char *extra_ini);
 void apitest_stop(struct apitest *t);
 /* Run the gonggai binary with args (shell-quoted string) against t->db;

@@ -36,7 +36,7 @@ export default [
       await page.goto('/');
       await submitLogin(page, 'sysadmin', 'not-the-password');
       await page.waitForSelector('#login-msg:not([hidden])');
-      assert((await text(page.locator('#login-msg'))).includes('用户名或密码错误'), 'message says wrong user or password');
+      assert((await text(page.locator('#login-msg'))).includes('用户名、密码或动态口令错误'), 'message says the login was wrong');
       assert(await page.locator('#layout').isHidden(), 'layout stays hidden');
     },
   },

@@ -22,7 +22,9 @@ export function binary() {
 // With demo: N, the database is `gonggai demo --projects N` instead (its
 // accounts demo_* share the password DEMO_PASSWORD, already changed).
 export const DEMO_PASSWORD = 'Demo-Passw0rd!';
-export async function startServer({ config, demo } = {}) {
+// Without a config the administrators log in with passwords alone
+// ([security] admin_totp = off); 15-totp.mjs tests the TOTP factor.
+export async function startServer({ config = '[security]\nadmin_totp = off\n', demo } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-e2e-'));
   const db = path.join(dir, 'e2e.db');
   let accounts = {};
