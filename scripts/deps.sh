@@ -7,7 +7,7 @@ set -eu
 pkgs="build-essential pkg-config sqlite3 libsqlite3-dev libmicrohttpd-dev libjansson-dev
       libsodium-dev libinih-dev libxlsxwriter-dev libcurl4-openssl-dev liboath-dev libqrencode-dev"
 if [ "${1:-}" = "--test" ]; then
-  pkgs="$pkgs libcmocka-dev python3-openpyxl prometheus wrk chromium fonts-noto-cjk curl"
+  pkgs="$pkgs libcmocka-dev python3-openpyxl prometheus wrk chromium fonts-noto-cjk curl zbar-tools librsvg2-bin"
 fi
 missing=""
 for p in $pkgs; do
