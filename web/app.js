@@ -1,12 +1,13 @@
 /*
-** app.js: the single-page application's shell. It decides which of three
-** views shows (login, forced password change, the admin layout), builds the
+** app.js: the single-page application's shell. It decides which of four
+** views shows (login, forced password change, forced enrolment of the
+** one-time-code app for administrators, the admin layout), builds the
 ** left menu from the account's roles, routes #/hash addresses to page
 ** modules under pages/ (loaded on demand, so the login needs nothing but
 ** this file, api.js, ui.js and session.js), keeps breadcrumbs, and runs the
 ** idle logout. Pages export render(ctx) and may return a cleanup function.
 */
-import { get, del, onUnauthorized, onMustChange, ApiError } from './js/api.js';
+import { get, del, onUnauthorized, onMustChange, onMustEnroll, ApiError } from './js/api.js';
 import { h, clear, dialog, buildingNotice, ROLE_NAMES } from './js/ui.js';
 import { me, hasRole, startIdle, stopIdle, touchIdle } from './js/session.js';
 import { initLogin, showLogin } from './pages/login.js';
@@ -91,6 +92,7 @@ function showView(which) {
   document.body.classList.add('ready');
   document.getElementById('login-view').hidden = which !== 'login';
   document.getElementById('password-view').hidden = which !== 'password';
+  document.getElementById('totp-view').hidden = which !== 'totp';
   document.getElementById('layout').hidden = which !== 'app';
   clear(document.getElementById('overlay-root'));
 }
@@ -116,17 +118,30 @@ async function toForcedPassword() {
   });
 }
 
+async function toEnrolment() {
+  stopIdle();
+  teardown();
+  showView('totp');
+  const { renderEnrol } = await import('./pages/totp.js');
+  renderEnrol(document.getElementById('totp-view'), {
+    user: me.user,
+    onDone: () => enter(),
+    onLogout: () => logout(),
+  });
+}
+
 /* After login or on load: read /api/me and show the right view. */
 async function enter() {
   let u;
   try {
     u = await get('/api/me', { quiet401: true });
   } catch (err) {
-    if (err.status === 403 && err.field === 'password') return; /* handler took over */
+    if (err.status === 403 && (err.field === 'password' || err.field === 'otp')) return; /* handler took over */
     return toLogin(err.status === 401 ? '' : err.message);
   }
   me.user = u;
   if (u.must_change) return toForcedPassword();
+  if (u.must_enroll_totp) return toEnrolment();
   buildLayout();
   showView('app');
   startIdle(u.idle_minutes, idleCallbacks());
@@ -290,6 +305,9 @@ onUnauthorized(() => {
 });
 onMustChange(() => {
   if (document.getElementById('password-view').hidden) toForcedPassword();
+});
+onMustEnroll(() => {
+  if (document.getElementById('totp-view').hidden) toEnrolment();
 });
 window.addEventListener('hashchange', route);
 initLogin({

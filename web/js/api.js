@@ -3,9 +3,10 @@
 ** Same-origin cookies, JSON bodies with Content-Type: application/json on
 ** every write (the server answers 415 otherwise), and one error type,
 ** ApiError {status, code, field, message}, built from the server's
-** {"error":{"code","field","message"}} body. Two answers are handled for the
-** whole application: 401 (session gone) and 403 with field "password"
-** (password change required); the app installs handlers for both.
+** {"error":{"code","field","message"}} body. Three answers are handled for
+** the whole application: 401 (session gone), 403 with field "password"
+** (password change required) and 403 with field "otp" (an administrator
+** must enrol a one-time-code app first); the app installs handlers for them.
 ** A route the server does not know (404 "no such endpoint") becomes code
 ** "not_built": the page shows 功能建设中 instead of data.
 */
@@ -19,12 +20,13 @@ export class ApiError extends Error {
   }
 }
 
-const handlers = { unauthorized: null, mustChange: null, activity: null };
+const handlers = { unauthorized: null, mustChange: null, mustEnroll: null, activity: null };
 let lastRequestAt = Date.now();
 
-/* Installed by app.js: fn(err) for 401 and for 403 field=password. */
+/* Installed by app.js: fn(err) for 401, 403 field=password and 403 field=otp. */
 export function onUnauthorized(fn) { handlers.unauthorized = fn; }
 export function onMustChange(fn) { handlers.mustChange = fn; }
+export function onMustEnroll(fn) { handlers.mustEnroll = fn; }
 export function lastRequest() { return lastRequestAt; }
 
 /* Chinese part of a bilingual server message: "中文 (english)" -> "中文". */
@@ -75,6 +77,7 @@ export async function request(method, path, body, opts = {}) {
   const err = await errorOf(res);
   if (res.status === 401 && !opts.quiet401 && handlers.unauthorized) handlers.unauthorized(err);
   if (res.status === 403 && err.field === 'password' && handlers.mustChange) handlers.mustChange(err);
+  if (res.status === 403 && err.field === 'otp' && handlers.mustEnroll) handlers.mustEnroll(err);
   throw err;
 }
 

@@ -7,7 +7,8 @@
 **
 ** A field: {name, label, type: text|password|number|date|select|textarea|
 ** checks|checkbox, required, options: [{value,label}] or async () => [...],
-** placeholder, hint, span2, readonly, errorFields: ['other.api.field']}.
+** placeholder, hint, span2, readonly, errorFields: ['other.api.field'],
+** autocomplete, inputmode, maxlength}.
 */
 import { h, clear, dialog } from './ui.js';
 
@@ -51,7 +52,8 @@ function inputOf(f, value) {
       return rowsEditor(f, value);
     default:
       return h('input', { ...common, type: f.type || 'text', value: value ?? '', step: f.step, min: f.min, max: f.max,
-        autocomplete: f.type === 'password' ? 'new-password' : 'off' });
+        inputmode: f.inputmode, maxlength: f.maxlength,
+        autocomplete: f.autocomplete || (f.type === 'password' ? 'new-password' : 'off') });
   }
 }
 

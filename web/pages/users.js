@@ -1,7 +1,8 @@
 /*
 ** users.js: 用户管理. Who may do what follows the API (org/org.c):
 ** sysadmin and secadmin list, create, edit and enable/disable accounts;
-** only the secadmin grants and revokes roles and resets passwords;
+** only the secadmin grants and revokes roles, resets passwords and resets
+** an administrator's one-time-code app (动态口令: bound again at next login);
 ** administrator roles (三员) are granted on the server's command line only,
 ** so the role dialog offers the business roles alone.
 */
@@ -22,6 +23,10 @@ export function randomPassword() {
 }
 
 const businessRoleOptions = BUSINESS_ROLES.map((r) => ({ value: r, label: ROLE_NAMES[r] }));
+
+function totpTag(u) {
+  return u.totp_enrolled ? h('span.tag.green', '已绑定') : h('span.tag.gray', '未绑定');
+}
 
 function statusTags(u) {
   const tags = [u.active ? h('span.tag.green', '正常') : h('span.tag.gray', '停用')];
@@ -50,6 +55,7 @@ export async function render(ctx) {
       { key: 'phone', title: '电话' },
       { key: 'roles', title: '角色', render: (u) => roleTags(u.roles), text: (u) => (u.roles || []).map((r) => ROLE_NAMES[r] || r).join('、') },
       { key: 'active', title: '状态', render: statusTags, text: (u) => (u.active ? '正常' : '停用') },
+      { key: 'totp_enrolled', title: '动态口令', render: totpTag, text: (u) => (u.totp_enrolled ? '已绑定' : '未绑定') },
       { key: 'created_at', title: '创建时间', text: (u) => fmtTime(u.created_at) },
       { title: '操作', cls: 'ops', export: false, render: (u) => ops(u) },
     ],
@@ -66,6 +72,8 @@ export async function render(ctx) {
     if (isSec && !self) {
       links.push(h('button.btn-link', { type: 'button', dataset: { op: 'roles', user: u.username }, on: { click: () => editRoles(u) } }, '分配角色'));
       links.push(h('button.btn-link', { type: 'button', dataset: { op: 'reset', user: u.username }, on: { click: () => resetPassword(u) } }, '重置密码'));
+      if (u.totp_enrolled)
+        links.push(h('button.btn-link', { type: 'button', dataset: { op: 'totp', user: u.username }, on: { click: () => resetTotp(u) } }, '重置动态口令'));
     }
     return links;
   }
@@ -139,6 +147,17 @@ export async function render(ctx) {
     });
     if (r) toast('角色已更新，该用户需重新登录', 'success');
     list.reload(true);
+  }
+
+  async function resetTotp(u) {
+    const ok = await confirmBox(`确定重置用户“${u.username}”的动态口令吗？该用户将立即退出，下次登录时须重新绑定动态口令（例如手机丢失或更换）。`,
+      { kind: 'danger', ok: '重置' });
+    if (!ok) return;
+    try {
+      await del(`/api/users/${u.id}/totp`);
+      toast('动态口令已重置', 'success');
+      list.reload(true);
+    } catch (err) { toast(err.message, 'error'); }
   }
 
   async function resetPassword(u) {
