@@ -90,26 +90,26 @@ static void test_lockout_and_expiry(void **state)
 	struct user u;
 	int64_t t = f->now + 100;
 	for (int i = 0; i < 4; i++)
-		assert_int_equal(auth_login(f->st, &f->pol, NULL, t, "alice", "bad", "10.0.0.1", &u, &e), ERR_AUTH);
-	assert_int_equal(auth_login(f->st, &f->pol, NULL, t, "alice", "bad", "10.0.0.1", &u, &e), ERR_LOCKED);
-	assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 60, "alice", "Init-Passw0rd", "10.0.0.1", &u, &e),
+		assert_int_equal(auth_login(f->st, &f->pol, NULL, t, "alice", "bad", NULL, "10.0.0.1", &u, &e), ERR_AUTH);
+	assert_int_equal(auth_login(f->st, &f->pol, NULL, t, "alice", "bad", NULL, "10.0.0.1", &u, &e), ERR_LOCKED);
+	assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 60, "alice", "Init-Passw0rd", NULL, "10.0.0.1", &u, &e),
 			 ERR_LOCKED);
 	/* 30 minutes later the lock has expired */
-	assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 30 * 60 + 1, "alice", "Init-Passw0rd", "10.0.0.1",
+	assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 30 * 60 + 1, "alice", "Init-Passw0rd", NULL, "10.0.0.1",
 				    &u, &e), 0);
 	assert_true(u.must_change);    /* set by an administrator */
 	/* a success resets the failure counter: 4 more failures do not lock */
 	for (int i = 0; i < 4; i++)
-		assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 2000, "alice", "bad", "-", &u, &e), ERR_AUTH);
-	assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 2000, "alice", "Init-Passw0rd", "-", &u, &e), 0);
+		assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 2000, "alice", "bad", NULL, "-", &u, &e), ERR_AUTH);
+	assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 2000, "alice", "Init-Passw0rd", NULL, "-", &u, &e), 0);
 	/* change it, then let it expire after 90 days */
 	struct principal me;
 	org_principal(&u, &me);
 	assert_int_equal(auth_set_password(f->st, &f->pol, NULL, &me, t + 3000, u.id, "Init-Passw0rd",
 					   "Second-Passw0rd", &e), 0);
-	assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 4000, "alice", "Second-Passw0rd", "-", &u, &e), 0);
+	assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 4000, "alice", "Second-Passw0rd", NULL, "-", &u, &e), 0);
 	assert_false(u.must_change);
-	assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 3000 + 91LL * 86400, "alice", "Second-Passw0rd", "-",
+	assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 3000 + 91LL * 86400, "alice", "Second-Passw0rd", NULL, "-",
 				    &u, &e), 0);
 	assert_true(u.must_change);
 	/* history: the initial password is refused, as is the current one */
@@ -119,7 +119,7 @@ static void test_lockout_and_expiry(void **state)
 					   "Second-Passw0rd", &e), ERR_INVALID);
 	/* a disabled account cannot log in, with the same error as a wrong password */
 	assert_int_equal(org_user_set_active(f->st, &f->cli, t, u.id, 0, &e), 0);
-	assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 5000, "alice", "Second-Passw0rd", "-", &u, &e), ERR_AUTH);
+	assert_int_equal(auth_login(f->st, &f->pol, NULL, t + 5000, "alice", "Second-Passw0rd", NULL, "-", &u, &e), ERR_AUTH);
 	assert_int_equal(org_user_set_active(f->st, &f->cli, t, u.id, 1, &e), 0);
 }
 
