@@ -601,7 +601,11 @@ int store_instance_get(struct store *st, int64_t id, struct case_instance *in, s
 
 int store_instance_close(struct store *st, int64_t id, int64_t at, int result, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "UPDATE case_instances SET closed_at = ?2, result = ?3 WHERE id = ?1", e);
+	/* the lead case's facts go with it (migration 0010: the report's joint acceptances) */
+	sqlite3_stmt *s = store_stmt(st, "UPDATE case_instances SET closed_at = ?2, result = ?3, "
+				     "(lead_department, lead_district, lead_item, lead_flow_type) = "
+				     "(SELECT c.department_code, c.district_code, c.item_code, c.flow_type FROM cases c "
+				     "WHERE c.instance_id = ?1 ORDER BY c.id LIMIT 1) WHERE id = ?1", e);
 	if (!s)
 		return e->code;
 	sqlite3_bind_int64(s, 1, id);
