@@ -2,9 +2,10 @@
 ** bench_stats.c: statistics at scale (issue 7), all figures from one run.
 **
 ** Data: a demo database (`gonggai demo`, in-process) of GG_BENCH_STATS_PROJECTS
-** projects (default 20000, about a minute to build; 10 M 办件 is roughly
-** 700000), seed 7, as of 2025-11-20, with its aggregates rebuilt. It is kept
-** in build/bench-data/ (or GG_BENCH_STATS_DB) and reused by later runs.
+** projects (default 20000, about a minute to build; 700000 gave 5.99 M 办件,
+** so 10 M is about 1170000), seed 7, as of 2025-11-20, with its aggregates
+** rebuilt. It is kept in build/bench-data/ (or GG_BENCH_STATS_DB) and reused
+** by later runs.
 **
 ** Measured, each against its baseline in the same run:
 **   1. the dashboard overview from the maintained aggregates vs the naive
