@@ -174,27 +174,37 @@ fail:
 #define WRONG_LOGIN "用户名、密码或动态口令错误 (wrong username, password or one-time code)"
 
 /* The second factor of an account that has one: ERR_AUTH (recorded as a
-** failed login) unless otp is a code of a step not used before. */
+** failed login) unless otp is a code of a step not used before. The step
+** is taken with one conditional UPDATE, so two logins racing with the same
+** code cannot both pass. */
 static int second_factor(struct store *st, const struct auth_policy *p, int64_t now, const char *username,
 			 const char *otp, const char *source, struct user *u, struct err *e)
 {
 	int64_t step;
+	int taken = 0;
 	struct err e2;
 	if (!u->totp_secret[0])
 		return 0;
-	if (!otp || !*otp || totp_verify(u->totp_secret, now, otp, u->totp_step, &step, &e2)) {
-		if (login_record(st, p, u, now, username, source, "failure", otp && *otp ? "wrong otp" : "otp missing", e))
-			return e->code;
-		if (u->locked_until > now)
-			return err_set(e, ERR_LOCKED, "username", "连续登录失败次数过多，账号已锁定 %d 分钟 (account locked)",
-				       p->lock_minutes);
-		return err_set(e, ERR_AUTH, "", WRONG_LOGIN);
+	if (otp && *otp && totp_verify(u->totp_secret, now, otp, u->totp_step, &step, &e2) == 0) {
+		if (store_begin(st, &e2))
+			return err_set(e, ERR_INTERNAL, "", "%s", e2.msg);
+		if (store_user_totp_claim(st, u->id, step, &taken, &e2)) {
+			store_rollback(st);
+			return err_set(e, ERR_INTERNAL, "", "%s", e2.msg);
+		}
+		if (store_commit(st, &e2))
+			return err_set(e, ERR_INTERNAL, "", "%s", e2.msg);
 	}
-	u->totp_step = step;
-	u->updated_at = now;
-	if (store_user_totp_save(st, u, &e2))
-		return err_set(e, ERR_INTERNAL, "", "%s", e2.msg);
-	return 0;
+	if (taken) {
+		u->totp_step = step;
+		return 0;
+	}
+	if (login_record(st, p, u, now, username, source, "failure", otp && *otp ? "wrong otp" : "otp missing", e))
+		return e->code;
+	if (u->locked_until > now)
+		return err_set(e, ERR_LOCKED, "username", "连续登录失败次数过多，账号已锁定 %d 分钟 (account locked)",
+			       p->lock_minutes);
+	return err_set(e, ERR_AUTH, "", WRONG_LOGIN);
 }
 
 int auth_login(struct store *st, const struct auth_policy *p, struct auth_gate *g,

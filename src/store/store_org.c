@@ -261,6 +261,20 @@ int store_user_totp_save(struct store *st, const struct user *u, struct err *e)
 	return store_step_done(st, s, e, "user totp");
 }
 
+int store_user_totp_claim(struct store *st, int64_t id, int64_t step, int *taken, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE users SET totp_step = ?2 WHERE id = ?1 AND totp_step < ?2", e);
+	*taken = 0;
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, step);
+	if (store_step_done(st, s, e, "user totp step"))
+		return e->code;
+	*taken = sqlite3_changes(store_db(st)) == 1;
+	return 0;
+}
+
 static int role_change(struct store *st, const char *sql, int64_t user_id, const char *role, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st, sql, e);

@@ -59,6 +59,9 @@ int store_user_insert(struct store *st, struct user *u, struct err *e);
 int store_user_update(struct store *st, const struct user *u, struct err *e);
 /* Write u's TOTP columns (secret, pending, step). */
 int store_user_totp_save(struct store *st, const struct user *u, struct err *e);
+/* Take TOTP step for user id if no later or equal step was taken: *taken 1,
+** else 0 (a concurrent login used that code first). One statement. */
+int store_user_totp_claim(struct store *st, int64_t id, int64_t step, int *taken, struct err *e);
 int store_user_role_add(struct store *st, int64_t user_id, const char *role, struct err *e);
 int store_user_role_del(struct store *st, int64_t user_id, const char *role, struct err *e);
 /* Filters may be NULL. Items carry no password hash. */
