@@ -273,9 +273,10 @@ static int act(struct http_req *r, struct http_resp *w, struct err *e)
 		.special_limit = (int)json_get_int(r->json, "limit", 0), .reason = json_get_str(r->json, "reason", NULL),
 		.result = json_get_str(r->json, "result", NULL), .to_user = json_get_str(r->json, "to_user", NULL),
 	};
-	if (strcmp(name, "materials_received") != 0 && (in.action < 0 || in.action == CASE_A_RECEIVE))
+	int materials = strcmp(name, "materials_received") == 0;   /* not a status change */
+	if (!materials && (in.action < 0 || in.action == CASE_A_RECEIVE))
 		return err_set(e, ERR_INVALID, "action", "未知操作: %s (unknown action)", name);
-	if (strcmp(name, "materials_received") != 0 && r->app->case_writer) {
+	if (!materials && r->app->case_writer) {
 		struct act_later *a = calloc(1, sizeof *a);
 		if (!a)
 			return err_set(e, ERR_INTERNAL, "", "out of memory");
@@ -287,7 +288,7 @@ static int act(struct http_req *r, struct http_resp *w, struct err *e)
 	struct case_env env;
 	int rc;
 	env_get(r, &env);
-	if (strcmp(name, "materials_received") == 0) {
+	if (materials) {
 		rc = case_materials_received(r->st, &env, &r->me, now_of(r), id, e);
 		if (!rc)
 			rc = case_get(r->st, &env, &r->me, now_of(r), id, &w->json, e);

@@ -173,6 +173,19 @@ fail:
 ** wrong (nor, for an administrator, that the password was right). */
 #define WRONG_LOGIN "用户名、密码或动态口令错误 (wrong username, password or one-time code)"
 
+/* A failed login (u NULL for an unknown name): recorded, and ERR_LOCKED when
+** this failure locked the account, else ERR_AUTH. */
+static int refuse(struct store *st, const struct auth_policy *p, struct user *u, int64_t now, const char *username,
+		  const char *source, const char *why, struct err *e)
+{
+	if (login_record(st, p, u, now, username, source, "failure", why, e))
+		return e->code;
+	if (u && u->locked_until > now)
+		return err_set(e, ERR_LOCKED, "username", "连续登录失败次数过多，账号已锁定 %d 分钟 (account locked)",
+			       p->lock_minutes);
+	return err_set(e, ERR_AUTH, "", WRONG_LOGIN);
+}
+
 /* The second factor of an account that has one: ERR_AUTH (recorded as a
 ** failed login) unless otp is a code of a step not used before. The step
 ** is taken with one conditional UPDATE, so two logins racing with the same
@@ -199,12 +212,7 @@ static int second_factor(struct store *st, const struct auth_policy *p, int64_t 
 		u->totp_step = step;
 		return 0;
 	}
-	if (login_record(st, p, u, now, username, source, "failure", otp && *otp ? "wrong otp" : "otp missing", e))
-		return e->code;
-	if (u->locked_until > now)
-		return err_set(e, ERR_LOCKED, "username", "连续登录失败次数过多，账号已锁定 %d 分钟 (account locked)",
-			       p->lock_minutes);
-	return err_set(e, ERR_AUTH, "", WRONG_LOGIN);
+	return refuse(st, p, u, now, username, source, otp && *otp ? "wrong otp" : "otp missing", e);
 }
 
 int auth_login(struct store *st, const struct auth_policy *p, struct auth_gate *g,
@@ -224,12 +232,7 @@ int auth_login(struct store *st, const struct auth_policy *p, struct auth_gate *
 	int ok = found && auth_check(g, u->password_hash, password) && u->active;
 	if (!ok) {
 		const char *why = !found ? "unknown user" : !u->active ? "disabled" : "wrong password";
-		if (login_record(st, p, found ? u : NULL, now, username, source, "failure", why, e))
-			return e->code;
-		if (found && u->locked_until > now)
-			return err_set(e, ERR_LOCKED, "username", "连续登录失败次数过多，账号已锁定 %d 分钟 (account locked)",
-				       p->lock_minutes);
-		return err_set(e, ERR_AUTH, "", WRONG_LOGIN);
+		return refuse(st, p, found ? u : NULL, now, username, source, why, e);
 	}
 	if (second_factor(st, p, now, username, otp, source, u, e))
 		return e->code;

@@ -194,6 +194,26 @@ export function checkRequired(form) {
 }
 
 /*
+** An inline form's submit: the required fields checked, then fn(values) with
+** the button disabled meanwhile. An error fn throws ({field, message}, from
+** the API or its own checks) appears under its field.
+*/
+export function onSubmit(form, button, fn) {
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!checkRequired(form)) return;
+    button.disabled = true;
+    try {
+      await fn(readForm(form));
+    } catch (err) {
+      showErrors(form, err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+/*
 ** formDialog({title, fields, values, submit(values) -> result, okLabel, wide, grid})
 ** -> Promise of submit's result, or null when cancelled.
 */

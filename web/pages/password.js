@@ -7,7 +7,7 @@
 */
 import { post } from '../js/api.js';
 import { h, clear, toast } from '../js/ui.js';
-import { buildForm, readForm, showErrors, checkRequired } from '../js/form.js';
+import { buildForm, onSubmit } from '../js/form.js';
 
 const FIELDS = [
   { name: 'old_password', label: '当前密码', type: 'password', required: true, placeholder: '请输入当前密码（初始密码）' },
@@ -20,28 +20,12 @@ function passwordForm(onSuccess) {
   const form = buildForm(FIELDS);
   const submit = h('button.btn.btn-primary.btn-block', { type: 'submit' }, '确认修改');
   form.append(submit);
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    if (!checkRequired(form)) return;
-    const v = readForm(form);
-    if (v.new_password !== v.confirm_password) {
-      showErrors(form, { field: 'confirm_password', message: '两次输入的新密码不一致' });
-      return;
-    }
-    if (v.new_password === v.old_password) {
-      showErrors(form, { field: 'new_password', message: '新密码不能与当前密码相同' });
-      return;
-    }
-    submit.disabled = true;
-    try {
-      await post('/api/me/password', { old_password: v.old_password, new_password: v.new_password });
-      form.reset();
-      onSuccess();
-    } catch (err) {
-      showErrors(form, err);
-    } finally {
-      submit.disabled = false;
-    }
+  onSubmit(form, submit, async (v) => {
+    if (v.new_password !== v.confirm_password) throw { field: 'confirm_password', message: '两次输入的新密码不一致' };
+    if (v.new_password === v.old_password) throw { field: 'new_password', message: '新密码不能与当前密码相同' };
+    await post('/api/me/password', { old_password: v.old_password, new_password: v.new_password });
+    form.reset();
+    onSuccess();
   });
   return form;
 }

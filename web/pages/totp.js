@@ -11,7 +11,7 @@
 */
 import { post } from '../js/api.js';
 import { h, clear, toast, errorNotice } from '../js/ui.js';
-import { buildForm, readForm, showErrors, checkRequired } from '../js/form.js';
+import { buildForm, onSubmit } from '../js/form.js';
 
 const FIELDS = [
   { name: 'code', label: '动态口令', required: true, placeholder: '请输入应用显示的 6 位数字',
@@ -38,23 +38,11 @@ function codeForm(onSuccess) {
   const form = buildForm(FIELDS);
   const submit = h('button.btn.btn-primary.btn-block', { type: 'submit' }, '确认绑定');
   form.append(submit);
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    if (!checkRequired(form)) return;
-    const code = readForm(form).code.replace(/\s/g, '');
-    if (!/^\d{6}$/.test(code)) {
-      showErrors(form, { field: 'code', message: '动态口令为 6 位数字' });
-      return;
-    }
-    submit.disabled = true;
-    try {
-      await post('/api/me/totp', { code });
-      onSuccess();
-    } catch (err) {
-      showErrors(form, err);
-    } finally {
-      submit.disabled = false;
-    }
+  onSubmit(form, submit, async (v) => {
+    const code = v.code.replace(/\s/g, '');
+    if (!/^\d{6}$/.test(code)) throw { field: 'code', message: '动态口令为 6 位数字' };
+    await post('/api/me/totp', { code });
+    onSuccess();
   });
   return form;
 }
