@@ -12,6 +12,7 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "ops/health.h"
 #include "ops/sched.h"
 
 #include <getopt.h>
@@ -90,8 +91,8 @@ static int build_app(struct app *app, const struct conf *c, struct err *e)
 	app->conf = c;
 	app->clock = CLOCK_REAL;
 	app->started_at = clock_now(&app->clock);
-	if (conf_int_ok(c, "server", "threads", 1, 64, e) || auth_policy_load(c, &app->policy, e) ||
-	    deadline_conf_load(c, &app->deadlines, e))
+	if (conf_int_ok(c, "server", "threads", 1, 64, e) || server_conf_load(c, app, e) ||
+	    auth_policy_load(c, &app->policy, e) || deadline_conf_load(c, &app->deadlines, e))
 		return e->code;
 	app->threads = (int)conf_int(c, "server", "threads", cores > 0 ? cores : 2);
 	snprintf(app->web_root, sizeof app->web_root, "%s", conf_str(c, "server", "web_root", "web"));
@@ -108,6 +109,7 @@ static int build_app(struct app *app, const struct conf *c, struct err *e)
 	app->gate = auth_gate_new((int)conf_int(c, "security", "max_concurrent_hashing", 2));
 	app->metrics = metrics_new(router_count());
 	app->case_cache = case_cache_new(4096);
+	app->health = health_new();
 	if (case_writer_start(conf_get(c, "database", "path"),
 			      strcmp(conf_str(c, "database", "synchronous", "normal"), "full") == 0 ? STORE_SYNC_FULL : 0,
 			      app->pool, &app->case_writer, e))
@@ -115,11 +117,13 @@ static int build_app(struct app *app, const struct conf *c, struct err *e)
 	return build_calendar(app, e);
 }
 
+/* The case writer first: its queue may still hold calendar references. */
 static void free_app(struct app *app)
 {
-	cal_shared_free(app->cal);
 	case_writer_stop(app->case_writer);
+	cal_shared_free(app->cal);
 	case_cache_free(app->case_cache);
+	health_free(app->health);
 	metrics_free(app->metrics);
 	auth_gate_free(app->gate);
 	session_table_free(app->sessions);

@@ -21,11 +21,20 @@ struct metrics;
 struct app;
 struct cal_shared;
 struct ops_sched;
+struct db_health;
 
 /* A module that adds lines to /metrics registers one of these. */
 typedef void (*metrics_hook)(struct app *app, struct buf *out);
 
 #define APP_MAX_HOOKS 8
+
+/* [server] limits of the HTTP server (server_conf_load, server.h). */
+struct http_limits {
+	int max_connections;   /* all clients together                         */
+	int per_ip;            /* open connections from one address, 0: no cap */
+	int timeout_s;         /* a connection silent this long is closed      */
+	int conn_memory_kib;   /* per connection: request line, headers, query */
+};
 
 struct app {
 	const struct conf *conf;
@@ -40,11 +49,15 @@ struct app {
 	struct case_cache *case_cache;  /* rendered case details: approval/case_cache.c */
 	struct case_writer *case_writer;  /* group commit of case actions: approval/case_writer.c */
 	struct ops_sched *ops;         /* scheduler: ops/sched.h, NULL when off */
+	struct db_health *health;      /* write probe: ops/health.h         */
 	int64_t started_at;
 	int threads;
 	char web_root[512];            /* directory of the web application  */
 	char metrics_allow[512];       /* addresses allowed to read /metrics */
 	char trusted_proxies[512];     /* peers whose X-Forwarded-For counts */
+	struct http_limits limits;
+	int secure_cookies;            /* [server] secure_cookies: the session
+					  cookie carries Secure (TLS in front) */
 	metrics_hook hooks[APP_MAX_HOOKS];
 	int nhooks;
 };

@@ -5,6 +5,7 @@
 */
 #include "http/router.h"
 #include "base/json.h"
+#include "http/reqcheck.h"
 #include "org/org.h"
 
 #include <assert.h>
@@ -111,12 +112,21 @@ int router_match(struct http_req *r, int *path_known)
 	return -1;
 }
 
+/* The message and field may echo request bytes (a path with %ff, a value
+** cut inside a character): they are scrubbed to UTF-8 so the body is never
+** lost to json_pack. */
 void router_error(struct http_resp *w, const struct err *e)
 {
+	char field[sizeof e->field], msg[sizeof e->msg];
+	snprintf(field, sizeof field, "%s", e->field);
+	snprintf(msg, sizeof msg, "%s", e->msg[0] ? e->msg : err_name(e->code));
+	req_scrub(field);
+	req_scrub(msg);
 	w->status = err_http_status(e->code);
+	if (e->code == ERR_BUSY)
+		w->retry_after = 2;
 	json_decref(w->json);
-	w->json = json_pack("{s:{s:s,s:s,s:s}}", "error", "code", err_name(e->code),
-			    "field", e->field, "message", e->msg[0] ? e->msg : err_name(e->code));
+	w->json = json_pack("{s:{s:s,s:s,s:s}}", "error", "code", err_name(e->code), "field", field, "message", msg);
 }
 
 /* Resolve the session cookie into r->me; refresh from the database when stale. */

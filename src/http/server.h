@@ -12,7 +12,19 @@
 
 #define HTTP_MAX_BODY (1024 * 1024)
 
+/* Sent with every response, with X-Frame-Options: DENY and
+** X-Content-Type-Options: nosniff: scripts, styles, images and API calls
+** from this origin only (inline styles allowed for the charts), no frames. */
+#define HTTP_CSP "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " \
+	"img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; " \
+	"form-action 'self'; frame-ancestors 'none'"
+
 struct server;
+
+/* Read [server] max_connections, per_ip_connections, timeout_seconds,
+** connection_memory_kib and secure_cookies into app->limits and
+** app->secure_cookies (docs/operations.md); ERR_INVALID naming a bad key. */
+int server_conf_load(const struct conf *c, struct app *app, struct err *e);
 
 /* Listen on host:port ("127.0.0.1:8080"; port 0 picks a free one). */
 int server_start(struct app *app, const char *listen, struct server **out, struct err *e);
