@@ -95,11 +95,12 @@ static int match_path(const char *pat, const char *path, const char **params, ch
 
 int router_match(struct http_req *r, int *path_known)
 {
-	const char *params[HTTP_MAX_PARAMS];
+	const char *params[HTTP_MAX_PARAMS] = {0};   /* slots a route does not use stay NULL */
 	int n = router_count();
 	*path_known = 0;
 	for (int idx = 0; idx < n; idx++) {
 		const struct route *rt = flat[idx];
+		memset(params, 0, sizeof params);
 		if (!match_path(rt->pattern, r->path, params, r->pstore, sizeof r->pstore))
 			continue;
 		if (strcmp(rt->method, r->method) != 0) {
