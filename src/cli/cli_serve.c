@@ -149,7 +149,8 @@ int cli_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	log_setup(conf_get(c, "log", "file"), LOG_INFO);
 	struct ops_lock lock;   /* shared: no restore swaps the file while we serve */
-	if (ops_lock_shared(conf_get(c, "database", "path"), &lock, &e)) {
+	if (ops_lock_shared(conf_get(c, "database", "path"), &lock, &e) || ops_lock_server(&lock, &e)) {
+		ops_lock_release(&lock);
 		conf_free(c);
 		return cli_fail(&e);
 	}
