@@ -17,7 +17,10 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 SRCS     := $(shell find src -name '*.c' | sort)
 LIBSRCS  := $(filter-out src/main.c,$(SRCS))
-DATA     := $(shell find data src/store/migrations -type f 2>/dev/null | LC_ALL=C sort)
+# the web application and the one npm file it loads are embedded too, so the
+# binary serves its pages from any directory (serve --web DIR: from disk)
+VENDOR   := node_modules/echarts/dist/echarts.esm.min.js
+DATA     := $(shell find data src/store/migrations web -type f 2>/dev/null | LC_ALL=C sort) $(VENDOR)
 UNIT     := $(wildcard tests/unit/test_*.c)
 APITESTS := $(wildcard tests/api/test_*.c)
 BENCHES  := $(wildcard bench/bench_*.c)
@@ -37,6 +40,9 @@ all: gonggai
 $(REL)/gen/embedded.c $(ASAN)/gen/embedded.c $(FUZZ)/gen/embedded.c: $(DATA) scripts/embed.sh
 	@mkdir -p $(dir $@)
 	scripts/embed.sh $@ $(DATA)
+
+$(VENDOR):
+	scripts/web-deps.sh
 
 # ---- release -------------------------------------------------------------
 REL_OBJS := $(LIBSRCS:%.c=$(REL)/%.o) $(REL)/gen/embedded.o
@@ -80,6 +86,7 @@ $(ASAN)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(ASAN)/lib
 FUZZ_CC     ?= clang
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link -Wno-unknown-warning-option \
+               -Wno-missing-field-initializers \
                -DGG_TESTING $(CSTD) $(WARN) -Isrc -I$(FUZZ)/gen
 FUZZ_OBJS   := $(LIBSRCS:%.c=$(FUZZ)/%.o) $(FUZZ)/gen/embedded.o
 FUZZ_BINS   := $(FUZZERS:tests/fuzz/%.c=$(FUZZ)/%)

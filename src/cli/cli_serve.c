@@ -28,7 +28,8 @@ static const char usage[] =
 	"  --db PATH        database ([database] path)\n"
 	"  --listen H:P     address, default 127.0.0.1:8080 ([server] listen; port 0: any free port)\n"
 	"  --config FILE    configuration file, default ./gonggai.ini (optional)\n"
-	"  --web DIR        web application directory, default ./web ([server] web_root)\n"
+	"  --web DIR        serve the web application from DIR ([server] web_root; for\n"
+	"                   development) instead of the copy built into the binary\n"
 	"  --threads N      HTTP worker threads, default: number of cores ([server] threads)\n"
 	"  Prints 'listening on http://HOST:PORT' when ready; SIGTERM/SIGINT stop it cleanly.\n";
 
@@ -95,7 +96,7 @@ static int build_app(struct app *app, const struct conf *c, struct err *e)
 	    auth_policy_load(c, &app->policy, e) || deadline_conf_load(c, &app->deadlines, e))
 		return e->code;
 	app->threads = (int)conf_int(c, "server", "threads", cores > 0 ? cores : 2);
-	snprintf(app->web_root, sizeof app->web_root, "%s", conf_str(c, "server", "web_root", "web"));
+	snprintf(app->web_root, sizeof app->web_root, "%s", conf_str(c, "server", "web_root", ""));
 	snprintf(app->metrics_allow, sizeof app->metrics_allow, "%s",
 		 conf_str(c, "server", "metrics_allow", "127.0.0.1,::1"));
 	snprintf(app->trusted_proxies, sizeof app->trusted_proxies, "%s",

@@ -52,7 +52,8 @@ struct app {
 	struct db_health *health;      /* write probe: ops/health.h         */
 	int64_t started_at;
 	int threads;
-	char web_root[512];            /* directory of the web application  */
+	char web_root[512];            /* web application on disk; "": the
+					  copy in the binary (http/static.h) */
 	char metrics_allow[512];       /* addresses allowed to read /metrics */
 	char trusted_proxies[512];     /* peers whose X-Forwarded-For counts */
 	struct http_limits limits;

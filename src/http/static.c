@@ -3,6 +3,7 @@
 */
 #include "http/static.h"
 #include "http/router.h"
+#include "base/embed.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -61,29 +62,69 @@ static int inside(const char *dir, const char *real)
 	return strncmp(real, base, n) == 0 && real[n] == '/';
 }
 
+/* Where path leads in the project's layout: "web/..." or, below /vendor/,
+** "node_modules/<allowed file>". 0, or -1 when nothing may be served. */
+static int logical_path(const char *path, char *out, size_t cap)
+{
+	if (!path || path[0] != '/' || !plain_path(path))
+		return -1;
+	if (strncmp(path, "/vendor/", 8) == 0) {
+		for (size_t i = 0; vendor_files[i]; i++)
+			if (strcmp(vendor_files[i], path + 8) == 0) {
+				snprintf(out, cap, "node_modules/%s", vendor_files[i]);
+				return 0;
+			}
+		return -1;
+	}
+	if (!strchr(strrchr(path, '/'), '.'))
+		snprintf(out, cap, "web/index.html");
+	else
+		snprintf(out, cap, "web%s", path);
+	return 0;
+}
+
 int static_resolve(const char *root, const char *path, char *out, size_t cap, struct err *e)
 {
-	char want[PATH_MAX], dir[PATH_MAX], real[PATH_MAX];
-	if (!path || path[0] != '/' || !plain_path(path))
+	char rel[512], want[PATH_MAX], dir[PATH_MAX], real[PATH_MAX];
+	if (logical_path(path, rel, sizeof rel))
 		return not_found(path ? path : "", e);
-	const char *last = strrchr(path, '/');
-	snprintf(dir, sizeof dir, "%s", root);
-	if (strncmp(path, "/vendor/", 8) == 0) {
-		size_t i = 0;
-		while (vendor_files[i] && strcmp(vendor_files[i], path + 8) != 0)
-			i++;
-		if (!vendor_files[i])
-			return not_found(path, e);
+	if (strncmp(rel, "web/", 4) == 0)
+		snprintf(dir, sizeof dir, "%s", root);
+	else
 		snprintf(dir, sizeof dir, "%s/../node_modules", root);
-		snprintf(want, sizeof want, "%s/%s", dir, vendor_files[i]);
-	} else if (!strchr(last, '.')) {
-		snprintf(want, sizeof want, "%s/index.html", root);
-	} else {
-		snprintf(want, sizeof want, "%s%s", root, path);
-	}
+	snprintf(want, sizeof want, "%s/%s", dir, strchr(rel, '/') + 1);
 	if (!realpath(want, real) || !inside(dir, real) || strlen(real) >= cap)
 		return not_found(path, e);
 	memcpy(out, real, strlen(real) + 1);
+	return 0;
+}
+
+const struct embed_file *static_embedded(const char *path)
+{
+	char rel[512];
+	if (logical_path(path, rel, sizeof rel))
+		return NULL;
+	for (const struct embed_file *f = embed_files; f->path; f++)
+		if (strcmp(f->path, rel) == 0)
+			return f;
+	return NULL;
+}
+
+/* The copy in the binary (no web_root configured). */
+static int send_embedded(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	const struct embed_file *f = static_embedded(r->path);
+	if (!f)
+		return not_found(r->path, e);
+	snprintf(w->etag, sizeof w->etag, "\"%s\"", f->sum);
+	const char *inm = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-None-Match");
+	if (inm && strcmp(inm, w->etag) == 0) {
+		w->status = 304;
+		return 0;
+	}
+	w->body = (char *)f->data;   /* static: sent without a copy, never freed */
+	w->body_len = f->len;
+	w->content_type = mime_of(f->path);
 	return 0;
 }
 
@@ -129,6 +170,8 @@ void static_serve(struct app *app, struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
 		not_found(r->path, &e);
+	else if (!app->web_root[0])
+		send_embedded(r, w, &e);
 	else if (static_resolve(app->web_root, r->path, path, sizeof path, &e) == 0)
 		send_file(r, w, path, &e);
 	if (e.code)

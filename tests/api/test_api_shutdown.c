@@ -149,6 +149,31 @@ static int64_t new_case(const char *clerk_cookie, int n)
 	return id;
 }
 
+/* ---- issue 14: the web application from the binary ------------------------------- */
+
+/* The server runs without --web: pages and the ECharts module come from the
+** copy compiled in (ETag: a content hash, not size-mtime), nothing else of
+** the binary's embedded files is served. */
+static void test_embedded_web(void **state)
+{
+	assert_int_equal(answer(send_json("GET", "/", NULL, NULL, ""), R, sizeof R), 200);
+	assert_non_null(strstr(R, "<!DOCTYPE html>"));
+	static char big[1 << 21];
+	assert_int_equal(answer(send_json("GET", "/vendor/echarts/dist/echarts.esm.min.js", NULL, NULL, ""), big,
+				sizeof big), 200);
+	assert_true(strlen(body_of(big)) > 100000);
+	assert_int_equal(answer(send_json("GET", "/app.js", NULL, NULL, ""), R, sizeof R), 200);
+	const char *etag = strstr(R, "\r\nETag: \"");
+	assert_non_null(etag);
+	char line[64];
+	snprintf(line, sizeof line, "If-None-Match: %.*s\r\n", (int)strcspn(etag + 8, "\r"), etag + 8);
+	assert_null(strchr(line + strlen("If-None-Match: "), '-'));   /* a hash, not size-mtime */
+	assert_int_equal(answer(send_json("GET", "/app.js", NULL, line, ""), R, sizeof R), 304);
+	assert_int_equal(answer(send_json("GET", "/data/catalog/tongchuan.json", NULL, NULL, ""), R, sizeof R), 404);
+	assert_int_equal(answer(send_json("GET", "/web/index.html", NULL, NULL, ""), R, sizeof R), 404);
+	assert_int_equal(answer(send_json("GET", "/vendor/echarts/package.json", NULL, NULL, ""), R, sizeof R), 404);
+}
+
 /* ---- item 12: writes behind a held lock ----------------------------------------- */
 
 static void test_writes_behind_a_lock(void **state)
@@ -221,6 +246,7 @@ static void test_abandoned_wait_and_shutdown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_embedded_web),
 		cmocka_unit_test(test_writes_behind_a_lock),
 		cmocka_unit_test(test_abandoned_wait_and_shutdown),
 	};
