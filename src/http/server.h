@@ -1,9 +1,17 @@
 /*
 ** server.h: the HTTP server on libmicrohttpd. One epoll thread pool sized to
-** the cores; each request is read whole (bodies over 1 MiB are refused with
-** 413 without buffering), answered on the callback after the body, and timed
-** into the metrics. /api/... goes to the router, /metrics to the metrics
-** renderer (source-address allow list), anything else to the static files.
+** the cores; each request is checked as soon as its headers are in
+** (http/reqcheck.h: refused at once with 400), read whole (bodies over 1 MiB
+** are refused with 413 without buffering), answered on the callback after
+** the body, and timed into the metrics. /api/... goes to the router,
+** /metrics to the metrics renderer (source-address allow list), anything
+** else to the static files. Connections are limited in number, per
+** address, in idle time and in memory (struct http_limits, app.h); every
+** response carries the security headers below.
+**
+** Stopping: requests under way get 10 s; requests waiting for later work
+** (the case writer, http.h) are always waited for, so each is answered (or
+** finished and dropped when its client has gone) before the daemon stops.
 */
 #ifndef GG_SERVER_H
 #define GG_SERVER_H
