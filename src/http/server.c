@@ -110,7 +110,8 @@ static void add_retry_after(struct MHD_Response *resp, int seconds)
 	MHD_add_response_header(resp, "Retry-After", v);
 }
 
-static enum MHD_Result send_resp(struct MHD_Connection *c, struct http_resp *w)
+/* framable: a printable document the application frames (server.h). */
+static enum MHD_Result send_resp(struct MHD_Connection *c, struct http_resp *w, int framable)
 {
 	struct MHD_Response *resp;
 	const char *ctype = w->content_type;
@@ -136,8 +137,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct http_resp *w)
 	if (w->etag[0])
 		MHD_add_response_header(resp, "ETag", w->etag);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Content-Security-Policy", HTTP_CSP);
+	MHD_add_response_header(resp, "X-Frame-Options", framable ? "SAMEORIGIN" : "DENY");
+	MHD_add_response_header(resp, "Content-Security-Policy", framable ? HTTP_CSP_DOCUMENT : HTTP_CSP);
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	if (w->retry_after)
 		add_retry_after(resp, w->retry_after);
@@ -230,7 +231,9 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *c, struct
 {
 	json_decref(cx->r.json);
 	cx->r.json = NULL;
-	enum MHD_Result rc = send_resp(c, &cx->w);
+	const char *ct = cx->w.json ? NULL : cx->w.content_type;
+	int framable = cx->r.path && strncmp(cx->r.path, "/api/", 5) == 0 && ct && strncmp(ct, "text/html", 9) == 0;
+	enum MHD_Result rc = send_resp(c, &cx->w, framable);
 	metrics_observe(s->app->metrics, cx->idx, cx->w.status, (clock_mono_ms() - cx->started_ms) / 1e3);
 	return rc;
 }

@@ -20,12 +20,16 @@
 
 #define HTTP_MAX_BODY (1024 * 1024)
 
-/* Sent with every response, with X-Frame-Options: DENY and
-** X-Content-Type-Options: nosniff: scripts, styles, images and API calls
-** from this origin only (inline styles allowed for the charts), no frames. */
-#define HTTP_CSP "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " \
-	"img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; " \
-	"form-action 'self'; frame-ancestors 'none'"
+/* Sent with every response, with X-Frame-Options and X-Content-Type-Options:
+** nosniff: scripts, styles, images and API calls from this origin only
+** (inline styles allowed for the charts and the printable documents). No
+** page may be framed (X-Frame-Options: DENY) except the printable HTML
+** documents under /api/ (受理通知书, 巡检报告 …), which the application shows
+** in a dialog's frame: those may be framed by this origin only. */
+#define HTTP_CSP_BASE "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " \
+	"img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+#define HTTP_CSP HTTP_CSP_BASE "frame-ancestors 'none'"
+#define HTTP_CSP_DOCUMENT HTTP_CSP_BASE "frame-ancestors 'self'"
 
 struct server;
 
