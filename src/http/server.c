@@ -400,7 +400,7 @@ int server_conf_load(const struct conf *c, struct app *app, struct err *e)
 	/* behind a trusted reverse proxy every client shares its address:
 	** the proxy limits clients, so there is no cap per address by default */
 	l->per_ip = (int)conf_int(c, "server", "per_ip_connections",
-				  conf_str(c, "server", "trusted_proxies", "")[0] ? 0 : 32);
+				  conf_str(c, "server", "trusted_proxies", "")[0] ? 0 : 64);
 	l->timeout_s = (int)conf_int(c, "server", "timeout_seconds", 15);
 	l->conn_memory_kib = (int)conf_int(c, "server", "connection_memory_kib", 256);
 	app->secure_cookies = strcmp(secure, "on") == 0;
