@@ -219,6 +219,11 @@ int ops_ext_run(struct ops_env *env, const struct ops_ext_job *j, const struct p
 ** built-in jobs too). */
 void ops_ext_job_failed(struct ops_env *env, const char *job, int64_t run_id, const struct err *e);
 
+/* A measured value as people read it: whole numbers from 100 up, one
+** decimal from 10, two below (trailing zeros dropped), then " unit":
+** "0.48", "19.2 %", "1197 ms", "0.1 小时". "-" for NAN. */
+void ops_value_text(double v, const char *unit, char *out, size_t cap);
+
 /* The trigger text of a principal: "scheduler", "cli:<login>", "api:<user>". */
 void ops_trigger(const struct principal *who, char *out, size_t cap);
 

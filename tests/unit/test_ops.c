@@ -298,6 +298,60 @@ static void test_inspect_run(void **state)
 }
 
 
+
+/* The next year's holiday notice: nothing to say before mid-November, a
+** warning until 15 December, critical from then on; the message says where
+** to import it. (The embedded notices end with the year checked here.) */
+static void test_calendar_next_year(void **state)
+{
+	static const struct { const char *day; int status; } cases[] = {
+		{"2026-11-01", OPS_OK}, {"2026-11-14", OPS_OK}, {"2026-11-15", OPS_WARN},
+		{"2026-12-07", OPS_WARN}, {"2026-12-15", OPS_CRIT}, {"2026-12-31", OPS_CRIT},
+	};
+	struct store *st;
+	struct err e = {0};
+	struct ops_conf cf;
+	struct ops_inspection in;
+	struct principal cli;
+	assert_int_equal(ops_conf_load(NULL, db, &cf, &e), 0);
+	assert_int_equal(store_open(db, 0, &st, &e), 0);
+	rbac_cli_principal(&cli);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct ops_env env = {.cf = &cf, .st = st, .now = T(cases[i].day, 9, 0)};
+		assert_int_equal(ops_inspect(&env, "inspect.manual", &cli, "calendar.next_year", 0, &in, &e), 0);
+		assert_int_equal(in.n, 1);
+		if (in.items[0].status != cases[i].status)
+			fail_msg("%s: %d, want %d (%s)", cases[i].day, in.items[0].status, cases[i].status,
+				 in.items[0].message);
+		if (cases[i].status != OPS_OK)
+			assert_non_null(strstr(in.items[0].message, "gonggai cal import"));
+		ops_inspection_free(&in);
+	}
+	store_close(st);
+}
+
+
+/* Values as people read them (the CLI table, the reports; the web's
+** fmtValue follows the same rule). */
+static void test_value_text(void **state)
+{
+	char b[64];
+	ops_value_text(1197.497211999958, "ms", b, sizeof b);
+	assert_string_equal(b, "1197 ms");
+	ops_value_text(0.4655, "小时", b, sizeof b);
+	assert_string_equal(b, "0.47 小时");
+	ops_value_text(19.21, "%", b, sizeof b);
+	assert_string_equal(b, "19.2 %");
+	ops_value_text(0.5, "", b, sizeof b);
+	assert_string_equal(b, "0.5");
+	ops_value_text(16000, "ms", b, sizeof b);
+	assert_string_equal(b, "16000 ms");
+	ops_value_text(2.0, NULL, b, sizeof b);
+	assert_string_equal(b, "2");
+	ops_value_text(NAN, "ms", b, sizeof b);
+	assert_string_equal(b, "-");
+}
+
 /* ---- extensions registered from above ------------------------------------------------ */
 
 struct ext_seen {
@@ -481,6 +535,8 @@ int main(void)
 		cmocka_unit_test(test_inspect_run),
 		cmocka_unit_test(test_clock_and_exchange),
 		cmocka_unit_test(test_ext),
+		cmocka_unit_test(test_value_text),
+		cmocka_unit_test(test_calendar_next_year),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
