@@ -2,7 +2,8 @@
 # One server per database: a second `gonggai serve` on the same file refuses
 # to start and names the first one's pid; `gonggai restore` names the
 # running server as the reason it refuses; once the first server stops
-# (SIGTERM, exit 0) a new one starts.
+# (SIGTERM, exit 0) a new one starts. Also: bad [server] limits or
+# secure_cookies values stop serve naming the key.
 set -u
 BIN=${GG_BIN:-build/asan/gonggai}
 d=$(mktemp -d /tmp/h-serve-lock-XXXXXX); pid=; pid2=
@@ -13,6 +14,7 @@ bad() { echo "FAIL $*"; fail=1; }
 db="$d/gg.db"
 printf '[ops]\nscheduler = off\n' >"$d/gg.ini"
 "$BIN" init --db "$db" --json >/dev/null || { echo "FAIL init"; exit 1; }
+"$BIN" init --db "$d/other.db" --json >/dev/null || { echo "FAIL init"; exit 1; }
 "$BIN" backup --db "$db" --config "$d/gg.ini" >"$d/backup.out" 2>&1 || { echo "FAIL backup"; exit 1; }
 bk=$(tail -n1 "$d/backup.out")
 
@@ -34,6 +36,15 @@ grep -q '^listening' "$d/two" && bad "second serve listened" || ok "second serve
 rc=$?
 [ "$rc" != 0 ] && ok "restore refused under the server (exit $rc)" || bad "restore ran under the server"
 grep -q "pid $pid" "$d/restore.err" && ok "restore names the running server" || bad "restore: $(cat "$d/restore.err")"
+
+for bad in "secure_cookies = yes" "per_ip_connections = -1" "timeout_seconds = 0" "connection_memory_kib = 1"; do
+  key=${bad%% *}
+  printf '[ops]\nscheduler = off\n[server]\n%s\n' "$bad" >"$d/bad.ini"
+  timeout 20 "$BIN" serve --db "$d/other.db" --config "$d/bad.ini" --listen 127.0.0.1:0 >/dev/null 2>"$d/bad.err"
+  rc=$?
+  { [ "$rc" = 1 ] || [ "$rc" = 2 ]; } && grep -q "$key" "$d/bad.err" && ok "serve refuses $bad" ||
+    bad "serve with $bad: exit $rc: $(cat "$d/bad.err")"
+done
 
 kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
 [ "$rc" = 0 ] && ok "first server stopped with exit 0" || bad "first server exit $rc"
