@@ -82,6 +82,18 @@ int req_check_target(const char *path, struct err *e)
 	return 0;
 }
 
+int req_check_query(const char *uri, struct err *e)
+{
+	const char *q = uri ? strchr(uri, '?') : NULL;
+	int n = 0;
+	for (const char *p = q; p && *p; p++)
+		if ((*p == '?' || *p == '&') && p[1] && p[1] != '&')
+			n++;
+	if (n > REQ_MAX_PARAMS)
+		return err_set(e, ERR_INVALID, "query", "查询参数过多 (more than %d query parameters)", REQ_MAX_PARAMS);
+	return 0;
+}
+
 int req_check_param(int i, const char *key, const char *value, struct err *e)
 {
 	if (i >= REQ_MAX_PARAMS)

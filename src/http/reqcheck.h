@@ -27,6 +27,9 @@
 
 /* The decoded path MHD hands over (may be NULL). */
 int req_check_target(const char *path, struct err *e);
+/* The raw target as received (before decoding): at most REQ_MAX_PARAMS
+** query parameters. Counted before the HTTP library stores them. */
+int req_check_query(const char *uri, struct err *e);
 /* Query parameter number i (0-based); value may be NULL ("?flag"). */
 int req_check_param(int i, const char *key, const char *value, struct err *e);
 /* One request header. */

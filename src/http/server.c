@@ -34,6 +34,8 @@ struct server {
 struct conn_ctx {
 	struct server *s;
 	struct MHD_Connection *conn;
+	int begun;             /* the first callback has run               */
+	struct err refused;    /* from the raw target (on_uri), code 0: none */
 	char *body;
 	size_t len, cap;
 	int too_large;
@@ -266,20 +268,33 @@ static int precheck(struct MHD_Connection *c, const char *url, struct err *e)
 	return e->code;
 }
 
-/* First callback (headers in): the request state, or the refusal at once. */
-static enum MHD_Result begin(struct server *s, struct MHD_Connection *c, const char *url, void **con_cls)
+/* As soon as the request line is in (libmicrohttpd's URI log callback, run
+** before it stores the query parameters): the request state, which becomes
+** the connection's con_cls. A query with too many parameters is refused at
+** the first callback; should the library run out of connection memory
+** storing them first (it then never asks us), the connection is dropped
+** after a second instead of timeout_seconds. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
+	struct server *s = cls;
 	struct conn_ctx *cx = calloc(1, sizeof *cx);
 	if (!cx)
-		return MHD_NO;
+		return NULL;
 	cx->s = s;
 	cx->conn = c;
 	cx->started_ms = clock_mono_ms();
 	__atomic_add_fetch(&s->inflight, 1, __ATOMIC_RELAXED);
-	*con_cls = cx;
-	struct err e;
-	err_clear(&e);
-	if (precheck(c, url, &e) == 0)
+	if (req_check_query(uri, &cx->refused))
+		MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, 1u);
+	return cx;
+}
+
+/* First callback (headers in): the refusal at once, or go on. */
+static enum MHD_Result begin(struct server *s, struct MHD_Connection *c, const char *url, struct conn_ctx *cx)
+{
+	struct err e = cx->refused;
+	cx->begun = 1;
+	if (!e.code && precheck(c, url, &e) == 0)
 		return MHD_YES;
 	cx->w = (struct http_resp){.status = 200};
 	router_error(&cx->w, &e);
@@ -294,7 +309,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct server *s = cls;
 	struct conn_ctx *cx = *con_cls;
 	if (!cx)
-		return begin(s, c, url, con_cls);
+		return MHD_NO;   /* out of memory in on_uri */
+	if (!cx->begun)
+		return begin(s, c, url, cx);
 	if (*upload_size) {
 		int rc = take_upload(cx, upload, *upload_size);
 		*upload_size = 0;
@@ -402,7 +419,7 @@ int server_conf_load(const struct conf *c, struct app *app, struct err *e)
 	l->per_ip = (int)conf_int(c, "server", "per_ip_connections",
 				  conf_str(c, "server", "trusted_proxies", "")[0] ? 0 : 64);
 	l->timeout_s = (int)conf_int(c, "server", "timeout_seconds", 15);
-	l->conn_memory_kib = (int)conf_int(c, "server", "connection_memory_kib", 256);
+	l->conn_memory_kib = (int)conf_int(c, "server", "connection_memory_kib", 32);
 	app->secure_cookies = strcmp(secure, "on") == 0;
 	return 0;
 }
@@ -424,6 +441,7 @@ int server_start(struct app *app, const char *listen, struct server **out, struc
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->threads,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)l->timeout_s,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)l->max_connections,
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)l->per_ip,

@@ -131,6 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sp) {   /* the server refuses a bad target first; the rest must cope with any all the same */
 		*sp = 0;
 		req_check_target(sp + 1, &e);
+		req_check_query(sp + 1, &e);
 		route(s, sp + 1);
 	}
 	if (eol) {
