@@ -205,9 +205,13 @@ struct parts {
 	int count[6];
 	struct cal_pause pauses[CASE_MAX_PAUSES];
 	size_t npauses;
+	char at_step[128];                /* the 环节 the next history row acted in */
 };
 
-static void part_history(struct buf *b, const struct case_part *p)
+/* A history row records the state after its action: step_name is where the
+** case went. The opinion was given in the step it was in before, which is
+** the previous row's step (acted_step_name). */
+static void part_history(struct parts *x, struct buf *b, const struct case_part *p)
 {
 	LIT(b, "{\"status\":{");
 	jint(b, "code", p->n[1]);
@@ -220,9 +224,14 @@ static void part_history(struct buf *b, const struct case_part *p)
 	LIT(b, ",");
 	jkey(b, "step_name", p->s[1]);
 	LIT(b, ",");
+	jkey(b, "acted_step_name", x->at_step[0] ? x->at_step : p->s[1]);
+	snprintf(x->at_step, sizeof x->at_step, "%s", p->s[1]);
+	LIT(b, ",");
 	jtime(b, "at", p->n[3]);
 	LIT(b, ",");
 	jkey(b, "username", p->s[2]);
+	LIT(b, ",");
+	jkey(b, "user_name", p->s[5]);
 	LIT(b, ",");
 	jkey(b, "department", p->s[3]);
 	LIT(b, ",");
@@ -276,7 +285,7 @@ static int on_part(void *arg, const struct case_part *p)
 		LIT(b, ",");
 	switch (p->kind) {
 	case CASE_PART_STATUS:
-		part_history(b, p);
+		part_history(x, b, p);
 		break;
 	case CASE_PART_SUPPLEMENT:
 	case CASE_PART_SPECIAL:

@@ -3,12 +3,14 @@
 ** domain modules define (base/dict.h). To add a module's names, list its
 ** `<mod>_dicts` below. Any signed-in account may read it.
 */
+#include "approval/names.h"
 #include "base/dict.h"
 #include "http/http.h"
 #include "ops/ops.h"
 
 static const struct dict *const modules[] = {
 	ops_dicts,
+	approval_dicts,
 };
 
 static json_t *entries_json(const struct dict_entry *en)

@@ -21,7 +21,7 @@ export async function render(ctx) {
       hint: p ? '登记后不可修改；登记错误请由部门负责人删除后重新登记' : '24 位：年份-行政区划代码-行业代码-类别-流水号' },
     { name: 'gcdm', label: '工程代码', placeholder: '可选；大写字母、数字和 -', keepEmpty: !!p },
     { name: 'name', label: '项目名称', required: true, span2: true },
-    { name: 'flow_type', label: '流程类型（SPLCLX）', type: 'select', required: true, options: flowTypeOptions() },
+    { name: 'flow_type', label: '流程类型', type: 'select', required: true, options: flowTypeOptions() },
     { name: 'division', label: '项目所在地', type: 'select', required: true, options: DIVISIONS },
     { name: 'address', label: '建设地点', required: true, span2: true },
     { name: 'investment_wan', label: '总投资（万元）', type: 'number', required: true, min: 1 },
