@@ -494,16 +494,25 @@ static int day_bound(const char *s, const char *field, int next, int64_t *out, s
 	return 0;
 }
 
+int case_filter_of(const struct principal *who, const struct case_query *q, int64_t now, struct case_filter *f,
+		   char win[7], struct err *e)
+{
+	*f = (struct case_filter){.district = q->district, .department = q->department, .item = q->item,
+				  .q = q->q, .stage = q->stage, .status = q->status, .open = -1,
+				  .light = q->light, .today = deadline_day(now), .sort = q->sort, .desc = q->desc};
+	scope_filter(who, f, win);
+	if (day_bound(q->from, "from", 0, &f->from, e) || day_bound(q->to, "to", 1, &f->to, e))
+		return e->code;
+	return 0;
+}
+
 int case_list(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 	      const struct case_query *q, const struct page *pg, json_t **items, int64_t *total,
 	      struct err *e)
 {
-	struct case_filter f = {.district = q->district, .department = q->department, .item = q->item,
-				.q = q->q, .stage = q->stage, .status = q->status, .open = -1,
-				.light = q->light, .today = deadline_day(now), .sort = q->sort, .desc = q->desc};
+	struct case_filter f;
 	char win[7];
-	scope_filter(who, &f, win);
-	if (day_bound(q->from, "from", 0, &f.from, e) || day_bound(q->to, "to", 1, &f.to, e))
+	if (case_filter_of(who, q, now, &f, win, e))
 		return e->code;
 	return page_of(st, env, now, &f, pg, items, total, e);
 }

@@ -47,7 +47,7 @@ const struct dict_entry approval_action_names[] = {
 	{NULL, NULL},
 };
 
-static const struct dict_entry lights[] = {
+const struct dict_entry approval_light_names[] = {
 	{"green", "正常"}, {"yellow", "预警"}, {"red", "逾期"}, {NULL, NULL},
 };
 
@@ -68,7 +68,7 @@ const struct dict approval_dicts[] = {
 	{"approval.side_line", approval_side_line_names},
 	{"approval.flow_type", approval_flow_type_names},
 	{"approval.case_action", approval_action_names},
-	{"approval.light", lights},
+	{"approval.light", approval_light_names},
 	{"approval.step_role", step_roles},
 	{"approval.document", documents},
 	{NULL, NULL},

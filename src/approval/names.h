@@ -23,6 +23,7 @@ extern const struct dict_entry approval_stage_names[];
 extern const struct dict_entry approval_side_line_names[];
 extern const struct dict_entry approval_flow_type_names[];
 extern const struct dict_entry approval_action_names[];
+extern const struct dict_entry approval_light_names[];
 
 /* The label users read for a BLZT status ("补正中"), "未知" when out of range. */
 const char *approval_status_label(int status);

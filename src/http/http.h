@@ -119,6 +119,7 @@ extern const struct route api_calendar_routes[];
 extern const struct route api_catalog_routes[];
 extern const struct route api_project_routes[];
 extern const struct route api_case_routes[];
+extern const struct route api_case_export_routes[];
 extern const struct route api_ops_routes[];
 extern const struct route api_stats_routes[];
 extern const struct route api_dict_routes[];

@@ -48,5 +48,6 @@ export async function render(ctx) {
     ],
     columns: [...CASE_COLUMNS, { title: '操作', export: false, render: (c) => h('a', { href: `#/cases/${c.id}` }, '查看') }],
     load: (p) => get(`/api/cases?${new URLSearchParams(p)}`),
+    exportUrl: (p, format) => `/api/cases/export?${new URLSearchParams({ ...p, format })}`,
   });
 }
