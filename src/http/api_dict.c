@@ -4,6 +4,7 @@
 ** `<mod>_dicts` below. Any signed-in account may read it.
 */
 #include "approval/names.h"
+#include "org/audit_names.h"
 #include "base/dict.h"
 #include "http/http.h"
 #include "ops/ops.h"
@@ -11,6 +12,7 @@
 static const struct dict *const modules[] = {
 	ops_dicts,
 	approval_dicts,
+	audit_dicts,
 };
 
 static json_t *entries_json(const struct dict_entry *en)

@@ -115,6 +115,7 @@ extern const struct route api_health_routes[];
 extern const struct route api_session_routes[];
 extern const struct route api_org_routes[];
 extern const struct route api_audit_routes[];
+extern const struct route api_audit_verify_routes[];
 extern const struct route api_calendar_routes[];
 extern const struct route api_catalog_routes[];
 extern const struct route api_project_routes[];

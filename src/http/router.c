@@ -20,6 +20,7 @@ static const struct route *const tables[] = {
 	api_session_routes,
 	api_org_routes,
 	api_audit_routes,
+	api_audit_verify_routes,
 	api_calendar_routes,
 	api_catalog_routes,
 	api_project_routes,

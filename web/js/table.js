@@ -26,8 +26,15 @@ function filterInput(f, value) {
     const fill = (opts) => {
       clear(sel);
       sel.append(h('option', { value: '' }, f.all || '全部'));
-      for (const o of opts || []) sel.append(h('option', { value: o.value, selected: String(o.value) === String(value ?? '') }, o.label));
+      const groups = {};   /* options with a group go under an <optgroup> */
+      for (const o of opts || []) {
+        const opt = h('option', { value: o.value, selected: String(o.value) === String(value ?? '') }, o.label);
+        if (!o.group) { sel.append(opt); continue; }
+        if (!groups[o.group]) sel.append(groups[o.group] = h('optgroup', { label: o.group }));
+        groups[o.group].append(opt);
+      }
     };
+    if (f.width) sel.style.width = f.width;
     fill([]);
     Promise.resolve(typeof f.options === 'function' ? f.options() : f.options).then(fill).catch(() => fill([]));
     return sel;
@@ -71,7 +78,7 @@ export function listPage(el, opts) {
   const tools = h('div.toolbar');
   for (const t of toolbar) {
     if (t.show === false) continue;
-    tools.append(h(`button.btn.btn-sm${t.kind ? '.btn-' + t.kind : ''}`, { type: 'button', on: { click: () => t.onClick(api) } }, t.label));
+    tools.append(h(`button.btn.btn-sm${t.kind ? '.btn-' + t.kind : ''}`, { type: 'button', dataset: t.id ? { tool: t.id } : {}, on: { click: () => t.onClick(api) } }, t.label));
   }
   const right = h('div.right');
   if (exportName && opts.exportUrl) {
