@@ -188,6 +188,16 @@ int case_timeline(struct store *st, const struct case_env *env, const struct pri
 int case_document(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 		  int64_t id, const char *kind, struct buf *out, struct err *e);
 
+/* ---- the project clock (project_clock.c; docs/api.md "Project clock") ----------------- */
+/* The province's target for a whole project of this flow type in working
+** days: 90 for 1 and 2, 65 for 3, 0 (none) for the others. */
+int case_project_target(int flow_type);
+/* Working days from the first application (started, not counted) to the
+** completion of stage 4 (finished; 0 while running: to now), against
+** case_project_target. The page, the reports and the exports all use it. */
+int case_project_span(const struct case_env *env, int flow_type, int64_t started, int64_t finished, int64_t now,
+		      struct deadline_span *out, struct err *e);
+
 /* ---- demo history ------------------------------------------------------------------- */
 struct case_demo_account {
 	int64_t id;

@@ -590,31 +590,49 @@ static int stage_clocks(struct store *st, const struct case_env *env, int64_t no
 	return 0;
 }
 
-/* Whole project: first application to the end of stage 4, against the sum
-** of the limits of stages 1-4 of the stages applied for. */
-static int project_clock(struct store *st, const struct case_env *env, int64_t now, int64_t project_id,
-			 const json_t *stages, json_t *o, struct err *e)
+/* Whole project: the project clock (case_project_span), against the
+** province's target of its flow type. */
+static int project_clock(struct store *st, const struct case_env *env, int64_t now, const struct project *p,
+			 json_t *o, struct err *e)
 {
 	struct case_progress prog;
 	struct deadline_span span;
-	size_t i;
-	json_t *s;
-	int limit = 0;
-	if (store_progress_get(st, project_id, &prog, e)) {
+	if (store_progress_get(st, p->id, &prog, e)) {
 		json_object_set_new(o, "progress", json_null());
 		return e->code == ERR_NOTFOUND ? 0 : e->code;
 	}
-	json_array_foreach(stages, i, s)
-		if (json_integer_value(json_object_get(s, "stage")) <= 4)
-			limit += (int)json_integer_value(json_object_get(s, "time_limit"));
-	if (deadline_span(env->cal, &env->dl, deadline_day(prog.started_at),
-			  prog.finished_at ? deadline_day(prog.finished_at) : DEADLINE_NONE, limit, now, &span, e))
+	if (case_project_span(env, p->flow_type, prog.started_at, prog.finished_at, now, &span, e))
 		return e->code;
-	json_object_set_new(o, "progress", json_pack("{s:i,s:o,s:o,s:b,s:o}", "current_stage", prog.current_stage,
+	int target = case_project_target(p->flow_type);
+	json_object_set_new(o, "progress", json_pack("{s:i,s:o,s:o,s:b,s:o,s:o}", "current_stage", prog.current_stage,
 						     "started_at", case_time_json(prog.started_at),
 						     "finished_at", case_time_json(prog.finished_at),
-						     "finished", prog.finished_at != 0, "clock", deadline_span_json(&span)));
+						     "finished", prog.finished_at != 0,
+						     "target", target ? json_integer(target) : json_null(),
+						     "clock", deadline_span_json(&span)));
 	return 0;
+}
+
+/* 并行推进 (stage 5) has no milestone to complete it: it is done when it has
+** instances and every one is closed, on the last closing day. */
+static void parallel_stage_done(json_t *stages, const json_t *instances)
+{
+	size_t i;
+	json_t *s, *in;
+	int64_t last = 0;
+	int open = 0, n = 0;
+	json_array_foreach(instances, i, in) {
+		if (json_integer_value(json_object_get(in, "stage")) != 5)
+			continue;
+		int64_t closed = json_integer_value(json_object_get(in, "closed_at"));
+		n++;
+		open += !closed;
+		last = closed > last ? closed : last;
+	}
+	json_array_foreach(stages, i, s)
+		if (json_integer_value(json_object_get(s, "stage")) == 5 && n && !open &&
+		    !json_integer_value(json_object_get(s, "completed_at")))
+			json_object_set_new(s, "completed_at", json_integer(last));
 }
 
 static int instance_cases(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
@@ -665,9 +683,10 @@ int case_timeline(struct store *st, const struct case_env *env, const struct pri
 		return err_set(e, ERR_NOTFOUND, "id", "项目不存在");
 	o = json_pack("{s:{s:I,s:s,s:s,s:i,s:s,s:s}}", "project", "id", (json_int_t)p.id, "code", p.code,
 		      "name", p.name, "flow_type", p.flow_type, "flow_code", p.flow_code, "division", p.division);
-	if (store_stages(st, project_id, &stages, e) || stage_clocks(st, env, now, stages, e) ||
-	    project_clock(st, env, now, project_id, stages, o, e) ||
-	    store_project_instances(st, project_id, &instances, e) ||
+	int rc = store_stages(st, project_id, &stages, e) || store_project_instances(st, project_id, &instances, e);
+	if (!rc)
+		parallel_stage_done(stages, instances);
+	if (rc || stage_clocks(st, env, now, stages, e) || project_clock(st, env, now, &p, o, e) ||
 	    instance_cases(st, env, who, now, instances, e)) {
 		json_decref(stages);
 		json_decref(instances);

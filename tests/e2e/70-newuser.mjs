@@ -156,4 +156,61 @@ export default [
       assert(/审计链完整：已校验 \d+ 条记录/.test(verdict), verdict);
     },
   },
+  {
+    name: 'new user: 联合验收意见书 lists every department and seal; 不予许可 states its reason once',
+    async run(t) {
+      const s = await server(t);
+      const api = await apiSession(s.url, 'demo_leader', DEMO_PASSWORD);
+      const joint = (await api.get('/api/cases?stage=4&status=11&page_size=200')).items.filter((c) => c.side_line === '54Y');
+      let doc = null, cases = null;
+      for (const c of joint) {
+        const tl = await api.get(`/api/projects/${c.project.id}/timeline`);
+        cases = (tl.instances.find((i) => i.id === c.instance.id) || {}).cases || [];
+        if (new Set(cases.map((x) => x.department.code)).size < 2) continue;
+        try { doc = await api.get(`/api/cases/${c.id}/documents/joint`); break; } catch (_) { /* not concluded */ }
+      }
+      assert(doc, 'a concluded 54Y instance with several departments');
+      assert(!doc.includes('项目项目'), 'no 项目项目');
+      for (const c of cases) {
+        assert(doc.includes(c.item.name), `item ${c.item.name} listed`);
+        assert(doc.includes(`${c.department.name}（印章）`), `seal of ${c.department.name}`);
+      }
+      const depts = new Set(cases.map((c) => c.department.name));
+      assert((doc.match(/（印章）/g) || []).length === depts.size, `one seal per department (${depts.size})`);
+      const denied = (await api.get('/api/cases?status=13&page_size=20')).items[0];
+      assert(denied, 'a denied case in the demo');
+      const d = await api.get(`/api/cases/${denied.id}`);
+      const reason = d.history.find((r) => r.action === 'deny').opinion;
+      const html = await api.get(`/api/cases/${denied.id}/documents/denial`);
+      assert(html.split(reason).length - 1 === 1, `the reason "${reason}" once`);
+      assert(html.includes('第三十八条第二款'), 'the law cited');
+    },
+  },
+  {
+    name: 'new user: 项目详情 of a finished project: the project clock against the province target, 并行推进 done',
+    async run(t) {
+      const s = await server(t);
+      const api = await apiSession(s.url, 'demo_leader', DEMO_PASSWORD);
+      const projects = (await api.get('/api/projects?page_size=200')).items;
+      let found = null;
+      for (const p of projects) {
+        if (![1, 2, 3].includes(p.flow_type)) continue;
+        const tl = await api.get(`/api/projects/${p.id}/timeline`);
+        const five = tl.instances.filter((i) => i.stage === 5);
+        if (tl.progress && tl.progress.finished && five.length && five.every((i) => i.closed_at)) { found = tl; break; }
+      }
+      assert(found, 'a finished project of type 1-3 with 并行推进 closed');
+      const pr = found.progress;
+      assert(pr.target === (found.project.flow_type === 3 ? 65 : 90) && pr.clock.limit === pr.target, `target ${pr.target}`);
+      const stage5 = found.stages.find((x) => x.stage === 5);
+      assert(stage5 && stage5.completed_at, 'stage 5 completed when its instances closed');
+      const page = await t.page(s.url);
+      await login(page, 'demo_leader', DEMO_PASSWORD);
+      await page.goto(`/#/projects/${found.project.id}`);
+      const clock = await text(page.locator('#project-clock'));
+      assert(clock === `已用 ${pr.clock.workdays_elapsed} 个工作日 / 省定目标 ${pr.target}`, `page: ${clock}`);
+      const row = await text(page.locator('#stage-progress tr', { hasText: '并行推进' }));
+      assert(!row.includes('办理中'), `并行推进 row: ${row}`);
+    },
+  },
 ];

@@ -43,13 +43,22 @@ function clockText(k) {
   return `已用 ${k.workdays_elapsed ?? '-'} 个工作日${k.limit ? ` / 时限 ${k.limit}` : ''}${k.workdays_left !== null && k.workdays_left !== undefined ? `，剩余 ${k.workdays_left}` : ''}`;
 }
 
+/* The project clock (docs/api.md): first application to 竣工验收 against
+** the province's target of the flow type, as the reports count it. */
+function projectClockText(pr) {
+  const k = pr.clock || {};
+  const used = `已用 ${k.workdays_elapsed ?? '-'} 个工作日`;
+  if (!pr.target) return `${used}（该项目类型无省定目标）`;
+  return `${used} / 省定目标 ${pr.target}${k.workdays_left !== null && k.workdays_left !== undefined && !pr.finished ? `，剩余 ${k.workdays_left}` : ''}`;
+}
+
 /* Stage progress and the parallel instances with their cases. */
 function timelineView(tl) {
   const out = [];
   const pr = tl.progress;
   out.push(h('div.kv', { style: { marginBottom: '12px' } },
     h('div', h('div.k', '当前阶段'), h('div.v', pr ? (pr.finished ? '全部办结' : `${STAGE_NAMES[pr.current_stage] || pr.current_stage}`) : '未申报')),
-    h('div', h('div.k', '全流程用时'), h('div.v', { style: { fontSize: '14px', fontWeight: 'normal' } }, pr ? clockText(pr.clock) : '-')),
+    h('div', h('div.k', '全流程用时'), h('div.v#project-clock', { style: { fontSize: '14px', fontWeight: 'normal' } }, pr ? projectClockText(pr) : '-')),
     h('div', h('div.k', '全流程状态'), h('div', pr && pr.clock ? lightTag(pr.clock.light, pr.clock.on_time) : '-'))));
   if ((tl.stages || []).length)
     out.push(h('table.table#stage-progress', h('thead', h('tr', h('th', '阶段'), h('th', '开始'), h('th', '完成'), h('th', '用时'), h('th', '状态'))),
