@@ -213,4 +213,24 @@ export default [
       assert(!row.includes('办理中'), `并行推进 row: ${row}`);
     },
   },
+  {
+    name: 'new user: 总投资 takes whole 万元 and says so; 3500.5 is refused at the field, never rounded',
+    async run(t) {
+      const s = await server(t);
+      const api = await apiSession(s.url, 'demo_xsp_clerk', DEMO_PASSWORD);
+      const p = (await api.get('/api/projects?page_size=5')).items[0];
+      const page = await t.page(s.url);
+      await login(page, 'demo_xsp_clerk', DEMO_PASSWORD);
+      await page.goto(`/#/projects/${p.id}/edit`);
+      await page.waitForSelector('#save-project');
+      const hint = await text(page.locator('.form-row[data-field=investment_wan] .hint'));
+      assert(hint.includes('整数'), `the form says whole numbers: ${hint}`);
+      await page.fill('#f-investment_wan', '3500.5');
+      await page.click('#save-project');
+      const err = await text(page.locator('.form-row[data-field=investment_wan] .field-error').filter({ hasText: /\S/ }));
+      assert(err.includes('整数'), `field error: ${err}`);
+      const after = await api.get(`/api/projects/${p.id}`);
+      assert(after.investment_wan === p.investment_wan, `unchanged: ${after.investment_wan}`);
+    },
+  },
 ];
