@@ -58,6 +58,12 @@ rows = len(re.findall(r'<row ', sheet)) - 1
 sys.exit(0 if rows == int(sys.argv[2]) else 1)
 PY
 
+# the file is named with the Asia/Shanghai date: at 01:30 in Shanghai it is still the day before in UTC
+late=$(date -u -d '2026-12-07 17:30:00' +%s)
+curl -s -b "$d/demo_leader.jar" -H "X-GG-Now: $late" -D "$d/late.h" -o /dev/null "$url/api/cases/export?format=csv"
+grep -qi 'filename="cases-2026-12-08-' "$d/late.h" && ok "file name dated by Asia/Shanghai, not UTC" \
+  || bad "late-night name: $(grep -i disposition "$d/late.h")"
+
 # the same filters as the list
 ok11=$(total demo_leader "status=11")
 fetch demo_leader "format=csv&status=11" "$d/s11.csv" >/dev/null

@@ -95,7 +95,7 @@ export default [
       await act(head, 'approve', '符合法定条件，准予许可');
       await head.locator('.card-title .tag', { hasText: '准予许可' }).waitFor();
       const hist = await text(head.locator('#case-timeline'));
-      for (const s of ['已接件', '受理', '部门开始办理', '办结(通过)'])
+      for (const s of ['已接件', '已受理', '办理中', '准予许可'])
         assert(hist.includes(s), `timeline has ${s}`);
       await head.locator('#case-documents [data-doc=approval]').click();
       await head.frameLocator('.dialog iframe').locator('text=准予行政许可决定书').first().waitFor();
@@ -189,8 +189,11 @@ export default [
       await page.click('#case-list button:has-text("搜索")');
       await page.locator('#case-list .pager', { hasText: /共 [1-9]\d* 条/ }).waitFor();
       await shot(page, 'cases');
-      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#case-list button:has-text("导出")')]);
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#case-list button[data-export=csv]')]);
       assert((await dl.suggestedFilename()).endsWith('.csv'), 'CSV export');
+      // the server wrote it: only the filtered rows, their number in the name
+      const n = Number(/共 (\d+) 条/.exec(await text(page.locator('#case-list .pager')))[1]);
+      assert((await dl.suggestedFilename()).endsWith(`-${n}条.csv`), `rows in the name: ${await dl.suggestedFilename()}`);
     },
   },
 ];

@@ -233,4 +233,18 @@ export default [
       assert(after.investment_wan === p.investment_wan, `unchanged: ${after.investment_wan}`);
     },
   },
+  {
+    name: 'new user: a list exported at 01:30 in Shanghai is named with the Shanghai date',
+    async run(t) {
+      const s = await server(t);
+      const page = await t.page(s.url);
+      // 2026-12-07 17:30 UTC is 2026-12-08 01:30 in Asia/Shanghai
+      await page.clock.setFixedTime(new Date('2026-12-07T17:30:00Z'));
+      await login(page, 'demo_auditor', DEMO_PASSWORD);
+      await page.goto('/#/audit');
+      await page.locator('#audit-list tbody tr td:not(.empty)').first().waitFor();
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#audit-list button[data-export=csv]')]);
+      assert(dl.suggestedFilename() === '审计日志-2026-12-08.csv', `file name ${dl.suggestedFilename()}`);
+    },
+  },
 ];
