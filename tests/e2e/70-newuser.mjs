@@ -245,6 +245,9 @@ export default [
       await page.locator('#audit-list tbody tr td:not(.empty)').first().waitFor();
       const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#audit-list button[data-export=csv]')]);
       assert(dl.suggestedFilename() === '审计日志-2026-12-08.csv', `file name ${dl.suggestedFilename()}`);
+      // the CSV says 成功 and 登录, not success and session.login
+      const csv = (await import('node:fs')).readFileSync(await dl.path(), 'utf8');
+      assert(csv.includes(',成功,') && !/,success,/.test(csv) && !/,session\.login,/.test(csv), 'CSV in words');
     },
   },
 ];
