@@ -4,7 +4,8 @@
 # nothing later than now, no stuck case, history rows that count in the
 # accounts' 已办, place names in their district; `case todo` without --as is a
 # usage error and `case act` without --as says on whose behalf it acts; the
-# case table is aligned by display width (Chinese status names).
+# case table is aligned by display width (Chinese status names); serve on a
+# busy port names the address and the port.
 set -u
 BIN=${GG_BIN:-build/asan/gonggai}
 d=$(mktemp -d); trap 'rm -rf "$d"' EXIT
@@ -83,6 +84,21 @@ for l in lines:
     starts.add(width(l[:pos]))
 sys.exit(0 if len(lines) > 5 and len(starts) == 1 else 1)
 EOF
+
+# serve on a busy port names the address and the port (another database: only the port is shared)
+"$BIN" init --db "$d/other.db" >/dev/null 2>&1
+"$BIN" serve --db "$db" --listen 127.0.0.1:0 >"$d/serve.out" 2>"$d/serve.err" &
+spid=$!
+for _ in $(seq 100); do grep -q listening "$d/serve.out" && break; sleep 0.1; done
+port=$(sed -n 's/^listening on http:\/\/127.0.0.1://p' "$d/serve.out")
+if [ -n "$port" ]; then
+  expect 1 "a second server on a busy port fails" -- "$BIN" serve --db "$d/other.db" --listen "127.0.0.1:$port"
+  grep -q "127.0.0.1:$port" "$d/err" && grep -q "port $port" "$d/err" && ! grep -q "port 0" "$d/err" \
+    && ok "the message names 127.0.0.1:$port" || bad "busy-port message: $(cat "$d/err")"
+else
+  bad "serve did not start: $(cat "$d/serve.err")"
+fi
+kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
 
 [ "$fail" = 0 ] && echo "newuser: all passed" || echo "newuser: FAILED"
 exit "$fail"
