@@ -57,7 +57,7 @@ static int parse(int argc, char **argv, struct args *a)
 static void value_text(const struct ops_result *r, char *out, size_t cap)
 {
 	if (r->has_value && !isnan(r->value))
-		snprintf(out, cap, "%.4g%s", r->value, r->unit);
+		ops_value_text(r->value, r->unit, out, cap);
 	else
 		snprintf(out, cap, "-");
 }

@@ -7,12 +7,14 @@
 #include "org/audit_names.h"
 #include "base/dict.h"
 #include "http/http.h"
+#include "archive/archive.h"
 #include "ops/ops.h"
 
 static const struct dict *const modules[] = {
 	ops_dicts,
 	approval_dicts,
 	audit_dicts,
+	archive_dicts,
 };
 
 static json_t *entries_json(const struct dict_entry *en)

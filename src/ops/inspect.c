@@ -25,20 +25,24 @@ const struct ops_item_def ops_builtin_items[] = {
 	{"host.memory", "host", "可用内存", "%", 1, 15, 5, probe_memory, NULL, NULL},
 	{"host.disk.data", "host", "数据盘使用率", "%", 0, 80, 90, probe_disk_data, NULL, NULL},
 	{"host.disk.log", "host", "日志盘使用率", "%", 0, 80, 90, probe_disk_log, NULL, NULL},
-	{"host.uptime", "host", "系统运行时间", "h", 1, 1, NONE, probe_uptime, NULL, NULL},
+	{"host.uptime", "host", "系统运行时间", "小时", 1, 1, NONE, probe_uptime, NULL, NULL},
 	{"host.fds", "host", "服务进程文件描述符（占上限）", "%", 0, 70, 90, probe_fds, NULL, NULL},
+	{"os.updates", "host", "待安装的操作系统安全更新", "个", 0, 1, NONE, probe_os_updates, NULL, NULL},
+	{"av.signatures", "host", "杀毒软件病毒库（ClamAV）更新", "天", 0, 3, 7, probe_av_signatures, NULL, NULL},
 	{"app.health", "app", "应用自检 /api/health 响应时间", "ms", 0, 500, 2000, probe_app_health, NULL, NULL},
 	{"app.errors", "app", "HTTP 5xx 错误率（自启动以来）", "%", 0, 1, 5, probe_app_errors, NULL, NULL},
 	{"app.p99", "app", "HTTP 响应时间 p99（自启动以来）", "ms", 0, 1000, 2500, probe_app_p99, NULL, NULL},
 	{"app.threads", "app", "HTTP 工作线程", "", 1, NONE, NONE, probe_app_threads, NULL, NULL},
-	{"app.scheduler", "app", "调度器心跳间隔", "s", 0, 180, 600, probe_app_scheduler, NULL, NULL},
+	{"app.scheduler", "app", "调度器心跳间隔", "秒", 0, 180, 600, probe_app_scheduler, NULL, NULL},
 	{"clock.offset", "app", "系统时钟偏差（NTP）", "ms", 0, 1000, 30000, probe_clock, NULL, NULL},
+	{"lib.versions", "app", "数据库与运行库版本（低于最低要求的个数）", "个", 0, NONE, 1, probe_lib_versions, NULL, NULL},
 	{"calendar.next_year", "app", "次年法定节假日安排", "", 1, NONE, NONE, probe_calendar, NULL, NULL},
 	{"db.quick_check", "db", "数据库完整性（quick_check）", "", 0, NONE, 1, probe_db_check, NULL, NULL},
 	{"db.size", "db", "数据库文件大小", "MB", 0, NONE, NONE, probe_db_size, NULL, NULL},
 	{"db.wal", "db", "WAL 日志大小", "MB", 0, 256, 1024, probe_db_wal, NULL, NULL},
 	{"db.freepages", "db", "空闲页占比", "%", 0, 25, NONE, probe_db_free, NULL, NULL},
-	{"db.backup_age", "db", "距最近一次成功备份", "h", 0, 26, 50, probe_db_backup_age, NULL, NULL},
+	{"db.backup_age", "db", "距最近一次成功备份", "小时", 0, 26, 50, probe_db_backup_age, NULL, NULL},
+	{"db.drill_age", "db", "距最近一次成功的恢复演练", "天", 0, 8, 31, probe_db_drill_age, NULL, NULL},
 	{"db.growth", "db", "数据库增长（距上次巡检）", "MB", 0, 500, 2000, probe_db_growth, NULL, NULL},
 	{"cases.stuck", "db", "无人可办的在办件", "件", 0, 1, NONE, probe_cases_stuck, NULL, NULL},
 	{"logs.size", "logs", "应用日志大小", "MB", 0, 200, 1000, probe_logs_size, NULL, NULL},
@@ -51,7 +55,7 @@ const struct ops_item_def ops_builtin_items[] = {
 static const struct ops_item_def endpoint_def =
 	{"", "net", "接口响应时间", "ms", 0, 1000, 3000, probe_endpoint, NULL, NULL};
 static const struct ops_item_def cert_def =
-	{"", "net", "接口证书剩余天数", "d", 1, 30, 7, probe_endpoint_cert, NULL, NULL};
+	{"", "net", "接口证书剩余天数", "天", 1, 30, 7, probe_endpoint_cert, NULL, NULL};
 
 /* ---- statuses ----------------------------------------------------------------- */
 
@@ -176,50 +180,79 @@ static void trim_partial_utf8(char *s)
 		s[i - 1] = 0;
 }
 
+static void vgrade(const struct ops_item_def *d, struct ops_result *r, double value, const char *fmt, va_list ap)
+{
+	r->has_value = 1;
+	r->value = value;
+	r->status = probe_grade(d, value, r->warn, r->crit);
+	vsnprintf(r->message, sizeof r->message, fmt, ap);
+	trim_partial_utf8(r->message);
+}
+
+static void vstatus(struct ops_result *r, int status, const char *fmt, va_list ap)
+{
+	r->status = status;
+	vsnprintf(r->message, sizeof r->message, fmt, ap);
+	trim_partial_utf8(r->message);
+}
+
 void probe_value(struct ops_env *env, const struct ops_item_def *d, struct ops_result *r,
 		 double value, const char *fmt, ...)
 {
 	va_list ap;
-	r->has_value = 1;
-	r->value = value;
-	r->status = probe_grade(d, value, r->warn, r->crit);
 	va_start(ap, fmt);
-	vsnprintf(r->message, sizeof r->message, fmt, ap);
+	vgrade(d, r, value, fmt, ap);
 	va_end(ap);
-	trim_partial_utf8(r->message);
 }
 
 void probe_status(struct ops_result *r, int status, const char *fmt, ...)
 {
 	va_list ap;
-	r->status = status;
 	va_start(ap, fmt);
-	vsnprintf(r->message, sizeof r->message, fmt, ap);
+	vstatus(r, status, fmt, ap);
 	va_end(ap);
-	trim_partial_utf8(r->message);
 }
 
 void ops_ext_grade(const struct ops_ext_item *it, struct ops_result *r, double value, const char *fmt, ...)
 {
 	va_list ap;
 	struct ops_item_def d = ops_ext_def(it);
-	r->has_value = 1;
-	r->value = value;
-	r->status = probe_grade(&d, value, r->warn, r->crit);
 	va_start(ap, fmt);
-	vsnprintf(r->message, sizeof r->message, fmt, ap);
+	vgrade(&d, r, value, fmt, ap);
 	va_end(ap);
-	trim_partial_utf8(r->message);
 }
 
 void ops_ext_status(struct ops_result *r, int status, const char *fmt, ...)
 {
 	va_list ap;
-	r->status = status;
 	va_start(ap, fmt);
-	vsnprintf(r->message, sizeof r->message, fmt, ap);
+	vstatus(r, status, fmt, ap);
 	va_end(ap);
-	trim_partial_utf8(r->message);
+}
+
+void ops_value_text(double v, const char *unit, char *out, size_t cap)
+{
+	double a = fabs(v);
+	if (isnan(v)) {
+		snprintf(out, cap, "-");
+		return;
+	}
+	if (a >= 100 || v == (double)(long long)v)
+		snprintf(out, cap, "%.0f", v);
+	else
+		snprintf(out, cap, a >= 10 ? "%.1f" : "%.2f", v);
+	char *dot = strchr(out, '.');
+	if (dot) {   /* 0.50 -> 0.5, 2.00 -> 2 */
+		char *end = out + strlen(out) - 1;
+		while (end > dot && *end == '0')
+			*end-- = 0;
+		if (end == dot)
+			*end = 0;
+	}
+	if (unit && *unit) {
+		size_t n = strlen(out);
+		snprintf(out + n, cap - n, " %s", unit);
+	}
 }
 
 /* ---- selection ---------------------------------------------------------------------- */
