@@ -37,7 +37,7 @@ static const struct dict_entry actions[] = {
 	{"ops.drill", "恢复演练"}, {"ops.restore", "恢复数据库"}, {"ops.cleanup", "日志清理"},
 	{"ops.report", "生成巡检报告"},
 	{"audit.read", "查看审计日志"}, {"audit.verify", "校验审计链"},
-	{"system.init", "系统初始化"}, {"demo.import", "导入演示数据"},
+	{"system.init", "系统初始化"}, {"system.start", "服务启动"}, {"demo.import", "导入演示数据"},
 	{NULL, NULL},
 };
 
