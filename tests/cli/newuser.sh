@@ -85,6 +85,28 @@ for l in lines:
 sys.exit(0 if len(lines) > 5 and len(starts) == 1 else 1)
 EOF
 
+# the inspection table too: values and thresholds carry Chinese units
+"$BIN" inspect --db "$db" --only cases.stuck,db.size,calendar.next_year >"$d/out" 2>/dev/null
+python3 - "$d/out" <<'EOF' && ok "inspect table aligned by display width" || { bad "inspect table misaligned"; cat "$d/out"; }
+import sys, unicodedata
+def width(c):
+    return 2 if unicodedata.east_asian_width(c) in 'WF' else 1
+rows = [l.rstrip('\n') for l in open(sys.argv[1], encoding='utf-8')][1:]
+# MESSAGE starts at display column 70 (8+1, 22+1, 12+1, 24+1) on every row, after a space
+def at(line, col):
+    w = 0
+    for i, c in enumerate(line):
+        if w == col:
+            return line[i - 1], c
+        w += width(c)
+    return None, None
+ok = len(rows) == 4
+for l in rows:
+    before, c = at(l, 70)
+    ok = ok and before == ' ' and c not in (None, ' ')
+sys.exit(0 if ok else 1)
+EOF
+
 # serve on a busy port names the address and the port (another database: only the port is shared)
 "$BIN" init --db "$d/other.db" >/dev/null 2>&1
 "$BIN" serve --db "$db" --listen 127.0.0.1:0 >"$d/serve.out" 2>"$d/serve.err" &
