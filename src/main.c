@@ -24,6 +24,7 @@ static const struct cli_verb verbs[] = {
 	{"report", cli_report, "inspection reports: daily or monthly, xlsx or html"},
 	{"cleanup", cli_cleanup, "rotate the application log, remove temp files past retention"},
 	{"stats", cli_stats, "statistics: period reports (table/json/csv/xlsx), dashboard, refresh, rebuild, check"},
+	{"quality", cli_quality, "数据质检: run the rules, findings and 整改, rules catalogue, monthly 通报"},
 	{NULL, NULL, NULL},
 };
 
