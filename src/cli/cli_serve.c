@@ -167,6 +167,7 @@ int cli_serve(int argc, char **argv)
 		conf_free(c);
 		return cli_fail(&e);
 	}
+	app.quality_sources = ext.quality.sources;
 	if (ops_sched_start(&app, &lock, server_port(srv), &ext.ops, &sched, &e)) {
 		cli_ext_free(&ext);
 		server_stop(srv);

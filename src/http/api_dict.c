@@ -6,9 +6,11 @@
 #include "base/dict.h"
 #include "http/http.h"
 #include "ops/ops.h"
+#include "quality/quality.h"
 
 static const struct dict *const modules[] = {
 	ops_dicts,
+	quality_dicts,
 };
 
 static json_t *entries_json(const struct dict_entry *en)
