@@ -585,7 +585,8 @@ int store_quality_overview(struct store *st, const char *scope_department, const
 			   int64_t since, json_t **groups, json_t **weeks, json_t **rejected, struct err *e)
 {
 	sqlite3_stmt *g = store_stmt(st, "SELECT f.district_code AS district, f.department_code AS department, "
-				     "f.severity, f.status, count(*) AS n FROM quality_findings f "
+				     "f.severity, f.status, count(*) AS n, (SELECT d.name FROM departments d "
+				     "WHERE d.code = f.department_code) AS department_name FROM quality_findings f "
 				     "WHERE f.status IN ('open', 'overdue') AND " SCOPE2 " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4", e);
 	/* day 0 (1970-01-01) was a Thursday: Monday of day d is d - (d + 3) % 7 */
 	sqlite3_stmt *w = store_stmt(st, "SELECT d - (d + 3) % 7 AS week, sum(ev = 'found' OR ev = 'reopened') AS found, "
