@@ -169,7 +169,7 @@ int store_quality_runs(struct store *st, const struct page *pg, json_t **items, 
 
 /* ---- overview and 通报 --------------------------------------------------------------------------- */
 
-/* Open findings (open + overdue) grouped: {"district","department","severity","status","n"} rows;
+/* Open findings (open + overdue) grouped: {"district","department","severity","status","n","department_name"} rows;
 ** findings opened per week since `since` {"week" (day number of its Monday),"n"}; rejections by
 ** the province open now per table {"table","n"}. Scope as in qs_filter. */
 int store_quality_overview(struct store *st, const char *scope_department, const char *scope_district,
