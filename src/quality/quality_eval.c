@@ -152,6 +152,21 @@ struct dept {
 	int active;
 };
 
+/* A small open-addressing index of strings (item codes, departments):
+** slot -> position + 1, 0 empty. */
+#define SH_SLOTS 2048
+struct shash {
+	int32_t slot[SH_SLOTS];
+};
+
+static uint32_t sh_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
 struct ev {
 	struct store *st;
 	const struct quality_env *env;
@@ -159,8 +174,9 @@ struct ev {
 	int32_t today;
 	int rules[C_COUNT][Q_PER_CHECK];  /* active rule indices per check */
 	int nrules[C_COUNT];
-	struct dept *depts;
+	struct dept *depts;           /* shared by both lanes, read-only once loaded */
 	size_t ndepts, capdepts;
+	const struct shash *dept_index;
 	struct q_hits *out;
 	struct err *e;                /* for errors inside a pass's callback */
 	int oom;
@@ -175,6 +191,7 @@ struct ev {
 	size_t npairs, cappairs;
 	char (*items)[40];            /* interned item codes */
 	size_t nitems;
+	struct shash *item_index;
 	/* catalogue pass: promised limit per item code */
 	struct { char code[40]; int promised; } *cat;
 	size_t ncat;
@@ -195,18 +212,28 @@ static int elapsed(const struct ev *x, int32_t from)
 
 static const struct dept *dept_find(const struct ev *x, const char *code)
 {
-	size_t lo = 0, hi = x->ndepts;
-	while (code && lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(x->depts[mid].code, code);
-		if (!c)
-			return &x->depts[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (!code || !x->dept_index)
+		return NULL;
+	for (uint32_t i = sh_hash(code) % SH_SLOTS; x->dept_index->slot[i]; i = (i + 1) % SH_SLOTS) {
+		const struct dept *d = &x->depts[x->dept_index->slot[i] - 1];
+		if (strcmp(d->code, code) == 0)
+			return d;
 	}
 	return NULL;
+}
+
+/* Index the departments once they are loaded (at most SH_SLOTS / 2). */
+static int dept_index(struct ev *x, struct shash *h)
+{
+	memset(h, 0, sizeof *h);
+	for (size_t k = 0; k < x->ndepts && k < SH_SLOTS / 2; k++) {
+		uint32_t i = sh_hash(x->depts[k].code) % SH_SLOTS;
+		while (h->slot[i])
+			i = (i + 1) % SH_SLOTS;
+		h->slot[i] = (int32_t)k + 1;
+	}
+	x->dept_index = h;
+	return x->ndepts > SH_SLOTS / 2;
 }
 
 static int dept_add(void *arg, const char *code, const char *district, int active)
@@ -286,9 +313,18 @@ static void hit_over(struct ev *x, int chk, const char *param, int def, int valu
 
 static uint32_t intern_item(struct ev *x, const char *code)
 {
-	for (size_t i = 0; i < x->nitems; i++)
-		if (strcmp(x->items[i], code) == 0)
-			return (uint32_t)i;
+	uint32_t i = sh_hash(code) % SH_SLOTS;
+	if (!x->item_index && !(x->item_index = calloc(1, sizeof *x->item_index))) {
+		x->oom = 1;
+		return 0;
+	}
+	for (; x->item_index->slot[i]; i = (i + 1) % SH_SLOTS)
+		if (strcmp(x->items[x->item_index->slot[i] - 1], code) == 0)
+			return (uint32_t)x->item_index->slot[i] - 1;
+	if (x->nitems >= SH_SLOTS / 2) {               /* more item codes than any catalogue has */
+		x->oom = 1;
+		return 0;
+	}
 	if ((x->nitems & (x->nitems + 1)) == 0 || x->nitems == 0) {   /* grow at 0, 1, 3, 7 ... */
 		char (*v)[40] = realloc(x->items, (x->nitems * 2 + 2) * sizeof *v);
 		if (!v) {
@@ -298,7 +334,8 @@ static uint32_t intern_item(struct ev *x, const char *code)
 		x->items = v;
 	}
 	snprintf(x->items[x->nitems], sizeof x->items[0], "%s", code);
-	return (uint32_t)x->nitems++;
+	x->item_index->slot[i] = (int32_t)++x->nitems;
+	return (uint32_t)x->nitems - 1;
 }
 
 static void pair_add(struct ev *x, const struct qs_case *c)
@@ -538,29 +575,6 @@ static int status_row(void *arg, int64_t case_id, int status, int64_t at)
 	return p->oom;
 }
 
-struct sthread {
-	struct spass *p;
-	const char *path;             /* NULL: use st on this thread */
-	struct store *st;
-	struct err e;
-	int rc;
-};
-
-static void *status_pass(void *arg)
-{
-	struct sthread *t = arg;
-	struct store *st = t->st;
-	if (t->path && store_open(t->path, STORE_READONLY, &st, &t->e)) {
-		t->rc = t->e.code;
-		return NULL;
-	}
-	t->rc = store_quality_statuses(st, status_row, t->p, &t->e);
-	if (!t->rc && t->p->oom)
-		t->rc = err_set(&t->e, ERR_INTERNAL, "", "out of memory");
-	if (t->path)
-		store_close(st);
-	return NULL;
-}
 /* Give the status pass's hits their case's number, department and district. */
 static int resolve_status_hits(struct ev *x, struct spass *p, struct err *e)
 {
@@ -657,14 +671,18 @@ static int project_row(void *arg, const struct qs_project *p)
 	return x->oom;
 }
 
-static int stage_row(void *arg, const char *project, const char *division, int stage, int64_t started_at)
+/* An open stage of a project the project pass saw (x->projs). */
+static int stage_row(void *arg, int64_t project_id, int stage, int64_t started_at)
 {
 	struct ev *x = arg;
 	char dept[48], dist[16], key[96];
 	size_t before = x->out->n;
-	window_of(x, division, dept, dist);
-	snprintf(key, sizeof key, "%s/%d", project, stage);
-	hit_over(x, C_PROJECT_STUCK, "days", 60, elapsed(x, day_of(started_at)), key, project, dept, dist, "elapsed");
+	if (project_id < 0 || (size_t)project_id >= x->nprojs || !x->projs[project_id].live)
+		return 0;
+	const struct proj *p = &x->projs[project_id];
+	window_of(x, p->division, dept, dist);
+	snprintf(key, sizeof key, "%s/%d", p->code, stage);
+	hit_over(x, C_PROJECT_STUCK, "days", 60, elapsed(x, day_of(started_at)), key, p->code, dept, dist, "elapsed");
 	for (size_t i = before; i < x->out->n; i++)
 		q_hit_arg(&x->out->v[i], "stage", "%d", stage);
 	return x->oom;
@@ -980,6 +998,53 @@ static int any_of(const struct ev *x, int from, int to)
 	return 0;
 }
 
+/* The second lane: the status rows, then projects, their open stages and
+** units, on its own connection (path set) in a thread, or on the caller's. */
+struct lane {
+	struct ev x;                  /* a copy of the main context with its own hits */
+	struct q_hits hits;
+	struct spass sp;
+	const char *path;             /* NULL: use x.st on this thread */
+	struct err e;
+	int rc;
+};
+
+static int lane_passes(struct ev *x, struct spass *sp, struct err *e)
+{
+	int rc = 0;
+	if (any_of(x, C_STATUS_ORDER, C_STATUS_FIRST))
+		rc = store_quality_statuses(x->st, status_row, sp, e);
+	if (!rc && sp->oom)
+		rc = err_set(e, ERR_INTERNAL, "", "out of memory");
+	if (!rc && any_of(x, C_PROJECT_CODE, C_UNIT_REQUIRED))
+		rc = store_quality_projects(x->st, project_row, x, e);
+	if (!rc && any(x, C_PROJECT_STUCK))
+		rc = store_quality_open_stages(x->st, stage_row, x, e);
+	if (!rc && any_of(x, C_UNIT_BUILDER, C_UNIT_REQUIRED))
+		rc = store_quality_units(x->st, unit_row, x, e);
+	if (!rc && any_of(x, C_UNIT_BUILDER, C_UNIT_REQUIRED))
+		rc = units_after(x, e);
+	if (!rc && x->oom)
+		rc = err_set(e, ERR_INTERNAL, "", "out of memory");
+	return rc;
+}
+
+static void *lane_run(void *arg)
+{
+	struct lane *l = arg;
+	struct store *main = l->x.st;
+	if (l->path && store_open(l->path, STORE_READONLY, &l->x.st, &l->e)) {
+		l->x.st = main;
+		l->rc = l->e.code;
+		return NULL;
+	}
+	l->rc = lane_passes(&l->x, &l->sp, &l->e);
+	if (l->path)
+		store_close(l->x.st);
+	l->x.st = main;
+	return NULL;
+}
+
 static int main_passes(struct ev *x, int *skipped, struct err *e)
 {
 	int rc = 0;
@@ -989,14 +1054,6 @@ static int main_passes(struct ev *x, int *skipped, struct err *e)
 		rc = duplicates(x, e);
 	if (!rc && any_of(x, C_CASE_TOLERANCE_OVERDUE, C_CASE_SUPPLEMENT_STALE))
 		rc = store_quality_pending(x->st, pending_row, x, e);
-	if (!rc && any_of(x, C_PROJECT_CODE, C_UNIT_REQUIRED))
-		rc = store_quality_projects(x->st, project_row, x, e);
-	if (!rc && any(x, C_PROJECT_STUCK))
-		rc = store_quality_open_stages(x->st, stage_row, x, e);
-	if (!rc && any_of(x, C_UNIT_BUILDER, C_UNIT_REQUIRED))
-		rc = store_quality_units(x->st, unit_row, x, e);
-	if (!rc && any_of(x, C_UNIT_BUILDER, C_UNIT_REQUIRED))
-		rc = units_after(x, e);
 	if (!rc && any_of(x, C_ITEM_NATIONAL_CODE, C_STAGE_LIMIT))
 		rc = store_quality_items(x->st, item_row, x, e);
 	if (!rc && (any(x, C_ITEM_STAGE_LIMIT) || any(x, C_STAGE_LIMIT))) {
@@ -1032,35 +1089,57 @@ static void spass_free(struct spass *p)
 	q_hits_free(&p->hits);
 }
 
-/* The status pass beside the others (its own connection and thread) when
-** env->threads > 1, else after them. */
+/* Append the lane's hits to the main list (status hits resolved to their case). */
+static int merge_lane(struct ev *x, struct lane *l, struct err *e)
+{
+	for (size_t i = 0; i < l->hits.n; i++) {
+		struct q_hit *o = q_hit_new(x->out, l->hits.v[i].rule);
+		if (!o)
+			return err_set(e, ERR_INTERNAL, "", "out of memory");
+		*o = l->hits.v[i];
+	}
+	return resolve_status_hits(x, &l->sp, e);
+}
+
+static void lane_free(struct lane *l)
+{
+	spass_free(&l->sp);
+	q_hits_free(&l->hits);
+	free(l->x.projs);
+	free(l->x.upairs);
+}
+
+/* The second lane beside the first (its own connection and thread) when
+** env->threads > 1, else after it on the caller's connection. */
 static int passes(struct ev *x, int *skipped, struct err *e)
 {
-	struct spass sp;
-	struct sthread t = {.p = &sp, .st = x->st};
+	struct lane *l = calloc(1, sizeof *l);
 	pthread_t th;
-	int with_status = any_of(x, C_STATUS_ORDER, C_STATUS_FIRST), threaded = 0, rc;
-	if (with_status && spass_init(x, &sp, e)) {
-		spass_free(&sp);
-		return e->code;
+	int threaded = 0, rc;
+	if (!l)
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	l->x = *x;
+	l->x.out = &l->hits;
+	l->x.e = &l->e;
+	rc = any_of(x, C_STATUS_ORDER, C_STATUS_FIRST) ? spass_init(&l->x, &l->sp, e) : 0;
+	if (!rc && x->env->threads > 1) {
+		l->path = store_path(x->st);
+		threaded = pthread_create(&th, NULL, lane_run, l) == 0;
 	}
-	if (with_status && x->env->threads > 1) {
-		t.path = store_path(x->st);
-		threaded = pthread_create(&th, NULL, status_pass, &t) == 0;
-	}
-	rc = main_passes(x, skipped, e);
+	if (!rc)
+		rc = main_passes(x, skipped, e);
 	if (threaded)
 		pthread_join(th, NULL);
-	else if (with_status && !rc)
-		status_pass(&t);
-	if (!rc && with_status && t.rc) {
-		*e = t.e;
-		rc = t.rc;
+	else if (!rc)
+		lane_run(l);
+	if (!rc && l->rc) {
+		*e = l->e;
+		rc = l->rc;
 	}
-	if (!rc && with_status)
-		rc = resolve_status_hits(x, &sp, e);
-	if (with_status)
-		spass_free(&sp);
+	if (!rc)
+		rc = merge_lane(x, l, e);
+	lane_free(l);
+	free(l);
 	return rc;
 }
 
@@ -1073,16 +1152,17 @@ int q_evaluate(struct store *st, const struct quality_env *env, const struct q_r
 		if (active[i] && c >= 0 && x.nrules[c] < Q_PER_CHECK)
 			x.rules[c][x.nrules[c]++] = (int)i;
 	}
-	int rc = store_quality_departments(st, dept_add, &x, e);
-	if (!rc && x.oom)
-		rc = err_set(e, ERR_INTERNAL, "", "out of memory");
+	struct shash *dh = malloc(sizeof *dh);
+	int rc = dh ? store_quality_departments(st, dept_add, &x, e) : err_set(e, ERR_INTERNAL, "", "out of memory");
+	if (!rc && (x.oom || dept_index(&x, dh)))
+		rc = err_set(e, ERR_INTERNAL, "", "out of memory (departments)");
 	if (!rc)
 		rc = passes(&x, skipped, e);
+	free(dh);
 	free(x.depts);
-	free(x.projs);
-	free(x.upairs);
 	free(x.pairs);
 	free(x.items);
+	free(x.item_index);
 	free(x.cat);
 	return rc;
 }

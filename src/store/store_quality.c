@@ -182,20 +182,17 @@ int store_quality_units(struct store *st, int (*each)(void *arg, const struct qs
 	return done(st, s, rc, e, "quality units");
 }
 
-int store_quality_open_stages(struct store *st,
-			      int (*each)(void *arg, const char *project, const char *division, int stage,
-					  int64_t started_at),
+int store_quality_open_stages(struct store *st, int (*each)(void *arg, int64_t project_id, int stage,
+							    int64_t started_at),
 			      void *arg, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT p.code, p.division_code, g.stage, g.started_at FROM case_stages g "
-				     "JOIN projects p ON p.id = g.project_id WHERE g.completed_at IS NULL "
-				     "AND g.stage BETWEEN 1 AND 4 AND p.deleted_at IS NULL", e);
+	sqlite3_stmt *s = store_stmt(st, "SELECT project_id, stage, started_at FROM case_stages "
+				     "WHERE completed_at IS NULL AND stage BETWEEN 1 AND 4", e);
 	int rc;
 	if (!s)
 		return e->code;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (each(arg, store_col_text(s, 0), store_col_text(s, 1), sqlite3_column_int(s, 2),
-			 sqlite3_column_int64(s, 3)))
+		if (each(arg, sqlite3_column_int64(s, 0), sqlite3_column_int(s, 1), sqlite3_column_int64(s, 2)))
 			break;
 	return done(st, s, rc, e, "quality stages");
 }

@@ -61,10 +61,10 @@ struct qs_unit {
 int store_quality_units(struct store *st, int (*each)(void *arg, const struct qs_unit *u), void *arg,
 			struct err *e);
 
-/* Stages 1-4 of live projects applied for and not completed. */
-int store_quality_open_stages(struct store *st,
-			      int (*each)(void *arg, const char *project, const char *division, int stage,
-					  int64_t started_at),
+/* Stages 1-4 applied for and not completed (of any project: the caller
+** knows which are live). */
+int store_quality_open_stages(struct store *st, int (*each)(void *arg, int64_t project_id, int stage,
+							    int64_t started_at),
 			      void *arg, struct err *e);
 
 /* Pauses and materials of running cases: kind 'tolerance' (容缺 materials

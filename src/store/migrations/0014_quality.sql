@@ -60,9 +60,10 @@ CREATE TABLE quality_findings (
 	dismissed_reason TEXT,
 	UNIQUE (rule, object_key)
 );
--- Listing by status (every run reads the open ones; the overview groups
--- them) and the department heads' 工作台 (their department's open ones).
-CREATE INDEX quality_findings_status ON quality_findings(status, department_code);
+-- Every run escalates the open findings past their deadline (a range of
+-- this index, not a scan of every open one), and lists by status come in
+-- deadline order; the department heads' 工作台 and lists read their own.
+CREATE INDEX quality_findings_status ON quality_findings(status, deadline_day);
 CREATE INDEX quality_findings_department ON quality_findings(department_code, status);
 
 CREATE TABLE quality_finding_events (
@@ -77,3 +78,10 @@ CREATE TABLE quality_finding_events (
 -- A finding's history, and the 通报's state of every finding at an instant.
 CREATE INDEX quality_finding_events_finding ON quality_finding_events(finding_id, at);
 CREATE INDEX quality_finding_events_at ON quality_finding_events(at);
+
+-- The rule case-approval-doc merges every case with its approval document in
+-- case id order: this partial index holds just those (about half of all
+-- documents, one column), so the merge reads half the entries of
+-- case_documents_case and no kind. Written only when an approval or joint
+-- document is issued.
+CREATE INDEX case_documents_approved ON case_documents(case_id) WHERE kind IN ('approval', 'joint');
