@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define AS_OF "2025-11-20"
@@ -70,16 +71,26 @@ static int build_db(const char *path, const char *projects)
 	return rename(tmp, path);
 }
 
+static double cpu_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static double Cpu;            /* CPU time of the last run, every thread */
+
 static double run_ms(json_t **report)
 {
 	struct err e;
 	json_t *r = NULL;
-	double t0 = clock_mono_ms();
+	double t0 = clock_mono_ms(), c0 = cpu_ms();
 	if (quality_run(St, &Env, &Cli, Now, "cli", NULL, &r, &e)) {
 		fprintf(stderr, "bench_quality: run: %s\n", e.msg);
 		return -1;
 	}
 	double ms = clock_mono_ms() - t0;
+	Cpu = cpu_ms() - c0;
 	if (report)
 		*report = r;
 	else
@@ -93,14 +104,18 @@ static int cmp_d(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static double median_run(int threads)
+static double median_run(int threads, double *cpu)
 {
-	double t[3];
+	double t[3], c[3];
 	Env.threads = threads;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3; i++) {
 		if ((t[i] = run_ms(NULL)) < 0)
 			return -1;
+		c[i] = Cpu;
+	}
 	qsort(t, 3, sizeof t[0], cmp_d);
+	qsort(c, 3, sizeof c[0], cmp_d);
+	*cpu = c[1];
 	return t[1];
 }
 
@@ -159,15 +174,20 @@ static int bench(int *fail)
 	printf("first run (every finding written): %.0f ms, %lld findings opened\n", first,
 	       (long long)json_get_int(run, "opened", 0));
 	json_decref(r);
-	double two = median_run(2), one = median_run(1);
+	double cpu2, cpu1, two = median_run(2, &cpu2), one = median_run(1, &cpu1);
 	if (two < 0 || one < 0 || run_ms(&r) < 0)
 		return -1;
 	if (store_quality_max_case(St, &cases, &(struct err){0}))
 		cases = -1;
 	run = json_object_get(r, "run");
-	printf("full run, %lld rules over %lld 办件: median %.0f ms (2 connections), %.0f ms (1); "
+	double load[1] = {0};
+	if (getloadavg(load, 1) < 1)
+		load[0] = 0;
+	printf("full run, %lld rules over %lld 办件: median %.0f ms wall / %.0f ms CPU (2 connections), "
+	       "%.0f ms / %.0f ms CPU (1); load average %.1f on %ld cores; "
 	       "%lld defects found, %lld opened, %lld fixed (target <= %.0f ms)\n",
-	       (long long)json_get_int(run, "rules_run", 0), (long long)cases, two, one,
+	       (long long)json_get_int(run, "rules_run", 0), (long long)cases, two, cpu2, one, cpu1, load[0],
+	       sysconf(_SC_NPROCESSORS_ONLN),
 	       (long long)json_get_int(run, "found", 0), (long long)json_get_int(run, "opened", 0),
 	       (long long)json_get_int(run, "fixed", 0), TARGET_MS);
 	double naive = baseline(r, fail);
