@@ -99,7 +99,10 @@ int quality_may_edit_rules(const struct principal *who);
 /* Run every enabled rule (rule NULL) or one, record the run, and answer
 ** {"run":{"id","started_at","finished_at","ms","trigger","rule","found","opened","reopened","fixed",
 ** "escalated","open"},"rules":[{"id","name","severity","findings","skipped"?}]} (every enabled rule
-** listed; findings = defects this run found). trigger: cli | api | schedule | exchange. */
+** listed; findings = defects this run found). trigger: cli | api | schedule | exchange.
+** Call it outside a transaction: it reads on a second connection (env->threads > 1) and
+** writes its changes in one transaction of its own (the exchange wiring calls it after a
+** pull has committed). */
 int quality_run(struct store *st, const struct quality_env *env, const struct principal *who, int64_t now,
 		const char *trigger, const char *rule, json_t **report, struct err *e);
 int quality_may_run(const struct principal *who);
@@ -136,8 +139,8 @@ int quality_notice(struct store *st, const struct quality_env *env, const struct
 int quality_notice_xlsx(const json_t *notice, char **data, size_t *len, struct err *e);
 int quality_notice_html(const json_t *notice, char **html, struct err *e);
 
-/* Dictionaries of the web (GET /api/dict): quality_status, quality_severity, quality_object,
-** quality_kind. */
+/* Names for the web (GET /api/dict): quality.status, quality.severity, quality.object,
+** quality.kind, quality.event. */
 extern const struct dict quality_dicts[];
 
 #endif
