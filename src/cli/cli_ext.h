@@ -14,6 +14,7 @@
 
 #include "base/conf.h"
 #include "base/err.h"
+#include "archive/archive.h"
 #include "ops/ops.h"
 #include "quality/quality.h"
 
@@ -28,6 +29,7 @@ struct cli_quality_job {
 struct cli_ext {
 	struct ops_ext ops;       /* items, jobs and observers for ops_conf.ext */
 	struct cli_quality_job quality;
+	struct archive_sources archive;   /* events of modules above for 运维档案 */
 	/* one member per module's context, added with its registration */
 };
 

@@ -5,12 +5,14 @@
 */
 #include "base/dict.h"
 #include "http/http.h"
+#include "archive/archive.h"
 #include "ops/ops.h"
 #include "quality/quality.h"
 
 static const struct dict *const modules[] = {
 	ops_dicts,
 	quality_dicts,
+	archive_dicts,
 };
 
 static json_t *entries_json(const struct dict_entry *en)

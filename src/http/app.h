@@ -22,6 +22,7 @@ struct app;
 struct cal_shared;
 struct ops_sched;
 struct quality_sources;
+struct archive_sources;
 
 /* A module that adds lines to /metrics registers one of these. */
 typedef void (*metrics_hook)(struct app *app, struct buf *out);
@@ -43,6 +44,7 @@ struct app {
 	struct ops_sched *ops;         /* scheduler: ops/sched.h, NULL when off */
 	const struct quality_sources *quality_sources;  /* the province's rejections for 数据质检
 				       (quality/quality.h), set by the wiring; NULL: none */
+	const struct archive_sources *archive;   /* 运维档案 sources of modules above: archive/archive.h */
 	int64_t started_at;
 	int threads;
 	char web_root[512];            /* directory of the web application  */

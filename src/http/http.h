@@ -123,5 +123,6 @@ extern const struct route api_ops_routes[];
 extern const struct route api_stats_routes[];
 extern const struct route api_quality_routes[];
 extern const struct route api_dict_routes[];
+extern const struct route api_archive_routes[];
 
 #endif
