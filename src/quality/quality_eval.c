@@ -782,7 +782,8 @@ static int units_after(struct ev *x, struct err *e)
 		window_of(x, p->division, dept, dist);
 		hit_all(x, C_UNIT_BUILDER, p->code, p->code, dept, dist);
 	}
-	qsort(x->upairs, x->nupairs, sizeof *x->upairs, upair_cmp);
+	if (x->nupairs > 1)
+		qsort(x->upairs, x->nupairs, sizeof *x->upairs, upair_cmp);
 	for (size_t i = 1; i < x->nupairs; i++) {
 		if (x->upairs[i].project != x->upairs[i - 1].project || x->upairs[i].h != x->upairs[i - 1].h ||
 		    (i > 1 && x->upairs[i - 2].project == x->upairs[i].project && x->upairs[i - 2].h == x->upairs[i].h))

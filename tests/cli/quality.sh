@@ -29,6 +29,10 @@ t() {
 ok() { checks=$((checks+1)); if ! eval "$1"; then echo "FAIL $2"; fails=$((fails+1)); fi; }
 py() { python3 -c "$1" <"$tmp/out"; }
 
+# an empty database (no project, no 办件): a run finds nothing and succeeds
+"$bin" init --db "$tmp/empty.db" --json >/dev/null 2>&1 || { echo "FAIL init"; exit 1; }
+t 0 '"found": 0' "" -- quality run --db "$tmp/empty.db" --json
+
 "$bin" demo --db "$db" --projects 150 --seed 3 --as-of 2025-11-20 >/dev/null 2>&1 || { echo "FAIL demo"; exit 1; }
 export GG_NOW=$(( $(date -d '2025-11-20 16:00:00 +0800' +%s) ))
 
