@@ -17,6 +17,7 @@
 ** opens.
 */
 #include "cli/cli.h"
+#include "base/buf.h"
 #include "base/clock.h"
 #include "base/json.h"
 #include "calendar/cal_admin.h"
@@ -267,18 +268,18 @@ static int do_import(struct ctx *x, const char *path, struct err *e)
 static int do_export(struct ctx *x, const struct args *a, struct err *e)
 {
 	json_t *o;
+	struct buf b = {0};
 	if (quality_rules_export(x->st, &o, e))
 		return e->code;
 	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (!s)
 		return err_set(e, ERR_INTERNAL, "", "out of memory");
-	size_t len = strlen(s);
-	s[len] = 0;
-	int rc = write_file(a->out, s, len, e);
+	buf_puts(&b, s);
+	buf_puts(&b, "\n");
 	free(s);
-	if (!rc)
-		rc = write_file(a->out ? NULL : NULL, "\n", a->out ? 0 : 1, e);
+	int rc = write_file(a->out, b.data, b.len, e);
+	buf_free(&b);
 	return rc;
 }
 
