@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -560,6 +561,10 @@ static void test_notice(void **state)
 	assert_true(json_get_int(tot, "new", 0) > 0);
 	assert_true(json_get_int(tot, "fixed", 0) >= 8);
 	assert_true(json_get_int(tot, "rejected", 0) >= 2);
+	/* 整改率 = 本期已整改 / (期初未整改 + 本期新发现), in percent */
+	double base = (double)(json_get_int(tot, "open_at_start", 0) + json_get_int(tot, "new", 0));
+	assert_true(base > 0);
+	assert_true(fabs(json_number_value(json_object_get(tot, "rate")) - json_get_int(tot, "fixed", 0) * 100.0 / base) < 1e-9);
 	int64_t sum = 0;
 	json_array_foreach(json_object_get(n, "groups"), i, g)
 		sum += json_get_int(g, "open_end", 0);
