@@ -25,6 +25,11 @@ const MENU = [
     { path: '/stats', title: '数据看板', roles: ['head', 'leader'], page: () => import('./pages/stats.js') },
     { path: '/stats/report', title: '统计报表', roles: ['head', 'leader'], page: () => import('./pages/report.js') },
   ] },
+  { group: '数据质量', icon: '✓', items: [
+    { path: '/quality', title: '质检概览', roles: ['head', 'reviewer', 'leader', 'ops'], page: () => import('./pages/quality.js') },
+    { path: '/quality/findings', title: '问题清单', roles: ['head', 'reviewer', 'leader', 'ops'], page: () => import('./pages/quality-findings.js') },
+    { path: '/quality/rules', title: '质检规则', roles: ['head', 'reviewer', 'leader', 'ops', 'catalog', 'sysadmin'], page: () => import('./pages/quality-rules.js') },
+  ] },
   { path: '/catalog', title: '事项管理', icon: '☰', roles: ['catalog', 'sysadmin'], page: () => import('./pages/catalog.js') },
   { group: '运维中心', icon: '⚙', items: [
     { path: '/ops', title: '巡检状态', roles: ['ops'], page: () => import('./pages/ops.js') },

@@ -56,5 +56,6 @@ int cli_report(int argc, char **argv);
 int cli_archive(int argc, char **argv);
 int cli_cleanup(int argc, char **argv);
 int cli_stats(int argc, char **argv);
+int cli_quality(int argc, char **argv);
 
 #endif

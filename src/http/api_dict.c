@@ -9,11 +9,13 @@
 #include "http/http.h"
 #include "archive/archive.h"
 #include "ops/ops.h"
+#include "quality/quality.h"
 
 static const struct dict *const modules[] = {
 	ops_dicts,
 	approval_dicts,
 	audit_dicts,
+	quality_dicts,
 	archive_dicts,
 };
 

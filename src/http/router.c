@@ -27,6 +27,7 @@ static const struct route *const tables[] = {
 	api_case_export_routes,     /* before api_case_routes: /api/cases/{id} */
 	api_case_routes,
 	api_stats_routes,
+	api_quality_routes,
 	api_dict_routes,
 	api_archive_routes,
 };
