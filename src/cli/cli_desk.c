@@ -16,6 +16,7 @@
 #include "base/conf.h"
 #include "desk/desk.h"
 
+#include <curl/curl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -289,6 +290,7 @@ static int run(struct ctx *x, const struct args *a, struct err *e)
 		return report(x, a, e);
 	} else if (strcmp(a->group, "notify") == 0) {
 		int sent, failed;
+		curl_global_init(CURL_GLOBAL_DEFAULT);
 		if (desk_notify_flush(x->st, &x->cf, x->now, &sent, &failed, e))
 			return e->code;
 		printf("sent %d, given up %d\n", sent, failed);

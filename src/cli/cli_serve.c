@@ -12,6 +12,7 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "cli/cli_ext.h"
 #include "ops/sched.h"
 
 #include <getopt.h>
@@ -156,15 +157,27 @@ int cli_serve(int argc, char **argv)
 		conf_free(c);
 		return cli_fail(&e);
 	}
-	/* background workers (scheduler) start here */
+	/* background workers (scheduler, with the modules registered from above) start here */
 	struct ops_sched *sched = NULL;
-	if (ops_sched_start(&app, &lock, server_port(srv), &sched, &e)) {
+	struct cli_ext ext;
+	if (cli_ext_setup(c, &ext, &e)) {
 		server_stop(srv);
 		free_app(&app);
 		ops_lock_release(&lock);
 		conf_free(c);
 		return cli_fail(&e);
 	}
+	if (ops_sched_start(&app, &lock, server_port(srv), &ext.ops, &sched, &e)) {
+		cli_ext_free(&ext);
+		server_stop(srv);
+		free_app(&app);
+		ops_lock_release(&lock);
+		conf_free(c);
+		return cli_fail(&e);
+	}
+	struct desk_sender *sender = NULL;   /* [desk] webhook deliveries, off the request path */
+	if (desk_sender_start(conf_get(c, "database", "path"), &ext.desk, &sender, &e))
+		log_error("desk", "webhook sender not started: %s", e.msg);
 	char host[64];
 	snprintf(host, sizeof host, "%s", conf_str(c, "server", "listen", "127.0.0.1:8080"));
 	*strrchr(host, ':') = 0;
@@ -174,9 +187,11 @@ int cli_serve(int argc, char **argv)
 	int sig = 0;
 	sigwait(&sigs, &sig);
 	log_info("serve", "signal %d: stopping", sig);
+	desk_sender_stop(sender);
 	ops_sched_stop(sched);   /* wakes API requests waiting for a job */
 	server_stop(srv);
 	ops_sched_free(sched);
+	cli_ext_free(&ext);
 	free_app(&app);
 	ops_lock_release(&lock);
 	conf_free(c);

@@ -325,7 +325,7 @@ static int act_check(const struct principal *who, const struct desk_ticket *t, c
 	*to = desk_next_status(from, *action);
 	if (*to < 0)
 		return err_set(e, ERR_CONFLICT, "action", "工单状态为「%s」，不能执行「%s」",
-			       desk_label("desk_status", t->status), desk_label("desk_action", in->action));
+			       desk_label("desk.status", t->status), desk_label("desk.action", in->action));
 	return text_ok(in->note, "note", 1900, 0, e);
 }
 

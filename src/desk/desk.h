@@ -69,8 +69,8 @@ int desk_next_status(int from, int action);
 /* Chinese label of code in the named dictionary (the code when unknown). */
 const char *desk_label(const char *dict_name, const char *code);
 
-/* The desk's names for GET /api/dict: desk_status, desk_action,
-** desk_category, desk_level, desk_event. */
+/* The desk's names for GET /api/dict: desk.status, desk.action,
+** desk.category, desk.level, desk.event, desk.clock. */
 extern const struct dict desk_dicts[];
 
 /* ---- configuration ---------------------------------------------------------------- */
@@ -94,6 +94,7 @@ struct desk_conf {
 	char webhook_url[512];        /* "" : no notifications                  */
 	int webhook_timeout_ms;       /* 5000                                   */
 	int webhook_attempts;         /* 5                                      */
+	int webhook_interval_s;       /* 10: how often serve's sender looks     */
 };
 
 /* [desk] of c (NULL: defaults). ERR_INVALID names a malformed key. */
@@ -184,6 +185,13 @@ int desk_on_job_failed(struct store *st, const struct desk_conf *cf, int64_t now
 ** call. Never called on a request path. */
 int desk_notify_flush(struct store *st, const struct desk_conf *cf, int64_t now, int *sent, int *failed,
 		      struct err *e);
+
+/* The sender thread of `serve`: its own connection to db_path, a flush
+** every webhook_interval_s. *out stays NULL (nothing started) when no
+** webhook is configured. stop() joins and frees it (NULL is fine). */
+struct desk_sender;
+int desk_sender_start(const char *db_path, const struct desk_conf *cf, struct desk_sender **out, struct err *e);
+void desk_sender_stop(struct desk_sender *s);
 
 /* ---- reports ------------------------------------------------------------------------- */
 

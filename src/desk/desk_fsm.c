@@ -45,8 +45,8 @@ static const struct dict_entry clocks[] = {
 };
 
 const struct dict desk_dicts[] = {
-	{"desk_status", statuses}, {"desk_action", actions}, {"desk_category", categories},
-	{"desk_level", levels}, {"desk_event", events}, {"desk_clock", clocks}, {NULL, NULL},
+	{"desk.status", statuses}, {"desk.action", actions}, {"desk.category", categories},
+	{"desk.level", levels}, {"desk.event", events}, {"desk.clock", clocks}, {NULL, NULL},
 };
 
 #define X (-1)
@@ -134,9 +134,9 @@ const char *desk_label(const char *dict_name, const char *code)
 	for (const struct dict *d = desk_dicts; d->name; d++) {
 		if (strcmp(d->name, dict_name) != 0)
 			continue;
-		for (const struct dict_entry *x = d->entries; x->code; x++)
-			if (code && strcmp(x->code, code) == 0)
-				return x->label;
+		const char *label = dict_label(d->entries, code);
+		if (label)
+			return label;
 	}
 	return code ? code : "";
 }

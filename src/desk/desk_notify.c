@@ -2,16 +2,21 @@
 ** desk_notify.c: the webhook of [desk] webhook_url. Changes to tickets put
 ** their JSON event into desk_outbox in their own transaction; this sender
 ** (run by the scheduler, or `gonggai desk notify`) POSTs the due ones with
-** libcurl and the configured timeout. A failed delivery is logged and
+** libcurl and the configured timeout; `serve` runs it every
+** webhook_interval_s on a thread of its own with its own connection. A failed delivery is logged and
 ** retried after 30 s, 60 s, 120 s ... until webhook_attempts, then marked
 ** failed. A bureau points the URL at its SMS or WeChat gateway.
 */
 #include "desk/desk.h"
+#include "base/clock.h"
 #include "base/log.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define BATCH 50
 
@@ -91,4 +96,77 @@ int desk_notify_flush(struct store *st, const struct desk_conf *cf, int64_t now,
 		}
 	json_decref(rows);
 	return 0;
+}
+
+/* ---- the sender thread of `serve` ------------------------------------------------------- */
+
+struct desk_sender {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop;
+	struct store *st;
+	struct desk_conf cf;
+};
+
+static void *sender_main(void *arg)
+{
+	struct desk_sender *s = arg;
+	pthread_mutex_lock(&s->mu);
+	while (!s->stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += s->cf.webhook_interval_s;
+		pthread_mutex_unlock(&s->mu);
+		int sent, failed;
+		struct err e = {0};
+		if (desk_notify_flush(s->st, &s->cf, clock_now(NULL), &sent, &failed, &e))
+			log_error("desk", "webhook sender: %s", e.msg);
+		else if (sent)
+			log_info("desk", "webhook: %d event(s) delivered", sent);
+		pthread_mutex_lock(&s->mu);
+		while (!s->stop && pthread_cond_timedwait(&s->cv, &s->mu, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+int desk_sender_start(const char *db_path, const struct desk_conf *cf, struct desk_sender **out, struct err *e)
+{
+	*out = NULL;
+	if (!cf->webhook_url[0])
+		return 0;
+	struct desk_sender *s = calloc(1, sizeof *s);
+	if (!s)
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	s->cf = *cf;
+	if (store_open(db_path, 0, &s->st, e)) {
+		free(s);
+		return e->code;
+	}
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	if (pthread_create(&s->thread, NULL, sender_main, s) != 0) {
+		store_close(s->st);
+		free(s);
+		return err_set(e, ERR_INTERNAL, "", "cannot start the webhook sender thread");
+	}
+	*out = s;
+	return 0;
+}
+
+void desk_sender_stop(struct desk_sender *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stop = 1;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->thread, NULL);
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->mu);
+	store_close(s->st);
+	free(s);
 }

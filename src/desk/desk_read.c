@@ -51,10 +51,10 @@ static json_t *ticket_json(const struct desk_ticket *t)
 	return json_pack("{s:I,s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:s,s:s,s:s,s:s,s:s?,s:s?,"
 			 "s:o,s:s,s:s,s:s,s:s}",
 			 "id", (json_int_t)t->id, "kind", t->kind, "title", t->title, "description", t->description,
-			 "level", t->level, "level_label", desk_label("desk_level", t->level == 1 ? "1" :
+			 "level", t->level, "level_label", desk_label("desk.level", t->level == 1 ? "1" :
 								      t->level == 2 ? "2" : "3"),
-			 "category", t->category, "category_label", desk_label("desk_category", t->category),
-			 "status", t->status, "status_label", desk_label("desk_status", t->status), "reporter",
+			 "category", t->category, "category_label", desk_label("desk.category", t->category),
+			 "status", t->status, "status_label", desk_label("desk.status", t->status), "reporter",
 			 t->reporter, "reported_at", iso(t->reported_at), "created_at", iso(t->created_at),
 			 "updated_at", iso(t->updated_at), "created_by", t->created_by, "handler", t->handler,
 			 "affected", t->affected, "source", t->source, "source_ref",
@@ -71,7 +71,7 @@ static void label_events(json_t *events)
 	char buf[32];
 	json_array_foreach(events, i, ev) {
 		const char *a = json_string_value(json_object_get(ev, "action"));
-		json_object_set_new(ev, "label", json_string(desk_label("desk_event", a)));
+		json_object_set_new(ev, "label", json_string(desk_label("desk.event", a)));
 		json_object_set_new(ev, "at_iso", json_string(clock_cn_iso(
 			json_integer_value(json_object_get(ev, "at")), buf)));
 	}
@@ -146,7 +146,7 @@ int desk_ticket_list(struct store *st, const struct desk_conf *cf, const struct 
 			return e->code;
 		}
 		json_object_set_new(row, "reported_at", iso(t->reported_at));
-		json_object_set_new(row, "status_label", json_string(desk_label("desk_status", t->status)));
+		json_object_set_new(row, "status_label", json_string(desk_label("desk.status", t->status)));
 		json_object_set_new(row, "sla", desk_sla_json(&sla));
 	}
 	free(t);

@@ -62,7 +62,7 @@ static json_t *ticket_row(const struct desk_ticket *t, const struct desk_sla *s)
 	char at[32];
 	return json_pack("{s:I,s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:I,s:o,s:I,s:o}", "id", (json_int_t)t->id,
 			 "reported_at", clock_cn_datetime(t->reported_at, at), "level", t->level, "category",
-			 desk_label("desk_category", t->category), "status", desk_label("desk_status", t->status),
+			 desk_label("desk.category", t->category), "status", desk_label("desk.status", t->status),
 			 "title", t->title, "source_ref", t->source_ref, "handler", t->handler, "response_min",
 			 (json_int_t)(s->response.elapsed_s / 60), "response_met",
 			 s->response.met < 0 ? json_null() : json_boolean(s->response.met), "resolution_min",
@@ -76,15 +76,15 @@ static json_t *tally_json(const struct tally *t)
 	for (int l = 1; l <= 3; l++) {
 		char code[2] = {(char)('0' + l), 0};
 		json_array_append_new(lv, json_pack("{s:i,s:s,s:i}", "level", l, "label",
-						    desk_label("desk_level", code), "count", t->by_level[l]));
+						    desk_label("desk.level", code), "count", t->by_level[l]));
 	}
 	for (int k = 0; k < DC_N; k++)
 		json_array_append_new(cat, json_pack("{s:s,s:s,s:i}", "category", desk_category_code(k), "label",
-						     desk_label("desk_category", desk_category_code(k)), "count",
+						     desk_label("desk.category", desk_category_code(k)), "count",
 						     t->by_cat[k]));
 	for (int i = 0; i < 4; i++)
 		json_array_append_new(clk, json_pack("{s:s,s:s,s:i,s:i,s:i,s:o}", "clock", clock_names[i], "label",
-						     desk_label("desk_clock", clock_names[i]), "counted", t->applicable[i],
+						     desk_label("desk.clock", clock_names[i]), "counted", t->applicable[i],
 						     "met", t->met[i], "breached", t->breached[i], "compliance",
 						     t->applicable[i] ? json_real(100.0 * t->met[i] / t->applicable[i])
 								      : json_null()));

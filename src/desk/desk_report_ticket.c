@@ -37,7 +37,7 @@ static void clocks(struct buf *b, const json_t *sla)
 		const json_t *met = json_object_get(c, "met");
 		int breached = json_is_true(json_object_get(c, "breached"));
 		buf_printf(b, "<tr><td>%s</td><td>%lld</td><td>%s</td><td>%s</td><td>%lld</td><td class=\"%s\">%s",
-			   desk_label("desk_clock", names[i]), (long long)json_integer_value(json_object_get(c, "target_minutes")),
+			   desk_label("desk.clock", names[i]), (long long)json_integer_value(json_object_get(c, "target_minutes")),
 			   s_of(c, "started"), s_of(c, "due"), (long long)json_integer_value(json_object_get(c, "elapsed_minutes")),
 			   breached ? "bad" : "ok", json_is_null(met) ? (breached ? "已超时(未结束)" : "计时中")
 								  : json_is_true(met) ? "达标" : "超时");

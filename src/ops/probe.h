@@ -27,6 +27,7 @@ struct ops_item_def {
 	double warn, crit;        /* defaults, NAN: none                                 */
 	ops_probe_fn fn;
 	const char *target;       /* endpoint URL for net.* items, else NULL             */
+	const struct ops_ext_item *ext; /* an item registered from above (ops.h), else NULL */
 };
 
 /* The built-in items, ending with {NULL}. */
@@ -36,6 +37,8 @@ extern const struct ops_item_def ops_builtin_items[];
 ** *n set; the array is malloc'd (free it); endpoint names point into cf. */
 struct ops_item_def *ops_item_defs(const struct ops_conf *cf, int *n);
 const struct ops_item_def *ops_builtin_find(const char *name);
+/* The item definition of an item registered from above (ext.c). */
+struct ops_item_def ops_ext_def(const struct ops_ext_item *it);
 
 /* The threshold in force: [inspect] <item>.<which> or the default. "none"
 ** disables it (NAN). */
