@@ -115,6 +115,7 @@ struct desk_clock {
 	int64_t breached_at;          /* 0 when not (yet) breached             */
 	int met;                      /* -1 running / not started, 0, 1        */
 	int warning;                  /* running and past warn_percent         */
+	int paused;                   /* suspended by a pause (resolution)     */
 };
 
 struct desk_sla {
@@ -125,7 +126,8 @@ struct desk_sla {
 void desk_sla(const struct desk_conf *cf, const struct desk_ticket *t, const json_t *events, int64_t now,
 	      struct desk_sla *out);
 /* {"target_minutes","started","due","elapsed_minutes","met","breached",
-** "breached_at","warning"} or null when the clock does not apply. */
+** "breached_at","warning","paused","stopped"} or null when the clock does
+** not apply. */
 json_t *desk_clock_json(const struct desk_clock *c);
 json_t *desk_sla_json(const struct desk_sla *s);
 

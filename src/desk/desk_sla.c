@@ -16,6 +16,7 @@
 struct toggles {
 	int64_t at[MAX_TOGGLES];      /* even index: starts counting; odd: stops */
 	int n;
+	int suspended;                /* the last stop is a pause, not the end   */
 };
 
 /* Start (go = 1) or stop (go = 0) counting at t; ignored when it does not
@@ -34,7 +35,10 @@ static void walk(struct desk_clock *c, const struct toggles *tg, int64_t now, in
 	if (tg->n == 0)
 		return;
 	c->started = tg->at[0];
-	c->stopped = tg->n % 2 == 0 ? tg->at[tg->n - 1] : 0;
+	c->stopped = tg->n % 2 == 0 && !tg->suspended ? tg->at[tg->n - 1] : 0;
+	c->paused = tg->n % 2 == 0 && tg->suspended;
+	if (c->paused && now > tg->at[tg->n - 1])
+		idle += now - tg->at[tg->n - 1];
 	for (int i = 0; i < tg->n; i += 2) {
 		int64_t from = tg->at[i], to = i + 1 < tg->n ? tg->at[i + 1] : now;
 		if (to < from)
@@ -79,9 +83,10 @@ void desk_sla(const struct desk_conf *cf, const struct desk_ticket *t, const jso
 		int64_t at = json_integer_value(json_object_get(ev, "at"));
 		if (is(ev, "respond") && !responded++)
 			toggle(&resp, at, 0);
-		else if (is(ev, "pause") || is(ev, "resolve"))
+		else if (is(ev, "pause") || is(ev, "resolve")) {
 			toggle(&reso, at, 0);
-		else if (is(ev, "resume") || is(ev, "reopen"))
+			reso.suspended = is(ev, "pause");
+		} else if (is(ev, "resume") || is(ev, "reopen"))
 			toggle(&reso, at, 1);
 		else if (is(ev, "escalate_third_party") && tp.n == 0)
 			toggle(&tp, at, 1);
@@ -109,11 +114,11 @@ json_t *desk_clock_json(const struct desk_clock *c)
 {
 	if (!c->applies)
 		return json_null();
-	return json_pack("{s:i,s:o,s:o,s:I,s:o,s:b,s:o,s:b,s:o}", "target_minutes", c->target_min, "started",
+	return json_pack("{s:i,s:o,s:o,s:I,s:o,s:b,s:o,s:b,s:b,s:o}", "target_minutes", c->target_min, "started",
 			 iso_or_null(c->started), "due", iso_or_null(c->due), "elapsed_minutes",
 			 (json_int_t)(c->elapsed_s / 60), "met", c->met < 0 ? json_null() : json_boolean(c->met),
 			 "breached", c->breached_at != 0, "breached_at", iso_or_null(c->breached_at), "warning",
-			 c->warning, "stopped", iso_or_null(c->stopped));
+			 c->warning, "paused", c->paused, "stopped", iso_or_null(c->stopped));
 }
 
 json_t *desk_sla_json(const struct desk_sla *s)
