@@ -144,7 +144,7 @@ int desk_record(struct store *st, const struct desk_conf *cf, const struct princ
 
 /* ---- reporting ------------------------------------------------------------------------------ */
 
-static int text_ok(const char *v, const char *field, size_t max, int required, struct err *e)
+int desk_text_ok(const char *v, const char *field, size_t max, int required, struct err *e)
 {
 	if (required && (!v || !*v))
 		return err_set(e, ERR_INVALID, field, "必填 (required)");
@@ -153,7 +153,7 @@ static int text_ok(const char *v, const char *field, size_t max, int required, s
 	return 0;
 }
 
-static int links_ok(const json_t *links, char *out, size_t cap, struct err *e)
+int desk_links_ok(const json_t *links, char *out, size_t cap, struct err *e)
 {
 	static const char *const types[] = {"inspection", "backup", "exchange", "case", "run", NULL};
 	size_t i;
@@ -190,9 +190,9 @@ static int ticket_fill(const struct desk_ticket_in *in, const struct principal *
 	if (desk_category_parse(in->category) < 0)
 		return err_set(e, ERR_INVALID, "category",
 			       "分类为 config、bug、third_party、user_env 或 infrastructure");
-	if (text_ok(in->title, "title", 200, 1, e) || text_ok(in->description, "description", 3900, 0, e) ||
-	    text_ok(in->affected, "affected", 990, 0, e) || text_ok(in->caller, "caller", 90, 0, e) ||
-	    links_ok(in->links, t->links, sizeof t->links, e))
+	if (desk_text_ok(in->title, "title", 200, 1, e) || desk_text_ok(in->description, "description", 3900, 0, e) ||
+	    desk_text_ok(in->affected, "affected", 990, 0, e) || desk_text_ok(in->caller, "caller", 90, 0, e) ||
+	    desk_links_ok(in->links, t->links, sizeof t->links, e))
 		return e->code;
 	if ((in->reported_at || in->caller) && !desk_is_ops(who))
 		return err_set(e, ERR_FORBIDDEN, in->reported_at ? "reported_at" : "caller",
@@ -260,8 +260,8 @@ static int act_assign(struct store *st, const struct desk_act_in *in, struct des
 
 static int act_resolve(const struct desk_act_in *in, struct desk_ticket *t, json_t *d, struct err *e)
 {
-	if (text_ok(in->cause, "cause", 1900, 1, e) || text_ok(in->fix, "fix", 1900, 1, e) ||
-	    text_ok(in->prevention, "prevention", 1900, 1, e))
+	if (desk_text_ok(in->cause, "cause", 1900, 1, e) || desk_text_ok(in->fix, "fix", 1900, 1, e) ||
+	    desk_text_ok(in->prevention, "prevention", 1900, 1, e))
 		return e->code;
 	snprintf(t->cause, sizeof t->cause, "%s", in->cause);
 	snprintf(t->fix, sizeof t->fix, "%s", in->fix);
@@ -278,7 +278,7 @@ static int act_rca(const struct desk_act_in *in, struct desk_ticket *t, struct e
 		return err_set(e, ERR_CONFLICT, "action", "只有一级故障需要提交RCA报告 (level 1 only)");
 	if (t->rca[0])
 		return err_set(e, ERR_CONFLICT, "action", "RCA报告已提交 (already submitted)");
-	if (text_ok(in->rca, "rca", 7900, 1, e))
+	if (desk_text_ok(in->rca, "rca", 7900, 1, e))
 		return e->code;
 	snprintf(t->rca, sizeof t->rca, "%s", in->rca);
 	return 0;
@@ -298,7 +298,7 @@ static int act_fields(struct store *st, const struct principal *who, int action,
 		}
 		return 0;
 	case DA_PAUSE:
-		if (text_ok(in->reason, "reason", 900, 1, e))
+		if (desk_text_ok(in->reason, "reason", 900, 1, e))
 			return e->code;
 		json_object_set_new(d, "reason", json_string(in->reason));
 		return 0;
@@ -326,7 +326,7 @@ static int act_check(const struct principal *who, const struct desk_ticket *t, c
 	if (*to < 0)
 		return err_set(e, ERR_CONFLICT, "action", "工单状态为「%s」，不能执行「%s」",
 			       desk_label("desk.status", t->status), desk_label("desk.action", in->action));
-	return text_ok(in->note, "note", 1900, 0, e);
+	return desk_text_ok(in->note, "note", 1900, 0, e);
 }
 
 int desk_ticket_act(struct store *st, const struct desk_conf *cf, const struct principal *who, int64_t now,

@@ -72,6 +72,8 @@ const char *desk_label(const char *dict_name, const char *code);
 /* The desk's names for GET /api/dict: desk.status, desk.action,
 ** desk.category, desk.level, desk.event, desk.clock. */
 extern const struct dict desk_dicts[];
+/* desk.request_status, desk.request_action, desk.request_kind, desk.channel. */
+extern const struct dict desk_service_dicts[];
 
 /* ---- configuration ---------------------------------------------------------------- */
 
@@ -211,6 +213,70 @@ int desk_report_monthly(struct store *st, const struct desk_conf *cf, const stru
 /* The monthly figures as data (the report's source). */
 int desk_monthly_data(struct store *st, const struct desk_conf *cf, int64_t now, const char *period,
 		      json_t **out, struct err *e);
+
+/* ---- the other services of 第一条 (desk_request.c, desk_care.c) ---------------------------
+**
+** Each takes its input as a JSON object, checked here field by field (the
+** same object arrives from the API body and from the command line's --data),
+** writes its audit row, and answers JSON. Ops handle everything; every
+** account may submit a request and follow its own; every account reads
+** the knowledge base (帮助中心); leaders read the rest. */
+
+/* 需求受理. in: {kind, title, description?, unit?, requester? (ops), links?}. */
+int desk_request_add(struct store *st, const struct principal *who, int64_t now, const json_t *in, int64_t *id,
+		     struct err *e);
+/* in: {action: assess|reply|accept|schedule|reject|deliver, note?, feasibility?,
+** estimate_days?, reply?, reason?, scheduled_for?, links?}. */
+int desk_request_act(struct store *st, const struct principal *who, int64_t now, int64_t id, const json_t *in,
+		     struct err *e);
+int desk_request_show(struct store *st, const struct principal *who, int64_t id, json_t **out, struct err *e);
+int desk_request_list(struct store *st, const struct principal *who, const char *status, const char *q, int mine,
+		      const struct page *pg, json_t **items, int64_t *total, struct err *e);
+
+/* 技术咨询. in: {at?, caller, unit?, channel, question, answer?, category?,
+** minutes?, article_id? | article?: {title, tags?} (creates one from the answer)}. */
+int desk_consult_add(struct store *st, const struct principal *who, int64_t now, const json_t *in, int64_t *id,
+		     struct err *e);
+int desk_consult_list(struct store *st, const struct principal *who, const char *q, const struct page *pg,
+		      json_t **items, int64_t *total, struct err *e);
+/* 知识库. in: {title, body, tags?}; id > 0 updates. */
+int desk_article_save(struct store *st, const struct principal *who, int64_t now, int64_t id, const json_t *in,
+		      int64_t *out_id, struct err *e);
+int desk_article_show(struct store *st, const struct principal *who, int64_t id, json_t **out, struct err *e);
+int desk_article_search(struct store *st, const struct principal *who, const char *q, const char *tag,
+			const struct page *pg, json_t **items, int64_t *total, struct err *e);
+
+/* 培训服务. in: {day, topic, trainer, hours, materials?, feedback?, attendees?: [username]}. */
+int desk_training_add(struct store *st, const struct principal *who, int64_t now, const json_t *in, int64_t *id,
+		      struct err *e);
+int desk_training_list(struct store *st, const struct principal *who, const struct page *pg, json_t **items,
+		       int64_t *total, struct err *e);
+/* in: {username, on: bool, note?}: who is a 技术骨干. */
+int desk_backbone_set(struct store *st, const struct principal *who, int64_t now, const json_t *in,
+		      struct err *e);
+int desk_backbone_list(struct store *st, const struct principal *who, json_t **items, struct err *e);
+
+/* 应急演练. plan in: {code, name, scenario, steps: [{step, role?, expected_minutes?}], roles?};
+** drill in: {plan_id, started_at, ended_at, participants?, results?: [{step, ok, minutes?, note?}],
+** problems?, tickets?: [ticket id]}. */
+int desk_plan_add(struct store *st, const struct principal *who, int64_t now, const json_t *in, int64_t *id,
+		  struct err *e);
+int desk_plan_list(struct store *st, const struct principal *who, json_t **items, struct err *e);
+int desk_drill_add(struct store *st, const struct principal *who, int64_t now, const json_t *in, int64_t *id,
+		   struct err *e);
+/* Drill records and the scheduler's restore drills (plan 'backup'). */
+int desk_drill_list(struct store *st, const struct principal *who, const struct page *pg, json_t **items,
+		    int64_t *total, struct err *e);
+
+/* 定期回访. in: {day, unit, contact?, score_response, score_quality, score_attitude
+** (1..5), comments?, pain_points?: [text]}. */
+int desk_visit_add(struct store *st, const struct principal *who, int64_t now, const json_t *in, int64_t *id,
+		   struct err *e);
+int desk_visit_list(struct store *st, const struct principal *who, const struct page *pg, json_t **items,
+		    int64_t *total, struct err *e);
+/* Pain point index of visit id becomes a request (once): *request_id. */
+int desk_visit_to_request(struct store *st, const struct principal *who, int64_t now, int64_t id, int index,
+			  int64_t *request_id, struct err *e);
 
 /* The principal of an account name, for the command line's --as. */
 int desk_principal_for(struct store *st, const char *username, struct principal *p, struct err *e);

@@ -20,6 +20,16 @@ int desk_parse_time(const char *s, const char *field, int64_t *out, struct err *
 int desk_record(struct store *st, const struct desk_conf *cf, const struct principal *who, int64_t at,
 		int64_t now, const struct desk_ticket *t, const char *event, const char *note, json_t *details,
 		struct err *e);
+/* ERR_INVALID naming field when v is missing (required) or longer than max. */
+int desk_text_ok(const char *v, const char *field, size_t max, int required, struct err *e);
+/* links: NULL or [{type: inspection|backup|exchange|case|run, ref}] as text. */
+int desk_links_ok(const json_t *links, char *out, size_t cap, struct err *e);
+/* 1 when code is a consultation channel (phone wechat qq onsite remote). */
+int desk_channel_ok(const char *code);
+/* Insert a request with its first event and audit row, inside the caller's
+** transaction (a visit's pain point becomes one). */
+int desk_request_insert(struct store *st, const struct principal *who, int64_t now, struct desk_request *r,
+			int64_t *id, struct err *e);
 /* A ticket's clocks at now; *events (may be NULL) gets its log. */
 int desk_clocks_of(struct store *st, const struct desk_conf *cf, const struct desk_ticket *t, int64_t now,
 		   struct desk_sla *sla, json_t **events, struct err *e);

@@ -121,10 +121,16 @@ int desk_monthly_data(struct store *st, const struct desk_conf *cf, int64_t now,
 	}
 	free(ids);
 	free(t);
+	json_t *services = NULL;
+	char day_from[11], day_to[11];
 	if (rc == 0)
 		rc = store_ops_runs_between(st, "drill", p.from, p.to, &drills, e);
+	if (rc == 0)
+		rc = store_desk_month_services(st, p.from, p.to, clock_cn_date(p.from, day_from),
+					       clock_cn_date(p.to, day_to), &services, e);
 	if (rc) {
 		json_decref(rows);
+		json_decref(drills);
 		return rc;
 	}
 	*out = tally_json(&tl);
@@ -132,6 +138,7 @@ int desk_monthly_data(struct store *st, const struct desk_conf *cf, int64_t now,
 	json_object_set_new(*out, "tickets", json_integer(n));
 	json_object_set_new(*out, "items", rows);
 	json_object_set_new(*out, "drills", drills);
+	json_object_set_new(*out, "services", services);
 	return 0;
 }
 
@@ -157,6 +164,32 @@ void desk_html_head(struct buf *b, const char *title, const char *meta)
 	buf_puts(b, "</h1><div class=\"meta\">");
 	buf_html(b, meta);
 	buf_puts(b, "</div>");
+}
+
+static long long n_of(const json_t *o, const char *k)
+{
+	return (long long)json_number_value(json_object_get(o, k));
+}
+
+/* 需求受理, 技术咨询, 培训, 应急演练, 定期回访 of the month. */
+static void services_html(const json_t *s, struct buf *b)
+{
+	buf_puts(b, "<h2>其他服务</h2><table><thead><tr><th>服务</th><th>本月</th></tr></thead>");
+	buf_printf(b, "<tr><td>需求受理</td><td>受理 %lld 项，交付 %lld 项</td></tr>", n_of(s, "requests"),
+		   n_of(s, "delivered"));
+	buf_printf(b, "<tr><td>技术咨询</td><td>%lld 次，共 %lld 分钟</td></tr>", n_of(s, "consults"),
+		   n_of(s, "consult_minutes"));
+	buf_printf(b, "<tr><td>培训服务</td><td>%lld 场，%.1f 课时，%lld 人次</td></tr>", n_of(s, "trainings"),
+		   json_number_value(json_object_get(s, "training_hours")), n_of(s, "attendances"));
+	buf_printf(b, "<tr><td>应急演练</td><td>演练记录 %lld 次，备份恢复演练 %lld 次</td></tr>", n_of(s, "drills"),
+		   n_of(s, "restore_drills"));
+	buf_printf(b, "<tr><td>定期回访</td><td>%lld 次", n_of(s, "visits"));
+	if (n_of(s, "visits"))
+		buf_printf(b, "，满意度 响应 %.1f · 质量 %.1f · 态度 %.1f",
+			   json_number_value(json_object_get(s, "score_response")),
+			   json_number_value(json_object_get(s, "score_quality")),
+			   json_number_value(json_object_get(s, "score_attitude")));
+	buf_puts(b, "</td></tr></table>");
 }
 
 static const char *met_text(const json_t *v)
@@ -210,8 +243,9 @@ static void monthly_html(const json_t *d, struct buf *b)
 		buf_printf(b, "</td><td>%s</td><td>%s</td><td>%s</td></tr>", json_string_value(json_object_get(r, "status")),
 			   met_text(json_object_get(r, "response_met")), met_text(json_object_get(r, "resolution_met")));
 	}
-	buf_printf(b, "</table><h2>应急演练（备份恢复演练）</h2><p>本月 %zu 次</p></body></html>\n",
-		   json_array_size(json_object_get(d, "drills")));
+	buf_puts(b, "</table>");
+	services_html(json_object_get(d, "services"), b);
+	buf_puts(b, "</body></html>\n");
 }
 
 static int audited(struct store *st, const struct principal *who, int64_t now, const char *object,

@@ -55,12 +55,24 @@ static void sheet(lxw_workbook *wb, const struct fmts *f, const char *name, cons
 
 static json_t *summary(const json_t *d)
 {
-	return json_pack("[{s:s,s:O},{s:s,s:O},{s:s,s:O},{s:s,s:O},{s:s,s:O},{s:s,s:i}]", "k", "统计月份", "v",
-			 json_object_get(d, "period"), "k", "工单总数", "v", json_object_get(d, "tickets"), "k",
-			 "未关闭", "v", json_object_get(d, "open"), "k", "平均响应(分钟)", "v",
-			 json_object_get(d, "mean_respond_min"), "k", "平均解决(分钟)", "v",
-			 json_object_get(d, "mean_resolve_min"), "k", "应急演练(备份恢复)", "v",
-			 (int)json_array_size(json_object_get(d, "drills")));
+	static const char *const keys[][2] = {
+		{"requests", "需求受理"}, {"delivered", "需求交付"}, {"consults", "技术咨询(次)"},
+		{"consult_minutes", "技术咨询(分钟)"}, {"trainings", "培训(场)"}, {"training_hours", "培训(课时)"},
+		{"attendances", "培训(人次)"}, {"drills", "应急演练(记录)"}, {"restore_drills", "备份恢复演练"},
+		{"visits", "定期回访"}, {"score_response", "满意度-响应"}, {"score_quality", "满意度-质量"},
+		{"score_attitude", "满意度-态度"},
+	};
+	const json_t *s = json_object_get(d, "services");
+	json_t *rows = json_pack("[{s:s,s:O},{s:s,s:O},{s:s,s:O},{s:s,s:O},{s:s,s:O}]", "k", "统计月份", "v",
+				 json_object_get(d, "period"), "k", "工单总数", "v", json_object_get(d, "tickets"), "k",
+				 "未关闭", "v", json_object_get(d, "open"), "k", "平均响应(分钟)", "v",
+				 json_object_get(d, "mean_respond_min"), "k", "平均解决(分钟)", "v",
+				 json_object_get(d, "mean_resolve_min"));
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		json_t *v = json_object_get(s, keys[i][0]);
+		json_array_append_new(rows, json_pack("{s:s,s:O}", "k", keys[i][1], "v", v ? v : json_null()));
+	}
+	return rows;
 }
 
 static void drill_rows(const json_t *drills, json_t *out)

@@ -11,6 +11,7 @@
 static const struct dict *const modules[] = {
 	ops_dicts,
 	desk_dicts,
+	desk_service_dicts,
 };
 
 static json_t *entries_json(const struct dict_entry *en)

@@ -61,3 +61,141 @@ CREATE TABLE desk_outbox (
 	last_error TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX desk_outbox_due ON desk_outbox(state, next_at);
+
+-- 需求受理: requests for a change (new function, interface, data import,
+-- field or view, logo ...) from intake to delivery; each step one event.
+CREATE TABLE desk_requests (
+	id INTEGER PRIMARY KEY,
+	kind TEXT NOT NULL,               -- new_function interface_change data_import field_change logo other
+	title TEXT NOT NULL,
+	description TEXT NOT NULL DEFAULT '',
+	status TEXT NOT NULL,             -- received assessed replied accepted scheduled rejected delivered
+	requester_id INTEGER REFERENCES users(id),
+	requester TEXT NOT NULL,
+	unit TEXT NOT NULL DEFAULT '',
+	feasibility TEXT NOT NULL DEFAULT '',
+	estimate_days REAL,
+	reply TEXT NOT NULL DEFAULT '',
+	reason TEXT NOT NULL DEFAULT '',  -- why rejected
+	scheduled_for TEXT NOT NULL DEFAULT '',   -- YYYY-MM-DD
+	delivered_at INTEGER,
+	links TEXT NOT NULL DEFAULT '[]', -- [{"type":"exchange","ref":...}]
+	visit_id INTEGER,                 -- the visit whose pain point it came from
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+);
+CREATE INDEX desk_requests_created ON desk_requests(created_at);
+CREATE INDEX desk_requests_requester ON desk_requests(requester_id, created_at);
+
+CREATE TABLE desk_request_events (
+	id INTEGER PRIMARY KEY,
+	request_id INTEGER NOT NULL REFERENCES desk_requests(id),
+	at INTEGER NOT NULL,
+	action TEXT NOT NULL,
+	actor TEXT NOT NULL,
+	note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX desk_request_events_request ON desk_request_events(request_id, at, id);
+
+-- 技术咨询 / 热线 and the knowledge base a consultation cites or creates.
+CREATE TABLE desk_articles (
+	id INTEGER PRIMARY KEY,
+	title TEXT NOT NULL,
+	body TEXT NOT NULL,
+	tags TEXT NOT NULL DEFAULT '',    -- comma-separated
+	created_by TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE desk_consults (
+	id INTEGER PRIMARY KEY,
+	at INTEGER NOT NULL,
+	caller TEXT NOT NULL,
+	unit TEXT NOT NULL DEFAULT '',
+	channel TEXT NOT NULL,            -- phone wechat qq onsite remote
+	question TEXT NOT NULL,
+	answer TEXT NOT NULL DEFAULT '',
+	category TEXT NOT NULL DEFAULT '',
+	minutes INTEGER NOT NULL DEFAULT 0,
+	article_id INTEGER REFERENCES desk_articles(id),
+	created_by TEXT NOT NULL,
+	created_at INTEGER NOT NULL
+);
+CREATE INDEX desk_consults_at ON desk_consults(at);
+
+-- 培训服务: sessions, who attended and completed, who is a 技术骨干.
+CREATE TABLE desk_trainings (
+	id INTEGER PRIMARY KEY,
+	day TEXT NOT NULL,                -- YYYY-MM-DD
+	topic TEXT NOT NULL,
+	trainer TEXT NOT NULL,
+	hours REAL NOT NULL,
+	materials TEXT NOT NULL DEFAULT '',
+	feedback REAL,                    -- 1..5
+	created_by TEXT NOT NULL,
+	created_at INTEGER NOT NULL
+);
+CREATE INDEX desk_trainings_day ON desk_trainings(day);
+
+CREATE TABLE desk_training_attendees (
+	training_id INTEGER NOT NULL REFERENCES desk_trainings(id),
+	user_id INTEGER NOT NULL REFERENCES users(id),
+	completed INTEGER NOT NULL DEFAULT 1,
+	PRIMARY KEY (training_id, user_id)
+);
+CREATE INDEX desk_training_attendees_user ON desk_training_attendees(user_id);
+
+CREATE TABLE desk_backbones (
+	user_id INTEGER PRIMARY KEY REFERENCES users(id),
+	since INTEGER NOT NULL,
+	note TEXT NOT NULL DEFAULT ''
+);
+
+-- 应急演练: plans and drill records. The built-in plan 'backup' is the
+-- restore drill the scheduler runs; its runs (ops_runs job 'drill') are
+-- listed as drills of that plan.
+CREATE TABLE desk_drill_plans (
+	id INTEGER PRIMARY KEY,
+	code TEXT NOT NULL UNIQUE,
+	name TEXT NOT NULL,
+	scenario TEXT NOT NULL,
+	steps TEXT NOT NULL DEFAULT '[]', -- [{"step","role","expected_minutes"}]
+	roles TEXT NOT NULL DEFAULT '',
+	created_at INTEGER NOT NULL
+);
+INSERT INTO desk_drill_plans(code, name, scenario, steps, roles, created_at) VALUES
+	('backup', '数据库备份恢复', '数据库文件损坏或误删，从最近一次备份恢复并校验',
+	 '[{"step":"取最近一次通过校验的备份","role":"运维","expected_minutes":1},{"step":"恢复到临时库并完整性检查","role":"运维","expected_minutes":5},{"step":"核对表行数","role":"运维","expected_minutes":1}]',
+	 '运维', strftime('%s', 'now'));
+
+CREATE TABLE desk_drills (
+	id INTEGER PRIMARY KEY,
+	plan_id INTEGER NOT NULL REFERENCES desk_drill_plans(id),
+	started_at INTEGER NOT NULL,
+	ended_at INTEGER NOT NULL,
+	participants TEXT NOT NULL DEFAULT '',
+	results TEXT NOT NULL DEFAULT '[]',   -- [{"step","ok","minutes","note"}]
+	problems TEXT NOT NULL DEFAULT '',
+	tickets TEXT NOT NULL DEFAULT '[]',   -- follow-up ticket ids
+	created_by TEXT NOT NULL,
+	created_at INTEGER NOT NULL
+);
+CREATE INDEX desk_drills_started ON desk_drills(started_at);
+
+-- 定期回访: satisfaction per dimension, comments, pain points (each may
+-- become a request: [{"text","request_id"}]).
+CREATE TABLE desk_visits (
+	id INTEGER PRIMARY KEY,
+	day TEXT NOT NULL,
+	unit TEXT NOT NULL,
+	contact TEXT NOT NULL DEFAULT '',
+	score_response INTEGER NOT NULL CHECK (score_response BETWEEN 1 AND 5),
+	score_quality INTEGER NOT NULL CHECK (score_quality BETWEEN 1 AND 5),
+	score_attitude INTEGER NOT NULL CHECK (score_attitude BETWEEN 1 AND 5),
+	comments TEXT NOT NULL DEFAULT '',
+	pain_points TEXT NOT NULL DEFAULT '[]',
+	created_by TEXT NOT NULL,
+	created_at INTEGER NOT NULL
+);
+CREATE INDEX desk_visits_day ON desk_visits(day);
