@@ -231,12 +231,138 @@ static void test_lists_and_reports(void **state)
 	assert_int_equal(apitest_cli(&T, "audit verify", out, sizeof out), 0);
 }
 
+static long long post_id(struct client *c, const char *path, const char *body, int want)
+{
+	json_t *r = NULL;
+	int st = client_req(c, "POST", path, body, NULL, &r);
+	if (st != want)
+		fail_msg("POST %s: %d, want %d: %s", path, st, want, client_body(c));
+	long long id = json_integer_value(json_object_get(r, "id"));
+	json_decref(r);
+	return id;
+}
+
+static void test_services(void **state)
+{
+	json_t *r = NULL;
+	char path[96];
+	at(CLERK, T0 + 4 * 86400);
+	at(OPS, T0 + 4 * 86400);
+	at(LEADER, T0 + 4 * 86400);
+
+	/* 需求受理: a clerk submits, ops assess (estimate required), reply, accept, schedule, deliver */
+	long long rq = post_id(CLERK, "/api/desk/requests", "{\"kind\":\"field_change\",\"title\":\"受理单增加联系人电话\"}", 201);
+	snprintf(path, sizeof path, "/api/desk/requests/%lld/actions", rq);
+	assert_int_equal(client_req(CLERK, "POST", path, "{\"action\":\"assess\"}", NULL, &r), 403);
+	json_decref(r);
+	assert_int_equal(client_req(OPS, "POST", path, "{\"action\":\"assess\",\"feasibility\":\"可行\"}", NULL, &r), 400);
+	assert_string_equal(field_of(r), "estimate_days");
+	json_decref(r);
+	assert_int_equal(client_req(OPS, "POST", path, "{\"action\":\"deliver\"}", NULL, &r), 409);
+	json_decref(r);
+	const char *steps[] = {"{\"action\":\"assess\",\"feasibility\":\"可行\",\"estimate_days\":1.5}",
+			       "{\"action\":\"reply\",\"reply\":\"下月版本加入\"}", "{\"action\":\"accept\"}",
+			       "{\"action\":\"schedule\",\"scheduled_for\":\"2026-11-15\"}",
+			       "{\"action\":\"deliver\",\"links\":[{\"type\":\"exchange\",\"ref\":\"run 42\"}]}"};
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(client_req(OPS, "POST", path, steps[i], NULL, &r), 200);
+		json_decref(r);
+	}
+	snprintf(path, sizeof path, "/api/desk/requests/%lld", rq);
+	assert_int_equal(client_req(CLERK, "GET", path, NULL, NULL, &r), 200);
+	assert_string_equal(json_string_value(json_object_get(r, "status")), "delivered");
+	assert_int_equal(json_array_size(json_object_get(r, "events")), 6);
+	assert_true(json_number_value(json_object_get(r, "estimate_days")) == 1.5);
+	json_decref(r);
+	assert_int_equal(client_req(OTHER, "GET", path, NULL, NULL, &r), 404);
+	json_decref(r);
+
+	/* 技术咨询 creating an article every account finds in the 帮助中心 */
+	post_id(OPS, "/api/desk/consults", "{\"caller\":\"王科员\",\"unit\":\"印台区行政审批服务局\",\"channel\":\"phone\","
+		"\"question\":\"打印受理通知书空白\",\"answer\":\"浏览器打印设置勾选背景图形\",\"minutes\":6,"
+		"\"article\":{\"title\":\"打印受理通知书空白怎么办\",\"tags\":\"打印,浏览器\"}}", 201);
+	assert_int_equal(client_req(OPS, "POST", "/api/desk/consults", "{\"caller\":\"x\",\"channel\":\"fax\",\"question\":\"q\"}",
+				    NULL, &r), 400);
+	assert_string_equal(field_of(r), "channel");
+	json_decref(r);
+	assert_int_equal(client_req(OTHER, "GET", "/api/desk/articles?tag=%E6%89%93%E5%8D%B0", NULL, NULL, &r), 200);
+	assert_int_equal(json_integer_value(json_object_get(r, "total")), 1);
+	json_decref(r);
+	assert_int_equal(client_req(OTHER, "POST", "/api/desk/articles", "{\"title\":\"t\",\"body\":\"b\"}", NULL, &r), 403);
+	json_decref(r);
+	assert_int_equal(client_req(OTHER, "GET", "/api/desk/consults", NULL, NULL, &r), 403);
+	json_decref(r);
+
+	/* 培训服务 and 技术骨干 */
+	post_id(OPS, "/api/desk/trainings", "{\"day\":\"2026-10-28\",\"topic\":\"并联审批操作\",\"trainer\":\"ops1\","
+		"\"hours\":2,\"feedback\":4.5,\"attendees\":[\"clerk1\",\"clerk2\"]}", 201);
+	assert_int_equal(client_req(OPS, "POST", "/api/desk/trainings", "{\"day\":\"2026-10-28\",\"topic\":\"t\","
+				    "\"trainer\":\"x\",\"hours\":2,\"attendees\":[\"nobody\"]}", NULL, &r), 400);
+	assert_string_equal(field_of(r), "attendees");
+	json_decref(r);
+	assert_int_equal(client_req(OPS, "POST", "/api/desk/backbones", "{\"username\":\"clerk1\",\"note\":\"窗口骨干\"}",
+				    NULL, &r), 200);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(r, "items"), 0), "completed")),
+			    "并联审批操作 (2026-10-28)");
+	json_decref(r);
+
+	/* 应急演练: a plan, a drill with a follow-up ticket; the built-in backup plan is there */
+	long long plan = post_id(OPS, "/api/desk/plans", "{\"code\":\"app-down\",\"name\":\"应用服务器宕机\",\"scenario\":"
+				 "\"主机宕机，切换反向代理\",\"steps\":[{\"step\":\"切换反向代理\",\"role\":\"运维\","
+				 "\"expected_minutes\":15}]}", 201);
+	char body[512];
+	snprintf(body, sizeof body, "{\"plan_id\":%lld,\"started_at\":\"2026-10-29T20:00\",\"ended_at\":\"2026-10-29T20:25\","
+		 "\"participants\":\"ops1\",\"results\":[{\"step\":\"切换反向代理\",\"ok\":false,\"minutes\":22}],"
+		 "\"problems\":\"切换脚本过时\",\"tickets\":[1]}", plan);
+	post_id(OPS, "/api/desk/drills", body, 201);
+	assert_int_equal(client_req(OPS, "POST", "/api/desk/drills", "{\"plan_id\":999,\"started_at\":\"2026-10-29T20:00\","
+				    "\"ended_at\":\"2026-10-29T20:25\"}", NULL, &r), 400);
+	assert_string_equal(field_of(r), "plan_id");
+	json_decref(r);
+	assert_int_equal(client_req(LEADER, "GET", "/api/desk/plans", NULL, NULL, &r), 200);
+	assert_int_equal(json_integer_value(json_object_get(r, "total")), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(r, "items"), 0), "code")), "backup");
+	json_decref(r);
+	assert_int_equal(client_req(OPS, "GET", "/api/desk/drills", NULL, NULL, &r), 200);
+	assert_true(json_integer_value(json_object_get(r, "total")) >= 1);
+	json_decref(r);
+
+	/* 定期回访: a pain point becomes a request, once */
+	long long v = post_id(OPS, "/api/desk/visits", "{\"day\":\"2026-10-30\",\"unit\":\"王益区行政审批服务局\","
+			      "\"contact\":\"李科长\",\"score_response\":5,\"score_quality\":4,\"score_attitude\":5,"
+			      "\"pain_points\":[\"统计报表导出太慢\",\"希望短信提醒\"]}", 201);
+	assert_int_equal(client_req(OPS, "POST", "/api/desk/visits", "{\"day\":\"2026-10-30\",\"unit\":\"u\","
+				    "\"score_response\":6,\"score_quality\":4,\"score_attitude\":5}", NULL, &r), 400);
+	assert_string_equal(field_of(r), "score_response");
+	json_decref(r);
+	snprintf(path, sizeof path, "/api/desk/visits/%lld/requests", v);
+	assert_int_equal(client_req(OPS, "POST", path, "{\"index\":1}", NULL, &r), 201);
+	assert_string_equal(json_string_value(json_object_get(r, "title")), "希望短信提醒");
+	assert_int_equal(json_integer_value(json_object_get(r, "visit_id")), v);
+	json_decref(r);
+	assert_int_equal(client_req(OPS, "POST", path, "{\"index\":1}", NULL, &r), 409);
+	json_decref(r);
+	assert_int_equal(client_req(OPS, "POST", path, "{\"index\":7}", NULL, &r), 400);
+	json_decref(r);
+
+	/* the monthly summary counts them */
+	assert_int_equal(client_req(LEADER, "GET", "/api/desk/reports/monthly?period=2026-10&format=html", NULL, NULL, NULL), 200);
+	assert_non_null(strstr(client_body(LEADER), "受理 2 项，交付 1 项"));
+	assert_non_null(strstr(client_body(LEADER), "演练记录 1 次"));
+	assert_non_null(strstr(client_body(LEADER), "满意度 响应 5.0"));
+	assert_int_equal(client_req(OPS, "GET", "/api/dict", NULL, NULL, &r), 200);
+	assert_non_null(json_object_get(r, "desk.request_status"));
+	assert_non_null(json_object_get(r, "desk.status"));
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_level2_late_response),
 		cmocka_unit_test(test_level1_rca_breach),
 		cmocka_unit_test(test_lists_and_reports),
+		cmocka_unit_test(test_services),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
