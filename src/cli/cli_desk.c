@@ -12,6 +12,7 @@
 ** 1; usage errors exit 2.
 */
 #include "cli/cli.h"
+#include "cli/cli_desk.h"
 #include "base/clock.h"
 #include "base/conf.h"
 #include "desk/desk.h"
@@ -38,13 +39,18 @@ static const char usage[] =
 	"  report monthly --period YYYY-MM --format xlsx|html [-o FILE]   月度服务台报告\n"
 	"  report ticket --id N [-o FILE]   故障处理报告 / 重大事件故障报告 (HTML)\n"
 	"  notify                           send due webhook deliveries now\n"
+	"  request add|act|show|list · consult add|list · article add|update|show|search ·\n"
+	"  training add|list · backbone set|list · plan add|list · drill add|list ·\n"
+	"  visit add|list|to-request      the other services of 第一条: --data JSON (the object the\n"
+	"        API takes, see docs/api.md), --id N, --index K (to-request), --q TEXT, --tag T,\n"
+	"        --status S, --mine; answers JSON\n"
 	"  --config FILE  gonggai.ini for [desk] (default ./gonggai.ini, optional)\n";
 
 struct args {
 	const char *group, *sub, *db, *as, *config, *kind, *category, *title, *description, *affected;
 	const char *reported_at, *caller, *action, *note, *handler, *reason, *cause, *fix, *prevention, *rca;
-	const char *status, *q, *period, *format, *out;
-	int level, page, page_size, json, mine;
+	const char *status, *q, *period, *format, *out, *data, *tag;
+	int level, page, page_size, json, mine, index;
 	int64_t id;
 };
 
@@ -59,6 +65,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{"prevention", 1, NULL, 'p'}, {"rca", 1, NULL, 'Q'}, {"status", 1, NULL, 's'}, {"q", 1, NULL, 'q'},
 		{"period", 1, NULL, 'P'}, {"format", 1, NULL, 'F'}, {"page", 1, NULL, 'g'},
 		{"page-size", 1, NULL, 'z'}, {"json", 0, NULL, 'j'}, {"mine", 0, NULL, 'm'}, {"help", 0, NULL, 'h'},
+		{"data", 1, NULL, 'J'}, {"tag", 1, NULL, 'T'}, {"index", 1, NULL, 'N'},
 		{NULL, 0, NULL, 0},
 	};
 	int ch;
@@ -97,6 +104,9 @@ static int parse(int argc, char **argv, struct args *a)
 		case 'j': a->json = 1; break;
 		case 'm': a->mine = 1; break;
 		case 'o': a->out = optarg; break;
+		case 'J': a->data = optarg; break;
+		case 'T': a->tag = optarg; break;
+		case 'N': a->index = atoi(optarg); break;
 		case 'h': fputs(usage, stdout); return 1;
 		default: return -1;
 		}
@@ -277,6 +287,11 @@ static int report(struct ctx *x, const struct args *a, struct err *e)
 
 static int run(struct ctx *x, const struct args *a, struct err *e)
 {
+	struct cli_desk_svc svc = {a->group, a->sub, a->data, a->q, a->tag, a->status, a->id, a->index, a->mine,
+				   a->page, a->page_size};
+	int handled, rc = cli_desk_service(x->st, &x->who, x->now, &svc, &handled, e);
+	if (handled)
+		return rc;
 	if (strcmp(a->group, "ticket") == 0) {
 		if (strcmp(a->sub, "add") == 0)
 			return ticket_add(x, a, e);

@@ -94,6 +94,31 @@ expect 0 "show the inspection ticket" -- D ticket show --id "$id"
 [ "$(field '[e["action"] for e in d["events"]], d["status"], d["item"]')" = "(['created', 'recovered'], 'open', 'host.disk.data')" ] &&
   ok "recovery noted, the ticket waits for a person" || bad "recovery: $(field '[e["action"] for e in d["events"]]')"
 
+# ---- the other services: --data is the API's JSON ------------------------------------------------
+expect 0 "a clerk submits a request" -- DT $((T0+3*86400)) request add --as clerk1 --data '{"kind":"logo","title":"更换系统标识"}'
+rq=$(field 'd["id"]')
+expect 1 "a clerk cannot assess" -- DT $((T0+3*86400)) request act --as clerk1 --id "$rq" --data '{"action":"assess"}'
+expect 0 "ops assess" -- DT $((T0+3*86400)) request act --id "$rq" --data '{"action":"assess","feasibility":"可行","estimate_days":0.5}'
+[ "$(field 'd["status"], d["estimate_days"], d["actions"]')" = "('assessed', 0.5, ['assess', 'reply', 'reject'])" ] &&
+  ok "assessed, 0.5 person-days" || bad "assess: $(head -c 400 "$d/out")"
+expect 1 "bad JSON is refused" -- D request add --data '{"kind":'
+expect 1 "unknown field is named" -- D request add --data '{"kind":"logo","title":"x","colour":1}'
+grep -q "colour" "$d/err" && ok "unknown field colour named" || bad "unknown field: $(cat "$d/err")"
+expect 0 "a visit with pain points" -- DT $((T0+3*86400)) visit add --data '{"day":"2026-10-29","unit":"耀州区行政审批服务局",
+  "score_response":4,"score_quality":4,"score_attitude":5,"pain_points":["统计口径说明不清"]}'
+v=$(field 'd["id"]')
+expect 0 "pain point to request" -- DT $((T0+3*86400)) visit to-request --id "$v" --index 0
+[ "$(field 'd["title"], d["visit_id"], d["status"]')" = "('统计口径说明不清', $v, 'received')" ] && ok "pain point became request" ||
+  bad "to-request: $(head -c 400 "$d/out")"
+expect 1 "twice is refused" -- DT $((T0+3*86400)) visit to-request --id "$v" --index 0
+expect 0 "an article" -- D article add --data '{"title":"如何导出统计报表","body":"统计分析 → 统计报表 → 导出","tags":"统计,导出"}'
+expect 0 "a clerk searches the help centre" -- "$BIN" desk article search --db "$db" --as clerk1 --q 导出
+[ "$(field 'd["total"], d["items"][0]["title"]')" = "(1, '如何导出统计报表')" ] && ok "article found" || bad "search: $(head -c 300 "$d/out")"
+"$BIN" backup drill --db "$db" --config "$d/gg.ini" >/dev/null 2>&1
+expect 0 "drills" -- D drill list
+[ "$(field '[(x["source"], x["plan"]) for x in d["items"]]')" = "[('ops', 'backup')]" ] &&
+  ok "the restore drill is a drill of the backup plan" || bad "drills: $(head -c 400 "$d/out")"
+
 # ---- reports ---------------------------------------------------------------------------------------
 expect 0 "monthly xlsx" -- DT $((T0+5*86400)) report monthly --period 2026-10 --format xlsx -o "$d/m.xlsx"
 $PY - "$d/m.xlsx" <<'PYEOF' && ok "monthly summary read back with openpyxl" || bad "xlsx content"
