@@ -34,8 +34,15 @@ const MENU = [
   ] },
   { group: '运维服务台', icon: '☎', items: [
     { path: '/desk', title: '故障工单', roles: ['ops', 'leader'], page: () => import('./pages/desk.js') },
+    { path: '/desk/requests', title: '需求受理', roles: ['ops', 'leader'], page: () => import('./pages/desk-requests.js') },
+    { path: '/desk/consults', title: '技术咨询', roles: ['ops', 'leader'], page: () => import('./pages/desk-consults.js') },
+    { path: '/desk/trainings', title: '培训服务', roles: ['ops', 'leader'], page: () => import('./pages/desk-trainings.js') },
+    { path: '/desk/drills', title: '应急演练', roles: ['ops', 'leader'], page: () => import('./pages/desk-drills.js') },
+    { path: '/desk/visits', title: '定期回访', roles: ['ops', 'leader'], page: () => import('./pages/desk-visits.js') },
     { path: '/desk/reports', title: '服务台报告', roles: ['ops', 'leader'], page: () => import('./pages/desk-reports.js') },
     { path: '/desk/mine', title: '我的报障', page: () => import('./pages/desk-mine.js') },
+    { path: '/desk/my-requests', title: '我的需求', page: () => import('./pages/desk-my-requests.js') },
+    { path: '/help', title: '帮助中心', page: () => import('./pages/help.js') },
   ] },
   { group: '系统管理', icon: '⚒', items: [
     { path: '/system/users', title: '用户管理', roles: ['sysadmin', 'secadmin'], page: () => import('./pages/users.js') },

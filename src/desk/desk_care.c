@@ -150,8 +150,9 @@ static int consult_article(struct store *st, const struct principal *who, int64_
 	char *body = NULL;
 	if (asprintf(&body, "问：%s\n\n答：%s", c->question, c->answer) < 0)
 		return err_set(e, ERR_INTERNAL, "", "out of memory");
-	json_t *art = json_pack("{s:s?,s:s,s:s?}", "title", json_string_value(json_object_get(a, "title")), "body", body,
-				"tags", json_string_value(json_object_get(a, "tags")));
+	json_t *art = json_pack("{s:s,s:s}", "title", json_string_value(json_object_get(a, "title")), "body", body);
+	if (json_is_string(json_object_get(a, "tags")))
+		json_object_set(art, "tags", json_object_get(a, "tags"));
 	free(body);
 	int rc = article_check(art, e);
 	if (rc == 0)
