@@ -175,9 +175,9 @@ int cli_serve(int argc, char **argv)
 		conf_free(c);
 		return cli_fail(&e);
 	}
-	struct desk_sender *sender = NULL;   /* [desk] webhook deliveries, off the request path */
+	struct desk_sender *sender = NULL;   /* SLA sweep and webhook deliveries, off the request path */
 	if (desk_sender_start(conf_get(c, "database", "path"), &ext.desk, &sender, &e))
-		log_error("desk", "webhook sender not started: %s", e.msg);
+		log_error("desk", "desk worker not started: %s", e.msg);
 	char host[64];
 	snprintf(host, sizeof host, "%s", conf_str(c, "server", "listen", "127.0.0.1:8080"));
 	*strrchr(host, ':') = 0;

@@ -96,7 +96,7 @@ struct desk_conf {
 	char webhook_url[512];        /* "" : no notifications                  */
 	int webhook_timeout_ms;       /* 5000                                   */
 	int webhook_attempts;         /* 5                                      */
-	int webhook_interval_s;       /* 10: how often serve's sender looks     */
+	int interval_s;               /* 10: how often serve's desk worker runs */
 };
 
 /* [desk] of c (NULL: defaults). ERR_INVALID names a malformed key. */
@@ -190,9 +190,15 @@ int desk_on_job_failed(struct store *st, const struct desk_conf *cf, int64_t now
 int desk_notify_flush(struct store *st, const struct desk_conf *cf, int64_t now, int *sent, int *failed,
 		      struct err *e);
 
-/* The sender thread of `serve`: its own connection to db_path, a flush
-** every webhook_interval_s. *out stays NULL (nothing started) when no
-** webhook is configured. stop() joins and frees it (NULL is fine). */
+/* Record, once per clock, the warning (at the sweep) and the breach (at the
+** instant the target ran out) of every open ticket as events of its log
+** (sla_warning, sla_breach), so the handler and the webhook hear of them.
+** The clocks themselves stay computed from the actions. *recorded counts. */
+int desk_sla_sweep(struct store *st, const struct desk_conf *cf, int64_t now, int *recorded, struct err *e);
+
+/* The desk worker of `serve`: its own connection to db_path; every
+** interval_s it sweeps the clocks and sends due webhook deliveries.
+** stop() joins and frees it (NULL is fine). */
 struct desk_sender;
 int desk_sender_start(const char *db_path, const struct desk_conf *cf, struct desk_sender **out, struct err *e);
 void desk_sender_stop(struct desk_sender *s);

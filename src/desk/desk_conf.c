@@ -6,7 +6,7 @@
 **   (any resolve.l<N>.<category> overrides its level's figure)
 **   third_party = 30   rca = 1440   warn_percent = 80   open_on_warn = off
 **   levels = app.health:1,db.quick_check:1,db.backup_age:1,job.backup:1,...,*:3
-**   webhook_url =   webhook_timeout_ms = 5000   webhook_attempts = 5   webhook_interval_s = 10
+**   webhook_url =   webhook_timeout_ms = 5000   webhook_attempts = 5   interval_s = 10
 */
 #include "desk/desk.h"
 
@@ -95,7 +95,7 @@ int desk_conf_load(const struct conf *c, struct desk_conf *cf, struct err *e)
 	snprintf(cf->webhook_url, sizeof cf->webhook_url, "%s", url);
 	if (get_int(c, "webhook_timeout_ms", 5000, 100, 60000, &cf->webhook_timeout_ms, e))
 		return e->code;
-	if (get_int(c, "webhook_interval_s", 10, 1, 3600, &cf->webhook_interval_s, e))
+	if (get_int(c, "interval_s", 10, 1, 3600, &cf->interval_s, e))
 		return e->code;
 	return get_int(c, "webhook_attempts", 5, 1, 20, &cf->webhook_attempts, e);
 }

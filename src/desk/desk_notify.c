@@ -2,8 +2,9 @@
 ** desk_notify.c: the webhook of [desk] webhook_url. Changes to tickets put
 ** their JSON event into desk_outbox in their own transaction; this sender
 ** (run by the scheduler, or `gonggai desk notify`) POSTs the due ones with
-** libcurl and the configured timeout; `serve` runs it every
-** webhook_interval_s on a thread of its own with its own connection. A failed delivery is logged and
+** libcurl and the configured timeout; `serve` runs it every interval_s,
+** after the SLA sweep (desk_sweep.c), on a thread of its own with its own
+** connection. A failed delivery is logged and
 ** retried after 30 s, 60 s, 120 s ... until webhook_attempts, then marked
 ** failed. A bureau points the URL at its SMS or WeChat gateway.
 */
@@ -98,7 +99,7 @@ int desk_notify_flush(struct store *st, const struct desk_conf *cf, int64_t now,
 	return 0;
 }
 
-/* ---- the sender thread of `serve` ------------------------------------------------------- */
+/* ---- the desk worker of `serve`: SLA sweep and webhook deliveries ------------------------------------------------------- */
 
 struct desk_sender {
 	pthread_t thread;
@@ -116,11 +117,16 @@ static void *sender_main(void *arg)
 	while (!s->stop) {
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += s->cf.webhook_interval_s;
+		until.tv_sec += s->cf.interval_s;
 		pthread_mutex_unlock(&s->mu);
-		int sent, failed;
+		int sent, failed, recorded;
 		struct err e = {0};
-		if (desk_notify_flush(s->st, &s->cf, clock_now(NULL), &sent, &failed, &e))
+		int64_t now = clock_now(NULL);
+		if (desk_sla_sweep(s->st, &s->cf, now, &recorded, &e))
+			log_error("desk", "SLA sweep: %s", e.msg);
+		else if (recorded)
+			log_info("desk", "SLA sweep: %d warning(s) or breach(es) recorded", recorded);
+		if (desk_notify_flush(s->st, &s->cf, now, &sent, &failed, &e))
 			log_error("desk", "webhook sender: %s", e.msg);
 		else if (sent)
 			log_info("desk", "webhook: %d event(s) delivered", sent);
@@ -135,8 +141,6 @@ static void *sender_main(void *arg)
 int desk_sender_start(const char *db_path, const struct desk_conf *cf, struct desk_sender **out, struct err *e)
 {
 	*out = NULL;
-	if (!cf->webhook_url[0])
-		return 0;
 	struct desk_sender *s = calloc(1, sizeof *s);
 	if (!s)
 		return err_set(e, ERR_INTERNAL, "", "out of memory");
@@ -150,7 +154,7 @@ int desk_sender_start(const char *db_path, const struct desk_conf *cf, struct de
 	if (pthread_create(&s->thread, NULL, sender_main, s) != 0) {
 		store_close(s->st);
 		free(s);
-		return err_set(e, ERR_INTERNAL, "", "cannot start the webhook sender thread");
+		return err_set(e, ERR_INTERNAL, "", "cannot start the desk worker thread");
 	}
 	*out = s;
 	return 0;

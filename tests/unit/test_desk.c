@@ -324,6 +324,36 @@ static void test_job_tickets(void **state)
 	json_decref(t);
 }
 
+static void test_sweep(void **state)
+{
+	struct desk_conf cf;
+	struct err e;
+	json_t *ev;
+	int n;
+	defaults(&cf);
+	int64_t base = T0 + 400 * 86400;   /* a quiet year: the other tests' tickets are long breached */
+	assert_int_equal(desk_sla_sweep(st, &cf, base - 1, &n, &e), 0);
+	int64_t id = add(&cf, 2, "bug", base);
+	assert_int_equal(desk_sla_sweep(st, &cf, base + 270, &n, &e), 0);   /* 4.5 of 5 minutes */
+	assert_int_equal(n, 1);
+	assert_int_equal(desk_sla_sweep(st, &cf, base + 280, &n, &e), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(desk_sla_sweep(st, &cf, base + 400, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_desk_events(st, id, &ev, &e), 0);
+	assert_int_equal(json_array_size(ev), 3);
+	json_t *b = json_array_get(ev, 2);
+	assert_string_equal(json_string_value(json_object_get(b, "action")), "sla_breach");
+	assert_int_equal(json_integer_value(json_object_get(b, "at")), base + 300);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(b, "details"), "clock")), "response");
+	json_decref(ev);
+	/* the events do not move the clocks */
+	struct desk_sla s;
+	clocks(&cf, id, base + 400, &s);
+	assert_int_equal(s.response.breached_at, base + 300);
+	assert_int_equal(s.response.met, -1);
+}
+
 /* ---- webhook ------------------------------------------------------------------------------ */
 
 struct listener {
@@ -434,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_clocks),
 		cmocka_unit_test(test_inspection_tickets),
 		cmocka_unit_test(test_job_tickets),
+		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_webhook),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
