@@ -14,11 +14,13 @@
 
 #include "base/conf.h"
 #include "base/err.h"
+#include "archive/archive.h"
 #include "desk/desk.h"
 #include "ops/ops.h"
 
 struct cli_ext {
 	struct ops_ext ops;       /* items, jobs and observers for ops_conf.ext */
+	struct archive_sources archive;   /* events of modules above for 运维档案 */
 	/* one member per module's context, added with its registration */
 	struct desk_conf desk;    /* [desk]: tickets for failing items and jobs */
 };

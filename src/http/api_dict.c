@@ -5,11 +5,13 @@
 */
 #include "base/dict.h"
 #include "http/http.h"
+#include "archive/archive.h"
 #include "desk/desk.h"
 #include "ops/ops.h"
 
 static const struct dict *const modules[] = {
 	ops_dicts,
+	archive_dicts,
 	desk_dicts,
 	desk_service_dicts,
 };

@@ -59,6 +59,10 @@ struct ops_endpoint {
 
 struct ops_ext;
 
+/* Defaults of [inspect] updates_command and min_versions (Debian 12's). */
+#define OPS_UPDATES_COMMAND "LC_ALL=C apt-get -s -o Debug::NoLocking=1 upgrade 2>/dev/null"
+#define OPS_MIN_VERSIONS "sqlite=3.40.0,libmicrohttpd=0.9.75,jansson=2.14,libsodium=1.0.18,libcurl=7.88.0"
+
 struct ops_conf {
 	const struct conf *conf;  /* for [inspect] thresholds; may be NULL       */
 	const struct ops_ext *ext;/* items, jobs, observers of modules above ops;
@@ -79,6 +83,9 @@ struct ops_conf {
 	char exchange_target[512];/* [inspect] exchange_target                     */
 	char ntp_server[128];     /* [inspect] ntp_server ("" : kernel state only) */
 	char ca_file[512];        /* [inspect] ca_file for HTTPS probes            */
+	char updates_command[256];/* [inspect] updates_command: apt-get simulation */
+	char min_versions[512];   /* [inspect] min_versions "sqlite=3.40.0,…"      */
+	char clamav_dir[256];     /* [inspect] clamav_dir                          */
 	struct ops_endpoint endpoints[OPS_MAX_ENDPOINTS];
 	int nendpoints;
 	int64_t log_rotate_bytes;
@@ -218,6 +225,9 @@ int ops_ext_run(struct ops_env *env, const struct ops_ext_job *j, const struct p
 /* Tell every observer of cf that job failed (used by the scheduler for the
 ** built-in jobs too). */
 void ops_ext_job_failed(struct ops_env *env, const char *job, int64_t run_id, const struct err *e);
+
+/* Compare dotted versions numerically ("3.40.1" > "3.40"): <0, 0, >0. */
+int ops_version_cmp(const char *a, const char *b);
 
 /* A measured value as people read it: whole numbers from 100 up, one
 ** decimal from 10, two below (trailing zeros dropped), then " unit":

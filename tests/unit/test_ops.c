@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -352,6 +353,81 @@ static void test_value_text(void **state)
 	assert_string_equal(b, "-");
 }
 
+
+/* 系统维护: pending security updates counted from the package manager's
+** simulation (a fixture here), library minimums, ClamAV signature age from
+** the CVD header, days since the last good restore drill. */
+static void test_maintenance_items(void **state)
+{
+	char fixture[200], clam[200], cmd[300], path[260];
+	snprintf(fixture, sizeof fixture, "%s/apt.txt", dir);
+	FILE *f = fopen(fixture, "w");
+	fputs("Inst libssl3 [3.0.11-1~deb12u1] (3.0.15-1~deb12u1 Debian-Security:12/stable-security [amd64])\n"
+	      "Inst tzdata [2024a-0+deb12u1] (2025b-0+deb12u1 Debian:12.11/stable [all])\n"
+	      "Inst libpam0g [1.5.2-6+deb12u1] (1.5.2-6+deb12u2 Debian-Security:12/stable-security [amd64])\n"
+	      "Conf libssl3 (3.0.15-1~deb12u1 Debian-Security:12/stable-security [amd64])\n", f);
+	fclose(f);
+	snprintf(clam, sizeof clam, "%s/clamav", dir);
+	mkdir(clam, 0700);
+	snprintf(path, sizeof path, "%s/daily.cvd", clam);
+	f = fopen(path, "w");
+	fputs("ClamAV-VDB:01 Dec 2026 08-30 +0800:27470:2071546:90:X:X:raynman:1764549000", f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "cat '%s'", fixture);
+	struct conf *c = conf_new();
+	conf_set(c, "inspect", "updates_command", cmd);
+	conf_set(c, "inspect", "clamav_dir", clam);
+	conf_set(c, "inspect", "min_versions", "sqlite=3.7.0,libcurl=99.1");
+	struct store *st;
+	struct err e = {0};
+	struct ops_conf cf;
+	struct ops_inspection in;
+	struct principal cli;
+	assert_int_equal(ops_conf_load(c, db, &cf, &e), 0);
+	assert_int_equal(store_open(db, 0, &st, &e), 0);
+	rbac_cli_principal(&cli);
+	struct ops_env env = {.cf = &cf, .st = st, .now = T("2026-12-07", 8, 30)};
+	assert_int_equal(ops_inspect(&env, "inspect.manual", &cli, "os.updates,av,lib,db.drill_age", 0, &in, &e), 0);
+	assert_int_equal(in.n, 4);
+	assert_string_equal(in.items[0].item, "os.updates");
+	assert_int_equal(in.items[0].status, OPS_WARN);
+	assert_true(in.items[0].value == 2);
+	assert_non_null(strstr(in.items[0].message, "libssl3、libpam0g"));
+	assert_non_null(strstr(in.items[0].message, "共 3 个可升级"));
+	assert_string_equal(in.items[1].item, "av.signatures");
+	assert_true(fabs(in.items[1].value - 6.0) < 0.01);   /* 2026-12-01 08:30 +0800 to 12-07 08:30 */
+	assert_int_equal(in.items[1].status, OPS_WARN);
+	assert_string_equal(in.items[2].item, "lib.versions");
+	assert_int_equal(in.items[2].status, OPS_CRIT);
+	assert_non_null(strstr(in.items[2].message, "libcurl"));
+	assert_null(strstr(in.items[2].message, "低于要求的 3.7.0"));   /* sqlite meets its minimum */
+	assert_string_equal(in.items[3].item, "db.drill_age");
+	ops_inspection_free(&in);
+	/* a drill that passed a week and a half ago */
+	int64_t run;
+	assert_int_equal(store_ops_run_claim(st, "drill", "cli:test", env.now - 10 * 86400, 60, 1, &run, NULL, &e), 0);
+	assert_int_equal(store_ops_run_finish(st, run, "done", "OK", "ok", NULL, env.now - 10 * 86400 + 60, &e), 0);
+	conf_set(c, "inspect", "updates_command", "exit 3");
+	assert_int_equal(ops_conf_load(c, db, &cf, &e), 0);
+	assert_int_equal(ops_inspect(&env, "inspect.manual", &cli, "os.updates,db.drill_age", 0, &in, &e), 0);
+	assert_int_equal(in.items[0].status, OPS_UNKNOWN);
+	assert_true(fabs(in.items[1].value - (10 - 60.0 / 86400)) < 0.01);
+	assert_int_equal(in.items[1].status, OPS_WARN);
+	ops_inspection_free(&in);
+	snprintf(path, sizeof path, "%s/none", dir);
+	conf_set(c, "inspect", "clamav_dir", path);
+	assert_int_equal(ops_conf_load(c, db, &cf, &e), 0);
+	assert_int_equal(ops_inspect(&env, "inspect.manual", &cli, "av", 0, &in, &e), 0);
+	assert_int_equal(in.items[0].status, OPS_UNKNOWN);
+	ops_inspection_free(&in);
+	store_close(st);
+	conf_free(c);
+	assert_true(ops_version_cmp("3.40.1", "3.40") > 0);
+	assert_true(ops_version_cmp("0.9.75", "0.9.75") == 0);
+	assert_true(ops_version_cmp("1.0.18", "1.0.9") > 0);
+	assert_true(ops_version_cmp("7.88.1", "10.0") < 0);
+}
+
 /* ---- extensions registered from above ------------------------------------------------ */
 
 struct ext_seen {
@@ -535,6 +611,7 @@ int main(void)
 		cmocka_unit_test(test_inspect_run),
 		cmocka_unit_test(test_clock_and_exchange),
 		cmocka_unit_test(test_ext),
+		cmocka_unit_test(test_maintenance_items),
 		cmocka_unit_test(test_value_text),
 		cmocka_unit_test(test_calendar_next_year),
 	};
