@@ -6,6 +6,7 @@
 
 #include "base/log.h"
 
+#include <assert.h>
 #include <string.h>
 
 /* ---- desk: a failing inspection item or job opens a ticket ---------------------------- */
@@ -31,6 +32,10 @@ static int desk_setup(const struct conf *c, struct cli_ext *x, struct err *e)
 		return e->code;
 	ops_ext_add_observer(&x->ops, &(struct ops_ext_observer){
 		.on_inspection = desk_inspection, .on_job_failed = desk_job_failed, .ctx = &x->desk});
+	/* faults and requests in the 运维档案 */
+	assert(x->archive.n + 2 <= ARCHIVE_MAX_SOURCES);
+	x->archive.s[x->archive.n++] = (struct archive_source){"incident", desk_archive_incidents, NULL};
+	x->archive.s[x->archive.n++] = (struct archive_source){"request", desk_archive_requests, NULL};
 	return 0;
 }
 

@@ -284,6 +284,12 @@ int desk_visit_list(struct store *st, const struct principal *who, const struct 
 int desk_visit_to_request(struct store *st, const struct principal *who, int64_t now, int64_t id, int index,
 			  int64_t *request_id, struct err *e);
 
+/* Events for the 运维档案 (registered from above as its sources): append
+** {at, kind: "incident", title, detail, actor, ref} for each fault reported
+** in [from, to), and kind "request" for each request made in it. ctx unused. */
+int desk_archive_incidents(void *ctx, struct store *st, int64_t from, int64_t to, json_t *out, struct err *e);
+int desk_archive_requests(void *ctx, struct store *st, int64_t from, int64_t to, json_t *out, struct err *e);
+
 /* The principal of an account name, for the command line's --as. */
 int desk_principal_for(struct store *st, const char *username, struct principal *p, struct err *e);
 

@@ -132,12 +132,14 @@ int desk_category_parse(const char *code)
 
 const char *desk_label(const char *dict_name, const char *code)
 {
-	for (const struct dict *d = desk_dicts; d->name; d++) {
-		if (strcmp(d->name, dict_name) != 0)
-			continue;
-		const char *label = dict_label(d->entries, code);
-		if (label)
-			return label;
-	}
+	const struct dict *const sets[] = {desk_dicts, desk_service_dicts};
+	for (int k = 0; k < 2; k++)
+		for (const struct dict *d = sets[k]; d->name; d++) {
+			if (strcmp(d->name, dict_name) != 0)
+				continue;
+			const char *label = dict_label(d->entries, code);
+			if (label)
+				return label;
+		}
 	return code ? code : "";
 }

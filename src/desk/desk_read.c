@@ -195,3 +195,55 @@ int desk_badge(struct store *st, const struct desk_conf *cf, const struct princi
 	*out = json_pack("{s:i,s:i,s:i,s:i}", "open", seen, "warning", warn, "breached", breach, "mine", mine);
 	return 0;
 }
+
+/* ---- the 运维档案 ------------------------------------------------------------------- */
+
+int desk_archive_incidents(void *ctx, struct store *st, int64_t from, int64_t to, json_t *out, struct err *e)
+{
+	json_t *rows, *r;
+	size_t i;
+	if (store_desk_archive_tickets(st, from, to, &rows, e))
+		return e->code;
+	json_array_foreach(rows, i, r) {
+		char title[320], detail[600], ref[40];
+		char lvl[2] = {(char)('0' + json_integer_value(json_object_get(r, "level"))), 0};
+		const char *src = json_string_value(json_object_get(r, "source_ref"));
+		const char *cause = json_string_value(json_object_get(r, "cause"));
+		long long id = json_integer_value(json_object_get(r, "id"));
+		snprintf(title, sizeof title, "故障工单 %lld：%s", id, json_string_value(json_object_get(r, "title")));
+		snprintf(detail, sizeof detail, "%s · %s · %s%s%s%s%s", desk_label("desk.level", lvl),
+			 desk_label("desk.category", json_string_value(json_object_get(r, "category"))),
+			 desk_label("desk.status", json_string_value(json_object_get(r, "status"))), *src ? " · " : "", src,
+			 *cause ? " · 原因：" : "", cause);
+		snprintf(ref, sizeof ref, "desk_ticket:%lld", id);
+		json_array_append_new(out, json_pack("{s:O,s:s,s:s,s:s,s:O,s:s}", "at", json_object_get(r, "reported_at"),
+						     "kind", "incident", "title", title, "detail", detail, "actor",
+						     json_object_get(r, "reporter"), "ref", ref));
+	}
+	json_decref(rows);
+	return 0;
+}
+
+int desk_archive_requests(void *ctx, struct store *st, int64_t from, int64_t to, json_t *out, struct err *e)
+{
+	json_t *rows, *r;
+	size_t i;
+	if (store_desk_archive_requests(st, from, to, &rows, e))
+		return e->code;
+	json_array_foreach(rows, i, r) {
+		char title[320], detail[200], ref[40];
+		long long id = json_integer_value(json_object_get(r, "id"));
+		snprintf(title, sizeof title, "需求 %lld：%s", id, json_string_value(json_object_get(r, "title")));
+		const char *unit = json_string_value(json_object_get(r, "unit"));
+		snprintf(detail, sizeof detail, "%s · %s%s%s",
+			 desk_label("desk.request_kind", json_string_value(json_object_get(r, "kind"))),
+			 desk_label("desk.request_status", json_string_value(json_object_get(r, "status"))),
+			 *unit ? " · " : "", unit);
+		snprintf(ref, sizeof ref, "desk_request:%lld", id);
+		json_array_append_new(out, json_pack("{s:O,s:s,s:s,s:s,s:O,s:s}", "at", json_object_get(r, "created_at"),
+						     "kind", "request", "title", title, "detail", detail, "actor",
+						     json_object_get(r, "requester"), "ref", ref));
+	}
+	json_decref(rows);
+	return 0;
+}

@@ -204,6 +204,29 @@ int store_desk_ticket_ids(struct store *st, const struct desk_filter *f, int64_t
 	return 0;
 }
 
+int store_desk_archive_tickets(struct store *st, int64_t from, int64_t to, json_t **items, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT id, reported_at, level, category, status, title, reporter, "
+				     "coalesce(source_ref, '') AS source_ref, cause FROM desk_tickets "
+				     "WHERE reported_at >= ? AND reported_at < ? ORDER BY reported_at, id", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	return store_rows_json(st, s, items, e);
+}
+
+int store_desk_archive_requests(struct store *st, int64_t from, int64_t to, json_t **items, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT id, created_at, kind, status, title, requester, unit FROM desk_requests "
+				     "WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	return store_rows_json(st, s, items, e);
+}
+
 /* ---- events --------------------------------------------------------------------- */
 
 int store_desk_event_add(struct store *st, int64_t ticket_id, int64_t at, const char *action,

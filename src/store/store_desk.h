@@ -67,6 +67,12 @@ int store_desk_ticket_list(struct store *st, const struct desk_filter *f, const 
 int store_desk_ticket_ids(struct store *st, const struct desk_filter *f, int64_t **ids, int *n,
 			  struct err *e);
 
+/* For the 运维档案: tickets reported in [from, to) ({id, reported_at, level,
+** category, status, title, reporter, source_ref, cause}) and requests made in
+** it ({id, created_at, kind, status, title, requester, unit}), oldest first. */
+int store_desk_archive_tickets(struct store *st, int64_t from, int64_t to, json_t **items, struct err *e);
+int store_desk_archive_requests(struct store *st, int64_t from, int64_t to, json_t **items, struct err *e);
+
 /* Append an event (details: JSON text or NULL). */
 int store_desk_event_add(struct store *st, int64_t ticket_id, int64_t at, const char *action,
 			 const char *actor, const char *note, const char *details, struct err *e);

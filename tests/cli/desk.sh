@@ -145,5 +145,8 @@ grep -q "故障处理报告" "$d/t1.html" && grep -q "证书到期巡检" "$d/t1
 expect 0 "major incident report" -- D report ticket --id 2 -o "$d/t2.html"
 grep -q "重大事件故障报告" "$d/t2.html" && grep -q "未提交" "$d/t2.html" && ok "重大事件故障报告 shows the missing RCA" || bad "major report"
 
+expect 0 "运维档案 lists the faults" -- "$BIN" archive list --db "$db" --kind incident --from 2026-10-01 --to 2026-10-31 --json
+[ "$(field '[x["ref"] for x in d["items"]]')" = "['desk_ticket:2', 'desk_ticket:1']" ] && ok "faults in the archive" ||
+  bad "archive: $(head -c 400 "$d/out")"
 expect 0 "audit chain intact" -- "$BIN" audit verify --db "$db"
 exit $fail
