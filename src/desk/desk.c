@@ -333,7 +333,7 @@ int desk_ticket_act(struct store *st, const struct desk_conf *cf, const struct p
 		    int64_t id, const struct desk_act_in *in, struct err *e)
 {
 	struct desk_ticket *t = malloc(sizeof *t);
-	int action, to;
+	int action = -1, to = -1;
 	json_t *d = json_object();
 	if (!t || !d) {
 		free(t);

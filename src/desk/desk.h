@@ -205,14 +205,16 @@ void desk_sender_stop(struct desk_sender *s);
 
 /* ---- reports ------------------------------------------------------------------------- */
 
-enum desk_report_format { DESK_XLSX = 1, DESK_HTML = 2 };
+enum desk_report_format { DESK_XLSX = 1, DESK_HTML = 2, DESK_JSON = 3 };
 
 /* 故障处理报告 (or 重大事件故障报告 for level 1) of one ticket as printable
 ** HTML; *body malloc'd. Audited desk.report. */
 int desk_report_ticket(struct store *st, const struct desk_conf *cf, const struct principal *who, int64_t now,
 		       int64_t id, char **body, size_t *len, struct err *e);
-/* Monthly summary of period "YYYY-MM". With path the result goes to that
-** file, else into *body (malloc'd). Audited desk.report. */
+/* Monthly summary of period "YYYY-MM" (ops and leaders). With path the
+** result goes to that file, else into *body (malloc'd); DESK_JSON gives the
+** data itself (desk_monthly_data) as JSON text. XLSX and HTML are audited
+** desk.report. */
 int desk_report_monthly(struct store *st, const struct desk_conf *cf, const struct principal *who,
 			int64_t now, const char *period, int format, const char *path, char **body,
 			size_t *len, struct err *e);

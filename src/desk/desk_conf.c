@@ -50,7 +50,7 @@ static int load_clocks(const struct conf *c, struct desk_conf *cf, struct err *e
 	static const int respond_def[4] = {0, 1, 5, 10}, resolve_def[4] = {0, 240, 480, 1440};
 	char key[64];
 	for (int l = 1; l <= 3; l++) {
-		int lvl;
+		int lvl = 0;
 		snprintf(key, sizeof key, "respond.l%d", l);
 		if (get_int(c, key, respond_def[l], 1, 100000, &cf->respond_min[l], e))
 			return e->code;

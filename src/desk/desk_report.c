@@ -10,6 +10,7 @@
 #include "desk/desk_int.h"
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/json.h"
 #include "org/audit.h"
 #include "ops/report.h"
 
@@ -269,6 +270,10 @@ int desk_report_monthly(struct store *st, const struct desk_conf *cf, const stru
 	int rc;
 	if (format == DESK_XLSX) {
 		rc = desk_monthly_xlsx(d, path, body, len, e);
+	} else if (format == DESK_JSON) {
+		*body = json_text(d);
+		*len = *body ? strlen(*body) : 0;
+		rc = *body ? 0 : err_set(e, ERR_INTERNAL, "", "out of memory");
 	} else {
 		struct buf b = {0};
 		monthly_html(d, &b);
@@ -278,7 +283,9 @@ int desk_report_monthly(struct store *st, const struct desk_conf *cf, const stru
 	}
 	json_decref(d);
 	snprintf(object, sizeof object, "desk_month:%s", period);
-	if (rc == 0 && (rc = audited(st, who, now, object, format == DESK_XLSX ? "monthly.xlsx" : "monthly.html", e))) {
+	/* a report rendered is audited like the inspection reports; the figures as JSON are a read */
+	if (rc == 0 && format != DESK_JSON &&
+	    (rc = audited(st, who, now, object, format == DESK_XLSX ? "monthly.xlsx" : "monthly.html", e))) {
 		free(*body);
 		*body = NULL;
 	}

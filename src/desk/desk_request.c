@@ -215,7 +215,7 @@ int desk_request_act(struct store *st, const struct principal *who, int64_t now,
 		     struct err *e)
 {
 	struct desk_request *r = malloc(sizeof *r);
-	int a, to;
+	int a = -1, to = -1;
 	const char *note = NULL;
 	if (!r)
 		return err_set(e, ERR_INTERNAL, "", "out of memory");

@@ -8,7 +8,7 @@
 **                                         "prevention"?,"rca"?}
 **   GET  /api/desk/tickets/{id}/report   故障处理报告 (重大事件故障报告 for level 1), HTML
 **   GET  /api/desk/badge                 counts for the 工作台
-**   GET  /api/desk/reports/monthly       ?period=YYYY-MM&format=xlsx|html
+**   GET  /api/desk/reports/monthly       ?period=YYYY-MM&format=xlsx|html|json
 **   GET|POST /api/desk/requests · GET /api/desk/requests/{id} · POST …/{id}/actions   需求受理
 **   GET|POST /api/desk/consults                                   技术咨询
 **   GET|POST /api/desk/articles ?q&tag · GET|PUT /api/desk/articles/{id}   知识库 (帮助中心)
@@ -145,15 +145,18 @@ static int report_monthly(struct http_req *r, struct http_resp *w, struct err *e
 {
 	struct desk_conf cf;
 	const char *fmt = http_query(r, "format"), *period = http_query(r, "period");
-	int format = !fmt || strcmp(fmt, "xlsx") == 0 ? DESK_XLSX : strcmp(fmt, "html") == 0 ? DESK_HTML : 0;
+	int format = !fmt || strcmp(fmt, "xlsx") == 0 ? DESK_XLSX : strcmp(fmt, "html") == 0 ? DESK_HTML
+		   : strcmp(fmt, "json") == 0 ? DESK_JSON : 0;
 	if (!format)
-		return err_set(e, ERR_INVALID, "format", "格式须为 xlsx 或 html");
+		return err_set(e, ERR_INVALID, "format", "格式须为 xlsx、html 或 json");
 	if (conf_of(r, &cf, e) || desk_report_monthly(r->st, &cf, &r->me, now_of(r), period ? period : "", format,
 						       NULL, &w->body, &w->body_len, e))
 		return e->code;
 	w->free_body = 1;
 	w->content_type = format == DESK_XLSX ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-					      : "text/html; charset=utf-8";
+			  : format == DESK_JSON ? "application/json; charset=utf-8" : "text/html; charset=utf-8";
+	if (format == DESK_JSON)
+		return 0;
 	snprintf(w->disposition, sizeof w->disposition, "%s; filename=\"desk-%.7s.%s\"",
 		 format == DESK_XLSX ? "attachment" : "inline", period, format == DESK_XLSX ? "xlsx" : "html");
 	return 0;

@@ -223,6 +223,14 @@ static void test_lists_and_reports(void **state)
 	assert_non_null(strstr(client_body(LEADER), "运维服务台月度报告"));
 	assert_int_equal(client_req(OPS, "GET", "/api/desk/reports/monthly?period=2026-13", NULL, NULL, &r), 400);
 	json_decref(r);
+	assert_int_equal(client_req(LEADER, "GET", "/api/desk/reports/monthly?period=2026-10&format=json", NULL, NULL,
+				    &r), 200);
+	json_t *resp = json_array_get(json_object_get(r, "clocks"), 0);
+	assert_string_equal(json_string_value(json_object_get(resp, "clock")), "response");
+	assert_int_equal(json_integer_value(json_object_get(resp, "counted")), 2);
+	assert_int_equal(json_integer_value(json_object_get(resp, "met")), 0);
+	assert_true(json_number_value(json_object_get(resp, "compliance")) == 0.0);
+	json_decref(r);
 	assert_int_equal(client_req(OPS, "GET", "/api/desk/reports/monthly?period=2026-10&format=xlsx", NULL, NULL,
 				    NULL), 200);
 	assert_memory_equal(client_body(OPS), "PK", 2);

@@ -27,6 +27,7 @@ export default [
       await login(ops, 'desk.ops', t.state.passwords['desk.ops']);
       await ops.locator('#home-desk').waitFor();
       await ops.click('.menu a[data-path="/desk"]');
+      await ops.locator('#desk-compliance [data-clock=response]').waitFor();
       await ops.locator('#desk-list tbody tr a', { hasText: '受理页面打不开' }).click();
       await ops.locator('#desk-ticket tr[data-clock=response]').waitFor();
       await ops.locator('#desk-ticket button[data-action=respond]').click();

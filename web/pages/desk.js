@@ -8,11 +8,28 @@ import { h, toast } from '../js/ui.js';
 import { listPage } from '../js/table.js';
 import { names, options, clockTag, clockText, reportFault, ticketsUrl } from '../js/desk-common.js';
 
+/* This month's compliance of each clock (leaders and ops). */
+async function compliance() {
+  const d = new Date();
+  const period = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+  try {
+    const m = await get(`/api/desk/reports/monthly?period=${period}&format=json`);
+    const pct = (c) => (c.compliance === null ? '—' : `${c.compliance.toFixed(1)}%`);
+    return h('div.card#desk-compliance', h('div.card-title', `本月时限达标率（${period}）`,
+      h('span.extra.muted', `工单 ${m.tickets} 件，未关闭 ${m.open} 件`)),
+    h('div.grid.grid-4', m.clocks.map((c) => h(`div.stat-card.${c.breached ? 'red' : 'green'}`, { dataset: { clock: c.clock } },
+      h('div.label', `${c.label}（${c.met}/${c.counted}）`), h('div.value', pct(c))))));
+  } catch (err) {
+    return h('div');
+  }
+}
+
 export async function render(ctx, mineOnly) {
   const mine = mineOnly || ctx.query.get('mine') === '1';
   const isOps = ctx.hasRole('ops');
   const [status, level, category] = await Promise.all([names('desk.status'), names('desk.level'), names('desk.category')]);
   const box = h('div#desk-list');
+  if (!mine) ctx.el.append(await compliance());
   ctx.el.append(h('div.card', box));
   const filters = [
     { name: 'status', label: '状态', type: 'select',
