@@ -100,7 +100,7 @@ static int setup(void **state)
 	if (pthread_create(&L.thread, NULL, listen_main, NULL))
 		return -1;
 	snprintf(ini, sizeof ini, "[desk]\ninterval_s = 1\nwebhook_url = http://127.0.0.1:%d/hook\n"
-		 "[ops]\ncatchup_delay_seconds = 1\n[inspect]\nendpoints = closed=tcp://127.0.0.1:%d\n"
+		 "[ops]\ncatchup_delay_seconds = 1\nbackup_dir = /proc/gonggai-none/backups\n[inspect]\nendpoints = closed=tcp://127.0.0.1:%d\n"
 		 "probe_timeout_ms = 2000\n", L.port, closed_port);
 	if (apitest_start(&T, ini) != 0 || apitest_user(&T, "ops1", "ops", NULL) != 0)
 		return -1;
@@ -149,10 +149,36 @@ static void test_inspection_ticket_and_webhook(void **state)
 	assert_true(received("\"source_ref\":\"net.closed\""));
 }
 
+/* A backup that cannot be written (its directory is under /proc) is a failed
+** job: a level-1 ticket for job.backup, one however often it fails. */
+static void test_failed_job_ticket(void **state)
+{
+	json_t *r = NULL;
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(client_req(OPS, "POST", "/api/backups", "{\"wait\":true}", NULL, &r), 200);
+		assert_string_equal(json_string_value(json_object_get(r, "state")), "failed");
+		json_decref(r);
+	}
+	assert_int_equal(client_req(OPS, "GET", "/api/desk/tickets?q=job.backup", NULL, NULL, &r), 200);
+	assert_int_equal(json_integer_value(json_object_get(r, "total")), 1);
+	json_t *t = json_array_get(json_object_get(r, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(t, "source")), "job");
+	assert_int_equal(json_integer_value(json_object_get(t, "level")), 1);
+	char path[64];
+	snprintf(path, sizeof path, "/api/desk/tickets/%lld", (long long)json_integer_value(json_object_get(t, "id")));
+	json_decref(r);
+	assert_int_equal(client_req(OPS, "GET", path, NULL, NULL, &r), 200);
+	assert_true(json_array_size(json_object_get(r, "events")) >= 2);   /* each failure noted */
+	/* level 1: an RCA clock, not started before the resolve */
+	assert_true(json_is_null(json_object_get(json_object_get(json_object_get(r, "sla"), "rca"), "started")));
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inspection_ticket_and_webhook),
+		cmocka_unit_test(test_failed_job_ticket),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
