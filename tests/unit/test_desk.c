@@ -27,6 +27,7 @@
 
 #include "base/conf.h"
 #include "desk/desk.h"
+#include "desk/desk_int.h"
 #include "ops/ops.h"
 #include "store/store_desk.h"
 
@@ -129,6 +130,26 @@ static void test_conf(void **state)
 	assert_int_equal(desk_conf_load(c, &cf, &e), ERR_INVALID);
 	assert_string_equal(e.field, "desk.webhook_url");
 	conf_free(c);
+}
+
+static void test_parse_time(void **state)
+{
+	struct err e;
+	int64_t t;
+	assert_int_equal(desk_parse_time("2026-10-26T15:33:20+08:00", "at", &t, &e), 0);
+	assert_int_equal(t, T0);
+	assert_int_equal(desk_parse_time("2026-10-26 15:33:20", "at", &t, &e), 0);   /* Asia/Shanghai */
+	assert_int_equal(t, T0);
+	assert_int_equal(desk_parse_time("2026-10-26T07:33:20Z", "at", &t, &e), 0);
+	assert_int_equal(t, T0);
+	assert_int_equal(desk_parse_time("2026-10-26T15:33", "at", &t, &e), 0);
+	assert_int_equal(t, T0 - 20);
+	assert_int_equal(desk_parse_time("2026-10-26T02:33:20-05:00", "at", &t, &e), 0);
+	assert_int_equal(t, T0);
+	assert_int_equal(desk_parse_time("2026-13-01T00:00", "reported_at", &t, &e), ERR_INVALID);
+	assert_string_equal(e.field, "reported_at");
+	assert_int_equal(desk_parse_time("yesterday", "at", &t, &e), ERR_INVALID);
+	assert_int_equal(desk_parse_time("2026-10-26T15:33:20+08:00 trailing", "at", &t, &e), ERR_INVALID);
 }
 
 /* ---- clocks ------------------------------------------------------------------------------ */
@@ -461,6 +482,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fsm),
 		cmocka_unit_test(test_conf),
+		cmocka_unit_test(test_parse_time),
 		cmocka_unit_test(test_clocks),
 		cmocka_unit_test(test_inspection_tickets),
 		cmocka_unit_test(test_job_tickets),
