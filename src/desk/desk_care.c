@@ -36,17 +36,16 @@ static int audited(struct store *st, const struct principal *who, int64_t now, c
 	return audit_write(st, who, now, action, object, "success", details, e);
 }
 
-/* One write in a transaction: fn does the inserts, then commit. */
-#define IN_TX(st, e, call)                      \
-	do {                                    \
-		if (store_begin((st), (e)))     \
-			return (e)->code;       \
-		if (call) {                     \
-			store_rollback(st);     \
-			return (e)->code;       \
-		}                               \
-		return store_commit((st), (e)); \
-	} while (0)
+/* The end of a write begun with store_begin: commit when rc is 0, else roll
+** back; the result is rc or the commit's. */
+static int tx_end(struct store *st, int rc, struct err *e)
+{
+	if (rc) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st, e);
+}
 
 /* ---- consultations and the knowledge base ------------------------------------------------ */
 
@@ -78,7 +77,9 @@ int desk_article_save(struct store *st, const struct principal *who, int64_t now
 {
 	if (ops_only(who, e) || article_check(in, e))
 		return e->code;
-	IN_TX(st, e, article_write(st, who, now, id, in, out_id, e));
+	if (store_begin(st, e))
+		return e->code;
+	return tx_end(st, article_write(st, who, now, id, in, out_id, e), e);
 }
 
 int desk_article_show(struct store *st, const struct principal *who, int64_t id, json_t **out, struct err *e)
@@ -178,7 +179,9 @@ int desk_consult_add(struct store *st, const struct principal *who, int64_t now,
 	if (ops_only(who, e) || consult_check(in, now, &c, e))
 		return e->code;
 	c.created_by = who->username;
-	IN_TX(st, e, consult_write(st, who, now, in, &c, id, e));
+	if (store_begin(st, e))
+		return e->code;
+	return tx_end(st, consult_write(st, who, now, in, &c, id, e), e);
 }
 
 int desk_consult_list(struct store *st, const struct principal *who, const char *q, const struct page *pg,
@@ -247,7 +250,9 @@ int desk_training_add(struct store *st, const struct principal *who, int64_t now
 		return e->code;
 	t.by = who->username;
 	t.at = now;
-	IN_TX(st, e, training_write(st, who, now, in, &t, id, e));
+	if (store_begin(st, e))
+		return e->code;
+	return tx_end(st, training_write(st, who, now, in, &t, id, e), e);
 }
 
 int desk_training_list(struct store *st, const struct principal *who, const struct page *pg, json_t **items,
@@ -276,7 +281,9 @@ int desk_backbone_set(struct store *st, const struct principal *who, int64_t now
 	static const struct jfield f[] = {{"username", J_STRING, 1}, {"on", J_BOOL, 0}, {"note", J_STRING, 0}, {NULL}};
 	if (ops_only(who, e) || json_check(in, f, e) || desk_text_ok(json_get_str(in, "note", NULL), "note", 400, 0, e))
 		return e->code;
-	IN_TX(st, e, backbone_write(st, who, now, in, e));
+	if (store_begin(st, e))
+		return e->code;
+	return tx_end(st, backbone_write(st, who, now, in, e), e);
 }
 
 int desk_backbone_list(struct store *st, const struct principal *who, json_t **items, struct err *e)
@@ -332,9 +339,7 @@ int desk_plan_add(struct store *st, const struct principal *who, int64_t now, co
 		rc = store_desk_plan_insert(st, &p, id, e);
 		if (rc == 0)
 			rc = audited(st, who, now, "desk.plan.add", "desk_plan", *id, json_pack("{s:s}", "code", code), e);
-		rc = rc ? rc : store_commit(st, e);
-		if (rc)
-			store_rollback(st);
+		rc = tx_end(st, rc, e);
 	}
 	free(steps);
 	return rc;
@@ -406,9 +411,7 @@ int desk_drill_add(struct store *st, const struct principal *who, int64_t now, c
 		rc = store_desk_drill_insert(st, &d, id, e);
 		rc = rc ? rc : audited(st, who, now, "desk.drill.add", "desk_drill", *id,
 				       json_pack("{s:I}", "plan_id", (json_int_t)d.plan_id), e);
-		rc = rc ? rc : store_commit(st, e);
-		if (rc)
-			store_rollback(st);
+		rc = tx_end(st, rc, e);
 	}
 	free(results);
 	free(tickets);
@@ -475,9 +478,7 @@ int desk_visit_add(struct store *st, const struct principal *who, int64_t now, c
 		rc = rc ? rc : audited(st, who, now, "desk.visit.add", "desk_visit", *id,
 				       json_pack("{s:s,s:i,s:i,s:i}", "unit", v.unit, "response", v.score_response,
 						 "quality", v.score_quality, "attitude", v.score_attitude), e);
-		rc = rc ? rc : store_commit(st, e);
-		if (rc)
-			store_rollback(st);
+		rc = tx_end(st, rc, e);
 	}
 	free(pp);
 	return rc;
@@ -540,5 +541,7 @@ int desk_visit_to_request(struct store *st, const struct principal *who, int64_t
 {
 	if (ops_only(who, e))
 		return e->code;
-	IN_TX(st, e, visit_request(st, who, now, id, index, request_id, e));
+	if (store_begin(st, e))
+		return e->code;
+	return tx_end(st, visit_request(st, who, now, id, index, request_id, e), e);
 }
