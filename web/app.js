@@ -7,7 +7,7 @@
 ** this file, api.js, ui.js and session.js), keeps breadcrumbs, and runs the
 ** idle logout. Pages export render(ctx) and may return a cleanup function.
 */
-import { get, del, onUnauthorized, onMustChange, onMustEnroll, ApiError } from './js/api.js';
+import { get, del, dicts, onUnauthorized, onMustChange, onMustEnroll, ApiError } from './js/api.js';
 import { h, clear, dialog, buildingNotice, ROLE_NAMES } from './js/ui.js';
 import { me, hasRole, startIdle, stopIdle, touchIdle } from './js/session.js';
 import { initLogin, showLogin } from './pages/login.js';
@@ -290,7 +290,7 @@ async function route() {
   content.append(h('div.notice', '加载中…'));
   let mod;
   try {
-    mod = await r.page();
+    [mod] = await Promise.all([r.page(), dicts().catch(() => null)]);   /* the names pages show */
   } catch (e) {
     console.error('page module failed to load', r.path, e);
     if (my !== routeSeq) return;

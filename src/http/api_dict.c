@@ -3,6 +3,8 @@
 ** domain modules define (base/dict.h). To add a module's names, list its
 ** `<mod>_dicts` below. Any signed-in account may read it.
 */
+#include "approval/names.h"
+#include "org/audit_names.h"
 #include "base/dict.h"
 #include "http/http.h"
 #include "archive/archive.h"
@@ -11,6 +13,8 @@
 
 static const struct dict *const modules[] = {
 	ops_dicts,
+	approval_dicts,
+	audit_dicts,
 	archive_dicts,
 	desk_dicts,
 	desk_service_dicts,
