@@ -38,6 +38,18 @@ const MENU = [
     { path: '/ops/cleanup', title: '日志清理', roles: ['ops'], page: () => import('./pages/ops-cleanup.js') },
     { path: '/ops/archive', title: '运维档案', roles: ['ops', 'leader', 'sysadmin'], page: () => import('./pages/archive.js') },
   ] },
+  { group: '运维服务台', icon: '☎', items: [
+    { path: '/desk', title: '故障工单', roles: ['ops', 'leader'], page: () => import('./pages/desk.js') },
+    { path: '/desk/requests', title: '需求受理', roles: ['ops', 'leader'], page: () => import('./pages/desk-requests.js') },
+    { path: '/desk/consults', title: '技术咨询', roles: ['ops', 'leader'], page: () => import('./pages/desk-consults.js') },
+    { path: '/desk/trainings', title: '培训服务', roles: ['ops', 'leader'], page: () => import('./pages/desk-trainings.js') },
+    { path: '/desk/drills', title: '应急演练', roles: ['ops', 'leader'], page: () => import('./pages/desk-drills.js') },
+    { path: '/desk/visits', title: '定期回访', roles: ['ops', 'leader'], page: () => import('./pages/desk-visits.js') },
+    { path: '/desk/reports', title: '服务台报告', roles: ['ops', 'leader'], page: () => import('./pages/desk-reports.js') },
+    { path: '/desk/mine', title: '我的报障', page: () => import('./pages/desk-mine.js') },
+    { path: '/desk/my-requests', title: '我的需求', page: () => import('./pages/desk-my-requests.js') },
+    { path: '/help', title: '帮助中心', page: () => import('./pages/help.js') },
+  ] },
   { group: '系统管理', icon: '⚒', items: [
     { path: '/system/users', title: '用户管理', roles: ['sysadmin', 'secadmin'], page: () => import('./pages/users.js') },
     { path: '/system/departments', title: '部门管理', roles: ['sysadmin', 'secadmin'], page: () => import('./pages/departments.js') },
@@ -56,6 +68,7 @@ const HIDDEN = [
   { path: '/projects/:id/edit', title: '编辑项目', parent: '/projects', roles: ['clerk'], page: () => import('./pages/project-edit.js') },
   { path: '/projects/:id/apply', title: '阶段申报', parent: '/projects', roles: ['clerk'], page: () => import('./pages/project-apply.js') },
   { path: '/catalog/items/:code', title: '事项详情', parent: '/catalog', roles: ['catalog', 'sysadmin'], page: () => import('./pages/catalog-item.js') },
+  { path: '/desk/tickets/:id', title: '工单详情', parent: '/desk', page: () => import('./pages/desk-ticket.js') },
   { path: '/password', title: '修改密码', page: () => import('./pages/password.js') },
   { path: '/profile', title: '个人信息', page: () => import('./pages/profile.js') },
 ];

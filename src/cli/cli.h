@@ -57,5 +57,6 @@ int cli_archive(int argc, char **argv);
 int cli_cleanup(int argc, char **argv);
 int cli_stats(int argc, char **argv);
 int cli_quality(int argc, char **argv);
+int cli_desk(int argc, char **argv);
 
 #endif

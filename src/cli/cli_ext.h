@@ -15,6 +15,7 @@
 #include "base/conf.h"
 #include "base/err.h"
 #include "archive/archive.h"
+#include "desk/desk.h"
 #include "ops/ops.h"
 #include "quality/quality.h"
 
@@ -31,6 +32,7 @@ struct cli_ext {
 	struct cli_quality_job quality;
 	struct archive_sources archive;   /* events of modules above for 运维档案 */
 	/* one member per module's context, added with its registration */
+	struct desk_conf desk;    /* [desk]: tickets for failing items and jobs */
 };
 
 /* Register every module's items, jobs and observers from configuration c.

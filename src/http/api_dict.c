@@ -8,6 +8,7 @@
 #include "base/dict.h"
 #include "http/http.h"
 #include "archive/archive.h"
+#include "desk/desk.h"
 #include "ops/ops.h"
 #include "quality/quality.h"
 
@@ -17,6 +18,8 @@ static const struct dict *const modules[] = {
 	audit_dicts,
 	quality_dicts,
 	archive_dicts,
+	desk_dicts,
+	desk_service_dicts,
 };
 
 static json_t *entries_json(const struct dict_entry *en)

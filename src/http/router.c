@@ -30,6 +30,7 @@ static const struct route *const tables[] = {
 	api_quality_routes,
 	api_dict_routes,
 	api_archive_routes,
+	api_desk_routes,
 };
 
 /* The flat list of routes, built once (then read-only): a route's index is

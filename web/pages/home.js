@@ -18,6 +18,7 @@ const SHORTCUTS = [
   { roles: ['catalog', 'sysadmin'], href: '#/catalog', label: '事项管理' },
   { roles: ['ops'], href: '#/ops', label: '巡检状态' },
   { roles: ['ops'], href: '#/ops/backups', label: '备份与演练' },
+  { roles: ['ops', 'leader'], href: '#/desk', label: '故障工单' },
   { roles: ['sysadmin', 'secadmin'], href: '#/system/users', label: '用户管理' },
   { roles: ['auditor'], href: '#/audit', label: '审计日志' },
 ];
@@ -40,6 +41,7 @@ export async function render(ctx) {
 
   if (ctx.hasRole('leader', 'head')) ctx.el.append(await overviewCard());
   if (ctx.hasRole('leader', 'head', 'reviewer')) ctx.el.append(await qualityCard());
+  ctx.el.append(await deskCard(ctx));
   if (!ctx.hasRole('clerk', 'reviewer', 'head')) {
     ctx.el.append(welcome);
     return;
@@ -83,6 +85,24 @@ export async function render(ctx) {
   }
   show('todo');
   ctx.el.append(welcome);
+}
+
+/* 运维服务台: open tickets and their clocks for ops (and leaders), the
+   account's own tickets for everyone else (GET /api/desk/badge). */
+async function deskCard(ctx) {
+  try {
+    const b = await get('/api/desk/badge');
+    const all = ctx.hasRole('ops', 'leader');
+    if (!all && !b.mine) return h('div');
+    return h('div.card#home-desk', h('div.card-title', '运维服务台',
+      h('span.extra', h('a', { href: all ? '#/desk' : '#/desk/mine' }, all ? '查看工单' : '我的报障'))),
+    h('div.grid.grid-4',
+      counter(all ? '未关闭工单' : '我的未关闭工单', all ? b.open : b.mine, 'blue', 'desk-open'),
+      counter('时限预警', b.warning, 'yellow', 'desk-warning'), counter('已超时', b.breached, 'red', 'desk-breached'),
+      counter('我处理/报告的', b.mine, 'green', 'desk-mine')));
+  } catch (err) {
+    return h('div');
+  }
 }
 
 /* Leaders and heads: the live counters of their scope (GET /api/stats/overview). */
