@@ -22,6 +22,7 @@ struct app;
 struct cal_shared;
 struct ops_sched;
 struct db_health;
+struct quality_sources;
 struct archive_sources;
 
 /* A module that adds lines to /metrics registers one of these. */
@@ -51,6 +52,8 @@ struct app {
 	struct case_writer *case_writer;  /* group commit of case actions: approval/case_writer.c */
 	struct ops_sched *ops;         /* scheduler: ops/sched.h, NULL when off */
 	struct db_health *health;      /* write probe: ops/health.h         */
+	const struct quality_sources *quality_sources;  /* the province's rejections for 数据质检
+				       (quality/quality.h), set by the wiring; NULL: none */
 	const struct archive_sources *archive;   /* 运维档案 sources of modules above: archive/archive.h */
 	int64_t started_at;
 	int threads;
