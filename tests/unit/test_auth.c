@@ -113,9 +113,9 @@ static void test_lockout_and_expiry(void **state)
 				    &u, &e), 0);
 	assert_true(u.must_change);
 	/* history: the initial password is refused, as is the current one */
-	assert_int_equal(auth_set_password(f->st, &f->pol, NULL, &me, t + 5000, u.id, "Second-Passw0rd",
+	assert_int_equal(auth_set_password(f->st, &f->pol, NULL, &me, t + 3000 + 2 * 86400, u.id, "Second-Passw0rd",
 					   "Init-Passw0rd", &e), ERR_INVALID);
-	assert_int_equal(auth_set_password(f->st, &f->pol, NULL, &me, t + 5000, u.id, "Second-Passw0rd",
+	assert_int_equal(auth_set_password(f->st, &f->pol, NULL, &me, t + 3000 + 2 * 86400, u.id, "Second-Passw0rd",
 					   "Second-Passw0rd", &e), ERR_INVALID);
 	/* a disabled account cannot log in, with the same error as a wrong password */
 	assert_int_equal(org_user_set_active(f->st, &f->cli, t, u.id, 0, &e), 0);
@@ -160,7 +160,9 @@ static void test_roles(void **state)
 	assert_int_equal(rbac_roles_compatible(ROLE_SYSADMIN), 0);
 	assert_int_equal(rbac_roles_compatible(ROLE_SYSADMIN | ROLE_AUDITOR), -1);
 	assert_int_equal(rbac_roles_compatible(ROLE_SECADMIN | ROLE_CLERK), -1);
-	assert_int_equal(rbac_roles_compatible(ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD), 0);
+	assert_int_equal(rbac_roles_compatible(ROLE_CLERK | ROLE_REVIEWER), 0);
+	assert_int_equal(rbac_roles_compatible(ROLE_REVIEWER | ROLE_HEAD), 0);
+	assert_int_equal(rbac_roles_compatible(ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD), -2);  /* receives and decides */
 	assert_int_equal(rbac_parse_roles("clerk,head,bogus"), ROLE_CLERK | ROLE_HEAD);
 	struct principal p = {.roles = ROLE_REVIEWER};
 	strcpy(p.department, "610200-ZJJ");
@@ -207,14 +209,21 @@ static void test_account_rules(void **state)
 	assert_int_equal(org_user_add(f->st, &f->pol, NULL, &clerk, f->now, &in, &id, &e), ERR_FORBIDDEN);
 	in.roles = ROLE_AUDITOR;
 	assert_int_equal(org_user_add(f->st, &f->pol, NULL, &sys, f->now, &in, &id, &e), ERR_FORBIDDEN);
-	in.roles = ROLE_CLERK;
+	in.roles = ROLE_CLERK;     /* sysadmin creates accounts without roles */
+	assert_int_equal(org_user_add(f->st, &f->pol, NULL, &sys, f->now, &in, &id, &e), ERR_FORBIDDEN);
+	assert_string_equal(e.field, "roles");
+	in.roles = 0;
 	assert_int_equal(org_user_add(f->st, &f->pol, NULL, &sys, f->now, &in, &id, &e), 0);
 	assert_int_equal(org_user_add(f->st, &f->pol, NULL, &sys, f->now, &in, &id, &e), ERR_CONFLICT);
-	assert_int_equal(org_user_grant(f->st, &sys, f->now, id, "head", 1, &e), ERR_FORBIDDEN);
-	assert_int_equal(org_user_grant(f->st, &f->cli, f->now, id, "head", 1, &e), 0);
+	assert_int_equal(org_user_grant(f->st, &sys, f->now, id, "clerk", 1, &e), ERR_FORBIDDEN);
+	assert_int_equal(org_user_grant(f->st, &f->cli, f->now, id, "clerk", 1, &e), 0);
+	/* who receives does not decide: clerk and head never on one account */
+	assert_int_equal(org_user_grant(f->st, &f->cli, f->now, id, "head", 1, &e), ERR_CONFLICT);
+	assert_string_equal(e.field, "roles");
+	assert_int_equal(org_user_grant(f->st, &f->cli, f->now, id, "reviewer", 1, &e), 0);
 	struct user u;
 	assert_int_equal(store_user_by_id(f->st, id, &u, &e), 0);
-	assert_string_equal(u.roles, "clerk,head");
+	assert_string_equal(u.roles, "clerk,reviewer");
 	char masked[32];
 	org_mask_phone("13812345678", masked, sizeof masked);
 	assert_string_equal(masked, "138****5678");
