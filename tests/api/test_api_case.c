@@ -481,6 +481,25 @@ static void test_stage4_joint(void **state)
 	json_array_foreach(json_object_get(J, "instances"), i, in)
 		if (strcmp(js(in, "side_line"), "54Y") == 0)
 			assert_int_equal(ji(in, "result"), 11);
+	/* a reviewer of 住建局 reads in the timeline only what GET /api/cases/{id}
+	** shows him: the other departments' cases are counts, never details */
+	assert_int_equal(req("zj_r", "2025-11-03 09", "GET", path, NULL), 200);
+	json_t *tl = json_incref(J);
+	int64_t hidden = 0, shown = 0;
+	json_array_foreach(json_object_get(tl, "instances"), i, in) {
+		size_t k;
+		json_t *c;
+		hidden += ji(in, "hidden_cases");
+		json_array_foreach(json_object_get(in, "cases"), k, c) {
+			shown++;
+			assert_int_equal(get_case("zj_r", "2025-11-03 09", ji(c, "id")), 200);
+		}
+	}
+	assert_true(shown > 0);
+	assert_true(hidden > 0);
+	assert_int_equal(req("zj_r", "2025-11-03 09", "GET", path, NULL), 200);
+	assert_null(strstr(client_body(as("zj_r")), "610200-ZRZY"));
+	json_decref(tl);
 }
 
 /* ---- the receipt clock, lights in lists, withdrawal, revocation ----------------------------- */
