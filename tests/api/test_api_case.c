@@ -500,6 +500,13 @@ static void test_stage4_joint(void **state)
 	assert_int_equal(req("zj_r", "2025-11-03 09", "GET", path, NULL), 200);
 	assert_null(strstr(client_body(as("zj_r")), "610200-ZRZY"));
 	json_decref(tl);
+	/* applied for: where it is and its flow are fixed, the rest is not */
+	snprintf(path, sizeof path, "/api/projects/%lld", (long long)PROJECT);
+	assert_int_equal(req("win1", "2025-11-03 10", "PATCH", path, "{\"division\":\"610204\"}"), 409);
+	assert_string_equal(js(J, "error.field"), "division");
+	assert_int_equal(req("win1", "2025-11-03 10", "PATCH", path, "{\"flow_type\":1,\"flow_code\":\"\"}"), 409);
+	assert_string_equal(js(J, "error.field"), "flow_type");
+	assert_int_equal(req("win1", "2025-11-03 10", "PATCH", path, "{\"address\":\"印台区陈炉镇 1 号\"}"), 200);
 }
 
 /* ---- the receipt clock, lights in lists, withdrawal, revocation ----------------------------- */
