@@ -245,6 +245,15 @@ static void test_stage1(void **state)
 	/* bad arguments: 400 */
 	assert_int_equal(action("zr_c", "2025-09-26 10", A, "{\"action\":\"refuse\"}"), 400);
 	assert_string_equal(js(J, "error.field"), "opinion");
+	/* texts: at most 2000 characters (code points) with every action */
+	static char big[8192];
+	int n = snprintf(big, sizeof big, "{\"action\":\"supplement\",\"materials\":[\"图纸\"],\"opinion\":\"");
+	for (int k = 0; k < 2001; k++)
+		n += snprintf(big + n, sizeof big - n, "意");
+	snprintf(big + n, sizeof big - n, "\"}");
+	assert_int_equal(action("zr_c", "2025-09-26 10", A, big), 400);
+	assert_string_equal(js(J, "error.field"), "opinion");
+	assert_non_null(strstr(js(J, "error.message"), "2000"));
 	assert_int_equal(action("zr_c", "2025-09-26 10", A, "{\"action\":\"fly\"}"), 400);
 	assert_int_equal(action("zr_c", "2025-09-26 10", A, "{\"action\":\"accept\",\"x\":1}"), 400);
 
