@@ -1,11 +1,14 @@
 /*
 ** main.c: argv -> verb table. The only file with process-wide state: it owns
 ** nothing but the table below; each verb opens what it needs and closes it.
+** Everything the program creates (database, WAL, key file, backups,
+** reports, logs, directories) is its owner's alone: umask 077 first.
 */
 #include "cli/cli.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const struct cli_verb verbs[] = {
 	{"init", cli_init, "create a database: schema, 铜川市 organisation, catalogue, admin accounts"},
@@ -37,6 +40,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	umask(077);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -33,7 +33,7 @@ static int make_parent(const char *path)
 	struct stat sb;
 	if (stat(dir, &sb) == 0)
 		return 0;
-	return mkdir(dir, 0750);
+	return mkdir(dir, 0700);
 }
 
 /* Create the three administrators; their passwords go into accounts. */
