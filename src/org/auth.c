@@ -419,7 +419,7 @@ int auth_set_password(struct store *st, const struct auth_policy *p, struct auth
 {
 	struct user u;
 	char hash[256], norm_hash[256], object[48];
-	int ok, recorded;
+	int ok, recorded = 0;
 	if (store_user_by_id(st, user_id, &u, e))
 		return e->code;
 	if (old && check_own_change(st, p, g, who, now, &u, old, e))
