@@ -4,6 +4,7 @@
 #include "http/hashing.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct hashing_job {
 	struct http_req *r;
@@ -19,16 +20,22 @@ struct hashing_job {
 static void run(struct store *st, void *arg)
 {
 	struct hashing_job *j = arg;
-	j->rc = j->work(st, j->r, j->state, &j->e);
+	if (st)
+		j->rc = j->work(st, j->r, j->state, &j->e);
+	else
+		j->rc = err_set(&j->e, ERR_INTERNAL, "", "cannot open the database for password work");
 	j->done(j->token);
 }
 
 static void start(void *arg, void (*done)(void *token), void *token)
 {
 	struct hashing_job *j = arg;
+	const struct conf *c = j->r->app->conf;
 	j->done = done;
 	j->token = token;
-	auth_gate_run_db(j->r->app->gate, j->r->app->pool, run, j);
+	auth_gate_run_db(j->r->app->gate, conf_str(c, "database", "path", ""),
+			 strcmp(conf_str(c, "database", "synchronous", "normal"), "full") == 0 ? STORE_SYNC_FULL : 0,
+			 j->r->app->pool, run, j);
 }
 
 static int finish(struct http_req *r, struct http_resp *w, void *arg, struct err *e)

@@ -247,6 +247,31 @@ static int refuse(struct store *st, const struct auth_policy *p, struct auth_gat
 ** under the key file's TOTP subkey; a secret stored before the key existed
 ** (base32) is used as it is. out >= TOTP_SECRET_LEN + 1. */
 static int totp_unseal(struct store *st, const char *stored, char *out, struct err *e);
+static int totp_seal(struct store *st, const char *plain, char *out, size_t n, struct err *e);
+
+/* A secret stored before the key file existed (plain base32) is sealed at
+** the account's next good code; a failure leaves it as it was. */
+static void reseal_legacy(struct store *st, struct user *u, const char *secret, int64_t now)
+{
+	struct err e;
+	struct user sealed = *u;
+	char object[48];
+	snprintf(object, sizeof object, "user:%lld", (long long)u->id);
+	sealed.updated_at = now;
+	if (strncmp(u->totp_secret, "s1:", 3) == 0 ||
+	    totp_seal(st, secret, sealed.totp_secret, sizeof sealed.totp_secret, &e))
+		return;
+	if (store_begin(st, &e))
+		return;
+	if (store_user_totp_save(st, &sealed, &e) ||
+	    audit_write(st, &(struct principal){.user_id = u->id, .username = "system", .source = "-"}, now,
+			"user.totp.seal", object, "success", json_pack("{s:s}", "username", u->username), &e)) {
+		store_rollback(st);
+		return;
+	}
+	if (store_commit(st, &e) == 0)
+		memcpy(u->totp_secret, sealed.totp_secret, sizeof u->totp_secret);
+}
 
 /* The second factor of an account that has one: ERR_AUTH (recorded as a
 ** failed login) unless otp is a code of a step not used before. The step
@@ -273,11 +298,13 @@ static int second_factor(struct store *st, const struct auth_policy *p, struct a
 		if (store_commit(st, e))
 			return e->code;
 	}
-	sodium_memzero(secret, sizeof secret);
 	if (taken) {
 		u->totp_step = step;
+		reseal_legacy(st, u, secret, now);
+		sodium_memzero(secret, sizeof secret);
 		return 0;
 	}
+	sodium_memzero(secret, sizeof secret);
 	return refuse(st, p, g, u->id, now, u->username, source, otp && *otp ? "wrong otp" : "otp missing", e);
 }
 

@@ -54,9 +54,12 @@ void auth_gate_free(struct auth_gate *g);
 /* Run fn(arg) on a hashing thread (at once on the caller's when g is NULL).
 ** The server's handlers pass their argon2 work here (http.h w->later). */
 void auth_gate_run(struct auth_gate *g, void (*fn)(void *arg), void *arg);
-/* The same with a connection of pool for the duration of fn. */
-void auth_gate_run_db(struct auth_gate *g, struct store_pool *pool, void (*fn)(struct store *st, void *arg),
-		      void *arg);
+/* The same with a connection to the database at path: each hashing thread
+** opens its own (flags as store_open; queued on pool's writer gate) at
+** its first such job and keeps it, so argon2 never holds one of pool's
+** connections. st is NULL when the database cannot be opened. */
+void auth_gate_run_db(struct auth_gate *g, const char *path, int flags, struct store_pool *pool,
+		      void (*fn)(struct store *st, void *arg), void *arg);
 /* For auth.c: the semaphore around one hash, a hash to check unknown names
 ** against (same cost as a real one), the address window (seconds to wait,
 ** 0 when free; a failure counted) and the lock of unknown names (until). */

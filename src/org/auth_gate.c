@@ -28,7 +28,11 @@ struct guard_slot {
 
 struct gate_job {
 	void (*fn)(void *arg);
+	void (*dbfn)(struct store *st, void *arg);    /* or this, with a connection */
 	void *arg;
+	const char *path;
+	int flags;
+	struct store_pool *pool;
 	struct gate_job *next;
 };
 
@@ -43,9 +47,25 @@ struct auth_gate {
 	pthread_t *threads;
 };
 
+/* A job on worker thread whose connection is *st (opened at its first
+** database job, kept until the gate is freed: never one of the server's
+** pool, which the HTTP workers need while argon2 runs here). */
+static void run_job(struct gate_job *j, struct store **st)
+{
+	struct err e;
+	if (!j->dbfn) {
+		j->fn(j->arg);
+		return;
+	}
+	if (!*st && store_open(j->path, j->flags, st, &e) == 0 && j->pool)
+		store_pool_share_gate(j->pool, *st);
+	j->dbfn(*st, j->arg);
+}
+
 static void *worker_main(void *arg)
 {
 	struct auth_gate *g = arg;
+	struct store *st = NULL;
 	pthread_mutex_lock(&g->mu);
 	for (;;) {
 		while (!g->head && !g->stop)
@@ -57,11 +77,12 @@ static void *worker_main(void *arg)
 		if (!g->head)
 			g->tail = NULL;
 		pthread_mutex_unlock(&g->mu);
-		j->fn(j->arg);
+		run_job(j, &st);
 		free(j);
 		pthread_mutex_lock(&g->mu);
 	}
 	pthread_mutex_unlock(&g->mu);
+	store_close(st);
 	return NULL;
 }
 
@@ -98,14 +119,8 @@ void auth_gate_free(struct auth_gate *g)
 	free(g);
 }
 
-void auth_gate_run(struct auth_gate *g, void (*fn)(void *arg), void *arg)
+static void submit(struct auth_gate *g, struct gate_job *j)
 {
-	struct gate_job *j = g && g->nthreads ? calloc(1, sizeof *j) : NULL;
-	if (!j) {                 /* no threads (or no memory): run it here */
-		fn(arg);
-		return;
-	}
-	*j = (struct gate_job){fn, arg, NULL};
 	pthread_mutex_lock(&g->mu);
 	if (g->tail)
 		g->tail->next = j;
@@ -116,33 +131,32 @@ void auth_gate_run(struct auth_gate *g, void (*fn)(void *arg), void *arg)
 	pthread_mutex_unlock(&g->mu);
 }
 
-struct db_job {
-	struct store_pool *pool;
-	void (*fn)(struct store *st, void *arg);
-	void *arg;
-};
-
-static void db_job_main(void *arg)
+void auth_gate_run(struct auth_gate *g, void (*fn)(void *arg), void *arg)
 {
-	struct db_job *j = arg;
-	struct store *st = store_pool_get(j->pool);
-	j->fn(st, j->arg);
-	store_pool_put(j->pool, st);
-	free(j);
-}
-
-void auth_gate_run_db(struct auth_gate *g, struct store_pool *pool, void (*fn)(struct store *st, void *arg),
-		      void *arg)
-{
-	struct db_job *j = malloc(sizeof *j);
-	if (!j) {
-		struct store *st = store_pool_get(pool);
-		fn(st, arg);
-		store_pool_put(pool, st);
+	struct gate_job *j = g && g->nthreads ? calloc(1, sizeof *j) : NULL;
+	if (!j) {                 /* no threads (or no memory): run it here */
+		fn(arg);
 		return;
 	}
-	*j = (struct db_job){pool, fn, arg};
-	auth_gate_run(g, db_job_main, j);
+	*j = (struct gate_job){.fn = fn, .arg = arg};
+	submit(g, j);
+}
+
+void auth_gate_run_db(struct auth_gate *g, const char *path, int flags, struct store_pool *pool,
+		      void (*fn)(struct store *st, void *arg), void *arg)
+{
+	struct gate_job *j = g && g->nthreads ? calloc(1, sizeof *j) : NULL;
+	if (!j) {                 /* no threads (or no memory): a connection of the caller's */
+		struct store *st = NULL;
+		struct err e;
+		if (store_open(path, flags, &st, &e) == 0 && pool)
+			store_pool_share_gate(pool, st);
+		fn(st, arg);
+		store_close(st);
+		return;
+	}
+	*j = (struct gate_job){.dbfn = fn, .arg = arg, .path = path, .flags = flags, .pool = pool};
+	submit(g, j);
 }
 
 void auth_gate_enter(struct auth_gate *g) { if (g) sem_wait(&g->sem); }

@@ -305,6 +305,14 @@ static void test_totp_sealed(void **state)
 	assert_memory_equal(u.totp_secret, "s1:", 3);
 	assert_int_equal(totp_code(secret, f->now + 60, code, &e), 0);
 	assert_int_equal(auth_login(f->st, &f->pol, NULL, f->now + 60, "sealy", "Init-Passw0rd", code, "-", &u, &e), 0);
+	/* a secret stored before the key file (plain) is sealed at its next good code */
+	snprintf(u.totp_secret, sizeof u.totp_secret, "%s", secret);
+	u.totp_step = 0;
+	assert_int_equal(store_user_totp_save(f->st, &u, &e), 0);
+	assert_int_equal(totp_code(secret, f->now + 120, code, &e), 0);
+	assert_int_equal(auth_login(f->st, &f->pol, NULL, f->now + 120, "sealy", "Init-Passw0rd", code, "-", &u, &e), 0);
+	assert_int_equal(store_user_by_id(f->st, u.id, &u, &e), 0);
+	assert_memory_equal(u.totp_secret, "s1:", 3);
 	assert_int_equal(auth_totp_reset(f->st, &f->cli, f->now + 60, u.id, &e), 0);
 }
 
