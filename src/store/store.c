@@ -120,6 +120,7 @@ int store_run(struct store *st, const char *sql, struct err *e)
 sqlite3 *store_db(struct store *st) { return st->db; }
 const char *store_path(const struct store *st) { return st->path; }
 const struct store_secret *store_secret(struct store *st) { return &st->secret; }
+struct store_secret *store_secret_own(struct store *st) { return &st->secret; }
 
 void store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {

@@ -55,19 +55,18 @@ static int read_key(struct store_secret *k)
 	return 0;
 }
 
-/* A new key file (O_EXCL, 0600 whatever the umask). An existing file at
-** path (a creation interrupted before its commit) is kept and read. */
-static int create_key(struct store_secret *k, int64_t anchor, struct err *e)
+/* Write k->key and anchor to k->path (O_EXCL, 0600 whatever the umask):
+** 0, EEXIST, or -1 with e set. */
+static int write_key(const struct store_secret *k, int64_t anchor, struct err *e)
 {
-	unsigned char key[STORE_KEY_BYTES];
 	char hex[2 * STORE_KEY_BYTES + 1], text[400];
 	int fd = open(k->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 && errno == EEXIST)
-		return read_key(k);
+		return EEXIST;
 	if (fd < 0)
-		return err_set(e, ERR_INTERNAL, "key_file", "cannot create key file %s: %s", k->path, strerror(errno));
-	randombytes_buf(key, sizeof key);
-	sodium_bin2hex(hex, sizeof hex, key, sizeof key);
+		return err_set(e, ERR_INTERNAL, "key_file", "cannot create key file %s: %s", k->path, strerror(errno)),
+		       -1;
+	sodium_bin2hex(hex, sizeof hex, k->key, sizeof k->key);
 	int len = snprintf(text, sizeof text,
 			   "# gonggai secret key: keys the audit chain and seals TOTP secrets.\n"
 			   "# Keep it 0600, back it up apart from the database, never inside it.\n"
@@ -78,13 +77,64 @@ static int create_key(struct store_secret *k, int64_t anchor, struct err *e)
 	sodium_memzero(hex, sizeof hex);
 	if (!ok) {
 		unlink(k->path);
-		return err_set(e, ERR_INTERNAL, "key_file", "cannot write key file %s", k->path);
+		return err_set(e, ERR_INTERNAL, "key_file", "cannot write key file %s", k->path), -1;
 	}
-	memcpy(k->key, key, sizeof key);
-	sodium_memzero(key, sizeof key);
+	return 0;
+}
+
+/* A new key file. An existing file at its path (a creation interrupted
+** before its commit) is kept and read. */
+static int create_key(struct store_secret *k, int64_t anchor, struct err *e)
+{
+	randombytes_buf(k->key, sizeof k->key);
 	k->anchor = anchor;
+	int rc = write_key(k, anchor, e);
+	if (rc == EEXIST)
+		return read_key(k);
+	if (rc)
+		return e->code;
 	k->state = STORE_KEY_LOADED;
 	return 0;
+}
+
+static int record_path(struct store *st, const char *path, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO security_key(one, key_file, created_at) "
+				     "VALUES (1, ?, strftime('%s','now')) ON CONFLICT(one) DO UPDATE SET key_file = excluded.key_file",
+				     e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, path);
+	return store_step_done(st, s, e, "security key");
+}
+
+int store_key_move(struct store *st, const char *path, struct err *e)
+{
+	struct store_secret *cur = store_secret_own(st);
+	struct store_secret k = *cur;
+	char abs[PATH_MAX], dir[PATH_MAX];
+	if (cur->state != STORE_KEY_LOADED)
+		return err_set(e, ERR_INTERNAL, "key_file", "no key file loaded: %s", cur->problem);
+	snprintf(dir, sizeof dir, "%s", path);           /* absolute: the directory must exist */
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = 0;
+	if (!realpath(slash && slash != dir ? dir : (slash ? "/" : "."), abs))
+		return err_set(e, ERR_INVALID, "key_file", "key file directory: %s", strerror(errno));
+	snprintf(k.path, sizeof k.path, "%.*s/%s", (int)sizeof abs - 2, abs, slash ? slash + 1 : path);
+	int rc = write_key(&k, k.anchor, e);
+	if (rc == EEXIST)
+		return err_set(e, ERR_CONFLICT, "key_file", "key file exists, not overwritten: %s", k.path);
+	if (rc)
+		return e->code;
+	if (store_begin(st, e) == 0 && record_path(st, k.path, e) == 0 && store_commit(st, e) == 0) {
+		unlink(cur->path);
+		*cur = k;
+		return 0;
+	}
+	store_rollback(st);
+	unlink(k.path);
+	return e->code;
 }
 
 static int recorded_path(struct store *st, struct store_secret *k, int *found, struct err *e)
@@ -134,14 +184,7 @@ static int first_key(struct store *st, struct store_secret *k, struct err *e)
 	}
 	int64_t anchor = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
-	if (create_key(k, anchor, e))
-		goto fail;
-	s = store_stmt(st, "INSERT INTO security_key(one, key_file, created_at) VALUES (1, ?, strftime('%s','now'))",
-		       e);
-	if (!s)
-		goto fail;
-	store_bind_text(s, 1, k->path);
-	if (store_step_done(st, s, e, "security key"))
+	if (create_key(k, anchor, e) || record_path(st, k->path, e))
 		goto fail;
 	return store_commit(st, e);
 fail:

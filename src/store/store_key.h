@@ -39,6 +39,10 @@ enum { STORE_KEY_NONE, STORE_KEY_LOADED, STORE_KEY_MISSING };
 ** NULL; owned by st. */
 const struct store_secret *store_secret(struct store *st);
 
+/* Move st's key file to path (written anew 0600, O_EXCL; recorded; the old
+** file removed): `gonggai init --key-file PATH`. */
+int store_key_move(struct store *st, const char *path, struct err *e);
+
 /* Called by store_open: load the key recorded in the database, or (writable
 ** opens) create it when the database has none. */
 int store_key_open(struct store *st, int writable, struct store_secret *out, struct err *e);

@@ -28,6 +28,12 @@ for f in "$d/data/g.db-wal" "$d/data/g.db-shm"; do
 done
 "$BIN" audit verify --db "$d/data/g.db" | grep -q "audit chain ok" && ok "keyed chain verifies" || bad "verify"
 
+# the key file elsewhere, recorded in the database
+"$BIN" init --db "$d/other.db" --key-file "$d/keys.key" --json >/dev/null 2>&1 || bad "init --key-file"
+[ -f "$d/keys.key" ] && [ ! -e "$d/other.db.key" ] && [ "$(mode "$d/keys.key")" = 600 ] && ok "init --key-file" \
+  || bad "key file not moved"
+"$BIN" audit verify --db "$d/other.db" | grep -q "audit chain ok" && ok "verify finds the moved key" || bad "verify moved"
+
 # a rewrite without the key: triggers dropped, one row changed, every hash redone with SHA-256
 cp "$d/data/g.db" "$d/forged.db"
 cp -p "$d/data/g.db.key" "$d/forged.db.key"
