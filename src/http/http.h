@@ -121,5 +121,7 @@ extern const struct route api_project_routes[];
 extern const struct route api_case_routes[];
 extern const struct route api_ops_routes[];
 extern const struct route api_stats_routes[];
+extern const struct route api_dict_routes[];
+extern const struct route api_archive_routes[];
 
 #endif
