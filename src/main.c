@@ -14,7 +14,7 @@ static const struct cli_verb verbs[] = {
 	{"init", cli_init, "create a database: schema, 铜川市 organisation, catalogue, admin accounts"},
 	{"serve", cli_serve, "serve the HTTP API and web application"},
 	{"user", cli_user, "manage accounts: add, list, disable, reset-password, grant, revoke, reset-totp"},
-	{"audit", cli_audit, "verify the audit log hash chain"},
+	{"audit", cli_audit, "verify the keyed audit chain; rotate its key"},
 	{"cal", cli_cal, "working-day calendar: add, count, day, import"},
 	{"id", cli_id, "check identifiers: uscc, idcard, project-code, division"},
 	{"catalog", cli_catalog, "approval catalogue: export, import, validate, versions, diff, show"},

@@ -10,6 +10,7 @@
 #include "store/store_key.h"
 #include "store/store_org.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -22,12 +23,15 @@ static int chain_key(struct store *st, int64_t id, unsigned char sub[crypto_auth
 		     const unsigned char **key, struct err *e)
 {
 	const struct store_secret *k = store_secret(st);
+	const unsigned char *master;
 	*key = NULL;
-	if (k->state == STORE_KEY_NONE || id <= k->anchor)
+	if (k->state == STORE_KEY_NONE || (k->state == STORE_KEY_LOADED && id <= k->anchor))
 		return 0;
 	if (k->state != STORE_KEY_LOADED)
 		return err_set(e, ERR_INTERNAL, "key_file", "%s", k->problem);
-	crypto_kdf_derive_from_key(sub, crypto_auth_hmacsha256_KEYBYTES, 1, "ggaudit_", k->key);
+	master = store_key_for(k, id);
+	assert(master);
+	crypto_kdf_derive_from_key(sub, crypto_auth_hmacsha256_KEYBYTES, 1, "ggaudit_", master);
 	*key = sub;
 	return 0;
 }
@@ -160,4 +164,20 @@ int audit_verify(struct store *st, struct audit_verdict *v, struct err *e)
 			 w.expect_id - 1, head_id);
 	}
 	return 0;
+}
+
+int audit_rotate_key(struct store *st, const struct principal *who, int64_t now, int64_t *from, struct err *e)
+{
+	int64_t last;
+	char head[65];
+	if (store_begin(st, e))
+		return e->code;
+	if (store_audit_head(st, &last, head, e) || store_key_rotate(st, last + 1, e) ||
+	    audit_write(st, who, now, "security.key.rotate", store_secret(st)->path, "success",
+			json_pack("{s:I}", "from", (json_int_t)(last + 1)), e)) {
+		store_rollback(st);
+		return e->code;
+	}
+	*from = last + 1;
+	return store_commit(st, e);
 }

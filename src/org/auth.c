@@ -475,13 +475,18 @@ fail:
 
 #define SEALED_PREFIX "s1:"
 
-static int totp_key(struct store *st, unsigned char sub[crypto_secretbox_KEYBYTES], struct err *e)
+/* The TOTP subkey of key generation gen (-1: the current one); ERR_NOTFOUND
+** past the oldest. */
+static int totp_key(struct store *st, int gen, unsigned char sub[crypto_secretbox_KEYBYTES], struct err *e)
 {
 	const struct store_secret *k = store_secret(st);
 	if (k->state != STORE_KEY_LOADED)
 		return err_set(e, ERR_INTERNAL, "key_file", "TOTP secrets are sealed with the key file: %s",
 			       k->state == STORE_KEY_MISSING ? k->problem : "none recorded");
-	crypto_kdf_derive_from_key(sub, crypto_secretbox_KEYBYTES, 2, "ggtotp__", k->key);
+	if (gen >= k->ngen)
+		return err_set(e, ERR_NOTFOUND, "key_file", "no older key");
+	crypto_kdf_derive_from_key(sub, crypto_secretbox_KEYBYTES, 2, "ggtotp__",
+				   gen < 0 ? store_key_current(k) : k->gen[k->ngen - 1 - gen].key);
 	return 0;
 }
 
@@ -493,7 +498,7 @@ static int totp_seal(struct store *st, const char *plain, char *out, size_t n, s
 	size_t len = strlen(plain);
 	assert(len <= TOTP_SECRET_LEN);
 	assert(n >= sizeof SEALED_PREFIX + 2 * (crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + len));
-	if (totp_key(st, key, e))
+	if (totp_key(st, -1, key, e))
 		return e->code;
 	randombytes_buf(box, crypto_secretbox_NONCEBYTES);
 	crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, (const unsigned char *)plain, len, box, key);
@@ -517,11 +522,17 @@ static int totp_unseal(struct store *st, const char *stored, char *out, struct e
 	if (sodium_hex2bin(box, sizeof box, stored, strlen(stored), NULL, &n, NULL) != 0 ||
 	    n <= crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
 		return err_set(e, ERR_INTERNAL, "totp", "stored TOTP secret is malformed");
-	if (totp_key(st, key, e))
-		return e->code;
 	size_t len = n - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES;
-	int bad = crypto_secretbox_open_easy((unsigned char *)out, box + crypto_secretbox_NONCEBYTES,
-					     n - crypto_secretbox_NONCEBYTES, box, key);
+	int bad = 1;
+	for (int gen = 0; bad; gen++) {       /* the current key, then older ones (rotated) */
+		int rc = totp_key(st, gen, key, e);
+		if (rc == ERR_NOTFOUND)
+			break;
+		if (rc)
+			return rc;
+		bad = crypto_secretbox_open_easy((unsigned char *)out, box + crypto_secretbox_NONCEBYTES,
+						 n - crypto_secretbox_NONCEBYTES, box, key);
+	}
 	sodium_memzero(key, sizeof key);
 	if (bad)
 		return err_set(e, ERR_INTERNAL, "totp", "stored TOTP secret does not open with the key file");

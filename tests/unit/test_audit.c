@@ -228,6 +228,37 @@ static void test_missing_key_fails(void **state)
 	done(st);
 }
 
+/* A rotation: the records to come under a new key, the older ones still
+** checked with theirs; a reopened connection reads both from the file. */
+static void test_rotation(void **state)
+{
+	struct store *st = fresh(5);
+	struct err e;
+	struct principal p = {.cli = 1};
+	int64_t from, n;
+	strcpy(p.username, "cli:test");
+	unsigned char first[STORE_KEY_BYTES];
+	memcpy(first, store_key_current(store_secret(st)), sizeof first);
+	assert_int_equal(audit_rotate_key(st, &p, 1700002000, &from, &e), 0);
+	assert_int_equal(from, 6);
+	assert_int_equal(store_secret(st)->ngen, 2);
+	assert_memory_not_equal(first, store_key_current(store_secret(st)), sizeof first);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(audit_write(st, &p, 1700002001 + i, "test.after", "o", "success", NULL, &e), 0);
+	assert_int_equal(verify(st, &n), 0);
+	assert_int_equal(n, 10);
+	store_close(st);
+	assert_int_equal(store_open(path, STORE_READONLY, &st, &e), 0);
+	assert_int_equal(store_secret(st)->ngen, 2);
+	assert_int_equal(verify(st, &n), 0);
+	assert_int_equal(n, 10);
+	store_close(st);
+	assert_int_equal(store_open(path, 0, &st, &e), 0);
+	forge(st, 8);
+	assert_int_equal(verify(st, NULL), 8);
+	done(st);
+}
+
 static void test_rollback_leaves_nothing(void **state)
 {
 	struct store *st = fresh(2);
@@ -267,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_keyed_forgery_fails),
 		cmocka_unit_test(test_anchor_of_old_database),
 		cmocka_unit_test(test_missing_key_fails),
+		cmocka_unit_test(test_rotation),
 	};
 	return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }

@@ -305,6 +305,11 @@ static void test_totp_sealed(void **state)
 	assert_memory_equal(u.totp_secret, "s1:", 3);
 	assert_int_equal(totp_code(secret, f->now + 60, code, &e), 0);
 	assert_int_equal(auth_login(f->st, &f->pol, NULL, f->now + 60, "sealy", "Init-Passw0rd", code, "-", &u, &e), 0);
+	/* sealed under a key since rotated, it still opens */
+	int64_t from;
+	assert_int_equal(audit_rotate_key(f->st, &f->cli, f->now + 90, &from, &e), 0);
+	assert_int_equal(totp_code(secret, f->now + 90, code, &e), 0);
+	assert_int_equal(auth_login(f->st, &f->pol, NULL, f->now + 90, "sealy", "Init-Passw0rd", code, "-", &u, &e), 0);
 	/* a secret stored before the key file (plain) is sealed at its next good code */
 	snprintf(u.totp_secret, sizeof u.totp_secret, "%s", secret);
 	u.totp_step = 0;
