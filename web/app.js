@@ -7,7 +7,7 @@
 ** this file, api.js, ui.js and session.js), keeps breadcrumbs, and runs the
 ** idle logout. Pages export render(ctx) and may return a cleanup function.
 */
-import { get, del, onUnauthorized, onMustChange, onMustEnroll, ApiError } from './js/api.js';
+import { get, del, dicts, onUnauthorized, onMustChange, onMustEnroll, ApiError } from './js/api.js';
 import { h, clear, dialog, buildingNotice, ROLE_NAMES } from './js/ui.js';
 import { me, hasRole, startIdle, stopIdle, touchIdle } from './js/session.js';
 import { initLogin, showLogin } from './pages/login.js';
@@ -24,6 +24,11 @@ const MENU = [
   { group: '统计分析', icon: '▥', items: [
     { path: '/stats', title: '数据看板', roles: ['head', 'leader'], page: () => import('./pages/stats.js') },
     { path: '/stats/report', title: '统计报表', roles: ['head', 'leader'], page: () => import('./pages/report.js') },
+  ] },
+  { group: '数据质量', icon: '✓', items: [
+    { path: '/quality', title: '质检概览', roles: ['head', 'reviewer', 'leader', 'ops'], page: () => import('./pages/quality.js') },
+    { path: '/quality/findings', title: '问题清单', roles: ['head', 'reviewer', 'leader', 'ops'], page: () => import('./pages/quality-findings.js') },
+    { path: '/quality/rules', title: '质检规则', roles: ['head', 'reviewer', 'leader', 'ops', 'catalog', 'sysadmin'], page: () => import('./pages/quality-rules.js') },
   ] },
   { path: '/catalog', title: '事项管理', icon: '☰', roles: ['catalog', 'sysadmin'], page: () => import('./pages/catalog.js') },
   { group: '运维中心', icon: '⚙', items: [
@@ -277,7 +282,7 @@ async function route() {
   content.append(h('div.notice', '加载中…'));
   let mod;
   try {
-    mod = await r.page();
+    [mod] = await Promise.all([r.page(), dicts().catch(() => null)]);   /* the names pages show */
   } catch (e) {
     console.error('page module failed to load', r.path, e);
     if (my !== routeSeq) return;

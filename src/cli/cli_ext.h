@@ -16,9 +16,19 @@
 #include "base/err.h"
 #include "archive/archive.h"
 #include "ops/ops.h"
+#include "quality/quality.h"
+
+/* 数据质检's nightly run (job "quality.run" at [quality] run_at). sources:
+** the province's rejections, NULL until the exchange module registers one;
+** serve also hands it to the API (app.quality_sources). */
+struct cli_quality_job {
+	struct quality_conf conf;
+	const struct quality_sources *sources;
+};
 
 struct cli_ext {
 	struct ops_ext ops;       /* items, jobs and observers for ops_conf.ext */
+	struct cli_quality_job quality;
 	struct archive_sources archive;   /* events of modules above for 运维档案 */
 	/* one member per module's context, added with its registration */
 };
