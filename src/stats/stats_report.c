@@ -165,13 +165,13 @@ static void csv_row(struct buf *b, const struct stats_row *row)
 	double v[nc];
 	char cell[48];
 	stats_values(&row->c, v);
-	csv_cell(b, row->key);
+	csv_cell(b, row->key, 1);
 	buf_puts(b, ",");
-	csv_cell(b, row->name);
+	csv_cell(b, row->name, 1);
 	for (size_t i = 0; i < nc; i++) {
 		stats_format_value(stats_column(i)->kind, v[i], cell, sizeof cell);
 		buf_puts(b, ",");
-		csv_cell(b, cell);
+		csv_cell(b, cell, 0);
 	}
 	buf_puts(b, "\r\n");
 }
@@ -185,7 +185,7 @@ void stats_report_csv(const struct stats_report *r, size_t si, struct buf *out)
 	buf_printf(out, "%s代码,%s", stats_group_label(sec->group), stats_group_label(sec->group));
 	for (size_t i = 0; i < stats_column_count(); i++) {
 		buf_puts(out, ",");
-		csv_cell(out, stats_column(i)->name);
+		csv_cell(out, stats_column(i)->name, 1);
 	}
 	buf_puts(out, "\r\n");
 	for (size_t i = 0; i < sec->nrows; i++)
