@@ -132,6 +132,8 @@ void router_error(struct http_resp *w, const struct err *e)
 	w->status = err_http_status(e->code);
 	if (e->code == ERR_BUSY)
 		w->retry_after = 2;
+	else if (e->code == ERR_TOOMANY)
+		w->retry_after = 60;   /* the failed-login window of an address is a minute (org/auth.h) */
 	json_decref(w->json);
 	w->json = json_pack("{s:{s:s,s:s,s:s}}", "error", "code", err_name(e->code), "field", field, "message", msg);
 }

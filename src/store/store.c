@@ -5,9 +5,11 @@
 */
 #include "store/store.h"
 #include "base/embed.h"
+#include "store/store_key.h"
 
 #include <assert.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,7 @@ struct store {
 	struct stmt_slot *cache;        /* open addressing, keyed by SQL pointer */
 	size_t ncache, used;
 	pthread_mutex_t *gate;          /* the pool's writer gate, NULL alone  */
+	struct store_secret secret;     /* the key file's content: store_key.h */
 };
 
 int store_sqlerr(struct store *st, struct err *e, const char *what)
@@ -117,6 +120,8 @@ int store_run(struct store *st, const char *sql, struct err *e)
 
 sqlite3 *store_db(struct store *st) { return st->db; }
 const char *store_path(const struct store *st) { return st->path; }
+const struct store_secret *store_secret(struct store *st) { return &st->secret; }
+struct store_secret *store_secret_own(struct store *st) { return &st->secret; }
 
 void store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
@@ -384,7 +389,8 @@ int store_open(const char *path, int flags, struct store **out, struct err *e)
 		store_close(st);
 		return ERR_INTERNAL;
 	}
-	if (configure(st, flags, e) || (!(flags & STORE_READONLY) && migrate(st, e))) {
+	if (configure(st, flags, e) || (!(flags & STORE_READONLY) && migrate(st, e)) ||
+	    store_key_open(st, !(flags & STORE_READONLY), &st->secret, e)) {
 		store_close(st);
 		if (flags & STORE_CREATE)
 			unlink(path);
@@ -405,6 +411,7 @@ void store_close(struct store *st)
 	if (st->db)
 		sqlite3_close(st->db);
 	free(st->path);
+	sodium_memzero(&st->secret, sizeof st->secret);
 	free(st);
 }
 

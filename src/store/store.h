@@ -83,6 +83,8 @@ int store_run(struct store *st, const char *sql, struct err *e);
 /* Bind helpers: text NULL binds SQL NULL. */
 void store_bind_text(sqlite3_stmt *s, int i, const char *v);
 const char *store_col_text(sqlite3_stmt *s, int i); /* "" for NULL */
+/* The connection's key (store_key.h), writable: for store_key.c. */
+struct store_secret *store_secret_own(struct store *st);
 /* Step a statement expected to finish (no rows): 0 or error in e. */
 int store_step_done(struct store *st, sqlite3_stmt *s, struct err *e, const char *what);
 
