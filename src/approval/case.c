@@ -346,8 +346,13 @@ static int check_input(const struct case_rec *c, const struct case_input *in, st
 	case CASE_A_WITHDRAW:
 	case CASE_A_REVOKE:
 		return need_text(in->opinion, "opinion", "理由", e);
-	case CASE_A_SUPPLEMENT:
 	case CASE_A_APPROVE_TOLERANCE:
+		if (!in->materials && (in->materials_days < 0 || in->materials_days > 365))
+			return err_set(e, ERR_INVALID, "materials_days", "容缺补交期限为 1-365 个工作日");
+		if (!in->materials)       /* the 容缺 list of the acceptance: decision_tolerance */
+			return 0;
+		/* fall through */
+	case CASE_A_SUPPLEMENT:
 		if (need_materials(in->materials, e))
 			return e->code;
 		if (in->materials_days < 0 || in->materials_days > 365)
@@ -417,6 +422,33 @@ static int prerequisites_passed(struct store *st, const struct case_rec *c, cons
 	return 0;
 }
 
+/* A decision and the 容缺 list of the acceptance: 准予许可 needs every
+** material of it received; 容缺通过 without materials takes that list. */
+static int decision_tolerance(struct store *st, const struct case_rec *c, const struct case_input *in,
+			      struct err *e)
+{
+	int outstanding;
+	if (case_tolerance_outstanding(st, c->id, &outstanding, e))
+		return e->code;
+	if (in->action == CASE_A_APPROVE && outstanding)
+		return err_set(e, ERR_CONFLICT, "materials", "容缺材料尚未收齐：请先登记收齐，或作出「容缺通过」"
+			       "(容缺 materials outstanding)");
+	if (in->action == CASE_A_APPROVE_TOLERANCE && !in->materials && !outstanding)
+		return err_set(e, ERR_INVALID, "materials", "请列出后补的材料 (materials required)");
+	return 0;
+}
+
+/* 补正 names materials of the pinned version's list. */
+static int supplement_names(struct store *st, const struct case_rec *c, const struct case_input *in, struct err *e)
+{
+	struct catalog_item it;
+	if (catalog_item_by_id(st, c->item_version_id, &it, e))
+		return e->code;
+	int rc = case_material_names_known(in->materials, it.doc, "materials", e);
+	catalog_item_release(&it);
+	return rc;
+}
+
 /* ---- side effects of each action ---------------------------------------------------- */
 
 static const char *doc_kind_of(int action)
@@ -428,6 +460,7 @@ static const char *doc_kind_of(int action)
 	case CASE_A_APPROVE:
 	case CASE_A_APPROVE_TOLERANCE: return "approval";
 	case CASE_A_DENY: return "denial";
+	case CASE_A_SPECIAL_START: return "special";
 	default: return NULL;
 	}
 }
@@ -436,7 +469,7 @@ static const char *doc_kind_of(int action)
 ** facts of the receipt clock, before case_record computes the clock. */
 static int apply_effects(struct store *st, const struct case_env *env, const struct case_rec *before,
 			 struct case_rec *c, const struct deadline *before_clock, const struct case_input *in,
-			 int64_t now, json_t *details, struct err *e)
+			 int64_t now, json_t *details, int *tolerated, struct err *e)
 {
 	int32_t today = deadline_day(now);
 	char *mat = NULL;
@@ -446,6 +479,7 @@ static int apply_effects(struct store *st, const struct case_env *env, const str
 		c->accepted_at = now;
 		c->receipt_end = today;
 		c->handler_id = 0;
+		rc = case_checklist_gate(st, env, before, in, now, details, tolerated, e);
 		break;
 	case CASE_A_REFUSE:
 		c->receipt_end = today;
@@ -485,6 +519,8 @@ static int apply_effects(struct store *st, const struct case_env *env, const str
 		c->tolerance_days = in->materials_days ? in->materials_days : env->dl.tolerance_days;
 		if (cal_add_workdays(env->cal, today, c->tolerance_days, &due, NULL, e))
 			return e->code;
+		if (!in->materials)       /* the 容缺 list of the acceptance */
+			break;
 		json_array_foreach(in->materials, i, m)
 			if ((rc = store_case_tolerance_add(st, c->id, json_string_value(m), due, 0, e)))
 				break;
@@ -539,7 +575,10 @@ int case_act_locked(struct store *st, const struct case_env *env, const struct p
 		return rc;
 	c = before;
 	json_t *details = json_object();
-	if (decide && (rc = prerequisites_passed(st, &before, &item, e)))
+	if (decide && ((rc = prerequisites_passed(st, &before, &item, e)) ||
+		       (rc = decision_tolerance(st, &before, in, e))))
+		goto out;
+	if (in->action == CASE_A_SUPPLEMENT && (rc = supplement_names(st, &before, in, e)))
 		goto out;
 	if (in->action == CASE_A_TRANSFER) {
 		if ((rc = transfer_target(st, &before, in->to_user, &c.handler_id, e)))
@@ -551,14 +590,17 @@ int case_act_locked(struct store *st, const struct case_env *env, const struct p
 	c.pre_supplements = next.pre_supplements;
 	if (next.step != before.step)
 		set_step(&c, &item, next.step);
-	if ((rc = apply_effects(st, env, &before, &c, &bclock, in, now, details, e)))
+	int tolerated = 0;
+	if ((rc = apply_effects(st, env, &before, &c, &bclock, in, now, details, &tolerated, e)))
 		goto out;
 	const char *opinion = in->action == CASE_A_SPECIAL_START ? in->reason : in->opinion;
 	rc = case_record(st, env, who, now, &before, &bclock, &c, in->action, opinion, details, e);
 	details = NULL;
 	const char *kind = doc_kind_of(in->action);
 	if (!rc && kind)
-		rc = case_doc_issue(st, who, now, &c, kind, e);
+		rc = case_doc_issue(st, env, who, now, &c, kind, e);
+	if (!rc && tolerated)
+		rc = case_doc_issue(st, env, who, now, &c, "tolerance", e);
 	if (!rc && !c.open)
 		rc = case_progress_after(st, env, who, now, &c, e);
 out:
@@ -589,13 +631,17 @@ int case_materials_received(struct store *st, const struct case_env *env, const 
 	if (store_begin(st, e))
 		return e->code;
 	int rc = store_case_get(st, id, &c, e) || may_touch(who, &c, e);
-	if (!rc && (c.status != CASE_APPROVED_TOL || c.tolerance_done_at))
-		rc = err_set(e, ERR_CONFLICT, "action", "只有「办结(容缺后补通过)」且材料未收齐的办件可登记容缺材料 "
-			     "(only status 12 with materials outstanding)");
+	int open_tol = 0;
+	if (!rc && c.open && c.accepted)
+		rc = case_tolerance_outstanding(st, id, &open_tol, e);
+	if (!rc && !open_tol && (c.status != CASE_APPROVED_TOL || c.tolerance_done_at))
+		rc = err_set(e, ERR_CONFLICT, "action", "只有容缺受理后在办、或「办结(容缺后补通过)」且材料未收齐的办件"
+			     "可登记容缺材料 (容缺 materials outstanding only)");
 	if (!rc && !who->cli && !rbac_has(who, ROLE_CLERK | ROLE_HEAD))
 		rc = err_set(e, ERR_FORBIDDEN, "", "容缺材料由窗口人员或部门负责人登记 (clerk or head)");
 	if (!rc) {
-		c.tolerance_done_at = now;
+		if (!c.open)
+			c.tolerance_done_at = now;
 		c.updated_at = now;
 		snprintf(object, sizeof object, "case:%lld", (long long)id);
 		rc = store_case_tolerance_done(st, id, now, e) || store_case_update(st, &c, e) ||

@@ -43,6 +43,7 @@ struct app {
 	struct ops_sched *ops;         /* scheduler: ops/sched.h, NULL when off */
 	const struct archive_sources *archive;   /* 运维档案 sources of modules above: archive/archive.h */
 	int64_t started_at;
+	int64_t upload_max;            /* bytes of an R_RAW_BODY request ([files] max_mb) */
 	int threads;
 	char web_root[512];            /* directory of the web application  */
 	char metrics_allow[512];       /* addresses allowed to read /metrics */

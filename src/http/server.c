@@ -32,6 +32,7 @@ struct conn_ctx {
 	char *body;
 	size_t len, cap;
 	int too_large;
+	size_t limit;          /* router_body_limit of the request     */
 	int waiting;           /* suspended until its later work is done */
 	int idx;               /* route, for metrics                     */
 	double started_ms;
@@ -156,7 +157,7 @@ static int dispatch(struct app *app, struct http_req *r, struct http_resp *w)
 		serve_metrics(app, r, w);
 		return router_count();
 	}
-	if (strncmp(r->path, "/api/", 5) != 0) {
+	if (strncmp(r->path, "/api/", 5) != 0 && strncmp(r->path, "/verify/", 8) != 0) {
 		static_serve(app, r, w);
 		return router_count();
 	}
@@ -178,7 +179,7 @@ static int dispatch(struct app *app, struct http_req *r, struct http_resp *w)
 /* Append an upload chunk to the body (over HTTP_MAX_BODY only marks it). */
 static int take_upload(struct conn_ctx *cx, const char *upload, size_t n)
 {
-	if (cx->too_large || cx->len + n > HTTP_MAX_BODY) {
+	if (cx->too_large || cx->len + n > cx->limit) {
 		cx->too_large = 1;
 		return 0;
 	}
@@ -224,6 +225,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!cx)
 			return MHD_NO;
 		cx->started_ms = clock_mono_ms();
+		cx->limit = router_body_limit(s->app, method, url);
 		__atomic_add_fetch(&s->inflight, 1, __ATOMIC_RELAXED);
 		*con_cls = cx;
 		return MHD_YES;
@@ -247,7 +249,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	client_address(s->app, c, cx->r.me.source, sizeof cx->r.me.source);
 	if (cx->too_large) {
 		struct err e;
-		err_set(&e, ERR_TOOLARGE, "", "请求体超过 1 MiB (body larger than 1 MiB)");
+		err_set(&e, ERR_TOOLARGE, "", "请求体超过 %zu MiB (body larger than %zu MiB)", cx->limit >> 20,
+			cx->limit >> 20);
 		router_error(&cx->w, &e);
 		cx->idx = router_count();
 	} else {
