@@ -467,8 +467,8 @@ static const char *doc_kind_of(int action)
 
 /* Rows beside the case (supplements, special procedures, 容缺) and the
 ** facts of the receipt clock, before case_record computes the clock. */
-static int apply_effects(struct store *st, const struct case_env *env, const struct case_rec *before,
-			 struct case_rec *c, const struct deadline *before_clock, const struct case_input *in,
+static int apply_effects(struct store *st, const struct case_env *env, const struct principal *who,
+			 const struct case_rec *before, struct case_rec *c, const struct deadline *before_clock, const struct case_input *in,
 			 int64_t now, json_t *details, int *tolerated, struct err *e)
 {
 	int32_t today = deadline_day(now);
@@ -493,6 +493,8 @@ static int apply_effects(struct store *st, const struct case_env *env, const str
 		break;
 	case CASE_A_SUPPLEMENT_DONE:
 		rc = store_case_supplement_close(st, c->id, now, e);
+		if (!rc && !before->accepted)
+			rc = case_checklist_supplied(st, who, now, c->id, e);
 		if (!before->accepted) {      /* a new §32 round */
 			c->receipt_late = c->receipt_late || before_clock->receipt_overdue;
 			c->receipt_day = today;
@@ -500,6 +502,9 @@ static int apply_effects(struct store *st, const struct case_env *env, const str
 		}
 		break;
 	case CASE_A_NEXT_STEP:
+		if (!in->to_user || !*in->to_user)
+			c->handler_id = 0;
+		break;
 	case CASE_A_RETURN:
 		c->handler_id = 0;
 		break;
@@ -590,8 +595,14 @@ int case_act_locked(struct store *st, const struct case_env *env, const struct p
 	c.pre_supplements = next.pre_supplements;
 	if (next.step != before.step)
 		set_step(&c, &item, next.step);
+	/* 提交下一环节 to a named colleague holding the next step's role */
+	if (in->action == CASE_A_NEXT_STEP && in->to_user && *in->to_user) {
+		if ((rc = transfer_target(st, &c, in->to_user, &c.handler_id, e)))
+			goto out;
+		json_object_set_new(details, "to_user", json_string(in->to_user));
+	}
 	int tolerated = 0;
-	if ((rc = apply_effects(st, env, &before, &c, &bclock, in, now, details, &tolerated, e)))
+	if ((rc = apply_effects(st, env, who, &before, &c, &bclock, in, now, details, &tolerated, e)))
 		goto out;
 	const char *opinion = in->action == CASE_A_SPECIAL_START ? in->reason : in->opinion;
 	rc = case_record(st, env, who, now, &before, &bclock, &c, in->action, opinion, details, e);
@@ -655,6 +666,37 @@ int case_materials_received(struct store *st, const struct case_env *env, const 
 	if (store_commit(st, e))
 		return e->code;
 	case_cache_invalidate(env->cache, id);
+	return 0;
+}
+
+int case_handlers(struct store *st, const struct case_env *env, const struct principal *who, int64_t id, int next,
+		  json_t **out, struct err *e)
+{
+	struct case_rec c;
+	struct case_item_facts f;
+	struct page pg = {1, 200};
+	json_t *rows, *r, *users;
+	int64_t total;
+	size_t i;
+	if (store_case_get(st, id, &c, e) || may_touch(who, &c, e))
+		return e->code;
+	const char *role = c.step_role;
+	if (next) {
+		if (case_item_facts(st, env, c.item_version_id, &f, e))
+			return e->code;
+		if (c.step + 1 >= f.nsteps)
+			return err_set(e, ERR_CONFLICT, "step", "当前环节已是最后一个环节 (no next step)");
+		role = f.step_role[c.step + 1];
+	}
+	if (store_user_list(st, c.department, role, &pg, &rows, &total, e))
+		return e->code;
+	users = json_array();
+	json_array_foreach(rows, i, r)
+		if (json_is_true(json_object_get(r, "active")) || json_integer_value(json_object_get(r, "active")) == 1)
+			json_array_append_new(users, json_pack("{s:O,s:O}", "username", json_object_get(r, "username"),
+							       "display_name", json_object_get(r, "display_name")));
+	json_decref(rows);
+	*out = json_pack("{s:s,s:s,s:o}", "role", role, "department", c.department, "users", users);
 	return 0;
 }
 

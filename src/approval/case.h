@@ -105,7 +105,7 @@ struct case_input {
 	int special_limit;            /* working days, 1..365                  */
 	const char *reason;           /* special_start (required)              */
 	const char *result;           /* special_end                           */
-	const char *to_user;          /* transfer: username                    */
+	const char *to_user;          /* transfer (required), next_step (optional): username */
 	int tolerance;                /* accept: 容缺受理 of missing materials  */
 };
 
@@ -139,6 +139,13 @@ void case_writer_stop(struct case_writer *w);
 int case_writer_submit(struct case_writer *w, const struct case_env *env, const struct principal *who,
 		       int64_t now, int64_t id, const struct case_input *in, int *rc, struct err *e,
 		       void (*done)(void *token), void *token);
+
+/* Who may take the case over: the active accounts of its department holding
+** the current step's role (next: the next step's role, 409 at the last
+** step), for 转办 and 提交下一环节 (whose to_user names one of them).
+** *out = {"role", "department", "users": [{username, display_name}]}. */
+int case_handlers(struct store *st, const struct case_env *env, const struct principal *who, int64_t id, int next,
+		  json_t **out, struct err *e);
 
 /* 容缺 materials received (not a status change; audited). */
 int case_materials_received(struct store *st, const struct case_env *env, const struct principal *who,

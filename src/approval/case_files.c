@@ -120,6 +120,39 @@ int case_checklist_put(struct store *st, const struct principal *who, int64_t no
 	return 0;
 }
 
+int case_checklist_supplied(struct store *st, const struct principal *who, int64_t now, int64_t id, struct err *e)
+{
+	json_t *sup, *rows, *r, *names;
+	size_t i;
+	int rc;
+	if (store_case_supplements(st, id, &sup, e))
+		return e->code;
+	names = json_loads(json_string_value(json_object_get(json_array_get(sup, json_array_size(sup) - 1), "materials")),
+			   0, NULL);
+	json_decref(sup);
+	if ((rc = store_case_materials(st, id, &rows, e))) {
+		json_decref(names);
+		return rc;
+	}
+	json_array_foreach(rows, i, r) {
+		const char *name = json_string_value(json_object_get(r, "name"));
+		if (json_integer_value(json_object_get(r, "received")) || !named_in(names, name))
+			continue;
+		struct case_material_row m = {
+			.position = (int)json_integer_value(json_object_get(r, "position")), .name = name,
+			.form = json_string_value(json_object_get(r, "form")),
+			.required = (int)json_integer_value(json_object_get(r, "required")),
+			.copies = (int)json_integer_value(json_object_get(r, "copies")),
+			.tolerable = (int)json_integer_value(json_object_get(r, "tolerable")), .received = 1,
+		};
+		if ((rc = store_case_material_put(st, id, &m, now, who->username, e)))
+			break;
+	}
+	json_decref(rows);
+	json_decref(names);
+	return rc;
+}
+
 int case_checklist_gate(struct store *st, const struct case_env *env, const struct case_rec *c,
 			const struct case_input *in, int64_t now, json_t *details, int *tolerated, struct err *e)
 {

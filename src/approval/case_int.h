@@ -124,6 +124,9 @@ int case_checklist_put(struct store *st, const struct principal *who, int64_t no
 int case_material_names_known(const json_t *names, const json_t *item_doc, const char *field, struct err *e);
 /* *n = 容缺 materials of case id not yet received. */
 int case_tolerance_outstanding(struct store *st, int64_t id, int *n, struct err *e);
+/* 补正完成 before 受理: the materials the open supplement asked for are ticked
+** as handed in (a case without a checklist keeps none). */
+int case_checklist_supplied(struct store *st, const struct principal *who, int64_t now, int64_t id, struct err *e);
 /* 受理 against the checklist: 0 when nothing required is missing; else 409
 ** unless in->tolerance and 容缺 applies (the item allows it and every missing
 ** material is tolerable): then the missing ones become the 容缺 list with

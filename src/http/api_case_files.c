@@ -42,6 +42,19 @@ static int materials_put(struct http_req *r, struct http_resp *w, struct err *e)
 	return case_materials_get(r->st, &r->me, id, &w->json, e);
 }
 
+static int handlers(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	struct case_env env;
+	int64_t id;
+	const char *step = http_query(r, "step");
+	if (http_param_id(r, 0, &id, e))
+		return e->code;
+	if (step && strcmp(step, "next") != 0 && strcmp(step, "current") != 0)
+		return err_set(e, ERR_INVALID, "step", "step: current 或 next");
+	env_of(r, &env);
+	return case_handlers(r->st, &env, &r->me, id, step && strcmp(step, "next") == 0, &w->json, e);
+}
+
 static int files_get(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	int64_t id;
@@ -133,6 +146,7 @@ const struct route api_case_files_routes[] = {
 	{"GET", "/api/cases/{id}/materials", materials_get, CASE_ROLES, 0},
 	{"PUT", "/api/cases/{id}/materials", materials_put, ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD, 0},
 	{"GET", "/api/cases/{id}/files", files_get, CASE_ROLES, 0},
+	{"GET", "/api/cases/{id}/handlers", handlers, ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD, 0},
 	{"POST", "/api/cases/{id}/files", upload, ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD, R_RAW_BODY},
 	{"GET", "/api/files/{id}", download, CASE_ROLES, 0},
 	{"GET", "/verify/{code}", verify, 0, R_PUBLIC},
