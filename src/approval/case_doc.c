@@ -531,7 +531,8 @@ int case_verify_page(struct store *st, const char *code, struct buf *out, struct
 	case_date(f.issued_at, day);
 	*out = (struct buf){0};
 	buf_printf(out, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-		   "<meta name=\"viewport\" content=\"width=device-width\"><title>文书核验</title>%s</head><body>"
+		   "<meta name=\"viewport\" content=\"width=device-width\"><link rel=\"icon\" href=\"/favicon.svg\">"
+		   "<title>文书核验</title>%s</head><body>"
 		   "<h1>文书核验</h1><p class=\"to\">经核验，本系统签发过以下文书：</p><table>", style);
 	fact(out, "文书名称", k ? k->title : f.kind);
 	fact(out, "文书编号", f.number);

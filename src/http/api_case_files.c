@@ -130,7 +130,7 @@ static int verify(struct http_req *r, struct http_resp *w, struct err *e)
 		return rc;
 	if (rc) {     /* a page, not JSON: whoever scanned a code reads it */
 		b = (struct buf){0};
-		buf_puts(&b, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>文书核验</title>"
+		buf_puts(&b, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"/favicon.svg\"><title>文书核验</title>"
 			 "</head><body><h1>文书核验</h1><p>未找到此核验码对应的文书。请核对核验码，或向签发部门核实。</p>"
 			 "</body></html>");
 		w->status = 404;
