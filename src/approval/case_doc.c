@@ -93,9 +93,11 @@ static int seal(struct store *st, const struct case_env *env, int64_t now, int64
 		return store_case_doc_seal(st, number, code, NULL, e);
 	if (store_case_get(st, id, &c, e) || render(st, env, now, &c, kind, number, now, code, &b, e))
 		return e->code;
-	int rc = filestore_put(dir, b.data, b.len, sha, e) || store_case_doc_seal(st, number, code, sha, e);
+	int rc = filestore_put(dir, b.data, b.len, sha, e);
+	if (rc == 0)
+		rc = store_case_doc_seal(st, number, code, sha, e);
 	buf_free(&b);
-	return rc ? e->code : 0;
+	return rc;
 }
 
 int case_doc_issue(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,

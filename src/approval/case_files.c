@@ -230,27 +230,35 @@ int case_materials_get(struct store *st, const struct principal *who, int64_t id
 	return 0;
 }
 
-int case_materials_tick(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
-			int64_t id, const json_t *received, struct err *e)
+static int tick_locked(struct store *st, const struct principal *who, int64_t now, int64_t id,
+		       const json_t *received, struct err *e)
 {
 	struct case_rec c;
 	struct catalog_item it;
 	char object[48];
+	if (case_for(st, who, id, &c, e) || may_add(who, &c, e))
+		return e->code;
+	if (c.accepted || case_status_final(c.status))
+		return err_set(e, ERR_CONFLICT, "status", "办件已受理或已办结，材料清单不能再勾选 (only before 受理)");
+	if (catalog_item_by_id(st, c.item_version_id, &it, e))
+		return e->code;
+	object_of(id, object);
+	if (case_checklist_put(st, who, now, id, it.doc, received, "received", e) == 0)
+		audit_write(st, who, now, "case.materials", object, "success",
+			    json_pack("{s:s,s:O}", "number", c.number, "received", received), e);
+	catalog_item_release(&it);
+	return e->code;
+}
+
+int case_materials_tick(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+			int64_t id, const json_t *received, struct err *e)
+{
+	err_clear(e);
 	if (store_begin(st, e))
 		return e->code;
-	int rc = case_for(st, who, id, &c, e) || may_add(who, &c, e);
-	if (!rc && (c.accepted || case_status_final(c.status)))
-		rc = err_set(e, ERR_CONFLICT, "status", "办件已受理或已办结，材料清单不能再勾选 (only before 受理)");
-	if (!rc && !(rc = catalog_item_by_id(st, c.item_version_id, &it, e))) {
-		object_of(id, object);
-		rc = case_checklist_put(st, who, now, id, it.doc, received, "received", e) ||
-			audit_write(st, who, now, "case.materials", object, "success",
-				    json_pack("{s:s,s:O}", "number", c.number, "received", received), e);
-		catalog_item_release(&it);
-	}
-	if (rc) {
+	if (tick_locked(st, who, now, id, received, e)) {
 		store_rollback(st);
-		return e->code ? e->code : ERR_INTERNAL;
+		return e->code;
 	}
 	if (store_commit(st, e))
 		return e->code;
@@ -290,41 +298,53 @@ static json_t *file_json(const struct case_file_rec *f)
 			 "uploaded_by", f->uploaded_by);
 }
 
-int case_file_upload(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
-		     int64_t id, const struct case_upload *u, json_t **out, struct err *e)
+/* The upload's row and audit inside the caller's transaction; the bytes
+** first: a rolled-back row leaves only an unreferenced file. */
+static int upload_locked(struct store *st, const struct principal *who, int64_t now, int64_t id,
+			 const struct case_upload *u, const char *dir, struct case_file_rec *f, struct err *e)
 {
 	struct case_rec c;
 	struct catalog_item it;
-	struct case_file_rec f = {.case_id = id, .kind = 1, .uploaded_at = now, .size = (int64_t)u->len};
-	const char *mime, *ext;
-	char dir[1100], object[48];
-	int rc;
-	if (check_upload(u, &mime, &ext, e) || file_dir(st, dir, sizeof dir, e))
+	char object[48];
+	if (case_for(st, who, id, &c, e) || may_add(who, &c, e))
 		return e->code;
-	if (store_begin(st, e))
-		return e->code;
-	if (!(rc = case_for(st, who, id, &c, e) || may_add(who, &c, e)) && u->material && *u->material &&
-	    !(rc = catalog_item_by_id(st, c.item_version_id, &it, e))) {
+	if (u->material && *u->material) {
+		if (catalog_item_by_id(st, c.item_version_id, &it, e))
+			return e->code;
 		json_t *one = json_pack("[s]", u->material);
-		rc = names_known(one, version_materials(it.doc), "material", e);
+		names_known(one, version_materials(it.doc), "material", e);
 		json_decref(one);
 		catalog_item_release(&it);
+		if (e->code)
+			return e->code;
 	}
+	object_of(id, object);
+	if (filestore_put(dir, u->data, u->len, f->sha256, e) || store_case_file_add(st, f, e))
+		return e->code;
+	return audit_write(st, who, now, "case.file_upload", object, "success",
+			   json_pack("{s:s,s:s,s:s,s:I,s:s}", "number", c.number, "name", f->name, "material",
+				     f->material, "size", (json_int_t)f->size, "sha256", f->sha256), e);
+}
+
+int case_file_upload(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+		     int64_t id, const struct case_upload *u, json_t **out, struct err *e)
+{
+	struct case_file_rec f = {.case_id = id, .kind = 1, .uploaded_at = now, .size = (int64_t)u->len};
+	const char *mime, *ext;
+	char dir[1100];
+	err_clear(e);
+	if (check_upload(u, &mime, &ext, e) || file_dir(st, dir, sizeof dir, e))
+		return e->code;
 	snprintf(f.material, sizeof f.material, "%s", u->material ? u->material : "");
 	snprintf(f.name, sizeof f.name, "%s", u->name);
 	snprintf(f.mime, sizeof f.mime, "%s", mime);
 	snprintf(f.ext, sizeof f.ext, "%s", ext);
 	snprintf(f.uploaded_by, sizeof f.uploaded_by, "%s", who->username);
-	object_of(id, object);
-	/* the bytes first: a rolled-back row leaves only an unreferenced file */
-	if (!rc)
-		rc = filestore_put(dir, u->data, u->len, f.sha256, e) || store_case_file_add(st, &f, e) ||
-			audit_write(st, who, now, "case.file_upload", object, "success",
-				    json_pack("{s:s,s:s,s:s,s:I,s:s}", "number", c.number, "name", f.name, "material",
-					      f.material, "size", (json_int_t)f.size, "sha256", f.sha256), e);
-	if (rc) {
+	if (store_begin(st, e))
+		return e->code;
+	if (upload_locked(st, who, now, id, u, dir, &f, e)) {
 		store_rollback(st);
-		return e->code ? e->code : ERR_INTERNAL;
+		return e->code;
 	}
 	if (store_commit(st, e))
 		return e->code;
