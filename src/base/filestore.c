@@ -59,16 +59,20 @@ static int sync_dir(const char *dir)
 	return rc;
 }
 
-/* Write data as dir/hex through a temporary name; the caller checked hex. */
+/* Write data as dir/hex through a temporary name (an intact file of that
+** name is kept, a damaged one replaced); the caller checked hex. */
 static int put_named(const char *dir, const char *hex, const void *data, size_t len, struct err *e)
 {
 	char path[1100], tmp[1200];
-	struct stat sb;
+	struct buf have;
+	struct err e2;
 	if (mkdir(dir, 0750) != 0 && errno != EEXIST)
 		return err_set(e, ERR_INTERNAL, "files", "无法创建文件目录 %s: %s", dir, strerror(errno));
 	snprintf(path, sizeof path, "%s/%s", dir, hex);
-	if (stat(path, &sb) == 0 && (size_t)sb.st_size == len)
+	if (filestore_read(dir, hex, &have, &e2) == 0) {
+		buf_free(&have);
 		return 0;
+	}
 	snprintf(tmp, sizeof tmp, "%s/.%s.%ld.part", dir, hex, (long)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (fd < 0)
@@ -123,10 +127,10 @@ int filestore_read(const char *dir, const char *hex, struct buf *out, struct err
 
 int filestore_copy(const char *from, const char *to, const char *hex, struct err *e)
 {
-	struct buf b, have;
+	struct buf b;
 	struct err e2;
-	if (filestore_read(to, hex, &have, &e2) == 0) {
-		buf_free(&have);
+	if (filestore_read(to, hex, &b, &e2) == 0) {     /* already there, intact */
+		buf_free(&b);
 		return 0;
 	}
 	if (filestore_read(from, hex, &b, e))
