@@ -123,6 +123,7 @@ extern const struct route api_catalog_routes[];
 extern const struct route api_project_routes[];
 extern const struct route api_case_routes[];
 extern const struct route api_case_export_routes[];
+extern const struct route api_project_export_routes[];
 extern const struct route api_case_files_routes[];
 extern const struct route api_ops_routes[];
 extern const struct route api_stats_routes[];

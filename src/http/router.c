@@ -24,6 +24,7 @@ static const struct route *const tables[] = {
 	api_audit_verify_routes,
 	api_calendar_routes,
 	api_catalog_routes,
+	api_project_export_routes,  /* before api_project_routes: /api/projects/{id} */
 	api_project_routes,
 	api_case_export_routes,     /* before api_case_routes: /api/cases/{id} */
 	api_case_routes,

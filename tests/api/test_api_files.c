@@ -208,6 +208,25 @@ static void test_decision_waits_for_tolerance(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(J, "status"), "code")), 11);
 }
 
+/* The project list as a file from the server, CSV and XLSX, in the caller's scope. */
+static void test_project_export(void **state)
+{
+	assert_int_equal(call(Win, "GET", "/api/projects/export?format=csv&q=%E9%9D%92%E5%B9%B4%E8%B7%AF", NULL, NULL), 200);
+	const char *csv = client_body(Win);
+	assert_memory_equal(csv, "\xEF\xBB\xBF投资项目代码,", strlen("\xEF\xBB\xBF投资项目代码,"));
+	assert_non_null(strstr(csv, "2025-610202-47-01-000401"));
+	assert_non_null(strstr(csv, "铜川市测试建设有限公司"));
+	assert_null(strstr(csv, "13800138000"));                          /* no phones */
+	assert_int_equal(call(Win, "GET", "/api/projects/export?format=xlsx", NULL, NULL), 200);
+	assert_memory_equal(client_body(Win), "PK", 2);
+	assert_int_equal(call(Win, "GET", "/api/projects/export?format=pdf", NULL, NULL), 400);
+	assert_int_equal(call(Win, "GET", "/api/projects/export?flow_type=99", NULL, NULL), 400);
+	assert_int_equal(call(Anon, "GET", "/api/projects/export", NULL, NULL), 401);
+	/* 住建 sees no project of 自然资源's applicant yet */
+	assert_int_equal(call(Other, "GET", "/api/projects/export?format=csv", NULL, NULL), 200);
+	assert_null(strstr(client_body(Other), "2025-610202-47-01-000401"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_documents_and_verify),
 		cmocka_unit_test(test_decision_waits_for_tolerance),
+		cmocka_unit_test(test_project_export),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
