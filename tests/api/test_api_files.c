@@ -227,6 +227,38 @@ static void test_project_export(void **state)
 	assert_null(strstr(client_body(Other), "2025-610202-47-01-000401"));
 }
 
+/* secadmin 解锁 a locked account without touching its password (audited). */
+static void test_unlock(void **state)
+{
+	struct client *sec = client_new(&T), *x = client_new(&T);
+	assert_int_equal(apitest_user(&T, "locked1", "clerk", "610200-ZRZY"), 0);
+	assert_int_equal(client_login(sec, "secadmin", APITEST_PASSWORD), 200);
+	for (int i = 0; i < 5; i++)
+		client_login(x, "locked1", "Wrong-Passw0rd!");
+	assert_int_equal(client_login(x, "locked1", APITEST_PASSWORD), 423);
+	assert_int_equal(call(sec, "GET", "/api/users?page_size=200", NULL, NULL), 200);
+	int64_t id = 0;
+	size_t i;
+	json_t *u;
+	json_array_foreach(json_object_get(J, "items"), i, u)
+		if (strcmp(json_string_value(json_object_get(u, "username")), "locked1") == 0)
+			id = json_integer_value(json_object_get(u, "id"));
+	char path[64];
+	snprintf(path, sizeof path, "/api/users/%lld/unlock", (long long)id);
+	assert_int_equal(call(Zh, "POST", path, "{}", NULL), 403);
+	assert_int_equal(call(sec, "POST", path, "{}", NULL), 204);
+	assert_int_equal(client_login(x, "locked1", APITEST_PASSWORD), 200);   /* the same password */
+	assert_int_equal(call(sec, "POST", path, "{}", NULL), 409);            /* not locked any more */
+	struct client *aud = client_new(&T);
+	assert_int_equal(client_login(aud, "auditor", APITEST_PASSWORD), 200);
+	assert_int_equal(call(aud, "GET", "/api/audit?action=user.unlock", NULL, NULL), 200);
+	assert_int_equal(json_integer_value(json_object_get(J, "total")), 1);
+	assert_non_null(strstr(client_body(aud), "locked1"));
+	client_free(aud);
+	client_free(sec);
+	client_free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_documents_and_verify),
 		cmocka_unit_test(test_decision_waits_for_tolerance),
 		cmocka_unit_test(test_project_export),
+		cmocka_unit_test(test_unlock),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -95,4 +95,9 @@ expect 0 "restore" -- G restore "$bk"
 cmp -s "$db.files/$sha" "$d/a.pdf" && ok "restore brought the files back" || bad "files not restored"
 expect 0 "files after restore" -- G case files --case "$C"
 [ "$(jq_ 'len(j)')" = 2 ] && ok "both files on record" || bad "files"
+
+# 解锁 from the command line: an account that is not locked is refused, named
+expect 1 "unlock a user who is not locked" -- G user unlock --username zr_c
+grep -q "未被锁定" "$d/err" && ok "says it is not locked" || bad "$(cat "$d/err")"
+expect 2 "unlock needs --username" -- G user unlock
 exit $fail
