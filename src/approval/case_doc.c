@@ -93,7 +93,8 @@ static int seal(struct store *st, const struct case_env *env, int64_t now, int64
 		return store_case_doc_seal(st, number, code, NULL, e);
 	if (store_case_get(st, id, &c, e) || render(st, env, now, &c, kind, number, now, code, &b, e))
 		return e->code;
-	int rc = filestore_put(dir, b.data, b.len, sha, e);
+	/* as durable as the commit that records it */
+	int rc = filestore_put(dir, b.data, b.len, store_sync_full(st), sha, e);
 	if (rc == 0)
 		rc = store_case_doc_seal(st, number, code, sha, e);
 	buf_free(&b);
@@ -414,18 +415,21 @@ static void addressee(struct store *st, const struct case_rec *c, struct buf *b)
 	buf_printf(b, "<p class=\"to\">%s：</p>", name);
 }
 
+/* The joint document of c's instance (kept on the case that ended last):
+** its number, issue time and, when sealed, the hash of the kept file. */
 static int joint_number(struct store *st, const struct case_rec *c, char *number, size_t n, int64_t *at,
-			struct err *e)
+			char sha[65], struct err *e)
 {
 	json_t *rows, *r;
 	size_t i;
 	int rc = ERR_NOTFOUND;
 	if (store_instance_cases(st, c->instance_id, &rows, e))
 		return e->code;
-	json_array_foreach(rows, i, r)
-		if (rc && store_case_doc_get(st, json_integer_value(json_object_get(r, "id")), "joint", number, n, at,
-					     e) == 0)
-			rc = 0;
+	json_array_foreach(rows, i, r) {
+		int64_t id = json_integer_value(json_object_get(r, "id"));
+		if (rc && store_case_doc_get(st, id, "joint", number, n, at, e) == 0)
+			rc = store_case_doc_sha(st, id, "joint", sha, e);
+	}
 	json_decref(rows);
 	return rc ? err_set(e, ERR_NOTFOUND, "kind", "联合验收尚无结论 (no combined result yet)") : 0;
 }
@@ -511,7 +515,7 @@ int case_document(struct store *st, const struct case_env *env, const struct pri
 		return e->code;
 	if (!case_visible(who, &c))
 		return err_set(e, ERR_NOTFOUND, "id", "办件不存在 (no such case)");
-	if (strcmp(kind, "joint") == 0 ? joint_number(st, &c, number, sizeof number, &issued, e)
+	if (strcmp(kind, "joint") == 0 ? joint_number(st, &c, number, sizeof number, &issued, sha, e)
 	    : store_case_doc_get(st, id, kind, number, sizeof number, &issued, e) ||
 	      store_case_doc_sha(st, id, kind, sha, e))
 		return e->code;

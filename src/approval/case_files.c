@@ -319,7 +319,7 @@ static int upload_locked(struct store *st, const struct principal *who, int64_t 
 			return e->code;
 	}
 	object_of(id, object);
-	if (filestore_put(dir, u->data, u->len, f->sha256, e) || store_case_file_add(st, f, e))
+	if (filestore_put(dir, u->data, u->len, 1, f->sha256, e) || store_case_file_add(st, f, e))
 		return e->code;
 	return audit_write(st, who, now, "case.file_upload", object, "success",
 			   json_pack("{s:s,s:s,s:s,s:I,s:s}", "number", c.number, "name", f->name, "material",

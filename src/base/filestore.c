@@ -61,7 +61,7 @@ static int sync_dir(const char *dir)
 
 /* Write data as dir/hex through a temporary name (an intact file of that
 ** name is kept, a damaged one replaced); the caller checked hex. */
-static int put_named(const char *dir, const char *hex, const void *data, size_t len, struct err *e)
+static int put_named(const char *dir, const char *hex, const void *data, size_t len, int durable, struct err *e)
 {
 	char path[1100], tmp[1200];
 	struct buf have;
@@ -77,21 +77,22 @@ static int put_named(const char *dir, const char *hex, const void *data, size_t 
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (fd < 0)
 		return err_set(e, ERR_INTERNAL, "files", "无法写入 %s: %s", tmp, strerror(errno));
-	int bad = write_all(fd, data, len) || fsync(fd);
+	int bad = write_all(fd, data, len) || (durable && fsync(fd));
 	bad |= close(fd) != 0;
 	if (bad || rename(tmp, path) != 0) {
 		int saved = errno;
 		unlink(tmp);
 		return err_set(e, ERR_INTERNAL, "files", "无法写入 %s: %s", path, strerror(saved));
 	}
-	sync_dir(dir);
+	if (durable)
+		sync_dir(dir);
 	return 0;
 }
 
-int filestore_put(const char *dir, const void *data, size_t len, char hex[65], struct err *e)
+int filestore_put(const char *dir, const void *data, size_t len, int durable, char hex[65], struct err *e)
 {
 	filestore_hash(data, len, hex);
-	return put_named(dir, hex, data, len, e);
+	return put_named(dir, hex, data, len, durable, e);
 }
 
 int filestore_read(const char *dir, const char *hex, struct buf *out, struct err *e)
@@ -135,7 +136,7 @@ int filestore_copy(const char *from, const char *to, const char *hex, struct err
 	}
 	if (filestore_read(from, hex, &b, e))
 		return e->code;
-	int rc = put_named(to, hex, b.data, b.len, e);
+	int rc = put_named(to, hex, b.data, b.len, 1, e);
 	buf_free(&b);
 	return rc;
 }

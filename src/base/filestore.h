@@ -20,9 +20,11 @@
 int filestore_dir(const char *db_path, char *out, size_t cap, struct err *e);
 /* Hex SHA-256 of data. */
 void filestore_hash(const void *data, size_t len, char hex[65]);
-/* Store data under its hash (created dir as needed; an existing file with
-** that name is kept). hex receives the name. */
-int filestore_put(const char *dir, const void *data, size_t len, char hex[65], struct err *e);
+/* Store data under its hash (created dir as needed; an intact file with
+** that name is kept). hex receives the name. durable: fsync the file and the
+** directory before returning (else the kernel writes them back later, as
+** a database in synchronous=NORMAL does with its commits). */
+int filestore_put(const char *dir, const void *data, size_t len, int durable, char hex[65], struct err *e);
 /* The whole file named hex, checked against its name (a damaged file is
 ** ERR_INTERNAL naming it, a missing one ERR_NOTFOUND). out->data is freed
 ** by the caller. */

@@ -106,6 +106,15 @@ int store_files_all(struct store *st, json_t **rows, struct err *e)
 	return s ? store_rows_json(st, s, rows, e) : e->code;
 }
 
+int store_sync_full(struct store *st)
+{
+	sqlite3_stmt *s = store_stmt(st, "PRAGMA synchronous", NULL);
+	int full = s && sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) >= 2;
+	if (s)
+		sqlite3_reset(s);
+	return full;
+}
+
 int store_case_doc_seal(struct store *st, const char *number, const char *code, const char *sha256,
 			struct err *e)
 {

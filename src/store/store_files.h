@@ -48,6 +48,9 @@ int store_case_files(struct store *st, int64_t id, json_t **rows, struct err *e)
 ** once: [{sha256, size}] (size -1 when only a document refers to it). */
 int store_files_all(struct store *st, json_t **rows, struct err *e);
 
+/* 1 when st commits with synchronous=FULL (each commit on disk). */
+int store_sync_full(struct store *st);
+
 /* Seal the document numbered `number`: its verification code and the
 ** SHA-256 of the file issued. */
 int store_case_doc_seal(struct store *st, const char *number, const char *code, const char *sha256,

@@ -62,9 +62,9 @@ static void test_put_read_copy(void **state)
 	snprintf(path, sizeof path, "%s/g.db", tmpl);
 	assert_int_equal(filestore_dir(path, dir, sizeof dir, &e), 0);
 	assert_string_equal(dir + strlen(tmpl), "/g.db.files");
-	assert_int_equal(filestore_put(dir, "abc", 3, hex, &e), 0);
+	assert_int_equal(filestore_put(dir, "abc", 3, 1, hex, &e), 0);
 	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	assert_int_equal(filestore_put(dir, "abc", 3, hex2, &e), 0);
+	assert_int_equal(filestore_put(dir, "abc", 3, 0, hex2, &e), 0);
 	assert_int_equal(count_entries(dir), 1);
 	assert_int_equal(filestore_read(dir, hex, &b, &e), 0);
 	assert_int_equal(b.len, 3);
