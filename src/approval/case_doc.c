@@ -93,8 +93,8 @@ static int seal(struct store *st, const struct case_env *env, int64_t now, int64
 		return store_case_doc_seal(st, number, code, NULL, e);
 	if (store_case_get(st, id, &c, e) || render(st, env, now, &c, kind, number, now, code, &b, e))
 		return e->code;
-	/* as durable as the commit that records it */
-	int rc = filestore_put(dir, b.data, b.len, store_sync_full(st), sha, e);
+	/* written back later, or flushed once before the commit: case_files_flush */
+	int rc = filestore_put(dir, b.data, b.len, 0, sha, e);
 	if (rc == 0)
 		rc = store_case_doc_seal(st, number, code, sha, e);
 	buf_free(&b);

@@ -337,7 +337,7 @@ int case_apply(struct store *st, const struct case_env *env, const struct princi
 		return err_set(e, ERR_FORBIDDEN, "", "只有窗口人员或部门负责人可以申报 (clerk or head only)");
 	}
 	if (store_begin(st, e) == 0) {
-		if (apply_locked(st, env, who, now, project_id, a, cases, &in, e) == 0) {
+		if (apply_locked(st, env, who, now, project_id, a, cases, &in, e) == 0 && case_files_flush(st, e) == 0) {
 			if (store_commit(st, e) == 0) {
 				*out = json_pack("{s:{s:I,s:s,s:i,s:s},s:o}", "instance", "id", (json_int_t)in.id,
 						 "number", in.number, "stage", in.stage, "side_line", in.side_line,

@@ -32,6 +32,9 @@ int filestore_read(const char *dir, const char *hex, struct buf *out, struct err
 /* Copy file hex from one store to another unless the target already holds
 ** it intact; the copy is checked. */
 int filestore_copy(const char *from, const char *to, const char *hex, struct err *e);
+/* Flush everything written to the file system of dir (syncfs): one flush
+** for all the files written without `durable` since. Missing dir: 0. */
+int filestore_sync(const char *dir, struct err *e);
 /* 1 when hex is a 64-character lower-case hex name. */
 int filestore_name_ok(const char *hex);
 

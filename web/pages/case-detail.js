@@ -35,7 +35,8 @@ const MORE = {
 function fieldsFor(name, def, c, paper) {
   const f = [];
   const mats = (paper && paper.materials) || [];
-  const missing = mats.filter((m) => m.required && !m.received);
+  /* only a checklist ticked at 收件 says what is missing */
+  const missing = paper && paper.checklist ? mats.filter((m) => m.required && !m.received) : [];
   if (def.toUser || (name === 'next_step' && paper && paper.next && paper.next.users.length))
     f.push({ name: 'to_user', label: name === 'next_step' ? '下一环节办理人（可选）' : '转办给', type: 'select', required: name !== 'next_step',
       emptyLabel: '（本部门待办池）',
@@ -256,7 +257,7 @@ export async function render(ctx) {
     const def = ACTIONS[name];
     if (def.toUser) paper.handlers = await get(`/api/cases/${c.id}/handlers`).catch(() => ({ users: [] }));
     if (name === 'next_step') paper.next = await get(`/api/cases/${c.id}/handlers?step=next`).catch(() => null);
-    const missing = paper.materials.filter((m) => m.required && !m.received).map((m) => m.name);
+    const missing = paper.checklist ? paper.materials.filter((m) => m.required && !m.received).map((m) => m.name) : [];
     const r = await formDialog({
       title: `${def.label}：${c.item.name}`,
       intro: h('div.alert.alert-info', `办件 ${c.number}，当前状态“${STATUS_NAMES[c.status.code] || c.status.name}”${c.step ? `，环节“${c.step.name}”` : ''}。`),
