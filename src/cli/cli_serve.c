@@ -6,6 +6,7 @@
 */
 #include "cli/cli.h"
 #include "approval/case.h"
+#include "approval/case_files.h"
 #include "calendar/cal_admin.h"
 #include "base/log.h"
 #include "http/app.h"
@@ -95,7 +96,8 @@ static int build_app(struct app *app, const struct conf *c, struct err *e)
 	app->clock = CLOCK_REAL;
 	app->started_at = clock_now(&app->clock);
 	if (conf_int_ok(c, "server", "threads", 1, 64, e) || server_conf_load(c, app, e) ||
-	    auth_policy_load(c, &app->policy, e) || deadline_conf_load(c, &app->deadlines, e))
+	    auth_policy_load(c, &app->policy, e) || deadline_conf_load(c, &app->deadlines, e) ||
+	    case_files_max_bytes(c, &app->upload_max, e))
 		return e->code;
 	app->threads = (int)conf_int(c, "server", "threads", cores > 0 ? cores : 2);
 	snprintf(app->web_root, sizeof app->web_root, "%s", conf_str(c, "server", "web_root", ""));

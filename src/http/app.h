@@ -56,6 +56,7 @@ struct app {
 				       (quality/quality.h), set by the wiring; NULL: none */
 	const struct archive_sources *archive;   /* 运维档案 sources of modules above: archive/archive.h */
 	int64_t started_at;
+	int64_t upload_max;            /* bytes of an R_RAW_BODY request ([files] max_mb) */
 	int threads;
 	char web_root[512];            /* web application on disk; "": the
 					  copy in the binary (http/static.h) */
