@@ -5,9 +5,9 @@
 #   scripts/deps.sh --test   also test helpers (wrk, promtool, openpyxl, chromium, fonts)
 set -eu
 pkgs="build-essential pkg-config sqlite3 libsqlite3-dev libmicrohttpd-dev libjansson-dev
-      libsodium-dev libinih-dev libxlsxwriter-dev libcurl4-openssl-dev liboath-dev libqrencode-dev"
+      libsodium-dev libinih-dev libxlsxwriter-dev libcurl4-openssl-dev liboath-dev libqrencode-dev libpq-dev"
 if [ "${1:-}" = "--test" ]; then
-  pkgs="$pkgs libcmocka-dev python3-openpyxl prometheus wrk chromium fonts-noto-cjk curl zbar-tools librsvg2-bin"
+  pkgs="$pkgs libcmocka-dev python3-openpyxl prometheus wrk chromium fonts-noto-cjk curl zbar-tools librsvg2-bin postgresql"
 fi
 missing=""
 for p in $pkgs; do

@@ -24,6 +24,7 @@ static const struct cli_verb verbs[] = {
 	{"report", cli_report, "inspection reports: daily or monthly, xlsx or html"},
 	{"cleanup", cli_cleanup, "rotate the application log, remove temp files past retention"},
 	{"stats", cli_stats, "statistics: period reports (table/json/csv/xlsx), dashboard, refresh, rebuild, check"},
+	{"exchange", cli_exchange, "前置库 exchange with the province: check, push, pull, status, withdraw"},
 	{NULL, NULL, NULL},
 };
 

@@ -46,5 +46,6 @@ int cli_restore(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_cleanup(int argc, char **argv);
 int cli_stats(int argc, char **argv);
+int cli_exchange(int argc, char **argv);
 
 #endif

@@ -1,0 +1,159 @@
+/*
+** status.c: [exchange] configuration, the status document, rejections for
+** the data-quality module, run history and withdrawals.
+*/
+#include "exchange/xchg_int.h"
+
+#include "base/clock.h"
+#include "org/audit.h"
+#include "org/rbac.h"
+#include "store/store_exchange.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int exchange_conf_load(const struct conf *c, struct exchange_conf *cf, struct err *e)
+{
+	const char *wait = conf_str(c, "exchange", "wait_for_parent", "accepted");
+	const char *x = conf_str(c, "exchange", "xzqhdm", "610200");
+	memset(cf, 0, sizeof *cf);
+	if (conf_int_ok(c, "exchange", "interval_minutes", 1, 1440, e) ||
+	    conf_int_ok(c, "exchange", "batch_rows", 1, 100000, e))
+		return e->code;
+	if (strcmp(wait, "accepted") != 0 && strcmp(wait, "sent") != 0)
+		return err_set(e, ERR_INVALID, "exchange.wait_for_parent", "must be accepted or sent, not '%s'", wait);
+	if (strlen(x) != 6 || strspn(x, "0123456789") != 6)
+		return err_set(e, ERR_INVALID, "exchange.xzqhdm", "must be a 6-digit division code, not '%s'", x);
+	snprintf(cf->target, sizeof cf->target, "%s", conf_str(c, "exchange", "target", ""));
+	snprintf(cf->mapping, sizeof cf->mapping, "%s", conf_str(c, "exchange", "mapping", "spgl-2019"));
+	snprintf(cf->xzqhdm, sizeof cf->xzqhdm, "%s", x);
+	cf->interval_minutes = (int)conf_int(c, "exchange", "interval_minutes", 5);
+	cf->batch_rows = (int)conf_int(c, "exchange", "batch_rows", 1000);
+	cf->wait_accepted = strcmp(wait, "accepted") == 0;
+	return 0;
+}
+
+static json_t *iso_or_null(int64_t t)
+{
+	char buf[32];
+	return t ? json_string(clock_cn_iso(t, buf)) : json_null();
+}
+
+/* A zero row for every table of the mapping, then the counts over them. */
+static int counts(struct store *st, const struct exchange_conf *cf, json_t **out, struct err *e)
+{
+	struct xmap *m = NULL;
+	json_t *rows, *v, *tables = json_array();
+	size_t i;
+	if (xmap_load(cf->mapping, &m, e) || store_xchg_counts(st, &rows, e)) {
+		xmap_free(m);
+		json_decref(tables);
+		return e->code;
+	}
+	for (int k = 0; k < m->ntables; k++) {
+		json_t *row = json_pack("{s:s,s:i,s:i,s:i,s:i}", "table", m->tables[k].table, "pending", 0, "sent", 0,
+					"accepted", 0, "rejected", 0);
+		json_array_foreach(rows, i, v) if (strcmp(json_string_value(json_object_get(v, "table")),
+							   m->tables[k].table) == 0)
+			json_object_update_existing(row, v);
+		json_array_append_new(tables, row);
+	}
+	json_decref(rows);
+	xmap_free(m);
+	*out = tables;
+	return 0;
+}
+
+int exchange_status(struct store *st, const struct exchange_conf *cf, json_t **out, struct err *e)
+{
+	json_t *tables, *rejected, *v;
+	int64_t push = 0, pull = 0;
+	size_t i;
+	if (counts(st, cf, &tables, e))
+		return e->code;
+	if (store_xchg_rejected(st, &rejected, e) || store_xchg_run_last(st, "push", &push, e) ||
+	    store_xchg_run_last(st, "pull", &pull, e)) {
+		json_decref(tables);
+		return e->code;
+	}
+	json_array_foreach(rejected, i, v)
+		json_object_set_new(v, "since", iso_or_null(json_integer_value(json_object_get(v, "since"))));
+	/* a push pulls first: the latest of both is when verdicts were last read */
+	*out = json_pack("{s:o,s:o,s:o,s:o}", "tables", tables, "rejected", rejected, "last_push", iso_or_null(push),
+			 "last_pull", iso_or_null(pull > push ? pull : push));
+	return 0;
+}
+
+int exchange_runs(struct store *st, const struct page *pg, json_t **items, int64_t *total, struct err *e)
+{
+	json_t *v;
+	size_t i;
+	if (store_xchg_runs(st, pg, items, total, e))
+		return e->code;
+	json_array_foreach(*items, i, v) {
+		json_t *rep = json_loads(json_string_value(json_object_get(v, "report")) ?
+					 json_string_value(json_object_get(v, "report")) : "null", JSON_DECODE_ANY, NULL);
+		json_object_set_new(v, "report", rep ? rep : json_null());
+	}
+	return 0;
+}
+
+int exchange_rejections(struct store *st, exchange_rejection_fn each, void *arg, struct err *e)
+{
+	json_t *rows, *v;
+	size_t i;
+	int rc = 0;
+	if (store_xchg_rejected(st, &rows, e))
+		return e->code;
+	json_array_foreach(rows, i, v) {
+		rc = each(arg, json_string_value(json_object_get(v, "table")),
+			  json_string_value(json_object_get(v, "dfsjzj")), json_string_value(json_object_get(v, "object")),
+			  json_string_value(json_object_get(v, "department")), json_string_value(json_object_get(v, "reason")),
+			  json_integer_value(json_object_get(v, "since")));
+		if (rc) {
+			if (!e->code)
+				err_set(e, rc, "", "rejection callback failed");
+			break;
+		}
+	}
+	json_decref(rows);
+	return rc;
+}
+
+int exchange_withdraw(struct store *st, const struct principal *who, const char *kind, int64_t id,
+		      const char *reason, int64_t now, struct err *e)
+{
+	char object[64], obj[80];
+	json_t *rows, *v;
+	size_t i;
+	int rc, n = 0;
+	if (!reason || !*reason)
+		return err_set(e, ERR_INVALID, "reason", "a withdrawal needs its reason (SJWXYY)");
+	if (strcmp(kind, "case") != 0 && strcmp(kind, "project") != 0)
+		return err_set(e, ERR_INVALID, "kind", "withdraw case or project, not '%s'", kind);
+	if (store_xchg_object(st, kind, id, object, sizeof object, e) || store_xchg_rows_of(st, object, &rows, e))
+		return e->code;
+	rc = store_begin(st, e);
+	json_array_foreach(rows, i, v) {
+		int marked = 0;
+		if (rc)
+			break;
+		rc = store_xchg_withdraw_mark(st, json_integer_value(json_object_get(v, "id")), reason, &marked, e);
+		n += marked;
+	}
+	json_decref(rows);
+	snprintf(obj, sizeof obj, "%s:%lld", kind, (long long)id);
+	if (!rc && n)
+		rc = audit_write(st, who, now, "exchange.withdraw", obj, "success",
+				 json_pack("{s:s,s:s,s:i}", "object", object, "reason", reason, "rows", n), e);
+	if (rc) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st, e);
+}
+
+int exchange_backlog(struct store *st, int64_t *oldest, int64_t *n, struct err *e)
+{
+	return store_xchg_backlog(st, oldest, n, e);
+}
