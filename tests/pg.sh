@@ -4,7 +4,7 @@
 #                           (no TCP), print the conninfo of its `postgres` database
 #   tests/pg.sh stop DIR    stop it (the caller removes DIR)
 # Run as root, the server runs as the `postgres` user (runuser), so DIR is made
-# accessible to it. Durability is off (fsync, synchronous_commit): test data only.
+# accessible to it (its parents get o+x when postgres cannot traverse them). Durability is off (fsync, synchronous_commit): test data only.
 set -eu
 cmd=${1:?usage: tests/pg.sh start|stop DIR}; dir=${2:?usage: tests/pg.sh start|stop DIR}
 bin=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
@@ -14,7 +14,12 @@ port=5439
 case $cmd in
 start)
   mkdir -p "$dir/data" "$dir/sock"
-  if [ "$(id -u)" = 0 ]; then chown -R postgres "$dir"; chmod 755 "$dir"; fi
+  if [ "$(id -u)" = 0 ]; then
+    chown -R postgres "$dir"; chmod 755 "$dir"
+    # the postgres user must reach DIR: let it traverse a private (mktemp) parent
+    p=$(dirname "$(readlink -f "$dir")")
+    while [ "$p" != / ]; do [ -x "$p" ] && runuser -u postgres -- test -x "$p" || chmod o+x "$p"; p=$(dirname "$p"); done
+  fi
   su=$( [ "$(id -u)" = 0 ] && echo postgres || id -un )
   as "$bin/initdb" -D "$dir/data" -U "$su" -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
     { cat "$dir/initdb.log" >&2; exit 1; }
