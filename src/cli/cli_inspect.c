@@ -8,6 +8,7 @@
 */
 #include "cli/cli.h"
 #include "base/clock.h"
+#include "cli/cli_ext.h"
 #include "cli/cli_ops.h"
 #include "ops/lock.h"
 
@@ -56,7 +57,7 @@ static int parse(int argc, char **argv, struct args *a)
 static void value_text(const struct ops_result *r, char *out, size_t cap)
 {
 	if (r->has_value && !isnan(r->value))
-		snprintf(out, cap, "%.4g%s", r->value, r->unit);
+		ops_value_text(r->value, r->unit, out, cap);
 	else
 		snprintf(out, cap, "-");
 }
@@ -126,10 +127,17 @@ int cli_inspect(int argc, char **argv)
 		cli_usage(usage, NULL);
 		return OPS_UNKNOWN;
 	}
+	struct cli_ext ext;
 	if (cli_ops_load(a.config, a.db, &c, &cf, &e)) {
 		cli_fail(&e);
 		return OPS_UNKNOWN;
 	}
+	if (cli_ext_setup(c, &ext, &e)) {
+		cli_fail(&e);
+		conf_free(c);
+		return OPS_UNKNOWN;
+	}
+	cf.ext = &ext.ops;
 	int rc;
 	if (a.list) {
 		json_t *items = ops_items_json(&cf);
@@ -142,6 +150,7 @@ int cli_inspect(int argc, char **argv)
 		rc = OPS_UNKNOWN;
 	} else
 		rc = run(&a, &cf);
+	cli_ext_free(&ext);
 	conf_free(c);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "cli/cli_ext.h"
 #include "ops/sched.h"
 
 #include <getopt.h>
@@ -156,9 +157,18 @@ int cli_serve(int argc, char **argv)
 		conf_free(c);
 		return cli_fail(&e);
 	}
-	/* background workers (scheduler) start here */
+	/* background workers (scheduler, with the modules registered from above) start here */
 	struct ops_sched *sched = NULL;
-	if (ops_sched_start(&app, &lock, server_port(srv), &sched, &e)) {
+	struct cli_ext ext;
+	if (cli_ext_setup(c, &ext, &e)) {
+		server_stop(srv);
+		free_app(&app);
+		ops_lock_release(&lock);
+		conf_free(c);
+		return cli_fail(&e);
+	}
+	if (ops_sched_start(&app, &lock, server_port(srv), &ext.ops, &sched, &e)) {
+		cli_ext_free(&ext);
 		server_stop(srv);
 		free_app(&app);
 		ops_lock_release(&lock);
@@ -177,6 +187,7 @@ int cli_serve(int argc, char **argv)
 	ops_sched_stop(sched);   /* wakes API requests waiting for a job */
 	server_stop(srv);
 	ops_sched_free(sched);
+	cli_ext_free(&ext);
 	free_app(&app);
 	ops_lock_release(&lock);
 	conf_free(c);

@@ -25,6 +25,7 @@ static const struct route *const tables[] = {
 	api_project_routes,
 	api_case_routes,
 	api_stats_routes,
+	api_dict_routes,
 };
 
 /* The flat list of routes, built once (then read-only): a route's index is

@@ -183,6 +183,11 @@ int ops_conf_load(const struct conf *c, const char *db_path, struct ops_conf *cf
 	snprintf(cf->db_path, sizeof cf->db_path, "%s", db_path);
 	dir_default(db_path, "backups", cf->backup_dir, sizeof cf->backup_dir);
 	dir_default(db_path, "tmp", cf->tmp_dir, sizeof cf->tmp_dir);
+	snprintf(cf->updates_command, sizeof cf->updates_command, "%s",
+		 conf_str(c, "inspect", "updates_command", OPS_UPDATES_COMMAND));
+	snprintf(cf->min_versions, sizeof cf->min_versions, "%s",
+		 conf_str(c, "inspect", "min_versions", OPS_MIN_VERSIONS));
+	snprintf(cf->clamav_dir, sizeof cf->clamav_dir, "%s", conf_str(c, "inspect", "clamav_dir", "/var/lib/clamav"));
 	if (c) {
 		const char *v;
 		if ((v = conf_get(c, "ops", "backup_dir")) && *v)

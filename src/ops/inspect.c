@@ -21,37 +21,41 @@
 #define NONE NAN
 
 const struct ops_item_def ops_builtin_items[] = {
-	{"host.load", "host", "CPU 负载（5 分钟平均，每核）", "", 0, 1.5, 3.0, probe_load, NULL},
-	{"host.memory", "host", "可用内存", "%", 1, 15, 5, probe_memory, NULL},
-	{"host.disk.data", "host", "数据盘使用率", "%", 0, 80, 90, probe_disk_data, NULL},
-	{"host.disk.log", "host", "日志盘使用率", "%", 0, 80, 90, probe_disk_log, NULL},
-	{"host.uptime", "host", "系统运行时间", "h", 1, 1, NONE, probe_uptime, NULL},
-	{"host.fds", "host", "服务进程文件描述符（占上限）", "%", 0, 70, 90, probe_fds, NULL},
-	{"app.health", "app", "应用自检 /api/health 响应时间", "ms", 0, 500, 2000, probe_app_health, NULL},
-	{"app.errors", "app", "HTTP 5xx 错误率（自启动以来）", "%", 0, 1, 5, probe_app_errors, NULL},
-	{"app.p99", "app", "HTTP 响应时间 p99（自启动以来）", "ms", 0, 1000, 2500, probe_app_p99, NULL},
-	{"app.threads", "app", "HTTP 工作线程", "", 1, NONE, NONE, probe_app_threads, NULL},
-	{"app.scheduler", "app", "调度器心跳间隔", "s", 0, 180, 600, probe_app_scheduler, NULL},
-	{"clock.offset", "app", "系统时钟偏差（NTP）", "ms", 0, 1000, 30000, probe_clock, NULL},
-	{"calendar.next_year", "app", "次年法定节假日安排", "", 1, NONE, NONE, probe_calendar, NULL},
-	{"db.quick_check", "db", "数据库完整性（quick_check）", "", 0, NONE, 1, probe_db_check, NULL},
-	{"db.size", "db", "数据库文件大小", "MB", 0, NONE, NONE, probe_db_size, NULL},
-	{"db.wal", "db", "WAL 日志大小", "MB", 0, 256, 1024, probe_db_wal, NULL},
-	{"db.freepages", "db", "空闲页占比", "%", 0, 25, NONE, probe_db_free, NULL},
-	{"db.backup_age", "db", "距最近一次成功备份", "h", 0, 26, 50, probe_db_backup_age, NULL},
-	{"db.growth", "db", "数据库增长（距上次巡检）", "MB", 0, 500, 2000, probe_db_growth, NULL},
-	{"cases.stuck", "db", "无人可办的在办件", "件", 0, 1, NONE, probe_cases_stuck, NULL},
-	{"logs.size", "logs", "应用日志大小", "MB", 0, 200, 1000, probe_logs_size, NULL},
-	{"logs.expired", "logs", "超过保留期的日志文件", "个", 0, 1, NONE, probe_logs_expired, NULL},
-	{"tmp.expired", "logs", "超过保留期的临时文件", "个", 0, 1, NONE, probe_tmp_expired, NULL},
-	{"exchange.db", "net", "前置库连通性", "ms", 0, 1000, 3000, probe_exchange, NULL},
+	{"host.load", "host", "CPU 负载（5 分钟平均，每核）", "", 0, 1.5, 3.0, probe_load, NULL, NULL},
+	{"host.memory", "host", "可用内存", "%", 1, 15, 5, probe_memory, NULL, NULL},
+	{"host.disk.data", "host", "数据盘使用率", "%", 0, 80, 90, probe_disk_data, NULL, NULL},
+	{"host.disk.log", "host", "日志盘使用率", "%", 0, 80, 90, probe_disk_log, NULL, NULL},
+	{"host.uptime", "host", "系统运行时间", "小时", 1, 1, NONE, probe_uptime, NULL, NULL},
+	{"host.fds", "host", "服务进程文件描述符（占上限）", "%", 0, 70, 90, probe_fds, NULL, NULL},
+	{"os.updates", "host", "待安装的操作系统安全更新", "个", 0, 1, NONE, probe_os_updates, NULL, NULL},
+	{"av.signatures", "host", "杀毒软件病毒库（ClamAV）更新", "天", 0, 3, 7, probe_av_signatures, NULL, NULL},
+	{"app.health", "app", "应用自检 /api/health 响应时间", "ms", 0, 500, 2000, probe_app_health, NULL, NULL},
+	{"app.errors", "app", "HTTP 5xx 错误率（自启动以来）", "%", 0, 1, 5, probe_app_errors, NULL, NULL},
+	{"app.p99", "app", "HTTP 响应时间 p99（自启动以来）", "ms", 0, 1000, 2500, probe_app_p99, NULL, NULL},
+	{"app.threads", "app", "HTTP 工作线程", "", 1, NONE, NONE, probe_app_threads, NULL, NULL},
+	{"app.scheduler", "app", "调度器心跳间隔", "秒", 0, 180, 600, probe_app_scheduler, NULL, NULL},
+	{"clock.offset", "app", "系统时钟偏差（NTP）", "ms", 0, 1000, 30000, probe_clock, NULL, NULL},
+	{"lib.versions", "app", "数据库与运行库版本（低于最低要求的个数）", "个", 0, NONE, 1, probe_lib_versions, NULL, NULL},
+	{"calendar.next_year", "app", "次年法定节假日安排", "", 1, NONE, NONE, probe_calendar, NULL, NULL},
+	{"db.quick_check", "db", "数据库完整性（quick_check）", "", 0, NONE, 1, probe_db_check, NULL, NULL},
+	{"db.size", "db", "数据库文件大小", "MB", 0, NONE, NONE, probe_db_size, NULL, NULL},
+	{"db.wal", "db", "WAL 日志大小", "MB", 0, 256, 1024, probe_db_wal, NULL, NULL},
+	{"db.freepages", "db", "空闲页占比", "%", 0, 25, NONE, probe_db_free, NULL, NULL},
+	{"db.backup_age", "db", "距最近一次成功备份", "小时", 0, 26, 50, probe_db_backup_age, NULL, NULL},
+	{"db.drill_age", "db", "距最近一次成功的恢复演练", "天", 0, 8, 31, probe_db_drill_age, NULL, NULL},
+	{"db.growth", "db", "数据库增长（距上次巡检）", "MB", 0, 500, 2000, probe_db_growth, NULL, NULL},
+	{"cases.stuck", "db", "无人可办的在办件", "件", 0, 1, NONE, probe_cases_stuck, NULL, NULL},
+	{"logs.size", "logs", "应用日志大小", "MB", 0, 200, 1000, probe_logs_size, NULL, NULL},
+	{"logs.expired", "logs", "超过保留期的日志文件", "个", 0, 1, NONE, probe_logs_expired, NULL, NULL},
+	{"tmp.expired", "logs", "超过保留期的临时文件", "个", 0, 1, NONE, probe_tmp_expired, NULL, NULL},
+	{"exchange.db", "net", "前置库连通性", "ms", 0, 1000, 3000, probe_exchange, NULL, NULL},
 	{NULL},
 };
 
 static const struct ops_item_def endpoint_def =
-	{"", "net", "接口响应时间", "ms", 0, 1000, 3000, probe_endpoint, NULL};
+	{"", "net", "接口响应时间", "ms", 0, 1000, 3000, probe_endpoint, NULL, NULL};
 static const struct ops_item_def cert_def =
-	{"", "net", "接口证书剩余天数", "d", 1, 30, 7, probe_endpoint_cert, NULL};
+	{"", "net", "接口证书剩余天数", "天", 1, 30, 7, probe_endpoint_cert, NULL, NULL};
 
 /* ---- statuses ----------------------------------------------------------------- */
 
@@ -60,10 +64,18 @@ const char *ops_status_name(int status)
 	return store_ops_status_text(status);
 }
 
+static const struct dict_entry status_names[] = {
+	{"OK", "正常"}, {"WARN", "警告"}, {"CRIT", "严重"}, {"UNKNOWN", "未知"}, {NULL, NULL},
+};
+
+const struct dict ops_dicts[] = {
+	{"ops.status", status_names},
+	{NULL, NULL},
+};
+
 const char *ops_status_cn(int status)
 {
-	static const char *const cn[] = {"正常", "警告", "严重", "未知"};
-	return status >= 0 && status <= 3 ? cn[status] : cn[3];
+	return status_names[status >= 0 && status <= 3 ? status : 3].label;
 }
 
 int ops_status_worse(int a, int b)
@@ -88,7 +100,8 @@ struct ops_item_def *ops_item_defs(const struct ops_conf *cf, int *n)
 	int nb = 0;
 	while (ops_builtin_items[nb].name)
 		nb++;
-	int max = nb + 2 * cf->nendpoints;
+	int nx = cf->ext ? cf->ext->nitems : 0;
+	int max = nb + 2 * cf->nendpoints + nx;
 	struct ops_item_def *v = malloc(max * sizeof *v + (size_t)2 * cf->nendpoints * 48);
 	if (!v) {
 		*n = 0;
@@ -112,6 +125,8 @@ struct ops_item_def *ops_item_defs(const struct ops_conf *cf, int *n)
 			names += 48;
 		}
 	}
+	for (int i = 0; i < nx; i++)
+		v[k++] = ops_ext_def(&cf->ext->items[i]);
 	*n = k;
 	return v;
 }
@@ -186,6 +201,54 @@ void probe_status(struct ops_result *r, int status, const char *fmt, ...)
 	vsnprintf(r->message, sizeof r->message, fmt, ap);
 	va_end(ap);
 	trim_partial_utf8(r->message);
+}
+
+void ops_ext_grade(const struct ops_ext_item *it, struct ops_result *r, double value, const char *fmt, ...)
+{
+	va_list ap;
+	struct ops_item_def d = ops_ext_def(it);
+	r->has_value = 1;
+	r->value = value;
+	r->status = probe_grade(&d, value, r->warn, r->crit);
+	va_start(ap, fmt);
+	vsnprintf(r->message, sizeof r->message, fmt, ap);
+	va_end(ap);
+	trim_partial_utf8(r->message);
+}
+
+void ops_ext_status(struct ops_result *r, int status, const char *fmt, ...)
+{
+	va_list ap;
+	r->status = status;
+	va_start(ap, fmt);
+	vsnprintf(r->message, sizeof r->message, fmt, ap);
+	va_end(ap);
+	trim_partial_utf8(r->message);
+}
+
+void ops_value_text(double v, const char *unit, char *out, size_t cap)
+{
+	double a = fabs(v);
+	if (isnan(v)) {
+		snprintf(out, cap, "-");
+		return;
+	}
+	if (a >= 100 || v == (double)(long long)v)
+		snprintf(out, cap, "%.0f", v);
+	else
+		snprintf(out, cap, a >= 10 ? "%.1f" : "%.2f", v);
+	char *dot = strchr(out, '.');
+	if (dot) {   /* 0.50 -> 0.5, 2.00 -> 2 */
+		char *end = out + strlen(out) - 1;
+		while (end > dot && *end == '0')
+			*end-- = 0;
+		if (end == dot)
+			*end = 0;
+	}
+	if (unit && *unit) {
+		size_t n = strlen(out);
+		snprintf(out + n, cap - n, " %s", unit);
+	}
 }
 
 /* ---- selection ---------------------------------------------------------------------- */
@@ -387,10 +450,19 @@ int ops_inspect(struct ops_env *env, const char *job, const struct principal *wh
 	if (run_id <= 0 && store_ops_run_claim(env->st, job, trigger, env->now, env->cf->lease_inspect,
 					       who == NULL, &out->run_id, NULL, e))
 		return e->code;
-	if (probe_all(env, only, out, e) || record(env, who, only, out, e)) {
+	int rc = probe_all(env, only, out, e);
+	if (!rc)
+		rc = record(env, who, only, out, e);
+	if (rc) {
 		struct err e2;
 		store_ops_run_finish(env->st, out->run_id, "failed", "UNKNOWN", e->msg, NULL, env->now, &e2);
+		ops_ext_job_failed(env, job, out->run_id, e);
 		return e->code;
+	}
+	for (int i = 0; env->cf->ext && i < env->cf->ext->nobservers; i++) {
+		const struct ops_ext_observer *o = &env->cf->ext->observers[i];
+		if (o->on_inspection)
+			o->on_inspection(o->ctx, env, out);
 	}
 	return 0;
 }

@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "base/conf.h"
+#include "base/dict.h"
 #include "base/err.h"
 #include "org/rbac.h"
 #include "store/store_ops.h"
@@ -35,6 +36,9 @@
 struct app;
 
 enum ops_status { OPS_OK = 0, OPS_WARN = 1, OPS_CRIT = 2, OPS_UNKNOWN = 3 };
+
+/* ops.status (OK WARN CRIT UNKNOWN → 正常 警告 严重 未知) for GET /api/dict. */
+extern const struct dict ops_dicts[];
 
 /* "OK" "WARN" "CRIT" "UNKNOWN". */
 const char *ops_status_name(int status);
@@ -53,8 +57,16 @@ struct ops_endpoint {
 	char url[256];            /* tcp://host:port, http://..., https://...  */
 };
 
+struct ops_ext;
+
+/* Defaults of [inspect] updates_command and min_versions (Debian 12's). */
+#define OPS_UPDATES_COMMAND "LC_ALL=C apt-get -s -o Debug::NoLocking=1 upgrade 2>/dev/null"
+#define OPS_MIN_VERSIONS "sqlite=3.40.0,libmicrohttpd=0.9.75,jansson=2.14,libsodium=1.0.18,libcurl=7.88.0"
+
 struct ops_conf {
 	const struct conf *conf;  /* for [inspect] thresholds; may be NULL       */
+	const struct ops_ext *ext;/* items, jobs, observers of modules above ops;
+				     NULL: none (set by the caller after load)  */
 	char db_path[512];
 	char backup_dir[512];     /* [ops] backup_dir, default <db dir>/backups   */
 	char tmp_dir[512];        /* [ops] tmp_dir, default <db dir>/tmp          */
@@ -71,6 +83,9 @@ struct ops_conf {
 	char exchange_target[512];/* [inspect] exchange_target                     */
 	char ntp_server[128];     /* [inspect] ntp_server ("" : kernel state only) */
 	char ca_file[512];        /* [inspect] ca_file for HTTPS probes            */
+	char updates_command[256];/* [inspect] updates_command: apt-get simulation */
+	char min_versions[512];   /* [inspect] min_versions "sqlite=3.40.0,…"      */
+	char clamav_dir[256];     /* [inspect] clamav_dir                          */
 	struct ops_endpoint endpoints[OPS_MAX_ENDPOINTS];
 	int nendpoints;
 	int64_t log_rotate_bytes;
@@ -132,6 +147,92 @@ void ops_inspection_free(struct ops_inspection *in);
 ** "crit","message"}, ...]} (the shape of `gonggai inspect --json`). */
 json_t *ops_inspection_json(const struct ops_inspection *in);
 json_t *ops_result_json(const struct ops_result *r);
+
+/* ---- extensions registered from above ------------------------------------------------ */
+/*
+** Domain modules above ops (exchange, quality, desk …) add inspection items,
+** scheduled jobs and observers without ops including them: the wiring at
+** the top (src/cli/cli_ext.c, used by `serve` and the CLI verbs) fills a
+** struct ops_ext and points ops_conf.ext at it. The ext and every ctx in it
+** belong to the wiring and outlive the conf that points at them.
+*/
+struct ops_ext_item;
+typedef void (*ops_ext_probe_fn)(const struct ops_ext_item *it, struct ops_env *env, struct ops_result *r);
+
+struct ops_ext_item {
+	const char *name;         /* "exchange.backlog"                                 */
+	const char *group;        /* a group of its own ("exchange") or host app db logs net */
+	const char *title;        /* 中文名称                                             */
+	const char *unit;
+	int lower_bad;            /* 1: a value below the threshold is bad              */
+	double warn, crit;        /* defaults (NAN: none); [inspect] <name>.warn/.crit win */
+	ops_ext_probe_fn probe;   /* r arrives UNKNOWN with item, unit, warn, crit set   */
+	void *ctx;
+};
+
+/* A job run by the scheduler of `serve` on its schedule and on demand, with
+** an ops_runs row (leased, exclusive) like the backups: the scheduler claims
+** the run, calls run, closes the run as done or failed, logs a failure at
+** ERROR and tells the observers' on_job_failed. */
+struct ops_ext_job {
+	const char *name;         /* ops_runs job name, "exchange.push"                 */
+	int interval_s;           /* > 0: every interval_s seconds                      */
+	int at_minute;            /* interval_s == 0: daily at this minute (Asia/Shanghai) */
+	int lease_s;              /* 0: [ops] lease of the backups                      */
+	/* *report (may stay NULL) is stored as the run's details; the run's
+	** message is the report's "message" string when there is one. */
+	int (*run)(void *ctx, struct ops_env *env, const struct principal *who, int64_t run_id,
+		   json_t **report, struct err *e);
+	void *ctx;
+};
+
+struct ops_ext_observer {
+	/* After every recorded inspection run (scheduled, manual, CLI). */
+	void (*on_inspection)(void *ctx, struct ops_env *env, const struct ops_inspection *in);
+	/* After a failed scheduled or requested job (backup, drill, cleanup, ext jobs). */
+	void (*on_job_failed)(void *ctx, struct ops_env *env, const char *job, int64_t run_id, const struct err *e);
+	void *ctx;
+};
+
+#define OPS_EXT_MAX 16
+struct ops_ext {
+	struct ops_ext_item items[OPS_EXT_MAX];
+	int nitems;
+	struct ops_ext_job jobs[OPS_EXT_MAX];
+	int njobs;
+	struct ops_ext_observer observers[OPS_EXT_MAX];
+	int nobservers;
+};
+
+/* Add to x (asserts on capacity and on a duplicate name: a wiring mistake). */
+void ops_ext_add_item(struct ops_ext *x, const struct ops_ext_item *it);
+void ops_ext_add_job(struct ops_ext *x, const struct ops_ext_job *j);
+void ops_ext_add_observer(struct ops_ext *x, const struct ops_ext_observer *o);
+/* The job called name in cf's ext, NULL when none. */
+const struct ops_ext_job *ops_ext_job_find(const struct ops_conf *cf, const char *name);
+
+/* Grade value against r's thresholds in the direction of it and set the
+** message; ops_ext_status sets status and message without a value. */
+void ops_ext_grade(const struct ops_ext_item *it, struct ops_result *r, double value, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void ops_ext_status(struct ops_result *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Run job j once as who (NULL: the scheduler): claim a run unless run_id > 0,
+** call it, close the run, tell the observers on failure. *run_out (may be
+** NULL) gets the run id. The result is the job's. */
+int ops_ext_run(struct ops_env *env, const struct ops_ext_job *j, const struct principal *who, int64_t run_id,
+		int64_t *run_out, struct err *e);
+/* Tell every observer of cf that job failed (used by the scheduler for the
+** built-in jobs too). */
+void ops_ext_job_failed(struct ops_env *env, const char *job, int64_t run_id, const struct err *e);
+
+/* Compare dotted versions numerically ("3.40.1" > "3.40"): <0, 0, >0. */
+int ops_version_cmp(const char *a, const char *b);
+
+/* A measured value as people read it: whole numbers from 100 up, one
+** decimal from 10, two below (trailing zeros dropped), then " unit":
+** "0.48", "19.2 %", "1197 ms", "0.1 小时". "-" for NAN. */
+void ops_value_text(double v, const char *unit, char *out, size_t cap);
 
 /* The trigger text of a principal: "scheduler", "cli:<login>", "api:<user>". */
 void ops_trigger(const struct principal *who, char *out, size_t cap);

@@ -27,6 +27,7 @@ struct ops_item_def {
 	double warn, crit;        /* defaults, NAN: none                                 */
 	ops_probe_fn fn;
 	const char *target;       /* endpoint URL for net.* items, else NULL             */
+	const struct ops_ext_item *ext; /* an item registered from above (ops.h), else NULL */
 };
 
 /* The built-in items, ending with {NULL}. */
@@ -36,6 +37,8 @@ extern const struct ops_item_def ops_builtin_items[];
 ** *n set; the array is malloc'd (free it); endpoint names point into cf. */
 struct ops_item_def *ops_item_defs(const struct ops_conf *cf, int *n);
 const struct ops_item_def *ops_builtin_find(const char *name);
+/* The item definition of an item registered from above (ext.c). */
+struct ops_item_def ops_ext_def(const struct ops_ext_item *it);
 
 /* The threshold in force: [inspect] <item>.<which> or the default. "none"
 ** disables it (NAN). */
@@ -75,6 +78,10 @@ void probe_logs_size(struct ops_env *, const struct ops_item_def *, struct ops_r
 void probe_logs_expired(struct ops_env *, const struct ops_item_def *, struct ops_result *);
 void probe_tmp_expired(struct ops_env *, const struct ops_item_def *, struct ops_result *);
 void probe_exchange(struct ops_env *, const struct ops_item_def *, struct ops_result *);
+void probe_os_updates(struct ops_env *, const struct ops_item_def *, struct ops_result *);
+void probe_lib_versions(struct ops_env *, const struct ops_item_def *, struct ops_result *);
+void probe_av_signatures(struct ops_env *, const struct ops_item_def *, struct ops_result *);
+void probe_db_drill_age(struct ops_env *, const struct ops_item_def *, struct ops_result *);
 void probe_endpoint(struct ops_env *, const struct ops_item_def *, struct ops_result *);
 void probe_endpoint_cert(struct ops_env *, const struct ops_item_def *, struct ops_result *);
 

@@ -32,7 +32,7 @@ void probe_app_health(struct ops_env *env, const struct ops_item_def *d, struct 
 {
 	const char *base = base_url(env);
 	if (!base) {
-		probe_status(r, OPS_CRIT, "服务未运行：没有进程持有数据库 %s (no server is running)", env->cf->db_path);
+		probe_status(r, OPS_CRIT, "服务未运行：没有进程持有数据库 %s", env->cf->db_path);
 		return;
 	}
 	char url[300];
@@ -46,7 +46,7 @@ void probe_app_health(struct ops_env *env, const struct ops_item_def *d, struct 
 	if (h.status != 200) {
 		r->has_value = 1;
 		r->value = h.ms;
-		probe_status(r, OPS_CRIT, "%s 返回 HTTP %ld（数据库不可用？）(unhealthy)", url, h.status);
+		probe_status(r, OPS_CRIT, "%s 返回 HTTP %ld（数据库不可用？）", url, h.status);
 		return;
 	}
 	probe_value(env, d, r, h.ms, "%s 正常，响应 %.1f ms", url, h.ms);
@@ -89,7 +89,9 @@ static void scrape_line(const char *line, struct app_counters *c, struct le_sum 
 			c->errors += v;
 	} else if (strncmp(line, "gonggai_http_request_duration_seconds_bucket{", 45) == 0) {
 		const char *le = strstr(line, "le=\"");
-		if (le)
+		char method[16] = "", route[128] = "";
+		sscanf(line + 45, "method=\"%15[^\"]\",route=\"%127[^\"]\"", method, route);
+		if (le && !metrics_route_hashes(method, route))
 			le_add(s, strncmp(le + 4, "+Inf", 4) == 0 ? INFINITY : atof(le + 4), v);
 	}
 }
@@ -129,7 +131,7 @@ static int counters(struct ops_env *env, struct ops_result *r, struct app_counte
 	}
 	const char *base = base_url(env);
 	if (!base) {
-		probe_status(r, OPS_UNKNOWN, "服务未运行，无法读取其计数器 (no server running)");
+		probe_status(r, OPS_UNKNOWN, "服务未运行，无法读取其计数器");
 		return -1;
 	}
 	char url[300];
@@ -161,8 +163,8 @@ void probe_app_p99(struct ops_env *env, const struct ops_item_def *d, struct ops
 	struct app_counters c;
 	if (counters(env, r, &c))
 		return;
-	probe_value(env, d, r, c.p99_s * 1e3, "自启动以来 %.0f 次请求，99%% 在 %.1f ms 内完成 "
-		    "(histogram bucket bound)", c.requests, c.p99_s * 1e3);
+	probe_value(env, d, r, c.p99_s * 1e3, "自启动以来 99%% 的请求在 %.0f ms 内完成（%.0f 次请求，"
+		    "不含登录和改密码：口令散列按设计需 0.2–2 秒）", c.p99_s * 1e3, c.requests);
 }
 
 static int proc_threads(int pid)
@@ -184,7 +186,7 @@ void probe_app_threads(struct ops_env *env, const struct ops_item_def *d, struct
 	int pid = env->app ? (int)getpid() : env->srv.running ? env->srv.pid : 0;
 	int want = env->app ? env->app->threads : env->srv.threads;
 	if (!pid) {
-		probe_status(r, OPS_UNKNOWN, "服务未运行 (no server running)");
+		probe_status(r, OPS_UNKNOWN, "服务未运行");
 		return;
 	}
 	int n = proc_threads(pid);
@@ -209,7 +211,7 @@ void probe_app_scheduler(struct ops_env *env, const struct ops_item_def *d, stru
 		return;
 	}
 	if (!at) {
-		probe_status(r, OPS_CRIT, "调度器从未运行：请用 gonggai serve 启动服务 (no heartbeat ever)");
+		probe_status(r, OPS_CRIT, "调度器从未运行：请用 gonggai serve 启动服务");
 		return;
 	}
 	char when[20];
@@ -218,12 +220,18 @@ void probe_app_scheduler(struct ops_env *env, const struct ops_item_def *d, stru
 		    clock_cn_datetime(at, when), age, env->app || env->srv.running ? "" : "；服务未运行");
 }
 
+/* The State Council's notice for next year normally comes out in mid
+** November: missing after that is a warning, from 15 December critical
+** (month * 100 + day). */
+#define CAL_NOTICE_DUE 1115
+#define CAL_NOTICE_LATE 1215
+
 void probe_calendar(struct ops_env *env, const struct ops_item_def *d, struct ops_result *r)
 {
 	char today[11];
-	int y, m;
+	int y, m, day;
 	clock_cn_date(env->now, today);
-	sscanf(today, "%d-%d", &y, &m);
+	sscanf(today, "%d-%d-%d", &y, &m, &day);
 	struct cal *cal;
 	struct err e;
 	if (cal_build_store(env->st, &cal, &e)) {
@@ -234,14 +242,17 @@ void probe_calendar(struct ops_env *env, const struct ops_item_def *d, struct op
 	cal_free(cal);
 	r->has_value = 1;
 	r->value = next != CAL_SRC_NONE;
+	int md = m * 100 + day;
+	static const char where[] = "系统管理 → 工作日历 导入（系统管理员），或 gonggai cal import --db PATH FILE";
 	if (cur == CAL_SRC_NONE)
-		probe_status(r, OPS_CRIT, "本年度 %d 没有官方节假日安排，所有期限按周一至周五计算：请立即导入 "
-			     "(gonggai cal import)", y);
+		probe_status(r, OPS_CRIT, "本年度 %d 没有官方节假日安排，所有期限按周一至周五计算：请立即导入（%s）",
+			     y, where);
 	else if (next != CAL_SRC_NONE)
 		probe_status(r, OPS_OK, "%d 年节假日安排已加载（%s）", y + 1, cal_source_name(next));
-	else if (m < 10)
-		probe_status(r, OPS_OK, "%d 年节假日安排尚未加载；国务院通知一般在 11 月前后发布，10 月起检查", y + 1);
+	else if (md < CAL_NOTICE_DUE)
+		probe_status(r, OPS_OK, "%d 年节假日安排尚未加载；国务院通知一般在 11 月中旬发布", y + 1);
 	else
-		probe_status(r, m == 12 ? OPS_CRIT : OPS_WARN, "%d 年节假日安排尚未加载：通知发布后请用 "
-			     "gonggai cal import 导入，否则跨年期限按周一至周五计算", y + 1);
+		probe_status(r, md >= CAL_NOTICE_LATE ? OPS_CRIT : OPS_WARN,
+			     "%d 年节假日安排尚未加载%s：通知发布后请导入（%s），否则跨年期限按周一至周五计算", y + 1,
+			     md >= CAL_NOTICE_LATE ? "，已过 12 月 15 日" : "", where);
 }

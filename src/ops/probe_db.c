@@ -36,7 +36,7 @@ void probe_db_check(struct ops_env *env, const struct ops_item_def *d, struct op
 		return;
 	}
 	if (problems)
-		probe_value(env, d, r, problems, "数据库损坏：%s (quick_check found %d problem(s))；请从备份恢复",
+		probe_value(env, d, r, problems, "数据库损坏：%s（quick_check 发现 %d 处问题）；请从备份恢复",
 			    first, problems);
 	else
 		probe_value(env, d, r, 0, "quick_check 通过，用时 %.0f ms", clock_mono_ms() - t0);
@@ -112,7 +112,7 @@ void probe_db_backup_age(struct ops_env *env, const struct ops_item_def *d, stru
 	}
 	int64_t created;
 	if (store_ops_created_at(env->st, &created, &e) || !created) {
-		probe_status(r, OPS_CRIT, "从未成功备份 (no good backup on disk)");
+		probe_status(r, OPS_CRIT, "从未成功备份");
 		return;
 	}
 	double h = (env->now - created) / 3600.0;

@@ -25,10 +25,10 @@ void probe_load(struct ops_env *env, const struct ops_item_def *d, struct ops_re
 		fclose(f);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (!ok || cores < 1) {
-		probe_status(r, OPS_UNKNOWN, "无法读取 /proc/loadavg (cannot read load average)");
+		probe_status(r, OPS_UNKNOWN, "无法读取 /proc/loadavg");
 		return;
 	}
-	probe_value(env, d, r, l5 / cores, "5 分钟平均负载 %.2f，%ld 核，每核 %.2f (1/5/15 min: %.2f %.2f %.2f)",
+	probe_value(env, d, r, l5 / cores, "5 分钟平均负载 %.2f，%ld 核，每核 %.2f（1/5/15 分钟：%.2f %.2f %.2f）",
 		    l5, cores, l5 / cores, l1, l5, l15);
 }
 
@@ -44,11 +44,11 @@ void probe_memory(struct ops_env *env, const struct ops_item_def *d, struct ops_
 	if (f)
 		fclose(f);
 	if (total <= 0 || avail < 0) {
-		probe_status(r, OPS_UNKNOWN, "无法读取 /proc/meminfo (cannot read memory)");
+		probe_status(r, OPS_UNKNOWN, "无法读取 /proc/meminfo");
 		return;
 	}
 	double pct = 100.0 * avail / total;
-	probe_value(env, d, r, pct, "可用内存 %.0f MB / 共 %.0f MB (%.1f%% available)", avail / 1024.0,
+	probe_value(env, d, r, pct, "可用内存 %.0f MB / 共 %.0f MB（%.1f%%）", avail / 1024.0,
 		    total / 1024.0, pct);
 }
 
@@ -57,15 +57,15 @@ static void disk(struct ops_env *env, const struct ops_item_def *d, struct ops_r
 {
 	struct statvfs sv;
 	if (statvfs(dir, &sv) != 0 || sv.f_blocks == 0) {
-		probe_status(r, OPS_UNKNOWN, "无法读取 %s 所在文件系统 (statvfs failed)", dir);
+		probe_status(r, OPS_UNKNOWN, "无法读取 %s 所在文件系统", dir);
 		return;
 	}
 	/* as df: used / (used + available to unprivileged users) */
 	double used = (double)(sv.f_blocks - sv.f_bfree) * sv.f_frsize;
 	double avail = (double)sv.f_bavail * sv.f_frsize;
 	double pct = used + avail > 0 ? 100.0 * used / (used + avail) : 0;
-	probe_value(env, d, r, pct, "%s %s：已用 %.1f%%，剩余 %.1f GB (used %.1f%%, %.1f GB free)", what, dir,
-		    pct, avail / 1e9, pct, avail / 1e9);
+	probe_value(env, d, r, pct, "%s %s：已用 %.1f%%，剩余 %.1f GB", what, dir,
+		    pct, avail / 1e9);
 }
 
 static void dir_of(const char *path, char *out, size_t cap)
@@ -99,12 +99,12 @@ void probe_uptime(struct ops_env *env, const struct ops_item_def *d, struct ops_
 	if (f)
 		fclose(f);
 	if (!ok) {
-		probe_status(r, OPS_UNKNOWN, "无法读取 /proc/uptime (cannot read uptime)");
+		probe_status(r, OPS_UNKNOWN, "无法读取 /proc/uptime");
 		return;
 	}
 	long days = (long)(up / 86400), hours = (long)fmod(up / 3600, 24);
-	probe_value(env, d, r, up / 3600, "已运行 %ld 天 %ld 小时%s (up %.1f h)", days, hours,
-		    up < 3600 ? "，近期重启过" : "", up / 3600);
+	probe_value(env, d, r, up / 3600, "已运行 %ld 天 %ld 小时%s", days, hours,
+		    up < 3600 ? "，近期重启过" : "");
 }
 
 /* Open descriptors and the soft limit of pid; -1 when unreadable. */
@@ -136,15 +136,15 @@ void probe_fds(struct ops_env *env, const struct ops_item_def *d, struct ops_res
 	int pid = env->app ? (int)getpid() : env->srv.running ? env->srv.pid : 0;
 	long n, limit;
 	if (!pid) {
-		probe_status(r, OPS_UNKNOWN, "服务未运行，无法统计服务进程的文件描述符 (no server running)");
+		probe_status(r, OPS_UNKNOWN, "服务未运行，无法统计服务进程的文件描述符");
 		return;
 	}
 	if (fd_usage(pid, &n, &limit)) {
-		probe_status(r, OPS_UNKNOWN, "无法读取进程 %d 的文件描述符 (permission?)", pid);
+		probe_status(r, OPS_UNKNOWN, "无法读取进程 %d 的文件描述符", pid);
 		return;
 	}
 	double pct = 100.0 * n / limit;
-	probe_value(env, d, r, pct, "服务进程 %d 打开 %ld 个，上限 %ld (%.1f%% of the limit)", pid, n, limit, pct);
+	probe_value(env, d, r, pct, "服务进程 %d 打开 %ld 个，上限 %ld（%.1f%%）", pid, n, limit, pct);
 }
 
 static void clock_kernel(struct ops_env *env, const struct ops_item_def *d, struct ops_result *r)
@@ -152,19 +152,20 @@ static void clock_kernel(struct ops_env *env, const struct ops_item_def *d, stru
 	struct timex tx = {0};
 	int state = adjtimex(&tx);
 	if (state < 0) {
-		probe_status(r, OPS_UNKNOWN, "adjtimex 失败，无法读取时钟同步状态 (adjtimex failed)");
+		probe_status(r, OPS_UNKNOWN, "adjtimex 失败，无法读取时钟同步状态");
 		return;
 	}
 	double off = fabs((double)tx.offset) / ((tx.status & STA_NANO) ? 1e6 : 1e3);
+	double err_ms = tx.esterror / 1e3;
 	if ((tx.status & STA_UNSYNC) || state == TIME_ERROR) {
+		/* unsynchronised: the offset is not known, only its bound */
 		r->has_value = 1;
-		r->value = off;
-		probe_status(r, OPS_WARN, "系统时钟未与 NTP 同步，估计误差 %.0f ms；请配置 chrony/ntpd 或 "
-			     "[inspect] ntp_server (clock not synchronised)", tx.esterror / 1e3);
+		r->value = err_ms;
+		probe_status(r, OPS_WARN, "系统时钟未与 NTP 同步，偏差未知，可能达 %.0f ms（内核估计误差）；请配置 "
+			     "chrony/ntpd 或 [inspect] ntp_server", err_ms);
 		return;
 	}
-	probe_value(env, d, r, off, "时钟已同步，内核偏差 %.1f ms，估计误差 %.1f ms (synchronised)", off,
-		    tx.esterror / 1e3);
+	probe_value(env, d, r, off, "时钟已同步，偏差 %.1f ms（内核估计误差 ±%.1f ms）", off, err_ms);
 }
 
 void probe_clock(struct ops_env *env, const struct ops_item_def *d, struct ops_result *r)
@@ -180,6 +181,6 @@ void probe_clock(struct ops_env *env, const struct ops_item_def *d, struct ops_r
 		probe_status(r, timed_out ? OPS_CRIT : OPS_UNKNOWN, "NTP 查询失败：%s", msg);
 		return;
 	}
-	probe_value(env, d, r, fabs(off), "本机时钟比 %s %s %.1f ms (offset %+.1f ms)", env->cf->ntp_server,
-		    off >= 0 ? "快" : "慢", fabs(off), off);
+	probe_value(env, d, r, fabs(off), "本机时钟比 %s %s %.1f ms", env->cf->ntp_server,
+		    off >= 0 ? "快" : "慢", fabs(off));
 }

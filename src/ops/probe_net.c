@@ -59,7 +59,7 @@ void probe_endpoint_cert(struct ops_env *env, const struct ops_item_def *d, stru
 		return;
 	}
 	if (!h.cert_expiry) {
-		probe_status(r, OPS_UNKNOWN, "%s 未返回证书信息 (no certificate info)", d->target);
+		probe_status(r, OPS_UNKNOWN, "%s 未返回证书信息", d->target);
 		return;
 	}
 	double days = (h.cert_expiry - env->now) / 86400.0;
@@ -98,7 +98,7 @@ void probe_exchange(struct ops_env *env, const struct ops_item_def *d, struct op
 {
 	const char *t = env->cf->exchange_target;
 	if (!t[0]) {
-		probe_status(r, OPS_OK, "未配置前置库（[inspect] exchange_target），跳过 (not configured)");
+		probe_status(r, OPS_OK, "未配置前置库（[inspect] exchange_target），跳过");
 		return;
 	}
 	if (strncmp(t, "tcp://", 6) == 0 || strncmp(t, "http://", 7) == 0 || strncmp(t, "https://", 8) == 0)

@@ -223,7 +223,7 @@ static int trend(struct store *st, const struct ops_period *p, json_t **out, str
 			json_t *d = json_object_get(days, key);
 			if (!d)
 				json_object_set_new(days, key, d = json_pack("{s:s}", "day", date));
-			json_object_set(d, keys[k], json_object_get(r, k == 2 ? "max" : "avg"));
+			json_object_set(d, keys[k], json_object_get(r, k == 2 || k == 3 ? "max" : "avg"));   /* load and p99: the day's worst, as inspected */
 		}
 		json_decref(rows);
 	}

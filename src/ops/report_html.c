@@ -90,9 +90,14 @@ static void records(struct buf *b, const char *h2, json_t *rows)
 		buf_printf(b, "</span></td><td class=\"%s nw\">", json_string_value(json_object_get(r, "status")));
 		text(b, json_object_get(r, "result"));
 		buf_puts(b, "</td><td class=n>");
-		num(b, json_object_get(r, "value"), "%.4g");
-		buf_puts(b, " ");
-		text(b, json_object_get(r, "unit"));
+		json_t *v = json_object_get(r, "value");
+		if (json_is_number(v)) {
+			char vt[64];
+			ops_value_text(json_number_value(v), json_string_value(json_object_get(r, "unit")), vt, sizeof vt);
+			buf_puts(b, vt);   /* digits and a unit from the item table: nothing to escape */
+		} else {
+			buf_puts(b, "-");
+		}
 		buf_puts(b, "</td><td>");
 		text(b, json_object_get(r, "threshold"));
 		buf_puts(b, "</td><td class=small>");
@@ -171,8 +176,9 @@ static void availability(struct buf *b, json_t *rows)
 
 static void trend(struct buf *b, json_t *rows)
 {
-	static const char *const cols[] = {"日期", "数据库(MB)", "增长(MB)", "每核负载(最大)", "p99(ms)", "5xx(%)"};
+	static const char *const cols[] = {"日期", "数据库(MB)", "增长(MB)", "每核负载(最大)", "p99(ms，最大)", "5xx(%)"};
 	static const char *const keys[] = {"db_mb", "growth_mb", "load", "p99_ms", "errors_pct"};
+	static const char *const fmts[] = {"%.1f", "%.1f", "%.2f", "%.0f", "%.2f"};
 	size_t i;
 	json_t *r;
 	buf_puts(b, "<h2>六、数据库大小与负载趋势</h2>");
@@ -186,7 +192,7 @@ static void trend(struct buf *b, json_t *rows)
 		text(b, json_object_get(r, "day"));
 		for (int k = 0; k < 5; k++) {
 			buf_puts(b, "</td><td class=n>");
-			num(b, json_object_get(r, keys[k]), "%.2f");
+			num(b, json_object_get(r, keys[k]), fmts[k]);
 		}
 		buf_puts(b, "</td></tr>");
 	}

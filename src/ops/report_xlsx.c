@@ -113,7 +113,7 @@ static void sheets(lxw_workbook *wb, const struct fmts *f, const json_t *d)
 		{"平均(ms)", "avg_ms", 10, C_NUM}, {"最大(ms)", "max_ms", 10, C_NUM}};
 	static const struct col tr[] = {
 		{"日期", "day", 12, C_TEXT}, {"数据库(MB)", "db_mb", 12, C_NUM}, {"增长(MB)", "growth_mb", 10, C_NUM},
-		{"每核负载(最大)", "load", 16, C_NUM}, {"p99(ms)", "p99_ms", 10, C_NUM},
+		{"每核负载(最大)", "load", 16, C_NUM}, {"p99(ms，最大)", "p99_ms", 12, C_NUM},
 		{"5xx(%)", "errors_pct", 10, C_NUM}};
 	const char *title = json_string_value(json_object_get(d, "title"));
 	char t[240];

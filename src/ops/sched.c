@@ -15,6 +15,7 @@
 #include "ops/backup.h"
 #include "ops/cleanup.h"
 
+#include <assert.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
@@ -35,7 +36,8 @@ static const char *const job_names[NJOBS] = {"inspect.net", "inspect.app", "insp
 					     "cleanup", "drill"};
 
 struct request {
-	int job;
+	int job;                  /* enum ops_job, or OPS_JOB_EXT with ext set */
+	char ext[64];
 	int64_t run_id;
 	struct principal who;
 	char only[256];
@@ -65,6 +67,7 @@ struct ops_sched {
 	int nsnap;
 	int64_t last_backup, last_tick;
 	int64_t next[NJOBS];
+	int64_t ext_next[OPS_EXT_MAX];   /* next run of each cf.ext job */
 };
 
 /* ---- schedule arithmetic ------------------------------------------------------------ */
@@ -140,6 +143,31 @@ static int64_t next_of(struct ops_sched *s, int j, int64_t now)
 	return at;
 }
 
+static int64_t ext_next_of(struct ops_sched *s, const struct ops_ext_job *j, int64_t now)
+{
+	if (j->interval_s > 0)
+		return ops_next_every(now, j->interval_s, j->interval_s / 3);
+	const struct cal *cal = s->app->cal ? cal_shared_get(s->app->cal) : NULL;
+	int64_t at = ops_next_at(now, j->at_minute, 0, 0, cal);
+	if (cal)
+		cal_shared_put(s->app->cal, cal);
+	return at;
+}
+
+/* Jobs of modules above: interval jobs start one interval after start, a
+** daily job whose last occurrence has no run is caught up after k. */
+static void plan_ext(struct ops_sched *s, int64_t now, int k)
+{
+	for (int i = 0; s->cf.ext && i < s->cf.ext->njobs; i++) {
+		const struct ops_ext_job *j = &s->cf.ext->jobs[i];
+		int64_t last = 0;
+		struct err e;
+		int64_t prev = j->interval_s > 0 ? 0 : ops_prev_at(now, j->at_minute, 0, 0, NULL);
+		store_ops_run_last(s->st, j->name, &last, &e);
+		s->ext_next[i] = prev && last < prev ? now + (int64_t)s->cf.catchup_delay * k++ : ext_next_of(s, j, now);
+	}
+}
+
 /* At start: a job whose last occurrence has no run yet is due soon. */
 static void plan(struct ops_sched *s, int64_t now)
 {
@@ -157,6 +185,7 @@ static void plan(struct ops_sched *s, int64_t now)
 		store_ops_run_last(s->st, job_names[j], &last, &e);
 		s->next[j] = prev && last < prev ? now + (int64_t)s->cf.catchup_delay * k++ : next_of(s, j, now);
 	}
+	plan_ext(s, now, k);
 }
 
 /* ---- metrics --------------------------------------------------------------------------- */
@@ -264,12 +293,25 @@ static void other_job(struct ops_sched *s, int job, const struct principal *who,
 	}
 	json_decref(report);
 	const char *name = job == OPS_JOB_BACKUP ? "backup" : job == OPS_JOB_DRILL ? "drill" : "cleanup";
-	if (rc && e.code == ERR_CONFLICT)
+	if (rc && e.code == ERR_CONFLICT) {
 		log_warn("ops", "%s skipped: %s", name, e.msg);
-	else if (rc)
+	} else if (rc) {
+		struct ops_env env;
 		log_error("ops", "%s failed: %s", name, e.msg);
-	else
+		env_of(s, &env);
+		ops_ext_job_failed(&env, name, run_id, &e);
+	} else {
 		log_info("ops", "%s done", name);
+	}
+}
+
+static void ext_job(struct ops_sched *s, const struct ops_ext_job *j, const struct principal *who, int64_t run_id)
+{
+	struct ops_env env;
+	struct err e = {0};
+	env_of(s, &env);
+	if (ops_ext_run(&env, j, who, run_id, NULL, &e) && e.code == ERR_CONFLICT)
+		log_warn("ops", "%s skipped: %s", j->name, e.msg);   /* failures are logged by ops_ext_run */
 }
 
 static void finished(struct ops_sched *s, int64_t run_id)
@@ -283,8 +325,12 @@ static void finished(struct ops_sched *s, int64_t run_id)
 
 static void run_request(struct ops_sched *s, const struct request *rq)
 {
+	const struct ops_ext_job *j = rq->job == OPS_JOB_EXT ? ops_ext_job_find(&s->cf, rq->ext) : NULL;
+	assert(rq->job != OPS_JOB_EXT || j);   /* ops_sched_submit_ext checked the name */
 	if (rq->job == OPS_JOB_INSPECT)
 		inspect(s, "inspect.manual", &rq->who, rq->only[0] ? rq->only : NULL, rq->run_id);
+	else if (j)
+		ext_job(s, j, &rq->who, rq->run_id);
 	else
 		other_job(s, rq->job, &rq->who, rq->run_id, rq->dry_run);
 	finished(s, rq->run_id);
@@ -338,6 +384,9 @@ static int64_t earliest(struct ops_sched *s, int64_t now)
 	for (int j = 0; s->cf.scheduler && j < NJOBS; j++)
 		if (s->next[j] < t)
 			t = s->next[j];
+	for (int i = 0; s->cf.scheduler && s->cf.ext && i < s->cf.ext->njobs; i++)
+		if (s->ext_next[i] < t)
+			t = s->ext_next[i];
 	return t > now ? t : now;
 }
 
@@ -374,6 +423,12 @@ static void *loop(void *arg)
 				run_scheduled(s, j);
 				s->next[j] = next_of(s, j, clock_now(&s->app->clock));
 			}
+		for (int i = 0; s->cf.scheduler && s->cf.ext && i < s->cf.ext->njobs && !s->stop; i++)
+			if (now >= s->ext_next[i]) {
+				ext_job(s, &s->cf.ext->jobs[i], NULL, 0);
+				finished(s, 0);
+				s->ext_next[i] = ext_next_of(s, &s->cf.ext->jobs[i], clock_now(&s->app->clock));
+			}
 		now = clock_now(&s->app->clock);
 		sleep_until(s, earliest(s, now), now);
 		refresh_snapshot(s);
@@ -395,11 +450,13 @@ static void server_url(const char *listen, int port, char *out, size_t cap)
 	snprintf(out, cap, "http://%s:%d", host, port);
 }
 
-static int init(struct ops_sched *s, struct app *app, struct ops_lock *lk, int port, struct err *e)
+static int init(struct ops_sched *s, struct app *app, struct ops_lock *lk, int port, const struct ops_ext *ext,
+		struct err *e)
 {
 	const char *db = conf_get(app->conf, "database", "path");
 	if (ops_conf_load(app->conf, db, &s->cf, e))
 		return e->code;
+	s->cf.ext = ext;
 	s->app = app;
 	s->srv = (struct ops_server){.running = 1, .pid = (int)getpid(), .threads = app->threads,
 				     .started_at = app->started_at};
@@ -410,7 +467,8 @@ static int init(struct ops_sched *s, struct app *app, struct ops_lock *lk, int p
 	return store_open(db, sync ? STORE_SYNC_FULL : 0, &s->st, e);
 }
 
-int ops_sched_start(struct app *app, struct ops_lock *lk, int port, struct ops_sched **out, struct err *e)
+int ops_sched_start(struct app *app, struct ops_lock *lk, int port, const struct ops_ext *ext,
+		    struct ops_sched **out, struct err *e)
 {
 	struct ops_sched *s = calloc(1, sizeof *s);
 	if (!s)
@@ -423,7 +481,7 @@ int ops_sched_start(struct app *app, struct ops_lock *lk, int port, struct ops_s
 	pthread_cond_init(&s->done_cv, &ca);
 	pthread_condattr_destroy(&ca);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (init(s, app, lk, port, e) || pthread_create(&s->thread, NULL, loop, s) != 0) {
+	if (init(s, app, lk, port, ext, e) || pthread_create(&s->thread, NULL, loop, s) != 0) {
 		if (!e->code)
 			err_set(e, ERR_INTERNAL, "", "cannot start the scheduler thread");
 		store_close(s->st);
@@ -487,6 +545,37 @@ int ops_sched_submit(struct ops_sched *s, int job, int64_t run_id, const struct 
 		pthread_cond_signal(&s->cv);
 	}
 	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+int ops_sched_submit_ext(struct ops_sched *s, struct store *st, const char *name, const struct principal *who,
+			 int64_t now, int64_t *run_id, struct err *e)
+{
+	char trigger[80];
+	const struct ops_ext_job *j = ops_ext_job_find(&s->cf, name);
+	if (!j)
+		return err_set(e, ERR_NOTFOUND, "job", "没有这个运维任务 (no such job): %s", name ? name : "");
+	ops_trigger(who, trigger, sizeof trigger);
+	if (store_ops_run_claim(st, j->name, trigger, now, j->lease_s > 0 ? j->lease_s : s->cf.lease_backup, 1,
+				run_id, NULL, e))
+		return e->code;
+	pthread_mutex_lock(&s->mu);
+	int rc = 0;
+	if (s->stop)
+		rc = err_set(e, ERR_INTERNAL, "", "服务正在停止 (stopping)");
+	else if (s->qlen == QUEUE_MAX)
+		rc = err_set(e, ERR_CONFLICT, "", "运维任务队列已满，请稍后再试 (queue full)");
+	else {
+		struct request *rq = &s->queue[(s->qhead + s->qlen++) % QUEUE_MAX];
+		*rq = (struct request){.job = OPS_JOB_EXT, .run_id = *run_id, .who = *who};
+		snprintf(rq->ext, sizeof rq->ext, "%s", j->name);
+		pthread_cond_signal(&s->cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+	if (rc) {
+		struct err e2;
+		store_ops_run_finish(st, *run_id, "failed", "UNKNOWN", e->msg, NULL, now, &e2);
+	}
 	return rc;
 }
 

@@ -38,12 +38,15 @@ struct app;
 struct cal;
 struct ops_sched;
 
-enum ops_job { OPS_JOB_INSPECT = 1, OPS_JOB_BACKUP, OPS_JOB_DRILL, OPS_JOB_CLEANUP };
+enum ops_job { OPS_JOB_INSPECT = 1, OPS_JOB_BACKUP, OPS_JOB_DRILL, OPS_JOB_CLEANUP, OPS_JOB_EXT };
 
 /* Start after the HTTP server listens on port: lk is the shared lock serve
-** took before opening the database (the scheduler publishes into it).
-** Sets app->ops and registers the metrics hook. Free *out with ops_sched_free. */
-int ops_sched_start(struct app *app, struct ops_lock *lk, int port, struct ops_sched **out, struct err *e);
+** took before opening the database (the scheduler publishes into it); ext
+** (may be NULL) the items, jobs and observers registered from above, owned
+** by the caller until ops_sched_free. Sets app->ops and registers the
+** metrics hook. Free *out with ops_sched_free. */
+int ops_sched_start(struct app *app, struct ops_lock *lk, int port, const struct ops_ext *ext,
+		    struct ops_sched **out, struct err *e);
 /* Interrupt the running job at its next step, wake handlers waiting for a
 ** run, join the thread. The metrics hook keeps answering (from the last
 ** snapshot) until ops_sched_free, which must come after the HTTP server has
@@ -59,6 +62,11 @@ const struct ops_conf *ops_sched_conf(const struct ops_sched *s);
 ** the queue is full, ERR_INTERNAL when stopping. */
 int ops_sched_submit(struct ops_sched *s, int job, int64_t run_id, const struct principal *who,
 		     const char *only, int dry_run, struct err *e);
+/* Claim a run of the registered job `name` on st (the caller's connection)
+** as who and queue it: *run_id set. ERR_NOTFOUND for an unknown job,
+** ERR_CONFLICT when one is running or the queue is full. */
+int ops_sched_submit_ext(struct ops_sched *s, struct store *st, const char *name, const struct principal *who,
+			 int64_t now, int64_t *run_id, struct err *e);
 /* Wait up to timeout_ms for run_id to finish: 1 finished, 0 not yet. */
 int ops_sched_wait(struct ops_sched *s, int64_t run_id, int timeout_ms);
 

@@ -382,6 +382,11 @@ void store_close(struct store *st)
 	free(st);
 }
 
+const char *store_engine_version(void)
+{
+	return sqlite3_libversion();
+}
+
 int store_ping(struct store *st, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st, "SELECT 1", e);

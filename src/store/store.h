@@ -51,6 +51,9 @@ void store_rollback(struct store *st);
 /* Schema version after migrations (highest applied NNNN). */
 int store_schema_version(struct store *st);
 
+/* Version of the database engine linked in ("3.40.1"). */
+const char *store_engine_version(void);
+
 /* Quick health probe ("SELECT 1"); 0 when the connection answers. */
 int store_ping(struct store *st, struct err *e);
 

@@ -198,6 +198,16 @@ int store_ops_run_last(struct store *st, const char *job, int64_t *started_at, s
 	return store_count(st, s, started_at, e);
 }
 
+int store_ops_run_last_ok(struct store *st, const char *job, int64_t *finished_at, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT coalesce(max(finished_at), 0) FROM ops_runs "
+				     "WHERE job = ? AND state = 'done' AND status = 'OK'", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, job);
+	return store_count(st, s, finished_at, e);
+}
+
 int store_ops_runs_between(struct store *st, const char *job, int64_t from, int64_t to,
 			   json_t **items, struct err *e)
 {

@@ -40,6 +40,9 @@ int store_ops_run_list(struct store *st, const char *job, const struct page *pg,
 		       json_t **items, int64_t *total, struct err *e);
 /* Start time of the newest run of job that did not expire (0 when none). */
 int store_ops_run_last(struct store *st, const char *job, int64_t *started_at, struct err *e);
+/* End time of the newest run of job that finished done with status OK (0
+** when none). */
+int store_ops_run_last_ok(struct store *st, const char *job, int64_t *finished_at, struct err *e);
 /* Runs of job started in [from, to), oldest first. */
 int store_ops_runs_between(struct store *st, const char *job, int64_t from, int64_t to,
 			   json_t **items, struct err *e);

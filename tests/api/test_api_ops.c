@@ -92,7 +92,16 @@ static void test_roles(void **state)
 	assert_int_equal(client_do(SYS, "POST", "/api/backups", "{}"), 403);
 	struct client *anon = client_new(&T);
 	assert_int_equal(client_do(anon, "GET", "/api/inspections", NULL), 401);
+	assert_int_equal(client_do(anon, "GET", "/api/dict", NULL), 401);
 	client_free(anon);
+	/* names come from the server's dictionary, for any signed-in account */
+	json_t *d;
+	assert_int_equal(client_req(clk, "GET", "/api/dict", NULL, NULL, &d), 200);
+	json_t *st = json_object_get(d, "ops.status");
+	assert_int_equal(json_array_size(st), 4);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(st, 2), "code")), "CRIT");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(st, 2), "label")), "严重");
+	json_decref(d);
 	client_free(clk);
 	client_free(aud);
 }

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -297,6 +298,237 @@ static void test_inspect_run(void **state)
 	conf_free(c);
 }
 
+
+
+/* The next year's holiday notice: nothing to say before mid-November, a
+** warning until 15 December, critical from then on; the message says where
+** to import it. (The embedded notices end with the year checked here.) */
+static void test_calendar_next_year(void **state)
+{
+	static const struct { const char *day; int status; } cases[] = {
+		{"2026-11-01", OPS_OK}, {"2026-11-14", OPS_OK}, {"2026-11-15", OPS_WARN},
+		{"2026-12-07", OPS_WARN}, {"2026-12-15", OPS_CRIT}, {"2026-12-31", OPS_CRIT},
+	};
+	struct store *st;
+	struct err e = {0};
+	struct ops_conf cf;
+	struct ops_inspection in;
+	struct principal cli;
+	assert_int_equal(ops_conf_load(NULL, db, &cf, &e), 0);
+	assert_int_equal(store_open(db, 0, &st, &e), 0);
+	rbac_cli_principal(&cli);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct ops_env env = {.cf = &cf, .st = st, .now = T(cases[i].day, 9, 0)};
+		assert_int_equal(ops_inspect(&env, "inspect.manual", &cli, "calendar.next_year", 0, &in, &e), 0);
+		assert_int_equal(in.n, 1);
+		if (in.items[0].status != cases[i].status)
+			fail_msg("%s: %d, want %d (%s)", cases[i].day, in.items[0].status, cases[i].status,
+				 in.items[0].message);
+		if (cases[i].status != OPS_OK)
+			assert_non_null(strstr(in.items[0].message, "gonggai cal import"));
+		ops_inspection_free(&in);
+	}
+	store_close(st);
+}
+
+
+/* Values as people read them (the CLI table, the reports; the web's
+** fmtValue follows the same rule). */
+static void test_value_text(void **state)
+{
+	char b[64];
+	ops_value_text(1197.497211999958, "ms", b, sizeof b);
+	assert_string_equal(b, "1197 ms");
+	ops_value_text(0.4655, "小时", b, sizeof b);
+	assert_string_equal(b, "0.47 小时");
+	ops_value_text(19.21, "%", b, sizeof b);
+	assert_string_equal(b, "19.2 %");
+	ops_value_text(0.5, "", b, sizeof b);
+	assert_string_equal(b, "0.5");
+	ops_value_text(16000, "ms", b, sizeof b);
+	assert_string_equal(b, "16000 ms");
+	ops_value_text(2.0, NULL, b, sizeof b);
+	assert_string_equal(b, "2");
+	ops_value_text(NAN, "ms", b, sizeof b);
+	assert_string_equal(b, "-");
+}
+
+
+/* 系统维护: pending security updates counted from the package manager's
+** simulation (a fixture here), library minimums, ClamAV signature age from
+** the CVD header, days since the last good restore drill. */
+static void test_maintenance_items(void **state)
+{
+	char fixture[200], clam[200], cmd[300], path[260];
+	snprintf(fixture, sizeof fixture, "%s/apt.txt", dir);
+	FILE *f = fopen(fixture, "w");
+	fputs("Inst libssl3 [3.0.11-1~deb12u1] (3.0.15-1~deb12u1 Debian-Security:12/stable-security [amd64])\n"
+	      "Inst tzdata [2024a-0+deb12u1] (2025b-0+deb12u1 Debian:12.11/stable [all])\n"
+	      "Inst libpam0g [1.5.2-6+deb12u1] (1.5.2-6+deb12u2 Debian-Security:12/stable-security [amd64])\n"
+	      "Conf libssl3 (3.0.15-1~deb12u1 Debian-Security:12/stable-security [amd64])\n", f);
+	fclose(f);
+	snprintf(clam, sizeof clam, "%s/clamav", dir);
+	mkdir(clam, 0700);
+	snprintf(path, sizeof path, "%s/daily.cvd", clam);
+	f = fopen(path, "w");
+	fputs("ClamAV-VDB:01 Dec 2026 08-30 +0800:27470:2071546:90:X:X:raynman:1764549000", f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "cat '%s'", fixture);
+	struct conf *c = conf_new();
+	conf_set(c, "inspect", "updates_command", cmd);
+	conf_set(c, "inspect", "clamav_dir", clam);
+	conf_set(c, "inspect", "min_versions", "sqlite=3.7.0,libcurl=99.1");
+	struct store *st;
+	struct err e = {0};
+	struct ops_conf cf;
+	struct ops_inspection in;
+	struct principal cli;
+	assert_int_equal(ops_conf_load(c, db, &cf, &e), 0);
+	assert_int_equal(store_open(db, 0, &st, &e), 0);
+	rbac_cli_principal(&cli);
+	struct ops_env env = {.cf = &cf, .st = st, .now = T("2026-12-07", 8, 30)};
+	assert_int_equal(ops_inspect(&env, "inspect.manual", &cli, "os.updates,av,lib,db.drill_age", 0, &in, &e), 0);
+	assert_int_equal(in.n, 4);
+	assert_string_equal(in.items[0].item, "os.updates");
+	assert_int_equal(in.items[0].status, OPS_WARN);
+	assert_true(in.items[0].value == 2);
+	assert_non_null(strstr(in.items[0].message, "libssl3、libpam0g"));
+	assert_non_null(strstr(in.items[0].message, "共 3 个可升级"));
+	assert_string_equal(in.items[1].item, "av.signatures");
+	assert_true(fabs(in.items[1].value - 6.0) < 0.01);   /* 2026-12-01 08:30 +0800 to 12-07 08:30 */
+	assert_int_equal(in.items[1].status, OPS_WARN);
+	assert_string_equal(in.items[2].item, "lib.versions");
+	assert_int_equal(in.items[2].status, OPS_CRIT);
+	assert_non_null(strstr(in.items[2].message, "libcurl"));
+	assert_null(strstr(in.items[2].message, "低于要求的 3.7.0"));   /* sqlite meets its minimum */
+	assert_string_equal(in.items[3].item, "db.drill_age");
+	ops_inspection_free(&in);
+	/* a drill that passed a week and a half ago */
+	int64_t run;
+	assert_int_equal(store_ops_run_claim(st, "drill", "cli:test", env.now - 10 * 86400, 60, 1, &run, NULL, &e), 0);
+	assert_int_equal(store_ops_run_finish(st, run, "done", "OK", "ok", NULL, env.now - 10 * 86400 + 60, &e), 0);
+	conf_set(c, "inspect", "updates_command", "exit 3");
+	assert_int_equal(ops_conf_load(c, db, &cf, &e), 0);
+	assert_int_equal(ops_inspect(&env, "inspect.manual", &cli, "os.updates,db.drill_age", 0, &in, &e), 0);
+	assert_int_equal(in.items[0].status, OPS_UNKNOWN);
+	assert_true(fabs(in.items[1].value - (10 - 60.0 / 86400)) < 0.01);
+	assert_int_equal(in.items[1].status, OPS_WARN);
+	ops_inspection_free(&in);
+	snprintf(path, sizeof path, "%s/none", dir);
+	conf_set(c, "inspect", "clamav_dir", path);
+	assert_int_equal(ops_conf_load(c, db, &cf, &e), 0);
+	assert_int_equal(ops_inspect(&env, "inspect.manual", &cli, "av", 0, &in, &e), 0);
+	assert_int_equal(in.items[0].status, OPS_UNKNOWN);
+	ops_inspection_free(&in);
+	store_close(st);
+	conf_free(c);
+	assert_true(ops_version_cmp("3.40.1", "3.40") > 0);
+	assert_true(ops_version_cmp("0.9.75", "0.9.75") == 0);
+	assert_true(ops_version_cmp("1.0.18", "1.0.9") > 0);
+	assert_true(ops_version_cmp("7.88.1", "10.0") < 0);
+}
+
+/* ---- extensions registered from above ------------------------------------------------ */
+
+struct ext_seen {
+	int inspections, failures, last_status;
+	char failed_job[64];
+};
+
+static void ext_probe_fixed(const struct ops_ext_item *it, struct ops_env *env, struct ops_result *r)
+{
+	ops_ext_grade(it, r, *(double *)it->ctx, "积压 %.0f 行", *(double *)it->ctx);
+}
+
+static void ext_on_inspection(void *ctx, struct ops_env *env, const struct ops_inspection *in)
+{
+	struct ext_seen *seen = ctx;
+	seen->inspections++;
+	seen->last_status = in->status;
+}
+
+static void ext_on_failed(void *ctx, struct ops_env *env, const char *job, int64_t run_id, const struct err *e)
+{
+	struct ext_seen *seen = ctx;
+	seen->failures++;
+	snprintf(seen->failed_job, sizeof seen->failed_job, "%s", job);
+}
+
+static int ext_job_fail(void *ctx, struct ops_env *env, const struct principal *who, int64_t run_id,
+			json_t **report, struct err *e)
+{
+	*report = json_pack("{s:i}", "rows", 7);
+	return err_set(e, ERR_INTERNAL, "target", "前置库连接失败");
+}
+
+static int ext_job_ok(void *ctx, struct ops_env *env, const struct principal *who, int64_t run_id,
+		      json_t **report, struct err *e)
+{
+	*report = json_pack("{s:s}", "message", "上报 3 行");
+	return 0;
+}
+
+/* An item, two jobs and an observer of a module above ops: the item is
+** selectable by name and group and graded with its own thresholds (the ini
+** wins over the default), the observer sees every recorded run, a failing
+** job is recorded failed with its message and reported to the observer. */
+static void test_ext(void **state)
+{
+	struct store *st;
+	struct err e = {0};
+	struct ops_conf cf;
+	struct ops_inspection in;
+	struct principal cli;
+	struct ext_seen seen = {0};
+	double backlog = 120;
+	struct ops_ext x = {0};
+	ops_ext_add_item(&x, &(struct ops_ext_item){"demo.backlog", "demo", "上报积压", "行", 0, 100, NAN,
+						     ext_probe_fixed, &backlog});
+	ops_ext_add_observer(&x, &(struct ops_ext_observer){ext_on_inspection, ext_on_failed, &seen});
+	ops_ext_add_job(&x, &(struct ops_ext_job){"exchange.push", 300, 0, 60, ext_job_fail, NULL});
+	ops_ext_add_job(&x, &(struct ops_ext_job){"quality.run", 0, 150, 0, ext_job_ok, NULL});
+	struct conf *c = conf_new();
+	assert_int_equal(ops_conf_load(c, db, &cf, &e), 0);
+	cf.ext = &x;
+	assert_int_equal(store_open(db, 0, &st, &e), 0);
+	rbac_cli_principal(&cli);
+	struct ops_env env = {.cf = &cf, .st = st, .now = clock_now(NULL)};
+	assert_int_equal(ops_inspect(&env, "inspect.manual", &cli, "demo", 0, &in, &e), 0);
+	assert_int_equal(in.n, 1);
+	assert_string_equal(in.items[0].item, "demo.backlog");
+	assert_int_equal(in.items[0].status, OPS_WARN);
+	assert_true(strstr(in.items[0].message, "积压 120 行") != NULL);
+	ops_inspection_free(&in);
+	assert_int_equal(seen.inspections, 1);
+	assert_int_equal(seen.last_status, OPS_WARN);
+	conf_set(c, "inspect", "demo.backlog.crit", "110");
+	assert_int_equal(ops_inspect(&env, "inspect.manual", &cli, "demo.backlog", 0, &in, &e), 0);
+	assert_int_equal(in.items[0].status, OPS_CRIT);
+	ops_inspection_free(&in);
+	assert_int_equal(seen.inspections, 2);
+
+	int64_t run = 0;
+	assert_ptr_equal(ops_ext_job_find(&cf, "quality.run"), &x.jobs[1]);
+	assert_null(ops_ext_job_find(&cf, "nope"));
+	assert_int_equal(ops_ext_run(&env, &x.jobs[0], NULL, 0, &run, &e), ERR_INTERNAL);
+	assert_string_equal(e.field, "target");
+	assert_int_equal(seen.failures, 1);
+	assert_string_equal(seen.failed_job, "exchange.push");
+	json_t *r;
+	assert_int_equal(store_ops_run_get(st, run, &r, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(r, "state")), "failed");
+	assert_true(strstr(json_string_value(json_object_get(r, "message")), "前置库连接失败") != NULL);
+	json_decref(r);
+	assert_int_equal(ops_ext_run(&env, &x.jobs[1], &cli, 0, &run, &e), 0);
+	assert_int_equal(store_ops_run_get(st, run, &r, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(r, "state")), "done");
+	assert_string_equal(json_string_value(json_object_get(r, "message")), "上报 3 行");
+	json_decref(r);
+	assert_int_equal(seen.failures, 1);
+	store_close(st);
+	conf_free(c);
+}
+
 /* A one-shot SNTP server whose clock runs 2 s ahead of ours. */
 static void *fake_ntp(void *arg)
 {
@@ -378,6 +610,10 @@ int main(void)
 		cmocka_unit_test(test_state_changes),
 		cmocka_unit_test(test_inspect_run),
 		cmocka_unit_test(test_clock_and_exchange),
+		cmocka_unit_test(test_ext),
+		cmocka_unit_test(test_maintenance_items),
+		cmocka_unit_test(test_value_text),
+		cmocka_unit_test(test_calendar_next_year),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -134,3 +134,19 @@ export async function exists(path) {
     return true;
   }
 }
+
+/* Names defined by the server (GET /api/dict), fetched once per page load.
+   dict('desk.ticket_status') → [{code, label}, …]; label(name, code) → the
+   label, or the code itself when the server has none. */
+let dictPromise = null;
+export function dicts() {
+  if (!dictPromise) dictPromise = get('/api/dict').catch((e) => { dictPromise = null; throw e; });
+  return dictPromise;
+}
+export async function dict(name) {
+  return (await dicts())[name] || [];
+}
+export async function label(name, code) {
+  const e = (await dict(name)).find((x) => x.code === String(code));
+  return e ? e.label : String(code ?? '');
+}

@@ -23,10 +23,13 @@ export function jobName(job) {
   return JOBS[job] || job;
 }
 
+/* A measured value as people read it, the rule of ops_value_text (C): whole
+   numbers from 100 up, one decimal from 10, two below, trailing zeros dropped. */
 export function fmtValue(v, unit) {
-  if (v === null || v === undefined) return '-';
+  if (v === null || v === undefined || Number.isNaN(Number(v))) return '-';
   const n = Number(v);
-  const s = Number.isInteger(n) ? String(n) : n.toFixed(Math.abs(n) < 10 ? 2 : 1);
+  const a = Math.abs(n);
+  const s = a >= 100 || Number.isInteger(n) ? n.toFixed(0) : String(Number(n.toFixed(a >= 10 ? 1 : 2)));
   return `${s}${unit ? ` ${unit}` : ''}`;
 }
 

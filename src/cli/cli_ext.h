@@ -1,0 +1,29 @@
+/*
+** cli_ext.h: the wiring of the domain modules above ops (exchange, quality,
+** desk …) into the inspections, the scheduler and each other. This is the
+** "registered from above" of docs/architecture.md: ops, exchange, quality
+** and desk never include one another; this file connects them.
+**
+** `serve` sets up one struct cli_ext and hands x->ops to the scheduler; the
+** CLI verbs that inspect or run jobs set up their own and point
+** ops_conf.ext at x->ops. Module contexts live in the struct; cli_ext_free
+** releases what cli_ext_setup made.
+*/
+#ifndef GG_CLI_EXT_H
+#define GG_CLI_EXT_H
+
+#include "base/conf.h"
+#include "base/err.h"
+#include "ops/ops.h"
+
+struct cli_ext {
+	struct ops_ext ops;       /* items, jobs and observers for ops_conf.ext */
+	/* one member per module's context, added with its registration */
+};
+
+/* Register every module's items, jobs and observers from configuration c.
+** ERR_INVALID names a bad key; on error nothing needs freeing. */
+int cli_ext_setup(const struct conf *c, struct cli_ext *x, struct err *e);
+void cli_ext_free(struct cli_ext *x);
+
+#endif
