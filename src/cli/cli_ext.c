@@ -8,9 +8,9 @@
 
 int cli_ext_setup(const struct conf *c, struct cli_ext *x, struct err *e)
 {
-	(void)c;
-	(void)e;
 	memset(x, 0, sizeof *x);
+	if (cli_ext_exchange(c, x, e))
+		return e->code;
 	return 0;
 }
 

@@ -14,16 +14,21 @@
 
 #include "base/conf.h"
 #include "base/err.h"
+#include "exchange/exchange.h"
 #include "ops/ops.h"
 
 struct cli_ext {
 	struct ops_ext ops;       /* items, jobs and observers for ops_conf.ext */
 	/* one member per module's context, added with its registration */
+	struct exchange_conf exchange;   /* cli_ext_exchange.c */
 };
 
 /* Register every module's items, jobs and observers from configuration c.
 ** ERR_INVALID names a bad key; on error nothing needs freeing. */
 int cli_ext_setup(const struct conf *c, struct cli_ext *x, struct err *e);
 void cli_ext_free(struct cli_ext *x);
+
+/* Each module's registration (called by cli_ext_setup). */
+int cli_ext_exchange(const struct conf *c, struct cli_ext *x, struct err *e);
 
 #endif

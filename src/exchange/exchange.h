@@ -93,4 +93,11 @@ int exchange_withdraw(struct store *st, const struct principal *who, const char 
 /* Rows due (oldest due_since, 0 when none) for the backlog inspection. */
 int exchange_backlog(struct store *st, int64_t *oldest, int64_t *n, struct err *e);
 
+/* Current rejections learned at least `days` working days before now
+** (*n), and the age in working days of the oldest rejection (*oldest, 0
+** when none). */
+struct cal;
+int exchange_rejected_aged(struct store *st, const struct cal *cal, int64_t now, int days, int64_t *n, int *oldest,
+			   struct err *e);
+
 #endif

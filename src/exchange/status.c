@@ -5,6 +5,7 @@
 #include "exchange/xchg_int.h"
 
 #include "base/clock.h"
+#include "calendar/cal.h"
 #include "org/audit.h"
 #include "org/rbac.h"
 #include "store/store_exchange.h"
@@ -66,7 +67,7 @@ static int counts(struct store *st, const struct exchange_conf *cf, json_t **out
 
 int exchange_status(struct store *st, const struct exchange_conf *cf, json_t **out, struct err *e)
 {
-	json_t *tables, *rejected, *v;
+	json_t *tables = NULL, *rejected, *v;
 	int64_t push = 0, pull = 0;
 	size_t i;
 	if (counts(st, cf, &tables, e))
@@ -156,4 +157,46 @@ int exchange_withdraw(struct store *st, const struct principal *who, const char 
 int exchange_backlog(struct store *st, int64_t *oldest, int64_t *n, struct err *e)
 {
 	return store_xchg_backlog(st, oldest, n, e);
+}
+
+struct aged {
+	const struct cal *cal;
+	int32_t today;
+	int days, oldest;
+	int64_t n;
+	struct err *e;
+};
+
+static int32_t day_of(int64_t t)
+{
+	char ymd[16];
+	int32_t d = 0;
+	struct err e;
+	cal_date_parse(clock_cn_date(t, ymd), &d, &e);
+	return d;
+}
+
+static int aged_one(void *arg, const char *table, const char *dfsjzj, const char *object, const char *department,
+		    const char *reason, int64_t since)
+{
+	struct aged *a = arg;
+	int age = 0, prov;
+	(void)table, (void)dfsjzj, (void)object, (void)department, (void)reason;
+	if (cal_count_workdays(a->cal, day_of(since), a->today, &age, &prov, a->e))
+		return a->e->code;
+	a->n += age >= a->days;
+	if (age > a->oldest)
+		a->oldest = age;
+	return 0;
+}
+
+int exchange_rejected_aged(struct store *st, const struct cal *cal, int64_t now, int days, int64_t *n, int *oldest,
+			   struct err *e)
+{
+	struct aged a = {.cal = cal, .today = day_of(now), .days = days, .e = e};
+	if (exchange_rejections(st, aged_one, &a, e))
+		return e->code;
+	*n = a.n;
+	*oldest = a.oldest;
+	return 0;
 }
