@@ -13,6 +13,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "cli/cli_ext.h"
+#include "http/api_exchange.h"
 #include "ops/sched.h"
 
 #include <getopt.h>
@@ -175,6 +176,8 @@ int cli_serve(int argc, char **argv)
 		conf_free(c);
 		return cli_fail(&e);
 	}
+	if (app.nhooks < APP_MAX_HOOKS)
+		app.hooks[app.nhooks++] = api_exchange_metrics;
 	char host[64];
 	snprintf(host, sizeof host, "%s", conf_str(c, "server", "listen", "127.0.0.1:8080"));
 	*strrchr(host, ':') = 0;

@@ -122,5 +122,6 @@ extern const struct route api_case_routes[];
 extern const struct route api_ops_routes[];
 extern const struct route api_stats_routes[];
 extern const struct route api_dict_routes[];
+extern const struct route api_exchange_routes[];
 
 #endif

@@ -26,6 +26,7 @@ static const struct route *const tables[] = {
 	api_case_routes,
 	api_stats_routes,
 	api_dict_routes,
+	api_exchange_routes,
 };
 
 /* The flat list of routes, built once (then read-only): a route's index is

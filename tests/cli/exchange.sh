@@ -159,6 +159,33 @@ expect "withdrawal accepted" "$(status "$tmp/a.db" | jq '[.tables[].pending, .ta
 sqlite3 "$tmp/a.db" "SELECT count(*) FROM audit_log WHERE action = 'exchange.withdraw'" | grep -qx 1 && ok || fail "withdrawal audited"
 nodup "$front"
 
+# ---- inspections, HTTP and metrics on the database that reached the front DB ----------------------------
+printf '[exchange]\ntarget = %s\ninterval_minutes = 1440\n' "$front" >"$tmp/gg.ini"
+"$bin" inspect --db "$tmp/a.db" --config "$tmp/gg.ini" --only exchange --json >"$tmp/insp.json"
+expect "inspect exchange exit" $? 0
+jq -e '[.items[].item] == ["exchange.target","exchange.backlog","exchange.rejected"]' "$tmp/insp.json" >/dev/null && ok ||
+  fail "inspection items: $(cat "$tmp/insp.json")"
+"$bin" inspect --db "$tmp/a.db" --only exchange.target | grep -q "未配置前置库" && ok || fail "exchange.target when off"
+"$bin" user add --db "$tmp/a.db" --username xops --password 'Init-Passw0rd!' --role ops >/dev/null || fail "user add"
+"$bin" serve --db "$tmp/a.db" --listen 127.0.0.1:0 --config "$tmp/gg.ini" >"$tmp/serve.out" 2>"$tmp/serve.err" & spid=$!
+for _ in $(seq 100); do grep -q listening "$tmp/serve.out" && break; sleep 0.1; done
+url="http://127.0.0.1:$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$tmp/serve.out")"
+J=(-s -b "$tmp/jar" -c "$tmp/jar" -H 'Content-Type: application/json')
+curl "${J[@]}" -d '{"username":"xops","password":"Init-Passw0rd!"}' "$url/api/session" >/dev/null
+curl "${J[@]}" -d '{"old_password":"Init-Passw0rd!","new_password":"N3w-and-l0nger"}' "$url/api/me/password" >/dev/null
+curl "${J[@]}" "$url/api/exchange" >"$tmp/h.json"
+jq -e '.enabled == true and (.tables | length) == 10 and .rejected == [] and .last_push != null' "$tmp/h.json" >/dev/null &&
+  ok || fail "GET /api/exchange: $(head -c 300 "$tmp/h.json")"
+code=$(curl "${J[@]}" -o "$tmp/h.json" -w '%{http_code}' -d '{"wait":true}' "$url/api/exchange/push")
+expect "POST /api/exchange/push" "$code" 200
+jq -e '.state == "done" and .exchange.kind == "push" and .exchange.trigger == "http" and .exchange.state == "done"' \
+  "$tmp/h.json" >/dev/null && ok || fail "push run: $(head -c 400 "$tmp/h.json")"
+curl "${J[@]}" "$url/api/exchange/runs?page_size=5" | jq -e '.total > 5 and (.items | length) == 5' >/dev/null && ok || fail "runs"
+curl -s "$url/metrics" | grep -q 'gonggai_exchange_rows{table="SPGL_XMJBXXB",state="accepted"} [1-9]' && ok || fail "metrics"
+curl -s -b "$tmp/jar" -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' -d '{' "$url/api/exchange/push" |
+  grep -qx 400 && ok || fail "bad body 400"
+kill $spid; wait $spid
+
 # ---- SIGKILL during a push ---------------------------------------------------------------------------
 crash=$(newdb crash "$here/exchange/spgl-ddl.sql")
 args=(--target "$crash" --wait-for-parent sent --batch-rows 40)
