@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "base/conf.h"
+#include "base/dict.h"
 #include "base/err.h"
 #include "org/rbac.h"
 #include "store/store.h"
@@ -43,6 +44,11 @@ struct exchange_conf {
 	int batch_rows;             /* rows per front-DB transaction, 1000          */
 	int wait_accepted;          /* wait_for_parent = accepted (1) | sent (0)    */
 };
+
+/* Names the web shows: exchange.table (SPGL table -> 中文名), exchange.state
+** (pending sent accepted rejected), exchange.run_kind, exchange.run_state,
+** exchange.trigger. */
+extern const struct dict exchange_dicts[];
 
 /* [exchange] of gonggai.ini with defaults; bad values name the key. */
 int exchange_conf_load(const struct conf *c, struct exchange_conf *cf, struct err *e);

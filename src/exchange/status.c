@@ -13,6 +13,30 @@
 #include <stdio.h>
 #include <string.h>
 
+static const struct dict_entry tables[] = {
+	{"SPGL_DFXMSPLCXXB", "地方项目审批流程信息表"}, {"SPGL_DFXMSPLCJDXXB", "审批流程阶段信息表"},
+	{"SPGL_DFXMSPLCJDSXXXB", "审批阶段事项信息表"}, {"SPGL_XMJBXXB", "项目基本信息表"},
+	{"SPGL_XMDWXXB", "项目单位信息表"}, {"SPGL_XMSPSXBLXXB", "审批事项办理信息表"},
+	{"SPGL_XMSPSXBLXXXXB", "审批事项办理详细信息表"}, {"SPGL_XMSPSXBLTBCXXXB", "特别程序信息表"},
+	{"SPGL_XMSPSXPFWJXXB", "批复文件信息表"}, {"SPGL_XMQTFJXXB", "其他附件信息表"},
+	{"SPGL_XMSQCLJQTFJXXB", "申请材料及其他附件信息表"}, {NULL, NULL},
+};
+static const struct dict_entry states[] = {
+	{"pending", "待上报"}, {"sent", "已上报待反馈"}, {"accepted", "已入库"}, {"rejected", "被退回"}, {NULL, NULL},
+};
+static const struct dict_entry run_kinds[] = {{"push", "上报"}, {"pull", "读取反馈"}, {NULL, NULL}};
+static const struct dict_entry run_states[] = {
+	{"running", "运行中"}, {"done", "完成"}, {"failed", "失败"}, {NULL, NULL},
+};
+static const struct dict_entry triggers[] = {
+	{"schedule", "定时"}, {"http", "手动（页面）"}, {"cli", "命令行"}, {NULL, NULL},
+};
+
+const struct dict exchange_dicts[] = {
+	{"exchange.table", tables}, {"exchange.state", states}, {"exchange.run_kind", run_kinds},
+	{"exchange.run_state", run_states}, {"exchange.trigger", triggers}, {NULL, NULL},
+};
+
 int exchange_conf_load(const struct conf *c, struct exchange_conf *cf, struct err *e)
 {
 	const char *wait = conf_str(c, "exchange", "wait_for_parent", "accepted");

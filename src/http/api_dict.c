@@ -5,10 +5,12 @@
 */
 #include "base/dict.h"
 #include "http/http.h"
+#include "exchange/exchange.h"
 #include "ops/ops.h"
 
 static const struct dict *const modules[] = {
 	ops_dicts,
+	exchange_dicts,
 };
 
 static json_t *entries_json(const struct dict_entry *en)
