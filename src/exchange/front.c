@@ -12,8 +12,16 @@
 #include <string.h>
 #include <strings.h>
 
+#define FRONT_PREP 32
+#define FRONT_CHUNK 500     /* rows per INSERT statement */
+
+/* Full-size chunks go through a statement prepared once per table and
+** connection (prep[i] is the table; its name is "gg_ins_<i>"). */
 struct front {
 	PGconn *c;
+	const struct xtable *prep[FRONT_PREP];
+	int prep_rows[FRONT_PREP];
+	int nprep;
 };
 
 /* Copy libpq's last message without its trailing newline. */
@@ -226,9 +234,39 @@ static char *insert_sql(struct front *f, const struct xtable *t, int rows, int *
 	return b.p;
 }
 
+/* The prepared statement for rows rows of t, preparing it on first use;
+** NULL (and e set) when PostgreSQL refuses it. */
+static const char *prepared(struct front *f, const struct xtable *t, int rows, struct err *e)
+{
+	static const char *const names[FRONT_PREP] = {
+		"gg_ins_0", "gg_ins_1", "gg_ins_2", "gg_ins_3", "gg_ins_4", "gg_ins_5", "gg_ins_6", "gg_ins_7",
+		"gg_ins_8", "gg_ins_9", "gg_ins_10", "gg_ins_11", "gg_ins_12", "gg_ins_13", "gg_ins_14", "gg_ins_15",
+		"gg_ins_16", "gg_ins_17", "gg_ins_18", "gg_ins_19", "gg_ins_20", "gg_ins_21", "gg_ins_22", "gg_ins_23",
+		"gg_ins_24", "gg_ins_25", "gg_ins_26", "gg_ins_27", "gg_ins_28", "gg_ins_29", "gg_ins_30", "gg_ins_31",
+	};
+	int ncols, key;
+	for (int i = 0; i < f->nprep; i++)
+		if (f->prep[i] == t && f->prep_rows[i] == rows)
+			return names[i];
+	if (f->nprep == FRONT_PREP)
+		return NULL;
+	char *sql = insert_sql(f, t, rows, &ncols, &key);
+	PGresult *r = PQprepare(f->c, names[f->nprep], sql, 0, NULL);
+	free(sql);
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		pgerr(f, e, ERR_INTERNAL, t->table, r);
+	PQclear(r);
+	if (!ok)
+		return NULL;
+	f->prep[f->nprep] = t;
+	f->prep_rows[f->nprep] = rows;
+	return names[f->nprep++];
+}
+
 /* Rows [from, from+rows) as one statement; lsh filled by DFSJZJ. */
-static int insert_chunk(struct front *f, const struct xtable *t, char ***values, int from, int rows, char **lsh,
-			int *bad, struct err *e)
+static int insert_chunk(struct front *f, const struct xtable *t, char ***values, int from, int rows, int full,
+			char **lsh, int *bad, struct err *e)
 {
 	int ncols = 0, key = 0;
 	char *sql = insert_sql(f, t, rows, &ncols, &key);
@@ -236,7 +274,11 @@ static int insert_chunk(struct front *f, const struct xtable *t, char ***values,
 	for (int r = 0; r < rows; r++)
 		for (int i = 0; i < ncols; i++)
 			params[r * ncols + i] = values[from + r][i];
-	PGresult *res = PQexecParams(f->c, sql, rows * ncols, NULL, params, NULL, NULL, 0);
+	const char *name = full ? prepared(f, t, rows, e) : NULL;
+	if (full && !name)
+		err_clear(e);          /* not prepared: the plain statement says what is wrong */
+	PGresult *res = name ? PQexecPrepared(f->c, name, rows * ncols, params, NULL, NULL, 0)
+		: PQexecParams(f->c, sql, rows * ncols, NULL, params, NULL, NULL, 0);
 	free(sql);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		*bad = PQstatus(f->c) == CONNECTION_OK;
@@ -266,11 +308,13 @@ int front_insert(struct front *f, const struct xtable *t, char ***values, int n,
 	for (int i = 0; i < t->ncols; i++)
 		ncols += t->cols[i].present;
 	int per = ncols ? 60000 / ncols : 1;
+	if (per > FRONT_CHUNK)
+		per = FRONT_CHUNK;
 	*bad = 0;
 	if (run(f, "BEGIN", 0, NULL, NULL, "BEGIN", e))
 		return e->code;
 	for (int from = 0; from < n; from += per)
-		if (insert_chunk(f, t, values, from, n - from < per ? n - from : per, lsh, bad, e)) {
+		if (insert_chunk(f, t, values, from, n - from < per ? n - from : per, n - from >= per, lsh, bad, e)) {
 			PQclear(PQexec(f->c, "ROLLBACK"));
 			return e->code;
 		}

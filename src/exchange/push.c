@@ -118,7 +118,7 @@ static int settle_batch(struct round *r, int64_t batch, const char *tbl, int64_t
 	if (!rc && t && t->present && json_array_size(rows))
 		rc = front_rows_of(r->f, t, keys, (int)json_array_size(rows), settle_found, &s, r->e);
 	if (!rc)
-		rc = store_xchg_batch_clear(r->st, batch, r->e);
+		rc = store_xchg_batch_done(r->st, batch, r->e);
 	rc = rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);
 	free(keys);
 	json_decref(rows);
@@ -282,13 +282,16 @@ static void crash_point(const char *where)
 #endif
 }
 
-/* Send the prepared rows as batch id; on a data error retry one by one. */
-static int send_rows(struct round *r, const struct xtable *t, struct batch *b, int64_t batch, int from, int n,
-		     int64_t *sent, int64_t *refused)
+/* Send the prepared rows [from, from+n) as one batch; on a data error retry
+** them one by one, refusing (locally, with the front DB's message) a row
+** the front DB will not take. */
+static int send_rows(struct round *r, const struct xtable *t, struct batch *b, int from, int n, int64_t *sent,
+		     int64_t *refused)
 {
+	int64_t batch;
 	int bad = 0, rc = store_begin(r->st, r->e);
-	for (int i = from; i < from + n && !rc; i++)
-		rc = store_xchg_intent(r->st, b->ids[i], batch, r->e);
+	if (!rc)
+		rc = store_xchg_intent(r->st, t->table, b->ids + from, n, r->now, &batch, r->e);
 	rc = rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);
 	if (rc)
 		return rc;
@@ -296,35 +299,37 @@ static int send_rows(struct round *r, const struct xtable *t, struct batch *b, i
 	if (front_insert(r->f, t, b->values + from, n, b->lsh + from, &bad, r->e)) {
 		if (!bad)
 			return r->e->code;          /* connection: the next round settles it */
-		if (n == 1) {
-			char reason[400];
-			snprintf(reason, sizeof reason, "前置库拒绝写入: %s", r->e->msg);
-			err_clear(r->e);
-			(*refused)++;
-			return store_xchg_refused(r->st, b->ids[from], b->hash[from], reason, r->now, r->e);
-		}
-		log_msg(LOG_WARN, "exchange", "%s: a batch of %d rows failed (%s); sending them one by one", t->table, n,
-			r->e->msg);
+		char reason[400];
+		snprintf(reason, sizeof reason, "前置库拒绝写入: %s", r->e->msg);
 		err_clear(r->e);
-		if (store_xchg_batch_clear(r->st, batch, r->e))
-			return r->e->code;
-		for (int i = from; i < from + n; i++)
-			if (send_rows(r, t, b, batch, i, 1, sent, refused))
-				return r->e->code;
-		return 0;
+		if (n > 1)
+			log_msg(LOG_WARN, "exchange", "%s: a batch of %d rows failed (%s); sending them one by one",
+				t->table, n, reason);
+		rc = store_begin(r->st, r->e);
+		if (!rc)
+			rc = store_xchg_batch_done(r->st, batch, r->e);
+		if (!rc && n == 1) {
+			(*refused)++;
+			rc = store_xchg_refused(r->st, b->ids[from], b->hash[from], reason, r->now, r->e);
+		}
+		rc = rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);
+		for (int i = from; n > 1 && !rc && i < from + n; i++)
+			rc = send_rows(r, t, b, i, 1, sent, refused);
+		return rc;
 	}
 	crash_point("commit");
 	rc = store_begin(r->st, r->e);
 	for (int i = from; i < from + n && !rc; i++)
 		rc = store_xchg_sent(r->st, b->ids[i], b->hash[i], b->lsh[i], batch, r->now, r->e);
+	if (!rc)
+		rc = store_xchg_batch_done(r->st, batch, r->e);
 	rc = rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);
 	if (!rc)
 		*sent += n;
 	return rc;
 }
 
-static int send_table(struct round *r, const struct xtable *t, int64_t run_id, int *seq, int64_t *sent,
-		      int64_t *refused)
+static int send_table(struct round *r, const struct xtable *t, int64_t *sent, int64_t *refused)
 {
 	int ncols = 0;
 	int64_t after = 0;
@@ -347,7 +352,7 @@ static int send_table(struct round *r, const struct xtable *t, int64_t run_id, i
 		}
 		rc = rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);
 		if (!rc && b.ok)
-			rc = send_rows(r, t, &b, run_id * 100000 + ++*seq, 0, b.ok, sent, refused);
+			rc = send_rows(r, t, &b, 0, b.ok, sent, refused);
 		batch_free(&b, ncols);
 		json_decref(rows);
 		if (rc || n < (size_t)r->cf->batch_rows)
@@ -376,16 +381,18 @@ int exchange_push(struct store *st, const struct exchange_conf *cf, const char *
 	if (store_xchg_run_start(st, "push", trigger, now, &run_id, e))
 		return e->code;
 	json_t *out = json_pack("{s:[]}", "tables");
-	int rc = connect_round(&r, 1, 1);
+	int rc = store_xchg_tune(st, e);
+	if (!rc)
+		rc = connect_round(&r, 1, 1);
 	if (!rc)
 		rc = settle_all(&r, &settled);
 	if (!rc)
 		rc = pull_all(&r, &p);
 	if (!rc)
 		rc = xchg_harvest(st, r.m, cf, now, &collected, e);
-	for (int i = 0, seq = 0; !rc && i < r.m->ntables; i++) {
+	for (int i = 0; !rc && i < r.m->ntables; i++) {
 		int64_t sent = 0, refused = 0;
-		rc = send_table(&r, &r.m->tables[i], run_id, &seq, &sent, &refused);
+		rc = send_table(&r, &r.m->tables[i], &sent, &refused);
 		total += sent;
 		json_array_append_new(json_object_get(out, "tables"), json_pack("{s:s,s:I,s:I}", "table",
 			r.m->tables[i].table, "sent", (json_int_t)sent, "refused", (json_int_t)refused));

@@ -8,9 +8,15 @@
 #include "store/store_exchange.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define GCDM "CASE WHEN p.gcdm = '' THEN p.code ELSE p.gcdm END AS gcdm"
+
+int store_xchg_tune(struct store *st, struct err *e)
+{
+	return store_exec(st, "PRAGMA cache_size = -131072", e);   /* 128 MiB */
+}
 
 /* Run a bound statement into a JSON array (the statement is reset). */
 static int rows(struct store *st, sqlite3_stmt *s, json_t **out, struct err *e)
@@ -334,7 +340,7 @@ int store_xchg_withdraw_mark(struct store *st, int64_t id, const char *reason, i
 	return store_step_done(st, s, e, "exchange withdrawal");
 }
 
-#define READY(p, k) "(r." k " IS NULL OR (" p ".id IS NOT NULL AND " p ".due_since IS NULL AND " p ".batch IS NULL " \
+#define READY(p, k) "(r." k " IS NULL OR (" p ".id IS NOT NULL AND " p ".due_since IS NULL " \
 	"AND (" p ".sjsczt = 3 OR (?3 = 0 AND " p ".sjsczt IN (0, 1)))))"
 
 int store_xchg_due(struct store *st, const char *tbl, int wait_accepted, int64_t after, int limit,
@@ -344,7 +350,7 @@ int store_xchg_due(struct store *st, const char *tbl, int wait_accepted, int64_t
 		"SELECT r.id, r.dfsjzj, r.content, r.hash FROM exchange_rows r "
 		"LEFT JOIN exchange_rows p ON p.tbl = r.ptbl AND p.dfsjzj = r.pkey "
 		"LEFT JOIN exchange_rows q ON q.tbl = r.ptbl2 AND q.dfsjzj = r.pkey2 "
-		"WHERE r.tbl = ?1 AND r.due_since IS NOT NULL AND r.id > ?2 AND r.batch IS NULL "
+		"WHERE r.tbl = ?1 AND r.due_since IS NOT NULL AND r.id > ?2 "
 		"AND " READY("p", "pkey") " AND " READY("q", "pkey2") " ORDER BY r.id LIMIT ?4", e);
 	if (!s)
 		return e->code;
@@ -355,21 +361,43 @@ int store_xchg_due(struct store *st, const char *tbl, int wait_accepted, int64_t
 	return rows(st, s, out, e);
 }
 
-int store_xchg_intent(struct store *st, int64_t row_id, int64_t batch, struct err *e)
+int store_xchg_intent(struct store *st, const char *tbl, const int64_t *ids, int n, int64_t now, int64_t *batch,
+		      struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "UPDATE exchange_rows SET batch = ? WHERE id = ?", e);
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO exchange_batches(tbl, ids, started_at) VALUES (?, ?, ?)", e);
+	if (!s)
+		return e->code;
+	size_t cap = (size_t)n * 21 + 3, len = 1;
+	char *text = malloc(cap);
+	if (!text)
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	text[0] = '[';
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, cap - len, "%s%lld", i ? "," : "", (long long)ids[i]);
+	snprintf(text + len, cap - len, "]");
+	store_bind_text(s, 1, tbl);
+	sqlite3_bind_text(s, 2, text, -1, free);
+	sqlite3_bind_int64(s, 3, now);
+	if (store_step_done(st, s, e, "exchange intent"))
+		return e->code;
+	*batch = sqlite3_last_insert_rowid(store_db(st));
+	return 0;
+}
+
+int store_xchg_batch_done(struct store *st, int64_t batch, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "DELETE FROM exchange_batches WHERE id = ?", e);
 	if (!s)
 		return e->code;
 	sqlite3_bind_int64(s, 1, batch);
-	sqlite3_bind_int64(s, 2, row_id);
-	return store_step_done(st, s, e, "exchange intent");
+	return store_step_done(st, s, e, "exchange batch");
 }
 
 int store_xchg_sent(struct store *st, int64_t row_id, const char *hash, const char *lsh, int64_t batch,
 		    int64_t now, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st,
-		"UPDATE exchange_rows SET batch = NULL, due_since = CASE WHEN hash = ?2 THEN NULL ELSE due_since END, "
+		"UPDATE exchange_rows SET due_since = CASE WHEN hash = ?2 THEN NULL ELSE due_since END, "
 		"sent_hash = ?2, sent_lsh = ?3, sent_at = ?4, sjsczt = 0, sbyy = NULL, verdict_at = NULL WHERE id = ?1", e);
 	if (!s)
 		return e->code;
@@ -393,7 +421,7 @@ int store_xchg_refused(struct store *st, int64_t row_id, const char *hash, const
 		       struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st,
-		"UPDATE exchange_rows SET batch = NULL, due_since = NULL, sent_hash = ?2, sent_lsh = '', sent_at = ?4, "
+		"UPDATE exchange_rows SET due_since = NULL, sent_hash = ?2, sent_lsh = '', sent_at = ?4, "
 		"sjsczt = 2, sbyy = ?3, verdict_at = ?4 WHERE id = ?1", e);
 	if (!s)
 		return e->code;
@@ -404,25 +432,16 @@ int store_xchg_refused(struct store *st, int64_t row_id, const char *hash, const
 	return store_step_done(st, s, e, "exchange refusal");
 }
 
-int store_xchg_batch_clear(struct store *st, int64_t batch, struct err *e)
-{
-	sqlite3_stmt *s = store_stmt(st, "UPDATE exchange_rows SET batch = NULL WHERE batch = ?", e);
-	if (!s)
-		return e->code;
-	sqlite3_bind_int64(s, 1, batch);
-	return store_step_done(st, s, e, "exchange batch");
-}
-
 int store_xchg_batches(struct store *st, json_t **out, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT DISTINCT batch, tbl FROM exchange_rows WHERE batch IS NOT NULL "
-				     "ORDER BY batch", e);
+	sqlite3_stmt *s = store_stmt(st, "SELECT id AS batch, tbl FROM exchange_batches ORDER BY id", e);
 	return s ? rows(st, s, out, e) : e->code;
 }
 
 int store_xchg_batch_rows(struct store *st, int64_t batch, json_t **out, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT id, dfsjzj, hash FROM exchange_rows WHERE batch = ? ORDER BY id", e);
+	sqlite3_stmt *s = store_stmt(st, "SELECT r.id, r.dfsjzj, r.hash FROM exchange_batches b, json_each(b.ids) j "
+				     "JOIN exchange_rows r ON r.id = j.value WHERE b.id = ? ORDER BY r.id", e);
 	if (!s)
 		return e->code;
 	sqlite3_bind_int64(s, 1, batch);

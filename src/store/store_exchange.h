@@ -17,6 +17,9 @@
 
 #include "store/store.h"
 
+/* A page cache fit for a push over millions of rows on this connection. */
+int store_xchg_tune(struct store *st, struct err *e);
+
 /* ---- sources ---------------------------------------------------------------- */
 /* The flow version (one object), its stages and its stage items (the item
 ** version in effect on the flow's effective date). ERR_NOTFOUND: no flow. */
@@ -69,13 +72,16 @@ int store_xchg_withdraw_mark(struct store *st, int64_t id, const char *reason, i
 ** (0 1 3) when !wait_accepted: [{id, dfsjzj, content, hash}]. */
 int store_xchg_due(struct store *st, const char *tbl, int wait_accepted, int64_t after, int limit,
 		   json_t **rows, struct err *e);
-int store_xchg_intent(struct store *st, int64_t row_id, int64_t batch, struct err *e);
+/* Record the intent to send rows ids[0..n) of tbl: *batch its id. */
+int store_xchg_intent(struct store *st, const char *tbl, const int64_t *ids, int n, int64_t now, int64_t *batch,
+		      struct err *e);
+/* The batch is settled: remove its intent. */
+int store_xchg_batch_done(struct store *st, int64_t batch, struct err *e);
 int store_xchg_sent(struct store *st, int64_t row_id, const char *hash, const char *lsh, int64_t batch,
 		    int64_t now, struct err *e);
 /* A row refused before it left (conversion or validation): final 2. */
 int store_xchg_refused(struct store *st, int64_t row_id, const char *hash, const char *reason, int64_t now,
 		       struct err *e);
-int store_xchg_batch_clear(struct store *st, int64_t batch, struct err *e);
 /* Open intents: [{batch, tbl}], and the rows of one: [{id, dfsjzj, hash}]. */
 int store_xchg_batches(struct store *st, json_t **rows, struct err *e);
 int store_xchg_batch_rows(struct store *st, int64_t batch, json_t **rows, struct err *e);

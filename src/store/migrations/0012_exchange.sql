@@ -49,7 +49,6 @@ CREATE TABLE exchange_rows (
 	hash TEXT NOT NULL,                    -- of content
 	withdrawn TEXT,                        -- reason (SJWXYY) once the row must no longer count
 	due_since INTEGER,                     -- content not sent yet since (NULL: latest content sent)
-	batch INTEGER,                         -- intent: the batch sending it (crash reconciliation)
 	sent_hash TEXT,                        -- hash of the latest version sent
 	sent_lsh TEXT,                         -- its LSH in the front DB ('' for a local refusal)
 	sent_at INTEGER,
@@ -60,10 +59,19 @@ CREATE TABLE exchange_rows (
 );
 CREATE INDEX exchange_rows_due ON exchange_rows(tbl, id) WHERE due_since IS NOT NULL;
 CREATE INDEX exchange_rows_open ON exchange_rows(tbl, id) WHERE sjsczt IN (0, 1) AND sent_lsh <> '';
-CREATE INDEX exchange_rows_batch ON exchange_rows(batch) WHERE batch IS NOT NULL;
 CREATE INDEX exchange_rows_rejected ON exchange_rows(verdict_at) WHERE sjsczt = 2 AND due_since IS NULL;
 CREATE INDEX exchange_rows_object ON exchange_rows(object);
 CREATE INDEX exchange_rows_state ON exchange_rows(tbl, sjsczt, due_since IS NULL);
+
+-- A batch being sent (the intent, written before the front-DB transaction
+-- and removed once its rows are recorded): what a crash leaves here is
+-- settled from the front DB by the next round.
+CREATE TABLE exchange_batches (
+	id INTEGER PRIMARY KEY,
+	tbl TEXT NOT NULL,
+	ids TEXT NOT NULL,                     -- JSON array of exchange_rows ids
+	started_at INTEGER NOT NULL
+);
 
 -- Every front-DB row we inserted (its LSH), so reconciliation after a crash
 -- can tell our rows committed by a batch from the ones known before.
