@@ -119,6 +119,6 @@ int cli_ext_exchange(const struct conf *c, struct cli_ext *x, struct err *e)
 		1, 20, probe_rejected, &x->exchange});
 	if (x->exchange.target[0])
 		ops_ext_add_job(&x->ops, &(struct ops_ext_job){"exchange.push", x->exchange.interval_minutes * 60, 0,
-			1800, push_job, &x->exchange});
+			3600, push_job, &x->exchange});
 	return 0;
 }
