@@ -22,6 +22,7 @@ static const struct cli_verb verbs[] = {
 	{"backup", cli_backup, "online backup; list, verify FILE, drill (restore test)"},
 	{"restore", cli_restore, "restore a verified backup (refused while a server runs)"},
 	{"report", cli_report, "inspection reports: daily or monthly, xlsx or html"},
+	{"archive", cli_archive, "运维档案: every maintenance event (versions, configuration, catalogue, accounts, backups…)"},
 	{"cleanup", cli_cleanup, "rotate the application log, remove temp files past retention"},
 	{"stats", cli_stats, "statistics: period reports (table/json/csv/xlsx), dashboard, refresh, rebuild, check"},
 	{"exchange", cli_exchange, "前置库 exchange with the province: check, push, pull, status, withdraw"},

@@ -31,6 +31,7 @@ const MENU = [
     { path: '/ops/reports', title: '巡检报告', roles: ['ops'], page: () => import('./pages/ops-reports.js') },
     { path: '/ops/backups', title: '备份与演练', roles: ['ops'], page: () => import('./pages/ops-backups.js') },
     { path: '/ops/cleanup', title: '日志清理', roles: ['ops'], page: () => import('./pages/ops-cleanup.js') },
+    { path: '/ops/archive', title: '运维档案', roles: ['ops', 'leader', 'sysadmin'], page: () => import('./pages/archive.js') },
     { path: '/ops/exchange', title: '数据上报', roles: ['ops'], page: () => import('./pages/ops-exchange.js') },
   ] },
   { group: '系统管理', icon: '⚒', items: [

@@ -53,6 +53,13 @@ void conf_set(struct conf *c, const char *section, const char *key, const char *
 	c->v[c->n++] = (struct kv){strdup(section), strdup(key), strdup(value)};
 }
 
+void conf_each(const struct conf *c, void (*fn)(void *arg, const char *section, const char *key, const char *value),
+	       void *arg)
+{
+	for (int i = 0; c && i < c->n; i++)
+		fn(arg, c->v[i].section, c->v[i].key, c->v[i].value);
+}
+
 static int on_ini(void *user, const char *section, const char *name, const char *value)
 {
 	conf_set(user, section, name, value);

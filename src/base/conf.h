@@ -26,6 +26,10 @@ void conf_free(struct conf *c);
 /* Set or replace section.key (flags override the file). */
 void conf_set(struct conf *c, const char *section, const char *key, const char *value);
 
+/* Call fn for every section.key = value in the order they were set. */
+void conf_each(const struct conf *c, void (*fn)(void *arg, const char *section, const char *key, const char *value),
+	       void *arg);
+
 /* Raw value or NULL. The string lives as long as c. */
 const char *conf_get(const struct conf *c, const char *section, const char *key);
 const char *conf_str(const struct conf *c, const char *section, const char *key, const char *def);

@@ -44,6 +44,7 @@ int cli_inspect(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_restore(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_archive(int argc, char **argv);
 int cli_cleanup(int argc, char **argv);
 int cli_stats(int argc, char **argv);
 int cli_exchange(int argc, char **argv);

@@ -14,11 +14,13 @@
 
 #include "base/conf.h"
 #include "base/err.h"
+#include "archive/archive.h"
 #include "exchange/exchange.h"
 #include "ops/ops.h"
 
 struct cli_ext {
 	struct ops_ext ops;       /* items, jobs and observers for ops_conf.ext */
+	struct archive_sources archive;   /* events of modules above for 运维档案 */
 	/* one member per module's context, added with its registration */
 	struct exchange_conf exchange;   /* cli_ext_exchange.c */
 };

@@ -12,6 +12,7 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "archive/archive.h"
 #include "cli/cli_ext.h"
 #include "http/api_exchange.h"
 #include "ops/sched.h"
@@ -117,6 +118,15 @@ static int build_app(struct app *app, const struct conf *c, struct err *e)
 	return build_calendar(app, e);
 }
 
+/* 运维档案: this start, its version, build, configuration and migrations. */
+static int record_start(struct app *app, const struct conf *c, struct err *e)
+{
+	struct store *st = store_pool_get(app->pool);
+	int rc = archive_record_start(st, c, clock_now(&app->clock), e);
+	store_pool_put(app->pool, st);
+	return rc;
+}
+
 static void free_app(struct app *app)
 {
 	cal_shared_free(app->cal);
@@ -151,27 +161,28 @@ int cli_serve(int argc, char **argv)
 		conf_free(c);
 		return cli_fail(&e);
 	}
-	if (build_app(&app, c, &e) ||
+	struct cli_ext ext;   /* the modules registered from above */
+	if (cli_ext_setup(c, &ext, &e)) {
+		ops_lock_release(&lock);
+		conf_free(c);
+		return cli_fail(&e);
+	}
+	int built = build_app(&app, c, &e);
+	app.archive = &ext.archive;
+	if (built || record_start(&app, c, &e) ||
 	    server_start(&app, conf_str(c, "server", "listen", "127.0.0.1:8080"), &srv, &e)) {
 		free_app(&app);
-		ops_lock_release(&lock);
-		conf_free(c);
-		return cli_fail(&e);
-	}
-	/* background workers (scheduler, with the modules registered from above) start here */
-	struct ops_sched *sched = NULL;
-	struct cli_ext ext;
-	if (cli_ext_setup(c, &ext, &e)) {
-		server_stop(srv);
-		free_app(&app);
-		ops_lock_release(&lock);
-		conf_free(c);
-		return cli_fail(&e);
-	}
-	if (ops_sched_start(&app, &lock, server_port(srv), &ext.ops, &sched, &e)) {
 		cli_ext_free(&ext);
+		ops_lock_release(&lock);
+		conf_free(c);
+		return cli_fail(&e);
+	}
+	/* background workers (scheduler) start here */
+	struct ops_sched *sched = NULL;
+	if (ops_sched_start(&app, &lock, server_port(srv), &ext.ops, &sched, &e)) {
 		server_stop(srv);
 		free_app(&app);
+		cli_ext_free(&ext);
 		ops_lock_release(&lock);
 		conf_free(c);
 		return cli_fail(&e);
@@ -190,8 +201,8 @@ int cli_serve(int argc, char **argv)
 	ops_sched_stop(sched);   /* wakes API requests waiting for a job */
 	server_stop(srv);
 	ops_sched_free(sched);
-	cli_ext_free(&ext);
 	free_app(&app);
+	cli_ext_free(&ext);
 	ops_lock_release(&lock);
 	conf_free(c);
 	log_info("serve", "stopped cleanly");

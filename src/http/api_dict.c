@@ -5,11 +5,13 @@
 */
 #include "base/dict.h"
 #include "http/http.h"
+#include "archive/archive.h"
 #include "exchange/exchange.h"
 #include "ops/ops.h"
 
 static const struct dict *const modules[] = {
 	ops_dicts,
+	archive_dicts,
 	exchange_dicts,
 };
 

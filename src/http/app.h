@@ -21,6 +21,7 @@ struct metrics;
 struct app;
 struct cal_shared;
 struct ops_sched;
+struct archive_sources;
 
 /* A module that adds lines to /metrics registers one of these. */
 typedef void (*metrics_hook)(struct app *app, struct buf *out);
@@ -40,6 +41,7 @@ struct app {
 	struct case_cache *case_cache;  /* rendered case details: approval/case_cache.c */
 	struct case_writer *case_writer;  /* group commit of case actions: approval/case_writer.c */
 	struct ops_sched *ops;         /* scheduler: ops/sched.h, NULL when off */
+	const struct archive_sources *archive;   /* 运维档案 sources of modules above: archive/archive.h */
 	int64_t started_at;
 	int threads;
 	char web_root[512];            /* directory of the web application  */

@@ -122,6 +122,7 @@ extern const struct route api_case_routes[];
 extern const struct route api_ops_routes[];
 extern const struct route api_stats_routes[];
 extern const struct route api_dict_routes[];
+extern const struct route api_archive_routes[];
 extern const struct route api_exchange_routes[];
 
 #endif

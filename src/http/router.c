@@ -26,6 +26,7 @@ static const struct route *const tables[] = {
 	api_case_routes,
 	api_stats_routes,
 	api_dict_routes,
+	api_archive_routes,
 	api_exchange_routes,
 };
 

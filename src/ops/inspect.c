@@ -179,50 +179,54 @@ static void trim_partial_utf8(char *s)
 		s[i - 1] = 0;
 }
 
+static void vgrade(const struct ops_item_def *d, struct ops_result *r, double value, const char *fmt, va_list ap)
+{
+	r->has_value = 1;
+	r->value = value;
+	r->status = probe_grade(d, value, r->warn, r->crit);
+	vsnprintf(r->message, sizeof r->message, fmt, ap);
+	trim_partial_utf8(r->message);
+}
+
+static void vstatus(struct ops_result *r, int status, const char *fmt, va_list ap)
+{
+	r->status = status;
+	vsnprintf(r->message, sizeof r->message, fmt, ap);
+	trim_partial_utf8(r->message);
+}
+
 void probe_value(struct ops_env *env, const struct ops_item_def *d, struct ops_result *r,
 		 double value, const char *fmt, ...)
 {
 	va_list ap;
-	r->has_value = 1;
-	r->value = value;
-	r->status = probe_grade(d, value, r->warn, r->crit);
 	va_start(ap, fmt);
-	vsnprintf(r->message, sizeof r->message, fmt, ap);
+	vgrade(d, r, value, fmt, ap);
 	va_end(ap);
-	trim_partial_utf8(r->message);
 }
 
 void probe_status(struct ops_result *r, int status, const char *fmt, ...)
 {
 	va_list ap;
-	r->status = status;
 	va_start(ap, fmt);
-	vsnprintf(r->message, sizeof r->message, fmt, ap);
+	vstatus(r, status, fmt, ap);
 	va_end(ap);
-	trim_partial_utf8(r->message);
 }
 
 void ops_ext_grade(const struct ops_ext_item *it, struct ops_result *r, double value, const char *fmt, ...)
 {
 	va_list ap;
 	struct ops_item_def d = ops_ext_def(it);
-	r->has_value = 1;
-	r->value = value;
-	r->status = probe_grade(&d, value, r->warn, r->crit);
 	va_start(ap, fmt);
-	vsnprintf(r->message, sizeof r->message, fmt, ap);
+	vgrade(&d, r, value, fmt, ap);
 	va_end(ap);
-	trim_partial_utf8(r->message);
 }
 
 void ops_ext_status(struct ops_result *r, int status, const char *fmt, ...)
 {
 	va_list ap;
-	r->status = status;
 	va_start(ap, fmt);
-	vsnprintf(r->message, sizeof r->message, fmt, ap);
+	vstatus(r, status, fmt, ap);
 	va_end(ap);
-	trim_partial_utf8(r->message);
 }
 
 void ops_value_text(double v, const char *unit, char *out, size_t cap)

@@ -529,8 +529,8 @@ const struct ops_conf *ops_sched_conf(const struct ops_sched *s)
 	return &s->cf;
 }
 
-int ops_sched_submit(struct ops_sched *s, int job, int64_t run_id, const struct principal *who,
-		     const char *only, int dry_run, struct err *e)
+/* Queue rq (under mu); ERR_INTERNAL when stopping, ERR_CONFLICT when full. */
+static int enqueue(struct ops_sched *s, const struct request *rq, struct err *e)
 {
 	pthread_mutex_lock(&s->mu);
 	int rc = 0;
@@ -539,13 +539,19 @@ int ops_sched_submit(struct ops_sched *s, int job, int64_t run_id, const struct 
 	else if (s->qlen == QUEUE_MAX)
 		rc = err_set(e, ERR_CONFLICT, "", "运维任务队列已满，请稍后再试 (queue full)");
 	else {
-		struct request *rq = &s->queue[(s->qhead + s->qlen++) % QUEUE_MAX];
-		*rq = (struct request){.job = job, .run_id = run_id, .who = *who, .dry_run = dry_run};
-		snprintf(rq->only, sizeof rq->only, "%s", only ? only : "");
+		s->queue[(s->qhead + s->qlen++) % QUEUE_MAX] = *rq;
 		pthread_cond_signal(&s->cv);
 	}
 	pthread_mutex_unlock(&s->mu);
 	return rc;
+}
+
+int ops_sched_submit(struct ops_sched *s, int job, int64_t run_id, const struct principal *who,
+		     const char *only, int dry_run, struct err *e)
+{
+	struct request rq = {.job = job, .run_id = run_id, .who = *who, .dry_run = dry_run};
+	snprintf(rq.only, sizeof rq.only, "%s", only ? only : "");
+	return enqueue(s, &rq, e);
 }
 
 int ops_sched_submit_ext(struct ops_sched *s, struct store *st, const char *name, const struct principal *who,
@@ -559,19 +565,9 @@ int ops_sched_submit_ext(struct ops_sched *s, struct store *st, const char *name
 	if (store_ops_run_claim(st, j->name, trigger, now, j->lease_s > 0 ? j->lease_s : s->cf.lease_backup, 1,
 				run_id, NULL, e))
 		return e->code;
-	pthread_mutex_lock(&s->mu);
-	int rc = 0;
-	if (s->stop)
-		rc = err_set(e, ERR_INTERNAL, "", "服务正在停止 (stopping)");
-	else if (s->qlen == QUEUE_MAX)
-		rc = err_set(e, ERR_CONFLICT, "", "运维任务队列已满，请稍后再试 (queue full)");
-	else {
-		struct request *rq = &s->queue[(s->qhead + s->qlen++) % QUEUE_MAX];
-		*rq = (struct request){.job = OPS_JOB_EXT, .run_id = *run_id, .who = *who};
-		snprintf(rq->ext, sizeof rq->ext, "%s", j->name);
-		pthread_cond_signal(&s->cv);
-	}
-	pthread_mutex_unlock(&s->mu);
+	struct request rq = {.job = OPS_JOB_EXT, .run_id = *run_id, .who = *who};
+	snprintf(rq.ext, sizeof rq.ext, "%s", j->name);
+	int rc = enqueue(s, &rq, e);
 	if (rc) {
 		struct err e2;
 		store_ops_run_finish(st, *run_id, "failed", "UNKNOWN", e->msg, NULL, now, &e2);

@@ -10,6 +10,7 @@
 ** through a temporary file in $TMPDIR (or /tmp) removed before returning.
 */
 #include "stats/stats_report.h"
+#include "base/tmpout.h"
 #include "base/clock.h"
 #include "calendar/cal.h"
 
@@ -210,33 +211,12 @@ int stats_report_xlsx(const struct stats_report *r, const char *path, struct err
 	return 0;
 }
 
+static int write_report(void *arg, const char *path, struct err *e)
+{
+	return stats_report_xlsx(arg, path, e);
+}
+
 int stats_report_xlsx_mem(const struct stats_report *r, char **data, size_t *len, struct err *e)
 {
-	const char *dir = getenv("TMPDIR");
-	char path[512];
-	snprintf(path, sizeof path, "%s/gonggai-stats-XXXXXX", dir && *dir ? dir : "/tmp");
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return err_set(e, ERR_INTERNAL, "output", "无法创建临时文件 (mkstemp)");
-	close(fd);
-	int rc = stats_report_xlsx(r, path, e);
-	FILE *fp = rc ? NULL : fopen(path, "rb");
-	if (!rc && !fp)
-		rc = err_set(e, ERR_INTERNAL, "output", "无法读取临时文件");
-	if (fp) {
-		fseek(fp, 0, SEEK_END);
-		long n = ftell(fp);
-		rewind(fp);
-		*data = n > 0 ? malloc((size_t)n) : NULL;
-		if (!*data || fread(*data, 1, (size_t)n, fp) != (size_t)n) {
-			free(*data);
-			*data = NULL;
-			rc = err_set(e, ERR_INTERNAL, "output", "读取临时文件失败");
-		} else {
-			*len = (size_t)n;
-		}
-		fclose(fp);
-	}
-	unlink(path);
-	return rc;
+	return tmpout_render("gonggai-stats", write_report, (void *)r, data, len, e);
 }

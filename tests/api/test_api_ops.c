@@ -106,6 +106,34 @@ static void test_roles(void **state)
 	client_free(aud);
 }
 
+
+/* 运维档案: ops, leaders and the system administrator read it; the start of
+** this server is in it; the filter is checked; the export is a workbook. */
+static void test_archive(void **state)
+{
+	struct client *clk = client_new(&T);
+	json_t *r;
+	assert_int_equal(client_login(clk, "clerk1", APITEST_PASSWORD), 200);
+	assert_int_equal(client_do(clk, "GET", "/api/archive", NULL), 403);
+	assert_int_equal(client_req(OPS, "GET", "/api/archive?kind=software", NULL, NULL, &r), 200);
+	assert_true(json_integer_value(json_object_get(r, "total")) >= 1);
+	json_t *first = json_array_get(json_object_get(r, "items"), 0);
+	assert_string_equal(str(first, "kind"), "software");
+	assert_string_equal(str(first, "actor"), "system:serve");
+	json_decref(r);
+	assert_int_equal(client_do(SYS, "GET", "/api/archive", NULL), 200);
+	assert_int_equal(client_req(OPS, "GET", "/api/archive?kind=nope", NULL, NULL, &r), 400);
+	assert_string_equal(str(json_object_get(r, "error"), "field"), "kind");
+	json_decref(r);
+	assert_int_equal(client_do(OPS, "GET", "/api/archive?from=2020-01-01&to=2026-01-01", NULL), 400);
+	assert_int_equal(client_do(OPS, "GET", "/api/archive/export", NULL), 200);
+	assert_memory_equal(client_body(OPS), "PK", 2);
+	assert_int_equal(client_req(clk, "GET", "/api/dict", NULL, NULL, &r), 200);
+	assert_int_equal(json_array_size(json_object_get(r, "archive.kind")), 10);
+	json_decref(r);
+	client_free(clk);
+}
+
 static void test_run_now(void **state)
 {
 	json_t *j;
@@ -287,6 +315,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roles),
+		cmocka_unit_test(test_archive),
 		cmocka_unit_test(test_run_now),
 		cmocka_unit_test(test_status_and_metrics),
 		cmocka_unit_test(test_scheduler_catches_up),

@@ -62,4 +62,26 @@ export default [
       await page.locator('#cleanup-list tbody tr', { hasText: '演习' }).first().waitFor();
     },
   },
+  {
+    name: '运维档案: the server start, the backup and the drill, filtered by kind, exported',
+    async run(t) {
+      const page = await t.page();
+      await login(page, 'ops1', t.state.passwords.ops1);
+      await page.click('.menu a[data-path="/ops/archive"]');
+      await page.locator('#archive-list tbody tr', { hasText: '首次启动' }).waitFor();
+      await page.locator('#archive-list tbody tr', { hasText: '备份完成' }).first().waitFor();
+      await page.locator('#archive-list tbody tr', { hasText: '恢复演练完成' }).first().waitFor();
+      const labels = await page.locator('#archive-list select[name="kind"] option').allTextContents();
+      assert(labels.includes('备份与恢复') && labels.includes('软件版本'), `kind names from the dictionary: ${labels}`);
+      await page.selectOption('#archive-list select[name="kind"]', 'software');
+      await page.click('#archive-list button:has-text("搜索")');
+      await page.locator('#archive-list tbody tr', { hasText: '备份完成' }).waitFor({ state: 'detached' });
+      const rows = await text(page.locator('#archive-list tbody'));
+      assert(rows.includes('软件版本') && !rows.includes('备份与恢复'), 'filtered to software');
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("导出 Excel")')]);
+      const head = fs.readFileSync(await dl.path()).subarray(0, 2).toString('latin1');
+      assert(head === 'PK', 'an XLSX (zip) file');
+      await shot(page, 'ops-archive');
+    },
+  },
 ];
