@@ -156,15 +156,15 @@ static int run(const struct args *a, const struct exchange_conf *cf, const char 
 		json_decref(out);
 		return rc;
 	}
+	struct principal who;
+	rbac_cli_principal(&who);
 	if (store_open(db, 0, &st, e))
 		return e->code;
 	if (strcmp(a->verb, "push") == 0)
-		rc = exchange_push(st, cf, "cli", now, &out, e);
+		rc = exchange_push(st, cf, &who, "cli", now, &out, e);
 	else if (strcmp(a->verb, "pull") == 0)
-		rc = exchange_pull(st, cf, "cli", now, &out, e);
+		rc = exchange_pull(st, cf, &who, "cli", now, &out, e);
 	else if (strcmp(a->verb, "withdraw") == 0) {
-		struct principal who;
-		rbac_cli_principal(&who);
 		rc = exchange_withdraw(st, &who, a->kind, a->id, a->reason ? a->reason : "", now, e);
 		out = rc ? NULL : json_pack("{s:s,s:I}", "withdrawn", a->kind, "id", (json_int_t)a->id);
 	} else

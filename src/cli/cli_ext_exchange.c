@@ -98,8 +98,11 @@ static int push_job(void *ctx, struct ops_env *env, const struct principal *who,
 		    struct err *e)
 {
 	const struct exchange_conf *cf = ctx;
+	struct principal sched;
 	(void)run_id;
-	if (exchange_push(env->st, cf, who ? "http" : "schedule", env->now, report, e))
+	if (!who)
+		ops_scheduler_principal(&sched);
+	if (exchange_push(env->st, cf, who ? who : &sched, who ? "http" : "schedule", env->now, report, e))
 		return e->code;
 	json_object_set_new(*report, "message", json_sprintf("上报 %lld 行，获知 %lld 条反馈",
 		(long long)json_integer_value(json_object_get(*report, "rows")),

@@ -65,11 +65,13 @@ int exchange_check(const struct exchange_conf *cf, json_t **report, struct err *
 ** "verdicts","collected","rows"}. trigger: cli | schedule | http. A schema
 ** error (a missing table or column, a type that cannot hold our value)
 ** fails naming the table and column. */
-int exchange_push(struct store *st, const struct exchange_conf *cf, const char *trigger, int64_t now,
-		  json_t **report, struct err *e);
-/* Only the verdicts: *report = {"verdicts","accepted","rejected"}. */
-int exchange_pull(struct store *st, const struct exchange_conf *cf, const char *trigger, int64_t now,
-		  json_t **report, struct err *e);
+int exchange_push(struct store *st, const struct exchange_conf *cf, const struct principal *who, const char *trigger,
+		  int64_t now, json_t **report, struct err *e);
+/* Only the verdicts: *report = {"verdicts","accepted","rejected"}. Runs are
+** recorded (exchange_runs) and, when they sent or learned something or
+** failed, audited as exchange.push / exchange.pull by who. */
+int exchange_pull(struct store *st, const struct exchange_conf *cf, const struct principal *who, const char *trigger,
+		  int64_t now, json_t **report, struct err *e);
 
 /* The status document of `gonggai exchange status --json` / GET /api/exchange:
 ** {"tables":[{"table","pending","sent","accepted","rejected"}...],"rejected":[...],

@@ -15,6 +15,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "org/audit.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -362,18 +363,37 @@ static int send_table(struct round *r, const struct xtable *t, int64_t *sent, in
 
 /* ---- the round ------------------------------------------------------------------------------------- */
 
-static int finish_run(struct round *r, int64_t run_id, int rc, int64_t n, json_t *report)
+/* Close the run; a run that sent or learned something, or failed, is
+** audited (exchange.push / exchange.pull) in the same transaction. */
+static int finish_run(struct round *r, const struct principal *who, const char *kind, int64_t run_id, int rc,
+		      int64_t n, json_t *report)
 {
 	struct err e2 = {0};
 	char *text = report ? json_dumps(report, JSON_COMPACT) : NULL;
-	store_xchg_run_finish(r->st, run_id, rc ? "failed" : "done", n, text, rc ? r->e->msg : "",
-			      clock_now(NULL), &e2);
+	char action[32], object[48];
+	int64_t learned = json_integer_value(json_object_get(report, "verdicts")) +
+		json_integer_value(json_object_get(report, "settled"));
+	snprintf(action, sizeof action, "exchange.%s", kind);
+	snprintf(object, sizeof object, "exchange_run:%lld", (long long)run_id);
+	if (store_begin(r->st, &e2) == 0) {
+		int bad = store_xchg_run_finish(r->st, run_id, rc ? "failed" : "done", n, text, rc ? r->e->msg : "",
+						clock_now(NULL), &e2);
+		if (!bad && (rc || n || learned))
+			bad = audit_write(r->st, who, r->now, action, object, rc ? "failure" : "success",
+					  rc ? json_pack("{s:s}", "error", r->e->msg) : json_deep_copy(report), &e2);
+		if (bad)
+			store_rollback(r->st);
+		else
+			store_commit(r->st, &e2);
+	}
+	if (e2.code)
+		log_msg(LOG_ERROR, "exchange", "recording run %lld: %s", (long long)run_id, e2.msg);
 	free(text);
 	return rc;
 }
 
-int exchange_push(struct store *st, const struct exchange_conf *cf, const char *trigger, int64_t now,
-		  json_t **report, struct err *e)
+int exchange_push(struct store *st, const struct exchange_conf *cf, const struct principal *who, const char *trigger,
+		  int64_t now, json_t **report, struct err *e)
 {
 	struct round r = {.st = st, .cf = cf, .now = now, .e = e};
 	struct pull p = {0};
@@ -402,7 +422,7 @@ int exchange_push(struct store *st, const struct exchange_conf *cf, const char *
 	json_object_set_new(out, "collected", json_integer(collected));
 	json_object_set_new(out, "settled", json_integer(settled));
 	end_round(&r);
-	finish_run(&r, run_id, rc, total, out);
+	finish_run(&r, who, "push", run_id, rc, total, out);
 	if (rc) {
 		json_decref(out);
 		return rc;
@@ -411,8 +431,8 @@ int exchange_push(struct store *st, const struct exchange_conf *cf, const char *
 	return 0;
 }
 
-int exchange_pull(struct store *st, const struct exchange_conf *cf, const char *trigger, int64_t now,
-		  json_t **report, struct err *e)
+int exchange_pull(struct store *st, const struct exchange_conf *cf, const struct principal *who, const char *trigger,
+		  int64_t now, json_t **report, struct err *e)
 {
 	struct round r = {.st = st, .cf = cf, .now = now, .e = e};
 	struct pull p = {0};
@@ -427,7 +447,7 @@ int exchange_pull(struct store *st, const struct exchange_conf *cf, const char *
 	end_round(&r);
 	json_t *out = json_pack("{s:I,s:I,s:I}", "verdicts", (json_int_t)p.changed, "accepted",
 				(json_int_t)p.accepted, "rejected", (json_int_t)p.rejected);
-	finish_run(&r, run_id, rc, p.changed, out);
+	finish_run(&r, who, "pull", run_id, rc, p.changed, out);
 	if (rc) {
 		json_decref(out);
 		return rc;

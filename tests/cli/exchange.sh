@@ -157,6 +157,9 @@ province "$front"
 rounds "$tmp/a.db" "$front"
 expect "withdrawal accepted" "$(status "$tmp/a.db" | jq '[.tables[].pending, .tables[].rejected] | add')" 0
 sqlite3 "$tmp/a.db" "SELECT count(*) FROM audit_log WHERE action = 'exchange.withdraw'" | grep -qx 1 && ok || fail "withdrawal audited"
+[ "$(sqlite3 "$tmp/a.db" "SELECT count(*) FROM audit_log WHERE action = 'exchange.push' AND outcome = 'success'")" -gt 3 ] &&
+  ok || fail "pushes that sent or learned something are audited"
+"$bin" audit verify --db "$tmp/a.db" >/dev/null && ok || fail "audit chain after the exchange"
 nodup "$front"
 
 # ---- inspections, HTTP and metrics on the database that reached the front DB ----------------------------
