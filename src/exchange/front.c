@@ -364,12 +364,12 @@ static const char *col_of(const struct xtable *t, const char *source)
 	return NULL;
 }
 
-int front_rows_of(struct front *f, const struct xtable *t, const char **keys, int n,
+int front_rows_of(struct front *f, const struct xtable *t, const char *xzqhdm, const char **keys, int n,
 		  int (*found)(void *arg, const char *dfsjzj, const char *lsh), void *arg, struct err *e)
 {
 	struct sbuf b = {0};
 	PGresult *r;
-	const char *dfs = col_of(t, "$dfsjzj");
+	const char *dfs = col_of(t, "$dfsjzj"), *div = col_of(t, "$xzqhdm");
 	sb_str(&b, "SELECT ");
 	sb_ident(f, &b, dfs ? dfs : "dfsjzj");
 	sb_str(&b, "::text, ");
@@ -379,9 +379,14 @@ int front_rows_of(struct front *f, const struct xtable *t, const char **keys, in
 	sb_str(&b, " WHERE ");
 	sb_ident(f, &b, dfs ? dfs : "dfsjzj");
 	sb_str(&b, " = ANY($1)");
+	if (div) {              /* other cities' rows may use keys like ours */
+		sb_str(&b, " AND ");
+		sb_ident(f, &b, div);
+		sb_str(&b, "::text = $2");
+	}
 	char *arr = array_literal(keys, n);
-	const char *params[1] = {arr};
-	int rc = run(f, b.p, 1, params, &r, t->table, e);
+	const char *params[2] = {arr, xzqhdm};
+	int rc = run(f, b.p, div ? 2 : 1, params, &r, t->table, e);
 	free(b.p);
 	free(arr);
 	if (rc)

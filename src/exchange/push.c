@@ -117,7 +117,7 @@ static int settle_batch(struct round *r, int64_t batch, const char *tbl, int64_t
 	}
 	rc = store_begin(r->st, r->e);
 	if (!rc && t && t->present && json_array_size(rows))
-		rc = front_rows_of(r->f, t, keys, (int)json_array_size(rows), settle_found, &s, r->e);
+		rc = front_rows_of(r->f, t, r->cf->xzqhdm, keys, (int)json_array_size(rows), settle_found, &s, r->e);
 	if (!rc)
 		rc = store_xchg_batch_done(r->st, batch, r->e);
 	rc = rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);

@@ -91,9 +91,10 @@ int front_discover(struct front *f, struct xmap *m, struct err *e);
 ** On a data error (not the connection) *bad is set and nothing is inserted. */
 int front_insert(struct front *f, const struct xtable *t, char ***values, int n, char **lsh, int *bad,
 		 struct err *e);
-/* For each dfsjzj, call found(arg, dfsjzj, lsh) with every row of t with it.
+/* For each dfsjzj, call found(arg, dfsjzj, lsh) with every row of t with it
+** and our XZQHDM.
 ** A callback that fails returns its code having filled the same e itself. */
-int front_rows_of(struct front *f, const struct xtable *t, const char **keys, int n,
+int front_rows_of(struct front *f, const struct xtable *t, const char *xzqhdm, const char **keys, int n,
 		  int (*found)(void *arg, const char *dfsjzj, const char *lsh), void *arg, struct err *e);
 /* For each lsh, call got(arg, lsh, sjsczt, sbyy) (sbyy NULL when none). */
 int front_verdicts(struct front *f, const struct xtable *t, const char **lsh, int n,

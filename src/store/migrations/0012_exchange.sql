@@ -5,6 +5,9 @@
 -- (cases, case_status, case_documents) are read past a high-water mark
 -- (exchange_marks); rows that change (projects, their units, where a project
 -- stands, special procedures) queue their key in exchange_dirty by trigger.
+-- The triggers test for the key instead of INSERT OR IGNORE: inside a
+-- trigger the conflict policy of the outer statement wins, and the DO UPDATE
+-- of an UPSERT (case_progress) would turn IGNORE into ABORT.
 
 CREATE TABLE exchange_dirty (
 	kind TEXT NOT NULL,                    -- project | special
@@ -18,21 +21,29 @@ CREATE TABLE exchange_marks (
 ) WITHOUT ROWID;
 
 CREATE TRIGGER exchange_project_update AFTER UPDATE ON projects
-BEGIN INSERT OR IGNORE INTO exchange_dirty(kind, ref) VALUES ('project', NEW.id); END;
+BEGIN INSERT INTO exchange_dirty(kind, ref) SELECT 'project', NEW.id
+	WHERE NOT EXISTS (SELECT 1 FROM exchange_dirty WHERE kind = 'project' AND ref = NEW.id); END;
 CREATE TRIGGER exchange_unit_insert AFTER INSERT ON project_units
-BEGIN INSERT OR IGNORE INTO exchange_dirty(kind, ref) VALUES ('project', NEW.project_id); END;
+BEGIN INSERT INTO exchange_dirty(kind, ref) SELECT 'project', NEW.project_id
+	WHERE NOT EXISTS (SELECT 1 FROM exchange_dirty WHERE kind = 'project' AND ref = NEW.project_id); END;
 CREATE TRIGGER exchange_unit_update AFTER UPDATE ON project_units
-BEGIN INSERT OR IGNORE INTO exchange_dirty(kind, ref) VALUES ('project', NEW.project_id); END;
+BEGIN INSERT INTO exchange_dirty(kind, ref) SELECT 'project', NEW.project_id
+	WHERE NOT EXISTS (SELECT 1 FROM exchange_dirty WHERE kind = 'project' AND ref = NEW.project_id); END;
 CREATE TRIGGER exchange_unit_delete AFTER DELETE ON project_units
-BEGIN INSERT OR IGNORE INTO exchange_dirty(kind, ref) VALUES ('project', OLD.project_id); END;
+BEGIN INSERT INTO exchange_dirty(kind, ref) SELECT 'project', OLD.project_id
+	WHERE NOT EXISTS (SELECT 1 FROM exchange_dirty WHERE kind = 'project' AND ref = OLD.project_id); END;
 CREATE TRIGGER exchange_progress_insert AFTER INSERT ON case_progress
-BEGIN INSERT OR IGNORE INTO exchange_dirty(kind, ref) VALUES ('project', NEW.project_id); END;
+BEGIN INSERT INTO exchange_dirty(kind, ref) SELECT 'project', NEW.project_id
+	WHERE NOT EXISTS (SELECT 1 FROM exchange_dirty WHERE kind = 'project' AND ref = NEW.project_id); END;
 CREATE TRIGGER exchange_progress_update AFTER UPDATE OF finished_at, flow_id ON case_progress
-BEGIN INSERT OR IGNORE INTO exchange_dirty(kind, ref) VALUES ('project', NEW.project_id); END;
+BEGIN INSERT INTO exchange_dirty(kind, ref) SELECT 'project', NEW.project_id
+	WHERE NOT EXISTS (SELECT 1 FROM exchange_dirty WHERE kind = 'project' AND ref = NEW.project_id); END;
 CREATE TRIGGER exchange_special_insert AFTER INSERT ON case_specials
-BEGIN INSERT OR IGNORE INTO exchange_dirty(kind, ref) VALUES ('special', NEW.id); END;
+BEGIN INSERT INTO exchange_dirty(kind, ref) SELECT 'special', NEW.id
+	WHERE NOT EXISTS (SELECT 1 FROM exchange_dirty WHERE kind = 'special' AND ref = NEW.id); END;
 CREATE TRIGGER exchange_special_update AFTER UPDATE ON case_specials
-BEGIN INSERT OR IGNORE INTO exchange_dirty(kind, ref) VALUES ('special', NEW.id); END;
+BEGIN INSERT INTO exchange_dirty(kind, ref) SELECT 'special', NEW.id
+	WHERE NOT EXISTS (SELECT 1 FROM exchange_dirty WHERE kind = 'special' AND ref = NEW.id); END;
 
 -- One row per reported source row (DFSJZJ) and SPGL table: its current
 -- mapped content and what became of the latest version sent. A change is a
