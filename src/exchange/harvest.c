@@ -41,9 +41,9 @@ static int put(struct hv *h, const char *source, const json_t *rec, const char *
 	struct xtable *t2 = p2.source ? xmap_table_of(h->m, p2.source) : NULL;
 	json_t *content = xmap_content(t, rec, dfsjzj, h->cf->xzqhdm, withdrawn);
 	char hash[33];
-	xmap_hash(content, hash);
 	char *text = json_dumps(content, JSON_COMPACT);
 	json_decref(content);
+	xmap_hash_text(text, hash);
 	struct xchg_row r = {
 		.tbl = t->table, .dfsjzj = dfsjzj, .object = object, .department = dept && *dept ? dept : NULL,
 		.ptbl = t1 ? t1->table : NULL, .pkey = t1 ? p1.key : NULL,
@@ -314,8 +314,8 @@ static int withdrawal(struct hv *h, int64_t id)
 					    : v ? json_incref(v) : json_null());
 		}
 		char hash[33];
-		xmap_hash(c2, hash);
 		char *text = json_dumps(c2, JSON_COMPACT);
+		xmap_hash_text(text, hash);
 		struct xchg_row x = {
 			.tbl = t->table, .dfsjzj = s_of(r, "dfsjzj"), .object = s_of(r, "object"),
 			.department = json_string_value(json_object_get(r, "department")),

@@ -216,13 +216,18 @@ json_t *xmap_content(const struct xtable *t, const json_t *rec, const char *dfsj
 	return o;
 }
 
-void xmap_hash(const json_t *content, char *buf)
+void xmap_hash_text(const char *text, char *buf)
 {
 	unsigned char h[16];
-	char *text = json_dumps(content, JSON_COMPACT);
 	crypto_generichash(h, sizeof h, (const unsigned char *)text, strlen(text), NULL, 0);
-	free(text);
 	sodium_bin2hex(buf, 33, h, sizeof h);
+}
+
+void xmap_hash(const json_t *content, char *buf)
+{
+	char *text = json_dumps(content, JSON_COMPACT);
+	xmap_hash_text(text, buf);
+	free(text);
 }
 
 /* ---- conversion to the target column ---------------------------------------------------- */

@@ -28,6 +28,7 @@ struct round {
 	struct xmap *m;
 	struct front *f;
 	int64_t now;
+	json_t *now_text;         /* SCSJ: now, Asia/Shanghai */
 	struct err *e;
 };
 
@@ -238,19 +239,17 @@ static void batch_free(struct batch *b, int ncols)
 static int prepare_row(struct round *r, const struct xtable *t, const json_t *row, struct batch *b, int ncols,
 		       int64_t *refused)
 {
-	char reason[400] = "", now[20];
+	char reason[400] = "";
 	json_t *content = json_loads(json_string_value(json_object_get(row, "content")), 0, NULL);
 	char **vals = calloc((size_t)ncols + 1, sizeof *vals);
 	int k = 0, bad = !content;
-	json_t *nowv = json_string(clock_cn_datetime(r->now, now));
 	for (int i = 0; i < t->ncols && !bad; i++) {
 		const struct xcol *c = &t->cols[i];
 		if (!c->present)
 			continue;
-		const json_t *v = strcmp(c->source, "$now") == 0 ? nowv : json_object_get(content, c->name);
+		const json_t *v = strcmp(c->source, "$now") == 0 ? r->now_text : json_object_get(content, c->name);
 		bad = xmap_value(c, v, &vals[k++], reason, sizeof reason) != 0;
 	}
-	json_decref(nowv);
 	json_decref(content);
 	const char *hash = json_string_value(json_object_get(row, "hash"));
 	int64_t id = json_integer_value(json_object_get(row, "id"));
@@ -395,11 +394,13 @@ static int finish_run(struct round *r, const struct principal *who, const char *
 int exchange_push(struct store *st, const struct exchange_conf *cf, const struct principal *who, const char *trigger,
 		  int64_t now, json_t **report, struct err *e)
 {
+	char when[20];
 	struct round r = {.st = st, .cf = cf, .now = now, .e = e};
 	struct pull p = {0};
 	int64_t run_id, settled = 0, collected = 0, total = 0;
 	if (store_xchg_run_start(st, "push", trigger, now, &run_id, e))
 		return e->code;
+	r.now_text = json_string(clock_cn_datetime(now, when));
 	json_t *out = json_pack("{s:[]}", "tables");
 	int rc = store_xchg_tune(st, e);
 	if (!rc)
@@ -422,6 +423,7 @@ int exchange_push(struct store *st, const struct exchange_conf *cf, const struct
 	json_object_set_new(out, "collected", json_integer(collected));
 	json_object_set_new(out, "settled", json_integer(settled));
 	end_round(&r);
+	json_decref(r.now_text);
 	finish_run(&r, who, "push", run_id, rc, total, out);
 	if (rc) {
 		json_decref(out);

@@ -67,8 +67,9 @@ struct xtable *xmap_table_of(struct xmap *m, const char *source);
 ** without $now columns. withdrawn NULL for a valid row. Caller owns it. */
 json_t *xmap_content(const struct xtable *t, const json_t *rec, const char *dfsjzj, const char *xzqhdm,
 		     const char *withdrawn);
-/* Hex digest of a content object; buf >= 33 bytes. */
+/* Hex digest of a content object (or of its compact text); buf >= 33 bytes. */
 void xmap_hash(const json_t *content, char *buf);
+void xmap_hash_text(const char *text, char *buf);
 /* The text for column c of the target from content value v (NULL for SQL
 ** NULL, else malloc'd). A value the column cannot take or that breaks the
 ** mapping's rules (required, code list) fills reason (Chinese, names the
