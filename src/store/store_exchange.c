@@ -4,6 +4,10 @@
 ** Source records name their columns after the `source` keys of the mapping
 ** files (data/exchange/NAME.json); GCDM is the project code while a project has
 ** no 工程代码 of its own.
+**
+** The readers past a high-water mark join with CROSS JOIN: it keeps the
+** appended table as the outer loop (by id, LIMIT n). Left to itself the
+** planner scanned departments first and read every 办件 per chunk.
 */
 #include "store/store_exchange.h"
 
@@ -135,9 +139,9 @@ int store_xchg_cases_after(struct store *st, int64_t after, int limit, json_t **
 		"c.item_code, i.version AS item_version, f.code AS flow_code, f.version AS flow_version, "
 		"c.number AS case_number, c.department_code, d.name AS department_name, 1 AS accept_mode, "
 		"1 AS publish_mode, CASE WHEN n.ncases > 1 THEN n.number END AS instance_number, c.time_limit, "
-		"NULL AS none FROM cases c JOIN case_instances n ON n.id = c.instance_id "
-		"JOIN projects p ON p.id = c.project_id JOIN catalog_items i ON i.id = c.item_version_id "
-		"JOIN catalog_flows f ON f.id = n.flow_id JOIN departments d ON d.code = c.department_code "
+		"NULL AS none FROM cases c CROSS JOIN case_instances n ON n.id = c.instance_id "
+		"CROSS JOIN projects p ON p.id = c.project_id CROSS JOIN catalog_items i ON i.id = c.item_version_id "
+		"CROSS JOIN catalog_flows f ON f.id = n.flow_id CROSS JOIN departments d ON d.code = c.department_code "
 		"WHERE c.id > ? ORDER BY c.id LIMIT ?", e);
 	if (!s)
 		return e->code;
@@ -155,9 +159,9 @@ int store_xchg_status_after(struct store *st, int64_t after, int limit, json_t *
 		"NULLIF(s.opinion, '') AS opinion, s.at, NULL AS none, "
 		"(SELECT q.status FROM case_status q WHERE q.case_id = s.case_id AND q.id < s.id "
 		" ORDER BY q.id DESC LIMIT 1) AS prev_status "
-		"FROM case_status s JOIN cases c ON c.id = s.case_id JOIN projects p ON p.id = c.project_id "
-		"JOIN departments cd ON cd.code = c.department_code LEFT JOIN departments d ON d.code = s.department_code "
-		"WHERE s.id > ? ORDER BY s.id LIMIT ?", e);
+		"FROM case_status s CROSS JOIN cases c ON c.id = s.case_id CROSS JOIN projects p ON p.id = c.project_id "
+		"CROSS JOIN departments cd ON cd.code = c.department_code "
+		"LEFT JOIN departments d ON d.code = s.department_code WHERE s.id > ? ORDER BY s.id LIMIT ?", e);
 	if (!s)
 		return e->code;
 	sqlite3_bind_int64(s, 1, after);
@@ -170,9 +174,9 @@ int store_xchg_documents_after(struct store *st, int64_t after, int limit, json_
 	sqlite3_stmt *s = store_stmt(st,
 		"SELECT o.id, o.case_id, o.kind, " GCDM ", c.number AS case_number, c.department_code, o.number AS doc_number, "
 		"o.issued_at, CASE WHEN n.ncases > 1 THEN n.number END AS instance_number, i.name AS item_name, "
-		"'9999-01-01' AS term, NULL AS none FROM case_documents o JOIN cases c ON c.id = o.case_id "
-		"JOIN case_instances n ON n.id = c.instance_id JOIN projects p ON p.id = c.project_id "
-		"JOIN catalog_items i ON i.id = c.item_version_id WHERE o.id > ? ORDER BY o.id LIMIT ?", e);
+		"'9999-01-01' AS term, NULL AS none FROM case_documents o CROSS JOIN cases c ON c.id = o.case_id "
+		"CROSS JOIN case_instances n ON n.id = c.instance_id CROSS JOIN projects p ON p.id = c.project_id "
+		"CROSS JOIN catalog_items i ON i.id = c.item_version_id WHERE o.id > ? ORDER BY o.id LIMIT ?", e);
 	if (!s)
 		return e->code;
 	sqlite3_bind_int64(s, 1, after);
