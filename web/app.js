@@ -7,7 +7,7 @@
 ** this file, api.js, ui.js and session.js), keeps breadcrumbs, and runs the
 ** idle logout. Pages export render(ctx) and may return a cleanup function.
 */
-import { get, del, onUnauthorized, onMustChange, onMustEnroll, ApiError } from './js/api.js';
+import { get, del, dicts, onUnauthorized, onMustChange, onMustEnroll, ApiError } from './js/api.js';
 import { h, clear, dialog, buildingNotice, ROLE_NAMES } from './js/ui.js';
 import { me, hasRole, startIdle, stopIdle, touchIdle } from './js/session.js';
 import { initLogin, showLogin } from './pages/login.js';
@@ -25,6 +25,11 @@ const MENU = [
     { path: '/stats', title: '数据看板', roles: ['head', 'leader'], page: () => import('./pages/stats.js') },
     { path: '/stats/report', title: '统计报表', roles: ['head', 'leader'], page: () => import('./pages/report.js') },
   ] },
+  { group: '数据质量', icon: '✓', items: [
+    { path: '/quality', title: '质检概览', roles: ['head', 'reviewer', 'leader', 'ops'], page: () => import('./pages/quality.js') },
+    { path: '/quality/findings', title: '问题清单', roles: ['head', 'reviewer', 'leader', 'ops'], page: () => import('./pages/quality-findings.js') },
+    { path: '/quality/rules', title: '质检规则', roles: ['head', 'reviewer', 'leader', 'ops', 'catalog', 'sysadmin'], page: () => import('./pages/quality-rules.js') },
+  ] },
   { path: '/catalog', title: '事项管理', icon: '☰', roles: ['catalog', 'sysadmin'], page: () => import('./pages/catalog.js') },
   { group: '运维中心', icon: '⚙', items: [
     { path: '/ops', title: '巡检状态', roles: ['ops'], page: () => import('./pages/ops.js') },
@@ -33,6 +38,18 @@ const MENU = [
     { path: '/ops/cleanup', title: '日志清理', roles: ['ops'], page: () => import('./pages/ops-cleanup.js') },
     { path: '/ops/archive', title: '运维档案', roles: ['ops', 'leader', 'sysadmin'], page: () => import('./pages/archive.js') },
     { path: '/ops/exchange', title: '数据上报', roles: ['ops'], page: () => import('./pages/ops-exchange.js') },
+  ] },
+  { group: '运维服务台', icon: '☎', items: [
+    { path: '/desk', title: '故障工单', roles: ['ops', 'leader'], page: () => import('./pages/desk.js') },
+    { path: '/desk/requests', title: '需求受理', roles: ['ops', 'leader'], page: () => import('./pages/desk-requests.js') },
+    { path: '/desk/consults', title: '技术咨询', roles: ['ops', 'leader'], page: () => import('./pages/desk-consults.js') },
+    { path: '/desk/trainings', title: '培训服务', roles: ['ops', 'leader'], page: () => import('./pages/desk-trainings.js') },
+    { path: '/desk/drills', title: '应急演练', roles: ['ops', 'leader'], page: () => import('./pages/desk-drills.js') },
+    { path: '/desk/visits', title: '定期回访', roles: ['ops', 'leader'], page: () => import('./pages/desk-visits.js') },
+    { path: '/desk/reports', title: '服务台报告', roles: ['ops', 'leader'], page: () => import('./pages/desk-reports.js') },
+    { path: '/desk/mine', title: '我的报障', page: () => import('./pages/desk-mine.js') },
+    { path: '/desk/my-requests', title: '我的需求', page: () => import('./pages/desk-my-requests.js') },
+    { path: '/help', title: '帮助中心', page: () => import('./pages/help.js') },
   ] },
   { group: '系统管理', icon: '⚒', items: [
     { path: '/system/users', title: '用户管理', roles: ['sysadmin', 'secadmin'], page: () => import('./pages/users.js') },
@@ -52,6 +69,7 @@ const HIDDEN = [
   { path: '/projects/:id/edit', title: '编辑项目', parent: '/projects', roles: ['clerk'], page: () => import('./pages/project-edit.js') },
   { path: '/projects/:id/apply', title: '阶段申报', parent: '/projects', roles: ['clerk'], page: () => import('./pages/project-apply.js') },
   { path: '/catalog/items/:code', title: '事项详情', parent: '/catalog', roles: ['catalog', 'sysadmin'], page: () => import('./pages/catalog-item.js') },
+  { path: '/desk/tickets/:id', title: '工单详情', parent: '/desk', page: () => import('./pages/desk-ticket.js') },
   { path: '/password', title: '修改密码', page: () => import('./pages/password.js') },
   { path: '/profile', title: '个人信息', page: () => import('./pages/profile.js') },
 ];
@@ -278,7 +296,7 @@ async function route() {
   content.append(h('div.notice', '加载中…'));
   let mod;
   try {
-    mod = await r.page();
+    [mod] = await Promise.all([r.page(), dicts().catch(() => null)]);   /* the names pages show */
   } catch (e) {
     console.error('page module failed to load', r.path, e);
     if (my !== routeSeq) return;

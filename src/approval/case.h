@@ -188,11 +188,42 @@ int case_timeline(struct store *st, const struct case_env *env, const struct pri
 int case_document(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 		  int64_t id, const char *kind, struct buf *out, struct err *e);
 
+/* ---- the project clock (project_clock.c; docs/api.md "Project clock") ----------------- */
+/* The province's target for a whole project of this flow type in working
+** days: 90 for 1 and 2, 65 for 3, 0 (none) for the others. */
+int case_project_target(int flow_type);
+/* Working days from the first application (started, not counted) to the
+** completion of stage 4 (finished; 0 while running: to now), against
+** case_project_target. The page, the reports and the exports all use it. */
+int case_project_span(const struct case_env *env, int flow_type, int64_t started, int64_t finished, int64_t now,
+		      struct deadline_span *out, struct err *e);
+
 /* ---- demo history ------------------------------------------------------------------- */
+struct case_demo_account {
+	int64_t id;
+	char username[96], display_name[32], roles[16], department[48];
+};
+struct case_demo_accounts {
+	struct case_demo_account *a;
+	size_t n;
+};
+/* Create the demo accounts (demo_accounts.c): a clerk, a reviewer and a
+** head for every department, leader, ops, catalog and the administrators,
+** all with password (already changed). out is freed with
+** case_demo_accounts_free, also after a failure. */
+int case_demo_accounts(struct store *st, const char *password, int64_t now, struct case_demo_accounts *out,
+		       struct err *e);
+/* The account of department with role, NULL when none (as may be NULL). */
+const struct case_demo_account *case_demo_account_for(const struct case_demo_accounts *as, const char *department,
+						      const char *role);
+void case_demo_accounts_free(struct case_demo_accounts *as);
+
 struct case_demo_conf {
 	int projects;                 /* projects to generate                  */
 	uint64_t seed;
-	int32_t as_of;                /* day: nothing happens after it          */
+	int32_t as_of;                /* day: nothing happens after it, nor after now */
+	const struct case_demo_accounts *accounts;   /* who acts in the history;
+						      * NULL: names only, no account */
 };
 struct case_demo_stats {
 	int64_t projects, finished_projects, instances, cases, running, status_rows, batches;
@@ -201,7 +232,7 @@ struct case_demo_stats {
 /* Generate the history of cf->projects projects into st (case_demo.c):
 ** deterministic for (seed, as_of, catalogue), consistent with every rule
 ** of the lifecycle, written in bulk with one audit row per batch marked
-** imported. now: the audit time. */
+** imported. now: the audit time and the latest instant of the history. */
 int case_demo(struct store *st, const struct case_env *env, const struct principal *who,
 	      const struct case_demo_conf *cf, int64_t now, struct case_demo_stats *out, struct err *e);
 

@@ -108,7 +108,8 @@ struct demo {
 	const struct case_env *env;
 	struct rng r;
 	int32_t as_of;
-	int64_t end;                  /* last instant of --as-of                */
+	int64_t end;                  /* last instant of --as-of, at most now   */
+	const struct case_demo_accounts *accounts;
 	struct ditem items[MAX_ITEMS];
 	int nitems;
 	struct dflow flows[MAX_FLOWS];
@@ -401,6 +402,20 @@ static const char *handler(struct demo *g, const char *role)
 	return names_staff[between(&g->r, 0, 15)];
 }
 
+/* Who acted: the demo account of the department and role when there is
+** one (the row then counts in its 已办), else a name. */
+static void actor(struct demo *g, const char *dept, const char *role, struct case_status_row *row)
+{
+	const struct case_demo_account *a = case_demo_account_for(g->accounts, dept, role);
+	if (a) {
+		row->user_id = a->id;
+		row->username = a->username;
+	} else {
+		row->user_id = 0;
+		row->username = handler(g, role);
+	}
+}
+
 static const char *const doc_kinds[] = {"acceptance", "refusal", "supplement", "approval", "denial", "joint"};
 
 static int doc_for(int action)
@@ -588,19 +603,21 @@ static void effects(struct demo *g, struct life *l, const struct ditem *it, cons
 
 /* The status row of event v (the case at status/step after it), its
 ** document, its 容缺 materials. */
-static int write_rows(struct demo *g, const struct case_rec *c, int status, int step, const struct ditem *it,
-		      const struct ev *v, const char *window_dept, struct rows *w, struct err *e)
+static int write_rows(struct demo *g, const struct case_rec *c, int status, int step, int acted_step,
+		      const struct ditem *it, const struct ev *v, const char *window_dept, struct rows *w,
+		      struct err *e)
 {
-	const char *role = v->action == CASE_A_REVOKE ? "head" : it->step_role[step];
-	w->st[w->nst++] = (struct case_status_row){
+	const char *role = v->action == CASE_A_REVOKE ? "head" : it->step_role[acted_step];
+	struct case_status_row *row = &w->st[w->nst++];
+	*row = (struct case_status_row){
 		.case_id = c->id, .status = status, .action = case_action_name(v->action), .step = step,
 		.step_name = it->step_name[step], .at = v->at,
-		.username = v->action == CASE_A_RECEIVE ? names_window[between(&g->r, 0, 5)] : handler(g, role),
 		.department = v->action == CASE_A_RECEIVE ? window_dept : g->depts[it->dept],
 		.opinion = v->action == CASE_A_DENY ? "不符合法定条件、标准" : v->action == CASE_A_REFUSE
 			? "申请事项不属于本机关职权范围" : v->action == CASE_A_WITHDRAW ? "申请人申请撤回"
 			: v->action == CASE_A_REVOKE ? "重复申报" : "",
 	};
+	actor(g, row->department, v->action == CASE_A_RECEIVE ? "clerk" : role, row);
 	int k = doc_for(v->action);
 	if (k >= 0 && number_of(g, it->dept, k, v->at, w->number[w->ndoc]))
 		w->doc[w->ndoc] = (struct case_doc_row){c->id, v->at, doc_kinds[k], w->number[w->ndoc], "demo"}, w->ndoc++;
@@ -698,8 +715,9 @@ static int run_case(struct demo *g, const struct project *pr, const struct case_
 	struct rows w;
 	w.nst = w.ndoc = 0;
 	for (int i = 0; i < upto; i++) {
+		int acted = s2.step;      /* the step the action was taken in */
 		case_next(&s2, p.ev[i].action, &s2, e);
-		if (write_rows(g, c, s2.status, s2.step, it, &p.ev[i], window_dept, &w, e))
+		if (write_rows(g, c, s2.status, s2.step, acted, it, &p.ev[i], window_dept, &w, e))
 			return e->code;
 	}
 	if (flush_rows(g, &w, e) || write_pauses(g, c, &p, upto, it, e))
@@ -792,7 +810,8 @@ static int run_instance(struct demo *g, struct pstate *ps, int stage, const char
 	SCOPY(in.side_line, side_line);
 	in.ncases = n;
 	in.applied_at = t;
-	SCOPY(in.applied_by, names_window[between(&g->r, 0, 5)]);
+	const struct case_demo_account *clerk = case_demo_account_for(g->accounts, ps->window, "clerk");
+	SCOPY(in.applied_by, clerk ? clerk->username : names_window[between(&g->r, 0, 5)]);
 	SCOPY(in.applied_department, ps->window);
 	if (store_instance_insert(g->st, &in, e))
 		return e->code;
@@ -848,9 +867,13 @@ static const struct { int type, weight; const char *kinds[4]; } flow_mix[] = {
 	{1, 15, {"中学教学楼", "人民医院门诊楼", "养老服务中心", "文化馆"}},
 	{2, 10, {"道路改造工程", "供水管网工程", "污水管网工程", "城市桥梁工程"}},
 };
-static const char *const places[] = {
-	"锦阳路", "正阳路", "川口", "黄堡", "陈炉", "坡头", "董家河", "孙原", "照金", "小丘", "咸丰路", "华原东道",
-	"长虹路", "红旗街", "七一路", "宜阳", "彭镇", "金锁关",
+/* Streets, towns and sub-districts of each district, in the order of districts[]. */
+static const char *const places[][6] = {
+	{"红旗街", "七一路", "桃园", "青年路", "王家河", "黄堡"},            /* 王益区   */
+	{"陈炉", "金锁关", "红土", "广阳", "城关", "三里洞"},                /* 印台区   */
+	{"永安路", "天宝路", "董家河", "孙塬", "照金", "小丘"},              /* 耀州区   */
+	{"宜阳", "彭镇", "五里", "太安", "棋盘", "尧生"},                    /* 宜君县   */
+	{"正阳路", "咸丰路", "锦阳路", "华原东道", "长虹路", "坡头"},        /* 铜川新区 */
 };
 
 static int weighted(struct rng *r, const int *w, int n)
@@ -883,7 +906,7 @@ static int insert_project(struct demo *g, int index, int d, int f, int32_t start
 	struct rng *r = &g->r;
 	char code[32], name[256], addr[128], ps_date[CAL_DATE_LEN], pf_date[CAL_DATE_LEN], uscc[19], company[128];
 	int y;
-	const char *place = places[between(r, 0, (int)(sizeof places / sizeof places[0]) - 1)];
+	const char *place = places[d][between(r, 0, 5)];
 	cal_date_ymd(start, &y, NULL, NULL);
 	snprintf(code, sizeof code, "%04d-%s-%02d-%02d-%06d", y, districts[d].code, between(r, 47, 48),
 		 between(r, 1, 3), index + 1);
@@ -1109,6 +1132,9 @@ int case_demo(struct store *st, const struct case_env *env, const struct princip
 	g->r.s = cf->seed * 0x9E3779B97F4A7C15ULL + 0x2545F4914F6CDD1DULL;
 	g->as_of = cf->as_of;
 	g->end = at_of(cf->as_of + 1, 0) - 1;
+	if (g->end > now)             /* nothing later than the moment it runs */
+		g->end = now;
+	g->accounts = cf->accounts;
 	int rc = load_kind(g, CATALOG_ITEMS, e) || load_kind(g, CATALOG_FLOWS, e);
 	if (!rc && (!g->nitems || !g->nflows))
 		rc = err_set(e, ERR_INVALID, "db", "目录为空，请先导入审批事项目录 (empty catalogue)");

@@ -7,6 +7,7 @@
 ** from the stored facts whenever it is asked for, so a reprint is identical.
 */
 #include "approval/case_int.h"
+#include "approval/names.h"
 #include "store/store_project.h"
 
 #include <stdio.h>
@@ -68,6 +69,7 @@ static const char style[] =
 	"p{text-indent:2em;margin:0 0 6pt}p.to{text-indent:0}"
 	"table{border-collapse:collapse;width:100%;font-size:12pt;margin:10pt 0}"
 	"th,td{border:1px solid #000;padding:3pt 6pt;text-align:left;vertical-align:top}th{width:28%}"
+	"table.items th{width:auto}"
 	".sign{text-align:right;margin-top:36pt;text-indent:0}"
 	"@media print{.noprint{display:none}}</style>";
 
@@ -179,34 +181,84 @@ static int body(struct store *st, const struct case_rec *c, const struct deadlin
 	} else if (strcmp(kind, "denial") == 0) {
 		para(b, "", intro, "经审查：");
 		para(b, "", opinion_of(hist, "deny"), "");
-		buf_puts(b, "<p>不符合法定条件、标准。根据《中华人民共和国行政许可法》第三十八条第二款的规定，本机关决定不予行政许可。</p>");
+		/* the reason is the head's opinion above; the decision only cites the law */
+		buf_puts(b, "<p>根据《中华人民共和国行政许可法》第三十八条第二款的规定，本机关决定不予行政许可。</p>");
 	}
 	return 0;
 }
 
-/* 联合验收: every item of the instance with its department and result. */
-static int joint_body(struct store *st, const struct case_rec *c, struct buf *b, int *result, struct err *e)
+/* The result of one acceptance item in words. */
+static const char *joint_result(int status)
+{
+	if (status == CASE_APPROVED || status == CASE_APPROVED_TOL)
+		return "验收通过";
+	return status == CASE_DENIED ? "验收不通过" : approval_status_label(status);
+}
+
+/* 联合验收: the instance's facts, every department's item and result, the
+** conclusion. *rows: the instance's cases (the caller signs with their
+** departments and releases them). */
+static int joint_body(struct store *st, const struct case_rec *c, struct buf *b, int *result, json_t **rows,
+		      struct err *e)
 {
 	struct case_instance in;
-	json_t *rows, *r;
-	size_t i;
-	if (store_instance_get(st, c->instance_id, &in, e) || store_instance_cases(st, in.id, &rows, e))
+	json_t *r;
+	size_t i, n = strlen(c->project_name);
+	char day[CAL_DATE_LEN], count[32];
+	if (store_instance_get(st, c->instance_id, &in, e) || store_instance_cases(st, in.id, rows, e))
 		return e->code;
 	*result = in.result;
-	para(b, "", c->project_name, "项目的竣工联合验收（并联审批实例 ");
+	int named = n >= strlen("项目") && strcmp(c->project_name + n - strlen("项目"), "项目") == 0;
+	buf_puts(b, "<p>");
+	buf_html(b, c->project_name);
+	buf_printf(b, "%s的竣工联合验收（并联审批实例 ", named ? "" : "项目");
 	buf_html(b, in.number);
-	buf_puts(b, "）各部门验收意见如下：</p><table><tr><th>验收事项</th><td>部门 / 结果</td></tr>");
-	json_array_foreach(rows, i, r) {
-		int s = (int)json_integer_value(json_object_get(r, "status"));
-		buf_puts(b, "<tr><th>");
+	buf_puts(b, "）已由下列部门联合完成，各部门验收意见如下：</p><table>");
+	fact(b, "项目名称", c->project_name);
+	fact(b, "项目代码", c->project_code);
+	fact(b, "并联审批实例", in.number);
+	case_date(in.applied_at, day);
+	fact(b, "申请日期", day);
+	snprintf(count, sizeof count, "%zu 项", json_array_size(*rows));
+	fact(b, "验收事项", count);
+	buf_puts(b, "</table><table class=\"items\"><tr><th>验收事项</th><th>验收部门</th><th>办件编号</th>"
+		 "<th>验收结果</th><th>办结日期</th></tr>");
+	json_array_foreach(*rows, i, r) {
+		int64_t fin = json_integer_value(json_object_get(r, "final_at"));
+		strcpy(day, "-");
+		if (fin)
+			case_date(fin, day);
+		buf_puts(b, "<tr><td>");
 		buf_html(b, json_string_value(json_object_get(r, "item_name")));
-		buf_puts(b, "</th><td>");
+		buf_puts(b, "</td><td>");
 		buf_html(b, json_string_value(json_object_get(r, "department_name")));
-		buf_printf(b, "：%s</td></tr>", case_status_name(s));
+		buf_puts(b, "</td><td>");
+		buf_html(b, json_string_value(json_object_get(r, "number")));
+		buf_printf(b, "</td><td>%s</td><td>%s</td></tr>", joint_result((int)json_integer_value(json_object_get(r,
+			"status"))), day);
 	}
 	buf_printf(b, "</table><p>联合验收结论：<b>%s</b>。</p>", in.result == CASE_APPROVED ? "验收合格" : "验收不合格");
-	json_decref(rows);
 	return 0;
+}
+
+/* The seal of every department that took part, once each. */
+static void joint_seals(struct buf *b, const json_t *rows, const char *day)
+{
+	size_t i, k;
+	json_t *r;
+	buf_puts(b, "<p class=\"sign\">");
+	json_array_foreach(rows, i, r) {
+		const char *name = json_string_value(json_object_get(r, "department_name"));
+		int seen = 0;
+		for (k = 0; k < i && !seen; k++)
+			seen = strcmp(name, json_string_value(json_object_get(json_array_get(rows, k),
+									      "department_name"))) == 0;
+		if (seen)
+			continue;
+		buf_html(b, name);
+		buf_puts(b, "（印章）<br>");
+	}
+	buf_printf(b, "%.4s年%.2s月%.2s日</p>", day, day + 5, day + 8);
 }
 
 static void addressee(struct store *st, const struct case_rec *c, struct buf *b)
@@ -254,8 +306,9 @@ int case_document(struct store *st, const struct case_env *env, const struct pri
 	const struct doc_kind *k = kind_of(kind);
 	struct case_rec c;
 	struct deadline d;
-	json_t *hist = NULL;
+	json_t *hist = NULL, *rows = NULL;
 	char number[96], day[CAL_DATE_LEN];
+	int joint = strcmp(kind, "joint") == 0;
 	int64_t issued;
 	int result = 0;
 	if (!k)
@@ -273,25 +326,32 @@ int case_document(struct store *st, const struct case_env *env, const struct pri
 	buf_printf(&b, "%s ", k->title);
 	buf_html(&b, number);
 	buf_printf(&b, "</title>%s</head><body><h1>", style);
-	buf_html(&b, c.department_name);
+	buf_html(&b, joint ? "工程建设项目竣工联合验收" : c.department_name);
 	buf_printf(&b, "</h1><h2>%s</h2><p class=\"no\">", k->title);
 	buf_html(&b, number);
 	buf_puts(&b, "</p>");
 	addressee(st, &c, &b);
-	int rc = strcmp(kind, "joint") == 0 ? joint_body(st, &c, &b, &result, e) : body(st, &c, &d, kind, hist, &b, e);
+	int rc = joint ? joint_body(st, &c, &b, &result, &rows, e) : body(st, &c, &d, kind, hist, &b, e);
 	if (!rc) {
-		facts_table(&b, &c, &d);
-		if (k->appeal && (strcmp(kind, "joint") != 0 || result != CASE_APPROVED))
+		if (!joint)
+			facts_table(&b, &c, &d);
+		if (k->appeal && (!joint || result != CASE_APPROVED))
 			buf_puts(&b, "<p>如不服本决定，可以自收到本决定书之日起六十日内向铜川市人民政府申请行政复议，"
 				 "或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。</p>");
 		case_date(issued, day);
-		buf_puts(&b, "<p class=\"sign\">");
-		buf_html(&b, c.department_name);
-		buf_printf(&b, "（印章）<br>%.4s年%.2s月%.2s日</p></body></html>", day, day + 5, day + 8);
+		if (joint) {
+			joint_seals(&b, rows, day);
+		} else {
+			buf_puts(&b, "<p class=\"sign\">");
+			buf_html(&b, c.department_name);
+			buf_printf(&b, "（印章）<br>%.4s年%.2s月%.2s日</p>", day, day + 5, day + 8);
+		}
+		buf_puts(&b, "</body></html>");
 		*out = b;
 	} else {
 		buf_free(&b);
 	}
+	json_decref(rows);
 	json_decref(hist);
 	return rc;
 }

@@ -4,6 +4,7 @@
 ** static const; case_next is a lookup plus a guard.
 */
 #include "approval/case_fsm.h"
+#include "approval/names.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -52,32 +53,37 @@ int case_status_pausing(int s, int accepted)
 
 /* ---- actions ----------------------------------------------------------------- */
 
+/* Labels: approval_action_names (names.c), by the API name. */
 static const struct {
-	const char *name, *label;
+	const char *name;
 	int actor;
 } actions[CASE_A_COUNT] = {
-	[CASE_A_RECEIVE] = {"receive", "接件", CASE_ACTOR_STEP},
-	[CASE_A_ACCEPT] = {"accept", "受理", CASE_ACTOR_STEP},
-	[CASE_A_REFUSE] = {"refuse", "不予受理", CASE_ACTOR_STEP},
-	[CASE_A_SUPPLEMENT] = {"supplement", "补正告知", CASE_ACTOR_STEP},
-	[CASE_A_SUPPLEMENT_DONE] = {"supplement_done", "补正完成", CASE_ACTOR_STEP},
-	[CASE_A_START_REVIEW] = {"start_review", "开始办理", CASE_ACTOR_STEP},
-	[CASE_A_NEXT_STEP] = {"next_step", "提交下一环节", CASE_ACTOR_STEP},
-	[CASE_A_RETURN] = {"return", "退回", CASE_ACTOR_STEP},
-	[CASE_A_TRANSFER] = {"transfer", "转办", CASE_ACTOR_STEP},
-	[CASE_A_SPECIAL_START] = {"special_start", "特别程序开始", CASE_ACTOR_STEP},
-	[CASE_A_SPECIAL_END] = {"special_end", "特别程序结束", CASE_ACTOR_STEP},
-	[CASE_A_APPROVE] = {"approve", "准予许可", CASE_ACTOR_STEP},
-	[CASE_A_APPROVE_TOLERANCE] = {"approve_tolerance", "容缺通过", CASE_ACTOR_STEP},
-	[CASE_A_DENY] = {"deny", "不予许可", CASE_ACTOR_STEP},
-	[CASE_A_WITHDRAW] = {"withdraw", "撤回", CASE_ACTOR_WINDOW},
-	[CASE_A_REVOKE] = {"revoke", "撤销", CASE_ACTOR_HEAD},
+	[CASE_A_RECEIVE] = {"receive", CASE_ACTOR_STEP},
+	[CASE_A_ACCEPT] = {"accept", CASE_ACTOR_STEP},
+	[CASE_A_REFUSE] = {"refuse", CASE_ACTOR_STEP},
+	[CASE_A_SUPPLEMENT] = {"supplement", CASE_ACTOR_STEP},
+	[CASE_A_SUPPLEMENT_DONE] = {"supplement_done", CASE_ACTOR_STEP},
+	[CASE_A_START_REVIEW] = {"start_review", CASE_ACTOR_STEP},
+	[CASE_A_NEXT_STEP] = {"next_step", CASE_ACTOR_STEP},
+	[CASE_A_RETURN] = {"return", CASE_ACTOR_STEP},
+	[CASE_A_TRANSFER] = {"transfer", CASE_ACTOR_STEP},
+	[CASE_A_SPECIAL_START] = {"special_start", CASE_ACTOR_STEP},
+	[CASE_A_SPECIAL_END] = {"special_end", CASE_ACTOR_STEP},
+	[CASE_A_APPROVE] = {"approve", CASE_ACTOR_STEP},
+	[CASE_A_APPROVE_TOLERANCE] = {"approve_tolerance", CASE_ACTOR_STEP},
+	[CASE_A_DENY] = {"deny", CASE_ACTOR_STEP},
+	[CASE_A_WITHDRAW] = {"withdraw", CASE_ACTOR_WINDOW},
+	[CASE_A_REVOKE] = {"revoke", CASE_ACTOR_HEAD},
 };
 
 static int action_ok(int a) { return a >= 0 && a < CASE_A_COUNT; }
 
 const char *case_action_name(int a) { return action_ok(a) ? actions[a].name : "?"; }
-const char *case_action_label(int a) { return action_ok(a) ? actions[a].label : "?"; }
+const char *case_action_label(int a)
+{
+	const char *l = action_ok(a) ? dict_label(approval_action_names, actions[a].name) : NULL;
+	return l ? l : "?";
+}
 int case_action_actor(int a) { return action_ok(a) ? actions[a].actor : CASE_ACTOR_STEP; }
 
 int case_action_parse(const char *name)

@@ -113,6 +113,10 @@ int case_doc_issue(struct store *st, const struct principal *who, int64_t now, c
 void case_date(int64_t t, char out[CAL_DATE_LEN]);
 /* ISO instant or JSON null for 0. */
 json_t *case_time_json(int64_t t);
+/* The store filter of a list query in who's data scope (win: storage the
+** filter may point to); ERR_INVALID naming from/to for a bad date. */
+int case_filter_of(const struct principal *who, const struct case_query *q, int64_t now, struct case_filter *f,
+		   char win[7], struct err *e);
 /* 1 when who may read case c. */
 int case_visible(const struct principal *who, const struct case_rec *c);
 

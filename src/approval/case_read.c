@@ -205,9 +205,13 @@ struct parts {
 	int count[6];
 	struct cal_pause pauses[CASE_MAX_PAUSES];
 	size_t npauses;
+	char at_step[128];                /* the 环节 the next history row acted in */
 };
 
-static void part_history(struct buf *b, const struct case_part *p)
+/* A history row records the state after its action: step_name is where the
+** case went. The opinion was given in the step it was in before, which is
+** the previous row's step (acted_step_name). */
+static void part_history(struct parts *x, struct buf *b, const struct case_part *p)
 {
 	LIT(b, "{\"status\":{");
 	jint(b, "code", p->n[1]);
@@ -220,9 +224,14 @@ static void part_history(struct buf *b, const struct case_part *p)
 	LIT(b, ",");
 	jkey(b, "step_name", p->s[1]);
 	LIT(b, ",");
+	jkey(b, "acted_step_name", x->at_step[0] ? x->at_step : p->s[1]);
+	snprintf(x->at_step, sizeof x->at_step, "%s", p->s[1]);
+	LIT(b, ",");
 	jtime(b, "at", p->n[3]);
 	LIT(b, ",");
 	jkey(b, "username", p->s[2]);
+	LIT(b, ",");
+	jkey(b, "user_name", p->s[5]);
 	LIT(b, ",");
 	jkey(b, "department", p->s[3]);
 	LIT(b, ",");
@@ -276,7 +285,7 @@ static int on_part(void *arg, const struct case_part *p)
 		LIT(b, ",");
 	switch (p->kind) {
 	case CASE_PART_STATUS:
-		part_history(b, p);
+		part_history(x, b, p);
 		break;
 	case CASE_PART_SUPPLEMENT:
 	case CASE_PART_SPECIAL:
@@ -485,16 +494,25 @@ static int day_bound(const char *s, const char *field, int next, int64_t *out, s
 	return 0;
 }
 
+int case_filter_of(const struct principal *who, const struct case_query *q, int64_t now, struct case_filter *f,
+		   char win[7], struct err *e)
+{
+	*f = (struct case_filter){.district = q->district, .department = q->department, .item = q->item,
+				  .q = q->q, .stage = q->stage, .status = q->status, .open = -1,
+				  .light = q->light, .today = deadline_day(now), .sort = q->sort, .desc = q->desc};
+	scope_filter(who, f, win);
+	if (day_bound(q->from, "from", 0, &f->from, e) || day_bound(q->to, "to", 1, &f->to, e))
+		return e->code;
+	return 0;
+}
+
 int case_list(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 	      const struct case_query *q, const struct page *pg, json_t **items, int64_t *total,
 	      struct err *e)
 {
-	struct case_filter f = {.district = q->district, .department = q->department, .item = q->item,
-				.q = q->q, .stage = q->stage, .status = q->status, .open = -1,
-				.light = q->light, .today = deadline_day(now), .sort = q->sort, .desc = q->desc};
+	struct case_filter f;
 	char win[7];
-	scope_filter(who, &f, win);
-	if (day_bound(q->from, "from", 0, &f.from, e) || day_bound(q->to, "to", 1, &f.to, e))
+	if (case_filter_of(who, q, now, &f, win, e))
 		return e->code;
 	return page_of(st, env, now, &f, pg, items, total, e);
 }
@@ -572,31 +590,49 @@ static int stage_clocks(struct store *st, const struct case_env *env, int64_t no
 	return 0;
 }
 
-/* Whole project: first application to the end of stage 4, against the sum
-** of the limits of stages 1-4 of the stages applied for. */
-static int project_clock(struct store *st, const struct case_env *env, int64_t now, int64_t project_id,
-			 const json_t *stages, json_t *o, struct err *e)
+/* Whole project: the project clock (case_project_span), against the
+** province's target of its flow type. */
+static int project_clock(struct store *st, const struct case_env *env, int64_t now, const struct project *p,
+			 json_t *o, struct err *e)
 {
 	struct case_progress prog;
 	struct deadline_span span;
-	size_t i;
-	json_t *s;
-	int limit = 0;
-	if (store_progress_get(st, project_id, &prog, e)) {
+	if (store_progress_get(st, p->id, &prog, e)) {
 		json_object_set_new(o, "progress", json_null());
 		return e->code == ERR_NOTFOUND ? 0 : e->code;
 	}
-	json_array_foreach(stages, i, s)
-		if (json_integer_value(json_object_get(s, "stage")) <= 4)
-			limit += (int)json_integer_value(json_object_get(s, "time_limit"));
-	if (deadline_span(env->cal, &env->dl, deadline_day(prog.started_at),
-			  prog.finished_at ? deadline_day(prog.finished_at) : DEADLINE_NONE, limit, now, &span, e))
+	if (case_project_span(env, p->flow_type, prog.started_at, prog.finished_at, now, &span, e))
 		return e->code;
-	json_object_set_new(o, "progress", json_pack("{s:i,s:o,s:o,s:b,s:o}", "current_stage", prog.current_stage,
+	int target = case_project_target(p->flow_type);
+	json_object_set_new(o, "progress", json_pack("{s:i,s:o,s:o,s:b,s:o,s:o}", "current_stage", prog.current_stage,
 						     "started_at", case_time_json(prog.started_at),
 						     "finished_at", case_time_json(prog.finished_at),
-						     "finished", prog.finished_at != 0, "clock", deadline_span_json(&span)));
+						     "finished", prog.finished_at != 0,
+						     "target", target ? json_integer(target) : json_null(),
+						     "clock", deadline_span_json(&span)));
 	return 0;
+}
+
+/* 并行推进 (stage 5) has no milestone to complete it: it is done when it has
+** instances and every one is closed, on the last closing day. */
+static void parallel_stage_done(json_t *stages, const json_t *instances)
+{
+	size_t i;
+	json_t *s, *in;
+	int64_t last = 0;
+	int open = 0, n = 0;
+	json_array_foreach(instances, i, in) {
+		if (json_integer_value(json_object_get(in, "stage")) != 5)
+			continue;
+		int64_t closed = json_integer_value(json_object_get(in, "closed_at"));
+		n++;
+		open += !closed;
+		last = closed > last ? closed : last;
+	}
+	json_array_foreach(stages, i, s)
+		if (json_integer_value(json_object_get(s, "stage")) == 5 && n && !open &&
+		    !json_integer_value(json_object_get(s, "completed_at")))
+			json_object_set_new(s, "completed_at", json_integer(last));
 }
 
 static int instance_cases(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
@@ -647,9 +683,10 @@ int case_timeline(struct store *st, const struct case_env *env, const struct pri
 		return err_set(e, ERR_NOTFOUND, "id", "项目不存在");
 	o = json_pack("{s:{s:I,s:s,s:s,s:i,s:s,s:s}}", "project", "id", (json_int_t)p.id, "code", p.code,
 		      "name", p.name, "flow_type", p.flow_type, "flow_code", p.flow_code, "division", p.division);
-	if (store_stages(st, project_id, &stages, e) || stage_clocks(st, env, now, stages, e) ||
-	    project_clock(st, env, now, project_id, stages, o, e) ||
-	    store_project_instances(st, project_id, &instances, e) ||
+	int rc = store_stages(st, project_id, &stages, e) || store_project_instances(st, project_id, &instances, e);
+	if (!rc)
+		parallel_stage_done(stages, instances);
+	if (rc || stage_clocks(st, env, now, stages, e) || project_clock(st, env, now, &p, o, e) ||
 	    instance_cases(st, env, who, now, instances, e)) {
 		json_decref(stages);
 		json_decref(instances);

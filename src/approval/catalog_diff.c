@@ -14,6 +14,7 @@
 ** result outlives the documents it came from.
 */
 #include "approval/catalog_doc.h"
+#include "approval/names.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,34 +22,17 @@
 
 /* ---- names ------------------------------------------------------------- */
 
-const char *catalog_flow_type_name(int t)
+/* The tables are names.c's (served to the web as approval.* dictionaries). */
+static const char *by_number(const struct dict_entry *d, int n)
 {
-	static const char *const names[] = {
-		NULL, "政府投资房屋建筑类", "政府投资线性工程类", "一般社会投资类", "小型社会投资类",
-		"带方案出让用地", "工业类", "交通类", "水利类", "能源类", "其他",
-	};
-	return t >= 1 && t <= 10 ? names[t] : NULL;
+	char code[12];
+	snprintf(code, sizeof code, "%d", n);
+	return dict_label(d, code);
 }
 
-const char *catalog_stage_name(int n)
-{
-	static const char *const names[] = {
-		NULL, "立项用地规划许可", "工程建设许可", "施工许可", "竣工验收", "并行推进",
-	};
-	return n >= 1 && n <= 5 ? names[n] : NULL;
-}
-
-const char *catalog_side_line_name(const char *code)
-{
-	static const char *const t[][2] = {
-		{"51", "多评合一"}, {"52", "方案联审"}, {"53", "联合审图"},
-		{"54C", "联合测绘"}, {"54Y", "联合验收"},
-	};
-	for (size_t i = 0; code && i < sizeof t / sizeof t[0]; i++)
-		if (strcmp(code, t[i][0]) == 0)
-			return t[i][1];
-	return NULL;
-}
+const char *catalog_flow_type_name(int t) { return by_number(approval_flow_type_names, t); }
+const char *catalog_stage_name(int n) { return by_number(approval_stage_names, n); }
+const char *catalog_side_line_name(const char *code) { return dict_label(approval_side_line_names, code); }
 
 /* ---- versions ------------------------------------------------------------ */
 

@@ -41,3 +41,39 @@ int cli_wants_help(int argc, char **argv)
 	}
 	return 0;
 }
+
+/* East Asian wide ranges (the common ones: CJK, kana, Hangul, full-width). */
+static int wide(unsigned cp)
+{
+	return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+	       (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	       (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+	       (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd);
+}
+
+int cli_width(const char *s)
+{
+	int w = 0;
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	while (*p) {
+		unsigned cp = *p;
+		int n = cp < 0x80 ? 1 : cp < 0xe0 ? 2 : cp < 0xf0 ? 3 : 4;
+		if (n > 1) {
+			cp &= 0x3f >> (n - 1);
+			for (int i = 1; i < n && (p[i] & 0xc0) == 0x80; i++)
+				cp = cp << 6 | (p[i] & 0x3f);
+		}
+		for (int i = 0; i < n && *p; i++)
+			p++;
+		w += wide(cp) ? 2 : 1;
+	}
+	return w;
+}
+
+void cli_cell(FILE *f, const char *s, int width)
+{
+	fputs(s ? s : "", f);
+	for (int w = cli_width(s); w < width; w++)
+		fputc(' ', f);
+	fputc(' ', f);
+}

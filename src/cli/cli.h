@@ -11,6 +11,8 @@
 #ifndef GG_CLI_H
 #define GG_CLI_H
 
+#include <stdio.h>
+
 #include "base/err.h"
 
 struct cli_verb {
@@ -30,6 +32,13 @@ int cli_fail(const struct err *e);
 /* True when argv holds --help or -h. */
 int cli_wants_help(int argc, char **argv);
 
+/* Columns a UTF-8 string takes on a terminal: 2 for CJK ideographs, kana,
+** Hangul and full-width forms, 1 for the rest. */
+int cli_width(const char *s);
+/* Print s padded with spaces to width columns, then one space (a table
+** cell aligned by display width, not by bytes as printf's %-Ns is). */
+void cli_cell(FILE *f, const char *s, int width);
+
 int cli_init(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_user(int argc, char **argv);
@@ -47,6 +56,8 @@ int cli_report(int argc, char **argv);
 int cli_archive(int argc, char **argv);
 int cli_cleanup(int argc, char **argv);
 int cli_stats(int argc, char **argv);
+int cli_quality(int argc, char **argv);
+int cli_desk(int argc, char **argv);
 int cli_exchange(int argc, char **argv);
 
 #endif

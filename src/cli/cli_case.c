@@ -2,9 +2,11 @@
 ** cli_case.c: `gonggai case apply|act|show|list|todo|timeline|doc`, the
 ** command-line face of approval/case.h: everything a clerk, reviewer or
 ** head does through the API can be scripted. Without --as the command line
-** acts as `cli:<login>` holding every role; with --as USER it acts as that
-** account, so the department and step-role rules apply exactly as over HTTP
-** (the audit row still says the source was the command line).
+** acts as `cli:<login>` holding every role, on behalf of the bureau (said on
+** stderr; audited; the state machine still decides what may follow); with
+** --as USER it acts as that account, so the department and step-role rules
+** apply exactly as over HTTP (the audit row still says the source was the
+** command line). todo and done belong to an account: --as is required.
 **
 ** Output: JSON of the case, application or timeline on stdout (one object);
 ** list/todo print a table unless --json. Errors: "gonggai: field: message",
@@ -24,6 +26,9 @@
 
 static const char usage[] =
 	"usage: gonggai case SUBCOMMAND --db PATH [--as USER] [OPTIONS]\n"
+	"  --as USER  act as that account (its department and step roles apply). Without it\n"
+	"        apply/act run as the command line on behalf of the bureau with every role,\n"
+	"        audited, still bound by the state machine; todo/done require --as.\n"
 	"  apply --project ID|CODE --stage N [--side-line 54Y] --items CODE,CODE [--opinion TEXT]\n"
 	"        open a stage application (并联审批实例) with one 办件 per item\n"
 	"  act --case ID|NUMBER --action NAME [--opinion TEXT] [--materials A,B] [--materials-days N]\n"
@@ -237,23 +242,31 @@ static int do_act(struct ctx *x, const struct args *a, struct err *e)
 	return 0;
 }
 
+/* Columns aligned by display width (status names are Chinese). */
 static void print_table(json_t *page)
 {
+	static const int width[] = {8, 26, 10, 12, 18, 10, 6};
+	static const char *const head[] = {"id", "number", "item", "department", "status", "due", "light"};
 	size_t i;
 	json_t *c;
-	printf("%-8s %-26s %-10s %-12s %-18s %-10s %-6s %s\n", "id", "number", "item", "department", "status",
-	       "due", "light", "project");
+	char id[24];
+	for (int k = 0; k < 7; k++)
+		cli_cell(stdout, head[k], width[k]);
+	puts("project");
 	json_array_foreach(json_object_get(page, "items"), i, c) {
 		const char *light = json_string_value(json_object_get(c, "light"));
 		const char *due = json_string_value(json_object_get(c, "due_date"));
-		printf("%-8lld %-26s %-10s %-12s %-18s %-10s %-6s %s\n",
-		       (long long)json_integer_value(json_object_get(c, "id")),
-		       json_string_value(json_object_get(c, "number")),
-		       json_string_value(json_object_get(json_object_get(c, "item"), "code")),
-		       json_string_value(json_object_get(json_object_get(c, "department"), "code")),
-		       json_string_value(json_object_get(json_object_get(c, "status"), "name")),
-		       due ? due : "-", light ? light : "-",
-		       json_string_value(json_object_get(json_object_get(c, "project"), "name")));
+		const char *cell[] = {
+			id, json_string_value(json_object_get(c, "number")),
+			json_string_value(json_object_get(json_object_get(c, "item"), "code")),
+			json_string_value(json_object_get(json_object_get(c, "department"), "code")),
+			json_string_value(json_object_get(json_object_get(c, "status"), "name")),
+			due ? due : "-", light ? light : "-",
+		};
+		snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(c, "id")));
+		for (int k = 0; k < 7; k++)
+			cli_cell(stdout, cell[k], width[k]);
+		puts(json_string_value(json_object_get(json_object_get(c, "project"), "name")));
 	}
 	printf("total %lld\n", (long long)json_integer_value(json_object_get(page, "total")));
 }
@@ -347,6 +360,12 @@ int cli_case(int argc, char **argv)
 	int rc = parse(argc, argv, &a);
 	if (rc)
 		return rc > 0 ? 0 : cli_usage(usage, "case: a subcommand and --db PATH are required");
+	if (!a.as && (strcmp(a.sub, "todo") == 0 || strcmp(a.sub, "done") == 0))
+		return cli_usage(usage, "case %s: --as USER is required (待办和已办属于一个账号)", a.sub);
+	if (!a.as && (strcmp(a.sub, "act") == 0 || strcmp(a.sub, "apply") == 0))
+		fprintf(stderr, "gonggai: case %s without --as: acting as the command line on behalf of the bureau "
+			"(every role), audited with source cli; the state machine still applies "
+			"(未指定 --as：以审批局命令行身份办理，记入审计日志，状态规则照常检查)\n", a.sub);
 	if (ctx_open(&a, &x, &e) || run(&x, &a, &e)) {
 		ctx_close(&x);
 		return e.code == ERR_INVALID && !e.field[0] ? cli_usage(usage, "%s", e.msg) : cli_fail(&e);

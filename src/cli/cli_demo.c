@@ -3,7 +3,8 @@
 ** [--password PW]`: a new database (like `gonggai init`: organisation,
 ** catalogue, the three administrators) filled with a realistic,
 ** deterministic 办件 history (approval/case_demo.c), plus demo accounts with
-** a known password so the web UI and the browser tests can act at once.
+** a known password (approval/demo_accounts.c) so the web UI and the browser
+** tests can act at once.
 ** Prints what it made, the generation rate, and the accounts. Refuses an
 ** existing file. Owns the store and calendar it opens.
 */
@@ -27,55 +28,13 @@ static const char usage[] =
 	"  generate the approval history of N projects (default 1000; about 14 办件 each):\n"
 	"  weighted districts, mixed flow types, parallel instances, 54Y joint acceptance,\n"
 	"  supplements, special procedures, 容缺, overdue, refused, withdrawn and revoked cases,\n"
-	"  nothing after --as-of (default today), the same rows for the same seed.\n"
+	"  nothing after --as-of (default today) nor after now, the same rows for the same seed\n"
+	"  and day.\n"
 	"  Creates the accounts listed at the end with password PW (default Demo-Passw0rd!),\n"
-	"  already changed (no forced change at first login). For demonstrations only.\n";
-
-static const struct { const char *user, *roles, *dept, *name; } accounts[] = {
-	{"demo_xsp_clerk", "clerk", "610200-XSP", "窗口收件员"},
-	{"demo_zrzy_clerk", "clerk", "610200-ZRZY", "自然资源窗口"},
-	{"demo_zrzy_reviewer", "reviewer", "610200-ZRZY", "自然资源审查员"},
-	{"demo_zrzy_head", "head", "610200-ZRZY", "自然资源科长"},
-	{"demo_zjj_clerk", "clerk", "610200-ZJJ", "住建窗口"},
-	{"demo_zjj_reviewer", "reviewer", "610200-ZJJ", "住建审查员"},
-	{"demo_zjj_head", "head", "610200-ZJJ", "住建科长"},
-	{"demo_leader", "leader", NULL, "局领导"},
-	{"demo_sysadmin", "sysadmin", NULL, "系统管理员"},
-	{"demo_secadmin", "secadmin", NULL, "安全管理员"},
-	{"demo_auditor", "auditor", NULL, "审计管理员"},
-};
-
-static int make_accounts(struct store *st, const char *password, int64_t now, struct err *e)
-{
-	struct auth_policy pol;
-	struct principal cli;
-	char hash[256] = "";
-	rbac_cli_principal(&cli);
-	if (auth_policy_load(NULL, &pol, e))
-		return e->code;
-	for (size_t i = 0; i < sizeof accounts / sizeof accounts[0]; i++) {
-		int64_t id;
-		struct user u;
-		struct user_input in = {.username = accounts[i].user, .password = password,
-					.display_name = accounts[i].name, .department = accounts[i].dept,
-					.roles = rbac_parse_roles(accounts[i].roles)};
-		if (org_user_add(st, &pol, NULL, &cli, now, &in, &id, e) || store_user_by_id(st, id, &u, e))
-			return e->code;
-		/* one password for all: hash it once at full cost, then hash the
-		** others cheaply and give them the first hash */
-		if (!hash[0]) {
-			snprintf(hash, sizeof hash, "%s", u.password_hash);
-			pol.opslimit = 1;
-			pol.memlimit = 8192 * 1024;
-		}
-		snprintf(u.password_hash, sizeof u.password_hash, "%s", hash);
-		u.must_change = 0;        /* a demonstration account: ready to use */
-		u.password_changed_at = now;
-		if (store_user_update(st, &u, e))
-			return e->code;
-	}
-	return 0;
-}
+	"  already changed (no forced change at first login): for every department a clerk, a\n"
+	"  reviewer and a head (demo_zjj_reviewer; districts' demo_610203_xsp_clerk), who act\n"
+	"  in the history (their 已办); demo_leader, demo_ops, demo_catalog and the three\n"
+	"  administrators. For demonstrations only.\n";
 
 struct demo_args {
 	const char *db, *password;
@@ -123,16 +82,21 @@ static int parse(int argc, char **argv, struct demo_args *a)
 	return a->db && optind == argc ? 0 : -1;
 }
 
-static int seed_db(struct store *st, const char *db, const char *password, int64_t now, struct err *e)
+static int seed_db(struct store *st, const char *db, const char *password, int64_t now,
+		   struct case_demo_accounts *accounts, struct err *e)
 {
 	struct principal cli;
 	rbac_cli_principal(&cli);
-	return org_seed(st, now, e) || catalog_seed(st, &cli, now, e) || make_accounts(st, password, now, e) ||
-		audit_write(st, &cli, now, "system.init", db, "success",
-			    json_pack("{s:i,s:b}", "schema", store_schema_version(st), "demo", 1), e);
+	if (org_seed(st, now, e) || catalog_seed(st, &cli, now, e))
+		return e->code;
+	if (case_demo_accounts(st, password, now, accounts, e))
+		return e->code;
+	return audit_write(st, &cli, now, "system.init", db, "success",
+			   json_pack("{s:i,s:b}", "schema", store_schema_version(st), "demo", 1), e);
 }
 
-static void report(const struct case_demo_stats *s, double secs, const char *password)
+static void report(const struct case_demo_stats *s, double secs, const char *password,
+		   const struct case_demo_accounts *as)
 {
 	printf("演示数据已生成: %lld 个项目 (%lld 个完成竣工验收), %lld 个并联审批实例, %lld 个办件 "
 	       "(%lld 个在办), %lld 条状态记录, %lld 个批次\n",
@@ -140,10 +104,14 @@ static void report(const struct case_demo_stats *s, double secs, const char *pas
 	       (long long)s->cases, (long long)s->running, (long long)s->status_rows, (long long)s->batches);
 	printf("generated %lld 办件 in %.2f s: %.0f 办件/s (rows %.2f s, indexes and ANALYZE %.2f s)\n",
 	       (long long)s->cases, secs, secs > 0 ? s->cases / secs : 0.0, s->rows_seconds, s->index_seconds);
-	printf("演示账号 (密码 %s):\n", password);
-	for (size_t i = 0; i < sizeof accounts / sizeof accounts[0]; i++)
-		printf("  %-20s %-9s %s\n", accounts[i].user, accounts[i].roles,
-		       accounts[i].dept ? accounts[i].dept : "");
+	printf("演示账号 %zu 个 (密码 %s; 每个部门一名窗口人员、审查人员、负责人):\n", as->n, password);
+	for (size_t i = 0; i < as->n; i++) {
+		printf("  ");
+		cli_cell(stdout, as->a[i].username, 26);
+		cli_cell(stdout, as->a[i].roles, 10);
+		cli_cell(stdout, as->a[i].display_name, 10);
+		printf("%s\n", as->a[i].department);
+	}
 }
 
 int cli_demo(int argc, char **argv)
@@ -153,6 +121,7 @@ int cli_demo(int argc, char **argv)
 	struct store *st = NULL;
 	struct cal *cal = NULL;
 	struct case_demo_stats stats;
+	struct case_demo_accounts accounts = {0};
 	struct principal cli;
 	int rc = parse(argc, argv, &a);
 	if (rc)
@@ -162,11 +131,12 @@ int cli_demo(int argc, char **argv)
 	if (store_open(a.db, STORE_CREATE, &st, &e))
 		return cli_fail(&e);
 	struct case_env env = {.dl = DEADLINE_CONF_DEFAULT};
-	rc = seed_db(st, a.db, a.password, now, &e) || cal_build_store(st, &cal, &e);
+	rc = seed_db(st, a.db, a.password, now, &accounts, &e) || cal_build_store(st, &cal, &e);
 	double t0 = clock_mono_ms();
 	if (!rc) {
 		env.cal = cal;
-		struct case_demo_conf cf = {.projects = a.projects, .seed = a.seed, .as_of = a.as_of};
+		struct case_demo_conf cf = {.projects = a.projects, .seed = a.seed, .as_of = a.as_of,
+					    .accounts = &accounts};
 		rc = case_demo(st, &env, &cli, &cf, now, &stats, &e);
 	}
 	double secs = (clock_mono_ms() - t0) / 1000.0;
@@ -178,10 +148,12 @@ int cli_demo(int argc, char **argv)
 	store_close(st);        /* the last checkpoint: the file is on disk */
 	double closed = (clock_mono_ms() - t0) / 1000.0;
 	if (rc) {
+		case_demo_accounts_free(&accounts);
 		remove(a.db);
 		return cli_fail(&e);
 	}
-	report(&stats, secs, a.password);
+	report(&stats, secs, a.password, &accounts);
+	case_demo_accounts_free(&accounts);
 	printf("statistics rebuilt for %lld 办件 in %.1f s\n", (long long)sr.cases, sr.ms / 1000.0);
 	printf("all on disk (statistics, final checkpoint) after %.1f s\n", closed);
 	return 0;

@@ -15,14 +15,27 @@
 #include "base/conf.h"
 #include "base/err.h"
 #include "archive/archive.h"
+#include "desk/desk.h"
 #include "exchange/exchange.h"
 #include "ops/ops.h"
+#include "quality/quality.h"
+
+/* 数据质检's nightly run (job "quality.run" at [quality] run_at). sources:
+** the province's rejections, NULL until the exchange module registers one;
+** serve also hands it to the API (app.quality_sources). */
+struct cli_quality_job {
+	struct quality_conf conf;
+	const struct quality_sources *sources;
+};
 
 struct cli_ext {
 	struct ops_ext ops;       /* items, jobs and observers for ops_conf.ext */
+	struct cli_quality_job quality;
 	struct archive_sources archive;   /* events of modules above for 运维档案 */
 	/* one member per module's context, added with its registration */
+	struct desk_conf desk;    /* [desk]: tickets for failing items and jobs */
 	struct exchange_conf exchange;   /* cli_ext_exchange.c */
+	struct quality_sources rejections;   /* the province's rejections for 数据质检 (exchange) */
 };
 
 /* Register every module's items, jobs and observers from configuration c.

@@ -1,8 +1,9 @@
 /*
 ** cli_ext_exchange.c: the 前置库 exchange registered into ops (see
 ** cli_ext.h): the inspection items exchange.target, exchange.backlog and
-** exchange.rejected, and the leased job exchange.push every
-** [exchange] interval_minutes while [exchange] target is set.
+** exchange.rejected, the leased job exchange.push every
+** [exchange] interval_minutes while [exchange] target is set, and the
+** province's rejections as the source of 数据质检 (struct quality_sources).
 */
 #include "cli/cli_ext.h"
 #include "calendar/cal.h"
@@ -110,10 +111,19 @@ static int push_job(void *ctx, struct ops_env *env, const struct principal *who,
 	return 0;
 }
 
+/* The province's current rejections for 数据质检 (quality_sources). */
+static int rejections(void *ctx, struct store *st, quality_rejection_fn each, void *arg, struct err *e)
+{
+	(void)ctx;
+	return exchange_rejections(st, each, arg, e);
+}
+
 int cli_ext_exchange(const struct conf *c, struct cli_ext *x, struct err *e)
 {
 	if (exchange_conf_load(c, &x->exchange, e))
 		return e->code;
+	x->rejections = (struct quality_sources){rejections, NULL};
+	x->quality.sources = &x->rejections;
 	ops_ext_add_item(&x->ops, &(struct ops_ext_item){"exchange.target", "exchange", "前置库连接与结构", "ms", 0,
 		1000, 3000, probe_target, &x->exchange});
 	ops_ext_add_item(&x->ops, &(struct ops_ext_item){"exchange.backlog", "exchange", "前置库待上报积压", "min", 0,

@@ -69,13 +69,21 @@ static void print_table(const struct ops_inspection *in)
 		counts[in->items[i].status & 3]++;
 	printf("GONGGAI INSPECT %s - %d items: %d OK, %d WARN, %d CRIT, %d UNKNOWN | run %lld\n",
 	       ops_status_name(in->status), in->n, counts[0], counts[1], counts[2], counts[3], (long long)in->run_id);
-	printf("%-8s %-22s %-12s %-24s %s\n", "STATUS", "ITEM", "VALUE", "THRESHOLDS", "MESSAGE");
+	/* aligned by display width: values and thresholds carry Chinese units */
+	static const int width[] = {8, 22, 12, 24};
+	static const char *const head[] = {"STATUS", "ITEM", "VALUE", "THRESHOLDS"};
+	for (int k = 0; k < 4; k++)
+		cli_cell(stdout, head[k], width[k]);
+	puts("MESSAGE");
 	for (int i = 0; i < in->n; i++) {
 		const struct ops_result *r = &in->items[i];
 		char v[32], t[96];
 		value_text(r, v, sizeof v);
 		ops_threshold_text(r->item, r->warn, r->crit, r->unit, t, sizeof t);
-		printf("%-8s %-22s %-12s %-24s %s\n", ops_status_name(r->status), r->item, v, t, r->message);
+		const char *cell[] = {ops_status_name(r->status), r->item, v, t};
+		for (int k = 0; k < 4; k++)
+			cli_cell(stdout, cell[k], width[k]);
+		puts(r->message);
 	}
 }
 

@@ -169,6 +169,7 @@ int cli_serve(int argc, char **argv)
 	}
 	int built = build_app(&app, c, &e);
 	app.archive = &ext.archive;
+	app.quality_sources = ext.quality.sources;
 	if (built || record_start(&app, c, &e) ||
 	    server_start(&app, conf_str(c, "server", "listen", "127.0.0.1:8080"), &srv, &e)) {
 		free_app(&app);
@@ -187,6 +188,9 @@ int cli_serve(int argc, char **argv)
 		conf_free(c);
 		return cli_fail(&e);
 	}
+	struct desk_sender *sender = NULL;   /* SLA sweep and webhook deliveries, off the request path */
+	if (desk_sender_start(conf_get(c, "database", "path"), &ext.desk, &sender, &e))
+		log_error("desk", "desk worker not started: %s", e.msg);
 	if (app.nhooks < APP_MAX_HOOKS)
 		app.hooks[app.nhooks++] = api_exchange_metrics;
 	char host[64];
@@ -198,6 +202,7 @@ int cli_serve(int argc, char **argv)
 	int sig = 0;
 	sigwait(&sigs, &sig);
 	log_info("serve", "signal %d: stopping", sig);
+	desk_sender_stop(sender);
 	ops_sched_stop(sched);   /* wakes API requests waiting for a job */
 	server_stop(srv);
 	ops_sched_free(sched);

@@ -3,15 +3,24 @@
 ** domain modules define (base/dict.h). To add a module's names, list its
 ** `<mod>_dicts` below. Any signed-in account may read it.
 */
+#include "approval/names.h"
+#include "org/audit_names.h"
 #include "base/dict.h"
 #include "http/http.h"
 #include "archive/archive.h"
+#include "desk/desk.h"
 #include "exchange/exchange.h"
 #include "ops/ops.h"
+#include "quality/quality.h"
 
 static const struct dict *const modules[] = {
 	ops_dicts,
+	approval_dicts,
+	audit_dicts,
+	quality_dicts,
 	archive_dicts,
+	desk_dicts,
+	desk_service_dicts,
 	exchange_dicts,
 };
 

@@ -21,6 +21,7 @@ struct metrics;
 struct app;
 struct cal_shared;
 struct ops_sched;
+struct quality_sources;
 struct archive_sources;
 
 /* A module that adds lines to /metrics registers one of these. */
@@ -41,6 +42,8 @@ struct app {
 	struct case_cache *case_cache;  /* rendered case details: approval/case_cache.c */
 	struct case_writer *case_writer;  /* group commit of case actions: approval/case_writer.c */
 	struct ops_sched *ops;         /* scheduler: ops/sched.h, NULL when off */
+	const struct quality_sources *quality_sources;  /* the province's rejections for 数据质检
+				       (quality/quality.h), set by the wiring; NULL: none */
 	const struct archive_sources *archive;   /* 运维档案 sources of modules above: archive/archive.h */
 	int64_t started_at;
 	int threads;

@@ -115,14 +115,18 @@ extern const struct route api_health_routes[];
 extern const struct route api_session_routes[];
 extern const struct route api_org_routes[];
 extern const struct route api_audit_routes[];
+extern const struct route api_audit_verify_routes[];
 extern const struct route api_calendar_routes[];
 extern const struct route api_catalog_routes[];
 extern const struct route api_project_routes[];
 extern const struct route api_case_routes[];
+extern const struct route api_case_export_routes[];
 extern const struct route api_ops_routes[];
 extern const struct route api_stats_routes[];
+extern const struct route api_quality_routes[];
 extern const struct route api_dict_routes[];
 extern const struct route api_archive_routes[];
+extern const struct route api_desk_routes[];
 extern const struct route api_exchange_routes[];
 
 #endif

@@ -20,13 +20,17 @@ static const struct route *const tables[] = {
 	api_session_routes,
 	api_org_routes,
 	api_audit_routes,
+	api_audit_verify_routes,
 	api_calendar_routes,
 	api_catalog_routes,
 	api_project_routes,
+	api_case_export_routes,     /* before api_case_routes: /api/cases/{id} */
 	api_case_routes,
 	api_stats_routes,
+	api_quality_routes,
 	api_dict_routes,
 	api_archive_routes,
+	api_desk_routes,
 	api_exchange_routes,
 };
 

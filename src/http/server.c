@@ -304,7 +304,7 @@ int server_start(struct app *app, const char *listen, struct server **out, struc
 	struct server *s = calloc(1, sizeof *s);
 	s->app = app;
 	s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
-				MHD_USE_ERROR_LOG, 0, NULL, NULL,
+				MHD_USE_ERROR_LOG, ntohs(sa.sin_port), NULL, NULL,
 				on_request, s,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->threads,

@@ -5,6 +5,7 @@
 ** changes in one place. docs/api.md (统计) defines each column in words.
 */
 #include "stats/stats.h"
+#include "approval/case.h"
 
 #include <string.h>
 
@@ -203,14 +204,12 @@ const char *stats_stage_name(int stage)
 	return stage >= 1 && stage <= 5 ? names[stage] : "";
 }
 
-/* SPLCLX, domain.md §2, with the province's targets (domain.md §1). */
+/* SPLCLX, domain.md §2 (the targets: case_project_target). */
 static const struct {
 	const char *name;
-	int target;
 } flow_types[] = {
-	{"", 0}, {"政府投资房屋建筑", 90}, {"政府投资线性工程", 90}, {"一般社会投资", 65},
-	{"小型社会投资", 0}, {"带方案出让用地", 0}, {"工业", 0}, {"交通", 0}, {"水利", 0},
-	{"能源", 0}, {"其他", 0},
+	{""}, {"政府投资房屋建筑"}, {"政府投资线性工程"}, {"一般社会投资"}, {"小型社会投资"}, {"带方案出让用地"},
+	{"工业"}, {"交通"}, {"水利"}, {"能源"}, {"其他"},
 };
 
 const char *stats_flow_type_name(int t)
@@ -220,7 +219,7 @@ const char *stats_flow_type_name(int t)
 
 int stats_flow_type_target(int t)
 {
-	return t >= 1 && t <= 10 ? flow_types[t].target : 0;
+	return case_project_target(t);     /* the project clock's, defined once */
 }
 
 static const char *const light_names[] = {"none", "green", "yellow", "red"};

@@ -187,8 +187,7 @@ static int on_project(void *arg, int flow_type, int64_t started, int64_t finishe
 	struct deadline_span sp;
 	if (flow_type < 1 || flow_type > MAX_FLOW)
 		return 0;
-	if (deadline_span(x->env->cal, &x->env->dl, deadline_day(started), deadline_day(finished),
-			  stats_flow_type_target(flow_type), x->now, &sp, x->e))
+	if (case_project_span(x->env, flow_type, started, finished, x->now, &sp, x->e))
 		return x->e->code;
 	if (x->n[flow_type] == x->cap[flow_type]) {
 		size_t cap = x->cap[flow_type] ? 2 * x->cap[flow_type] : 64;

@@ -289,15 +289,16 @@ int store_case_parts(struct store *st, int64_t id, int (*fn)(void *arg, const st
 		     struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st,
-		"SELECT 1, id, status, step, at, coalesce(user_id, 0), action, step_name, username, department_code, opinion "
+		"SELECT 1, id, status, step, at, coalesce(user_id, 0), action, step_name, username, department_code, opinion, "
+		"coalesce((SELECT nullif(display_name, '') FROM users WHERE users.id = case_status.user_id), username) "
 		"FROM case_status WHERE case_id = ?1 "
-		"UNION ALL SELECT 2, id, after_acceptance, 0, start_at, coalesce(end_at, 0), materials, note, '', '', '' "
+		"UNION ALL SELECT 2, id, after_acceptance, 0, start_at, coalesce(end_at, 0), materials, note, '', '', '', '' "
 		"FROM case_supplements WHERE case_id = ?1 "
-		"UNION ALL SELECT 3, id, type, time_limit, start_at, coalesce(end_at, 0), kind, reason, result, '', '' "
+		"UNION ALL SELECT 3, id, type, time_limit, start_at, coalesce(end_at, 0), kind, reason, result, '', '', '' "
 		"FROM case_specials WHERE case_id = ?1 "
-		"UNION ALL SELECT 4, id, due_day, 0, coalesce(received_at, 0), 0, material, '', '', '', '' "
+		"UNION ALL SELECT 4, id, due_day, 0, coalesce(received_at, 0), 0, material, '', '', '', '', '' "
 		"FROM case_tolerance WHERE case_id = ?1 "
-		"UNION ALL SELECT 5, id, 0, 0, issued_at, 0, kind, number, issued_by, '', '' "
+		"UNION ALL SELECT 5, id, 0, 0, issued_at, 0, kind, number, issued_by, '', '', '' "
 		"FROM case_documents WHERE case_id = ?1", e);
 	if (!s)
 		return e->code;
@@ -305,10 +306,10 @@ int store_case_parts(struct store *st, int64_t id, int (*fn)(void *arg, const st
 	int rc, stop = 0;
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct case_part p = {.kind = coli(s, 0)};
-		for (int i = 0; i < 5; i++) {
+		for (int i = 0; i < 5; i++)
 			p.n[i] = col64(s, 1 + i);
+		for (int i = 0; i < 6; i++)
 			p.s[i] = store_col_text(s, 6 + i);
-		}
 		stop = fn(arg, &p);
 	}
 	sqlite3_reset(s);

@@ -87,7 +87,7 @@ int store_case_history(struct store *st, int64_t id, json_t **rows, struct err *
 
 /* Everything hanging off a case in one query, row by row to fn (kind by
 ** kind; within a kind in id order): CASE_PART_STATUS n = {id, status, step, at, user_id}, s =
-** {action, step_name, username, department, opinion}; CASE_PART_SUPPLEMENT
+** {action, step_name, username, department, opinion, display name}; CASE_PART_SUPPLEMENT
 ** n = {id, after_acceptance, 0, start_at, end_at or 0}, s = {materials
 ** (JSON text), note}; CASE_PART_SPECIAL n = {id, type, limit, start_at,
 ** end_at or 0}, s = {kind, reason, result}; CASE_PART_TOLERANCE n = {id,
@@ -100,7 +100,7 @@ enum case_part_kind {
 struct case_part {
 	int kind;
 	int64_t n[5];
-	const char *s[5];
+	const char *s[6];         /* history: s[5] the actor's display name */
 };
 int store_case_parts(struct store *st, int64_t id, int (*fn)(void *arg, const struct case_part *p), void *arg,
 		     struct err *e);

@@ -426,12 +426,17 @@ int store_audit_scan(struct store *st, int (*fn)(void *arg, const struct audit_r
 	return rc == SQLITE_DONE ? 0 : e->code;
 }
 
+/* ?2: an action ("case.accept"), or a group of them ("case.*": every
+** action starting with "case."). */
+#define AUDIT_ACTION_MATCH "?2 IS NULL OR action = ?2 OR (?2 LIKE '%.*' AND " \
+	"substr(action, 1, length(?2) - 1) = substr(?2, 1, length(?2) - 1))"
+
 int store_audit_list(struct store *st, const char *username, const char *action,
 		     int64_t from, int64_t to, const struct page *pg,
 		     json_t **items, int64_t *total, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM audit_log WHERE (?1 IS NULL OR username = ?1) "
-				     "AND (?2 IS NULL OR action = ?2) AND at >= ?3 AND at < ?4", e);
+				     "AND (" AUDIT_ACTION_MATCH ") AND at >= ?3 AND at < ?4", e);
 	if (!s)
 		return e->code;
 	store_bind_text(s, 1, username);
@@ -441,7 +446,7 @@ int store_audit_list(struct store *st, const char *username, const char *action,
 	if (store_count(st, s, total, e))
 		return e->code;
 	s = store_stmt(st, "SELECT id, at, user_id, username, source, action, object, outcome, details, hash "
-		       "FROM audit_log WHERE (?1 IS NULL OR username = ?1) AND (?2 IS NULL OR action = ?2) "
+		       "FROM audit_log WHERE (?1 IS NULL OR username = ?1) AND (" AUDIT_ACTION_MATCH ") "
 		       "AND at >= ?3 AND at < ?4 ORDER BY id DESC LIMIT ?5 OFFSET ?6", e);
 	if (!s)
 		return e->code;

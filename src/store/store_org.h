@@ -86,6 +86,7 @@ int store_audit_append(struct store *st, const struct audit_row *r, struct err *
 /* Call fn for every row in id order; stops when fn returns non-zero. */
 int store_audit_scan(struct store *st, int (*fn)(void *arg, const struct audit_row *r),
 		     void *arg, struct err *e);
+/* Newest first; action exact or a group "case.*" (every "case." action). */
 int store_audit_list(struct store *st, const char *username, const char *action,
 		     int64_t from, int64_t to, const struct page *pg,
 		     json_t **items, int64_t *total, struct err *e);

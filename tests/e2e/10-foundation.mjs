@@ -285,11 +285,11 @@ export default [
       assert(menu.includes('审计日志') && !menu.includes('用户管理'), 'auditor menu');
       await page.click('.menu a[data-path="/audit"]');
       await page.locator('#audit-list tbody tr td:not(.empty)').first().waitFor();
-      await page.fill('#audit-list input[name=action]', 'user.create');
+      await page.selectOption('#audit-list select[name=action]', 'user.create');
       await page.click('#audit-list button:has-text("搜索")');
       await page.waitForFunction(() => {
         const rows = [...document.querySelectorAll('#audit-list tbody tr')];
-        return rows.length >= 3 && rows.every((r) => r.textContent.includes('user.create'));
+        return rows.length >= 3 && rows.every((r) => r.textContent.includes('新增账号'));
       });
       await page.click('#audit-list button:has-text("重置")');
       await page.fill('#audit-list input[name=user]', 'locktest');

@@ -64,7 +64,7 @@ export default [
       await clerk.locator('.dialog .form-row[data-field=opinion] .field-error', { hasText: '请填写' }).waitFor();
       await clerk.locator('.dialog .dialog-foot button:has-text("取消")').click();
       await act(clerk, 'accept', '材料齐全，予以受理');
-      await clerk.locator('.card-title .tag', { hasText: '受理' }).waitFor();
+      await clerk.locator('.card-title .tag', { hasText: '已受理' }).waitFor();
       await clerk.locator('#case-documents [data-doc=acceptance]').click();
       const frame = clerk.frameLocator('.dialog iframe');
       await frame.locator('text=受理通知书').first().waitFor();
@@ -78,7 +78,7 @@ export default [
       await rev.goto(`/#/cases/${t.state.caseId}`);
       await rev.waitForSelector('#case-actions button[data-action=start_review]');
       await act(rev, 'start_review');
-      await rev.locator('.card-title .tag', { hasText: '部门开始办理' }).waitFor();
+      await rev.locator('.card-title .tag', { hasText: '办理中' }).waitFor();
       await act(rev, 'next_step', '经审查，符合规划条件');
       await rev.locator('#case-actions', { hasText: '无可执行的操作' }).waitFor();
 
@@ -93,9 +93,9 @@ export default [
       assert((await text(head.locator('#deadline-panel'))).includes('办结期限'), 'due date after acceptance');
       await shot(head, 'case-detail', { doc: 'case-detail' });
       await act(head, 'approve', '符合法定条件，准予许可');
-      await head.locator('.card-title .tag', { hasText: '办结(通过)' }).waitFor();
+      await head.locator('.card-title .tag', { hasText: '准予许可' }).waitFor();
       const hist = await text(head.locator('#case-timeline'));
-      for (const s of ['已接件', '受理', '部门开始办理', '办结(通过)'])
+      for (const s of ['已接件', '已受理', '办理中', '准予许可'])
         assert(hist.includes(s), `timeline has ${s}`);
       await head.locator('#case-documents [data-doc=approval]').click();
       await head.frameLocator('.dialog iframe').locator('text=准予行政许可决定书').first().waitFor();
@@ -121,12 +121,12 @@ export default [
       await clerk.locator('.dialog #f-materials').fill('建设项目用地预审申请表（盖章）\n项目建议书批复文件');
       await clerk.locator('.dialog .dialog-foot .btn-primary').click();
       await clerk.locator('.dialog').waitFor({ state: 'detached' });
-      await clerk.locator('.card-title .tag', { hasText: '补正开始' }).waitFor();
+      await clerk.locator('.card-title .tag', { hasText: '补正中' }).waitFor();
       await clerk.locator('.card', { hasText: '补正记录' }).locator('td', { hasText: '项目建议书批复文件' }).waitFor();
       await clerk.locator('#case-documents [data-doc=supplement]').waitFor();
       await act(clerk, 'supplement_done', '申请人已补齐材料');
       await act(clerk, 'accept');
-      await clerk.locator('.card-title .tag', { hasText: '受理' }).waitFor();
+      await clerk.locator('.card-title .tag', { hasText: '已受理' }).waitFor();
       // reviewer: expert review as a special procedure (the clock stops)
       const rev = await t.page();
       await login(rev, 'zrzy.rev', t.state.passwords['zrzy.rev']);
@@ -141,7 +141,7 @@ export default [
       await dlg.locator('#f-reason').fill('涉及压覆矿产，需组织专家论证');
       await dlg.locator('.dialog-foot .btn-primary').click();
       await dlg.waitFor({ state: 'detached' });
-      await rev.locator('.card-title .tag', { hasText: '特别程序开始' }).waitFor();
+      await rev.locator('.card-title .tag', { hasText: '特别程序中' }).waitFor();
       await rev.click('#case-actions button[data-action=special_end]');
       await rev.locator('.dialog #f-result').fill('专家论证通过');
       await rev.locator('.dialog .dialog-foot .btn-primary').click();
@@ -163,7 +163,7 @@ export default [
       await head.locator('.dialog #f-opinion').fill('项目选址不符合国土空间规划，依法不予许可');
       await head.locator('.dialog .dialog-foot .btn-primary').click();
       await head.locator('.dialog').waitFor({ state: 'detached' });
-      await head.locator('.card-title .tag', { hasText: '办结(不通过)' }).waitFor();
+      await head.locator('.card-title .tag', { hasText: '不予许可' }).waitFor();
       await head.locator('#case-documents [data-doc=denial]').click();
       await head.frameLocator('.dialog iframe').locator('text=不予行政许可决定书').first().waitFor();
       await shot(head, 'case-denial');
@@ -181,7 +181,7 @@ export default [
       await page.click('#case-list button:has-text("搜索")');
       await page.waitForFunction(() => {
         const rows = [...document.querySelectorAll('#case-list tbody tr')];
-        return rows.length >= 1 && rows.every((r) => r.textContent.includes('办结(通过)'));
+        return rows.length >= 1 && rows.every((r) => r.textContent.includes('准予许可'));
       });
       await page.click('#case-list button:has-text("重置")');
       await page.fill('#case-list input[name=q]', '锦阳');
@@ -189,8 +189,11 @@ export default [
       await page.click('#case-list button:has-text("搜索")');
       await page.locator('#case-list .pager', { hasText: /共 [1-9]\d* 条/ }).waitFor();
       await shot(page, 'cases');
-      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#case-list button:has-text("导出")')]);
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#case-list button[data-export=csv]')]);
       assert((await dl.suggestedFilename()).endsWith('.csv'), 'CSV export');
+      // the server wrote it: only the filtered rows, their number in the name
+      const n = Number(/共 (\d+) 条/.exec(await text(page.locator('#case-list .pager')))[1]);
+      assert((await dl.suggestedFilename()).endsWith(`-${n}条.csv`), `rows in the name: ${await dl.suggestedFilename()}`);
     },
   },
 ];

@@ -46,7 +46,7 @@ export default [
       await page.locator('#case-list .pager button.cur', { hasText: /^2$/ }).waitFor();
       await page.selectOption('#case-list select[name=status]', '11');
       await page.click('#case-list button:has-text("搜索")');
-      await page.waitForFunction(() => [...document.querySelectorAll('#case-list tbody tr')].every((r) => r.textContent.includes('办结(通过)')));
+      await page.waitForFunction(() => [...document.querySelectorAll('#case-list tbody tr')].every((r) => r.textContent.includes('准予许可')));
       await shot(page, 'demo-cases', { doc: 'cases' });
       await page.locator('#case-list tbody tr a.mono').first().click();
       await page.waitForSelector('#case-timeline li');

@@ -139,9 +139,31 @@ export async function exists(path) {
    dict('desk.ticket_status') → [{code, label}, …]; label(name, code) → the
    label, or the code itself when the server has none. */
 let dictPromise = null;
+let loaded = null;
+const live = {};
+function fill(name) {
+  for (const e of (loaded && loaded[name]) || []) live[name][e.code] = e.label;
+}
 export function dicts() {
-  if (!dictPromise) dictPromise = get('/api/dict').catch((e) => { dictPromise = null; throw e; });
+  if (!dictPromise) {
+    dictPromise = get('/api/dict').then((all) => {
+      loaded = all;
+      Object.keys(live).forEach(fill);
+      return all;
+    }).catch((e) => { dictPromise = null; throw e; });
+  }
   return dictPromise;
+}
+/* names('approval.stage') → a {code: label} object, filled when dicts()
+   resolves (app.js waits for it before rendering a page), so formatting
+   code may read it synchronously. */
+export function names(name) {
+  if (!live[name]) { live[name] = {}; fill(name); }
+  return live[name];
+}
+/* [{value, label}] for a select, in the dictionary's order. */
+export function nameOptions(name) {
+  return ((loaded && loaded[name]) || []).map((e) => ({ value: e.code, label: e.label }));
 }
 export async function dict(name) {
   return (await dicts())[name] || [];

@@ -6,23 +6,24 @@
 ** the arguments each action needs.
 */
 import { h, fmtTime, fmtDate, lightTag } from './ui.js';
+import { names, nameOptions } from './api.js';
 
-export const STATUS_NAMES = {
-  1: '已接件', 2: '已撤件', 3: '受理', 4: '不受理', 5: '不予受理', 6: '补正开始', 7: '补正结束',
-  8: '部门开始办理', 9: '特别程序开始', 10: '特别程序结束', 11: '办结(通过)', 12: '办结(容缺后补通过)',
-  13: '办结(不通过)', 14: '撤回', 15: '撤销',
-};
-export const statusOptions = Object.entries(STATUS_NAMES).map(([value, label]) => ({ value, label: `${value} ${label}` }));
-export const STAGE_NAMES = { 1: '立项用地规划许可', 2: '工程建设许可', 3: '施工许可', 4: '竣工验收', 5: '并行推进' };
-export const stageOptions = Object.entries(STAGE_NAMES).map(([value, label]) => ({ value, label: `${value} ${label}` }));
-export const lightOptions = [{ value: 'green', label: '正常（绿灯）' }, { value: 'yellow', label: '预警（黄灯）' }, { value: 'red', label: '逾期（红灯）' }];
+/* Names from the server's dictionaries (GET /api/dict, approval/names.c). */
+export const STATUS_NAMES = names('approval.case_status');
+export const STAGE_NAMES = names('approval.stage');
+export const SIDE_LINE_NAMES = names('approval.side_line');
+export const ACTION_NAMES = names('approval.case_action');
+export const DOCUMENTS = names('approval.document');
+export const statusOptions = () => nameOptions('approval.case_status_filter');
+export const stageOptions = () => nameOptions('approval.stage');
+export const lightOptions = () => nameOptions('approval.light');
 
 export const statusCode = (c) => (c.status && typeof c.status === 'object' ? c.status.code : c.status);
-export const statusName = (c) => (c.status && typeof c.status === 'object' ? c.status.name : STATUS_NAMES[c.status] || '');
+export const statusName = (c) => STATUS_NAMES[statusCode(c)] || (c.status && c.status.name) || '';
 export const projectName = (c) => (c.project && c.project.name) || c.project_name || '';
 export const itemName = (c) => (c.item && c.item.name) || c.item_name || '';
 export const deptName = (c) => (c.department && c.department.name) || c.department_name || c.department || '';
-export const stageText = (c) => `${STAGE_NAMES[c.stage] || c.stage || ''}${c.side_line ? `·${c.side_line}` : ''}`;
+export const stageText = (c) => `${STAGE_NAMES[c.stage] || c.stage || ''}${c.side_line ? `·${SIDE_LINE_NAMES[c.side_line] || c.side_line}` : ''}`;
 
 export function statusTag(c) {
   const code = statusCode(c);
@@ -80,33 +81,30 @@ export const CASE_COLUMNS = [
 
 /* Action names as the API spells them, labels, who acts, and arguments. */
 export const ACTIONS = {
-  accept: { label: '受理', kind: 'primary' },
-  refuse: { label: '不予受理', kind: 'danger', opinion: 'required', opinionLabel: '不予受理理由' },
-  supplement: { label: '补正告知', kind: 'warning', materials: 'required', opinionLabel: '告知说明' },
-  supplement_done: { label: '补正完成', kind: 'primary' },
-  start_review: { label: '开始办理', kind: 'primary' },
-  next_step: { label: '提交下一环节', kind: 'primary', opinionLabel: '审查意见' },
-  return: { label: '退回', kind: 'warning', opinion: 'required', opinionLabel: '退回理由' },
-  transfer: { label: '转办', toUser: true },
-  special_start: { label: '特别程序开始', kind: 'warning', special: true },
-  special_end: { label: '特别程序结束', kind: 'primary', result: true, opinionLabel: '办理意见' },
-  approve: { label: '准予许可', kind: 'success', opinionLabel: '审批意见' },
-  approve_tolerance: { label: '容缺通过', kind: 'success', materials: 'required', materialsDays: true, opinionLabel: '审批意见' },
-  deny: { label: '不予许可', kind: 'danger', opinion: 'required', opinionLabel: '不予许可理由' },
-  withdraw: { label: '撤回', kind: 'danger', opinion: 'required', opinionLabel: '撤回原因' },
-  revoke: { label: '撤销', kind: 'danger', opinion: 'required', opinionLabel: '撤销原因' },
+  accept: { kind: 'primary' },
+  refuse: { kind: 'danger', opinion: 'required', opinionLabel: '不予受理理由' },
+  supplement: { kind: 'warning', materials: 'required', opinionLabel: '告知说明' },
+  supplement_done: { kind: 'primary' },
+  start_review: { kind: 'primary' },
+  next_step: { kind: 'primary', opinionLabel: '审查意见' },
+  return: { kind: 'warning', opinion: 'required', opinionLabel: '退回理由' },
+  transfer: { toUser: true },
+  special_start: { kind: 'warning', special: true },
+  special_end: { kind: 'primary', result: true, opinionLabel: '办理意见' },
+  approve: { kind: 'success', opinionLabel: '审批意见' },
+  approve_tolerance: { kind: 'success', materials: 'required', materialsDays: true, opinionLabel: '审批意见' },
+  deny: { kind: 'danger', opinion: 'required', opinionLabel: '不予许可理由' },
+  withdraw: { kind: 'danger', opinion: 'required', opinionLabel: '撤回原因' },
+  revoke: { kind: 'danger', opinion: 'required', opinionLabel: '撤销原因' },
 };
+/* ACTIONS[a].label: the server's name of the action */
+for (const [a, def] of Object.entries(ACTIONS)) Object.defineProperty(def, 'label', { get: () => ACTION_NAMES[a] || a });
 
 export const SPECIAL_KINDS = {
   hearing: '听证', tender: '招标', auction: '拍卖', inspection: '检验', testing: '检测', quarantine: '检疫',
   appraisal: '鉴定', expert: '专家评审', extension: '延长审批期限', other: '其他',
 };
 export const SPECIAL_TYPES = { 1: '延长审批', 2: '其他' };
-
-export const DOCUMENTS = {
-  acceptance: '受理通知书', refusal: '不予受理决定书', supplement: '一次性补正告知书',
-  approval: '准予行政许可决定书', denial: '不予行政许可决定书', joint: '联合验收意见书',
-};
 
 /* The actions this user may take now: the server's my_actions (department,
 ** step role, head-only and 转办 rules), known to ACTIONS. */

@@ -2,16 +2,16 @@
 ** catalog-common.js: vocabulary of the approval catalogue (docs/catalog.md):
 ** flow types (SPLCLX), stages, side lines, material forms, step roles.
 */
-export const FLOW_TYPES = {
-  1: '政府投资房屋建筑类', 2: '政府投资线性工程类', 3: '一般社会投资类', 4: '小型社会投资类', 5: '带方案出让用地',
-  6: '工业类', 7: '交通类', 8: '水利类', 9: '能源类', 10: '其他',
-};
-export const flowTypeOptions = () => Object.entries(FLOW_TYPES).map(([value, label]) => ({ value, label: `${value} ${label}` }));
-export const STAGES = { 1: '立项用地规划许可', 2: '工程建设许可', 3: '施工许可', 4: '竣工验收', 5: '并行推进' };
-export const SIDE_LINES = { 51: '多评合一', 52: '方案联审', 53: '联合审图', '54C': '联合测绘', '54Y': '联合验收' };
+import { names, nameOptions } from './api.js';
+
+/* Names from the server's dictionaries (GET /api/dict, approval/names.c). */
+export const FLOW_TYPES = names('approval.flow_type');
+export const flowTypeOptions = () => nameOptions('approval.flow_type');
+export const STAGES = names('approval.stage');
+export const SIDE_LINES = names('approval.side_line');
 export const COMPLETION = { 1: '全部里程碑事项办结', 2: '任一事项办结' };
 export const FORMS = { original: '原件', copy: '复印件', original_and_copy: '原件及复印件', electronic: '电子件' };
-export const STEP_ROLES = { clerk: '窗口受理人员', reviewer: '审查人员', head: '部门负责人' };
+export const STEP_ROLES = names('approval.step_role');
 export const APPLICANT = { 1: '自然人', 2: '法人', 3: '自然人和法人' };
 export const CASE_TYPES = { 1: '即办件', 2: '承诺件' };
 

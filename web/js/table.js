@@ -3,16 +3,20 @@
 ** (filters, 搜索, 重置), a toolbar (actions, 导出), the table, and a pager
 ** (共 N 条, page size, page numbers, jump). Data comes from load(params),
 ** which answers the server's list shape {items, total, page, page_size}.
-** Export fetches every page of the current filter (200 rows a request,
-** capped) and saves a UTF-8 CSV with a BOM so Excel reads the Chinese.
+** Export: with exportUrl(params, format) the server produces the file
+** (every row, CSV or XLSX) and the page says how many rows it holds (from
+** the file name, "…-N条.csv"); otherwise the page fetches every page of the
+** current filter (200 rows a request, up to EXPORT_MAX, and says so when it
+** stops there) and saves a UTF-8 CSV with a BOM so Excel reads the Chinese.
+** File names carry the Asia/Shanghai date.
 **
-** listPage(el, {filters, columns, load, toolbar, exportName, pageSize,
-**               initial, onState}) -> {reload(keepPage), state}
+** listPage(el, {filters, columns, load, toolbar, exportName, exportUrl,
+**               pageSize, initial, onState}) -> {reload(keepPage), state}
 ** filter: {name, label, type: text|select|date, options|async fn, width}
 ** column: {key, title, render(row) -> node|string, text(row) -> string, width}
 */
-import { h, clear, toast, errorNotice } from './ui.js';
-import { saveBlob } from './api.js';
+import { h, clear, toast, errorNotice, today } from './ui.js';
+import { saveBlob, download } from './api.js';
 
 const EXPORT_MAX = 10000;
 
@@ -22,8 +26,15 @@ function filterInput(f, value) {
     const fill = (opts) => {
       clear(sel);
       sel.append(h('option', { value: '' }, f.all || '全部'));
-      for (const o of opts || []) sel.append(h('option', { value: o.value, selected: String(o.value) === String(value ?? '') }, o.label));
+      const groups = {};   /* options with a group go under an <optgroup> */
+      for (const o of opts || []) {
+        const opt = h('option', { value: o.value, selected: String(o.value) === String(value ?? '') }, o.label);
+        if (!o.group) { sel.append(opt); continue; }
+        if (!groups[o.group]) sel.append(groups[o.group] = h('optgroup', { label: o.group }));
+        groups[o.group].append(opt);
+      }
     };
+    if (f.width) sel.style.width = f.width;
     fill([]);
     Promise.resolve(typeof f.options === 'function' ? f.options() : f.options).then(fill).catch(() => fill([]));
     return sel;
@@ -67,10 +78,15 @@ export function listPage(el, opts) {
   const tools = h('div.toolbar');
   for (const t of toolbar) {
     if (t.show === false) continue;
-    tools.append(h(`button.btn.btn-sm${t.kind ? '.btn-' + t.kind : ''}`, { type: 'button', on: { click: () => t.onClick(api) } }, t.label));
+    tools.append(h(`button.btn.btn-sm${t.kind ? '.btn-' + t.kind : ''}`, { type: 'button', dataset: t.id ? { tool: t.id } : {}, on: { click: () => t.onClick(api) } }, t.label));
   }
   const right = h('div.right');
-  if (exportName) right.append(h('button.btn.btn-sm.btn-warning', { type: 'button', on: { click: exportAll } }, '导出'));
+  if (exportName && opts.exportUrl) {
+    right.append(h('button.btn.btn-sm.btn-warning', { type: 'button', dataset: { export: 'xlsx' }, on: { click: () => exportServer('xlsx') } }, '导出 Excel'),
+      h('button.btn.btn-sm.btn-warning', { type: 'button', dataset: { export: 'csv' }, on: { click: () => exportServer('csv') } }, '导出 CSV'));
+  } else if (exportName) {
+    right.append(h('button.btn.btn-sm.btn-warning', { type: 'button', dataset: { export: 'csv' }, on: { click: exportAll } }, '导出'));
+  }
   right.append(h('button.btn.btn-sm', { type: 'button', title: '刷新', on: { click: () => reload(true) } }, '刷新'));
   tools.append(right);
 
@@ -164,9 +180,26 @@ export function listPage(el, opts) {
       toast(err.message || '导出失败', 'error');
       return;
     }
-    const name = `${exportName}-${new Date().toISOString().slice(0, 10)}.csv`;
+    const name = `${exportName}-${today()}.csv`;
     saveBlob(new Blob([csvOf(columns, rows)], { type: 'text/csv;charset=utf-8' }), name);
-    toast(`已导出 ${rows.length} 条`, 'success');
+    const cut = (state.total ?? 0) > rows.length;
+    toast(cut ? `已导出 ${rows.length} 条（共 ${state.total} 条，页面导出上限 ${EXPORT_MAX} 条）` : `已导出 ${rows.length} 条`, cut ? 'warning' : 'success', cut ? 8000 : undefined);
+  }
+
+  /* The server writes the whole file; its name says how many rows. */
+  async function exportServer(format) {
+    readFilters();
+    const p = params(1, 1);
+    delete p.page;
+    delete p.page_size;
+    toast('正在导出…', 'info', 1500);
+    try {
+      const name = await download(opts.exportUrl(p, format), `${exportName}-${today()}.${format}`);
+      const m = /-(\d+)条\.\w+$/.exec(name);
+      toast(m ? `已导出 ${m[1]} 条：${name}` : `已导出：${name}`, 'success', 6000);
+    } catch (err) {
+      toast(err.message || '导出失败', 'error');
+    }
   }
 
   const api = { reload, state, el };

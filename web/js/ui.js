@@ -4,6 +4,7 @@
 ** Asia/Shanghai (UTC+8, no DST), role and status names, and the
 ** "功能建设中" notice for pages whose API has not landed yet.
 */
+import { names } from './api.js';
 
 /* h('div.card#id', {attrs, on:{click}}, ...children) -> element. */
 export function h(sel, attrs, ...children) {
@@ -166,7 +167,7 @@ export const ROLE_NAMES = {
 export const BUSINESS_ROLES = ['clerk', 'reviewer', 'head', 'leader', 'ops', 'catalog'];
 export const ADMIN_ROLES = ['sysadmin', 'secadmin', 'auditor'];
 
-export const LIGHTS = { green: '正常', yellow: '预警', red: '逾期' };
+export const LIGHTS = names('approval.light');   /* GET /api/dict */
 
 export function lightTag(light, onTime) {
   if (light && LIGHTS[light]) return h(`span.tag.${light}`, h(`i.light.${light}`), LIGHTS[light]);

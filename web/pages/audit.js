@@ -1,26 +1,74 @@
 /*
 ** audit.js: 审计日志, for the auditor alone (三员分立). Filters by account,
-** action (exact; suggestions for the common ones) and Asia/Shanghai dates;
-** the server's audit log is append-only and hash-chained, and reading it is
-** itself audited.
+** action (a picker grouped by area; a group selects every action in it) and
+** Asia/Shanghai dates; actions, outcomes and groups read as words from the
+** server's dictionaries (audit.*), the codes stay in the API; details as
+** "key: value" lines. 校验审计链 runs the same check as `gonggai audit
+** verify` on the server (POST /api/audit/verify). The server's audit log is
+** append-only and hash-chained, and reading it is itself audited.
 */
-import { get } from '../js/api.js';
-import { h, fmtTime, dialog } from '../js/ui.js';
+import { get, post, names, nameOptions } from '../js/api.js';
+import { h, fmtTime, dialog, toast } from '../js/ui.js';
 import { listPage } from '../js/table.js';
 
-const ACTIONS = {
-  'session.login': '登录', 'session.logout': '退出登录', 'user.create': '新增用户', 'user.update': '修改用户',
-  'user.enable': '启用用户', 'user.disable': '停用用户', 'user.grant': '授予角色', 'user.revoke': '撤销角色',
-  'user.password.change': '修改密码', 'user.password.reset': '重置密码', 'audit.read': '查看审计日志',
-  'district.create': '新增区划', 'district.update': '修改区划', 'department.create': '新增部门',
-  'department.update': '修改部门', 'system.init': '系统初始化', 'calendar.import': '导入工作日历',
-  'catalog.import': '导入事项目录', 'catalog.flow.version': '流程新版本', 'catalog.item.version': '事项新版本',
-};
-const OUTCOMES = { success: '成功', failure: '失败', denied: '拒绝' };
+const ACTIONS = names('audit.action');
+const GROUPS = names('audit.action_group');
+const OUTCOMES = names('audit.outcome');
 
-function details(s) {
-  if (!s) return '';
-  try { return JSON.stringify(typeof s === 'string' ? JSON.parse(s) : s); } catch (_) { return String(s); }
+const actionName = (code) => ACTIONS[code] || code;
+const outcomeName = (code) => OUTCOMES[code] || code;
+
+/* Options grouped by the part of the code before its first dot. */
+function actionOptions() {
+  const opts = [];
+  for (const g of nameOptions('audit.action_group')) {
+    const prefix = g.value.slice(0, -1);
+    opts.push({ value: g.value, label: `全部${g.label}`, group: g.label });
+    for (const a of nameOptions('audit.action')) if (a.value.startsWith(prefix)) opts.push({ ...a, group: g.label });
+  }
+  return opts;
+}
+
+function parse(s) {
+  if (!s) return null;
+  if (typeof s !== 'string') return s;
+  try { return JSON.parse(s); } catch (_) { return s; }
+}
+
+/* "key: value" pairs of the details object, values flattened. */
+function pairs(d) {
+  if (d === null || d === undefined || d === '') return [];
+  if (typeof d !== 'object') return [['', String(d)]];
+  return Object.entries(d).map(([k, v]) => [k, v === null ? '-' : typeof v === 'object' ? JSON.stringify(v) : String(v)]);
+}
+const detailText = (r) => pairs(parse(r.details)).map(([k, v]) => (k ? `${k}: ${v}` : v)).join('；');
+
+function showRecord(r) {
+  const rows = [['序号', r.id], ['时间', fmtTime(r.at)], ['用户', r.username], ['来源地址', r.source || '-'],
+    ['操作', `${actionName(r.action)}（${r.action}）`], ['对象', r.object || '-'], ['结果', outcomeName(r.outcome)]];
+  dialog({
+    title: `审计记录 #${r.id}`, wide: true,
+    body: h('div',
+      h('table.table', h('tbody', rows.map(([k, v]) => h('tr', h('th', k), h('td', String(v)))))),
+      h('h4', '详情'),
+      h('table.table#audit-detail', h('tbody', pairs(parse(r.details)).map(([k, v]) => h('tr', h('th.mono', k || '-'), h('td', v))))),
+      h('div.muted.mono', { style: { fontSize: '11px', marginTop: '8px', wordBreak: 'break-all' } }, `hash ${r.hash || ''}`)),
+    buttons: [{ label: '关闭' }],
+  });
+}
+
+async function verifyChain(btn) {
+  btn.disabled = true;
+  try {
+    const v = await post('/api/audit/verify', {});
+    const body = v.ok ? h('div.alert.alert-success#audit-verdict', `审计链完整：已校验 ${v.records} 条记录，未发现篡改。`)
+      : h('div.alert.alert-error#audit-verdict', `审计链在第 ${v.bad_id} 条记录处断开：${v.reason}（已校验 ${v.records} 条）`);
+    dialog({ title: '校验审计链', body, buttons: [{ label: '关闭' }] });
+  } catch (err) {
+    toast(err.message, 'error');
+  } finally {
+    btn.disabled = false;
+  }
 }
 
 export async function render(ctx) {
@@ -29,9 +77,10 @@ export async function render(ctx) {
   listPage(ctx.el.querySelector('#audit-list'), {
     exportName: '审计日志',
     initial: pre,
+    toolbar: [{ label: '校验审计链', kind: 'primary', onClick: (api) => verifyChain(api.el.querySelector('[data-tool="verify"]')), id: 'verify' }],
     filters: [
       { name: 'user', label: '用户', placeholder: '用户名' },
-      { name: 'action', label: '操作', placeholder: '如 session.login', suggest: Object.entries(ACTIONS).map(([value, label]) => ({ value, label })) },
+      { name: 'action', label: '操作', type: 'select', options: actionOptions, width: '200px' },
       { name: 'from', label: '开始日期', type: 'date' },
       { name: 'to', label: '结束日期', type: 'date' },
     ],
@@ -40,13 +89,12 @@ export async function render(ctx) {
       { key: 'at', title: '时间', text: (r) => fmtTime(r.at), cls: 'nowrap' },
       { key: 'username', title: '用户' },
       { key: 'source', title: '来源地址' },
-      { key: 'action', title: '操作', render: (r) => [h('span', ACTIONS[r.action] || r.action), ' ', h('span.muted.mono', r.action)], text: (r) => r.action },
+      { key: 'action', title: '操作', cls: 'nowrap', render: (r) => h('span', { title: r.action }, actionName(r.action)), text: (r) => actionName(r.action) },
       { key: 'object', title: '对象' },
-      { key: 'outcome', title: '结果', render: (r) => h(`span.tag.${r.outcome === 'success' ? 'green' : 'red'}`, OUTCOMES[r.outcome] || r.outcome), text: (r) => r.outcome },
-      { key: 'details', title: '详情', text: (r) => details(r.details), render: (r) => {
-        const d = details(r.details);
-        if (d.length <= 40) return h('span.mono', d);
-        return h('a.mono', { on: { click: () => dialog({ title: `审计记录 #${r.id}`, wide: true, body: h('pre.code', JSON.stringify(r, null, 2)), buttons: [{ label: '关闭' }] }) } }, `${d.slice(0, 40)}…`);
+      { key: 'outcome', title: '结果', render: (r) => h(`span.tag.${r.outcome === 'success' ? 'green' : 'red'}`, outcomeName(r.outcome)), text: (r) => outcomeName(r.outcome) },
+      { key: 'details', title: '详情', text: detailText, render: (r) => {
+        const d = detailText(r);
+        return h('a.audit-details', { title: '查看完整记录', on: { click: () => showRecord(r) } }, d.length > 48 ? `${d.slice(0, 48)}…` : d || '查看');
       } },
     ],
     load: (p) => get(`/api/audit?${new URLSearchParams(p)}`),

@@ -11,7 +11,7 @@ import { get, post } from '../js/api.js';
 import { h, clear, toast, dialog, fmtTime, fmtDate, ROLE_NAMES } from '../js/ui.js';
 import { formDialog } from '../js/form.js';
 import {
-  ACTIONS, SPECIAL_KINDS, SPECIAL_TYPES, DOCUMENTS, STAGE_NAMES, statusTag, myActions, caseLight,
+  ACTIONS, ACTION_NAMES, SPECIAL_KINDS, SPECIAL_TYPES, DOCUMENTS, STATUS_NAMES, statusTag, stageText, myActions, caseLight,
 } from '../js/cases-common.js';
 
 const lines = (s) => String(s || '').split(/\n+/).map((x) => x.trim()).filter(Boolean);
@@ -69,7 +69,7 @@ export async function render(ctx) {
           h('div.k', '办件编号'), h('div.mono', c.number), h('div.k', '并联实例'), h('div.mono', c.instance ? c.instance.number : '-'),
           h('div.k', '项目'), h('div', h('a', { href: `#/projects/${c.project.id}` }, c.project.name), h('div.muted.mono', c.project.code)),
           h('div.k', '审批事项'), h('div', `${c.item.name}（${c.item.code} v${c.item.version}，承诺 ${c.item.limit} 个工作日）`),
-          h('div.k', '审批阶段'), h('div', `${c.stage} ${STAGE_NAMES[c.stage] || ''}${c.side_line ? ` · 辅线 ${c.side_line}` : ''}`),
+          h('div.k', '审批阶段'), h('div', stageText(c)),
           h('div.k', '办理部门'), h('div', c.department.name),
           h('div.k', '当前环节'), h('div', c.step ? `${c.step.name}（第 ${c.step.index + 1}/${c.step.count} 环节，${ROLE_NAMES[c.step.role] || c.step.role}）` : '-'),
           h('div.k', '指定办理人'), h('div', c.handler || '-'),
@@ -82,8 +82,8 @@ export async function render(ctx) {
       h('div.grid.grid-2',
         h('div.card', h('div.card-title', `办理过程（${(c.history || []).length}）`),
           h('ol.timeline#case-timeline', (c.history || []).map((r) => h('li',
-            h('div', h('b', r.status.name), ' ', h('span.muted', ACTIONS[r.action] ? ACTIONS[r.action].label : (r.action === 'receive' ? '接件' : r.action || ''))),
-            h('div.t', `${fmtTime(r.at)} · ${r.username || ''}${r.step_name ? ` · ${r.step_name}` : ''}`),
+            h('div', h('b', STATUS_NAMES[r.status.code] || r.status.name), ' ', h('span.muted', ACTION_NAMES[r.action] || r.action || '')),
+            h('div.t', `${fmtTime(r.at)} · ${r.user_name || r.username || ''}${r.acted_step_name ? ` · ${r.acted_step_name}` : ''}`),
             r.opinion ? h('div.op', r.opinion) : null)))),
         h('div',
           h('div.card', h('div.card-title', '办件文书'), docsTable(c)),
@@ -121,7 +121,7 @@ export async function render(ctx) {
     const def = ACTIONS[name];
     const r = await formDialog({
       title: `${def.label}：${c.item.name}`,
-      intro: h('div.alert.alert-info', `办件 ${c.number}，当前状态“${c.status.name}”${c.step ? `，环节“${c.step.name}”` : ''}。`),
+      intro: h('div.alert.alert-info', `办件 ${c.number}，当前状态“${STATUS_NAMES[c.status.code] || c.status.name}”${c.step ? `，环节“${c.step.name}”` : ''}。`),
       fields: fieldsFor(name, def),
       okLabel: def.label,
       submit: (v) => {

@@ -39,14 +39,15 @@ export async function render(ctx) {
       { name: 'district', label: '区县', type: 'select', options: DIVISIONS },
       { name: 'department', label: '部门', type: 'select', options: departmentOptions },
       { name: 'item', label: '事项', type: 'select', options: itemOptions },
-      { name: 'stage', label: '阶段', type: 'select', options: stageOptions },
-      { name: 'status', label: '状态', type: 'select', options: statusOptions },
-      { name: 'light', label: '预警', type: 'select', options: lightOptions },
+      { name: 'stage', label: '阶段', type: 'select', options: stageOptions() },
+      { name: 'status', label: '状态', type: 'select', options: statusOptions() },
+      { name: 'light', label: '预警', type: 'select', options: lightOptions() },
       { name: 'from', label: '接件日期', type: 'date' },
       { name: 'to', label: '至', type: 'date' },
       { name: 'sort', label: '排序', type: 'select', options: SORTS, all: '默认' },
     ],
     columns: [...CASE_COLUMNS, { title: '操作', export: false, render: (c) => h('a', { href: `#/cases/${c.id}` }, '查看') }],
     load: (p) => get(`/api/cases?${new URLSearchParams(p)}`),
+    exportUrl: (p, format) => `/api/cases/export?${new URLSearchParams({ ...p, format })}`,
   });
 }

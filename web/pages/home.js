@@ -2,7 +2,9 @@
 ** home.js: 首页. Case handlers (clerk, reviewer, head, leader) get the
 ** 工作台: counters and their 待办 / 已办 lists with lights and due dates
 ** (GET /api/me/todo, /api/me/done). Administrators, O&M and catalogue staff
-** get their account summary and shortcuts to their own pages.
+** get their account summary and shortcuts to their own pages. Heads,
+** reviewers and leaders also see the 数据质检 findings of their scope
+** (GET /api/quality/findings): the overdue ones as 督办.
 */
 import { get } from '../js/api.js';
 import { h, clear, fmtTime, roleTags, buildingNotice, errorNotice, ROLE_NAMES } from '../js/ui.js';
@@ -16,6 +18,7 @@ const SHORTCUTS = [
   { roles: ['catalog', 'sysadmin'], href: '#/catalog', label: '事项管理' },
   { roles: ['ops'], href: '#/ops', label: '巡检状态' },
   { roles: ['ops'], href: '#/ops/backups', label: '备份与演练' },
+  { roles: ['ops', 'leader'], href: '#/desk', label: '故障工单' },
   { roles: ['sysadmin', 'secadmin'], href: '#/system/users', label: '用户管理' },
   { roles: ['auditor'], href: '#/audit', label: '审计日志' },
 ];
@@ -37,6 +40,8 @@ export async function render(ctx) {
       links.map((l) => h('a.btn', { href: l.href }, l.label))) : null);
 
   if (ctx.hasRole('leader', 'head')) ctx.el.append(await overviewCard());
+  if (ctx.hasRole('leader', 'head', 'reviewer')) ctx.el.append(await qualityCard());
+  ctx.el.append(await deskCard(ctx));
   if (!ctx.hasRole('clerk', 'reviewer', 'head')) {
     ctx.el.append(welcome);
     return;
@@ -82,6 +87,24 @@ export async function render(ctx) {
   ctx.el.append(welcome);
 }
 
+/* 运维服务台: open tickets and their clocks for ops (and leaders), the
+   account's own tickets for everyone else (GET /api/desk/badge). */
+async function deskCard(ctx) {
+  try {
+    const b = await get('/api/desk/badge');
+    const all = ctx.hasRole('ops', 'leader');
+    if (!all && !b.mine) return h('div');
+    return h('div.card#home-desk', h('div.card-title', '运维服务台',
+      h('span.extra', h('a', { href: all ? '#/desk' : '#/desk/mine' }, all ? '查看工单' : '我的报障'))),
+    h('div.grid.grid-4',
+      counter(all ? '未关闭工单' : '我的未关闭工单', all ? b.open : b.mine, 'blue', 'desk-open'),
+      counter('时限预警', b.warning, 'yellow', 'desk-warning'), counter('已超时', b.breached, 'red', 'desk-breached'),
+      counter('我处理/报告的', b.mine, 'green', 'desk-mine')));
+  } catch (err) {
+    return h('div');
+  }
+}
+
 /* Leaders and heads: the live counters of their scope (GET /api/stats/overview). */
 async function overviewCard() {
   try {
@@ -90,6 +113,25 @@ async function overviewCard() {
       h('div.grid.grid-4',
         counter('在办', o.running, 'green', 'home-running'), counter('预警（黄灯）', o.yellow, 'yellow', 'home-yellow'),
         counter('逾期（红灯）', o.red, 'red', 'home-red'), counter('今日办结', o.today && o.today.concluded, 'blue', 'home-today')));
+  } catch (err) {
+    return h('div');
+  }
+}
+
+/* 数据质检 of the reader's scope: open and overdue findings, the overdue ones listed as 督办. */
+async function qualityCard() {
+  try {
+    const [open, overdue] = await Promise.all([get('/api/quality/findings?status=open&page_size=1'),
+      get('/api/quality/findings?status=overdue&page_size=5')]);
+    const rows = overdue.items || [];
+    return h('div.card#home-quality', h('div.card-title', '数据质检督办', h('span.extra', h('a', { href: '#/quality/findings' }, '查看问题清单'))),
+      h('div.grid.grid-4',
+        counter('待整改', open.total, 'yellow', 'home-quality-open'), counter('逾期未整改（督办）', overdue.total, 'red', 'home-quality-overdue')),
+      rows.length ? h('table.table#home-quality-list', { style: { marginTop: '12px' } },
+        h('thead', h('tr', h('th', '督办'), h('th', '对象'), h('th', '问题'), h('th', '整改期限'))),
+        h('tbody', rows.map((f) => h('tr', h('td', h('span.tag.red', '督办')),
+          h('td', h('a', { href: `#/quality/findings?object=${encodeURIComponent(f.object)}` }, f.object)), h('td', f.message), h('td', f.deadline)))))
+        : null);
   } catch (err) {
     return h('div');
   }

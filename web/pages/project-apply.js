@@ -11,6 +11,7 @@ import { get, post } from '../js/api.js';
 import { h, clear, toast, today } from '../js/ui.js';
 import { maps } from '../js/org.js';
 import { STAGES, SIDE_LINES } from '../js/catalog-common.js';
+import { STATUS_NAMES } from '../js/cases-common.js';
 
 export async function render(ctx) {
   const pid = ctx.params.id;
@@ -26,11 +27,11 @@ export async function render(ctx) {
   for (const inst of (timeline && timeline.instances) || [])
     for (const c of inst.cases || []) {
       const code = c.status ? c.status.code : 0;
-      if (![2, 4, 5, 13, 14, 15].includes(code)) taken[c.item.code] = c.status.name;
+      if (![2, 4, 5, 13, 14, 15].includes(code)) taken[c.item.code] = STATUS_NAMES[code] || c.status.name;
     }
   const current = timeline && timeline.progress ? timeline.progress.current_stage : 1;
   const stages = flow.doc.stages;
-  const stageSel = h('select.input#apply-stage', stages.map((s) => h('option', { value: s.number, selected: s.number === (current || 1) }, `${s.number} ${s.name || STAGES[s.number]}${s.number === 5 ? '' : `（${s.limit} 个工作日）`}`)));
+  const stageSel = h('select.input#apply-stage', stages.map((s) => h('option', { value: s.number, selected: s.number === (current || 1) }, `${STAGES[s.number] || s.name}${s.number === 5 ? '' : `（${s.limit} 个工作日）`}`)));
   const lineSel = h('select.input#apply-line');
   const list = h('div#apply-items');
   const opinion = h('textarea.input#apply-opinion', { rows: 2, placeholder: '收件意见（可选）', style: { width: '100%' } });
@@ -40,16 +41,16 @@ export async function render(ctx) {
   function fillLines() {
     const s = stages.find((x) => String(x.number) === stageSel.value);
     clear(lineSel).append(h('option', { value: '' }, '主线并联审批'));
-    for (const l of s.side_lines || []) if (l.code === '54Y') lineSel.append(h('option', { value: l.code }, `${l.code} ${l.name || SIDE_LINES[l.code]}（单独申报）`));
+    for (const l of s.side_lines || []) if (l.code === '54Y') lineSel.append(h('option', { value: l.code }, `${SIDE_LINES[l.code] || l.name}（单独申报）`));
     fillItems();
   }
   function fillItems() {
     const s = stages.find((x) => String(x.number) === stageSel.value);
     const groups = [];
-    if (lineSel.value) groups.push({ title: `辅线 ${lineSel.value} ${SIDE_LINES[lineSel.value] || ''}`, codes: s.side_lines.find((l) => l.code === lineSel.value).items });
+    if (lineSel.value) groups.push({ title: `辅线 ${SIDE_LINES[lineSel.value] || lineSel.value}`, codes: s.side_lines.find((l) => l.code === lineSel.value).items });
     else {
       groups.push({ title: '主线事项', codes: s.items });
-      for (const l of s.side_lines || []) if (l.code !== '54Y') groups.push({ title: `辅线 ${l.code} ${l.name || SIDE_LINES[l.code] || ''}`, codes: l.items });
+      for (const l of s.side_lines || []) if (l.code !== '54Y') groups.push({ title: `辅线 ${SIDE_LINES[l.code] || l.name || l.code}`, codes: l.items });
     }
     clear(list);
     for (const g of groups) {

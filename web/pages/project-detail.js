@@ -7,7 +7,7 @@ import { h, clear, fmtNum, fmtTime, buildingNotice, errorNotice } from '../js/ui
 import { FLOW_TYPES } from '../js/catalog-common.js';
 import { UNIT_KINDS } from '../js/project-common.js';
 import { maps } from '../js/org.js';
-import { CASE_COLUMNS, STAGE_NAMES } from '../js/cases-common.js';
+import { CASE_COLUMNS, STAGE_NAMES, stageText } from '../js/cases-common.js';
 import { lightTag } from '../js/ui.js';
 
 export async function render(ctx) {
@@ -43,21 +43,30 @@ function clockText(k) {
   return `已用 ${k.workdays_elapsed ?? '-'} 个工作日${k.limit ? ` / 时限 ${k.limit}` : ''}${k.workdays_left !== null && k.workdays_left !== undefined ? `，剩余 ${k.workdays_left}` : ''}`;
 }
 
+/* The project clock (docs/api.md): first application to 竣工验收 against
+** the province's target of the flow type, as the reports count it. */
+function projectClockText(pr) {
+  const k = pr.clock || {};
+  const used = `已用 ${k.workdays_elapsed ?? '-'} 个工作日`;
+  if (!pr.target) return `${used}（该项目类型无省定目标）`;
+  return `${used} / 省定目标 ${pr.target}${k.workdays_left !== null && k.workdays_left !== undefined && !pr.finished ? `，剩余 ${k.workdays_left}` : ''}`;
+}
+
 /* Stage progress and the parallel instances with their cases. */
 function timelineView(tl) {
   const out = [];
   const pr = tl.progress;
   out.push(h('div.kv', { style: { marginBottom: '12px' } },
-    h('div', h('div.k', '当前阶段'), h('div.v', pr ? (pr.finished ? '全部办结' : `${pr.current_stage} ${STAGE_NAMES[pr.current_stage] || ''}`) : '未申报')),
-    h('div', h('div.k', '全流程用时'), h('div.v', { style: { fontSize: '14px', fontWeight: 'normal' } }, pr ? clockText(pr.clock) : '-')),
+    h('div', h('div.k', '当前阶段'), h('div.v', pr ? (pr.finished ? '全部办结' : `${STAGE_NAMES[pr.current_stage] || pr.current_stage}`) : '未申报')),
+    h('div', h('div.k', '全流程用时'), h('div.v#project-clock', { style: { fontSize: '14px', fontWeight: 'normal' } }, pr ? projectClockText(pr) : '-')),
     h('div', h('div.k', '全流程状态'), h('div', pr && pr.clock ? lightTag(pr.clock.light, pr.clock.on_time) : '-'))));
   if ((tl.stages || []).length)
     out.push(h('table.table#stage-progress', h('thead', h('tr', h('th', '阶段'), h('th', '开始'), h('th', '完成'), h('th', '用时'), h('th', '状态'))),
-      h('tbody', tl.stages.map((s) => h('tr', h('td', `${s.stage} ${STAGE_NAMES[s.stage] || ''}`), h('td', fmtTime(s.started_at)),
+      h('tbody', tl.stages.map((s) => h('tr', h('td', STAGE_NAMES[s.stage] || String(s.stage)), h('td', fmtTime(s.started_at)),
         h('td', fmtTime(s.completed_at) || '办理中'), h('td', clockText(s.clock)), h('td', lightTag(s.clock && s.clock.light, s.clock && s.clock.on_time)))))));
   for (const inst of tl.instances || []) {
     out.push(h('h4', { style: { margin: '16px 0 6px' } },
-      `并联实例 ${inst.number} · ${STAGE_NAMES[inst.stage] || inst.stage}${inst.side_line ? ` · 辅线 ${inst.side_line}` : ''}`,
+      `并联实例 ${inst.number} · ${stageText(inst)}`,
       h('span.muted', { style: { fontWeight: 'normal', marginLeft: '8px' } }, `${fmtTime(inst.applied_at)} 由 ${inst.applied_by || ''} 申报${inst.closed_at ? `，${fmtTime(inst.closed_at)} 办结` : ''}`)),
       h('table.table', h('thead', h('tr', CASE_COLUMNS.map((c) => h('th', c.title)))),
         h('tbody', (inst.cases || []).map((c) => h('tr', CASE_COLUMNS.map((col) => h('td', { class: col.cls || '' }, col.render ? col.render(c) : col.text(c))))))));

@@ -21,12 +21,12 @@ export async function render(ctx) {
       hint: p ? '登记后不可修改；登记错误请由部门负责人删除后重新登记' : '24 位：年份-行政区划代码-行业代码-类别-流水号' },
     { name: 'gcdm', label: '工程代码', placeholder: '可选；大写字母、数字和 -', keepEmpty: !!p },
     { name: 'name', label: '项目名称', required: true, span2: true },
-    { name: 'flow_type', label: '流程类型（SPLCLX）', type: 'select', required: true, options: flowTypeOptions() },
+    { name: 'flow_type', label: '流程类型', type: 'select', required: true, options: flowTypeOptions() },
     { name: 'division', label: '项目所在地', type: 'select', required: true, options: DIVISIONS },
     { name: 'address', label: '建设地点', required: true, span2: true },
-    { name: 'investment_wan', label: '总投资（万元）', type: 'number', required: true, min: 1 },
-    { name: 'land_area_m2', label: '用地面积（平方米）', type: 'number', required: true, min: 0 },
-    { name: 'floor_area_m2', label: '建筑面积（平方米）', type: 'number', required: true, min: 0 },
+    { name: 'investment_wan', label: '总投资（万元）', type: 'number', required: true, min: 1, step: 1, hint: '整数万元，如 3500（不足 1 万元的部分不填）' },
+    { name: 'land_area_m2', label: '用地面积（平方米）', type: 'number', required: true, min: 0, step: 1, hint: '整数平方米' },
+    { name: 'floor_area_m2', label: '建筑面积（平方米）', type: 'number', required: true, min: 0, step: 1, hint: '整数平方米' },
     { name: 'planned_start', label: '计划开工日期', type: 'date', required: true },
     { name: 'planned_finish', label: '计划竣工日期', type: 'date', required: true },
     { name: 'units', label: '项目单位', type: 'rows', required: true, span2: true, rowLabel: '单位',
@@ -52,7 +52,7 @@ export async function render(ctx) {
     if (!checkRequired(form)) return;
     const v = readForm(form);
     v.flow_type = Number(v.flow_type);
-    for (const k of ['investment_wan', 'land_area_m2', 'floor_area_m2']) if (v[k] !== undefined) v[k] = Math.round(v[k]);
+    /* whole numbers only: a fraction goes to the server, which names the field (never rounded here) */
     delete v.code;
     if (!p) v.code = form.querySelector('#f-code').value.trim();
     save.disabled = true;

@@ -65,14 +65,16 @@ export async function render(ctx) {
     const cols = all.checked ? r.columns : r.columns.filter((c) => KEY_COLUMNS.includes(c.key));
     const sec = r.sections[0];
     const cell = (row, c) => h('td.nowrap', { style: { textAlign: 'right' } }, fmtKind(row[c.key], c.kind));
+    /* names on one line: cut with an ellipsis, the whole name as the title */
+    const nameCell = (name) => h('td.name-col', { title: name }, name);
     const cmp = r.compare || {};
     const cmpCols = r.columns.filter((c) => ['received', 'accepted', 'concluded', 'overdue_done', 'ontime_rate', 'accept_rate', 'avg_wd_used'].includes(c.key));
     clear(out).append(
       h('div.muted', { style: { margin: '4px 0 10px' } }, `${r.period.label}（${r.period.from} 至 ${r.period.to}${r.period.partial ? '，截至今日' : ''}）· 范围：${r.scope} · 生成于 ${r.generated_at.replace('T', ' ').slice(0, 19)}`),
-      h('div.table-wrap', h('table.table#stats-table',
-        h('thead', h('tr', h('th', sec.group_name), cols.map((c) => h('th', { title: c.key }, c.name)))),
-        h('tbody', sec.rows.map((row) => h('tr', h('td', row.name || row.key), cols.map((c) => cell(row, c)))),
-          h('tr', { style: { fontWeight: '600', background: '#fafafa' } }, h('td', sec.total.name || '合计'), cols.map((c) => cell(sec.total, c)))))),
+      h('div.table-wrap', h('table.table.table-freeze#stats-table',
+        h('thead', h('tr', h('th.name-col', sec.group_name), cols.map((c) => h('th', { title: c.key }, c.name)))),
+        h('tbody', sec.rows.map((row) => h('tr', nameCell(row.name || row.key), cols.map((c) => cell(row, c)))),
+          h('tr.total', nameCell(sec.total.name || '合计'), cols.map((c) => cell(sec.total, c)))))),
       h('div.grid', { style: { marginTop: '16px', gridTemplateColumns: 'minmax(0,3fr) minmax(0,4fr)' } },
         h('div', h('h4', { style: { margin: '0 0 8px' } }, `环比（上期：${r.previous ? r.previous.label : '-'}）与同比（上年同期：${r.last_year ? r.last_year.label : '-'}）`),
           h('table.table#stats-compare', h('thead', h('tr', ['指标', '本期', '上期', '环比', '上年同期', '同比'].map((t) => h('th', t)))),

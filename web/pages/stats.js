@@ -10,6 +10,7 @@ import { get, post } from '../js/api.js';
 import { h, clear, toast, fmtNum, fmtTime, today } from '../js/ui.js';
 import { chart, disposeCharts, bindResize, PALETTE } from '../js/charts.js';
 import { fmtKind, monthBack } from '../js/stats-common.js';
+import { STATUS_NAMES } from '../js/cases-common.js';
 
 function counter(label, value, kind, id) {
   return h(`div.stat-card.${kind}`, { id }, h('div.label', label), h('div.value', fmtNum(value)));
@@ -67,7 +68,7 @@ export async function render(ctx) {
   const st = (o.status || []).filter((s) => s.n > 0 || [1, 3, 8, 11, 13].includes(s.code));
   chart(charts.status, {
     color: PALETTE, tooltip: { trigger: 'axis' }, grid: { left: 40, right: 16, top: 16, bottom: 40 },
-    xAxis: { type: 'category', data: st.map((s) => s.name), axisLabel: { interval: 0 } }, yAxis: { type: 'value', minInterval: 1 },
+    xAxis: { type: 'category', data: st.map((s) => STATUS_NAMES[s.code] || s.name), axisLabel: { interval: 0 } }, yAxis: { type: 'value', minInterval: 1 },
     series: [{ type: 'bar', data: st.map((s) => s.n), barMaxWidth: 36 }],
   });
 

@@ -1,0 +1,1169 @@
+/*
+** quality_eval.c: the checks. Each table is read once (store_quality.h) and
+** every enabled rule of its object kind is evaluated on each row in C; the
+** status pass, the longest, runs on a second read-only connection in a
+** thread of its own while the other passes run here. What a pass finds is a
+** hit (quality_int.h); quality.c turns hits into findings.
+**
+** Working days come from the calendar (calendar/cal.h); a count outside its
+** range is no defect (the clock cannot tell).
+*/
+#include "quality/quality_int.h"
+#include "approval/deadline.h"
+#include "ids/ids.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const q_object_names[QO_COUNT] = {"project", "unit", "case", "status", "item", "stage", "exchange"};
+
+enum {
+	C_PROJECT_CODE, C_PROJECT_DATES, C_PROJECT_REQUIRED, C_PROJECT_DIVISION, C_PROJECT_FLOW_TYPE,
+	C_PROJECT_STUCK, C_UNIT_BUILDER, C_UNIT_CREDIT_CODE, C_UNIT_DUPLICATE, C_UNIT_REQUIRED,
+	C_CASE_OVERDUE_UNMARKED, C_CASE_ZOMBIE, C_CASE_UNACCEPTED, C_CASE_DUPLICATE_ITEM, C_CASE_APPROVAL_DOC,
+	C_CASE_TIME_ORDER, C_CASE_DEPARTMENT, C_CASE_TOLERANCE_OVERDUE, C_CASE_SPECIAL_OVERDUE,
+	C_CASE_SUPPLEMENT_STALE, C_STATUS_ORDER, C_STATUS_AFTER_FINAL, C_STATUS_CODE, C_STATUS_FIRST,
+	C_ITEM_NATIONAL_CODE, C_ITEM_STAGE_LIMIT, C_ITEM_LEGAL_LIMIT, C_ITEM_DEPARTMENT, C_STAGE_LIMIT,
+	C_EXCHANGE_REJECTED, C_EXCHANGE_UNCORRECTED, C_COUNT
+};
+
+const struct q_check q_checks[] = {
+	{"project_code", QO_PROJECT}, {"project_dates", QO_PROJECT}, {"project_required", QO_PROJECT},
+	{"project_division", QO_PROJECT}, {"project_flow_type", QO_PROJECT}, {"project_stuck", QO_PROJECT},
+	{"unit_builder", QO_UNIT}, {"unit_credit_code", QO_UNIT}, {"unit_duplicate", QO_UNIT},
+	{"unit_required", QO_UNIT}, {"case_overdue_unmarked", QO_CASE}, {"case_zombie", QO_CASE},
+	{"case_unaccepted", QO_CASE}, {"case_duplicate_item", QO_CASE}, {"case_approval_doc", QO_CASE},
+	{"case_time_order", QO_CASE}, {"case_department", QO_CASE}, {"case_tolerance_overdue", QO_CASE},
+	{"case_special_overdue", QO_CASE}, {"case_supplement_stale", QO_CASE}, {"status_order", QO_STATUS},
+	{"status_after_final", QO_STATUS}, {"status_code", QO_STATUS}, {"status_first", QO_STATUS},
+	{"item_national_code", QO_ITEM}, {"item_stage_limit", QO_ITEM}, {"item_legal_limit", QO_ITEM},
+	{"item_department", QO_ITEM}, {"stage_limit", QO_STAGE}, {"exchange_rejected", QO_EXCHANGE},
+	{"exchange_uncorrected", QO_EXCHANGE}, {NULL, 0},
+};
+
+int q_check_find(const char *name)
+{
+	for (int i = 0; name && q_checks[i].name; i++)
+		if (strcmp(q_checks[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int q_object_find(const char *name)
+{
+	for (int i = 0; name && i < QO_COUNT; i++)
+		if (strcmp(q_object_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* ---- hits -------------------------------------------------------------------------------------- */
+
+struct q_hit *q_hit_new(struct q_hits *h, int rule)
+{
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 256;
+		struct q_hit *v = realloc(h->v, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		h->v = v;
+		h->cap = cap;
+	}
+	struct q_hit *x = &h->v[h->n++];
+	memset(x, 0, offsetof(struct q_hit, names));
+	x->nargs = 0;
+	x->rule = rule;
+	return x;
+}
+
+void q_hit_arg(struct q_hit *h, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	if (h->nargs >= Q_ARGS)
+		return;
+	snprintf(h->names[h->nargs], sizeof h->names[0], "%s", name);
+	va_start(ap, fmt);
+	vsnprintf(h->values[h->nargs], sizeof h->values[0], fmt, ap);
+	va_end(ap);
+	h->nargs++;
+}
+
+void q_hits_free(struct q_hits *h)
+{
+	free(h->v);
+	memset(h, 0, sizeof *h);
+}
+
+static void param_text(const json_t *v, struct buf *b)
+{
+	size_t i;
+	json_t *x;
+	if (json_is_integer(v))
+		buf_int(b, json_integer_value(v));
+	else if (json_is_string(v))
+		buf_puts(b, json_string_value(v));
+	else
+		json_array_foreach(v, i, x) {
+			if (i)
+				buf_puts(b, "、");
+			param_text(x, b);
+		}
+}
+
+char *q_message(const struct q_rule *r, const struct q_hit *h)
+{
+	struct buf b = {0};
+	const char *p = r->message, *q;
+	while ((q = strchr(p, '{')) && strchr(q, '}')) {
+		const char *end = strchr(q, '}');
+		char name[32];
+		buf_append(&b, p, q - p);
+		snprintf(name, sizeof name, "%.*s", (int)(end - q - 1), q + 1);
+		const json_t *pv = json_object_get(json_object_get(r->doc, "params"), name);
+		int done = 0;
+		if (strcmp(name, "object") == 0) {
+			buf_puts(&b, h->object);
+			done = 1;
+		}
+		for (int i = 0; !done && i < h->nargs; i++)
+			if (strcmp(h->names[i], name) == 0) {
+				buf_puts(&b, h->values[i]);
+				done = 1;
+			}
+		if (!done && pv)
+			param_text(pv, &b);
+		else if (!done)
+			buf_append(&b, q, end - q + 1);
+		p = end + 1;
+	}
+	buf_puts(&b, p);
+	return b.data ? b.data : strdup("");
+}
+
+/* ---- the evaluation context --------------------------------------------------------------------- */
+
+#define Q_PER_CHECK 8
+
+struct dept {
+	char code[48], district[16];
+	int active;
+};
+
+/* A small open-addressing index of strings (item codes, departments):
+** slot -> position + 1, 0 empty. */
+#define SH_SLOTS 2048
+struct shash {
+	int32_t slot[SH_SLOTS];
+};
+
+static uint32_t sh_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+struct ev {
+	struct store *st;
+	const struct quality_env *env;
+	const struct q_ruleset *rs;
+	int32_t today;
+	int rules[C_COUNT][Q_PER_CHECK];  /* active rule indices per check */
+	int nrules[C_COUNT];
+	struct dept *depts;           /* shared by both lanes, read-only once loaded */
+	size_t ndepts, capdepts;
+	const struct shash *dept_index;
+	struct q_hits *out;
+	struct err *e;                /* for errors inside a pass's callback */
+	int oom;
+	/* projects by id: code, division, live, builders */
+	struct proj { char code[32]; char division[8]; uint8_t live, builders; } *projs;
+	size_t nprojs;
+	/* units: (project, credit code + kind) for duplicates */
+	struct upair { int64_t project; uint64_t h; char credit[24], kind[16]; } *upairs;
+	size_t nupairs, capupairs;
+	/* case pass: (instance, item) pairs for duplicates */
+	struct pair { int64_t inst; uint32_t item; int64_t case_id; } *pairs;
+	size_t npairs, cappairs;
+	char (*items)[40];            /* interned item codes */
+	size_t nitems;
+	struct shash *item_index;
+	/* catalogue pass: promised limit per item code */
+	struct { char code[40]; int promised; } *cat;
+	size_t ncat;
+};
+
+static int any(const struct ev *x, int chk) { return x->nrules[chk] > 0; }
+
+static int32_t day_of(int64_t t) { return t ? deadline_day(t) : 0; }
+
+/* Working days in (from, today]; -1 when the calendar cannot tell. */
+static int elapsed(const struct ev *x, int32_t from)
+{
+	int n;
+	if (!from || cal_count_workdays(x->env->cal, from, x->today, &n, NULL, NULL))
+		return -1;
+	return n;
+}
+
+static const struct dept *dept_find(const struct ev *x, const char *code)
+{
+	if (!code || !x->dept_index)
+		return NULL;
+	for (uint32_t i = sh_hash(code) % SH_SLOTS; x->dept_index->slot[i]; i = (i + 1) % SH_SLOTS) {
+		const struct dept *d = &x->depts[x->dept_index->slot[i] - 1];
+		if (strcmp(d->code, code) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+/* Index the departments once they are loaded (at most SH_SLOTS / 2). */
+static int dept_index(struct ev *x, struct shash *h)
+{
+	memset(h, 0, sizeof *h);
+	for (size_t k = 0; k < x->ndepts && k < SH_SLOTS / 2; k++) {
+		uint32_t i = sh_hash(x->depts[k].code) % SH_SLOTS;
+		while (h->slot[i])
+			i = (i + 1) % SH_SLOTS;
+		h->slot[i] = (int32_t)k + 1;
+	}
+	x->dept_index = h;
+	return x->ndepts > SH_SLOTS / 2;
+}
+
+static int dept_add(void *arg, const char *code, const char *district, int active)
+{
+	struct ev *x = arg;
+	if (x->ndepts == x->capdepts) {
+		size_t cap = x->capdepts ? x->capdepts * 2 : 64;
+		struct dept *v = realloc(x->depts, cap * sizeof *v);
+		if (!v)
+			return x->oom = 1;
+		x->depts = v;
+		x->capdepts = cap;
+	}
+	struct dept *d = &x->depts[x->ndepts++];
+	snprintf(d->code, sizeof d->code, "%s", code);
+	snprintf(d->district, sizeof d->district, "%s", district);
+	d->active = active;
+	return 0;
+}
+
+/* A hit of every rule of check chk on one object; the caller adds arguments
+** to each through the returned count of hits appended (the last n of out). */
+static size_t hit_all(struct ev *x, int chk, const char *key, const char *object, const char *dept,
+		      const char *district)
+{
+	for (int i = 0; i < x->nrules[chk]; i++) {
+		struct q_hit *h = q_hit_new(x->out, x->rules[chk][i]);
+		if (!h) {
+			x->oom = 1;
+			return i;
+		}
+		snprintf(h->key, sizeof h->key, "%s", key);
+		snprintf(h->object, sizeof h->object, "%s", object);
+		snprintf(h->department, sizeof h->department, "%s", dept ? dept : "");
+		snprintf(h->district, sizeof h->district, "%s", district ? district : "");
+	}
+	return x->nrules[chk];
+}
+
+/* The hits just added by hit_all, for their arguments. */
+#define EACH_NEW(X, COUNT, H) for (struct q_hit *H = (X)->out->v + (X)->out->n - (COUNT); \
+				   H < (X)->out->v + (X)->out->n; H++)
+
+/* The owner of a project's findings: the window of its division. */
+static void window_of(const struct ev *x, const char *division, char dept[48], char district[16])
+{
+	snprintf(dept, 48, "%s-XSP", division);
+	snprintf(district, 16, "%s", division);
+	if (!dept_find(x, dept))
+		dept[0] = 0;
+}
+
+/* Rule r of a check with a per-rule parameter ("days"): hits only for the
+** rules whose threshold the value passes. */
+static void hit_over(struct ev *x, int chk, const char *param, int def, int value, const char *key,
+		     const char *object, const char *dept, const char *district, const char *argname)
+{
+	for (int i = 0; i < x->nrules[chk]; i++) {
+		const struct q_rule *r = &x->rs->v[x->rules[chk][i]];
+		if (value <= q_param_int(r, param, def))
+			continue;
+		struct q_hit *h = q_hit_new(x->out, x->rules[chk][i]);
+		if (!h) {
+			x->oom = 1;
+			return;
+		}
+		snprintf(h->key, sizeof h->key, "%s", key);
+		snprintf(h->object, sizeof h->object, "%s", object);
+		snprintf(h->department, sizeof h->department, "%s", dept ? dept : "");
+		snprintf(h->district, sizeof h->district, "%s", district ? district : "");
+		q_hit_arg(h, argname, "%d", value);
+	}
+}
+
+
+/* ---- cases --------------------------------------------------------------------------------------- */
+
+static uint32_t intern_item(struct ev *x, const char *code)
+{
+	uint32_t i = sh_hash(code) % SH_SLOTS;
+	if (!x->item_index && !(x->item_index = calloc(1, sizeof *x->item_index))) {
+		x->oom = 1;
+		return 0;
+	}
+	for (; x->item_index->slot[i]; i = (i + 1) % SH_SLOTS)
+		if (strcmp(x->items[x->item_index->slot[i] - 1], code) == 0)
+			return (uint32_t)x->item_index->slot[i] - 1;
+	if (x->nitems >= SH_SLOTS / 2) {               /* more item codes than any catalogue has */
+		x->oom = 1;
+		return 0;
+	}
+	if ((x->nitems & (x->nitems + 1)) == 0 || x->nitems == 0) {   /* grow at 0, 1, 3, 7 ... */
+		char (*v)[40] = realloc(x->items, (x->nitems * 2 + 2) * sizeof *v);
+		if (!v) {
+			x->oom = 1;
+			return 0;
+		}
+		x->items = v;
+	}
+	snprintf(x->items[x->nitems], sizeof x->items[0], "%s", code);
+	x->item_index->slot[i] = (int32_t)++x->nitems;
+	return (uint32_t)x->nitems - 1;
+}
+
+static void pair_add(struct ev *x, const struct qs_case *c)
+{
+	if (x->npairs == x->cappairs) {
+		size_t cap = x->cappairs ? x->cappairs * 2 : 4096;
+		struct pair *v = realloc(x->pairs, cap * sizeof *v);
+		if (!v) {
+			x->oom = 1;
+			return;
+		}
+		x->pairs = v;
+		x->cappairs = cap;
+	}
+	x->pairs[x->npairs++] = (struct pair){c->instance_id, intern_item(x, c->item_code), c->id};
+}
+
+/* A concluded case over its limit must carry the statistics' 逾期 mark. */
+static int case_overdue(struct ev *x, const struct qs_case *c, struct err *e)
+{
+	int used, late, found;
+	if (cal_count_workdays(x->env->cal, day_of(c->accepted_at), day_of(c->final_at), &used, NULL, NULL) ||
+	    used - c->paused_days <= c->time_limit)
+		return 0;
+	if (store_quality_case_late(x->st, c->id, &late, &found, e))
+		return e->code;
+	if (late)
+		return 0;
+	size_t n = hit_all(x, C_CASE_OVERDUE_UNMARKED, c->number, c->number, c->department, c->district);
+	EACH_NEW(x, n, h) {
+		q_hit_arg(h, "used", "%d", used - c->paused_days);
+		q_hit_arg(h, "paused", "%d", c->paused_days);
+		q_hit_arg(h, "limit", "%d", c->time_limit);
+	}
+	return 0;
+}
+
+static int case_clock(struct ev *x, const struct qs_case *c)
+{
+	if (any(x, C_CASE_OVERDUE_UNMARKED) && c->status >= 11 && c->status <= 13 && c->accepted_at && c->final_at &&
+	    case_overdue(x, c, x->e))
+		return x->e->code;
+	if (c->open && !c->paused_since && c->accepted && any(x, C_CASE_ZOMBIE))
+		hit_over(x, C_CASE_ZOMBIE, "days", 20, elapsed(x, day_of(c->updated_at)), c->number, c->number,
+			 c->department, c->district, "idle");
+	if (c->open && !c->accepted && !c->receipt_end && any(x, C_CASE_UNACCEPTED))
+		hit_over(x, C_CASE_UNACCEPTED, "days", 5,
+			 elapsed(x, c->receipt_day ? c->receipt_day : day_of(c->received_at)), c->number, c->number,
+			 c->department, c->district, "idle");
+	return 0;
+}
+
+static void case_order(struct ev *x, const struct qs_case *c)
+{
+	const char *bad = NULL;
+	if (c->accepted_at && c->accepted_at < c->received_at)
+		bad = "受理时间早于接件时间";
+	else if (c->final_at && c->final_at < (c->accepted_at ? c->accepted_at : c->received_at))
+		bad = "办结时间早于受理（接件）时间";
+	else if (c->updated_at < c->received_at)
+		bad = "最后办理时间早于接件时间";
+	if (bad) {
+		size_t n = hit_all(x, C_CASE_TIME_ORDER, c->number, c->number, c->department, c->district);
+		EACH_NEW(x, n, h)
+			q_hit_arg(h, "detail", "%s", bad);
+	}
+}
+
+static int case_row(void *arg, const struct qs_case *c)
+{
+	struct ev *x = arg;
+	if (case_clock(x, c))
+		return 1;
+	if (any(x, C_CASE_DUPLICATE_ITEM))
+		pair_add(x, c);
+	if (any(x, C_CASE_APPROVAL_DOC) && (c->status == 11 || c->status == 12) && !c->approval_doc)
+		hit_all(x, C_CASE_APPROVAL_DOC, c->number, c->number, c->department, c->district);
+	if (any(x, C_CASE_TIME_ORDER))
+		case_order(x, c);
+	if (any(x, C_CASE_DEPARTMENT)) {
+		const struct dept *d = dept_find(x, c->department);
+		if (!d || !d->active) {
+			size_t n = hit_all(x, C_CASE_DEPARTMENT, c->number, c->number, c->department, c->district);
+			EACH_NEW(x, n, h)
+				q_hit_arg(h, "value", "%s", c->department);
+		}
+	}
+	return x->oom;
+}
+
+static int pair_cmp(const void *a, const void *b)
+{
+	const struct pair *p = a, *q = b;
+	if (p->inst != q->inst)
+		return p->inst < q->inst ? -1 : 1;
+	if (p->item != q->item)
+		return p->item < q->item ? -1 : 1;
+	return p->case_id < q->case_id ? -1 : p->case_id > q->case_id;
+}
+
+/* Cases of one instance are written together, so the pairs come sorted by
+** instance: sort each instance's few pairs; sort all only when not. */
+static int duplicates(struct ev *x, struct err *e)
+{
+	size_t i = 0;
+	for (size_t k = 1; k < x->npairs; k++)
+		if (x->pairs[k].inst < x->pairs[k - 1].inst) {
+			qsort(x->pairs, x->npairs, sizeof *x->pairs, pair_cmp);
+			break;
+		}
+	while (i < x->npairs) {
+		size_t j = i + 1;
+		while (j < x->npairs && x->pairs[j].inst == x->pairs[i].inst)
+			j++;
+		if (j - i > 1)
+			qsort(x->pairs + i, j - i, sizeof *x->pairs, pair_cmp);
+		for (size_t k = i + 1; k < j; k++) {
+			if (x->pairs[k].item != x->pairs[k - 1].item)
+				continue;
+			char num[64], other[64], dept[48], dist[16], d2[48], t2[16];
+			int found;
+			if (store_quality_case_ident(x->st, x->pairs[k - 1].case_id, other, d2, t2, &found, e) ||
+			    store_quality_case_ident(x->st, x->pairs[k].case_id, num, dept, dist, &found, e))
+				return e->code;
+			size_t n = hit_all(x, C_CASE_DUPLICATE_ITEM, num, num, dept, dist);
+			EACH_NEW(x, n, h) {
+				q_hit_arg(h, "other", "%s", other);
+				q_hit_arg(h, "item", "%s", x->items[x->pairs[k].item]);
+			}
+		}
+		i = j;
+	}
+	return 0;
+}
+
+static int pending_row(void *arg, const struct qs_pending *p)
+{
+	struct ev *x = arg;
+	char key[96], date[CAL_DATE_LEN];
+	if (strcmp(p->kind, "tolerance") == 0 && any(x, C_CASE_TOLERANCE_OVERDUE) && p->day < x->today) {
+		snprintf(key, sizeof key, "%s/%s", p->number, p->text);
+		cal_date_format(p->day, date);
+		size_t n = hit_all(x, C_CASE_TOLERANCE_OVERDUE, key, p->number, p->department, p->district);
+		EACH_NEW(x, n, h) {
+			q_hit_arg(h, "material", "%s", p->text);
+			q_hit_arg(h, "due", "%s", date);
+		}
+	} else if (strcmp(p->kind, "special") == 0 && any(x, C_CASE_SPECIAL_OVERDUE)) {
+		int n = elapsed(x, day_of(p->at));
+		if (n > p->limit) {
+			snprintf(key, sizeof key, "%s/%lld", p->number, (long long)p->at);
+			cal_date_format(day_of(p->at), date);
+			size_t k = hit_all(x, C_CASE_SPECIAL_OVERDUE, key, p->number, p->department, p->district);
+			EACH_NEW(x, k, h) {
+				q_hit_arg(h, "kind", "%s", p->text);
+				q_hit_arg(h, "start", "%s", date);
+				q_hit_arg(h, "elapsed", "%d", n);
+				q_hit_arg(h, "limit", "%d", p->limit);
+			}
+		}
+	} else if (strcmp(p->kind, "supplement") == 0 && any(x, C_CASE_SUPPLEMENT_STALE)) {
+		size_t before = x->out->n;
+		cal_date_format(day_of(p->at), date);
+		hit_over(x, C_CASE_SUPPLEMENT_STALE, "days", 60, elapsed(x, day_of(p->at)), p->number, p->number,
+			 p->department, p->district, "elapsed");
+		for (size_t i = before; i < x->out->n; i++)
+			q_hit_arg(&x->out->v[i], "start", "%s", date);
+	}
+	return x->oom;
+}
+
+/* ---- status rows (the second connection) --------------------------------------------------------- */
+
+enum { S_SEEN = 1, S_FINAL = 2, S_ORDER = 4, S_AFTER = 8, S_CODE = 16 };
+
+struct spass {
+	struct ev *x;
+	struct q_hits hits;
+	int64_t max;
+	int64_t *last;                /* at of the case's previous row          */
+	uint8_t *flags, *final;
+	int oom;
+};
+
+/* A hit of every rule of chk for a case (resolved later); the count added. */
+static size_t shit(struct spass *p, int chk, int64_t case_id, const char *name, int v)
+{
+	struct ev *x = p->x;
+	for (int i = 0; i < x->nrules[chk]; i++) {
+		struct q_hit *h = q_hit_new(&p->hits, x->rules[chk][i]);
+		if (!h) {
+			p->oom = 1;
+			return i;
+		}
+		h->case_id = case_id;
+		q_hit_arg(h, name, "%d", v);
+	}
+	return x->nrules[chk];
+}
+
+#define SEACH_NEW(P, COUNT, H) for (struct q_hit *H = (P)->hits.v + (P)->hits.n - (COUNT); \
+				    H < (P)->hits.v + (P)->hits.n; H++)
+
+static int status_row(void *arg, int64_t case_id, int status, int64_t at)
+{
+	struct spass *p = arg;
+	struct ev *x = p->x;
+	if (case_id < 0 || case_id > p->max)
+		return 0;                                   /* a case written after the pass began */
+	uint8_t *f = &p->flags[case_id];
+	if (!(*f & S_SEEN) && status != 1 && any(x, C_STATUS_FIRST))
+		shit(p, C_STATUS_FIRST, case_id, "value", status);
+	if ((*f & S_SEEN) && at < p->last[case_id] && !(*f & S_ORDER) && any(x, C_STATUS_ORDER)) {
+		char when[CAL_DATE_LEN];
+		*f |= S_ORDER;
+		cal_date_format(deadline_day(at), when);
+		size_t n = shit(p, C_STATUS_ORDER, case_id, "status", status);
+		SEACH_NEW(p, n, h)
+			q_hit_arg(h, "at", "%s", when);
+	}
+	if ((*f & S_FINAL) && !(*f & S_AFTER) && any(x, C_STATUS_AFTER_FINAL)) {
+		*f |= S_AFTER;
+		size_t n = shit(p, C_STATUS_AFTER_FINAL, case_id, "status", status);
+		SEACH_NEW(p, n, h)
+			q_hit_arg(h, "final", "%d", p->final[case_id]);
+	}
+	if ((status < 1 || status > 15) && !(*f & S_CODE) && any(x, C_STATUS_CODE)) {
+		*f |= S_CODE;
+		shit(p, C_STATUS_CODE, case_id, "value", status);
+	}
+	if (status >= 11 && status <= 15 && !(*f & S_FINAL)) {
+		*f |= S_FINAL;
+		p->final[case_id] = (uint8_t)status;
+	}
+	*f |= S_SEEN;
+	p->last[case_id] = at;
+	return p->oom;
+}
+
+/* Give the status pass's hits their case's number, department and district. */
+static int resolve_status_hits(struct ev *x, struct spass *p, struct err *e)
+{
+	int64_t last = -1;
+	char num[64] = "", dept[48] = "", dist[16] = "";
+	int found = 0;
+	for (size_t i = 0; i < p->hits.n; i++) {
+		struct q_hit *h = &p->hits.v[i];
+		if (h->case_id != last &&
+		    store_quality_case_ident(x->st, h->case_id, num, dept, dist, &found, e))
+			return e->code;
+		last = h->case_id;
+		if (!found)
+			continue;
+		struct q_hit *o = q_hit_new(x->out, h->rule);
+		if (!o)
+			return err_set(e, ERR_INTERNAL, "", "out of memory");
+		*o = *h;
+		snprintf(o->key, sizeof o->key, "%s", num);
+		snprintf(o->object, sizeof o->object, "%s", num);
+		snprintf(o->department, sizeof o->department, "%s", dept);
+		snprintf(o->district, sizeof o->district, "%s", dist);
+	}
+	return 0;
+}
+
+/* ---- projects, units, stages ---------------------------------------------------------------------- */
+
+static void project_fields(struct ev *x, const struct qs_project *p, const char *dept, const char *dist)
+{
+	char missing[96] = "";
+	const char *names[4];
+	int n = 0;
+	if (!*p->name)
+		names[n++] = "项目名称";
+	if (!*p->address)
+		names[n++] = "建设地点";
+	if (p->investment <= 0)
+		names[n++] = "总投资";
+	if (p->land_area <= 0 && p->floor_area <= 0)
+		names[n++] = "用地/建筑面积";
+	for (int i = 0; i < n; i++)
+		snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s", i ? "、" : "", names[i]);
+	if (n) {
+		size_t k = hit_all(x, C_PROJECT_REQUIRED, p->code, p->code, dept, dist);
+		EACH_NEW(x, k, h)
+			q_hit_arg(h, "fields", "%s", missing);
+	}
+}
+
+static int project_row(void *arg, const struct qs_project *p)
+{
+	struct ev *x = arg;
+	char dept[48], dist[16];
+	struct err e2;
+	if (p->id >= 0 && (size_t)p->id >= x->nprojs) {
+		size_t n = (size_t)p->id * 2 + 64;
+		struct proj *v = realloc(x->projs, n * sizeof *v);
+		if (!v)
+			return x->oom = 1;
+		memset(v + x->nprojs, 0, (n - x->nprojs) * sizeof *v);
+		x->projs = v;
+		x->nprojs = n;
+	}
+	struct proj *pi = &x->projs[p->id];
+	snprintf(pi->code, sizeof pi->code, "%s", p->code);
+	snprintf(pi->division, sizeof pi->division, "%s", p->division);
+	pi->live = 1;
+	window_of(x, p->division, dept, dist);
+	if (any(x, C_PROJECT_CODE) && ids_check_project_code(p->code, &e2)) {
+		size_t n = hit_all(x, C_PROJECT_CODE, p->code, p->code, dept, dist);
+		EACH_NEW(x, n, h)
+			q_hit_arg(h, "reason", "%s", e2.msg);
+	}
+	if (any(x, C_PROJECT_DATES) && strcmp(p->planned_start, p->planned_finish) >= 0) {
+		size_t n = hit_all(x, C_PROJECT_DATES, p->code, p->code, dept, dist);
+		EACH_NEW(x, n, h) {
+			q_hit_arg(h, "start", "%s", p->planned_start);
+			q_hit_arg(h, "finish", "%s", p->planned_finish);
+		}
+	}
+	if (any(x, C_PROJECT_REQUIRED))
+		project_fields(x, p, dept, dist);
+	if (any(x, C_PROJECT_DIVISION) && ids_check_division(p->division, &e2)) {
+		size_t n = hit_all(x, C_PROJECT_DIVISION, p->code, p->code, dept, dist[0] ? dist : "610200");
+		EACH_NEW(x, n, h)
+			q_hit_arg(h, "value", "%s", p->division);
+	}
+	if (any(x, C_PROJECT_FLOW_TYPE) && (p->flow_type < 1 || p->flow_type > 10)) {
+		size_t n = hit_all(x, C_PROJECT_FLOW_TYPE, p->code, p->code, dept, dist);
+		EACH_NEW(x, n, h)
+			q_hit_arg(h, "value", "%d", p->flow_type);
+	}
+	return x->oom;
+}
+
+/* An open stage of a project the project pass saw (x->projs). */
+static int stage_row(void *arg, int64_t project_id, int stage, int64_t started_at)
+{
+	struct ev *x = arg;
+	char dept[48], dist[16], key[96];
+	size_t before = x->out->n;
+	if (project_id < 0 || (size_t)project_id >= x->nprojs || !x->projs[project_id].live)
+		return 0;
+	const struct proj *p = &x->projs[project_id];
+	window_of(x, p->division, dept, dist);
+	snprintf(key, sizeof key, "%s/%d", p->code, stage);
+	hit_over(x, C_PROJECT_STUCK, "days", 60, elapsed(x, day_of(started_at)), key, p->code, dept, dist, "elapsed");
+	for (size_t i = before; i < x->out->n; i++)
+		q_hit_arg(&x->out->v[i], "stage", "%d", stage);
+	return x->oom;
+}
+
+static const char *unit_kind_cn(const char *kind)
+{
+	static const char *const k[][2] = {{"builder", "建设单位"}, {"agent", "代建单位"}, {"survey", "勘察单位"},
+					   {"design", "设计单位"}, {"construction", "施工单位"},
+					   {"supervision", "监理单位"}, {"other", "其他"}};
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+		if (strcmp(k[i][0], kind) == 0)
+			return k[i][1];
+	return kind;
+}
+
+static uint64_t fnv(const char *a, const char *b)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *a; a++)
+		h = (h ^ (unsigned char)*a) * 1099511628211ULL;
+	h = (h ^ '/') * 1099511628211ULL;
+	for (; *b; b++)
+		h = (h ^ (unsigned char)*b) * 1099511628211ULL;
+	return h;
+}
+
+static void upair_add(struct ev *x, int64_t project, const struct qs_unit *r)
+{
+	if (x->nupairs == x->capupairs) {
+		size_t cap = x->capupairs ? x->capupairs * 2 : 1024;
+		struct upair *v = realloc(x->upairs, cap * sizeof *v);
+		if (!v) {
+			x->oom = 1;
+			return;
+		}
+		x->upairs = v;
+		x->capupairs = cap;
+	}
+	struct upair *u = &x->upairs[x->nupairs++];
+	u->project = project;
+	u->h = fnv(r->credit_code, r->kind);
+	snprintf(u->credit, sizeof u->credit, "%s", r->credit_code);
+	snprintf(u->kind, sizeof u->kind, "%s", r->kind);
+}
+
+static int unit_row(void *arg, const struct qs_unit *r)
+{
+	struct ev *x = arg;
+	char dept[48], dist[16], key[96];
+	struct err e2;
+	if (r->project_id < 0 || (size_t)r->project_id >= x->nprojs || !x->projs[r->project_id].live)
+		return 0;                                   /* a deleted project's unit */
+	struct proj *p = &x->projs[r->project_id];
+	p->builders += p->builders < 255 && strcmp(r->kind, "builder") == 0;
+	window_of(x, p->division, dept, dist);
+	if (any(x, C_UNIT_CREDIT_CODE) && ids_check_uscc(r->credit_code, &e2)) {
+		snprintf(key, sizeof key, "%s/%s", p->code, r->credit_code);
+		size_t n = hit_all(x, C_UNIT_CREDIT_CODE, key, p->code, dept, dist);
+		EACH_NEW(x, n, h) {
+			q_hit_arg(h, "unit", "%s", r->name);
+			q_hit_arg(h, "value", "%s", r->credit_code);
+			q_hit_arg(h, "reason", "%s", e2.msg);
+		}
+	}
+	if (any(x, C_UNIT_DUPLICATE))
+		upair_add(x, r->project_id, r);
+	if (any(x, C_UNIT_REQUIRED) && (!*r->name || !*r->contact || !*r->phone)) {
+		snprintf(key, sizeof key, "%s/%s/%s", p->code, r->kind, r->credit_code);
+		size_t n = hit_all(x, C_UNIT_REQUIRED, key, p->code, dept, dist);
+		EACH_NEW(x, n, h) {
+			q_hit_arg(h, "unit", "%s", r->name);
+			q_hit_arg(h, "fields", "%s%s%s", !*r->name ? "单位名称 " : "", !*r->contact ? "联系人 " : "",
+				  !*r->phone ? "联系电话" : "");
+		}
+	}
+	return x->oom;
+}
+
+static int upair_cmp(const void *a, const void *b)
+{
+	const struct upair *p = a, *q = b;
+	if (p->project != q->project)
+		return p->project < q->project ? -1 : 1;
+	return p->h < q->h ? -1 : p->h > q->h;
+}
+
+/* After the unit pass: projects without a 建设单位, and a unit (same credit
+** code and kind; compared by a 64-bit hash) registered twice. */
+static int units_after(struct ev *x, struct err *e)
+{
+	char dept[48], dist[16], key[96];
+	for (size_t i = 0; any(x, C_UNIT_BUILDER) && i < x->nprojs; i++) {
+		const struct proj *p = &x->projs[i];
+		if (!p->live || p->builders)
+			continue;
+		window_of(x, p->division, dept, dist);
+		hit_all(x, C_UNIT_BUILDER, p->code, p->code, dept, dist);
+	}
+	if (x->nupairs > 1)
+		qsort(x->upairs, x->nupairs, sizeof *x->upairs, upair_cmp);
+	for (size_t i = 1; i < x->nupairs; i++) {
+		if (x->upairs[i].project != x->upairs[i - 1].project || x->upairs[i].h != x->upairs[i - 1].h ||
+		    (i > 1 && x->upairs[i - 2].project == x->upairs[i].project && x->upairs[i - 2].h == x->upairs[i].h))
+			continue;
+		const struct proj *p = &x->projs[x->upairs[i].project];
+		window_of(x, p->division, dept, dist);
+		snprintf(key, sizeof key, "%s/%s/%s", p->code, x->upairs[i].credit, x->upairs[i].kind);
+		size_t n = hit_all(x, C_UNIT_DUPLICATE, key, p->code, dept, dist);
+		EACH_NEW(x, n, h) {
+			q_hit_arg(h, "value", "%s", x->upairs[i].credit);
+			q_hit_arg(h, "unit_kind", "%s", unit_kind_cn(x->upairs[i].kind));
+		}
+	}
+	return x->oom ? err_set(e, ERR_INTERNAL, "", "out of memory") : 0;
+}
+
+/* ---- catalogue -------------------------------------------------------------------------------------- */
+
+static int placeholder(const struct q_rule *r, const char *code)
+{
+	json_t *list = json_object_get(json_object_get(r->doc, "params"), "placeholders"), *v;
+	size_t i;
+	if (!*code)
+		return 1;
+	json_array_foreach(list, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), code) == 0)
+			return 1;
+	return 0;
+}
+
+static int item_row(void *arg, const struct qs_item *it)
+{
+	struct ev *x = arg;
+	const struct dept *d = dept_find(x, it->department);
+	const char *dist = d ? d->district : "610200";
+	void *v = realloc(x->cat, (x->ncat + 1) * sizeof *x->cat);
+	if (!v)
+		return x->oom = 1;
+	x->cat = v;
+	snprintf(x->cat[x->ncat].code, sizeof x->cat[0].code, "%s", it->code);
+	x->cat[x->ncat++].promised = it->promised;
+	for (int i = 0; i < x->nrules[C_ITEM_NATIONAL_CODE]; i++) {
+		int ri = x->rules[C_ITEM_NATIONAL_CODE][i];
+		if (!placeholder(&x->rs->v[ri], it->national_code))
+			continue;
+		struct q_hit *h = q_hit_new(x->out, ri);
+		if (!h)
+			return x->oom = 1;
+		snprintf(h->key, sizeof h->key, "%s", it->code);
+		snprintf(h->object, sizeof h->object, "%s", it->code);
+		snprintf(h->department, sizeof h->department, "%s", it->department);
+		snprintf(h->district, sizeof h->district, "%s", dist);
+		q_hit_arg(h, "name", "%s", it->name);
+		q_hit_arg(h, "value", "%s", it->national_code);
+	}
+	if (any(x, C_ITEM_LEGAL_LIMIT) && it->legal > 0 && it->promised > it->legal) {
+		size_t n = hit_all(x, C_ITEM_LEGAL_LIMIT, it->code, it->code, it->department, dist);
+		EACH_NEW(x, n, h) {
+			q_hit_arg(h, "limit", "%d", it->promised);
+			q_hit_arg(h, "legal", "%d", it->legal);
+		}
+	}
+	if (any(x, C_ITEM_DEPARTMENT) && (!d || !d->active)) {
+		size_t n = hit_all(x, C_ITEM_DEPARTMENT, it->code, it->code, it->department, dist);
+		EACH_NEW(x, n, h)
+			q_hit_arg(h, "value", "%s", it->department);
+	}
+	return x->oom;
+}
+
+struct stages {
+	struct ev *x;
+	char flow[64];
+	int stage;
+};
+
+static void stage_limit(struct ev *x, const struct qs_stage_item *s, const char *dept, const char *dist)
+{
+	char key[96], obj[96];
+	snprintf(obj, sizeof obj, "%s v%s 第%d阶段", s->flow, s->version, s->stage);
+	snprintf(key, sizeof key, "%s/%d", s->flow, s->stage);
+	for (int i = 0; i < x->nrules[C_STAGE_LIMIT]; i++) {
+		int ri = x->rules[C_STAGE_LIMIT][i];
+		int lo = q_param_int(&x->rs->v[ri], "min", 1), hi = q_param_int(&x->rs->v[ri], "max", 50);
+		if (s->stage == 5 ? s->limit == 0 : (s->limit >= lo && s->limit <= hi))
+			continue;
+		struct q_hit *h = q_hit_new(x->out, ri);
+		if (!h) {
+			x->oom = 1;
+			return;
+		}
+		snprintf(h->key, sizeof h->key, "%s", key);
+		snprintf(h->object, sizeof h->object, "%s", obj);
+		snprintf(h->department, sizeof h->department, "%s", dept);
+		snprintf(h->district, sizeof h->district, "%s", dist);
+		q_hit_arg(h, "flow", "%s", s->flow);
+		q_hit_arg(h, "stage", "%d", s->stage);
+		q_hit_arg(h, "value", "%d", s->limit);
+	}
+}
+
+static int stage_item_row(void *arg, const struct qs_stage_item *s)
+{
+	struct stages *g = arg;
+	struct ev *x = g->x;
+	const struct dept *d = dept_find(x, s->lead);
+	const char *dist = d ? d->district : "610200";
+	if (strcmp(g->flow, s->flow) != 0 || g->stage != s->stage) {
+		snprintf(g->flow, sizeof g->flow, "%s", s->flow);
+		g->stage = s->stage;
+		stage_limit(x, s, d ? s->lead : "", dist);
+	}
+	if (!s->item_code || s->stage > 4 || !any(x, C_ITEM_STAGE_LIMIT))
+		return x->oom;
+	for (size_t i = 0; i < x->ncat; i++) {
+		if (strcmp(x->cat[i].code, s->item_code) != 0 || x->cat[i].promised <= s->limit)
+			continue;
+		const struct dept *id = NULL;
+		char key[96];
+		snprintf(key, sizeof key, "%s/%s/%d", s->item_code, s->flow, s->stage);
+		size_t n = hit_all(x, C_ITEM_STAGE_LIMIT, key, s->item_code, id ? id->code : s->lead, dist);
+		EACH_NEW(x, n, h) {
+			q_hit_arg(h, "limit", "%d", x->cat[i].promised);
+			q_hit_arg(h, "flow", "%s", s->flow);
+			q_hit_arg(h, "stage", "%d", s->stage);
+			q_hit_arg(h, "stage_limit", "%d", s->limit);
+		}
+	}
+	return x->oom;
+}
+
+/* ---- the province's rejections ------------------------------------------------------------------------ */
+
+static const char *table_cn(const char *t)
+{
+	static const char *const names[][2] = {
+		{"SPGL_DFXMSPLCXXB", "审批流程"}, {"SPGL_DFXMSPLCJDXXB", "审批阶段"}, {"SPGL_DFXMSPLCJDSXXXB", "阶段事项"},
+		{"SPGL_XMJBXXB", "项目基本信息"}, {"SPGL_XMDWXXB", "项目单位"}, {"SPGL_XMSPSXBLXXB", "事项办理"},
+		{"SPGL_XMSPSXBLXXXXB", "办理详细"}, {"SPGL_XMSPSXBLTBCXXXB", "特别程序"},
+		{"SPGL_XMSPSXPFWJXXB", "批复文件"}, {"SPGL_XMQTFJXXB", "其他附件"}};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(names[i][0], t) == 0)
+			return names[i][1];
+	return t;
+}
+
+struct rej {
+	struct ev *x;
+	struct err *e;
+};
+
+static int rejection(void *arg, const char *table, const char *dfsjzj, const char *object, const char *department,
+		     const char *reason, int64_t since)
+{
+	struct rej *r = arg;
+	struct ev *x = r->x;
+	char key[96], dept[48] = "", dist[16] = "";
+	const struct dept *d = dept_find(x, department);
+	if (d) {
+		snprintf(dept, sizeof dept, "%s", d->code);
+		snprintf(dist, sizeof dist, "%s", d->district);
+	} else {
+		char div[16];
+		if (store_quality_project_division(x->st, object ? object : "", div, r->e))
+			return r->e->code;
+		if (*div)
+			window_of(x, div, dept, dist);
+		else
+			snprintf(dist, sizeof dist, "610200");
+	}
+	snprintf(key, sizeof key, "%s:%s", table ? table : "", dfsjzj ? dfsjzj : "");
+	size_t n = hit_all(x, C_EXCHANGE_REJECTED, key, object ? object : "", dept, dist);
+	EACH_NEW(x, n, h) {
+		q_hit_arg(h, "table", "%s", table_cn(table ? table : ""));
+		q_hit_arg(h, "reason", "%s", reason ? reason : "");
+	}
+	size_t before = x->out->n;
+	hit_over(x, C_EXCHANGE_UNCORRECTED, "days", 5, elapsed(x, day_of(since)), key, object ? object : "", dept,
+		 dist, "elapsed");
+	for (size_t i = before; i < x->out->n; i++) {
+		q_hit_arg(&x->out->v[i], "table", "%s", table_cn(table ? table : ""));
+		q_hit_arg(&x->out->v[i], "reason", "%s", reason ? reason : "");
+	}
+	return x->oom;
+}
+
+static int exchange_pass(struct ev *x, int *skipped, struct err *e)
+{
+	const struct quality_sources *src = x->env->sources;
+	if (!any(x, C_EXCHANGE_REJECTED) && !any(x, C_EXCHANGE_UNCORRECTED))
+		return 0;
+	if (!src || !src->rejections) {
+		for (int c = C_EXCHANGE_REJECTED; c <= C_EXCHANGE_UNCORRECTED; c++)
+			for (int i = 0; i < x->nrules[c]; i++)
+				skipped[x->rules[c][i]] = 1;
+		return 0;
+	}
+	struct rej r = {x, e};
+	err_clear(e);
+	int rc = src->rejections(src->ctx, x->st, rejection, &r, e);
+	if (rc && !e->code)
+		err_set(e, ERR_INTERNAL, "exchange", "省级退回数据读取失败");
+	return rc ? e->code : 0;
+}
+
+/* ---- the whole evaluation ---------------------------------------------------------------------------- */
+
+static int any_of(const struct ev *x, int from, int to)
+{
+	for (int c = from; c <= to; c++)
+		if (any(x, c))
+			return 1;
+	return 0;
+}
+
+/* The second lane: the status rows, then projects, their open stages and
+** units, on its own connection (path set) in a thread, or on the caller's. */
+struct lane {
+	struct ev x;                  /* a copy of the main context with its own hits */
+	struct q_hits hits;
+	struct spass sp;
+	const char *path;             /* NULL: use x.st on this thread */
+	struct err e;
+	int rc;
+};
+
+static int lane_passes(struct ev *x, struct spass *sp, struct err *e)
+{
+	int rc = 0;
+	if (any_of(x, C_STATUS_ORDER, C_STATUS_FIRST))
+		rc = store_quality_statuses(x->st, status_row, sp, e);
+	if (!rc && sp->oom)
+		rc = err_set(e, ERR_INTERNAL, "", "out of memory");
+	if (!rc && any_of(x, C_PROJECT_CODE, C_UNIT_REQUIRED))
+		rc = store_quality_projects(x->st, project_row, x, e);
+	if (!rc && any(x, C_PROJECT_STUCK))
+		rc = store_quality_open_stages(x->st, stage_row, x, e);
+	if (!rc && any_of(x, C_UNIT_BUILDER, C_UNIT_REQUIRED))
+		rc = store_quality_units(x->st, unit_row, x, e);
+	if (!rc && any_of(x, C_UNIT_BUILDER, C_UNIT_REQUIRED))
+		rc = units_after(x, e);
+	if (!rc && x->oom)
+		rc = err_set(e, ERR_INTERNAL, "", "out of memory");
+	return rc;
+}
+
+static void *lane_run(void *arg)
+{
+	struct lane *l = arg;
+	struct store *main = l->x.st;
+	if (l->path && store_open(l->path, STORE_READONLY, &l->x.st, &l->e)) {
+		l->x.st = main;
+		l->rc = l->e.code;
+		return NULL;
+	}
+	l->rc = lane_passes(&l->x, &l->sp, &l->e);
+	if (l->path)
+		store_close(l->x.st);
+	l->x.st = main;
+	return NULL;
+}
+
+static int main_passes(struct ev *x, int *skipped, struct err *e)
+{
+	int rc = 0;
+	if (any_of(x, C_CASE_OVERDUE_UNMARKED, C_CASE_DEPARTMENT))
+		rc = store_quality_cases(x->st, case_row, x, e);
+	if (!rc && any(x, C_CASE_DUPLICATE_ITEM))
+		rc = duplicates(x, e);
+	if (!rc && any_of(x, C_CASE_TOLERANCE_OVERDUE, C_CASE_SUPPLEMENT_STALE))
+		rc = store_quality_pending(x->st, pending_row, x, e);
+	if (!rc && any_of(x, C_ITEM_NATIONAL_CODE, C_STAGE_LIMIT))
+		rc = store_quality_items(x->st, item_row, x, e);
+	if (!rc && (any(x, C_ITEM_STAGE_LIMIT) || any(x, C_STAGE_LIMIT))) {
+		struct stages g = {.x = x};
+		rc = store_quality_stage_items(x->st, stage_item_row, &g, e);
+	}
+	if (!rc)
+		rc = exchange_pass(x, skipped, e);
+	if (!rc && x->oom)
+		rc = err_set(e, ERR_INTERNAL, "", "out of memory");
+	return rc;
+}
+
+static int spass_init(struct ev *x, struct spass *p, struct err *e)
+{
+	memset(p, 0, sizeof *p);
+	p->x = x;
+	if (store_quality_max_case(x->st, &p->max, e))
+		return e->code;
+	p->last = calloc(p->max + 1, sizeof *p->last);
+	p->flags = calloc(p->max + 1, 1);
+	p->final = calloc(p->max + 1, 1);
+	if (!p->last || !p->flags || !p->final)
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	return 0;
+}
+
+static void spass_free(struct spass *p)
+{
+	free(p->last);
+	free(p->flags);
+	free(p->final);
+	q_hits_free(&p->hits);
+}
+
+/* Append the lane's hits to the main list (status hits resolved to their case). */
+static int merge_lane(struct ev *x, struct lane *l, struct err *e)
+{
+	for (size_t i = 0; i < l->hits.n; i++) {
+		struct q_hit *o = q_hit_new(x->out, l->hits.v[i].rule);
+		if (!o)
+			return err_set(e, ERR_INTERNAL, "", "out of memory");
+		*o = l->hits.v[i];
+	}
+	return resolve_status_hits(x, &l->sp, e);
+}
+
+static void lane_free(struct lane *l)
+{
+	spass_free(&l->sp);
+	q_hits_free(&l->hits);
+	free(l->x.projs);
+	free(l->x.upairs);
+}
+
+/* The second lane beside the first (its own connection and thread) when
+** env->threads > 1, else after it on the caller's connection. */
+static int passes(struct ev *x, int *skipped, struct err *e)
+{
+	struct lane *l = calloc(1, sizeof *l);
+	pthread_t th;
+	int threaded = 0, rc;
+	if (!l)
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	l->x = *x;
+	l->x.out = &l->hits;
+	l->x.e = &l->e;
+	rc = any_of(x, C_STATUS_ORDER, C_STATUS_FIRST) ? spass_init(&l->x, &l->sp, e) : 0;
+	if (!rc && x->env->threads > 1) {
+		l->path = store_path(x->st);
+		threaded = pthread_create(&th, NULL, lane_run, l) == 0;
+	}
+	if (!rc)
+		rc = main_passes(x, skipped, e);
+	if (threaded)
+		pthread_join(th, NULL);
+	else if (!rc)
+		lane_run(l);
+	if (!rc && l->rc) {
+		*e = l->e;
+		rc = l->rc;
+	}
+	if (!rc)
+		rc = merge_lane(x, l, e);
+	lane_free(l);
+	free(l);
+	return rc;
+}
+
+int q_evaluate(struct store *st, const struct quality_env *env, const struct q_ruleset *rs, const int *active,
+	       int64_t now, struct q_hits *out, int *skipped, struct err *e)
+{
+	struct ev x = {.st = st, .env = env, .rs = rs, .today = deadline_day(now), .out = out, .e = e};
+	for (size_t i = 0; i < rs->n; i++) {
+		int c = rs->v[i].chk;
+		if (active[i] && c >= 0 && x.nrules[c] < Q_PER_CHECK)
+			x.rules[c][x.nrules[c]++] = (int)i;
+	}
+	struct shash *dh = malloc(sizeof *dh);
+	int rc = dh ? store_quality_departments(st, dept_add, &x, e) : err_set(e, ERR_INTERNAL, "", "out of memory");
+	if (!rc && (x.oom || dept_index(&x, dh)))
+		rc = err_set(e, ERR_INTERNAL, "", "out of memory (departments)");
+	if (!rc)
+		rc = passes(&x, skipped, e);
+	free(dh);
+	free(x.depts);
+	free(x.pairs);
+	free(x.items);
+	free(x.item_index);
+	free(x.cat);
+	return rc;
+}

@@ -1,0 +1,193 @@
+/*
+** store_quality.h: the SQL of 数据质检 (migration 0014): the passes the
+** rule engine makes over the approval data (one statement per table, rows
+** handed to a callback in table order), the findings and their events, the
+** runs, the rule versions, and the queries of lists, overview and 通报.
+**
+** No rules here: quality/quality_eval.c decides what a defect is. Strings in
+** the row structs handed to callbacks are valid only during the call.
+** A callback's non-zero return stops a pass and is returned.
+*/
+#ifndef GG_STORE_QUALITY_H
+#define GG_STORE_QUALITY_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+/* ---- passes ------------------------------------------------------------------------------ */
+
+/* One 办件 with whether it has an approval document (case_documents merged
+** in id order, not joined). Days are day numbers, 0 when absent. */
+struct qs_case {
+	int64_t id, instance_id;
+	const char *number, *item_code, *department, *district;
+	int status, open, accepted, time_limit, paused_days;
+	int64_t received_at, accepted_at, final_at, updated_at;
+	int32_t paused_since, receipt_day, receipt_end;
+	int approval_doc;             /* an approval or joint document exists   */
+};
+int store_quality_cases(struct store *st, int (*each)(void *arg, const struct qs_case *c), void *arg,
+			struct err *e);
+
+/* The statistics' 逾期 mark of a case (stats_case.late); *found 0 when the
+** case has no statistics row. */
+int store_quality_case_late(struct store *st, int64_t case_id, int *late, int *found, struct err *e);
+
+/* Every status row in insertion (id) order. */
+int store_quality_statuses(struct store *st, int (*each)(void *arg, int64_t case_id, int status, int64_t at),
+			   void *arg, struct err *e);
+/* The largest case id (0 when none): the size of per-case arrays. */
+int store_quality_max_case(struct store *st, int64_t *out, struct err *e);
+/* Number, department and district of a case (*found 0 when none). */
+int store_quality_case_ident(struct store *st, int64_t case_id, char number[64], char dept[48],
+			     char district[16], int *found, struct err *e);
+
+struct qs_project {
+	int64_t id;
+	const char *code, *name, *division, *address, *planned_start, *planned_finish;
+	int flow_type;
+	int64_t investment, land_area, floor_area;
+};
+int store_quality_projects(struct store *st, int (*each)(void *arg, const struct qs_project *p), void *arg,
+			   struct err *e);
+
+/* Every unit row in id order (of live and deleted projects alike). */
+struct qs_unit {
+	int64_t project_id;
+	const char *kind, *name, *credit_code, *contact, *phone;
+};
+int store_quality_units(struct store *st, int (*each)(void *arg, const struct qs_unit *u), void *arg,
+			struct err *e);
+
+/* Stages 1-4 applied for and not completed (of any project: the caller
+** knows which are live). */
+int store_quality_open_stages(struct store *st, int (*each)(void *arg, int64_t project_id, int stage,
+							    int64_t started_at),
+			      void *arg, struct err *e);
+
+/* Pauses and materials of running cases: kind 'tolerance' (容缺 materials
+** not received: text = material, day = due day), 'special' (open 特别程序:
+** text = kind, at = start, limit), 'supplement' (open 补正: at = start). */
+struct qs_pending {
+	const char *kind, *number, *department, *district, *text;
+	int64_t case_id, at;
+	int32_t day;
+	int limit;
+};
+int store_quality_pending(struct store *st, int (*each)(void *arg, const struct qs_pending *p), void *arg,
+			  struct err *e);
+
+/* The catalogue as it stands: the latest version of each item, and the
+** stages of the latest version of each flow with their item codes (one
+** row per stage item; item_code NULL for a stage without items). */
+struct qs_item {
+	const char *code, *name, *national_code, *department;
+	int promised, legal;
+};
+int store_quality_items(struct store *st, int (*each)(void *arg, const struct qs_item *it), void *arg,
+			struct err *e);
+struct qs_stage_item {
+	const char *flow, *version, *lead, *item_code;
+	int stage, limit;
+};
+int store_quality_stage_items(struct store *st, int (*each)(void *arg, const struct qs_stage_item *s),
+			      void *arg, struct err *e);
+
+/* Departments: code, district, active. */
+int store_quality_departments(struct store *st,
+			      int (*each)(void *arg, const char *code, const char *district, int active),
+			      void *arg, struct err *e);
+/* Division of a live project by its code, into div (16 bytes); "" when none. */
+int store_quality_project_division(struct store *st, const char *code, char div[16], struct err *e);
+
+/* ---- rule versions -------------------------------------------------------------------------- */
+
+/* The latest stored version of every rule: {"rule","version","doc"(text),
+** "created_at","created_by"} in rule order. */
+int store_quality_rule_latest(struct store *st, json_t **rows, struct err *e);
+/* Every version of one rule, oldest first. */
+int store_quality_rule_history(struct store *st, const char *rule, json_t **rows, struct err *e);
+/* Append version (latest + 1) of rule; *version gets it. */
+int store_quality_rule_add(struct store *st, const char *rule, const char *doc, int64_t at, const char *by,
+			   const char *note, int *version, struct err *e);
+
+/* ---- findings ----------------------------------------------------------------------------------- */
+
+/* Every finding (id, rule, object key, status), for the run's diff. */
+int store_quality_findings_all(struct store *st,
+			       int (*each)(void *arg, int64_t id, const char *rule, const char *key,
+					   const char *status),
+			       void *arg, struct err *e);
+
+struct qs_finding {
+	const char *rule, *severity, *object_kind, *object_key, *object, *department, *district, *message;
+	int32_t deadline_day;
+};
+int store_quality_finding_add(struct store *st, const struct qs_finding *f, int64_t at, int64_t run_id,
+			      int64_t *id, struct err *e);
+/* fixed -> open again with a new message and deadline. */
+int store_quality_finding_reopen(struct store *st, int64_t id, const char *message, int32_t deadline_day,
+				 struct err *e);
+/* open/overdue -> fixed by run_id. */
+int store_quality_finding_fixed(struct store *st, int64_t id, int64_t at, int64_t run_id, struct err *e);
+int store_quality_event(struct store *st, int64_t finding_id, int64_t run_id, int64_t at, const char *event,
+			const char *username, const char *note, struct err *e);
+/* open findings past their deadline (deadline_day < today) -> overdue, with
+** an event each; *n the number escalated. */
+int store_quality_escalate(struct store *st, int32_t today, int64_t run_id, int64_t at, const char *username,
+			   int64_t *n, struct err *e);
+/* One finding as the API shows it; NULL *out when none. */
+int store_quality_finding_get(struct store *st, int64_t id, json_t **out, struct err *e);
+/* open|overdue -> dismissed (ERR_CONFLICT otherwise). */
+int store_quality_finding_dismiss(struct store *st, int64_t id, const char *by, const char *reason,
+				  struct err *e);
+/* The events of a finding, oldest first. */
+int store_quality_finding_events(struct store *st, int64_t id, json_t **rows, struct err *e);
+
+/* Filters of a list; NULL: any. Scope: department / district (NULL: all). */
+struct qs_filter {
+	const char *status, *rule, *department, *district, *object;
+	const char *scope_department, *scope_district;
+};
+int store_quality_findings_list(struct store *st, const struct qs_filter *f, const struct page *pg,
+				json_t **items, int64_t *total, struct err *e);
+/* Open + overdue findings now. */
+int store_quality_open_count(struct store *st, int64_t *n, struct err *e);
+
+/* ---- runs --------------------------------------------------------------------------------------- */
+
+struct qs_run {
+	int64_t id, started_at, finished_at, ms;
+	const char *trigger, *username, *rule;
+	int64_t rules_run, rules_skipped, found, opened, reopened, fixed, escalated, open_after;
+};
+/* Insert (id 0) or update the run row; id set on insert. */
+int store_quality_run_put(struct store *st, struct qs_run *r, struct err *e);
+int store_quality_runs(struct store *st, const struct page *pg, json_t **items, int64_t *total, struct err *e);
+
+/* ---- overview and 通报 --------------------------------------------------------------------------- */
+
+/* Open findings (open + overdue) grouped: {"district","department","severity","status","n","department_name"} rows;
+** findings opened per week since `since` {"week" (day number of its Monday),"n"}; rejections by
+** the province open now per table {"table","n"}. Scope as in qs_filter. */
+int store_quality_overview(struct store *st, const char *scope_department, const char *scope_district,
+			   int64_t since, json_t **groups, json_t **weeks, json_t **rejected, struct err *e);
+
+/* Per finding, the facts the 通报 of [from, to) counts: {"id","rule","severity","object_kind",
+** "object","department","department_name","district","message","found_at","deadline","status_at_end" (the state at `to`:
+** open overdue fixed dismissed, NULL when it did not exist yet), "open_at_start" (0/1),
+** "new_in" (found or reopened in the period), "fixed_in" (fixed in the period)} for every
+** finding that existed before `to` and was not already closed before `from`. Scope as above. */
+int store_quality_notice_rows(struct store *st, int64_t from, int64_t to, const char *scope_department,
+			      const char *scope_district, json_t **rows, struct err *e);
+
+/* ---- the baseline of the benchmark --------------------------------------------------------------- */
+
+/* Count the defects of one check with its own statement over its table (a
+** naive full scan, for comparison with the one-pass engine); ERR_NOTFOUND
+** for a check without a baseline statement. today: day number. */
+int store_quality_naive(struct store *st, const char *check, int32_t today, int64_t *n, struct err *e);
+
+#endif
