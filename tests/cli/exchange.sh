@@ -119,7 +119,7 @@ push "$tmp/a.db" --target "$front"; expect "and again" "$(sent)" 0
 expect "no new rows" "$(q "$front" 'SELECT sum(n) FROM (SELECT count(*) n FROM spgl_xmjbxxb UNION ALL SELECT count(*) FROM spgl_xmspsxblxxxxb) x')" "$before"
 
 # ---- rejected -> corrected -> accepted ----------------------------------------------------------
-pid=$(sqlite3 "$tmp/a.db" 'SELECT project_id FROM case_progress ORDER BY project_id LIMIT 1')
+pid=$(sqlite3 "$tmp/a.db" 'SELECT project_id FROM case_progress WHERE finished_at IS NULL ORDER BY project_id LIMIT 1')
 code=$(sqlite3 "$tmp/a.db" "SELECT code FROM projects WHERE id = $pid")
 # legacy data the domain would refuse today: start after finish
 sqlite3 "$tmp/a.db" "UPDATE projects SET planned_start = '2031-01-01', planned_finish = '2030-01-01' WHERE id = $pid"
