@@ -43,6 +43,11 @@ struct cli_ext {
 int cli_ext_setup(const struct conf *c, struct cli_ext *x, struct err *e);
 void cli_ext_free(struct cli_ext *x);
 
+/* One 数据质检 run as the job quality.run does it (ctx: &x->quality); the
+** exchange's push runs it too once the province's verdicts came back. */
+int cli_ext_quality_job(void *ctx, struct ops_env *env, const struct principal *who, int64_t run_id,
+			json_t **report, struct err *e);
+
 /* Each module's registration (called by cli_ext_setup). */
 int cli_ext_exchange(const struct conf *c, struct cli_ext *x, struct err *e);
 
