@@ -460,6 +460,7 @@ int ops_inspect(struct ops_env *env, const char *job, const struct principal *wh
 		struct err e2;
 		store_ops_run_finish(env->st, out->run_id, "failed", "UNKNOWN", e->msg, NULL, env->now, &e2);
 		ops_ext_job_failed(env, job, out->run_id, e);
+		ops_inspection_free(out);   /* nothing of a failed run is the caller's */
 		return e->code;
 	}
 	for (int i = 0; env->cf->ext && i < env->cf->ext->nobservers; i++) {

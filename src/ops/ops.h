@@ -19,7 +19,8 @@
 ** only read.
 **
 ** Ownership: ops_inspect fills a caller-owned struct ops_inspection whose
-** results array is freed with ops_inspection_free.
+** results array is freed with ops_inspection_free (on failure ops_inspect
+** has freed it already).
 */
 #ifndef GG_OPS_H
 #define GG_OPS_H
