@@ -99,6 +99,11 @@ static int save_department(struct http_req *r, struct http_resp *w, struct err *
 		json_object_set_new(err, "active_accounts", json_integer(fx.active_accounts));
 		return 0;
 	}
+	size_t i;
+	json_t *u;
+	json_array_foreach(fx.disabled, i, u)   /* their sessions end now */
+		session_drop_user(r->app->sessions, json_integer_value(json_object_get(u, "id")));
+	json_decref(fx.disabled);
 	w->status = create ? 201 : 200;
 	w->json = json_pack("{s:s,s:I,s:b}", "code", code, "disabled_accounts", (json_int_t)fx.disabled_accounts,
 			    "accounts_stay_disabled", fx.reenabled);

@@ -453,6 +453,7 @@ static int department_disable(struct store *st, int64_t now, const char *code, i
 	if (store_department_disable_users(st, code, now, &users, e))
 		return e->code;
 	fx->disabled_accounts = (int64_t)json_array_size(users);
+	fx->disabled = json_incref(users);
 	json_object_set_new(details, "running_cases", json_integer(fx->running_cases));
 	json_object_set_new(details, "disabled_accounts", users);
 	return 0;
@@ -487,5 +488,10 @@ int org_department_save(struct store *st, const struct principal *who, int64_t n
 	if (!rc)
 		rc = create ? store_department_put(st, code, name, district, now, e)
 			: store_department_update(st, code, name, active, now, e);
-	return org_save(st, who, now, create ? "department.create" : "department.update", code, details, rc, e);
+	rc = org_save(st, who, now, create ? "department.create" : "department.update", code, details, rc, e);
+	if (rc || fx == &none) {
+		json_decref(fx->disabled);
+		fx->disabled = NULL;
+	}
+	return rc;
 }

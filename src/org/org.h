@@ -75,10 +75,13 @@ int org_district_save(struct store *st, const struct principal *who, int64_t now
 ** open cases or active accounts needs confirm, else ERR_CONFLICT (field
 ** "confirm") with the two counts set; confirmed, its active accounts are
 ** disabled in the same transaction. Re-enabling leaves them disabled
-** (reenabled 1 says so). fx may be NULL. */
+** (reenabled 1 says so). fx may be NULL; on success fx->disabled is
+** [{id, username}] of the accounts disabled (or NULL), caller decrefs; the
+** caller ends their sessions. */
 struct org_dept_effect {
 	int64_t running_cases, active_accounts, disabled_accounts;
 	int reenabled;
+	json_t *disabled;
 };
 int org_department_save(struct store *st, const struct principal *who, int64_t now, const char *code,
 			const char *name, const char *district, int active, int create, int confirm,
