@@ -312,6 +312,9 @@ int org_user_update(struct store *st, const struct principal *who, int64_t now, 
 static int apply_active(struct store *st, struct user *u, const void *arg, struct err *e)
 {
 	u->active = *(const int *)arg;
+	if (u->active && u->department[0] && store_department_inactive(st, u->department))
+		return err_set(e, ERR_CONFLICT, "active", "账号所属部门 %s 已停用，不能启用账号 (department disabled)",
+			       u->department);
 	if (u->active) {
 		u->locked_until = 0;
 		u->failed_logins = 0;

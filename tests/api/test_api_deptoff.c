@@ -5,7 +5,8 @@
 ** without confirm is 409 with both counts (and changes nothing); confirmed,
 ** its accounts are disabled with it (their session ends, login is 401) and a
 ** new application naming one of its items is 409 naming the department.
-** Re-enabling the department leaves the accounts disabled. A department
+** Re-enabling the department leaves the accounts disabled (and they cannot
+** be enabled while it is disabled). A department
 ** with neither disables without confirmation.
 */
 #include <setjmp.h>
@@ -138,9 +139,18 @@ static void test_disable_department(void **state)
 	assert_int_equal(s, 200);
 	size_t i;
 	json_t *u;
-	json_array_foreach(json_object_get(j, "items"), i, u)
+	int64_t zr_id = 0;
+	json_array_foreach(json_object_get(j, "items"), i, u) {
 		assert_false(json_is_true(json_object_get(u, "active")));
+		if (strcmp(js(u, "username", NULL), "zr_c") == 0)
+			zr_id = ji(u, "id", NULL);
+	}
 	json_decref(j);
+	assert_true(zr_id > 0);
+	char upath[64];
+	snprintf(upath, sizeof upath, "/api/users/%lld", (long long)zr_id);
+	/* an account of a disabled department cannot be enabled */
+	assert_int_equal(client_req(sys, "PATCH", upath, "{\"active\":true}", NULL, NULL), 409);
 
 	/* re-enabling leaves the accounts disabled, and says so */
 	s = client_req(sys, "PATCH", "/api/departments/" DEPT, "{\"active\":true}", NULL, &j);
@@ -148,6 +158,9 @@ static void test_disable_department(void **state)
 	assert_true(json_is_true(json_object_get(j, "accounts_stay_disabled")));
 	json_decref(j);
 	assert_int_equal(client_login(c, "zr_c", APITEST_PASSWORD), 401);
+	/* enabled one by one, it logs in again */
+	assert_int_equal(client_req(sys, "PATCH", upath, "{\"active\":true}", NULL, NULL), 200);
+	assert_int_equal(client_login(c, "zr_c", APITEST_PASSWORD), 200);
 	s = apply(win, p2, &j);   /* the department receives again */
 	if (s != 201)
 		fail_msg("apply after re-enable: %d %s", s, client_body(win));
