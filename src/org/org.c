@@ -440,9 +440,9 @@ int org_district_save(struct store *st, const struct principal *who, int64_t now
 }
 
 /* 停用: with open cases or active accounts only when confirmed; the
-** accounts are disabled in the same transaction (their sessions end at the
-** next request: the router drops sessions of inactive accounts) and listed
-** in the audit row. 启用 never re-enables them. */
+** accounts are disabled in the same transaction and listed in the audit
+** row (fx->disabled: the caller ends their sessions, as for one account).
+** 启用 never re-enables them. */
 static int department_disable(struct store *st, int64_t now, const char *code, int confirm,
 			      struct org_dept_effect *fx, json_t *details, struct err *e)
 {
