@@ -8,6 +8,7 @@
 #include "approval/case_int.h"
 #include "approval/project.h"
 #include "org/audit.h"
+#include "store/store_org.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -188,6 +189,18 @@ static int check_prerequisites(const struct case_application *a, const struct ca
 	return 0;
 }
 
+/* A department that is disabled (停用) receives no new application. */
+static int check_departments(struct store *st, const struct case_application *a,
+			     const struct catalog_item *items, struct err *e)
+{
+	for (size_t i = 0; i < a->nitems; i++)
+		if (store_department_inactive(st, items[i].department))
+			return err_set(e, ERR_CONFLICT, "items", "事项 %s 的办理部门 %s 已停用，不能申报 "
+				       "(department %s is disabled)", items[i].code, items[i].department,
+				       items[i].department);
+	return 0;
+}
+
 /* ---- opening the instance and its cases ---------------------------------------------- */
 
 static int open_case(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
@@ -311,7 +324,7 @@ static int apply_locked(struct store *st, const struct case_env *env, const stru
 	for (; loaded < a->nitems; loaded++)
 		if ((rc = catalog_item_at(st, a->items[loaded], today, &items[loaded], e)))
 			goto out;
-	if ((rc = check_prerequisites(a, items, flow.doc, cases, e)) ||
+	if ((rc = check_departments(st, a, items, e)) || (rc = check_prerequisites(a, items, flow.doc, cases, e)) ||
 	    (rc = open_instance(st, who, now, &p, flow.id, a, in, e)) ||
 	    (rc = store_stage_start(st, p.id, a->stage,
 				    (int)json_integer_value(json_object_get(stage, "limit")),

@@ -15,6 +15,7 @@
 */
 #include "http/http.h"
 #include "http/hashing.h"
+#include "http/router.h"
 #include "base/json.h"
 #include "org/org.h"
 
@@ -79,16 +80,33 @@ static int save_department(struct http_req *r, struct http_resp *w, struct err *
 	static const struct jfield fc[] = {
 		{"code", J_STRING, 1}, {"name", J_STRING, 1}, {"district", J_STRING, 1}, {NULL},
 	};
-	static const struct jfield fu[] = {{"name", J_STRING, 0}, {"active", J_BOOL, 0}, {NULL}};
+	static const struct jfield fu[] = {
+		{"name", J_STRING, 0}, {"active", J_BOOL, 0}, {"confirm", J_BOOL, 0}, {NULL},
+	};
+	struct org_dept_effect fx;
 	if (http_body(r, create ? fc : fu, e))
 		return e->code;
 	const char *code = create ? json_get_str(r->json, "code", "") : r->params[0];
 	int active = json_object_get(r->json, "active") ? json_get_bool(r->json, "active", 1) : -1;
 	if (org_department_save(r->st, &r->me, r->now, code, json_get_str(r->json, "name", NULL),
-				json_get_str(r->json, "district", NULL), active, create, e))
-		return e->code;
+				json_get_str(r->json, "district", NULL), active, create,
+				json_get_bool(r->json, "confirm", 0), &fx, e)) {
+		if (e->code != ERR_CONFLICT || strcmp(e->field, "confirm") != 0)
+			return e->code;
+		router_error(w, e);   /* 409 with the counts the confirmation shows */
+		json_t *err = json_object_get(w->json, "error");
+		json_object_set_new(err, "running_cases", json_integer(fx.running_cases));
+		json_object_set_new(err, "active_accounts", json_integer(fx.active_accounts));
+		return 0;
+	}
+	size_t i;
+	json_t *u;
+	json_array_foreach(fx.disabled, i, u)   /* their sessions end now */
+		session_drop_user(r->app->sessions, json_integer_value(json_object_get(u, "id")));
+	json_decref(fx.disabled);
 	w->status = create ? 201 : 200;
-	w->json = json_pack("{s:s}", "code", code);
+	w->json = json_pack("{s:s,s:I,s:b}", "code", code, "disabled_accounts", (json_int_t)fx.disabled_accounts,
+			    "accounts_stay_disabled", fx.reenabled);
 	return 0;
 }
 

@@ -312,6 +312,9 @@ int org_user_update(struct store *st, const struct principal *who, int64_t now, 
 static int apply_active(struct store *st, struct user *u, const void *arg, struct err *e)
 {
 	u->active = *(const int *)arg;
+	if (u->active && u->department[0] && store_department_inactive(st, u->department))
+		return err_set(e, ERR_CONFLICT, "active", "账号所属部门 %s 已停用，不能启用账号 (department disabled)",
+			       u->department);
 	if (u->active) {
 		u->locked_until = 0;
 		u->failed_logins = 0;
@@ -436,9 +439,37 @@ int org_district_save(struct store *st, const struct principal *who, int64_t now
 			json_pack("{s:s?,s:i}", "name", name, "active", active), rc, e);
 }
 
-int org_department_save(struct store *st, const struct principal *who, int64_t now, const char *code,
-			const char *name, const char *district, int active, int create, struct err *e)
+/* 停用: with open cases or active accounts only when confirmed; the
+** accounts are disabled in the same transaction and listed in the audit
+** row (fx->disabled: the caller ends their sessions, as for one account).
+** 启用 never re-enables them. */
+static int department_disable(struct store *st, int64_t now, const char *code, int confirm,
+			      struct org_dept_effect *fx, json_t *details, struct err *e)
 {
+	json_t *users = NULL;
+	if (store_department_load(st, code, &fx->running_cases, &fx->active_accounts, e))
+		return e->code;
+	if ((fx->running_cases || fx->active_accounts) && !confirm)
+		return err_set(e, ERR_CONFLICT, "confirm", "部门 %s 有在办件 %lld 件、启用账号 %lld 个；停用部门将同时停用"
+			       "这些账号，请确认 (running cases and active accounts: confirm required)", code,
+			       (long long)fx->running_cases, (long long)fx->active_accounts);
+	if (store_department_disable_users(st, code, now, &users, e))
+		return e->code;
+	fx->disabled_accounts = (int64_t)json_array_size(users);
+	fx->disabled = json_incref(users);
+	json_object_set_new(details, "running_cases", json_integer(fx->running_cases));
+	json_object_set_new(details, "disabled_accounts", users);
+	return 0;
+}
+
+int org_department_save(struct store *st, const struct principal *who, int64_t now, const char *code,
+			const char *name, const char *district, int active, int create, int confirm,
+			struct org_dept_effect *fx, struct err *e)
+{
+	struct org_dept_effect none;
+	if (!fx)
+		fx = &none;
+	memset(fx, 0, sizeof *fx);
 	if (!who->cli && !rbac_has(who, ROLE_SYSADMIN))
 		return err_set(e, ERR_FORBIDDEN, "", "只有系统管理员可以维护部门 (sysadmin only)");
 	if (!code || strlen(code) < 3 || strlen(code) > 40)
@@ -451,8 +482,19 @@ int org_department_save(struct store *st, const struct principal *who, int64_t n
 		return err_set(e, ERR_CONFLICT, "code", "部门已存在: %s (exists)", code);
 	if (store_begin(st, e))
 		return e->code;
-	int rc = create ? store_department_put(st, code, name, district, now, e)
-		: store_department_update(st, code, name, active, now, e);
-	return org_save(st, who, now, create ? "department.create" : "department.update", code,
-			json_pack("{s:s?,s:s?,s:i}", "name", name, "district", district, "active", active), rc, e);
+	json_t *details = json_pack("{s:s?,s:s?,s:i}", "name", name, "district", district, "active", active);
+	int rc = 0;
+	if (!create && active == 0 && store_department_exists(st, code))
+		rc = department_disable(st, now, code, confirm, fx, details, e);
+	else if (!create && active == 1 && store_department_inactive(st, code))
+		fx->reenabled = 1;
+	if (!rc)
+		rc = create ? store_department_put(st, code, name, district, now, e)
+			: store_department_update(st, code, name, active, now, e);
+	rc = org_save(st, who, now, create ? "department.create" : "department.update", code, details, rc, e);
+	if (rc || fx == &none) {
+		json_decref(fx->disabled);
+		fx->disabled = NULL;
+	}
+	return rc;
 }

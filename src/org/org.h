@@ -71,8 +71,21 @@ void org_principal(const struct user *u, struct principal *p);
 /* District/department changes (sysadmin). name NULL: unchanged; active -1: unchanged. */
 int org_district_save(struct store *st, const struct principal *who, int64_t now, const char *code,
 		      const char *name, const char *parent, int active, int create, struct err *e);
+/* What a department change did. Disabling (active 0) a department with
+** open cases or active accounts needs confirm, else ERR_CONFLICT (field
+** "confirm") with the two counts set; confirmed, its active accounts are
+** disabled in the same transaction. Re-enabling leaves them disabled
+** (reenabled 1 says so). fx may be NULL; on success fx->disabled is
+** [{id, username}] of the accounts disabled (or NULL), caller decrefs; the
+** caller ends their sessions. */
+struct org_dept_effect {
+	int64_t running_cases, active_accounts, disabled_accounts;
+	int reenabled;
+	json_t *disabled;
+};
 int org_department_save(struct store *st, const struct principal *who, int64_t now, const char *code,
-			const char *name, const char *district, int active, int create, struct err *e);
+			const char *name, const char *district, int active, int create, int confirm,
+			struct org_dept_effect *fx, struct err *e);
 
 /* "138****5678": keeps the first 3 and last 4 of a phone, masks the rest. */
 void org_mask_phone(const char *in, char *out, size_t n);

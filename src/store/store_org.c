@@ -132,6 +132,51 @@ int store_department_update(struct store *st, const char *code, const char *name
 			    code, name, active, now, e);
 }
 
+int store_department_inactive(struct store *st, const char *code)
+{
+	return exists(st, "SELECT 1 FROM departments WHERE code = ? AND NOT active", code);
+}
+
+int store_department_load(struct store *st, const char *code, int64_t *running_cases,
+			  int64_t *active_accounts, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM cases WHERE department_code = ? AND open = 1", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, code);
+	if (store_count(st, s, running_cases, e))
+		return e->code;
+	s = store_stmt(st, "SELECT count(*) FROM users WHERE department_code = ? AND active = 1", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, code);
+	return store_count(st, s, active_accounts, e);
+}
+
+int store_department_disable_users(struct store *st, const char *code, int64_t now, json_t **users,
+				   struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT id, username FROM users WHERE department_code = ? AND active = 1 "
+				     "ORDER BY id", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, code);
+	if (store_rows_json(st, s, users, e))
+		return e->code;
+	s = store_stmt(st, "UPDATE users SET active = 0, updated_at = ?2 WHERE department_code = ?1 AND active = 1", e);
+	if (!s) {
+		json_decref(*users);
+		return e->code;
+	}
+	store_bind_text(s, 1, code);
+	sqlite3_bind_int64(s, 2, now);
+	if (store_step_done(st, s, e, "users")) {
+		json_decref(*users);
+		return e->code;
+	}
+	return 0;
+}
+
 int store_role_list(struct store *st, json_t **items, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st, "SELECT code AS id, code, name, scope, description FROM roles "

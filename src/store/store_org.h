@@ -28,6 +28,15 @@ int store_department_list(struct store *st, const char *district, const struct p
 			  json_t **items, int64_t *total, struct err *e);
 int store_department_update(struct store *st, const char *code, const char *name, int active,
 			    int64_t now, struct err *e);
+/* 1 when the department exists and is disabled (停用). */
+int store_department_inactive(struct store *st, const char *code);
+/* Open cases of the department and its active accounts. */
+int store_department_load(struct store *st, const char *code, int64_t *running_cases,
+			  int64_t *active_accounts, struct err *e);
+/* Disable every active account of the department; *users gets
+** [{id, username}] of those disabled (caller decrefs). */
+int store_department_disable_users(struct store *st, const char *code, int64_t now, json_t **users,
+				   struct err *e);
 int store_role_list(struct store *st, json_t **items, struct err *e);
 
 /* ---- users ------------------------------------------------------------ */

@@ -1,6 +1,6 @@
 // 10-foundation: login, lockout, forced password change, idle logout,
 // 系统管理 (users, roles, departments, districts) and 审计日志.
-import { assert, text, shot, submitLogin, login, firstLogin, logout, apiSession } from './lib.mjs';
+import { assert, text, shot, submitLogin, login, firstLogin, logout, apiSession, makeUser } from './lib.mjs';
 
 const PW = { sysadmin: 'Sys-Admin-2026!', secadmin: 'Sec-Admin-2026!', auditor: 'Audit-2026-Log!' };
 
@@ -286,6 +286,32 @@ export default [
       await page.locator('#role-list tbody tr', { hasText: '窗口人员' }).waitFor();
       await page.waitForFunction(() => [...document.querySelectorAll('#role-list tbody tr')]
         .some((tr) => tr.textContent.includes('clerk') && /\d/.test(tr.cells[5]?.textContent)));
+    },
+  },
+  {
+    name: 'disabling a department confirms with its counts and disables its accounts',
+    async run(t) {
+      await makeUser(t, 'fgw1', ['clerk'], '610204-FGW');
+      const page = await t.page();
+      await login(page, 'sysadmin', t.state.passwords.sysadmin);
+      await page.click('.menu a[data-path="/system/departments"]');
+      await page.locator('#dept-list select[name=district]').selectOption('610204');
+      await page.click('#dept-list button:has-text("搜索")');
+      const row = page.locator('#dept-list tbody tr', { hasText: '耀州区发展和改革局' });
+      await row.locator('button:has-text("停用")').click();
+      const body = await text(page.locator('.dialog'));
+      assert(body.includes('在办件 0 件') && body.includes('启用账号 1 个'), `the dialog shows both counts: ${body}`);
+      await dialogButton(page, '停用');
+      await page.locator('.toast', { hasText: '同时停用账号 1 个' }).waitFor();
+      await row.locator('span.tag', { hasText: '停用' }).waitFor();
+      let refused = 0;
+      try { await apiSession(t.base, 'fgw1', t.state.passwords.fgw1); } catch (e) { refused = 1; }
+      assert(refused, 'an account of the disabled department cannot log in');
+      await row.locator('button:has-text("启用")').click();
+      assert((await text(page.locator('.dialog'))).includes('不会自动恢复'), 'enabling says the accounts stay disabled');
+      await dialogButton(page, '确定');
+      await page.locator('.toast', { hasText: '仍为停用' }).waitFor();
+      await row.locator('span.tag', { hasText: '正常' }).waitFor();
     },
   },
   {

@@ -2,7 +2,7 @@
 ** api.js: every request the web application makes goes through here.
 ** Same-origin cookies, JSON bodies with Content-Type: application/json on
 ** every write (the server answers 415 otherwise), and one error type,
-** ApiError {status, code, field, message}, built from the server's
+** ApiError {status, code, field, message, detail}, built from the server's
 ** {"error":{"code","field","message"}} body. Three answers are handled for
 ** the whole application: 401 (session gone), 403 with field "password"
 ** (password change required) and 403 with field "otp" (an administrator
@@ -46,7 +46,9 @@ async function errorOf(res) {
     400: '请求有误', 401: '请先登录', 403: '无权访问', 404: '记录不存在', 409: '操作与当前状态冲突',
     413: '请求内容过大', 415: '请求格式错误', 423: '账号已锁定', 500: '服务器内部错误',
   }[res.status] || `请求失败 (HTTP ${res.status})`;
-  return new ApiError(res.status, code, e.field, zh(e.message) || fallback);
+  const err = new ApiError(res.status, code, e.field, zh(e.message) || fallback);
+  err.detail = e;   /* the whole error object: extra fields some answers carry */
+  return err;
 }
 
 /*

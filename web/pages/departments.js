@@ -1,6 +1,7 @@
 /*
 ** departments.js: 部门管理. Everyone may read; the sysadmin adds, renames and
-** enables/disables departments (PATCH with name / active). Above the list,
+** enables/disables departments (PATCH with name / active; disabling one
+** with open cases or active accounts is confirmed with both counts). Above the list,
 ** the departments as a tree under their districts (province → city →
 ** districts), each with its count; clicking a district filters the list.
 */
@@ -78,10 +79,31 @@ export async function render(ctx) {
     });
     if (r) { forget(); toast('已保存', 'success'); list.reload(true); drawTree(); }
   }
+  /* 停用: the server answers 409 (field confirm) with the department's open
+     cases and active accounts; shown here, then resent with confirm. Its
+     accounts are disabled with it; 启用 does not re-enable them. */
   async function toggle(d) {
-    if (!(await confirmBox(`确定${d.active ? '停用' : '启用'}部门“${d.name}”吗？`, { kind: d.active ? 'danger' : 'primary' }))) return;
+    const path = `/api/departments/${encodeURIComponent(d.code)}`;
     try {
-      await patch(`/api/departments/${encodeURIComponent(d.code)}`, { active: !d.active });
+      let r;
+      if (d.active) {
+        try {
+          r = await patch(path, { active: false });
+        } catch (err) {
+          if (err.status !== 409 || err.field !== 'confirm') throw err;
+          const n = err.detail || {};
+          const msg = `部门“${d.name}”有在办件 ${n.running_cases || 0} 件、启用账号 ${n.active_accounts || 0} 个。`
+            + '停用部门将同时停用这些账号（已登录的立即退出），新的申报不能再选择该部门的事项；'
+            + '在办件仍由原部门办理。以后重新启用部门不会自动恢复这些账号。确定停用吗？';
+          if (!(await confirmBox(msg, { title: '停用部门', ok: '停用', kind: 'danger' }))) return;
+          r = await patch(path, { active: false, confirm: true });
+        }
+        toast(r && r.disabled_accounts ? `部门已停用，同时停用账号 ${r.disabled_accounts} 个` : '部门已停用', 'success');
+      } else {
+        if (!(await confirmBox(`确定启用部门“${d.name}”吗？该部门已停用的账号不会自动恢复，需在用户管理中逐个启用。`))) return;
+        r = await patch(path, { active: true });
+        toast(r && r.accounts_stay_disabled ? '部门已启用；其账号仍为停用，请在用户管理中按需启用' : '部门已启用', 'success');
+      }
       forget();
       list.reload(true);
       drawTree();
