@@ -124,6 +124,18 @@ static json_t *tables_of(json_t *s)
 	return t;
 }
 
+/* The key of the trend column headed label, added when new. */
+static const char *column(json_t *cols, json_t *label)
+{
+	json_t *c;
+	size_t i;
+	json_array_foreach(cols, i, c)
+		if (json_equal(json_object_get(c, "head"), label))
+			return json_string_value(json_object_get(c, "key"));
+	json_array_append_new(cols, json_pack("{s:o,s:O}", "key", json_sprintf("v%zu", i), "head", label));
+	return json_string_value(json_object_get(json_array_get(cols, i), "key"));
+}
+
 /* The 月度趋势 table of provider p: one row per month, one column per
 ** numeric summary value. */
 static int trend(struct store *st, const struct pw_provider *p, int64_t from, int64_t to, json_t *section,
@@ -146,16 +158,9 @@ static int trend(struct store *st, const struct pw_provider *p, int64_t from, in
 		clock_cn_date(m, d);
 		d[7] = 0;
 		row = json_pack("{s:s}", "month", d);
-		json_array_foreach(json_object_get(s, "summary"), i, v) {
-			char key[24];
-			if (!json_is_number(json_object_get(v, "value")))
-				continue;
-			snprintf(key, sizeof key, "v%zu", i);
-			json_object_set(row, key, json_object_get(v, "value"));
-			if (json_array_size(rows) == 0)
-				json_array_append_new(cols, json_pack("{s:s,s:O}", "key", key, "head",
-								      json_object_get(v, "label")));
-		}
+		json_array_foreach(json_object_get(s, "summary"), i, v)
+			if (json_is_number(json_object_get(v, "value")))
+				json_object_set(row, column(cols, json_object_get(v, "label")), json_object_get(v, "value"));
 		json_array_append_new(rows, row);
 		json_decref(s);
 		m = end;
