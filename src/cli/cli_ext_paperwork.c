@@ -52,9 +52,10 @@ static json_t *table(const char *title, const char *const cols[][2], json_t *row
 	return json_pack("{s:s,s:o,s:o}", "title", title, "columns", c, "rows", rows);
 }
 
-static double pct(int64_t part, int64_t whole)
+/* part/whole in percent with two decimals; null when nothing was counted. */
+static json_t *pct(int64_t part, int64_t whole)
 {
-	return whole ? (double)(int64_t)(part * 10000 / whole) / 100.0 : 100.0;
+	return whole ? json_real((double)(part * 10000 / whole) / 100.0) : json_null();
 }
 
 /* ---- 故障处理 (desk tickets) ------------------------------------------------------------ */
@@ -111,8 +112,8 @@ static int tickets_fill(void *ctx, struct store *st, int64_t from, int64_t to, j
 					      {"report_kind", "报告"}, {"report", "报告地址"}, {NULL, NULL}};
 	*out = json_pack("{s:[o,o,o,o,o,o],s:[o],s:[s]}", "summary", item("故障工单", json_integer(n), "件"),
 			 item("一级", json_integer(lv[1]), "件"), item("二级", json_integer(lv[2]), "件"),
-			 item("三级", json_integer(lv[3]), "件"), item("响应及时率", json_real(pct(resp_met, resp)), "%"),
-			 item("解决及时率", json_real(pct(res_met, res)), "%"), "tables",
+			 item("三级", json_integer(lv[3]), "件"), item("响应及时率", pct(resp_met, resp), "%"),
+			 item("解决及时率", pct(res_met, res), "%"), "tables",
 			 table("故障工单及故障处理报告", cols, rows), "notes",
 			 "每张工单的故障处理报告（一级为重大事件故障报告）见报告地址；及时率按已计时结束的时钟统计。");
 	return 0;

@@ -10,6 +10,7 @@
 #include "archive/archive.h"
 #include "desk/desk.h"
 #include "ops/ops.h"
+#include "paperwork/paperwork.h"
 #include "quality/quality.h"
 
 static const struct dict *const modules[] = {
@@ -19,6 +20,7 @@ static const struct dict *const modules[] = {
 	quality_dicts,
 	archive_dicts,
 	desk_dicts,
+	pw_dicts,
 	desk_service_dicts,
 };
 

@@ -203,14 +203,14 @@ static json_t *service_section(json_t *sections, int i)
 					break;
 				json_array_append(rows, r);
 			}
-			json_array_append_new(tables, json_pack("{s:s++,s:O,s:o}", "title", "示例：",
+			json_array_append_new(tables, json_pack("{s:s+,s:O,s:o}", "title", "示例：",
 								json_string_value(json_object_get(t, "title")),
 								"columns", json_object_get(t, "columns"), "rows", rows));
 		}
 	}
 	char id[48];
 	snprintf(id, sizeof id, "service.%s", services[i].code);
-	return json_pack("{s:s,s:s++,s:o,s:o,s:o}", "id", id, "title", "服务内容：", services[i].label, "summary",
+	return json_pack("{s:s,s:s+,s:o,s:o,s:o}", "id", id, "title", "服务内容：", services[i].label, "summary",
 			 summary, "tables", tables, "notes", notes);
 }
 
