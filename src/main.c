@@ -30,6 +30,7 @@ static const struct cli_verb verbs[] = {
 	{"stats", cli_stats, "statistics: period reports (table/json/csv/xlsx), dashboard, refresh, rebuild, check"},
 	{"quality", cli_quality, "数据质检: run the rules, findings and 整改, rules catalogue, monthly 通报"},
 	{"desk", cli_desk, "运维服务台: fault tickets with SLA clocks, monthly and ticket reports, webhook"},
+	{"exchange", cli_exchange, "前置库 exchange with the province: check, push, pull, status, withdraw"},
 	{NULL, NULL, NULL},
 };
 

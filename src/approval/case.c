@@ -358,8 +358,13 @@ static int check_input(const struct case_rec *c, const struct case_input *in, st
 	case CASE_A_WITHDRAW:
 	case CASE_A_REVOKE:
 		return need_text(in->opinion, "opinion", "理由", e);
-	case CASE_A_SUPPLEMENT:
 	case CASE_A_APPROVE_TOLERANCE:
+		if (!in->materials && (in->materials_days < 0 || in->materials_days > 365))
+			return err_set(e, ERR_INVALID, "materials_days", "容缺补交期限为 1-365 个工作日");
+		if (!in->materials)       /* the 容缺 list of the acceptance: decision_tolerance */
+			return 0;
+		/* fall through */
+	case CASE_A_SUPPLEMENT:
 		if (need_materials(in->materials, e))
 			return e->code;
 		if (in->materials_days < 0 || in->materials_days > 365)
@@ -427,6 +432,33 @@ static int prerequisites_passed(struct store *st, const struct case_rec *c, cons
 	return 0;
 }
 
+/* A decision and the 容缺 list of the acceptance: 准予许可 needs every
+** material of it received; 容缺通过 without materials takes that list. */
+static int decision_tolerance(struct store *st, const struct case_rec *c, const struct case_input *in,
+			      struct err *e)
+{
+	int outstanding;
+	if (case_tolerance_outstanding(st, c->id, &outstanding, e))
+		return e->code;
+	if (in->action == CASE_A_APPROVE && outstanding)
+		return err_set(e, ERR_CONFLICT, "materials", "容缺材料尚未收齐：请先登记收齐，或作出「容缺通过」"
+			       "(容缺 materials outstanding)");
+	if (in->action == CASE_A_APPROVE_TOLERANCE && !in->materials && !outstanding)
+		return err_set(e, ERR_INVALID, "materials", "请列出后补的材料 (materials required)");
+	return 0;
+}
+
+/* 补正 names materials of the pinned version's list. */
+static int supplement_names(struct store *st, const struct case_rec *c, const struct case_input *in, struct err *e)
+{
+	struct catalog_item it;
+	if (catalog_item_by_id(st, c->item_version_id, &it, e))
+		return e->code;
+	int rc = case_material_names_known(in->materials, it.doc, "materials", e);
+	catalog_item_release(&it);
+	return rc;
+}
+
 /* ---- side effects of each action ---------------------------------------------------- */
 
 static const char *doc_kind_of(int action)
@@ -438,15 +470,16 @@ static const char *doc_kind_of(int action)
 	case CASE_A_APPROVE:
 	case CASE_A_APPROVE_TOLERANCE: return "approval";
 	case CASE_A_DENY: return "denial";
+	case CASE_A_SPECIAL_START: return "special";
 	default: return NULL;
 	}
 }
 
 /* Rows beside the case (supplements, special procedures, 容缺) and the
 ** facts of the receipt clock, before case_record computes the clock. */
-static int apply_effects(struct store *st, const struct case_env *env, const struct case_rec *before,
-			 struct case_rec *c, const struct deadline *before_clock, const struct case_input *in,
-			 int64_t now, json_t *details, struct err *e)
+static int apply_effects(struct store *st, const struct case_env *env, const struct principal *who,
+			 const struct case_rec *before, struct case_rec *c, const struct deadline *before_clock, const struct case_input *in,
+			 int64_t now, json_t *details, int *tolerated, struct err *e)
 {
 	int32_t today = deadline_day(now);
 	char *mat = NULL;
@@ -456,6 +489,7 @@ static int apply_effects(struct store *st, const struct case_env *env, const str
 		c->accepted_at = now;
 		c->receipt_end = today;
 		c->handler_id = 0;
+		rc = case_checklist_gate(st, env, before, in, now, details, tolerated, e);
 		break;
 	case CASE_A_REFUSE:
 		c->receipt_end = today;
@@ -469,6 +503,8 @@ static int apply_effects(struct store *st, const struct case_env *env, const str
 		break;
 	case CASE_A_SUPPLEMENT_DONE:
 		rc = store_case_supplement_close(st, c->id, now, e);
+		if (!rc && !before->accepted)
+			rc = case_checklist_supplied(st, who, now, c->id, e);
 		if (!before->accepted) {      /* a new §32 round */
 			c->receipt_late = c->receipt_late || before_clock->receipt_overdue;
 			c->receipt_day = today;
@@ -476,6 +512,9 @@ static int apply_effects(struct store *st, const struct case_env *env, const str
 		}
 		break;
 	case CASE_A_NEXT_STEP:
+		if (!in->to_user || !*in->to_user)
+			c->handler_id = 0;
+		break;
 	case CASE_A_RETURN:
 		c->handler_id = 0;
 		break;
@@ -495,6 +534,8 @@ static int apply_effects(struct store *st, const struct case_env *env, const str
 		c->tolerance_days = in->materials_days ? in->materials_days : env->dl.tolerance_days;
 		if (cal_add_workdays(env->cal, today, c->tolerance_days, &due, NULL, e))
 			return e->code;
+		if (!in->materials)       /* the 容缺 list of the acceptance */
+			break;
 		json_array_foreach(in->materials, i, m)
 			if ((rc = store_case_tolerance_add(st, c->id, json_string_value(m), due, 0, e)))
 				break;
@@ -549,7 +590,10 @@ int case_act_locked(struct store *st, const struct case_env *env, const struct p
 		return rc;
 	c = before;
 	json_t *details = json_object();
-	if (decide && (rc = prerequisites_passed(st, &before, &item, e)))
+	if (decide && ((rc = prerequisites_passed(st, &before, &item, e)) ||
+		       (rc = decision_tolerance(st, &before, in, e))))
+		goto out;
+	if (in->action == CASE_A_SUPPLEMENT && (rc = supplement_names(st, &before, in, e)))
 		goto out;
 	if (in->action == CASE_A_TRANSFER) {
 		if ((rc = transfer_target(st, &before, in->to_user, &c.handler_id, e)))
@@ -561,14 +605,23 @@ int case_act_locked(struct store *st, const struct case_env *env, const struct p
 	c.pre_supplements = next.pre_supplements;
 	if (next.step != before.step)
 		set_step(&c, &item, next.step);
-	if ((rc = apply_effects(st, env, &before, &c, &bclock, in, now, details, e)))
+	/* 提交下一环节 to a named colleague holding the next step's role */
+	if (in->action == CASE_A_NEXT_STEP && in->to_user && *in->to_user) {
+		if ((rc = transfer_target(st, &c, in->to_user, &c.handler_id, e)))
+			goto out;
+		json_object_set_new(details, "to_user", json_string(in->to_user));
+	}
+	int tolerated = 0;
+	if ((rc = apply_effects(st, env, who, &before, &c, &bclock, in, now, details, &tolerated, e)))
 		goto out;
 	const char *opinion = in->action == CASE_A_SPECIAL_START ? in->reason : in->opinion;
 	rc = case_record(st, env, who, now, &before, &bclock, &c, in->action, opinion, details, e);
 	details = NULL;
 	const char *kind = doc_kind_of(in->action);
 	if (!rc && kind)
-		rc = case_doc_issue(st, who, now, &c, kind, e);
+		rc = case_doc_issue(st, env, who, now, &c, kind, e);
+	if (!rc && tolerated)
+		rc = case_doc_issue(st, env, who, now, &c, "tolerance", e);
 	if (!rc && !c.open)
 		rc = case_progress_after(st, env, who, now, &c, e);
 out:
@@ -581,7 +634,8 @@ int case_act(struct store *st, const struct case_env *env, const struct principa
 {
 	if (store_begin(st, e))
 		return e->code;
-	if (case_act_locked(st, env, who, now, id, in, e)) {
+	if (case_act_locked(st, env, who, now, id, in, e) ||
+	    (case_action_issues(in->action) && case_files_flush(st, e))) {
 		store_rollback(st);
 		return e->code;
 	}
@@ -599,13 +653,17 @@ int case_materials_received(struct store *st, const struct case_env *env, const 
 	if (store_begin(st, e))
 		return e->code;
 	int rc = store_case_get(st, id, &c, e) || may_touch(who, &c, e);
-	if (!rc && (c.status != CASE_APPROVED_TOL || c.tolerance_done_at))
-		rc = err_set(e, ERR_CONFLICT, "action", "只有「办结(容缺后补通过)」且材料未收齐的办件可登记容缺材料 "
-			     "(only status 12 with materials outstanding)");
+	int open_tol = 0;
+	if (!rc && c.open && c.accepted)
+		rc = case_tolerance_outstanding(st, id, &open_tol, e);
+	if (!rc && !open_tol && (c.status != CASE_APPROVED_TOL || c.tolerance_done_at))
+		rc = err_set(e, ERR_CONFLICT, "action", "只有容缺受理后在办、或「办结(容缺后补通过)」且材料未收齐的办件"
+			     "可登记容缺材料 (容缺 materials outstanding only)");
 	if (!rc && !who->cli && !rbac_has(who, ROLE_CLERK | ROLE_HEAD))
 		rc = err_set(e, ERR_FORBIDDEN, "", "容缺材料由窗口人员或部门负责人登记 (clerk or head)");
 	if (!rc) {
-		c.tolerance_done_at = now;
+		if (!c.open)
+			c.tolerance_done_at = now;
 		c.updated_at = now;
 		snprintf(object, sizeof object, "case:%lld", (long long)id);
 		rc = store_case_tolerance_done(st, id, now, e) || store_case_update(st, &c, e) ||
@@ -619,6 +677,37 @@ int case_materials_received(struct store *st, const struct case_env *env, const 
 	if (store_commit(st, e))
 		return e->code;
 	case_cache_invalidate(env->cache, id);
+	return 0;
+}
+
+int case_handlers(struct store *st, const struct case_env *env, const struct principal *who, int64_t id, int next,
+		  json_t **out, struct err *e)
+{
+	struct case_rec c;
+	struct case_item_facts f;
+	struct page pg = {1, 200};
+	json_t *rows, *r, *users;
+	int64_t total;
+	size_t i;
+	if (store_case_get(st, id, &c, e) || may_touch(who, &c, e))
+		return e->code;
+	const char *role = c.step_role;
+	if (next) {
+		if (case_item_facts(st, env, c.item_version_id, &f, e))
+			return e->code;
+		if (c.step + 1 >= f.nsteps)
+			return err_set(e, ERR_CONFLICT, "step", "当前环节已是最后一个环节 (no next step)");
+		role = f.step_role[c.step + 1];
+	}
+	if (store_user_list(st, c.department, role, &pg, &rows, &total, e))
+		return e->code;
+	users = json_array();
+	json_array_foreach(rows, i, r)
+		if (json_is_true(json_object_get(r, "active")) || json_integer_value(json_object_get(r, "active")) == 1)
+			json_array_append_new(users, json_pack("{s:O,s:O}", "username", json_object_get(r, "username"),
+							       "display_name", json_object_get(r, "display_name")));
+	json_decref(rows);
+	*out = json_pack("{s:s,s:s,s:o}", "role", role, "department", c.department, "users", users);
 	return 0;
 }
 

@@ -44,6 +44,7 @@ struct case_env {
 	const struct cal *cal;
 	struct deadline_conf dl;
 	struct case_cache *cache;     /* rendered details (case_cache.c), may be NULL */
+	const char *public_url;       /* [server] public_url: the QR codes' address, may be NULL */
 };
 
 /* A cache of rendered case details for the server, validated against the
@@ -76,6 +77,8 @@ struct case_application {
 	const char *const *items;     /* item codes                            */
 	size_t nitems;
 	const char *opinion;          /* 收件意见, may be NULL                  */
+	const json_t *materials;      /* {item code: [material names handed in]}:
+				       * the checklists ticked at 收件; NULL: none */
 };
 
 /* Open a parallel instance for project with one case per item, each
@@ -102,7 +105,8 @@ struct case_input {
 	int special_limit;            /* working days, 1..365                  */
 	const char *reason;           /* special_start (required)              */
 	const char *result;           /* special_end                           */
-	const char *to_user;          /* transfer: username                    */
+	const char *to_user;          /* transfer (required), next_step (optional): username */
+	int tolerance;                /* accept: 容缺受理 of missing materials  */
 };
 
 /* Apply one action to case id in one transaction. Errors: 404 unknown or
@@ -135,6 +139,13 @@ void case_writer_stop(struct case_writer *w);
 int case_writer_submit(struct case_writer *w, const struct case_env *env, const struct principal *who,
 		       int64_t now, int64_t id, const struct case_input *in, int *rc, struct err *e,
 		       void (*done)(void *token), void *token);
+
+/* Who may take the case over: the active accounts of its department holding
+** the current step's role (next: the next step's role, 409 at the last
+** step), for 转办 and 提交下一环节 (whose to_user names one of them).
+** *out = {"role", "department", "users": [{username, display_name}]}. */
+int case_handlers(struct store *st, const struct case_env *env, const struct principal *who, int64_t id, int next,
+		  json_t **out, struct err *e);
 
 /* 容缺 materials received (not a status change; audited). */
 int case_materials_received(struct store *st, const struct case_env *env, const struct principal *who,
@@ -189,9 +200,10 @@ int case_timeline(struct store *st, const struct case_env *env, const struct pri
 
 /* ---- documents --------------------------------------------------------------------- */
 /* kind: acceptance 受理通知书, refusal 不予受理决定书, supplement 一次性补正告知书,
-** approval 准予许可决定书, denial 不予许可决定书, joint 联合验收意见书. Printable A4
-** HTML into out (caller frees out->data). 404 when the case has no such
-** document. */
+** approval 准予许可决定书, denial 不予许可决定书, joint 联合验收意见书, receipt 收件回执,
+** special 特别程序告知书, tolerance 容缺受理告知书. Printable A4 HTML into out
+** (caller frees out->data): the bytes issued when kept, else rendered from
+** the facts. 404 when the case has no such document. */
 int case_document(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 		  int64_t id, const char *kind, struct buf *out, struct err *e);
 

@@ -3,12 +3,22 @@
 ** domain.md §13): 受理通知书, 不予受理决定书, 一次性补正告知书, 准予/不予行政许可
 ** 决定书 and the 联合验收意见书 of a 54Y joint acceptance. A number is issued
 ** in the transaction of the action that calls for the document (per
-** department, kind and year, never reused); the printable page is rendered
-** from the stored facts whenever it is asked for, so a reprint is identical.
+** department, kind and year, never reused) with a verification code (128
+** random bits, base32) printed with a QR code; the page is rendered then,
+** kept in the file store under its SHA-256 (recorded on the document), and
+** a reprint serves those very bytes. Documents issued before (and the demo
+** history's) are rendered from the stored facts instead.
+** Also 收件回执 (at 收件), 特别程序告知书 (§45, at special_start) and
+** 容缺受理告知书 (at a 受理 with materials to follow).
 */
 #include "approval/case_int.h"
 #include "approval/names.h"
+#include "base/filestore.h"
+#include "org/totp.h"
+#include "store/store_files.h"
 #include "store/store_project.h"
+
+#include <sodium.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +36,9 @@ static const struct doc_kind kinds[] = {
 	{"approval", "准予行政许可决定书", "准", 0},
 	{"denial", "不予行政许可决定书", "不准", 1},
 	{"joint", "联合验收意见书", "验", 1},
+	{"receipt", "收件回执", "收", 0},
+	{"special", "特别程序告知书", "特", 0},
+	{"tolerance", "容缺受理告知书", "容", 0},
 	{NULL, NULL, NULL, 0},
 };
 
@@ -43,8 +56,53 @@ const char *case_doc_mark(const char *kind)
 	return k ? k->mark : NULL;
 }
 
-int case_doc_issue(struct store *st, const struct principal *who, int64_t now, const struct case_rec *c,
-		   const char *kind, struct err *e)
+/* 128 random bits in base32 (RFC 4648 alphabet, no padding): 26 characters. */
+static void verify_code(char out[CASE_VERIFY_LEN + 1])
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+	unsigned char raw[16];
+	randombytes_buf(raw, sizeof raw);
+	for (int i = 0; i < CASE_VERIFY_LEN; i++) {
+		int bit = i * 5, byte = bit / 8, off = bit % 8;
+		unsigned v = (unsigned)raw[byte] << 8 | (byte + 1 < 16 ? raw[byte + 1] : 0);
+		out[i] = abc[(v >> (11 - off)) & 31];
+	}
+	out[CASE_VERIFY_LEN] = 0;
+}
+
+int case_verify_code_ok(const char *code)
+{
+	return code && strlen(code) == CASE_VERIFY_LEN &&
+	       strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") == CASE_VERIFY_LEN;
+}
+
+static int render(struct store *st, const struct case_env *env, int64_t now, const struct case_rec *c,
+		  const char *kind, const char *number, int64_t issued, const char *code, struct buf *out,
+		  struct err *e);
+
+/* Render the document just numbered and keep it: file store and seal. */
+static int seal(struct store *st, const struct case_env *env, int64_t now, int64_t id, const char *kind,
+		const char *number, struct err *e)
+{
+	char code[CASE_VERIFY_LEN + 1], dir[1100], sha[65];
+	struct case_rec c;
+	struct buf b = {0};
+	struct err e2;
+	verify_code(code);
+	if (filestore_dir(store_path(st), dir, sizeof dir, &e2))   /* an in-memory database: no file */
+		return store_case_doc_seal(st, number, code, NULL, e);
+	if (store_case_get(st, id, &c, e) || render(st, env, now, &c, kind, number, now, code, &b, e))
+		return e->code;
+	/* written back later, or flushed once before the commit: case_files_flush */
+	int rc = filestore_put(dir, b.data, b.len, 0, sha, e);
+	if (rc == 0)
+		rc = store_case_doc_seal(st, number, code, sha, e);
+	buf_free(&b);
+	return rc;
+}
+
+int case_doc_issue(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+		   const struct case_rec *c, const char *kind, struct err *e)
 {
 	const struct doc_kind *k = kind_of(kind);
 	char ymd[CAL_DATE_LEN], number[96];
@@ -54,7 +112,9 @@ int case_doc_issue(struct store *st, const struct principal *who, int64_t now, c
 	if (!k || store_case_doc_next(st, c->department, kind, year, &seq, e))
 		return k ? e->code : err_set(e, ERR_INTERNAL, "", "unknown document kind %s", kind);
 	snprintf(number, sizeof number, "%s%s〔%d〕%05d号", c->department, k->mark, year, seq);
-	return store_case_doc_add(st, c->id, kind, number, now, who->username, e);
+	if (store_case_doc_add(st, c->id, kind, number, now, who->username, e))
+		return e->code;
+	return seal(st, env, now, c->id, kind, number, e);
 }
 
 /* ---- rendering ----------------------------------------------------------------------- */
@@ -134,6 +194,75 @@ static void materials_list(struct buf *b, const json_t *list)
 	buf_puts(b, "</table>");
 }
 
+/* 收件回执: what was received, when, by whom. */
+static int receipt_body(struct store *st, const struct case_rec *c, const json_t *hist, struct buf *b, struct err *e)
+{
+	json_t *rows, *r, *first = json_array_get(hist, 0);
+	size_t i;
+	char when[64], day[CAL_DATE_LEN];
+	case_date(c->received_at, day);
+	snprintf(when, sizeof when, "%s %02d:%02d", day, (int)((c->received_at + 28800) % 86400 / 3600),
+		 (int)(c->received_at % 3600 / 60));
+	if (store_case_materials(st, c->id, &rows, e))
+		return e->code;
+	buf_printf(b, "<p>你（单位）提交的「");
+	buf_html(b, c->item_name);
+	buf_printf(b, "」申请材料已于 %s 收到，办件编号 ", when);
+	buf_html(b, c->number);
+	buf_puts(b, "，收件人 ");
+	buf_html(b, first ? json_string_value(json_object_get(first, "username")) : "");
+	buf_puts(b, "。本回执仅证明收到材料，是否受理以受理通知书或不予受理决定书为准。</p>");
+	if (json_array_size(rows)) {
+		buf_puts(b, "<table class=\"items\"><tr><th>序号</th><th>材料名称</th><th>形式</th><th>份数</th><th>收取</th></tr>");
+		json_array_foreach(rows, i, r) {
+			buf_printf(b, "<tr><td>%zu</td><td>", i + 1);
+			buf_html(b, json_string_value(json_object_get(r, "name")));
+			buf_printf(b, "</td><td>%s</td><td>%lld</td><td>%s</td></tr>",
+				   approval_form_label(json_string_value(json_object_get(r, "form"))),
+				   (long long)json_integer_value(json_object_get(r, "copies")),
+				   json_integer_value(json_object_get(r, "received")) ? "已收"
+				   : json_integer_value(json_object_get(r, "required")) ? "未收（必需）" : "未收");
+		}
+		buf_puts(b, "</table>");
+	}
+	json_decref(rows);
+	buf_puts(b, "<p>可凭办件编号在政务服务窗口或“工改系统”查询办理进度；扫描下方二维码可核验本回执。</p>");
+	return 0;
+}
+
+/* 特别程序告知书 (§45) and 容缺受理告知书; 收件回执 above. */
+static int paper_body(struct store *st, const struct case_rec *c, const struct deadline *d, const char *kind,
+		      const json_t *hist, const char *intro, struct buf *b, struct err *e)
+{
+	json_t *rows, *last;
+	char due[CAL_DATE_LEN];
+	if (strcmp(kind, "receipt") == 0)
+		return receipt_body(st, c, hist, b, e);
+	if (strcmp(kind, "tolerance") == 0) {
+		if (store_case_tolerance(st, c->id, &rows, e))
+			return e->code;
+		last = json_array_get(rows, 0);
+		cal_date_format(last ? (int32_t)json_integer_value(json_object_get(last, "due_day")) : d->due_day, due);
+		para(b, "", intro, "申请材料中下列非关键材料暂缺。根据容缺受理的规定，本机关决定予以容缺受理，"
+		     "请于以下期限内补交：");
+		materials_list(b, rows);
+		buf_printf(b, "<p>补交期限：%s 前。逾期未补交的，本机关将依法处理。</p>", due);
+		json_decref(rows);
+		return 0;
+	}
+	if (store_case_specials(st, c->id, &rows, e))
+		return e->code;
+	last = json_array_get(rows, json_array_size(rows) - 1);
+	para(b, "", intro, "");
+	buf_printf(b, "<p>因需要%s，根据《中华人民共和国行政许可法》第四十五条的规定，本办件进入特别程序，预计需要 %lld "
+		   "个工作日。特别程序所需时间不计算在行政许可期限内。</p>",
+		   approval_special_kind_label(json_string_value(json_object_get(last, "kind"))),
+		   (long long)json_integer_value(json_object_get(last, "time_limit")));
+	para(b, "理由：", json_string_value(json_object_get(last, "reason")), "");
+	json_decref(rows);
+	return 0;
+}
+
 /* The body of each kind: what was decided and why. */
 static int body(struct store *st, const struct case_rec *c, const struct deadline *d, const char *kind,
 		const json_t *hist, struct buf *b, struct err *e)
@@ -178,6 +307,8 @@ static int body(struct store *st, const struct case_rec *c, const struct deadlin
 			materials_list(b, tol);
 			json_decref(tol);
 		}
+	} else if (strcmp(kind, "receipt") == 0 || strcmp(kind, "special") == 0 || strcmp(kind, "tolerance") == 0) {
+		return paper_body(st, c, d, kind, hist, intro, b, e);
 	} else if (strcmp(kind, "denial") == 0) {
 		para(b, "", intro, "经审查：");
 		para(b, "", opinion_of(hist, "deny"), "");
@@ -284,57 +415,67 @@ static void addressee(struct store *st, const struct case_rec *c, struct buf *b)
 	buf_printf(b, "<p class=\"to\">%s：</p>", name);
 }
 
+/* The joint document of c's instance (kept on the case that ended last):
+** its number, issue time and, when sealed, the hash of the kept file. */
 static int joint_number(struct store *st, const struct case_rec *c, char *number, size_t n, int64_t *at,
-			struct err *e)
+			char sha[65], struct err *e)
 {
 	json_t *rows, *r;
 	size_t i;
 	int rc = ERR_NOTFOUND;
 	if (store_instance_cases(st, c->instance_id, &rows, e))
 		return e->code;
-	json_array_foreach(rows, i, r)
-		if (rc && store_case_doc_get(st, json_integer_value(json_object_get(r, "id")), "joint", number, n, at,
-					     e) == 0)
-			rc = 0;
+	json_array_foreach(rows, i, r) {
+		int64_t id = json_integer_value(json_object_get(r, "id"));
+		if (rc && store_case_doc_get(st, id, "joint", number, n, at, e) == 0)
+			rc = store_case_doc_sha(st, id, "joint", sha, e);
+	}
 	json_decref(rows);
 	return rc ? err_set(e, ERR_NOTFOUND, "kind", "联合验收尚无结论 (no combined result yet)") : 0;
 }
 
-int case_document(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
-		  int64_t id, const char *kind, struct buf *out, struct err *e)
+/* The QR code and the verification line of a sealed document. */
+static int qr_block(const struct case_env *env, const struct case_rec *c, const char *code, struct buf *b,
+		    struct err *e)
+{
+	char text[512];
+	snprintf(text, sizeof text, "%s/verify/%s?case=%s", env->public_url ? env->public_url : "", code, c->number);
+	buf_puts(b, "<div class=\"qr\">");
+	if (totp_qr_svg(text, b, e))
+		return e->code;
+	buf_puts(b, "<p>扫码或访问 ");
+	buf_html(b, env->public_url && *env->public_url ? env->public_url : "本系统");
+	buf_printf(b, "/verify/%s 核验本文书<br>核验码 %s</p></div>", code, code);
+	return 0;
+}
+
+/* The page of document kind of case c numbered `number`, issued at
+** `issued`, with its QR code when code is not NULL. */
+static int render(struct store *st, const struct case_env *env, int64_t now, const struct case_rec *c,
+		  const char *kind, const char *number, int64_t issued, const char *code, struct buf *out,
+		  struct err *e)
 {
 	const struct doc_kind *k = kind_of(kind);
-	struct case_rec c;
 	struct deadline d;
 	json_t *hist = NULL, *rows = NULL;
-	char number[96], day[CAL_DATE_LEN];
-	int joint = strcmp(kind, "joint") == 0;
-	int64_t issued;
-	int result = 0;
-	if (!k)
-		return err_set(e, ERR_NOTFOUND, "kind", "文书种类: acceptance refusal supplement approval denial joint");
-	if (store_case_get(st, id, &c, e))
-		return e->code;
-	if (!case_visible(who, &c))
-		return err_set(e, ERR_NOTFOUND, "id", "办件不存在 (no such case)");
-	if ((strcmp(kind, "joint") == 0 ? joint_number(st, &c, number, sizeof number, &issued, e)
-	     : store_case_doc_get(st, id, kind, number, sizeof number, &issued, e)) ||
-	    case_clock(st, env, &c, now, &d, e) || store_case_history(st, id, &hist, e))
+	char day[CAL_DATE_LEN];
+	int joint = strcmp(kind, "joint") == 0, result = 0;
+	if (case_clock(st, env, c, now, &d, e) || store_case_history(st, c->id, &hist, e))
 		return e->code;
 	struct buf b = {0};
 	buf_puts(&b, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>");
 	buf_printf(&b, "%s ", k->title);
 	buf_html(&b, number);
 	buf_printf(&b, "</title>%s</head><body><h1>", style);
-	buf_html(&b, joint ? "工程建设项目竣工联合验收" : c.department_name);
+	buf_html(&b, joint ? "工程建设项目竣工联合验收" : c->department_name);
 	buf_printf(&b, "</h1><h2>%s</h2><p class=\"no\">", k->title);
 	buf_html(&b, number);
 	buf_puts(&b, "</p>");
-	addressee(st, &c, &b);
-	int rc = joint ? joint_body(st, &c, &b, &result, &rows, e) : body(st, &c, &d, kind, hist, &b, e);
+	addressee(st, c, &b);
+	int rc = joint ? joint_body(st, c, &b, &result, &rows, e) : body(st, c, &d, kind, hist, &b, e);
 	if (!rc) {
 		if (!joint)
-			facts_table(&b, &c, &d);
+			facts_table(&b, c, &d);
 		if (k->appeal && (!joint || result != CASE_APPROVED))
 			buf_puts(&b, "<p>如不服本决定，可以自收到本决定书之日起六十日内向铜川市人民政府申请行政复议，"
 				 "或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。</p>");
@@ -343,9 +484,13 @@ int case_document(struct store *st, const struct case_env *env, const struct pri
 			joint_seals(&b, rows, day);
 		} else {
 			buf_puts(&b, "<p class=\"sign\">");
-			buf_html(&b, c.department_name);
+			buf_html(&b, c->department_name);
 			buf_printf(&b, "（印章）<br>%.4s年%.2s月%.2s日</p>", day, day + 5, day + 8);
 		}
+	}
+	if (!rc && code)
+		rc = qr_block(env, c, code, &b, e);
+	if (!rc) {
 		buf_puts(&b, "</body></html>");
 		*out = b;
 	} else {
@@ -354,4 +499,51 @@ int case_document(struct store *st, const struct case_env *env, const struct pri
 	json_decref(rows);
 	json_decref(hist);
 	return rc;
+}
+
+int case_document(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+		  int64_t id, const char *kind, struct buf *out, struct err *e)
+{
+	struct case_rec c;
+	char number[96], sha[65] = "", dir[1100];
+	int64_t issued;
+	struct err e2;
+	if (!kind_of(kind))
+		return err_set(e, ERR_NOTFOUND, "kind", "文书种类: acceptance refusal supplement approval denial joint "
+			       "receipt special tolerance");
+	if (store_case_get(st, id, &c, e))
+		return e->code;
+	if (!case_visible(who, &c))
+		return err_set(e, ERR_NOTFOUND, "id", "办件不存在 (no such case)");
+	if (strcmp(kind, "joint") == 0 ? joint_number(st, &c, number, sizeof number, &issued, sha, e)
+	    : store_case_doc_get(st, id, kind, number, sizeof number, &issued, e) ||
+	      store_case_doc_sha(st, id, kind, sha, e))
+		return e->code;
+	/* the very bytes issued, when kept */
+	if (sha[0] && filestore_dir(store_path(st), dir, sizeof dir, &e2) == 0)
+		return filestore_read(dir, sha, out, e);
+	return render(st, env, now, &c, kind, number, issued, NULL, out, e);
+}
+
+int case_verify_page(struct store *st, const char *code, struct buf *out, struct err *e)
+{
+	struct case_doc_found f;
+	char day[CAL_DATE_LEN];
+	if (!case_verify_code_ok(code))
+		return err_set(e, ERR_NOTFOUND, "code", "没有此核验码的文书 (no document with this code)");
+	if (store_case_doc_by_code(st, code, &f, e))
+		return e->code;
+	const struct doc_kind *k = kind_of(f.kind);
+	case_date(f.issued_at, day);
+	*out = (struct buf){0};
+	buf_printf(out, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+		   "<meta name=\"viewport\" content=\"width=device-width\"><link rel=\"icon\" href=\"/favicon.svg\">"
+		   "<title>文书核验</title>%s</head><body>"
+		   "<h1>文书核验</h1><p class=\"to\">经核验，本系统签发过以下文书：</p><table>", style);
+	fact(out, "文书名称", k ? k->title : f.kind);
+	fact(out, "文书编号", f.number);
+	fact(out, "签发日期", day);
+	fact(out, "签发部门", f.department);
+	buf_puts(out, "</table><p class=\"to\">如与手中文书不一致，请向签发部门核实。</p></body></html>");
+	return 0;
 }

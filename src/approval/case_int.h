@@ -105,9 +105,41 @@ void case_cache_invalidate(struct case_cache *c, int64_t id);
 
 /* The mark of a document kind in its number ("受"), NULL when unknown. */
 const char *case_doc_mark(const char *kind);
-/* Issue the next numbered document of kind for case c. */
-int case_doc_issue(struct store *st, const struct principal *who, int64_t now, const struct case_rec *c,
-		   const char *kind, struct err *e);
+/* Issue the next numbered document of kind for case c (whose row is
+** already written in this transaction): number, verification code, the
+** rendered page kept in the file store and its hash (case_doc.c). */
+int case_doc_issue(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+		   const struct case_rec *c, const char *kind, struct err *e);
+#define CASE_VERIFY_LEN 26
+/* 1 when code has the shape of a verification code. */
+int case_verify_code_ok(const char *code);
+
+/* The checklist of case id from the pinned version's materials (item_doc),
+** ticking the names in received (checked against the list; field names the
+** input in the error) (case_files.c). */
+int case_checklist_put(struct store *st, const struct principal *who, int64_t now, int64_t id, const json_t *item_doc,
+		       const json_t *received, const char *field, struct err *e);
+/* Documents are written to the file store without their own fsync; under
+** synchronous=FULL the committer calls case_files_flush once before the
+** COMMIT of a transaction in which case_action_issues(action) (a document,
+** or a final state that may close a 54Y instance), so a committed document's
+** file is on disk as surely as its row (case.c, parallel.c, case_writer.c). */
+int case_action_issues(int action);
+int case_files_flush(struct store *st, struct err *e);
+/* Every name of the array `names` is a material of item_doc (ERR_INVALID
+** naming field otherwise). */
+int case_material_names_known(const json_t *names, const json_t *item_doc, const char *field, struct err *e);
+/* *n = 容缺 materials of case id not yet received. */
+int case_tolerance_outstanding(struct store *st, int64_t id, int *n, struct err *e);
+/* 补正完成 before 受理: the materials the open supplement asked for are ticked
+** as handed in (a case without a checklist keeps none). */
+int case_checklist_supplied(struct store *st, const struct principal *who, int64_t now, int64_t id, struct err *e);
+/* 受理 against the checklist: 0 when nothing required is missing; else 409
+** unless in->tolerance and 容缺 applies (the item allows it and every missing
+** material is tolerable): then the missing ones become the 容缺 list with
+** its due date, *tolerated = 1 and details gets "tolerance". */
+int case_checklist_gate(struct store *st, const struct case_env *env, const struct case_rec *c,
+			const struct case_input *in, int64_t now, json_t *details, int *tolerated, struct err *e);
 
 /* "YYYY-MM-DD" of the day of instant t (Asia/Shanghai). */
 void case_date(int64_t t, char out[CAL_DATE_LEN]);

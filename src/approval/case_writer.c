@@ -74,7 +74,12 @@ static void run_batch(struct case_writer *w, struct job **jobs, int n)
 	}
 	if (rc)
 		return;
-	if ((rc = store_commit(w->st, &e)) != 0) {
+	int issued = 0;
+	for (int i = 0; i < n; i++)
+		issued |= !*jobs[i]->rc && case_action_issues(jobs[i]->in->action);
+	if (issued && (rc = case_files_flush(w->st, &e)) != 0)
+		store_rollback(w->st);
+	if (rc || (rc = store_commit(w->st, &e)) != 0) {
 		for (int i = 0; i < n; i++)
 			if (!*jobs[i]->rc) {
 				*jobs[i]->rc = rc;

@@ -44,10 +44,11 @@ static int fail(struct err *e, const char *field, const char *fmt, ...)
 }
 
 enum kind { K_STR, K_INT, K_BOOL, K_ARR };
+#define K_OPTIONAL 16      /* or'ed into a kind: the key may be left out */
 
 struct spec {
 	const char *name;
-	enum kind kind;
+	int kind;              /* enum kind, | K_OPTIONAL */
 };
 
 static const char *kind_rule(enum kind k)
@@ -72,7 +73,8 @@ static int kind_ok(const json_t *v, enum kind k)
 	return 0;
 }
 
-/* o is an object with exactly the keys of sp (all required), each of its kind. */
+/* o is an object with the keys of sp (all required but the optional ones)
+** and no other, each of its kind. */
 static int check_shape(const json_t *o, const struct spec *sp, const char *pre, struct err *e)
 {
 	char f[FIELD_MAX];
@@ -87,11 +89,11 @@ static int check_shape(const json_t *o, const struct spec *sp, const char *pre, 
 		snprintf(f, sizeof f, "%s.%s", pre, key);
 		if (!s->name)
 			return fail(e, f, "未知字段 %s", key);
-		if (!kind_ok(val, s->kind))
-			return fail(e, f, "%s %s", key, kind_rule(s->kind));
+		if (!kind_ok(val, s->kind & ~K_OPTIONAL))
+			return fail(e, f, "%s %s", key, kind_rule(s->kind & ~K_OPTIONAL));
 	}
 	for (const struct spec *s = sp; s->name; s++) {
-		if (!json_object_get(o, s->name)) {
+		if (!(s->kind & K_OPTIONAL) && !json_object_get(o, s->name)) {
 			snprintf(f, sizeof f, "%s.%s", pre, s->name);
 			return fail(e, f, "缺少必填字段 %s", s->name);
 		}
@@ -241,7 +243,8 @@ static const struct spec item_spec[] = {
 };
 
 static const struct spec material_spec[] = {
-	{"name", K_STR}, {"required", K_BOOL}, {"copies", K_INT}, {"form", K_STR}, {NULL, 0},
+	{"name", K_STR}, {"required", K_BOOL}, {"copies", K_INT}, {"form", K_STR},
+	{"tolerable", K_BOOL | K_OPTIONAL}, {"template", K_STR | K_OPTIONAL}, {NULL, 0},
 };
 
 static const struct spec step_spec[] = {
@@ -280,6 +283,9 @@ static int check_materials(const json_t *arr, const char *pre, struct err *e)
 		if (strcmp(str(m, "form"), "electronic") == 0 ? num(m, "copies") != 0
 		    : (num(m, "copies") < 1 || num(m, "copies") > 20))
 			return fail(e, f, "份数：纸质材料 1-20 份，电子件为 0");
+		snprintf(f, sizeof f, "%s.template", p);
+		if (json_object_get(m, "template") && !text_ok(str(m, "template"), 200))
+			return fail(e, f, "模板文件名须为 1-200 字的文本");
 		for (j = 0; j < i; j++)
 			if (strcmp(str(json_array_get(arr, j), "name"), str(m, "name")) == 0) {
 				snprintf(f, sizeof f, "%s.name", p);

@@ -268,7 +268,7 @@ static const char *const item_keys[] = {
 	"materials", "steps", "milestone", "prerequisites", "commitment", "tolerance", "applicant_kind",
 	"case_type", "version", "effective_from", NULL,
 };
-static const char *const material_keys[] = {"name", "required", "copies", "form", NULL};
+static const char *const material_keys[] = {"name", "required", "copies", "form", "tolerable", "template", NULL};
 static const char *const step_keys[] = {"name", "role", NULL};
 static const char *const flow_keys[] = {
 	"code", "name", "flow_type", "division", "version", "effective_from", "stages", NULL,

@@ -58,7 +58,19 @@ static const struct dict_entry step_roles[] = {
 static const struct dict_entry documents[] = {
 	{"acceptance", "受理通知书"}, {"refusal", "不予受理决定书"}, {"supplement", "一次性补正告知书"},
 	{"approval", "准予行政许可决定书"}, {"denial", "不予行政许可决定书"}, {"joint", "联合验收意见书"},
+	{"receipt", "收件回执"}, {"special", "特别程序告知书"}, {"tolerance", "容缺受理告知书"},
 	{NULL, NULL},
+};
+
+static const struct dict_entry material_forms[] = {
+	{"original", "原件"}, {"copy", "复印件"}, {"original_and_copy", "原件及复印件"}, {"electronic", "电子件"},
+	{NULL, NULL},
+};
+
+static const struct dict_entry special_kinds[] = {
+	{"hearing", "听证"}, {"tender", "招标"}, {"auction", "拍卖"}, {"inspection", "检验"}, {"testing", "检测"},
+	{"quarantine", "检疫"}, {"appraisal", "鉴定"}, {"expert", "专家评审"}, {"extension", "延长审批期限"},
+	{"other", "其他"}, {NULL, NULL},
 };
 
 const struct dict approval_dicts[] = {
@@ -71,6 +83,8 @@ const struct dict approval_dicts[] = {
 	{"approval.light", approval_light_names},
 	{"approval.step_role", step_roles},
 	{"approval.document", documents},
+	{"approval.material_form", material_forms},
+	{"approval.special_kind", special_kinds},
 	{NULL, NULL},
 };
 
@@ -80,4 +94,16 @@ const char *approval_status_label(int status)
 	snprintf(code, sizeof code, "%d", status);
 	const char *l = dict_label(case_status, code);
 	return l ? l : "未知";
+}
+
+const char *approval_form_label(const char *form)
+{
+	const char *l = form ? dict_label(material_forms, form) : NULL;
+	return l ? l : "";
+}
+
+const char *approval_special_kind_label(const char *kind)
+{
+	const char *l = kind ? dict_label(special_kinds, kind) : NULL;
+	return l ? l : "其他";
 }

@@ -27,5 +27,9 @@ extern const struct dict_entry approval_light_names[];
 
 /* The label users read for a BLZT status ("补正中"), "未知" when out of range. */
 const char *approval_status_label(int status);
+/* 材料形式 ("原件") of a catalogue material form, "" when unknown. */
+const char *approval_form_label(const char *form);
+/* 特别程序种类 ("听证") of a special procedure kind, "其他" when unknown. */
+const char *approval_special_kind_label(const char *kind);
 
 #endif

@@ -126,6 +126,17 @@ static int check_items(const struct case_application *a, const char **line, int 
 			if (strcmp(a->items[i], a->items[j]) == 0)
 				return err_set(e, ERR_INVALID, "items", "事项重复: %s", a->items[i]);
 	}
+	const char *code;
+	json_t *v;
+	if (a->materials && !json_is_object(a->materials))
+		return err_set(e, ERR_INVALID, "materials", "须为对象 {事项编码: [收到的材料名称]}");
+	json_object_foreach((json_t *)a->materials, code, v) {
+		int found = 0;
+		for (size_t i = 0; i < a->nitems; i++)
+			found |= strcmp(code, a->items[i]) == 0;
+		if (!found)
+			return err_set(e, ERR_INVALID, "materials", "事项 %s 不在本次申报中 (not an item applied for)", code);
+	}
 	return 0;
 }
 
@@ -181,8 +192,10 @@ static int check_prerequisites(const struct case_application *a, const struct ca
 
 static int open_case(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 		     const struct project *p, const struct case_instance *in, const struct catalog_item *it,
-		     int index, const char *opinion, json_t *out, struct err *e)
+		     int index, const struct case_application *a, json_t *out, struct err *e)
 {
+	const char *opinion = a->opinion;
+	char field[64];
 	struct case_rec before = {0}, c = {0};
 	struct case_state s0 = {0, 0, 0, 1, 0, 0}, s1;
 	if (case_next(&s0, CASE_A_RECEIVE, &s1, e))
@@ -207,6 +220,13 @@ static int open_case(struct store *st, const struct case_env *env, const struct 
 	if (project_link_department(st, p->id, it->department, e) ||
 	    case_record(st, env, who, now, &before, NULL, &c, CASE_A_RECEIVE, opinion,
 			json_pack("{s:s,s:s}", "instance", in->number, "item", it->code), e))
+		return e->code;
+	/* the checklist ticked at 收件, then the 收件回执 that lists it */
+	snprintf(field, sizeof field, "materials.%s", it->code);
+	if (a->materials && case_checklist_put(st, who, now, c.id, it->doc, json_object_get(a->materials, it->code),
+					       field, e))
+		return e->code;
+	if (case_doc_issue(st, env, who, now, &c, "receipt", e))
 		return e->code;
 	json_array_append_new(out, json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)c.id, "number", c.number,
 					     "item_code", it->code, "item_name", it->name,
@@ -298,7 +318,7 @@ static int apply_locked(struct store *st, const struct case_env *env, const stru
 				    (int)json_integer_value(json_object_get(stage, "completion_rule")), now, e)))
 		goto out;
 	for (size_t i = 0; i < a->nitems && !rc; i++)
-		rc = open_case(st, env, who, now, &p, in, &items[i], (int)i, a->opinion, cases_out, e);
+		rc = open_case(st, env, who, now, &p, in, &items[i], (int)i, a, cases_out, e);
 out:
 	for (size_t i = 0; i < loaded; i++)
 		catalog_item_release(&items[i]);
@@ -317,7 +337,7 @@ int case_apply(struct store *st, const struct case_env *env, const struct princi
 		return err_set(e, ERR_FORBIDDEN, "", "只有窗口人员或部门负责人可以申报 (clerk or head only)");
 	}
 	if (store_begin(st, e) == 0) {
-		if (apply_locked(st, env, who, now, project_id, a, cases, &in, e) == 0) {
+		if (apply_locked(st, env, who, now, project_id, a, cases, &in, e) == 0 && case_files_flush(st, e) == 0) {
 			if (store_commit(st, e) == 0) {
 				*out = json_pack("{s:{s:I,s:s,s:i,s:s},s:o}", "instance", "id", (json_int_t)in.id,
 						 "number", in.number, "stage", in.stage, "side_line", in.side_line,
@@ -334,7 +354,8 @@ int case_apply(struct store *st, const struct case_env *env, const struct princi
 
 /* ---- when a case ends -------------------------------------------------------------------- */
 
-static int close_instance(struct store *st, const struct principal *who, int64_t now, const struct case_rec *c,
+static int close_instance(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+			  const struct case_rec *c,
 			  struct case_instance *in, struct err *e)
 {
 	int open, passed, all;
@@ -348,7 +369,7 @@ static int close_instance(struct store *st, const struct principal *who, int64_t
 	in->closed_at = now;
 	if (store_instance_close(st, in->id, now, in->result, e))
 		return e->code;
-	return joint ? case_doc_issue(st, who, now, c, "joint", e) : 0;
+	return joint ? case_doc_issue(st, env, who, now, c, "joint", e) : 0;
 }
 
 /* LCBSXLX: 1 every milestone item of the stage passed, 2 any one passed. */
@@ -412,7 +433,7 @@ int case_progress_after(struct store *st, const struct case_env *env, const stru
 			int64_t now, const struct case_rec *c, struct err *e)
 {
 	struct case_instance in;
-	if (close_instance(st, who, now, c, &in, e))
+	if (close_instance(st, env, who, now, c, &in, e))
 		return e->code;
 	if (c->status != CASE_APPROVED && c->status != CASE_APPROVED_TOL)
 		return 0;

@@ -14,6 +14,7 @@
 */
 #include "cli/cli.h"
 #include "approval/case.h"
+#include "approval/case_files.h"
 #include "approval/project.h"
 #include "base/clock.h"
 #include "base/conf.h"
@@ -30,9 +31,16 @@ static const char usage[] =
 	"        apply/act run as the command line on behalf of the bureau with every role,\n"
 	"        audited, still bound by the state machine; todo/done require --as.\n"
 	"  apply --project ID|CODE --stage N [--side-line 54Y] --items CODE,CODE [--opinion TEXT]\n"
-	"        open a stage application (并联审批实例) with one 办件 per item\n"
+	"        [--received 'CODE=NAME;NAME' ...]  open a stage application (并联审批实例) with one\n"
+	"        办件 per item; --received ticks the materials handed in for an item (收件 checklist)\n"
+	"  materials --case ID|NUMBER [--tick NAME;NAME]   the checklist; --tick sets what was\n"
+	"        handed in (before 受理; names of the item's list, ';'-separated)\n"
+	"  upload --case ID|NUMBER --file PATH [--name NAME] [--material NAME]   store a file (PDF,\n"
+	"        image, Office, OFD by content; [files] max_mb) against the case or a material\n"
+	"  files --case ID|NUMBER           the files of the case (JSON)\n"
 	"  act --case ID|NUMBER --action NAME [--opinion TEXT] [--materials A,B] [--materials-days N]\n"
 	"        [--type 1|2 --kind KIND --limit N --reason TEXT] [--result TEXT] [--to-user USER]\n"
+	"        [--tolerance]  (accept: 容缺受理 of the missing required materials)\n"
 	"        actions: accept refuse supplement supplement_done start_review next_step return\n"
 	"        transfer special_start special_end approve approve_tolerance deny withdraw revoke\n"
 	"        materials_received\n"
@@ -42,13 +50,15 @@ static const char usage[] =
 	"  todo [--light green|yellow|red] | done [--json]\n        待办 (with its counts by light) / 已办 of the --as account\n"
 	"  timeline --project ID|CODE      stages, instances and cases of a project (JSON)\n"
 	"  doc --case ID|NUMBER --kind KIND [-o FILE]   printable HTML: acceptance refusal\n"
-	"        supplement approval denial joint\n"
+	"        supplement approval denial joint receipt special tolerance\n"
 	"  --config FILE  gonggai.ini for the [cases] thresholds (default ./gonggai.ini, optional)\n";
 
 struct args {
 	const char *sub, *db, *as, *config, *project, *casearg, *action, *opinion, *items, *side_line;
 	const char *materials, *kind, *reason, *result, *to_user, *light, *department, *district, *item;
-	const char *q, *out;
+	const char *q, *out, *tick, *file, *name, *material;
+	const char *received[64];
+	int nreceived, tolerance;
 	int stage, status, materials_days, type, limit, page, page_size, json;
 };
 
@@ -62,7 +72,9 @@ static int parse(int argc, char **argv, struct args *a)
 		{"result", 1, NULL, 'R'}, {"to-user", 1, NULL, 'u'}, {"stage", 1, NULL, 's'}, {"status", 1, NULL, 'x'},
 		{"light", 1, NULL, 'L'}, {"department", 1, NULL, 'D'}, {"district", 1, NULL, 'T'},
 		{"item", 1, NULL, 'I'}, {"q", 1, NULL, 'q'}, {"page", 1, NULL, 'P'}, {"page-size", 1, NULL, 'Z'},
-		{"json", 0, NULL, 'j'}, {"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"json", 0, NULL, 'j'}, {"help", 0, NULL, 'h'}, {"tick", 1, NULL, 'K'}, {"file", 1, NULL, 'F'},
+		{"name", 1, NULL, 'N'}, {"material", 1, NULL, 'G'}, {"tolerance", 0, NULL, 'Y'},
+		{"received", 1, NULL, 'V'}, {NULL, 0, NULL, 0},
 	};
 	int ch;
 	memset(a, 0, sizeof *a);
@@ -99,6 +111,16 @@ static int parse(int argc, char **argv, struct args *a)
 		case 'Z': a->page_size = atoi(optarg); break;
 		case 'j': a->json = 1; break;
 		case 'o': a->out = optarg; break;
+		case 'K': a->tick = optarg; break;
+		case 'F': a->file = optarg; break;
+		case 'N': a->name = optarg; break;
+		case 'G': a->material = optarg; break;
+		case 'Y': a->tolerance = 1; break;
+		case 'V':
+			if (a->nreceived == 64 || !strchr(optarg, '='))
+				return -1;
+			a->received[a->nreceived++] = optarg;
+			break;
 		case 'h': fputs(usage, stdout); return 1;
 		default: return -1;
 		}
@@ -196,6 +218,30 @@ static json_t *csv_array(const char *csv)
 	return arr;
 }
 
+/* ';'-separated names (material names may hold commas) */
+static json_t *names_array(const char *list)
+{
+	json_t *arr = json_array();
+	char *copy = strdup(list ? list : ""), *save = NULL;
+	for (char *t = strtok_r(copy, ";", &save); t; t = strtok_r(NULL, ";", &save))
+		json_array_append_new(arr, json_string(t));
+	free(copy);
+	return arr;
+}
+
+/* --received CODE=A;B ... as {CODE: [A, B]} */
+static json_t *received_json(const struct args *a)
+{
+	json_t *o = json_object();
+	char code[64];
+	for (int i = 0; i < a->nreceived; i++) {
+		const char *eq = strchr(a->received[i], '=');
+		snprintf(code, sizeof code, "%.*s", (int)(eq - a->received[i]), a->received[i]);
+		json_object_set_new(o, code, names_array(eq + 1));
+	}
+	return o;
+}
+
 /* ---- subcommands ------------------------------------------------------------------------- */
 
 static int do_apply(struct ctx *x, const struct args *a, struct err *e)
@@ -206,10 +252,12 @@ static int do_apply(struct ctx *x, const struct args *a, struct err *e)
 	size_t n = json_array_size(codes) < 64 ? json_array_size(codes) : 64;
 	for (size_t i = 0; i < n; i++)
 		items[i] = json_string_value(json_array_get(codes, i));
+	json_t *received = a->nreceived ? received_json(a) : NULL;
 	struct case_application app = {.stage = a->stage, .side_line = a->side_line, .items = items, .nitems = n,
-				       .opinion = a->opinion};
+				       .opinion = a->opinion, .materials = received};
 	int rc = project_id(x, a->project, &pid, e) || case_apply(x->st, &x->env, &x->who, x->now, pid, &app, &out, e);
 	json_decref(codes);
+	json_decref(received);
 	if (rc)
 		return e->code ? e->code : ERR_INTERNAL;
 	print_json(out);
@@ -229,6 +277,7 @@ static int do_act(struct ctx *x, const struct args *a, struct err *e)
 			.action = case_action_parse(a->action), .opinion = a->opinion, .materials = mat,
 			.materials_days = a->materials_days, .special_type = a->type, .special_kind = a->kind,
 			.special_limit = a->limit, .reason = a->reason, .result = a->result, .to_user = a->to_user,
+			.tolerance = a->tolerance,
 		};
 		if (in.action < 0 || in.action == CASE_A_RECEIVE)
 			rc = err_set(e, ERR_INVALID, "action", "未知操作: %s (unknown action)", a->action ? a->action : "");
@@ -325,6 +374,58 @@ static int do_doc(struct ctx *x, const struct args *a, struct err *e)
 	return 0;
 }
 
+static int read_whole(const char *path, struct buf *b, struct err *e)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	if (!f)
+		return err_set(e, ERR_INVALID, "file", "cannot read %s", path);
+	*b = (struct buf){0};
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_append(b, chunk, n);
+	fclose(f);
+	return 0;
+}
+
+static int do_files(struct ctx *x, const struct args *a, struct err *e)
+{
+	int64_t id, max;
+	json_t *out = NULL;
+	struct conf *c = NULL;
+	if (case_id(x, a->casearg, &id, e))
+		return e->code;
+	if (strcmp(a->sub, "files") == 0) {
+		if (case_files_get(x->st, &x->who, id, &out, e))
+			return e->code;
+	} else if (strcmp(a->sub, "materials") == 0) {
+		json_t *tick = a->tick ? names_array(a->tick) : NULL;
+		int rc = tick ? case_materials_tick(x->st, &x->env, &x->who, x->now, id, tick, e) : 0;
+		json_decref(tick);
+		if (rc || case_materials_get(x->st, &x->who, id, &out, e))
+			return e->code;
+	} else {
+		struct buf b;
+		const char *slash = a->file ? strrchr(a->file, '/') : NULL;
+		if (!a->file)
+			return err_set(e, ERR_INVALID, "", "upload: --file PATH is required");
+		if (conf_load(a->config ? a->config : "gonggai.ini", a->config == NULL, &c, e) ||
+		    case_files_max_bytes(c, &max, e) || read_whole(a->file, &b, e)) {
+			conf_free(c);
+			return e->code;
+		}
+		conf_free(c);
+		struct case_upload u = {.name = a->name ? a->name : slash ? slash + 1 : a->file, .material = a->material,
+					.data = b.data, .len = b.len, .max_bytes = max};
+		int rc = case_file_upload(x->st, &x->env, &x->who, x->now, id, &u, &out, e);
+		buf_free(&b);
+		if (rc)
+			return rc;
+	}
+	print_json(out);
+	return 0;
+}
+
 static int run(struct ctx *x, const struct args *a, struct err *e)
 {
 	int64_t id;
@@ -349,6 +450,8 @@ static int run(struct ctx *x, const struct args *a, struct err *e)
 	}
 	if (strcmp(a->sub, "doc") == 0)
 		return do_doc(x, a, e);
+	if (strcmp(a->sub, "files") == 0 || strcmp(a->sub, "materials") == 0 || strcmp(a->sub, "upload") == 0)
+		return do_files(x, a, e);
 	return err_set(e, ERR_INVALID, "", "unknown subcommand '%s'", a->sub);
 }
 

@@ -12,8 +12,8 @@
 
 /* ---- 数据质检: the nightly run ------------------------------------------------------------- */
 
-static int quality_job(void *ctx, struct ops_env *env, const struct principal *who, int64_t run_id,
-		       json_t **report, struct err *e)
+int cli_ext_quality_job(void *ctx, struct ops_env *env, const struct principal *who, int64_t run_id,
+			json_t **report, struct err *e)
 {
 	const struct cli_quality_job *q = ctx;
 	struct principal sched = {.username = "scheduler", .roles = ROLE_OPS, .source = "scheduler"};
@@ -44,7 +44,7 @@ static int quality_setup(const struct conf *c, struct cli_ext *x, struct err *e)
 	if (quality_conf_load(c, &x->quality.conf, e))
 		return e->code;
 	ops_ext_add_job(&x->ops, &(struct ops_ext_job){.name = "quality.run", .at_minute = x->quality.conf.run_at,
-							.lease_s = 1800, .run = quality_job, .ctx = &x->quality});
+							.lease_s = 1800, .run = cli_ext_quality_job, .ctx = &x->quality});
 	return 0;
 }
 
@@ -81,6 +81,8 @@ static int desk_setup(const struct conf *c, struct cli_ext *x, struct err *e)
 int cli_ext_setup(const struct conf *c, struct cli_ext *x, struct err *e)
 {
 	memset(x, 0, sizeof *x);
+	if (cli_ext_exchange(c, x, e))
+		return e->code;
 	if (quality_setup(c, x, e))
 		return e->code;
 	return desk_setup(c, x, e);

@@ -16,6 +16,7 @@
 #include "base/err.h"
 #include "archive/archive.h"
 #include "desk/desk.h"
+#include "exchange/exchange.h"
 #include "ops/ops.h"
 #include "paperwork/paperwork.h"
 #include "quality/quality.h"
@@ -35,6 +36,8 @@ struct cli_ext {
 	/* one member per module's context, added with its registration */
 	struct desk_conf desk;    /* [desk]: tickets for failing items and jobs */
 	struct pw_providers paperwork;   /* sections of the O&M reports          */
+	struct exchange_conf exchange;   /* cli_ext_exchange.c */
+	struct quality_sources rejections;   /* the province's rejections for 数据质检 (exchange) */
 };
 
 /* Register every module's items, jobs and observers from configuration c.
@@ -46,5 +49,13 @@ void cli_ext_free(struct cli_ext *x);
 ** x->paperwork; ops is the configuration the inspection and backup
 ** sections read (borrowed: it must outlive x). Call after cli_ext_setup. */
 void cli_ext_paperwork(struct cli_ext *x, const struct ops_conf *ops);
+
+/* One 数据质检 run as the job quality.run does it (ctx: &x->quality); the
+** exchange's push runs it too once the province's verdicts came back. */
+int cli_ext_quality_job(void *ctx, struct ops_env *env, const struct principal *who, int64_t run_id,
+			json_t **report, struct err *e);
+
+/* Each module's registration (called by cli_ext_setup). */
+int cli_ext_exchange(const struct conf *c, struct cli_ext *x, struct err *e);
 
 #endif

@@ -400,6 +400,50 @@ static int backups_fill(void *ctx, struct store *st, int64_t from, int64_t to, j
 	return 0;
 }
 
+/* ---- 数据上报 (exchange) ------------------------------------------------------------------------ */
+
+static int exchange_fill(void *ctx, struct store *st, int64_t from, int64_t to, json_t **out, struct err *e)
+{
+	json_t *items, *r, *status;
+	int64_t total = 0, seen = 0, pushes = 0, rows = 0, failed = 0, oldest = 0, backlog = 0;
+	for (int page = 1; seen < total || page == 1; page++) {
+		size_t i;
+		if (exchange_runs(st, &(struct page){page, PAGE}, &items, &total, e))
+			return e->code;
+		json_array_foreach(items, i, r) {
+			seen++;
+			if (!in_range(json_object_get(r, "started_at"), from, to))
+				continue;
+			const char *kind = json_string_value(json_object_get(r, "kind"));
+			const char *state = json_string_value(json_object_get(r, "state"));
+			pushes += kind && strcmp(kind, "push") == 0;
+			rows += json_integer_value(json_object_get(r, "rows"));
+			failed += state && strcmp(state, "failed") == 0;
+		}
+		size_t got = json_array_size(items);
+		json_decref(items);
+		if (!got)
+			break;
+	}
+	if (exchange_backlog(st, &oldest, &backlog, e))
+		return e->code;
+	if (exchange_status(st, ctx, &status, e))
+		return e->code;
+	int64_t rejected = 0;
+	size_t k;
+	json_array_foreach(json_object_get(status, "tables"), k, r)
+		rejected += json_integer_value(json_object_get(r, "rejected"));
+	static const char *const cols[][2] = {{"table", "表"}, {"pending", "待上报"}, {"sent", "已上报"},
+					      {"accepted", "已接收"}, {"rejected", "被退回"}, {NULL, NULL}};
+	*out = json_pack("{s:[o,o,o,o,o],s:[o],s:[s]}", "summary", item("上报轮次", json_integer(pushes), "次"),
+			 item("上报行数", json_integer(rows), "行"), item("失败轮次", json_integer(failed), "次"),
+			 item("被退回（当前）", json_integer(rejected), "行"), item("待上报（当前）", json_integer(backlog), "行"),
+			 "tables", table("各表上报状态（当前）", cols, json_incref(json_object_get(status, "tables"))), "notes",
+			 "上报行数为本期各轮交换记录的行数；被退回、待上报为生成报告时的状态。");
+	json_decref(status);
+	return 0;
+}
+
 void cli_ext_paperwork(struct cli_ext *x, const struct ops_conf *ops)
 {
 	static const char *const titles[] = {"需求受理", "技术咨询", "培训服务", "应急演练", "定期回访"};
@@ -413,5 +457,6 @@ void cli_ext_paperwork(struct cli_ext *x, const struct ops_conf *ops)
 		pw_add(ps, &(struct pw_provider){ids[i], titles[i], listing_fill, (void *)&listings[i]});
 	pw_add(ps, &(struct pw_provider){"ops.backups", "备份与恢复", backups_fill, (void *)ops});
 	pw_add(ps, &(struct pw_provider){"quality", "数据质量", quality_fill, NULL});
+	pw_add(ps, &(struct pw_provider){"exchange", "数据上报", exchange_fill, &x->exchange});
 	pw_add(ps, &(struct pw_provider){"archive", "维护事件（运维档案）", archive_fill, &x->archive});
 }

@@ -6,6 +6,7 @@
 */
 #include "cli/cli.h"
 #include "approval/case.h"
+#include "approval/case_files.h"
 #include "calendar/cal_admin.h"
 #include "base/log.h"
 #include "http/app.h"
@@ -14,6 +15,7 @@
 #include "http/server.h"
 #include "archive/archive.h"
 #include "cli/cli_ext.h"
+#include "http/api_exchange.h"
 #include "ops/health.h"
 #include "ops/sched.h"
 
@@ -95,7 +97,8 @@ static int build_app(struct app *app, const struct conf *c, struct err *e)
 	app->clock = CLOCK_REAL;
 	app->started_at = clock_now(&app->clock);
 	if (conf_int_ok(c, "server", "threads", 1, 64, e) || server_conf_load(c, app, e) ||
-	    auth_policy_load(c, &app->policy, e) || deadline_conf_load(c, &app->deadlines, e))
+	    auth_policy_load(c, &app->policy, e) || deadline_conf_load(c, &app->deadlines, e) ||
+	    case_files_max_bytes(c, &app->upload_max, e))
 		return e->code;
 	app->threads = (int)conf_int(c, "server", "threads", cores > 0 ? cores : 2);
 	snprintf(app->web_root, sizeof app->web_root, "%s", conf_str(c, "server", "web_root", ""));
@@ -201,6 +204,8 @@ int cli_serve(int argc, char **argv)
 	struct desk_sender *sender = NULL;   /* SLA sweep and webhook deliveries, off the request path */
 	if (desk_sender_start(conf_get(c, "database", "path"), &ext.desk, &sender, &e))
 		log_error("desk", "desk worker not started: %s", e.msg);
+	if (app.nhooks < APP_MAX_HOOKS)
+		app.hooks[app.nhooks++] = api_exchange_metrics;
 	char host[64];
 	snprintf(host, sizeof host, "%s", conf_str(c, "server", "listen", "127.0.0.1:8080"));
 	*strrchr(host, ':') = 0;

@@ -23,6 +23,7 @@ static const char usage[] =
 	"  reset-password --username NAME [--password PW]   (random when absent; printed)\n"
 	"  grant --username NAME --role ROLE               revoke --username NAME --role ROLE\n"
 	"  reset-totp --username NAME    remove the TOTP second factor (lost phone): enrol again at next login\n"
+	"  unlock --username NAME        clear a lockout after failed logins (the password stays)\n"
 	"roles: clerk reviewer head leader ops catalog sysadmin secadmin auditor (never clerk with head)\n"
 	"三员分立: the administrators' accounts (sysadmin, secadmin, auditor) change here only, audited as cli:<login>;\n"
 	"the API refuses any administrator acting on another's account.\n";
@@ -112,6 +113,12 @@ static int do_verb(struct store *st, const char *verb, const struct user_args *a
 		return org_user_set_active(st, &cli, now, u.id, verb[0] == 'e', e);
 	if (strcmp(verb, "grant") == 0 || strcmp(verb, "revoke") == 0)
 		return org_user_grant(st, &cli, now, u.id, a->role, verb[0] == 'g', e);
+	if (strcmp(verb, "unlock") == 0) {
+		if (org_user_unlock(st, &cli, now, u.id, e))
+			return e->code;
+		printf("%s unlocked\n", u.username);
+		return 0;
+	}
 	if (strcmp(verb, "reset-totp") == 0) {
 		if (auth_totp_reset(st, &cli, now, u.id, e))
 			return e->code;
@@ -129,7 +136,7 @@ static int do_verb(struct store *st, const char *verb, const struct user_args *a
 int cli_user(int argc, char **argv)
 {
 	static const char *const verbs[] = {"add", "list", "disable", "enable", "reset-password", "grant", "revoke",
-					    "reset-totp"};
+					    "reset-totp", "unlock"};
 	struct user_args a;
 	if (argc < 2 || cli_wants_help(argc, argv)) {
 		fputs(usage, argc < 2 ? stderr : stdout);

@@ -38,6 +38,7 @@ static void env_get(struct http_req *r, struct case_env *env)
 	env->cal = cal_shared_get(r->app->cal);
 	env->dl = r->app->deadlines;
 	env->cache = r->app->case_cache;
+	env->public_url = r->app->conf ? conf_str(r->app->conf, "server", "public_url", "") : "";
 }
 
 static void env_put(struct http_req *r, struct case_env *env)
@@ -63,7 +64,7 @@ static int apply(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	static const struct jfield f[] = {
 		{"stage", J_INT, 1}, {"side_line", J_STRING, 0}, {"items", J_ARRAY, 1},
-		{"opinion", J_STRING, 0}, {NULL},
+		{"opinion", J_STRING, 0}, {"materials", J_OBJECT, 0}, {NULL},
 	};
 	const char *codes[64];
 	size_t i;
@@ -82,6 +83,7 @@ static int apply(struct http_req *r, struct http_resp *w, struct err *e)
 	struct case_application a = {
 		.stage = (int)json_get_int(r->json, "stage", 0), .side_line = json_get_str(r->json, "side_line", NULL),
 		.items = codes, .nitems = json_array_size(items), .opinion = json_get_str(r->json, "opinion", NULL),
+		.materials = json_object_get(r->json, "materials"),
 	};
 	struct case_env env;
 	env_get(r, &env);
@@ -259,7 +261,8 @@ static int act(struct http_req *r, struct http_resp *w, struct err *e)
 	static const struct jfield f[] = {
 		{"action", J_STRING, 1}, {"opinion", J_STRING, 0}, {"materials", J_ARRAY, 0},
 		{"materials_days", J_INT, 0}, {"type", J_INT, 0}, {"kind", J_STRING, 0}, {"limit", J_INT, 0},
-		{"reason", J_STRING, 0}, {"result", J_STRING, 0}, {"to_user", J_STRING, 0}, {NULL},
+		{"reason", J_STRING, 0}, {"result", J_STRING, 0}, {"to_user", J_STRING, 0},
+		{"tolerance", J_BOOL, 0}, {NULL},
 	};
 	int64_t id;
 	if (http_param_id(r, 0, &id, e) || http_body(r, f, e))
@@ -272,6 +275,7 @@ static int act(struct http_req *r, struct http_resp *w, struct err *e)
 		.special_type = (int)json_get_int(r->json, "type", 0), .special_kind = json_get_str(r->json, "kind", NULL),
 		.special_limit = (int)json_get_int(r->json, "limit", 0), .reason = json_get_str(r->json, "reason", NULL),
 		.result = json_get_str(r->json, "result", NULL), .to_user = json_get_str(r->json, "to_user", NULL),
+		.tolerance = json_get_bool(r->json, "tolerance", 0),
 	};
 	int materials = strcmp(name, "materials_received") == 0;   /* not a status change */
 	if (!materials && (in.action < 0 || in.action == CASE_A_RECEIVE))

@@ -7,6 +7,7 @@
 */
 #include "http/http.h"
 #include "approval/case_export.h"
+#include "approval/project_export.h"
 #include "calendar/cal_admin.h"
 
 #include <stdio.h>
@@ -95,6 +96,39 @@ static int export(struct http_req *r, struct http_resp *w, struct err *e)
 		 x.ascii_name, enc);
 	return 0;
 }
+
+/* GET /api/projects/export?format=csv|xlsx&<the filters of GET /api/projects> */
+static int export_projects(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	struct project_filter f = {.q = http_query(r, "q"), .division = http_query(r, "division")};
+	struct case_export x;
+	char enc[200];
+	int64_t type;
+	int format = case_export_format_parse(http_query(r, "format"));
+	if (format < 0)
+		return err_set(e, ERR_INVALID, "format", "格式应为 csv 或 xlsx (format: csv | xlsx)");
+	if (http_query_int(r, "flow_type", 0, 0, 10, &type, e))
+		return e->code;
+	f.flow_type = (int)type;
+	if (project_export_run(r->st, &r->me, now_of(r), &f, format, &x, e))
+		return e->code;
+	w->body = x.data;
+	w->body_len = x.len;
+	w->free_body = 1;
+	w->content_type = format == CASE_EXPORT_XLSX
+		? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		: "text/csv; charset=utf-8";
+	pct(x.name, enc, sizeof enc);
+	snprintf(w->disposition, sizeof w->disposition, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
+		 x.ascii_name, enc);
+	return 0;
+}
+
+/* Before api_project_routes (/api/projects/{id}). */
+const struct route api_project_export_routes[] = {
+	{"GET", "/api/projects/export", export_projects, ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD | ROLE_LEADER | ROLE_OPS, 0},
+	{NULL},
+};
 
 const struct route api_case_export_routes[] = {
 	{"GET", "/api/cases/export", export, CASE_ROLES, 0},

@@ -7,6 +7,7 @@
 **   POST      /api/users/{id}/roles     {"role"}   DELETE /api/users/{id}/roles/{role}
 **   POST      /api/users/{id}/password  {"password"?} (reset; random when absent)
 **   DELETE    /api/users/{id}/totp      (reset the TOTP factor: enrol again)
+**   POST      /api/users/{id}/unlock    (clear a lockout, password unchanged)
 ** Who may change what is decided in org/org.c; reading the organisation is
 ** open to every logged-in account, reading accounts to the administrators
 ** (another person's phone masked). Password work runs on the hashing
@@ -281,6 +282,15 @@ static int reset_totp(struct http_req *r, struct http_resp *w, struct err *e)
 	return 0;
 }
 
+static int unlock_user(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	int64_t id;
+	if (http_param_id(r, 0, &id, e) || org_user_unlock(r->st, &r->me, r->now, id, e))
+		return e->code;
+	w->status = 204;
+	return 0;
+}
+
 const struct route api_org_routes[] = {
 	{"GET", "/api/districts", list_districts, 0, 0},
 	{"POST", "/api/districts", create_district, ROLE_SYSADMIN, 0},
@@ -295,6 +305,7 @@ const struct route api_org_routes[] = {
 	{"PATCH", "/api/users/{id}", update_user, ACCOUNT_ADMINS, 0},
 	{"POST", "/api/users/{id}/roles", grant_role, ROLE_SECADMIN, 0},
 	{"DELETE", "/api/users/{id}/totp", reset_totp, ROLE_SECADMIN, 0},
+	{"POST", "/api/users/{id}/unlock", unlock_user, ROLE_SECADMIN, 0},
 	{"DELETE", "/api/users/{id}/roles/{role}", revoke_role, ROLE_SECADMIN, 0},
 	{"POST", "/api/users/{id}/password", reset_password, ROLE_SECADMIN, 0},
 	{NULL},

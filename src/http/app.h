@@ -58,6 +58,7 @@ struct app {
 	const struct archive_sources *archive;   /* 运维档案 sources of modules above: archive/archive.h */
 	const struct pw_providers *paperwork;    /* sections of the O&M reports: paperwork/paperwork.h */
 	int64_t started_at;
+	int64_t upload_max;            /* bytes of an R_RAW_BODY request ([files] max_mb) */
 	int threads;
 	char web_root[512];            /* web application on disk; "": the
 					  copy in the binary (http/static.h) */

@@ -82,6 +82,8 @@ enum route_flags {
 				  and while the TOTP factor must be enrolled      */
 	R_ENROLL_OK = 4,       /* also allowed while the TOTP factor must be
 				  enrolled (org/auth.h)                           */
+	R_RAW_BODY = 8,        /* the body is a file of any type (not JSON), up
+				  to app->upload_max bytes                        */
 };
 
 struct route {
@@ -122,6 +124,8 @@ extern const struct route api_catalog_routes[];
 extern const struct route api_project_routes[];
 extern const struct route api_case_routes[];
 extern const struct route api_case_export_routes[];
+extern const struct route api_project_export_routes[];
+extern const struct route api_case_files_routes[];
 extern const struct route api_ops_routes[];
 extern const struct route api_stats_routes[];
 extern const struct route api_quality_routes[];
@@ -129,5 +133,6 @@ extern const struct route api_dict_routes[];
 extern const struct route api_archive_routes[];
 extern const struct route api_paperwork_routes[];
 extern const struct route api_desk_routes[];
+extern const struct route api_exchange_routes[];
 
 #endif

@@ -4,6 +4,7 @@
 ** list the table below.
 */
 #include "http/router.h"
+#include "http/server.h"
 #include "base/json.h"
 #include "http/reqcheck.h"
 #include "org/org.h"
@@ -24,15 +25,18 @@ static const struct route *const tables[] = {
 	api_audit_verify_routes,
 	api_calendar_routes,
 	api_catalog_routes,
+	api_project_export_routes,  /* before api_project_routes: /api/projects/{id} */
 	api_project_routes,
 	api_case_export_routes,     /* before api_case_routes: /api/cases/{id} */
 	api_case_routes,
+	api_case_files_routes,
 	api_stats_routes,
 	api_quality_routes,
 	api_dict_routes,
 	api_archive_routes,
 	api_paperwork_routes,
 	api_desk_routes,
+	api_exchange_routes,
 };
 
 /* The flat list of routes, built once (then read-only): a route's index is
@@ -123,6 +127,19 @@ int router_match(struct http_req *r, int *path_known)
 /* The message and field may echo request bytes (a path with %ff, a value
 ** cut inside a character): they are scrubbed to UTF-8 so the body is never
 ** lost to json_pack. */
+
+size_t router_body_limit(const struct app *app, const char *method, const char *path)
+{
+	const char *params[HTTP_MAX_PARAMS];
+	char store[512];
+	int n = router_count();
+	for (int idx = 0; idx < n; idx++)
+		if ((flat[idx]->flags & R_RAW_BODY) && strcmp(flat[idx]->method, method) == 0 &&
+		    match_path(flat[idx]->pattern, path, params, store, sizeof store))
+			return app->upload_max > HTTP_MAX_BODY ? (size_t)app->upload_max : HTTP_MAX_BODY;
+	return HTTP_MAX_BODY;
+}
+
 void router_error(struct http_resp *w, const struct err *e)
 {
 	char field[sizeof e->field], msg[sizeof e->msg];
@@ -175,7 +192,7 @@ static int is_write(const char *method)
 
 static int precheck(const struct route *rt, struct http_req *r, struct err *e)
 {
-	if (is_write(r->method)) {
+	if (is_write(r->method) && !(rt->flags & R_RAW_BODY)) {
 		const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
 		if (!ct || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';'))
 			return err_set(e, ERR_MEDIA, "Content-Type",

@@ -17,6 +17,10 @@ const char *router_method(int idx);
 ** set when the path matches some route with another method (405). */
 int router_match(struct http_req *r, int *path_known);
 
+/* Largest body accepted for method+path: app->upload_max for an R_RAW_BODY
+** route, else HTTP_MAX_BODY. */
+size_t router_body_limit(const struct app *app, const char *method, const char *path);
+
 /* Run route idx for r: checks, handler, error body. w is filled. */
 void router_run(int idx, struct http_req *r, struct http_resp *w);
 /* The second half of a request whose handler set w->later (http.h), once

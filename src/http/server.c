@@ -39,6 +39,7 @@ struct conn_ctx {
 	char *body;
 	size_t len, cap;
 	int too_large;
+	size_t limit;          /* router_body_limit of the request     */
 	int waiting;           /* suspended until its later work is done */
 	int idx;               /* route, for metrics                     */
 	double started_ms;
@@ -176,7 +177,7 @@ static int dispatch(struct app *app, struct http_req *r, struct http_resp *w)
 		serve_metrics(app, r, w);
 		return router_count();
 	}
-	if (strncmp(r->path, "/api/", 5) != 0) {
+	if (strncmp(r->path, "/api/", 5) != 0 && strncmp(r->path, "/verify/", 8) != 0) {
 		static_serve(app, r, w);
 		return router_count();
 	}
@@ -198,7 +199,7 @@ static int dispatch(struct app *app, struct http_req *r, struct http_resp *w)
 /* Append an upload chunk to the body (over HTTP_MAX_BODY only marks it). */
 static int take_upload(struct conn_ctx *cx, const char *upload, size_t n)
 {
-	if (cx->too_large || cx->len + n > HTTP_MAX_BODY) {
+	if (cx->too_large || cx->len + n > cx->limit) {
 		cx->too_large = 1;
 		return 0;
 	}
@@ -310,8 +311,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct conn_ctx *cx = *con_cls;
 	if (!cx)
 		return MHD_NO;   /* out of memory in on_uri */
-	if (!cx->begun)
+	if (!cx->begun) {
+		cx->limit = router_body_limit(s->app, method, url);
 		return begin(s, c, url, cx);
+	}
 	if (*upload_size) {
 		int rc = take_upload(cx, upload, *upload_size);
 		*upload_size = 0;
@@ -331,7 +334,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	client_address(s->app, c, cx->r.me.source, sizeof cx->r.me.source);
 	if (cx->too_large) {
 		struct err e;
-		err_set(&e, ERR_TOOLARGE, "", "请求体超过 1 MiB (body larger than 1 MiB)");
+		err_set(&e, ERR_TOOLARGE, "", "请求体超过 %zu MiB (body larger than %zu MiB)", cx->limit >> 20,
+			cx->limit >> 20);
 		router_error(&cx->w, &e);
 		cx->idx = router_count();
 	} else {

@@ -207,7 +207,9 @@ static int make_copy(struct store *st, const char *dir, int64_t now, const volat
 	if (rename(part, b->path) != 0)
 		return err_set(e, ERR_INTERNAL, "backup", "rename %s: %s", part, strerror(errno));
 	double t0 = clock_mono_ms();
-	if (ops_sha256_file(b->path, b->sha256, e) || write_sidecar(b->path, b->sha256, e))
+	int nfiles;
+	if (ops_sha256_file(b->path, b->sha256, e) || write_sidecar(b->path, b->sha256, e) ||
+	    ops_backup_files(st, b->path, &nfiles, e))
 		return e->code;
 	*hash_ms = clock_mono_ms() - t0;
 	fsync_path(dir);

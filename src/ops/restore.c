@@ -81,7 +81,8 @@ int ops_backup_verify(struct store *st, const char *file, struct ops_verify *v, 
 	int bad = ops_integrity_file(abs, v->integrity, sizeof v->integrity, &ms);
 	if (!rc && bad)
 		err_set(e, ERR_INVALID, "integrity", "%s 未通过完整性检查：%s", abs, v->integrity);
-	v->ok = !rc && !bad;
+	int nfiles, lost = !rc && !bad && ops_backup_files_check(abs, &nfiles, e);
+	v->ok = !rc && !bad && !lost;
 	return 0;
 }
 
@@ -249,6 +250,9 @@ int ops_restore(const struct ops_conf *cf, const char *file, const struct princi
 		out->bytes = stat(abs, &sb) == 0 ? sb.st_size : 0;
 		rc = swap_in(cf, abs, now, out, e);
 	}
+	int nfiles;
+	if (!rc)
+		rc = ops_backup_files_restore(abs, cf->db_path, &nfiles, e);
 	if (!rc)
 		rc = record_restore(cf, abs, who, now, out, e);
 	ops_lock_release(&lk);

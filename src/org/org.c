@@ -330,6 +330,22 @@ int org_user_set_active(struct store *st, const struct principal *who, int64_t n
 			   json_object(), apply_active, &active, e);
 }
 
+static int apply_unlock(struct store *st, struct user *u, const void *arg, struct err *e)
+{
+	if (!u->locked_until && !u->failed_logins)
+		return err_set(e, ERR_CONFLICT, "id", "账号未被锁定 (not locked)");
+	u->locked_until = 0;
+	u->failed_logins = 0;
+	return 0;
+}
+
+int org_user_unlock(struct store *st, const struct principal *who, int64_t now, int64_t id, struct err *e)
+{
+	if (!who->cli && !rbac_has(who, ROLE_SECADMIN))
+		return err_set(e, ERR_FORBIDDEN, "", "只有安全管理员可以解锁账号 (secadmin only)");
+	return user_change(st, who, now, id, "user.unlock", json_object(), apply_unlock, NULL, e);
+}
+
 struct grant_arg {
 	const struct principal *who;
 	const char *role;

@@ -43,6 +43,10 @@ int org_user_update(struct store *st, const struct principal *who, int64_t now, 
 		    const struct user_input *in, struct err *e);
 int org_user_set_active(struct store *st, const struct principal *who, int64_t now, int64_t id,
 			int active, struct err *e);
+/* 解锁: clear the lockout and the failed-login count of account id, its
+** password unchanged (secadmin or the CLI; audited user.unlock; 409 when
+** the account is not locked). */
+int org_user_unlock(struct store *st, const struct principal *who, int64_t now, int64_t id, struct err *e);
 int org_user_grant(struct store *st, const struct principal *who, int64_t now, int64_t id,
 		   const char *role, int grant, struct err *e);
 /* Admin reset: new password (or a random one written to out_pw when pw is

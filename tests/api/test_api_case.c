@@ -298,7 +298,7 @@ static void test_stage1(void **state)
 	/* review, then a supplement during review from Monday 09-29 to Thursday
 	** 10-09: paused (09-29, 10-09] = 09-30, 10-09 */
 	ok("zr_r", "2025-09-29 09", A, "{\"action\":\"start_review\"}");
-	ok("zr_r", "2025-09-29 10", A, "{\"action\":\"supplement\",\"materials\":[\"宗地图\",\"规划条件\"],"
+	ok("zr_r", "2025-09-29 10", A, "{\"action\":\"supplement\",\"materials\":[\"建设项目用地红线图（宗地图）\",\"规划条件\"],"
 	   "\"opinion\":\"宗地图比例不符\"}");
 	assert_int_equal(ji(J, "status.code"), 6);
 	/* while paused: left frozen at its value on 09-29 (30, 10-09, 10-10 = 3) */
@@ -333,7 +333,7 @@ static void test_stage1(void **state)
 	assert_int_equal(json_array_size(json_object_get(J, "allowed_actions")), 0);
 	assert_int_equal(json_array_size(json_object_get(J, "my_actions")), 0);
 	assert_int_equal(json_array_size(json_object_get(J, "history")), 8);
-	assert_int_equal(json_array_size(json_object_get(J, "documents")), 3);   /* acceptance, supplement, approval */
+	assert_int_equal(json_array_size(json_object_get(J, "documents")), 4);   /* receipt, acceptance, supplement, approval */
 	/* nothing follows 办结 */
 	assert_int_equal(action("zr_h", "2025-10-10 16", A, "{\"action\":\"revoke\",\"opinion\":\"x\"}"), 409);
 	/* same item again: 409 */
@@ -348,7 +348,7 @@ static void test_stage2_and_pinning(void **state)
 {
 	char path[128];
 	B = apply("2025-10-13 09", 2, NULL, "\"GHXK-001\"", 201);
-	ok("zr_c", "2025-10-13 10", B, "{\"action\":\"supplement\",\"materials\":[\"建设工程设计方案\"]}");
+	ok("zr_c", "2025-10-13 10", B, "{\"action\":\"supplement\",\"materials\":[\"建设工程设计方案总平面图\"]}");
 	ok("zr_c", "2025-10-14 09", B, "{\"action\":\"supplement_done\"}");
 	/* 一次性告知: a second request before acceptance is refused */
 	assert_int_equal(action("zr_c", "2025-10-14 09", B, "{\"action\":\"supplement\",\"materials\":[\"x\"]}"), 409);

@@ -120,7 +120,8 @@ assert names == ["技术咨询", "故障处理", "日常巡检", "系统维护",
 fault = secs["service.fault"]
 assert {x["label"]: x["value"] for x in fault["summary"]}["故障工单"] == 4
 assert len(fault["tables"][0]["rows"]) == 4          # the examples
-assert any("exchange" in n for n in secs["service.data_service"]["notes"])   # not wired yet: said so
+assert "上报行数" in [x["label"] for x in secs["service.data_service"]["summary"]]   # the exchange's figures
+assert any("repair" in n for n in secs["service.data_repair"]["notes"])   # not wired yet: said so
 wb = openpyxl.load_workbook(f"{d}/a.xlsx")
 assert len(wb.sheetnames) == len(doc["sections"]) + 1
 ws = wb[next(n for n in wb.sheetnames if n.endswith("故障处理") and "服务" not in n)]

@@ -254,6 +254,11 @@ export default [
       await page.locator('.dialog #f-district').selectOption('610204');
       await dialogButton(page, '确定');
       await page.locator('#dept-list tbody tr', { hasText: '耀州区发展和改革局' }).waitFor();
+      // the tree: the new department under its district; a district filters the list
+      await page.locator('#dept-tree li[data-district="610204"] li[data-department="610204-FGW"]').waitFor({ state: 'attached' });
+      await page.locator('#dept-tree li[data-district="610203"] > details > summary button').click();
+      await page.waitForFunction(() => document.querySelector('#dept-list select[name=district]').value === '610203');
+      await page.locator('#dept-list tbody tr', { hasText: '印台区' }).first().waitFor();
       // a duplicate code: 409 under the code field
       await page.click('button:has-text("新增部门")');
       await page.locator('.dialog #f-code').fill('610204-FGW');

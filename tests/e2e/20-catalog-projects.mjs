@@ -50,19 +50,28 @@ export default [
       await login(page, 'cat1', t.state.passwords.cat1);
       await page.goto('/#/catalog/items/SGXK-001');
       await page.click('#edit-item');
-      const dlg = page.locator('.dialog');
+      const dlg = page.locator('.dialog').first();
+      // saving lists the changes first; 确认保存 sends them
+      const save = async (expect) => {
+        await dlg.locator('.dialog-foot .btn-primary').click();
+        const diff = page.locator('.dialog', { has: page.locator('#item-diff') });
+        await diff.waitFor();
+        for (const x of expect) assert((await text(diff)).includes(x), `the diff shows ${x}: ${await text(diff)}`);
+        await diff.locator('button:has-text("确认保存")').click();
+        await diff.waitFor({ state: 'detached' });
+      };
       await dlg.locator('#f-promised_limit').fill('50');
-      await dlg.locator('.dialog-foot .btn-primary').click();
+      await save(['承诺时限', '50']);
       const err = dlg.locator('.form-row[data-field=promised_limit] .field-error');
       await err.filter({ hasText: /\S/ }).waitFor();
       assert((await text(err)).includes('法定时限'), `limit rule: ${await text(err)}`);
       await dlg.locator('#f-promised_limit').fill('2');
       await dlg.locator('[data-path="materials[1].copies"]').fill('50');
-      await dlg.locator('.dialog-foot .btn-primary').click();
+      await save(['份数']);
       await dlg.locator('[data-path="materials[1].copies"].invalid').waitFor();
       assert((await text(dlg.locator('.form-row[data-field=materials] .field-error'))).startsWith('第 2 行'), 'row named');
       await dlg.locator('[data-path="materials[1].copies"]').fill('2');
-      await dlg.locator('.dialog-foot .btn-primary').click();
+      await save(['申请材料[建设工程规划许可证].份数']);
       await dlg.waitFor({ state: 'detached' });
       await page.locator('#versions', { hasText: 'v1.2' }).waitFor();
       assert((await text(page.locator('.card-title').first())).includes('v1.2'), 'shows the new version');

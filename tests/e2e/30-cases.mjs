@@ -34,6 +34,11 @@ export default [
       const checked = await page.locator('#apply-items input:checked').evaluateAll((els) => els.map((e) => e.value));
       assert(checked.includes('YDGH-001'), `milestone preselected (${checked})`);
       await page.locator('#apply-items input[value="YDYS-001"]').check();
+      // 收件: everything handed in for YDGH-001; YDYS-001 lacks its 项目建设依据
+      await page.locator('#apply-materials .apply-item-materials[data-item="YDYS-001"]').waitFor();
+      await page.click('#apply-materials .apply-all[data-item="YDGH-001"]');
+      await page.click('#apply-materials .apply-all[data-item="YDYS-001"]');
+      await page.locator('#apply-materials input[data-item="YDYS-001"][value="项目建设依据（项目建议书批复或相关文件）"]').uncheck();
       await shot(page, 'stage-apply');
       await page.click('#apply-submit');
       await page.waitForSelector('#stage-progress');
@@ -116,13 +121,15 @@ export default [
       await clerk.locator('#workbench-list tbody tr', { hasText: '用地预审与选址意见书' }).locator('a:has-text("办理")').click();
       await clerk.waitForSelector('#case-actions button[data-action=supplement]');
       const id = Number(/#\/cases\/(\d+)/.exec(clerk.url())[1]);
-      // 一次性补正告知: the materials, one per line
+      // 一次性补正告知: picked from the item's material list, the missing one preselected
       await clerk.click('#case-actions button[data-action=supplement]');
-      await clerk.locator('.dialog #f-materials').fill('建设项目用地预审申请表（盖章）\n项目建议书批复文件');
+      const missing = clerk.locator('.dialog #f-materials input[value="项目建设依据（项目建议书批复或相关文件）"]');
+      assert(await missing.isChecked(), 'the material not handed in is preselected');
+      await clerk.locator('.dialog #f-materials input[value="建设项目用地预审与选址申请报告"]').check();
       await clerk.locator('.dialog .dialog-foot .btn-primary').click();
       await clerk.locator('.dialog').waitFor({ state: 'detached' });
       await clerk.locator('.card-title .tag', { hasText: '补正中' }).waitFor();
-      await clerk.locator('.card', { hasText: '补正记录' }).locator('td', { hasText: '项目建议书批复文件' }).waitFor();
+      await clerk.locator('.card', { hasText: '补正记录' }).locator('td', { hasText: '项目建设依据' }).waitFor();
       await clerk.locator('#case-documents [data-doc=supplement]').waitFor();
       await act(clerk, 'supplement_done', '申请人已补齐材料');
       await act(clerk, 'accept');

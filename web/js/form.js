@@ -177,20 +177,27 @@ export function showErrors(form, err) {
   top.hidden = false;
 }
 
-/* Client-side "required" check before the round trip. */
+/* Client-side "required" check before the round trip: every empty field
+   says so beside itself at once, the first one gets the focus. */
 export function checkRequired(form) {
   clearErrors(form);
+  let first = null;
   for (const f of form._fields) {
     if (!f.required || f.type === 'hidden' || f.type === 'checkbox') continue;
     const el = form.querySelector(`#f-${CSS.escape(f.name)}`);
     const empty = f.type === 'checks' ? !el.querySelector('input:checked')
       : f.type === 'rows' ? el.read().length === 0 : !String(el.value).trim();
-    if (empty) {
-      showErrors(form, { field: f.name, message: `请填写${f.label}` });
-      return false;
+    if (!empty) continue;
+    const row = rowFor(form, f.name);
+    if (row) {
+      row.querySelector('.field-error').textContent = `请填写${f.label}`;
+      const input = row.querySelector('.input');
+      if (input) input.classList.add('invalid');
     }
+    first = first || el;
   }
-  return true;
+  if (first && first.focus) first.focus();
+  return !first;
 }
 
 /*

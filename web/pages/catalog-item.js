@@ -6,15 +6,59 @@
 ** whole item document; the server stores it as a new version with its
 ** effective date (running cases keep theirs) and names the field of any
 ** rule it breaks (items[CODE].materials[1].copies), shown on that input.
+** Before saving, the changes against the version it starts from are listed
+** (materials by name, steps by position) for a last look.
 */
 import { get, put } from '../js/api.js';
-import { h, clear, toast, today } from '../js/ui.js';
+import { h, clear, toast, today, dialog } from '../js/ui.js';
 import { formDialog } from '../js/form.js';
 import { departmentOptions, maps } from '../js/org.js';
-import { FORMS, STEP_ROLES, APPLICANT, CASE_TYPES, localField, nextVersion } from '../js/catalog-common.js';
+import { FORMS, STEP_ROLES, APPLICANT, CASE_TYPES, localField, nextVersion, fieldLabel } from '../js/catalog-common.js';
 import { versionTable } from './catalog.js';
 
 const yes = (b) => (b ? '是' : '否');
+const show = (v) => (v === undefined || v === null || v === '' ? '（无）' : typeof v === 'boolean' ? yes(v)
+  : Array.isArray(v) ? v.join('、') || '（无）' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+/* Changes from version a to b: [{field, from, to}], materials matched by name, steps by position. */
+export function itemChanges(a, b) {
+  const out = [];
+  const same = (x, y) => JSON.stringify(x ?? null) === JSON.stringify(y ?? null);
+  for (const k of Object.keys(b)) {
+    if (k === 'materials' || k === 'steps' || k === 'version') continue;
+    if (!same(a[k], b[k])) out.push({ field: k, from: a[k], to: b[k] });
+  }
+  const byName = (l) => Object.fromEntries((l || []).map((m) => [m.name, m]));
+  const am = byName(a.materials), bm = byName(b.materials);
+  for (const n of Object.keys(am)) if (!bm[n]) out.push({ field: `materials[${n}]`, from: '原有', to: '删除' });
+  for (const [n, m] of Object.entries(bm)) {
+    if (!am[n]) { out.push({ field: `materials[${n}]`, from: '（无）', to: '新增' }); continue; }
+    for (const k of ['required', 'copies', 'form', 'tolerable', 'template'])
+      if (!same(am[n][k] ?? (k === 'tolerable' ? false : null), m[k] ?? (k === 'tolerable' ? false : null)))
+        out.push({ field: `materials[${n}].${k}`, from: am[n][k], to: m[k] });
+  }
+  const n = Math.max((a.steps || []).length, (b.steps || []).length);
+  for (let i = 0; i < n; i++) {
+    const x = (a.steps || [])[i], y = (b.steps || [])[i];
+    if (!same(x, y)) out.push({ field: `steps[${i + 1}]`, from: x ? `${x.name}（${STEP_ROLES[x.role] || x.role}）` : '（无）', to: y ? `${y.name}（${STEP_ROLES[y.role] || y.role}）` : '删除' });
+  }
+  return out;
+}
+
+/* Show the changes and ask; resolves true to save. */
+function confirmChanges(changes, doc) {
+  return new Promise((resolve) => {
+    let yes2 = false;
+    dialog({
+      title: `保存为新版本 v${doc.version}（${doc.effective_from} 生效）`, wide: true,
+      body: changes.length ? h('table.table#item-diff', h('thead', h('tr', h('th', '字段'), h('th', '原值'), h('th', '新值'))),
+        h('tbody', changes.map((c) => h('tr', h('td', fieldLabel(c.field)), h('td', show(c.from)), h('td', show(c.to))))))
+        : h('div.alert.alert-info', '内容没有改动（仅版本号与生效日期）：服务器会拒绝未改动的版本。'),
+      buttons: [{ label: '返回修改' }, { label: '确认保存', kind: 'primary', onClick: () => { yes2 = true; resolve(true); } }],
+      onClose: () => { if (!yes2) resolve(false); },
+    });
+  });
+}
 
 export async function render(ctx) {
   const code = ctx.params.code;
@@ -48,7 +92,8 @@ export async function render(ctx) {
     h('div.grid.grid-2',
       h('div.card', h('div.card-title', `申请材料（${d.materials.length}）`),
         h('table.table', h('thead', h('tr', h('th', '#'), h('th', '材料名称'), h('th', '必要'), h('th', '形式'), h('th', '份数'))),
-          h('tbody', d.materials.map((m, i) => h('tr', h('td', i + 1), h('td', m.name), h('td', m.required ? h('span.tag.red', '必要') : h('span.tag.gray', '非必要')),
+          h('tbody', d.materials.map((m, i) => h('tr', h('td', i + 1), h('td', m.name, m.template ? h('div.muted', `样表：${m.template}`) : null),
+            h('td', m.required ? h('span.tag.red', '必要') : h('span.tag.gray', '非必要'), m.required && m.tolerable ? h('span.tag.yellow', '可容缺') : null),
             h('td', FORMS[m.form] || m.form), h('td', m.form === 'electronic' ? '-' : m.copies)))))),
       h('div.card', h('div.card-title', '办理环节'),
         h('ol.timeline', d.steps.map((s) => h('li', h('div', h('b', s.name)), h('div.op', STEP_ROLES[s.role] || s.role)))))),
@@ -85,6 +130,8 @@ export async function render(ctx) {
             { name: 'required', label: '必要', type: 'checkbox', width: '50px' },
             { name: 'form', label: '形式', type: 'select', width: '120px', options: Object.entries(FORMS).map(([value, label]) => ({ value, label })) },
             { name: 'copies', label: '份数', type: 'number', width: '70px' },
+            { name: 'tolerable', label: '可容缺', type: 'checkbox', width: '60px' },
+            { name: 'template', label: '样表文件名', width: '140px' },
           ] },
         { name: 'steps', label: '办理环节', type: 'rows', span2: true, rowLabel: '环节', newRow: { role: 'reviewer' },
           hint: '第一个环节必须是窗口受理；每个环节由办理部门中具有该角色的人员办理',
@@ -93,15 +140,17 @@ export async function render(ctx) {
             { name: 'role', label: '办理角色', type: 'select', width: '160px', options: Object.entries(STEP_ROLES).map(([value, label]) => ({ value, label })) },
           ] },
       ],
-      submit: (v) => {
+      submit: async (v) => {
         const doc = {
           code: src.code, name: v.name, national_code: v.national_code ?? '', department: v.department,
           promised_limit: v.promised_limit, legal_limit: v.legal_limit, legal_basis: v.legal_basis,
-          materials: v.materials, steps: v.steps, milestone: v.milestone,
+          materials: v.materials.map((m) => { const o = { ...m }; if (!o.template) delete o.template; return o; }),
+          steps: v.steps, milestone: v.milestone,
           prerequisites: String(v.prerequisites || '').split(/[,，\s]+/).filter(Boolean),
           commitment: v.commitment, tolerance: v.tolerance, applicant_kind: Number(v.applicant_kind),
           case_type: Number(v.case_type), version: v.version, effective_from: v.effective_from,
         };
+        if (!(await confirmChanges(itemChanges(src, doc), doc))) throw { message: '未保存：请检查改动后再保存' };
         return put(`/api/catalog/items/${encodeURIComponent(code)}`, doc);
       },
     });

@@ -6,8 +6,13 @@
 ** POST /api/projects/{id}/applications {stage, side_line?, items, opinion?}
 ** opens the parallel instance with one 办件 per item (the server checks
 ** earlier stages, prerequisites and milestones and names what is missing).
+** 收件: for every item chosen, its material list (the version in effect
+** today) to tick what the applicant handed in; sent as
+** materials: {code: [names]}, it becomes each case's checklist and its
+** 收件回执. A required material left unticked is listed before sending: 受理
+** will need it, or 容缺 where the item allows it.
 */
-import { get, post } from '../js/api.js';
+import { get, post, names as dictNames } from '../js/api.js';
 import { h, clear, toast, today } from '../js/ui.js';
 import { maps } from '../js/org.js';
 import { STAGES, SIDE_LINES } from '../js/catalog-common.js';
@@ -36,6 +41,32 @@ export async function render(ctx) {
   const list = h('div#apply-items');
   const opinion = h('textarea.input#apply-opinion', { rows: 2, placeholder: '收件意见（可选，最多 2000 字）', maxlength: 2000, style: { width: '100%' } });
   const msg = h('div');
+  const FORMS = dictNames('approval.material_form');
+  const matBox = h('div#apply-materials');
+  const docs = {};
+  async function itemDoc(code) {
+    if (!docs[code]) docs[code] = get(`/api/catalog/items/${encodeURIComponent(code)}?date=${today()}`).then((r) => r.doc || r);
+    return docs[code];
+  }
+  const chosen = () => [...list.querySelectorAll('input[type=checkbox]:checked')].map((i) => i.value);
+  async function fillMaterials() {
+    const codes = chosen();
+    const parts = await Promise.all(codes.map(async (code) => {
+      const d = await itemDoc(code).catch(() => null);
+      if (!d || !d.materials) return null;
+      const old = [...matBox.querySelectorAll(`input[data-item="${CSS.escape(code)}"]:checked`)].map((i) => i.value);
+      const ticks = h('tbody', d.materials.map((m) => h('tr',
+        h('td', h('input', { type: 'checkbox', value: m.name, dataset: { item: code }, checked: old.includes(m.name), 'aria-label': `${d.name}：${m.name}` })),
+        h('td', m.name), h('td', m.required ? h('span.tag.red', '必需') : h('span.tag.gray', '非必需'), m.required && m.tolerable ? h('span.tag.yellow', '可容缺') : null),
+        h('td.nowrap', `${FORMS[m.form] || m.form}${m.form === 'electronic' ? '' : ` ${m.copies} 份`}`))));
+      return h('div.apply-item-materials', { dataset: { item: code } },
+        h('h4', { style: { margin: '12px 0 6px' } }, `${d.name} 的申请材料 `,
+          h('button.btn.btn-sm.apply-all', { type: 'button', dataset: { item: code }, on: { click: () => ticks.querySelectorAll('input').forEach((i) => { i.checked = true; }) } }, '全部已收')),
+        h('table.table', h('thead', h('tr', h('th', { style: { width: '50px' } }, '已收'), h('th', '材料'), h('th', { style: { width: '140px' } }, '要求'), h('th', { style: { width: '160px' } }, '形式 / 份数'))), ticks));
+    }));
+    clear(matBox).append(...parts.filter(Boolean));
+  }
+  list.addEventListener('change', (ev) => { if (!ev.target.dataset.item) fillMaterials(); });
   const submit = h('button.btn.btn-primary#apply-submit', { type: 'button', on: { click: send } }, '提交申报');
 
   function fillLines() {
@@ -69,15 +100,18 @@ export async function render(ctx) {
           }))));
     }
   }
-  stageSel.addEventListener('change', fillLines);
-  lineSel.addEventListener('change', fillItems);
+  stageSel.addEventListener('change', () => { fillLines(); fillMaterials(); });
+  lineSel.addEventListener('change', () => { fillItems(); fillMaterials(); });
   fillLines();
+  fillMaterials();
 
   async function send() {
-    const codes = [...list.querySelectorAll('input[type=checkbox]:checked')].map((i) => i.value);
+    const codes = chosen();
     clear(msg);
     if (!codes.length) { msg.append(h('div.alert.alert-error', '请至少选择一个事项')); return; }
-    const body = { stage: Number(stageSel.value), items: codes };
+    const body = { stage: Number(stageSel.value), items: codes, materials: {} };
+    for (const code of codes)
+      body.materials[code] = [...matBox.querySelectorAll(`input[data-item="${CSS.escape(code)}"]:checked`)].map((i) => i.value);
     if (lineSel.value) body.side_line = lineSel.value;
     if (opinion.value.trim()) body.opinion = opinion.value.trim();
     submit.disabled = true;
@@ -98,6 +132,9 @@ export async function render(ctx) {
       h('div.form-row', h('label', { for: 'apply-stage' }, '审批阶段'), stageSel),
       h('div.form-row', h('label', { for: 'apply-line' }, '申报类型'), lineSel)),
     list,
+    h('h3', { style: { margin: '16px 0 4px' } }, '收件：勾选申请人提交的材料'),
+    h('div.muted', '未勾选的必需材料须在受理前补正，或在事项允许时容缺受理。提交后可在办件页打印收件回执、上传材料扫描件。'),
+    matBox,
     h('div.form-row', { style: { marginTop: '12px' } }, h('label', { for: 'apply-opinion' }, '收件意见'), opinion),
     msg,
     h('div', { style: { marginTop: '12px', display: 'flex', gap: '8px' } }, submit, h('a.btn', { href: `#/projects/${pid}` }, '取消'))));

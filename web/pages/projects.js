@@ -38,6 +38,7 @@ export async function render(ctx) {
       ] },
     ],
     load: (p) => get(`/api/projects?${new URLSearchParams(p)}`),
+    exportUrl: (p, format) => `/api/projects/export?${new URLSearchParams({ ...p, format })}`,
   });
 
   async function remove(p) {

@@ -75,6 +75,8 @@ export async function render(ctx) {
     if (isSec && !self) {
       links.push(h('button.btn-link', { type: 'button', dataset: { op: 'roles', user: u.username }, on: { click: () => editRoles(u) } }, '分配角色'));
       links.push(h('button.btn-link', { type: 'button', dataset: { op: 'reset', user: u.username }, on: { click: () => resetPassword(u) } }, '重置密码'));
+      if (u.locked_until && u.locked_until * 1000 > Date.now())
+        links.push(h('button.btn-link', { type: 'button', dataset: { op: 'unlock', user: u.username }, on: { click: () => unlock(u) } }, '解锁'));
       if (u.totp_enrolled)
         links.push(h('button.btn-link', { type: 'button', dataset: { op: 'totp', user: u.username }, on: { click: () => resetTotp(u) } }, '重置动态口令'));
     }
@@ -151,6 +153,15 @@ export async function render(ctx) {
     });
     if (r) toast('角色已更新，该用户需重新登录', 'success');
     list.reload(true);
+  }
+
+  async function unlock(u) {
+    if (!(await confirmBox(`解锁账号“${u.username}”？密码不变，失败次数清零（记入审计日志）。`))) return;
+    try {
+      await post(`/api/users/${u.id}/unlock`, {});
+      toast('已解锁', 'success');
+      list.reload(true);
+    } catch (err) { toast(err.message, 'error'); }
   }
 
   async function resetTotp(u) {

@@ -1,0 +1,92 @@
+/*
+** backup_files.c: the uploaded files and issued documents in backups (see
+** backup.h). A backup DIR/gonggai-….db refers to files by SHA-256; they
+** are kept in DIR/files, one content-addressed store shared by every
+** backup of DIR (a file is the same bytes whoever refers to it, so it is
+** copied once), and never removed by retention.
+*/
+#include "ops/backup.h"
+#include "base/filestore.h"
+#include "store/store_files.h"
+
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#define FILES_SCHEMA 18    /* migration 0018 brought the file tables */
+
+/* DIR/files for the backup file path. */
+static void backup_store(const char *backup_path, char *out, size_t cap)
+{
+	char tmp[PATH_MAX];
+	snprintf(tmp, sizeof tmp, "%s", backup_path);
+	snprintf(out, cap, "%s/files", dirname(tmp));
+}
+
+/* The files the database at path refers to ([] before migration 0018). */
+static int referenced(const char *path, json_t **rows, struct err *e)
+{
+	struct store *st;
+	if (store_open(path, STORE_READONLY, &st, e))
+		return e->code;
+	int rc = store_schema_version(st) < FILES_SCHEMA ? (*rows = json_array(), 0) : store_files_all(st, rows, e);
+	store_close(st);
+	return rc;
+}
+
+/* Copy (or check, when to is NULL) every file path refers to. */
+static int each_file(const char *path, const char *from, const char *to, int *n, struct err *e)
+{
+	json_t *rows, *r;
+	size_t i;
+	int rc = 0;
+	*n = 0;
+	if (referenced(path, &rows, e))
+		return e->code;
+	json_array_foreach(rows, i, r) {
+		const char *sha = json_string_value(json_object_get(r, "sha256"));
+		struct buf b;
+		rc = to ? filestore_copy(from, to, sha, e) : filestore_read(from, sha, &b, e);
+		if (rc)
+			break;
+		if (!to)
+			buf_free(&b);
+		(*n)++;
+	}
+	json_decref(rows);
+	return rc;
+}
+
+int ops_backup_files(struct store *live, const char *backup_path, int *n, struct err *e)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+	struct err e2;
+	*n = 0;
+	if (filestore_dir(store_path(live), from, sizeof from, &e2))
+		return 0;     /* an in-memory database has no files */
+	backup_store(backup_path, to, sizeof to);
+	if (each_file(backup_path, from, to, n, e))
+		return err_set(e, e->code, "files", "备份文件时出错：%s", e->msg);
+	return 0;
+}
+
+int ops_backup_files_check(const char *backup_path, int *n, struct err *e)
+{
+	char dir[PATH_MAX];
+	backup_store(backup_path, dir, sizeof dir);
+	if (each_file(backup_path, dir, NULL, n, e))
+		return err_set(e, ERR_INVALID, "files", "备份引用的文件缺失或损坏：%s", e->msg);
+	return 0;
+}
+
+int ops_backup_files_restore(const char *backup_path, const char *db_path, int *n, struct err *e)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+	backup_store(backup_path, from, sizeof from);
+	if (filestore_dir(db_path, to, sizeof to, e))
+		return e->code;
+	if (each_file(backup_path, from, to, n, e))
+		return err_set(e, e->code, "files", "恢复文件时出错：%s", e->msg);
+	return 0;
+}
