@@ -37,6 +37,7 @@ const MENU = [
     { path: '/ops/backups', title: '备份与演练', roles: ['ops'], page: () => import('./pages/ops-backups.js') },
     { path: '/ops/cleanup', title: '日志清理', roles: ['ops'], page: () => import('./pages/ops-cleanup.js') },
     { path: '/ops/archive', title: '运维档案', roles: ['ops', 'leader', 'sysadmin'], page: () => import('./pages/archive.js') },
+    { path: '/ops/om-reports', title: '运维报告', roles: ['ops', 'leader'], page: () => import('./pages/om-reports.js') },
     { path: '/ops/exchange', title: '数据上报', roles: ['ops'], page: () => import('./pages/ops-exchange.js') },
   ] },
   { group: '运维服务台', icon: '☎', items: [

@@ -18,6 +18,7 @@
 #include "desk/desk.h"
 #include "exchange/exchange.h"
 #include "ops/ops.h"
+#include "paperwork/paperwork.h"
 #include "quality/quality.h"
 
 /* 数据质检's nightly run (job "quality.run" at [quality] run_at). sources:
@@ -34,6 +35,7 @@ struct cli_ext {
 	struct archive_sources archive;   /* events of modules above for 运维档案 */
 	/* one member per module's context, added with its registration */
 	struct desk_conf desk;    /* [desk]: tickets for failing items and jobs */
+	struct pw_providers paperwork;   /* sections of the O&M reports          */
 	struct exchange_conf exchange;   /* cli_ext_exchange.c */
 	struct quality_sources rejections;   /* the province's rejections for 数据质检 (exchange) */
 };
@@ -42,6 +44,11 @@ struct cli_ext {
 ** ERR_INVALID names a bad key; on error nothing needs freeing. */
 int cli_ext_setup(const struct conf *c, struct cli_ext *x, struct err *e);
 void cli_ext_free(struct cli_ext *x);
+
+/* Register the sections of the O&M reports (cli_ext_paperwork.c) into
+** x->paperwork; ops is the configuration the inspection and backup
+** sections read (borrowed: it must outlive x). Call after cli_ext_setup. */
+void cli_ext_paperwork(struct cli_ext *x, const struct ops_conf *ops);
 
 /* One 数据质检 run as the job quality.run does it (ctx: &x->quality); the
 ** exchange's push runs it too once the province's verdicts came back. */

@@ -1,11 +1,14 @@
 /*
 ** cli_report.c: `gonggai report inspection --db PATH --day DATE | --month
 ** YYYY-MM --format xlsx|html [-o FILE]`: the daily or monthly inspection
-** report (ops/report.h). Without -o the file is inspection-LABEL.FORMAT in
-** the current directory; `-o -` writes HTML to stdout. Prints the path.
+** report (ops/report.h); `gonggai report monthly|annual --db PATH --from
+** DATE --to DATE --format xlsx|html|json [-o FILE]`: the O&M reports
+** (paperwork/paperwork.h). Without -o the file is KIND-LABEL.FORMAT in the
+** current directory; `-o -` writes HTML or JSON to stdout. Prints the path.
 */
 #include "cli/cli.h"
 #include "base/clock.h"
+#include "cli/cli_ext.h"
 #include "cli/cli_ops.h"
 #include "ops/report.h"
 
@@ -18,10 +21,14 @@ static const char usage[] =
 	"usage: gonggai report inspection --db PATH (--day YYYY-MM-DD | --month YYYY-MM)\n"
 	"                                 [--format xlsx|html] [-o FILE] [--config FILE]\n"
 	"  The 日/月巡检报告 with the 巡检记录表 (days in Asia/Shanghai). Default format xlsx,\n"
-	"  default file inspection-DATE.FORMAT; -o - writes HTML to stdout.\n";
+	"  default file inspection-DATE.FORMAT; -o - writes HTML to stdout.\n"
+	"       gonggai report monthly|annual --db PATH --from YYYY-MM-DD --to YYYY-MM-DD\n"
+	"                                 [--format xlsx|html|json] [-o FILE] [--config FILE]\n"
+	"  The 月度运维报告 / 年度运维总结报告 (annual: monthly trends and one section per\n"
+	"  service row of the contract's 第一条). Default file KIND-FROM.FORMAT.\n";
 
 struct args {
-	const char *db, *day, *month, *format, *out, *config;
+	const char *db, *day, *month, *format, *out, *config, *from, *to;
 };
 
 static int parse(int argc, char **argv, struct args *a)
@@ -30,6 +37,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{"db", required_argument, NULL, 'd'}, {"day", required_argument, NULL, 'D'},
 		{"month", required_argument, NULL, 'M'}, {"format", required_argument, NULL, 'f'},
 		{"output", required_argument, NULL, 'o'}, {"config", required_argument, NULL, 'c'},
+		{"from", required_argument, NULL, 'F'}, {"to", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	int ch;
@@ -44,6 +52,8 @@ static int parse(int argc, char **argv, struct args *a)
 		case 'f': a->format = optarg; break;
 		case 'o': a->out = optarg; break;
 		case 'c': a->config = optarg; break;
+		case 'F': a->from = optarg; break;
+		case 'T': a->to = optarg; break;
 		case 'h': return 1;
 		default: return -1;
 		}
@@ -80,6 +90,63 @@ static int render(const struct args *a, const struct ops_conf *cf, const struct 
 	return 0;
 }
 
+static int paperwork(const struct args *a, const struct ops_conf *cf, const struct conf *c, int kind,
+		     int64_t from, int64_t to, int format, struct err *e)
+{
+	struct store *st;
+	struct principal cli;
+	struct cli_ext ext;
+	char path[600], *body = NULL;
+	size_t len = 0;
+	int to_stdout = a->out && strcmp(a->out, "-") == 0;
+	static const char *const ext_of[] = {"", "xlsx", "html", "json"};
+	if (to_stdout && format == PW_XLSX)
+		return err_set(e, ERR_INVALID, "output", "-o - 只用于 html 或 json (stdout is for html and json)");
+	if (a->out)
+		snprintf(path, sizeof path, "%s", a->out);
+	else
+		snprintf(path, sizeof path, "%s-%s.%s", kind == PW_ANNUAL ? "annual" : "monthly", a->from, ext_of[format]);
+	if (cli_ext_setup(c, &ext, e))
+		return e->code;
+	cli_ext_paperwork(&ext, cf);
+	if (store_open(cf->db_path, 0, &st, e)) {
+		cli_ext_free(&ext);
+		return e->code;
+	}
+	rbac_cli_principal(&cli);
+	int rc = pw_render(st, &ext.paperwork, &cli, kind, from, to, clock_now(NULL), format,
+			   to_stdout ? NULL : path, &body, &len, e);
+	store_close(st);
+	cli_ext_free(&ext);
+	if (rc)
+		return rc;
+	if (to_stdout)
+		fwrite(body, 1, len, stdout);
+	else
+		printf("%s\n", path);
+	free(body);
+	return 0;
+}
+
+static int cli_report_om(int argc, char **argv)
+{
+	struct args a;
+	int kind, format;
+	int64_t from, to;
+	struct err e = {0};
+	if (pw_kind_parse(argv[1], &kind, &e) || parse(argc - 1, argv + 1, &a))
+		return cli_usage(usage, NULL);
+	if (pw_period_parse(a.from, a.to, &from, &to, &e) || pw_format_parse(a.format, &format, &e))
+		return cli_usage(usage, "report: %s", e.msg);
+	struct conf *c;
+	struct ops_conf cf;
+	if (cli_ops_load(a.config, a.db, &c, &cf, &e))
+		return !strcmp(e.field, "db") ? cli_usage(usage, "report: %s", e.msg) : cli_fail(&e);
+	int rc = paperwork(&a, &cf, c, kind, from, to, format, &e);
+	conf_free(c);
+	return rc ? cli_fail(&e) : 0;
+}
+
 int cli_report(int argc, char **argv)
 {
 	struct args a;
@@ -87,8 +154,10 @@ int cli_report(int argc, char **argv)
 		fputs(usage, stdout);
 		return 0;
 	}
+	if (argc >= 2 && (strcmp(argv[1], "monthly") == 0 || strcmp(argv[1], "annual") == 0))
+		return cli_report_om(argc, argv);
 	if (argc < 2 || strcmp(argv[1], "inspection") != 0)
-		return cli_usage(usage, "report: expected 'inspection'");
+		return cli_usage(usage, "report: expected 'inspection', 'monthly' or 'annual'");
 	if (parse(argc - 1, argv + 1, &a))
 		return cli_usage(usage, NULL);
 	struct ops_period p;

@@ -176,7 +176,12 @@ int cli_serve(int argc, char **argv)
 		return cli_fail(&e);
 	}
 	int built = build_app(&app, c, &e);
+	struct ops_conf pw_ops;   /* what the reports' inspection and backup sections read */
+	built = built ? built : ops_conf_load(c, conf_get(c, "database", "path"), &pw_ops, &e);
+	if (!built)
+		cli_ext_paperwork(&ext, &pw_ops);
 	app.archive = &ext.archive;
+	app.paperwork = &ext.paperwork;
 	app.quality_sources = ext.quality.sources;
 	if (built || record_start(&app, c, &e) ||
 	    server_start(&app, conf_str(c, "server", "listen", "127.0.0.1:8080"), &srv, &e)) {

@@ -11,6 +11,7 @@
 #include "desk/desk.h"
 #include "exchange/exchange.h"
 #include "ops/ops.h"
+#include "paperwork/paperwork.h"
 #include "quality/quality.h"
 
 static const struct dict *const modules[] = {
@@ -20,6 +21,7 @@ static const struct dict *const modules[] = {
 	quality_dicts,
 	archive_dicts,
 	desk_dicts,
+	pw_dicts,
 	desk_service_dicts,
 	exchange_dicts,
 };

@@ -131,6 +131,7 @@ extern const struct route api_stats_routes[];
 extern const struct route api_quality_routes[];
 extern const struct route api_dict_routes[];
 extern const struct route api_archive_routes[];
+extern const struct route api_paperwork_routes[];
 extern const struct route api_desk_routes[];
 extern const struct route api_exchange_routes[];
 

@@ -34,6 +34,7 @@ static const struct route *const tables[] = {
 	api_quality_routes,
 	api_dict_routes,
 	api_archive_routes,
+	api_paperwork_routes,
 	api_desk_routes,
 	api_exchange_routes,
 };

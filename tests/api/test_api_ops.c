@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "apitest.h"
+#include "base/clock.h"
 
 static struct apitest T;
 static struct client *OPS, *SYS;
@@ -130,6 +131,42 @@ static void test_archive(void **state)
 	assert_memory_equal(client_body(OPS), "PK", 2);
 	assert_int_equal(client_req(clk, "GET", "/api/dict", NULL, NULL, &r), 200);
 	assert_int_equal(json_array_size(json_object_get(r, "archive.kind")), 10);
+	json_decref(r);
+	client_free(clk);
+}
+
+/* 运维报告: ops and leaders; the period, kind and format are checked; XLSX,
+** printable HTML and the JSON document with its sections. */
+static void test_om_reports(void **state)
+{
+	struct client *clk = client_new(&T);
+	json_t *r;
+	char today[11], path[160];
+	clock_cn_date(clock_now(NULL), today);
+	assert_int_equal(client_login(clk, "clerk1", APITEST_PASSWORD), 200);
+	snprintf(path, sizeof path, "/api/reports/om?kind=monthly&from=%.8s01&to=%s&format=json", today, today);
+	assert_int_equal(client_do(clk, "GET", path, NULL), 403);
+	assert_int_equal(client_req(OPS, "GET", path, NULL, NULL, &r), 200);
+	assert_string_equal(str(r, "title"), "月度运维报告");
+	assert_true(json_array_size(json_object_get(r, "sections")) >= 8);
+	assert_string_equal(str(json_array_get(json_object_get(r, "sections"), 0), "id"), "ops.inspections");
+	json_decref(r);
+	snprintf(path, sizeof path, "/api/reports/om?kind=annual&from=%.8s01&to=%s&format=xlsx", today, today);
+	assert_int_equal(client_do(OPS, "GET", path, NULL), 200);
+	assert_memory_equal(client_body(OPS), "PK", 2);
+	snprintf(path, sizeof path, "/api/reports/om?kind=monthly&from=%.8s01&to=%s", today, today);
+	assert_int_equal(client_do(OPS, "GET", path, NULL), 200);
+	assert_non_null(strstr(client_body(OPS), "<h1>月度运维报告</h1>"));
+	assert_int_equal(client_req(OPS, "GET", "/api/reports/om?kind=weekly&from=2026-01-01&to=2026-01-31", NULL,
+				    NULL, &r), 400);
+	assert_string_equal(str(json_object_get(r, "error"), "field"), "kind");
+	json_decref(r);
+	assert_int_equal(client_req(OPS, "GET", "/api/reports/om?kind=annual&from=2024-01-01&to=2026-01-31", NULL,
+				    NULL, &r), 400);
+	assert_string_equal(str(json_object_get(r, "error"), "field"), "to");
+	json_decref(r);
+	assert_int_equal(client_req(clk, "GET", "/api/dict", NULL, NULL, &r), 200);
+	assert_int_equal(json_array_size(json_object_get(r, "paperwork.service")), 14);
 	json_decref(r);
 	client_free(clk);
 }
@@ -316,6 +353,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_archive),
+		cmocka_unit_test(test_om_reports),
 		cmocka_unit_test(test_run_now),
 		cmocka_unit_test(test_status_and_metrics),
 		cmocka_unit_test(test_scheduler_catches_up),
