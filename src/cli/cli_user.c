@@ -22,7 +22,7 @@ static const char usage[] =
 	"  reset-password --username NAME [--password PW]   (random when absent; printed)\n"
 	"  grant --username NAME --role ROLE               revoke --username NAME --role ROLE\n"
 	"  reset-totp --username NAME    remove the TOTP second factor (lost phone): enrol again at next login\n"
-	"roles: clerk reviewer head leader ops catalog sysadmin secadmin auditor\n";
+	"roles: clerk reviewer head leader ops catalog sysadmin secadmin auditor repair_approve\n";
 
 struct user_args {
 	const char *db, *username, *password, *department, *district, *display_name, *phone, *role;

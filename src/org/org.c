@@ -154,6 +154,9 @@ static int check_placement(struct store *st, const struct user_input *in, struct
 
 static int check_roles(const struct principal *who, unsigned roles, struct err *e)
 {
+	if (rbac_roles_compatible(roles) == -3)
+		return err_set(e, ERR_CONFLICT, "roles", "职责分离：数据修复审批(repair_approve)不能由运维工程师(ops)兼任 "
+			       "(who repairs data does not approve it)");
 	if (rbac_roles_compatible(roles))
 		return err_set(e, ERR_INVALID, "roles", "三员分立：系统、安全、审计管理员不能兼任，也不能兼任业务角色 "
 			       "(administrator roles are exclusive)");
@@ -189,7 +192,7 @@ int org_user_add(struct store *st, const struct auth_policy *pol, struct auth_ga
 		return e->code;
 	if (store_user_insert(st, &u, e))
 		goto fail;
-	for (unsigned bit = 1; bit <= ROLE_AUDITOR; bit <<= 1)
+	for (unsigned bit = 1; bit & ROLE_ALL; bit <<= 1)
 		if ((in->roles & bit) && store_user_role_add(st, u.id, rbac_role_code(bit), e))
 			goto fail;
 	object_of(u.id, object, sizeof object);
