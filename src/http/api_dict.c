@@ -11,12 +11,14 @@
 #include "desk/desk.h"
 #include "ops/ops.h"
 #include "quality/quality.h"
+#include "repair/repair.h"
 
 static const struct dict *const modules[] = {
 	ops_dicts,
 	approval_dicts,
 	audit_dicts,
 	quality_dicts,
+	repair_dicts,
 	archive_dicts,
 	desk_dicts,
 	desk_service_dicts,

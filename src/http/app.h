@@ -23,6 +23,7 @@ struct cal_shared;
 struct ops_sched;
 struct quality_sources;
 struct archive_sources;
+struct repair_hooks;
 
 /* A module that adds lines to /metrics registers one of these. */
 typedef void (*metrics_hook)(struct app *app, struct buf *out);
@@ -44,6 +45,7 @@ struct app {
 	struct ops_sched *ops;         /* scheduler: ops/sched.h, NULL when off */
 	const struct quality_sources *quality_sources;  /* the province's rejections for 数据质检
 				       (quality/quality.h), set by the wiring; NULL: none */
+	const struct repair_hooks *repair_hooks;  /* 数据修复: the exchange's withdrawal (repair/repair.h), NULL: none */
 	const struct archive_sources *archive;   /* 运维档案 sources of modules above: archive/archive.h */
 	int64_t started_at;
 	int threads;

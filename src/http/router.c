@@ -31,6 +31,7 @@ static const struct route *const tables[] = {
 	api_dict_routes,
 	api_archive_routes,
 	api_desk_routes,
+	api_repair_routes,
 };
 
 /* The flat list of routes, built once (then read-only): a route's index is
