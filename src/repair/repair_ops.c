@@ -53,11 +53,23 @@ int repair_chg_update(struct store *st, json_t *list, const char *tbl, const jso
 {
 	json_t *after = json_deep_copy(row);
 	json_object_update_existing(after, (json_t *)patch);
+	json_t *k1 = NULL, *k2 = NULL;
 	if (json_equal(after, (json_t *)row)) {
 		json_decref(after);
 		return 0;
 	}
-	return chg_add(st, list, tbl, row, json_deep_copy(row), after, e);
+	int rc = store_repair_key(st, tbl, row, &k1, e) || store_repair_key(st, tbl, after, &k2, e) ? e->code : 0;
+	int same = !rc && json_equal(k1, k2);
+	json_decref(k1);
+	json_decref(k2);
+	if (rc || same)
+		return rc ? (json_decref(after), rc) : chg_add(st, list, tbl, row, json_deep_copy(row), after, e);
+	/* a changed primary key is another row: the old one goes, the new one comes */
+	if (chg_add(st, list, tbl, row, json_deep_copy(row), NULL, e)) {
+		json_decref(after);
+		return e->code;
+	}
+	return chg_add(st, list, tbl, after, NULL, after, e);
 }
 
 int repair_chg_delete(struct store *st, json_t *list, const char *tbl, const json_t *row, struct err *e)
