@@ -175,6 +175,15 @@ int repair_list(struct store *st, const struct principal *who, const char *statu
 	return 0;
 }
 
+/* Characters (UTF-8 code points) of s. */
+static size_t chars(const char *s)
+{
+	size_t n = 0;
+	for (; s && *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
 /* ---- propose ------------------------------------------------------------------------------------ */
 
 static int store_list(struct store *st, int64_t id, const json_t *list, struct err *e)
@@ -202,7 +211,7 @@ static int check_request(const json_t *req, const char **reason, struct err *e)
 	*reason = json_get_str(req, "reason", "");
 	if (!json_is_object(req))
 		return err_set(e, ERR_INVALID, "", "修复请求应为 JSON 对象");
-	if (strlen(*reason) < 2)
+	if (chars(*reason) < 2)
 		return err_set(e, ERR_INVALID, "reason", "修复理由至少两个字 (reason required)");
 	if (*answers && strncmp(answers, "finding:", 8) != 0 && strncmp(answers, "ticket:", 7) != 0)
 		return err_set(e, ERR_INVALID, "answers", "answers 应为 finding:ID 或 ticket:ID");
@@ -454,7 +463,7 @@ static int run(struct store *st, const struct repair_env *env, const struct prin
 	json_t *rec = NULL;
 	if (may_operate(who, e))
 		return e->code;
-	if (undo && (!reason || strlen(reason) < 2))
+	if (undo && chars(reason) < 2)
 		return err_set(e, ERR_INVALID, "reason", "撤销理由至少两个字 (reason required)");
 	if (audit_intact(st, e) || store_begin(st, e))
 		return e->code;
