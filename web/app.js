@@ -28,6 +28,7 @@ const MENU = [
   { group: '数据质量', icon: '✓', items: [
     { path: '/quality', title: '质检概览', roles: ['head', 'reviewer', 'leader', 'ops'], page: () => import('./pages/quality.js') },
     { path: '/quality/findings', title: '问题清单', roles: ['head', 'reviewer', 'leader', 'ops'], page: () => import('./pages/quality-findings.js') },
+    { path: '/repairs', title: '数据修复', roles: ['ops', 'repair_approve', 'leader'], page: () => import('./pages/repairs.js') },
     { path: '/quality/rules', title: '质检规则', roles: ['head', 'reviewer', 'leader', 'ops', 'catalog', 'sysadmin'], page: () => import('./pages/quality-rules.js') },
   ] },
   { path: '/catalog', title: '事项管理', icon: '☰', roles: ['catalog', 'sysadmin'], page: () => import('./pages/catalog.js') },
