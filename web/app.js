@@ -37,6 +37,7 @@ const MENU = [
     { path: '/ops/reports', title: '巡检报告', roles: ['ops'], page: () => import('./pages/ops-reports.js') },
     { path: '/ops/backups', title: '备份与演练', roles: ['ops'], page: () => import('./pages/ops-backups.js') },
     { path: '/ops/cleanup', title: '日志清理', roles: ['ops'], page: () => import('./pages/ops-cleanup.js') },
+    { path: '/ops/import', title: '数据导入', roles: ['ops'], page: () => import('./pages/import.js') },
     { path: '/ops/archive', title: '运维档案', roles: ['ops', 'leader', 'sysadmin'], page: () => import('./pages/archive.js') },
   ] },
   { group: '运维服务台', icon: '☎', items: [

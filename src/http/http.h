@@ -125,6 +125,7 @@ extern const struct route api_ops_routes[];
 extern const struct route api_stats_routes[];
 extern const struct route api_quality_routes[];
 extern const struct route api_repair_routes[];
+extern const struct route api_import_routes[];
 extern const struct route api_dict_routes[];
 extern const struct route api_archive_routes[];
 extern const struct route api_desk_routes[];

@@ -32,6 +32,7 @@ static const struct route *const tables[] = {
 	api_archive_routes,
 	api_desk_routes,
 	api_repair_routes,
+	api_import_routes,
 };
 
 /* The flat list of routes, built once (then read-only): a route's index is

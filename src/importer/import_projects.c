@@ -110,6 +110,7 @@ static json_t *group(const json_t *rows, const json_t *lines, const int pos[NCOL
 			json_object_set_new(projects, code ? code : "", p);
 			json_array_append_new(order, json_string(code ? code : ""));
 		}
+		size_t before = json_array_size(errors);
 		for (size_t c = 0; c < NCOLS; c++) {
 			int is_unit = strncmp(columns[c].field, "unit.", 5) == 0;
 			if (pos[c] < 0 || (!is_unit && !first))
@@ -119,6 +120,8 @@ static json_t *group(const json_t *rows, const json_t *lines, const int pos[NCOL
 			if (val)
 				json_object_set_new(is_unit ? unit : p, is_unit ? columns[c].field + 5 : columns[c].field, val);
 		}
+		if (json_array_size(errors) > before)
+			json_object_set_new(p, "_bad", json_true());   /* its cells are reported already */
 		json_array_append_new(json_object_get(p, "units"), unit);
 		json_array_append_new(json_object_get(p, "_unit_lines"), json_integer(line));
 	}
@@ -137,6 +140,7 @@ static json_t *body_of(const json_t *p)
 	json_t *b = json_deep_copy(p);
 	json_object_del(b, "_line");
 	json_object_del(b, "_unit_lines");
+	json_object_del(b, "_bad");
 	return b;
 }
 
@@ -163,6 +167,8 @@ static void dry(struct store *st, const struct principal *who, int64_t now, cons
 	json_array_foreach(projects, i, p) {
 		struct err e = {0};
 		int64_t id;
+		if (json_object_get(p, "_bad"))
+			continue;
 		json_t *b = body_of(p);
 		if (store_begin(st, &e)) {
 			add_error(errors, 0, "", e.msg);
@@ -204,10 +210,18 @@ static int create_all(struct store *st, const struct principal *who, int64_t now
 int import_projects_csv(struct store *st, const struct principal *who, int64_t now, const char *text, size_t len,
 			int dry_run, json_t **report, struct err *e)
 {
-	json_t *rows, *lines, *errors = json_array(), *created = json_array(), *projects = json_array();
+	json_t *rows, *lines, *errors, *created, *projects;
 	int pos[NCOLS];
 	size_t units = 0;
 	*report = NULL;
+	if (!who->cli && !rbac_has(who, ROLE_OPS))
+		return err_set(e, ERR_FORBIDDEN, "", "只有运维工程师可以导入数据 (ops only)");
+	struct principal importer = *who;
+	importer.roles |= ROLE_CLERK;
+	who = &importer;
+	errors = json_array();
+	created = json_array();
+	projects = json_array();
 	if (import_csv_parse(text, len, &rows, &lines, e)) {
 		json_decref(errors);
 		json_decref(created);
@@ -222,8 +236,7 @@ int import_projects_csv(struct store *st, const struct principal *who, int64_t n
 	}
 	for (size_t i = 0; i < json_array_size(projects); i++)
 		units += json_array_size(json_object_get(json_array_get(projects, i), "units"));
-	if (!json_array_size(errors))
-		dry(st, who, now, projects, errors);
+	dry(st, who, now, projects, errors);
 	int rc = 0;
 	if (json_array_size(errors))
 		rc = err_set(e, ERR_INVALID, "file", "%zu 处错误，未导入任何数据", json_array_size(errors));

@@ -35,7 +35,9 @@
 /* *report = {"dry_run","rows","projects","units","created":[codes],"errors":[{"row","field","message"}]}.
 ** Returns 0 when the file was read and (unless dry_run) everything was
 ** created; with errors in the file ERR_INVALID (report still set, nothing
-** written). Who: clerk, head or the CLI (project_create's rule). */
+** written). Who: ops (帮客户导数据) or the CLI; the projects are created on the
+** bureau's behalf: project_create runs with the clerk role added to the
+** importing account, audited under its name. */
 int import_projects_csv(struct store *st, const struct principal *who, int64_t now, const char *text, size_t len,
 			int dry_run, json_t **report, struct err *e);
 

@@ -61,4 +61,34 @@ export default [
       }
     },
   },
+  {
+    name: 'import: a CSV of projects, dry run with a failing row, then the real import',
+    async run(t) {
+      const s = await t.startServer({ demo: 5 });
+      try {
+        const head = 'XMDM,XMMC,SPLCLX,JSDDXZQH,JSDD,ZTZE,YDMJ,JZMJ,NKGSJ,NJCSJ,DWMC,DWTYSHXYDM,DWLX,LXR,LXDH\n';
+        const row = (finish) => `2026-610202-47-01-000901,浏览器导入项目,4,610202,铜川市王益区,800,1000,2000,2026-01-01,${finish},` +
+          '铜川市行政审批服务局,11610200MB29655940,1,王五,13912345678\n';
+        const page = await t.page(s.url);
+        await login(page, 'demo_ops', DEMO_PASSWORD);
+        await page.click('.menu a[data-path="/ops/import"]');
+        await page.setInputFiles('#import-file', { name: 'p.csv', mimeType: 'text/csv', buffer: Buffer.from(head + row('2025-12-31')) });
+        await page.click('#import-dry');
+        await page.locator('#import-errors td', { hasText: 'planned_finish' }).waitFor();
+        assert(await page.locator('#import-apply').isDisabled(), 'no import after a failing dry run');
+        await shot(page, 'import-dry-run');
+        await page.setInputFiles('#import-file', { name: 'p.csv', mimeType: 'text/csv', buffer: Buffer.from(head + row('2027-12-31')) });
+        await page.click('#import-dry');
+        await page.locator('#import-summary', { hasText: '全部通过校验' }).waitFor();
+        await page.click('#import-apply');
+        await page.locator('#import-summary', { hasText: '已创建 1 个项目' }).waitFor();
+        const leader = await apiSession(s.url, 'demo_leader', DEMO_PASSWORD);
+        const found = await leader.get('/api/projects?q=2026-610202-47-01-000901');
+        assert(found.total === 1, `the imported project is listed: ${found.total}`);
+      } finally {
+        await s.stop();
+        s.cleanup();
+      }
+    },
+  },
 ];
