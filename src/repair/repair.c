@@ -427,6 +427,25 @@ static int withdraw_voided(struct store *st, const struct repair_env *env, const
 	return 0;
 }
 
+/* Rows that still exist after the move and that the exchange reports by id. */
+static int tell_changed(struct store *st, const struct repair_env *env, const json_t *list, int undo, struct err *e)
+{
+	static const char *const reported[] = {"cases", "case_status", "case_documents", NULL};
+	json_t *ent;
+	size_t i;
+	if (!env || !env->hooks || !env->hooks->changed)
+		return 0;
+	json_array_foreach(list, i, ent) {
+		const char *tbl = json_get_str(ent, "tbl", "");
+		json_t *now_row = json_object_get(ent, undo ? "before" : "after");
+		for (int k = 0; reported[k] && !json_is_null(now_row); k++)
+			if (strcmp(tbl, reported[k]) == 0 &&
+			    env->hooks->changed(env->hooks->ctx, st, tbl, json_get_int(now_row, "id", 0), e))
+				return e->code;
+	}
+	return 0;
+}
+
 static int run_images(struct store *st, const struct repair_env *env, const struct principal *who, int64_t now,
 		      const json_t *rec, int undo, const char *reason, struct err *e)
 {
@@ -444,6 +463,8 @@ static int run_images(struct store *st, const struct repair_env *env, const stru
 		rc = move_images(st, list, undo, e);
 	if (!rc)
 		rc = keep_stats(st, env, list, now, e);
+	if (!rc)
+		rc = tell_changed(st, env, list, undo, e);
 	if (!rc)
 		rc = undo ? store_repair_mark_undone(st, id, who->username, now, reason, e)
 			  : store_repair_mark_applied(st, id, who->username, now, e);

@@ -48,12 +48,16 @@
 #include "org/rbac.h"
 #include "store/store.h"
 
-/* What a repair needs from modules above it (registered by the wiring):
-** withdraw reports a voided 办件 to the province as invalid, inside the
-** repair's transaction (kind "case", id cases.id). NULL: nothing reported. */
+/* What a repair needs from modules above it (registered by the wiring),
+** each called inside the repair's transaction; NULL members do nothing.
+** withdraw reports a voided 办件 to the province as invalid (kind "case",
+** id cases.id); changed tells the exchange that a row it reports was
+** corrected (table "cases", "case_status" or "case_documents", its id), so
+** the corrected row is sent again (projects and units it notices itself). */
 struct repair_hooks {
 	int (*withdraw)(void *ctx, struct store *st, const struct principal *who, const char *kind, int64_t id,
 			const char *reason, int64_t now, struct err *e);
+	int (*changed)(void *ctx, struct store *st, const char *table, int64_t id, struct err *e);
 	void *ctx;
 };
 
