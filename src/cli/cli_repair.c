@@ -30,6 +30,7 @@ static const char usage[] =
 	"  propose  --op void --case NUMBER --reason TEXT                       作废 (reported as invalid)\n"
 	"  propose  --op move_department --from CODE --to CODE --reason TEXT   机构改革: accounts, running\n"
 	"           办件 and project links of FROM move to TO\n"
+	"  propose  --op merge_projects --from CODE --into CODE --reason TEXT  a project registered twice\n"
 	"           [--answers finding:N|ticket:N] [--dry-run]   (dry run: the preview, nothing stored)\n"
 	"  approve | reject --id N [--note TEXT]    an account holding repair_approve, not the proposer\n"
 	"  apply --id N                             after approval, in one transaction\n"
@@ -57,11 +58,12 @@ static int parse(int argc, char **argv, struct args *a)
 		{"reason", required_argument, NULL, 'r'}, {"answers", required_argument, NULL, 'A'},
 		{"user", required_argument, NULL, 'u'}, {"stage", required_argument, NULL, 'g'},
 		{"from", required_argument, NULL, 'F'}, {"to", required_argument, NULL, 'T'},
+		{"into", required_argument, NULL, 'I'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	static const char *const names[128] = {
 		['o'] = "op", ['P'] = "project", ['C'] = "case", ['f'] = "field", ['v'] = "value", ['r'] = "reason",
-		['A'] = "answers", ['u'] = "user", ['F'] = "from", ['T'] = "to",
+		['A'] = "answers", ['u'] = "user", ['F'] = "from", ['T'] = "to", ['I'] = "into",
 	};
 	int c;
 	memset(a, 0, sizeof *a);

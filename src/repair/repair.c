@@ -21,7 +21,8 @@ static const struct dict_entry status_names[] = {
 };
 static const struct dict_entry op_names[] = {
 	{"field", "字段纠正"}, {"reassign", "改派办理人"}, {"close_stage", "关闭无法完成的阶段"},
-	{"void", "作废办件"}, {"move_department", "部门迁移（机构改革）"}, {NULL, NULL},
+	{"void", "作废办件"}, {"move_department", "部门迁移（机构改革）"}, {"merge_projects", "合并重复项目"},
+	{NULL, NULL},
 };
 static const struct dict_entry field_names[] = {
 	{"name", "名称"}, {"address", "建设地点"}, {"investment_wan", "总投资（万元）"}, {"land_area_m2", "用地面积"},
@@ -411,7 +412,8 @@ static int keep_stats(struct store *st, const struct repair_env *env, const json
 	return rc;
 }
 
-/* A voided 办件 goes to the province as invalid (before its rows go). */
+/* A voided 办件 and a merged-away project go to the province as invalid
+** (before their rows go). */
 static int withdraw_voided(struct store *st, const struct repair_env *env, const struct principal *who,
 			   const json_t *list, const char *reason, int64_t now, struct err *e)
 {
@@ -419,11 +421,17 @@ static int withdraw_voided(struct store *st, const struct repair_env *env, const
 	size_t i;
 	if (!env || !env->hooks || !env->hooks->withdraw)
 		return 0;
-	json_array_foreach(list, i, ent)
-		if (strcmp(json_get_str(ent, "tbl", ""), "cases") == 0 && json_is_null(json_object_get(ent, "after")) &&
-		    env->hooks->withdraw(env->hooks->ctx, st, who, "case",
-					 json_get_int(json_object_get(ent, "before"), "id", 0), reason, now, e))
+	json_array_foreach(list, i, ent) {
+		const char *tbl = json_get_str(ent, "tbl", "");
+		json_t *b = json_object_get(ent, "before"), *a = json_object_get(ent, "after");
+		int gone_case = strcmp(tbl, "cases") == 0 && json_is_null(a);
+		int gone_project = strcmp(tbl, "projects") == 0 && !json_is_null(a) &&
+				   json_is_null(json_object_get(b, "deleted_at")) && !json_is_null(json_object_get(a, "deleted_at"));
+		if ((gone_case || gone_project) &&
+		    env->hooks->withdraw(env->hooks->ctx, st, who, gone_case ? "case" : "project", json_get_int(b, "id", 0),
+					 reason, now, e))
 			return e->code;
+	}
 	return 0;
 }
 

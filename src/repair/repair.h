@@ -19,6 +19,12 @@
 **                    the running 办件 and the projects' department links of
 **                    "from" move to "to" (catalogue items are versioned and
 **                    move by a new catalogue version, not here)
+**   merge_projects   a project registered twice: "from" (the duplicate) into
+**                    "into": its instances, 办件, stages, progress, units (not
+**                    already there by kind and credit code) and department
+**                    links move; the duplicate is deleted (deleted_at) and
+**                    withdrawn from the province. Refused when both projects
+**                    have the same stage or both have progress.
 ** Every request carries "reason" (>= 2 characters) and may carry "answers"
 ** ("finding:ID" / "ticket:ID").
 **

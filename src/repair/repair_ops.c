@@ -458,19 +458,21 @@ static int move_rows(struct store *st, json_t *list, const char *tbl, json_t *wh
 	return rc;
 }
 
-/* A project linked to both keeps one link: the old one goes. */
-static int move_links(struct store *st, json_t *list, const char *from, const char *to, struct err *e)
+/* Links matching where move by patch; a link that exists already at the
+** new place keeps one: the old one goes. */
+static int move_links(struct store *st, json_t *list, json_t *where, json_t *patch, struct err *e)
 {
-	json_t *rows, *r, *where = json_pack("{s:s}", "department_code", from);
+	json_t *rows, *r;
 	size_t i;
 	int rc = store_repair_select(st, "project_departments", where, 0, &rows, e);
 	json_decref(where);
-	if (rc)
+	if (rc) {
+		json_decref(patch);
 		return rc;
-	json_t *patch = json_pack("{s:s}", "department_code", to);
+	}
 	json_array_foreach(rows, i, r) {
-		json_t *key = json_pack("{s:s,s:O}", "department_code", to, "project_id", json_object_get(r, "project_id")),
-		       *there = NULL;
+		json_t *key = json_deep_copy(r), *there = NULL;
+		json_object_update(key, patch);
 		rc = store_repair_row(st, "project_departments", key, &there, e);
 		json_decref(key);
 		if (!rc)
@@ -506,10 +508,130 @@ static int op_move_department(struct store *st, int64_t now, const json_t *req, 
 	if (!rc)
 		rc = move_rows(st, list, "cases", json_pack("{s:s,s:i}", "department_code", from, "open", 1), patch, e);
 	if (!rc)
-		rc = move_links(st, list, from, to, e);
+		rc = move_links(st, list, json_pack("{s:s}", "department_code", from), json_pack("{s:s}", "department_code", to), e);
 	json_decref(patch);
 	if (!rc && !json_array_size(list))
 		rc = err_set(e, ERR_INVALID, "from", "部门 %s 没有账号、在办办件或项目关联可迁移", from);
+	return rc;
+}
+
+/* ---- merge a duplicate project into the one that stays ----------------------------------------- */
+
+/* Every row of tbl with project_id = from moves to into (patch), each after check(). */
+static int move_children(struct store *st, json_t *list, const char *tbl, const json_t *from, const json_t *patch,
+			 int (*check)(struct store *, const json_t *, const json_t *, struct err *), const json_t *into,
+			 struct err *e)
+{
+	json_t *rows = NULL, *r, *where = json_pack("{s:O}", "project_id", json_object_get(from, "id"));
+	size_t i;
+	int rc = store_repair_select(st, tbl, where, 0, &rows, e);
+	json_decref(where);
+	json_array_foreach(rc ? NULL : rows, i, r) {
+		rc = check ? check(st, r, into, e) : 0;
+		if (!rc)
+			rc = repair_chg_update(st, list, tbl, r, patch, e);
+		if (rc)
+			break;
+	}
+	json_decref(rows);
+	return rc;
+}
+
+/* A stage or progress row of the duplicate must not collide with one of the project that stays. */
+static int no_collision(struct store *st, const json_t *row, const json_t *into, struct err *e)
+{
+	json_t *key = json_deep_copy(row), *there;
+	const char *tbl = json_object_get(row, "stage") ? "case_stages" : "case_progress";
+	json_t *k;
+	json_object_set(key, "project_id", json_object_get(into, "id"));
+	if (store_repair_key(st, tbl, key, &k, e)) {
+		json_decref(key);
+		return e->code;
+	}
+	int rc = store_repair_row(st, tbl, k, &there, e);
+	json_decref(k);
+	json_decref(key);
+	if (!rc && there && json_object_get(row, "stage"))
+		rc = err_set(e, ERR_CONFLICT, "into", "两个项目都有第 %lld 阶段，不能合并 (both have the stage)",
+			     (long long)json_get_int(row, "stage", 0));
+	else if (!rc && there)
+		rc = err_set(e, ERR_CONFLICT, "into", "两个项目都已开始审批，不能合并 (both have progress)");
+	json_decref(there);
+	return rc;
+}
+
+/* Units of the duplicate move unless the project that stays has the same (kind, credit code). */
+static int merge_units(struct store *st, json_t *list, const json_t *from, const json_t *into, struct err *e)
+{
+	json_t *mine = NULL, *theirs, *u, *v, *w = json_pack("{s:O}", "project_id", json_object_get(into, "id"));
+	size_t i, j;
+	int rc = store_repair_select(st, "project_units", w, 0, &theirs, e);
+	json_decref(w);
+	if (rc)
+		return rc;
+	w = json_pack("{s:O}", "project_id", json_object_get(from, "id"));
+	rc = store_repair_select(st, "project_units", w, 0, &mine, e);
+	json_decref(w);
+	int64_t pos = (int64_t)json_array_size(theirs);
+	json_array_foreach(rc ? NULL : mine, i, u) {
+		int dup = 0;
+		json_array_foreach(theirs, j, v)
+			dup |= strcmp(json_get_str(u, "kind", ""), json_get_str(v, "kind", "")) == 0 &&
+			       strcmp(json_get_str(u, "credit_code", ""), json_get_str(v, "credit_code", "")) == 0;
+		json_t *patch = json_pack("{s:O,s:I}", "project_id", json_object_get(into, "id"), "position", (json_int_t)pos);
+		rc = dup ? repair_chg_delete(st, list, "project_units", u, e)
+			 : repair_chg_update(st, list, "project_units", u, patch, e);
+		pos += !dup;
+		json_decref(patch);
+		if (rc)
+			break;
+	}
+	json_decref(theirs);
+	json_decref(mine);
+	return rc;
+}
+
+static int op_merge_projects(struct store *st, int64_t now, const json_t *req, json_t *list, char *target,
+			     size_t tn, struct err *e)
+{
+	const char *from_code, *into_code;
+	json_t *from = NULL, *into = NULL;
+	if (need_text(req, "from", &from_code, e) || need_text(req, "into", &into_code, e))
+		return e->code;
+	if (strcmp(from_code, into_code) == 0)
+		return err_set(e, ERR_INVALID, "into", "不能合并到自身");
+	snprintf(target, tn, "project:%s -> %s", from_code, into_code);
+	int rc = repair_find(st, "projects", "code", json_object_get(req, "from"), "from", &from, e);
+	if (!rc)
+		rc = repair_find(st, "projects", "code", json_object_get(req, "into"), "into", &into, e);
+	if (!rc && (!json_is_null(json_object_get(from, "deleted_at")) || !json_is_null(json_object_get(into, "deleted_at"))))
+		rc = err_set(e, ERR_CONFLICT, "from", "已删除的项目不能合并");
+	json_t *to_id = json_pack("{s:O}", "project_id", into ? json_object_get(into, "id") : json_null());
+	json_t *to_case = json_pack("{s:O,s:O,s:I}", "project_id", into ? json_object_get(into, "id") : json_null(),
+				    "district_code", into ? json_object_get(into, "division_code") : json_null(),
+				    "updated_at", (json_int_t)now);
+	if (!rc)
+		rc = move_children(st, list, "case_stages", from, to_id, no_collision, into, e);
+	if (!rc)
+		rc = move_children(st, list, "case_progress", from, to_id, no_collision, into, e);
+	if (!rc)
+		rc = move_children(st, list, "case_instances", from, to_id, NULL, into, e);
+	if (!rc)
+		rc = move_children(st, list, "cases", from, to_case, NULL, into, e);
+	if (!rc)
+		rc = merge_units(st, list, from, into, e);
+	if (!rc)
+		rc = move_links(st, list, json_pack("{s:O}", "project_id", json_object_get(from, "id")),
+				json_pack("{s:O}", "project_id", json_object_get(into, "id")), e);
+	json_decref(to_case);
+	json_decref(to_id);
+	if (!rc) {
+		json_t *gone = json_pack("{s:I,s:I}", "deleted_at", (json_int_t)now, "updated_at", (json_int_t)now);
+		rc = repair_chg_update(st, list, "projects", from, gone, e);
+		json_decref(gone);
+	}
+	json_decref(from);
+	json_decref(into);
 	return rc;
 }
 
@@ -521,7 +643,7 @@ static const struct {
 	op_fn fn;
 } ops[] = {
 	{"field", op_field}, {"reassign", op_reassign}, {"close_stage", op_close_stage}, {"void", op_void},
-	{"move_department", op_move_department},
+	{"move_department", op_move_department}, {"merge_projects", op_merge_projects},
 };
 
 int repair_build(struct store *st, const struct principal *who, int64_t now, const json_t *req, json_t *list,
@@ -532,5 +654,5 @@ int repair_build(struct store *st, const struct principal *who, int64_t now, con
 	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
 		if (strcmp(ops[i].op, op) == 0)
 			return ops[i].fn(st, now, req, list, target, tn, e);
-	return err_set(e, ERR_INVALID, "op", "未知的修复操作: %s (field reassign close_stage void move_department)", op);
+	return err_set(e, ERR_INVALID, "op", "未知的修复操作: %s (field reassign close_stage void move_department merge_projects)", op);
 }

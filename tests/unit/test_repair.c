@@ -26,6 +26,7 @@
 #include "base/json.h"
 #include "calendar/cal_admin.h"
 #include "cli/cli.h"
+#include "approval/project.h"
 #include "org/audit.h"
 #include "repair/repair.h"
 #include "stats/stats_live.h"
@@ -39,7 +40,7 @@ static struct repair_env Env;
 static struct principal Cli, Ops, Approver, Both;
 static int64_t Now;
 
-static const char *const Tables[] = {"projects", "project_units", "project_departments", "case_stages",
+static const char *const Tables[] = {"projects", "project_units", "project_departments", "case_stages", "case_progress",
 				     "case_instances", "cases", "case_status", "case_documents", "users", NULL};
 
 static void sql(const char *q)
@@ -407,6 +408,38 @@ static void move_department(void **state)
 	round_trip(req);
 }
 
+static void merge_projects(void **state)
+{
+	char req[512], from[64];
+	struct err e;
+	int64_t id;
+	(void)state;
+	/* the project that stays was registered again by hand, without any 办件 */
+	json_t *body = json_loads("{\"code\":\"2025-610204-48-01-009999\",\"name\":\"重复登记的项目\",\"flow_type\":4,"
+				  "\"division\":\"610204\",\"address\":\"铜川市耀州区\",\"investment_wan\":800,"
+				  "\"land_area_m2\":1000,\"floor_area_m2\":2000,\"planned_start\":\"2026-01-01\","
+				  "\"planned_finish\":\"2027-12-31\",\"units\":[{\"kind\":\"builder\",\"name\":\"某单位\","
+				  "\"credit_code\":\"11610200MB29655940\",\"contact\":\"王五\",\"phone\":\"13912345678\"}]}", 0, NULL);
+	assert_non_null(body);
+	if (project_create(St, &Cli, Now, body, &id, &e))
+		fail_msg("project: %s %s", e.field, e.msg);
+	json_decref(body);
+	snprintf(from, sizeof from, "%s", one("SELECT p.code FROM projects p WHERE p.division_code <> '610204' AND "
+					       "(SELECT count(*) FROM cases WHERE project_id = p.id) > 3 ORDER BY p.id LIMIT 1"));
+	snprintf(req, sizeof req, "{\"op\":\"merge_projects\",\"from\":\"%s\",\"into\":\"2025-610204-48-01-009999\","
+		 "\"reason\":\"同一项目重复登记\"}", from);
+	round_trip(req);
+	/* two projects that both started the same stage cannot merge */
+	json_t *out, *r;
+	snprintf(req, sizeof req, "{\"op\":\"merge_projects\",\"from\":\"%s\",\"into\":\"%s\",\"reason\":\"重复登记\"}",
+		 from, one("SELECT code FROM projects WHERE id = (SELECT min(project_id) FROM case_stages WHERE stage = 1 AND "
+			   "project_id <> (SELECT id FROM projects WHERE code = (SELECT code FROM projects p WHERE p.division_code <> '610204' AND "
+			   "(SELECT count(*) FROM cases WHERE project_id = p.id) > 3 ORDER BY p.id LIMIT 1)))"));
+	r = json_loads(req, 0, NULL);
+	assert_int_equal(repair_propose(St, &Env, &Ops, Now, r, 1, &out, &e), ERR_CONFLICT);
+	json_decref(r);
+}
+
 /* ---- the flow ----------------------------------------------------------------------------------- */
 
 static json_t *req_name(const char *value)
@@ -505,6 +538,7 @@ int main(void)
 		cmocka_unit_test(close_stage),
 		cmocka_unit_test(void_case),
 		cmocka_unit_test(move_department),
+		cmocka_unit_test(merge_projects),
 		cmocka_unit_test(who_may),
 		cmocka_unit_test(undo_refused_after_a_later_change),
 		cmocka_unit_test(audit_broken_stops_repairs),
