@@ -41,6 +41,36 @@
 int import_projects_csv(struct store *st, const struct principal *who, int64_t now, const char *text, size_t len,
 			int dry_run, json_t **report, struct err *e);
 
+/* ---- SPGL history ------------------------------------------------------------------------ */
+
+/* The rows of a city's SPGL tables, from the exchange module (registered
+** above: the importer does not include it). read() calls each() once per
+** row that counts — SJYXBS = 1 and the latest row of its business key —
+** with source the mapping's kind ("project", "unit", "case", "status",
+** "special", "document"; others are ignored) and rec the mapping's source
+** names (project_code, case_number, status, at …) with the values turned
+** back into ours (codes as integers, dates "YYYY-MM-DD", times epoch
+** seconds, versions "1.0", amounts as numbers) plus "$table", "$lsh" and
+** "$dfsjzj". A non-zero return of each() stops it and is returned. */
+typedef int (*import_row_fn)(void *arg, const char *source, const json_t *rec, struct err *e);
+struct import_spgl_source {
+	int (*read)(void *ctx, import_row_fn each, void *arg, struct err *e);
+	void *ctx;
+};
+
+/* Bring the history in: projects (matched to nothing: an existing code is
+** an error), units, 办件 with items matched by SPSXBM and version to the
+** catalogue (an unknown one is reported, never invented), status history,
+** special procedures, approval documents; statistics recounted for each
+** imported 办件; each record remembers its source (table, LSH) in
+** import_sources. *report = {"dry_run","read":{source:n},"created"|
+** "would_create":{source:n},"errors":[{"table","lsh","field","message"}]}.
+** All or nothing: with any error nothing is written (ERR_INVALID, report
+** set); a dry run never writes. Who: ops or the CLI. */
+struct case_env;
+int import_spgl(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+		const struct import_spgl_source *src, int dry_run, json_t **report, struct err *e);
+
 /* CSV text to rows: a JSON array of arrays of strings; *lines (may be NULL)
 ** the 1-based line each row starts on. ERR_INVALID names the line of an
 ** unterminated quote. */

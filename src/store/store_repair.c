@@ -407,3 +407,30 @@ int store_repair_department(struct store *st, const char *code, int *exists, int
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(st, e, "departments");
 }
+
+int store_import_source_add(struct store *st, const char *tbl, const char *lsh, const char *kind, int64_t ref,
+			    int64_t now, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT OR REPLACE INTO import_sources(tbl, lsh, kind, ref, imported_at) "
+				     "VALUES (?1, ?2, ?3, ?4, ?5)", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, tbl);
+	store_bind_text(s, 2, lsh);
+	store_bind_text(s, 3, kind);
+	sqlite3_bind_int64(s, 4, ref);
+	sqlite3_bind_int64(s, 5, now);
+	return store_step_done(st, s, e, "import_sources");
+}
+
+int store_import_case_taken(struct store *st, const char *number, int *taken, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT 1 FROM cases WHERE number = ?1", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, number);
+	int rc = sqlite3_step(s);
+	*taken = rc == SQLITE_ROW;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(st, e, "cases");
+}

@@ -65,4 +65,11 @@ int store_repair_list(struct store *st, const char *status, const struct page *p
 
 /* Whether a department code exists (*exists) and is active (*active). */
 int store_repair_department(struct store *st, const char *code, int *exists, int *active, struct err *e);
+
+/* Remember that our row ref of kind came from the SPGL table's row lsh. */
+int store_import_source_add(struct store *st, const char *tbl, const char *lsh, const char *kind, int64_t ref,
+			    int64_t now, struct err *e);
+/* 1 in *taken when a case number is in use. */
+int store_import_case_taken(struct store *st, const char *number, int *taken, struct err *e);
+
 #endif

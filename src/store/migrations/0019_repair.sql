@@ -41,3 +41,15 @@ CREATE TABLE repair_rows (
 	after TEXT,                            -- whole row as JSON; NULL: the repair deletes it
 	PRIMARY KEY (repair_id, seq)
 ) WITHOUT ROWID;
+
+-- Records brought in from another system (gonggai import spgl) remember
+-- where they came from: the SPGL table and its LSH.
+CREATE TABLE import_sources (
+	tbl TEXT NOT NULL,                     -- SPGL table, upper case
+	lsh TEXT NOT NULL,                     -- the front DB's 流水号
+	kind TEXT NOT NULL,                    -- project unit case status special document
+	ref INTEGER NOT NULL,                  -- our row (projects.id, cases.id …)
+	imported_at INTEGER NOT NULL,
+	PRIMARY KEY (tbl, lsh)
+) WITHOUT ROWID;
+CREATE INDEX import_sources_ref ON import_sources(kind, ref);
