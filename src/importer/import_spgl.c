@@ -123,7 +123,7 @@ static int check_project(struct spgl *g, const json_t *r)
 
 static int one_project(struct spgl *g, const json_t *r, struct err *e)
 {
-	int64_t id;
+	int64_t id = 0;
 	struct err pe = {0};
 	if (check_project(g, r))
 		return 0;
