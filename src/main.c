@@ -29,6 +29,7 @@ static const struct cli_verb verbs[] = {
 	{"import", cli_import, "数据导入: projects and units from a spreadsheet (CSV), dry run first"},
 	{"repair", cli_repair, "数据修复: typed repairs with preview, the bureau's approval, apply and undo"},
 	{"desk", cli_desk, "运维服务台: fault tickets with SLA clocks, monthly and ticket reports, webhook"},
+	{"exchange", cli_exchange, "前置库 exchange with the province: check, push, pull, status, withdraw"},
 	{NULL, NULL, NULL},
 };
 

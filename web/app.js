@@ -39,6 +39,7 @@ const MENU = [
     { path: '/ops/cleanup', title: '日志清理', roles: ['ops'], page: () => import('./pages/ops-cleanup.js') },
     { path: '/ops/import', title: '数据导入', roles: ['ops'], page: () => import('./pages/import.js') },
     { path: '/ops/archive', title: '运维档案', roles: ['ops', 'leader', 'sysadmin'], page: () => import('./pages/archive.js') },
+    { path: '/ops/exchange', title: '数据上报', roles: ['ops'], page: () => import('./pages/ops-exchange.js') },
   ] },
   { group: '运维服务台', icon: '☎', items: [
     { path: '/desk', title: '故障工单', roles: ['ops', 'leader'], page: () => import('./pages/desk.js') },

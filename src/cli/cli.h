@@ -60,5 +60,6 @@ int cli_quality(int argc, char **argv);
 int cli_desk(int argc, char **argv);
 int cli_repair(int argc, char **argv);
 int cli_import(int argc, char **argv);
+int cli_exchange(int argc, char **argv);
 
 #endif

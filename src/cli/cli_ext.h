@@ -16,6 +16,7 @@
 #include "base/err.h"
 #include "archive/archive.h"
 #include "desk/desk.h"
+#include "exchange/exchange.h"
 #include "ops/ops.h"
 #include "quality/quality.h"
 
@@ -33,11 +34,16 @@ struct cli_ext {
 	struct archive_sources archive;   /* events of modules above for 运维档案 */
 	/* one member per module's context, added with its registration */
 	struct desk_conf desk;    /* [desk]: tickets for failing items and jobs */
+	struct exchange_conf exchange;   /* cli_ext_exchange.c */
+	struct quality_sources rejections;   /* the province's rejections for 数据质检 (exchange) */
 };
 
 /* Register every module's items, jobs and observers from configuration c.
 ** ERR_INVALID names a bad key; on error nothing needs freeing. */
 int cli_ext_setup(const struct conf *c, struct cli_ext *x, struct err *e);
 void cli_ext_free(struct cli_ext *x);
+
+/* Each module's registration (called by cli_ext_setup). */
+int cli_ext_exchange(const struct conf *c, struct cli_ext *x, struct err *e);
 
 #endif

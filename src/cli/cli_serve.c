@@ -14,6 +14,7 @@
 #include "http/server.h"
 #include "archive/archive.h"
 #include "cli/cli_ext.h"
+#include "http/api_exchange.h"
 #include "ops/sched.h"
 
 #include <getopt.h>
@@ -190,6 +191,8 @@ int cli_serve(int argc, char **argv)
 	struct desk_sender *sender = NULL;   /* SLA sweep and webhook deliveries, off the request path */
 	if (desk_sender_start(conf_get(c, "database", "path"), &ext.desk, &sender, &e))
 		log_error("desk", "desk worker not started: %s", e.msg);
+	if (app.nhooks < APP_MAX_HOOKS)
+		app.hooks[app.nhooks++] = api_exchange_metrics;
 	char host[64];
 	snprintf(host, sizeof host, "%s", conf_str(c, "server", "listen", "127.0.0.1:8080"));
 	*strrchr(host, ':') = 0;

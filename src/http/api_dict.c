@@ -9,6 +9,7 @@
 #include "http/http.h"
 #include "archive/archive.h"
 #include "desk/desk.h"
+#include "exchange/exchange.h"
 #include "ops/ops.h"
 #include "quality/quality.h"
 #include "repair/repair.h"
@@ -22,6 +23,7 @@ static const struct dict *const modules[] = {
 	archive_dicts,
 	desk_dicts,
 	desk_service_dicts,
+	exchange_dicts,
 };
 
 static json_t *entries_json(const struct dict_entry *en)

@@ -33,6 +33,7 @@ static const struct route *const tables[] = {
 	api_desk_routes,
 	api_repair_routes,
 	api_import_routes,
+	api_exchange_routes,
 };
 
 /* The flat list of routes, built once (then read-only): a route's index is

@@ -196,8 +196,6 @@ int ops_conf_load(const struct conf *c, const char *db_path, struct ops_conf *cf
 			snprintf(cf->tmp_dir, sizeof cf->tmp_dir, "%s", v);
 		snprintf(cf->log_file, sizeof cf->log_file, "%s", conf_str(c, "log", "file", ""));
 		snprintf(cf->app_url, sizeof cf->app_url, "%s", conf_str(c, "inspect", "app_url", ""));
-		snprintf(cf->exchange_target, sizeof cf->exchange_target, "%s",
-			 conf_str(c, "inspect", "exchange_target", ""));
 		snprintf(cf->ntp_server, sizeof cf->ntp_server, "%s", conf_str(c, "inspect", "ntp_server", ""));
 		snprintf(cf->ca_file, sizeof cf->ca_file, "%s", conf_str(c, "inspect", "ca_file", ""));
 	}

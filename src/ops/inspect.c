@@ -48,7 +48,6 @@ const struct ops_item_def ops_builtin_items[] = {
 	{"logs.size", "logs", "应用日志大小", "MB", 0, 200, 1000, probe_logs_size, NULL, NULL},
 	{"logs.expired", "logs", "超过保留期的日志文件", "个", 0, 1, NONE, probe_logs_expired, NULL, NULL},
 	{"tmp.expired", "logs", "超过保留期的临时文件", "个", 0, 1, NONE, probe_tmp_expired, NULL, NULL},
-	{"exchange.db", "net", "前置库连通性", "ms", 0, 1000, 3000, probe_exchange, NULL, NULL},
 	{NULL},
 };
 

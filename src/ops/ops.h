@@ -80,7 +80,6 @@ struct ops_conf {
 	int lease_inspect, lease_backup;                        /* seconds        */
 	int probe_timeout_ms;
 	char app_url[256];        /* [inspect] app_url: base URL of the server     */
-	char exchange_target[512];/* [inspect] exchange_target                     */
 	char ntp_server[128];     /* [inspect] ntp_server ("" : kernel state only) */
 	char ca_file[512];        /* [inspect] ca_file for HTTPS probes            */
 	char updates_command[256];/* [inspect] updates_command: apt-get simulation */

@@ -77,7 +77,6 @@ void probe_cases_stuck(struct ops_env *, const struct ops_item_def *, struct ops
 void probe_logs_size(struct ops_env *, const struct ops_item_def *, struct ops_result *);
 void probe_logs_expired(struct ops_env *, const struct ops_item_def *, struct ops_result *);
 void probe_tmp_expired(struct ops_env *, const struct ops_item_def *, struct ops_result *);
-void probe_exchange(struct ops_env *, const struct ops_item_def *, struct ops_result *);
 void probe_os_updates(struct ops_env *, const struct ops_item_def *, struct ops_result *);
 void probe_lib_versions(struct ops_env *, const struct ops_item_def *, struct ops_result *);
 void probe_av_signatures(struct ops_env *, const struct ops_item_def *, struct ops_result *);

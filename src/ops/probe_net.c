@@ -1,16 +1,13 @@
 /*
 ** probe_net.c: network and interfaces (网络巡检, 接口监控, 前置库巡检): each
 ** endpoint of [inspect] endpoints is reached over TCP or HTTP(S) with its
-** latency and status, HTTPS certificates are checked for expiry, and the
-** exchange database (前置库) of [inspect] exchange_target is reached.
-**
-** Until the exchange module exists the 前置库 check is reachability only:
-** a SQLite file opened read-only and read, or a tcp:// / http(s):// target.
+** latency and status, and HTTPS certificates are checked for expiry. The
+** 前置库 is inspected by the exchange module's items (exchange.target …,
+** registered from above in cli_ext_exchange.c).
 */
 #include "ops/probe.h"
 #include "base/clock.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,42 +64,3 @@ void probe_endpoint_cert(struct ops_env *env, const struct ops_item_def *d, stru
 		    days);
 }
 
-/* A SQLite 前置库: open read-only and read its schema. */
-static void reach_sqlite(struct ops_env *env, const struct ops_item_def *d, struct ops_result *r,
-			 const char *path)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *s = NULL;
-	double t0 = clock_mono_ms();
-	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_busy_timeout(db, env->cf->probe_timeout_ms);
-		rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &s, NULL);
-	}
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s) == SQLITE_ROW ? SQLITE_OK : sqlite3_errcode(db);
-	int tables = rc == SQLITE_OK ? sqlite3_column_int(s, 0) : 0;
-	char msg[200];
-	snprintf(msg, sizeof msg, "%s", db ? sqlite3_errmsg(db) : "out of memory");
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	double ms = clock_mono_ms() - t0;
-	if (rc != SQLITE_OK) {
-		probe_status(r, OPS_CRIT, "前置库 %s 无法读取：%s", path, msg);
-		return;
-	}
-	probe_value(env, d, r, ms, "前置库 %s 可读（%d 个对象），%.1f ms", path, tables, ms);
-}
-
-void probe_exchange(struct ops_env *env, const struct ops_item_def *d, struct ops_result *r)
-{
-	const char *t = env->cf->exchange_target;
-	if (!t[0]) {
-		probe_status(r, OPS_OK, "未配置前置库（[inspect] exchange_target），跳过");
-		return;
-	}
-	if (strncmp(t, "tcp://", 6) == 0 || strncmp(t, "http://", 7) == 0 || strncmp(t, "https://", 8) == 0)
-		reach(env, d, r, t, "前置库");
-	else
-		reach_sqlite(env, d, r, strncmp(t, "sqlite:", 7) == 0 ? t + 7 : t);
-}

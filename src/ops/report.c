@@ -176,7 +176,7 @@ static json_t *summary(json_t *results, json_t *backups, json_t *drills)
 static int is_availability_item(const char *item)
 {
 	size_t n = strlen(item);
-	if (strcmp(item, "app.health") == 0 || strcmp(item, "exchange.db") == 0)
+	if (strcmp(item, "app.health") == 0 || strcmp(item, "exchange.target") == 0)
 		return 1;
 	return strncmp(item, "net.", 4) == 0 && !(n > 5 && strcmp(item + n - 5, ".cert") == 0);
 }

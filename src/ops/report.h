@@ -12,7 +12,7 @@
 **               on one day are merged into one row with their count
 **   异常及处理  every non-OK episode and how it ended
 **   备份记录    backups made in the period and restore drills
-**   接口可用率  availability and latency of app.health, exchange.db, net.*
+**   接口可用率  availability and latency of app.health, exchange.target, net.*
 **   趋势        per day: database size, growth, load, p99, 5xx rate
 **
 ** Ownership: ops_report_data and ops_report_render give the caller a JSON

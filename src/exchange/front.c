@@ -1,0 +1,433 @@
+/*
+** front.c: the province's front DB through libpq. Reads information_schema,
+** inserts our rows (multi-row INSERT ... RETURNING LSH, one transaction per
+** batch), and reads SJSCZT/SBYY and, after a crash, LSH of our own rows.
+** Identifiers are the catalogue's own names, quoted, so a table created
+** with plain (lower-cased) or quoted upper-case names both work.
+*/
+#include "exchange/xchg_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define FRONT_PREP 32
+#define FRONT_CHUNK 500     /* rows per INSERT statement */
+
+/* Full-size chunks go through a statement prepared once per table and
+** connection (prep[i] is the table; its name is "gg_ins_<i>"). */
+struct front {
+	PGconn *c;
+	const struct xtable *prep[FRONT_PREP];
+	int prep_rows[FRONT_PREP];
+	int nprep;
+};
+
+/* Copy libpq's last message without its trailing newline. */
+static int pgerr(struct front *f, struct err *e, int code, const char *what, const PGresult *r)
+{
+	char msg[300];
+	snprintf(msg, sizeof msg, "%s", r ? PQresultErrorMessage(r) : PQerrorMessage(f->c));
+	if (!*msg)
+		snprintf(msg, sizeof msg, "%s", PQerrorMessage(f->c));
+	msg[strcspn(msg, "\n")] = 0;
+	return err_set(e, code, "target", "前置库 %s: %s", what, msg);
+}
+
+int front_open(const char *conninfo, struct front **out, struct err *e)
+{
+	const char *keys[] = {"connect_timeout", "fallback_application_name", "dbname", NULL};
+	const char *vals[] = {"10", "gonggai-exchange", conninfo, NULL};
+	struct front *f = calloc(1, sizeof *f);
+	if (!f)
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	if (!conninfo || !*conninfo) {
+		free(f);
+		return err_set(e, ERR_INVALID, "target", "[exchange] target is empty: the exchange is off");
+	}
+	f->c = PQconnectdbParams(keys, vals, 1);
+	if (PQstatus(f->c) != CONNECTION_OK || PQsetClientEncoding(f->c, "UTF8") != 0) {
+		pgerr(f, e, ERR_INTERNAL, "连接失败", NULL);
+		front_close(f);
+		return e->code;
+	}
+	*out = f;
+	return 0;
+}
+
+void front_close(struct front *f)
+{
+	if (!f)
+		return;
+	PQfinish(f->c);
+	free(f);
+}
+
+/* Run sql; 0 when it returned tuples or a command status. */
+static int run(struct front *f, const char *sql, int n, const char *const *params, PGresult **out,
+	       const char *what, struct err *e)
+{
+	PGresult *r = PQexecParams(f->c, sql, n, NULL, params, NULL, NULL, 0);
+	ExecStatusType s = PQresultStatus(r);
+	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
+		pgerr(f, e, ERR_INTERNAL, what, r);
+		PQclear(r);
+		return e->code;
+	}
+	if (out)
+		*out = r;
+	else
+		PQclear(r);
+	return 0;
+}
+
+int front_lock(struct front *f, struct err *e)
+{
+	/* 0x67676578 "ggex": held for the session, released when it ends (also
+	** by a crash), so a settling push waits for a killed one's backend. */
+	return run(f, "SELECT pg_advisory_lock(1734829432)", 0, NULL, NULL, "advisory lock", e);
+}
+
+static enum pgkind kind_of(const char *t)
+{
+	static const struct { const char *name; enum pgkind k; } kinds[] = {
+		{"character varying", PK_CHAR}, {"character", PK_CHAR}, {"text", PK_CHAR},
+		{"smallint", PK_INT}, {"integer", PK_INT}, {"bigint", PK_INT}, {"numeric", PK_NUMERIC},
+		{"real", PK_FLOAT}, {"double precision", PK_FLOAT}, {"date", PK_DATE},
+		{"timestamp without time zone", PK_TIMESTAMP}, {"timestamp with time zone", PK_TIMESTAMPTZ},
+	};
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(kinds[i].name, t) == 0)
+			return kinds[i].k;
+	return PK_OTHER;
+}
+
+static struct xcol *col_named(struct xtable *t, const char *name)
+{
+	for (int i = 0; i < t->ncols; i++)
+		if (strcasecmp(t->cols[i].name, name) == 0)
+			return &t->cols[i];
+	return NULL;
+}
+
+/* One information_schema row: table, column, type, length, precision, scale,
+** nullable, has default. */
+static void discover_row(struct xmap *m, PGresult *r, int i)
+{
+	const char *tn = PQgetvalue(r, i, 0), *cn = PQgetvalue(r, i, 1);
+	for (int k = 0; k < m->ntables; k++) {
+		struct xtable *t = &m->tables[k];
+		if (strcasecmp(t->table, tn) != 0)
+			continue;
+		t->present = 1;
+		snprintf(t->tname, sizeof t->tname, "%s", tn);
+		struct xcol *c = col_named(t, cn);
+		if (strcasecmp(cn, "LSH") == 0) {
+			t->has_lsh = 1;
+			snprintf(t->lsh_name, sizeof t->lsh_name, "%s", cn);
+		} else if (strcasecmp(cn, "SBYY") == 0)
+			snprintf(t->sbyy_name, sizeof t->sbyy_name, "%s", cn);
+		if (c) {
+			c->present = 1;
+			snprintf(c->tname, sizeof c->tname, "%s", cn);
+			snprintf(c->tdesc, sizeof c->tdesc, "%s", PQgetvalue(r, i, 2));
+			c->kind = kind_of(c->tdesc);
+			c->len = atoi(PQgetvalue(r, i, 3));
+			c->tprec = atoi(PQgetvalue(r, i, 4));
+			c->tscale = atoi(PQgetvalue(r, i, 5));
+		} else if (strcasecmp(cn, "LSH") != 0 && strcmp(PQgetvalue(r, i, 6), "NO") == 0 &&
+			   strcmp(PQgetvalue(r, i, 7), "0") == 0) {
+			size_t used = strlen(t->extra_notnull);
+			snprintf(t->extra_notnull + used, sizeof t->extra_notnull - used, "%s%s", used ? "," : "", cn);
+		}
+	}
+}
+
+int front_discover(struct front *f, struct xmap *m, struct err *e)
+{
+	PGresult *r;
+	/* information_schema.columns, read from pg_catalog (the view costs ~40 ms
+	** per push): same names, data_type, lengths, precision and scale. */
+	if (run(f, "SELECT c.relname::text, a.attname::text, format_type(y.oid, NULL), "
+		   "CASE WHEN y.typname IN ('varchar', 'bpchar') AND m.tm > 0 THEN m.tm - 4 ELSE 0 END, "
+		   "CASE y.typname WHEN 'int2' THEN 16 WHEN 'int4' THEN 32 WHEN 'int8' THEN 64 WHEN 'float4' THEN 24 "
+		   "  WHEN 'float8' THEN 53 WHEN 'numeric' THEN CASE WHEN m.tm > 0 THEN ((m.tm - 4) >> 16) & 65535 ELSE 0 END "
+		   "  ELSE 0 END, "
+		   "CASE WHEN y.typname = 'numeric' AND m.tm > 0 THEN (m.tm - 4) & 65535 ELSE 0 END, "
+		   "CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END, (a.atthasdef OR a.attidentity <> '')::int "
+		   "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+		   "JOIN pg_type t ON t.oid = a.atttypid "
+		   "JOIN pg_type y ON y.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END "
+		   "CROSS JOIN LATERAL (SELECT CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END AS tm) m "
+		   "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'v', 'f') "
+		   "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum", 0, NULL, &r, "pg_catalog", e))
+		return e->code;
+	for (int k = 0; k < m->ntables; k++) {
+		struct xtable *t = &m->tables[k];
+		t->present = t->has_lsh = 0;
+		t->extra_notnull[0] = t->lsh_name[0] = t->sbyy_name[0] = 0;
+		for (int i = 0; i < t->ncols; i++)
+			t->cols[i].present = 0;
+	}
+	for (int i = 0; i < PQntuples(r); i++)
+		discover_row(m, r, i);
+	PQclear(r);
+	return 0;
+}
+
+/* ---- inserts ------------------------------------------------------------------------------ */
+
+struct sbuf {
+	char *p;
+	size_t n, cap;
+};
+
+static void sb_add(struct sbuf *b, const char *s, size_t len)
+{
+	if (b->n + len + 1 > b->cap) {
+		b->cap = (b->n + len + 1) * 2;
+		b->p = realloc(b->p, b->cap);
+	}
+	memcpy(b->p + b->n, s, len);
+	b->n += len;
+	b->p[b->n] = 0;
+}
+
+static void sb_str(struct sbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+static void sb_ident(struct front *f, struct sbuf *b, const char *name)
+{
+	char *q = PQescapeIdentifier(f->c, name, strlen(name));
+	sb_str(b, q ? q : name);
+	PQfreemem(q);
+}
+
+/* "INSERT INTO t (c1, ...) VALUES ($1, ...), ... RETURNING lsh, dfsjzj" for rows rows. */
+static char *insert_sql(struct front *f, const struct xtable *t, int rows, int *ncols, int *key)
+{
+	struct sbuf b = {0};
+	const char *dfs = NULL;
+	int n = 0;
+	sb_str(&b, "INSERT INTO ");
+	sb_ident(f, &b, t->tname);
+	sb_str(&b, " (");
+	for (int i = 0; i < t->ncols; i++) {
+		if (!t->cols[i].present)
+			continue;
+		if (strcmp(t->cols[i].source, "$dfsjzj") == 0) {
+			*key = n;
+			dfs = t->cols[i].tname;
+		}
+		sb_str(&b, n++ ? ", " : "");
+		sb_ident(f, &b, t->cols[i].tname);
+	}
+	sb_str(&b, ") VALUES ");
+	for (int r = 0; r < rows; r++) {
+		char p[16];
+		sb_str(&b, r ? ", (" : "(");
+		for (int i = 0; i < n; i++) {
+			snprintf(p, sizeof p, "%s$%d", i ? ", " : "", r * n + i + 1);
+			sb_str(&b, p);
+		}
+		sb_str(&b, ")");
+	}
+	sb_str(&b, " RETURNING ");
+	sb_ident(f, &b, t->lsh_name);
+	sb_str(&b, "::text, ");
+	sb_ident(f, &b, dfs ? dfs : "dfsjzj");
+	sb_str(&b, "::text");
+	*ncols = n;
+	return b.p;
+}
+
+/* The prepared statement for rows rows of t, preparing it on first use;
+** NULL (and e set) when PostgreSQL refuses it. */
+static const char *prepared(struct front *f, const struct xtable *t, int rows, struct err *e)
+{
+	static const char *const names[FRONT_PREP] = {
+		"gg_ins_0", "gg_ins_1", "gg_ins_2", "gg_ins_3", "gg_ins_4", "gg_ins_5", "gg_ins_6", "gg_ins_7",
+		"gg_ins_8", "gg_ins_9", "gg_ins_10", "gg_ins_11", "gg_ins_12", "gg_ins_13", "gg_ins_14", "gg_ins_15",
+		"gg_ins_16", "gg_ins_17", "gg_ins_18", "gg_ins_19", "gg_ins_20", "gg_ins_21", "gg_ins_22", "gg_ins_23",
+		"gg_ins_24", "gg_ins_25", "gg_ins_26", "gg_ins_27", "gg_ins_28", "gg_ins_29", "gg_ins_30", "gg_ins_31",
+	};
+	int ncols, key;
+	for (int i = 0; i < f->nprep; i++)
+		if (f->prep[i] == t && f->prep_rows[i] == rows)
+			return names[i];
+	if (f->nprep == FRONT_PREP)
+		return NULL;
+	char *sql = insert_sql(f, t, rows, &ncols, &key);
+	PGresult *r = PQprepare(f->c, names[f->nprep], sql, 0, NULL);
+	free(sql);
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		pgerr(f, e, ERR_INTERNAL, t->table, r);
+	PQclear(r);
+	if (!ok)
+		return NULL;
+	f->prep[f->nprep] = t;
+	f->prep_rows[f->nprep] = rows;
+	return names[f->nprep++];
+}
+
+/* Rows [from, from+rows) as one statement; lsh filled by DFSJZJ. */
+static int insert_chunk(struct front *f, const struct xtable *t, char ***values, int from, int rows, int full,
+			char **lsh, int *bad, struct err *e)
+{
+	int ncols = 0, key = 0;
+	char *sql = insert_sql(f, t, rows, &ncols, &key);
+	const char **params = malloc(sizeof *params * (size_t)(rows * ncols));
+	for (int r = 0; r < rows; r++)
+		for (int i = 0; i < ncols; i++)
+			params[r * ncols + i] = values[from + r][i];
+	const char *name = full ? prepared(f, t, rows, e) : NULL;
+	if (full && !name)
+		err_clear(e);          /* not prepared: the plain statement says what is wrong */
+	PGresult *res = name ? PQexecPrepared(f->c, name, rows * ncols, params, NULL, NULL, 0)
+		: PQexecParams(f->c, sql, rows * ncols, NULL, params, NULL, NULL, 0);
+	free(sql);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		*bad = PQstatus(f->c) == CONNECTION_OK;
+		pgerr(f, e, ERR_INTERNAL, t->table, res);
+		PQclear(res);
+		free(params);
+		return e->code;
+	}
+	for (int i = 0; i < PQntuples(res) && i < rows; i++) {
+		const char *k = PQgetvalue(res, i, 1);
+		int at = strcmp(k, values[from + i][key]) == 0 ? i : -1;
+		for (int j = 0; at < 0 && j < rows; j++)
+			if (strcmp(k, values[from + j][key]) == 0)
+				at = j;
+		if (at >= 0)
+			lsh[from + at] = strdup(PQgetvalue(res, i, 0));
+	}
+	PQclear(res);
+	free(params);
+	return 0;
+}
+
+int front_insert(struct front *f, const struct xtable *t, char ***values, int n, char **lsh, int *bad,
+		 struct err *e)
+{
+	int ncols = 0;
+	for (int i = 0; i < t->ncols; i++)
+		ncols += t->cols[i].present;
+	int per = ncols ? 60000 / ncols : 1;
+	if (per > FRONT_CHUNK)
+		per = FRONT_CHUNK;
+	*bad = 0;
+	if (run(f, "BEGIN", 0, NULL, NULL, "BEGIN", e))
+		return e->code;
+	for (int from = 0; from < n; from += per)
+		if (insert_chunk(f, t, values, from, n - from < per ? n - from : per, n - from >= per, lsh, bad, e)) {
+			PQclear(PQexec(f->c, "ROLLBACK"));
+			return e->code;
+		}
+	if (run(f, "COMMIT", 0, NULL, NULL, "COMMIT", e))
+		return e->code;
+	for (int i = 0; i < n; i++)
+		if (!lsh[i])
+			return err_set(e, ERR_INTERNAL, "target", "前置库 %s: RETURNING gave no LSH for a row", t->table);
+	return 0;
+}
+
+/* ---- reading our rows back ---------------------------------------------------------------- */
+
+/* '{"a","b"}' for ANY($1) whatever the column's type. */
+static char *array_literal(const char **v, int n)
+{
+	struct sbuf b = {0};
+	sb_str(&b, "{");
+	for (int i = 0; i < n; i++) {
+		sb_str(&b, i ? ",\"" : "\"");
+		for (const char *p = v[i]; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				sb_add(&b, "\\", 1);
+			sb_add(&b, p, 1);
+		}
+		sb_str(&b, "\"");
+	}
+	sb_str(&b, "}");
+	return b.p;
+}
+
+static const char *col_of(const struct xtable *t, const char *source)
+{
+	for (int i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i].source, source) == 0 && t->cols[i].present)
+			return t->cols[i].tname;
+	return NULL;
+}
+
+int front_rows_of(struct front *f, const struct xtable *t, const char *xzqhdm, const char **keys, int n,
+		  int (*found)(void *arg, const char *dfsjzj, const char *lsh), void *arg, struct err *e)
+{
+	struct sbuf b = {0};
+	PGresult *r;
+	const char *dfs = col_of(t, "$dfsjzj"), *div = col_of(t, "$xzqhdm");
+	sb_str(&b, "SELECT ");
+	sb_ident(f, &b, dfs ? dfs : "dfsjzj");
+	sb_str(&b, "::text, ");
+	sb_ident(f, &b, t->lsh_name);
+	sb_str(&b, "::text FROM ");
+	sb_ident(f, &b, t->tname);
+	sb_str(&b, " WHERE ");
+	sb_ident(f, &b, dfs ? dfs : "dfsjzj");
+	sb_str(&b, " = ANY($1)");
+	if (div) {              /* other cities' rows may use keys like ours */
+		sb_str(&b, " AND ");
+		sb_ident(f, &b, div);
+		sb_str(&b, "::text = $2");
+	}
+	char *arr = array_literal(keys, n);
+	const char *params[2] = {arr, xzqhdm};
+	int rc = run(f, b.p, div ? 2 : 1, params, &r, t->table, e);
+	free(b.p);
+	free(arr);
+	if (rc)
+		return rc;
+	for (int i = 0; i < PQntuples(r) && !rc; i++)
+		rc = found(arg, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+	PQclear(r);
+	return rc;   /* a failing found() filled e through its arg */
+}
+
+int front_verdicts(struct front *f, const struct xtable *t, const char **lsh, int n,
+		   int (*got)(void *arg, const char *lsh, int sjsczt, const char *sbyy), void *arg, struct err *e)
+{
+	struct sbuf b = {0};
+	PGresult *r;
+	const char *state = col_of(t, "$state");
+	sb_str(&b, "SELECT ");
+	sb_ident(f, &b, t->lsh_name);
+	sb_str(&b, "::text, ");
+	sb_ident(f, &b, state ? state : "sjsczt");
+	sb_str(&b, "::text, ");
+	if (t->sbyy_name[0]) {
+		sb_ident(f, &b, t->sbyy_name);
+		sb_str(&b, "::text");
+	} else
+		sb_str(&b, "NULL::text");
+	sb_str(&b, " FROM ");
+	sb_ident(f, &b, t->tname);
+	sb_str(&b, " WHERE ");
+	sb_ident(f, &b, t->lsh_name);
+	sb_str(&b, " = ANY($1)");
+	char *arr = array_literal(lsh, n);
+	const char *params[1] = {arr};
+	int rc = run(f, b.p, 1, params, &r, t->table, e);
+	free(b.p);
+	free(arr);
+	if (rc)
+		return rc;
+	for (int i = 0; i < PQntuples(r) && !rc; i++)
+		rc = got(arg, PQgetvalue(r, i, 0), atoi(PQgetvalue(r, i, 1)),
+			 PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2));
+	PQclear(r);
+	return rc;   /* a failing got() filled e through its arg */
+}

@@ -1,0 +1,431 @@
+/*
+** harvest.c: collect what changed since the last push into exchange_rows,
+** in chunks of one SQLite transaction each (a chunk and the high-water mark
+** or queue entries it consumed commit together, so a crash loses nothing).
+**
+** DFSJZJ keys: flow:<flow version id>, stage:<flow>:<n>, item:<flow>:<item
+** version id>, project:<id>, unit:<project>:<credit code>:<DWLX>, case:<id>,
+** status:<case_status id>, special:<id>, doc:<id> (批复文件), att:<id>.
+** A 办件 row waits for its project and its stage item; every other row for
+** the one above it (spgl.md's order).
+*/
+#include "exchange/xchg_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK 2000
+
+struct hv {
+	struct store *st;
+	struct xmap *m;
+	const struct exchange_conf *cf;
+	int64_t now;
+	int64_t rows;
+	json_t *seen;     /* flow:<id>, item:<flow>:<iv> already collected this round */
+	struct err *e;
+};
+
+struct parent {
+	const char *source, *key;
+};
+
+static int put(struct hv *h, const char *source, const json_t *rec, const char *dfsjzj, const char *object,
+	       const char *dept, struct parent p1, struct parent p2, const char *withdrawn)
+{
+	struct xtable *t = xmap_table_of(h->m, source);
+	if (!t)
+		return 0;
+	struct xtable *t1 = p1.source ? xmap_table_of(h->m, p1.source) : NULL;
+	struct xtable *t2 = p2.source ? xmap_table_of(h->m, p2.source) : NULL;
+	json_t *content = xmap_content(t, rec, dfsjzj, h->cf->xzqhdm, withdrawn);
+	char hash[33];
+	char *text = json_dumps(content, JSON_COMPACT);
+	json_decref(content);
+	xmap_hash_text(text, hash);
+	struct xchg_row r = {
+		.tbl = t->table, .dfsjzj = dfsjzj, .object = object, .department = dept && *dept ? dept : NULL,
+		.ptbl = t1 ? t1->table : NULL, .pkey = t1 ? p1.key : NULL,
+		.ptbl2 = t2 ? t2->table : NULL, .pkey2 = t2 ? p2.key : NULL,
+		.content = text, .hash = hash, .withdrawn = withdrawn,
+	};
+	int rc = store_xchg_put(h->st, &r, h->now, h->e);
+	free(text);
+	h->rows++;
+	return rc;
+}
+
+static const char *s_of(const json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	return v ? v : "";
+}
+
+static int64_t i_of(const json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+static int seen(struct hv *h, const char *key)
+{
+	if (json_object_get(h->seen, key))
+		return 1;
+	json_object_set_new(h->seen, key, json_true());
+	return 0;
+}
+
+static int stage_item(struct hv *h, int64_t flow_id, const json_t *it)
+{
+	char key[64], stage[64], object[160];
+	snprintf(key, sizeof key, "item:%lld:%lld", (long long)flow_id, (long long)i_of(it, "item_version_id"));
+	snprintf(stage, sizeof stage, "stage:%lld:%lld", (long long)flow_id, (long long)i_of(it, "stage_number"));
+	snprintf(object, sizeof object, "%s %s", s_of(it, "flow_code"), s_of(it, "flow_version"));
+	json_object_set_new(h->seen, key, json_true());
+	return put(h, "stage_item", it, key, object, s_of(it, "department_code"), (struct parent){"stage", stage},
+		   (struct parent){0}, NULL);
+}
+
+/* A flow version in use: its row, its stages (and the virtual stage 5) and
+** its stage items, once per round. */
+static int flow(struct hv *h, int64_t flow_id)
+{
+	char key[48], object[160], sk[64];
+	json_t *f, *stages, *items, *v;
+	size_t i;
+	int rc = 0, has5 = 0;
+	snprintf(key, sizeof key, "flow:%lld", (long long)flow_id);
+	if (seen(h, key))
+		return 0;
+	if (store_xchg_flow(h->st, flow_id, &f, &stages, &items, h->e))
+		return h->e->code;
+	snprintf(object, sizeof object, "%s %s", s_of(f, "flow_code"), s_of(f, "flow_version"));
+	rc = put(h, "flow", f, key, object, NULL, (struct parent){0}, (struct parent){0}, NULL);
+	json_array_foreach(stages, i, v) {
+		if (rc)
+			break;
+		has5 |= i_of(v, "stage_number") == 5;
+		snprintf(sk, sizeof sk, "stage:%lld:%lld", (long long)flow_id, (long long)i_of(v, "stage_number"));
+		rc = put(h, "stage", v, sk, object, s_of(v, "lead_department"), (struct parent){"flow", key},
+			 (struct parent){0}, NULL);
+	}
+	if (!rc && !has5) {
+		json_t *v5 = json_pack("{s:s,s:s,s:s+,s:s,s:i,s:s,s:i,s:i}", "flow_code", s_of(f, "flow_code"),
+				       "flow_version", s_of(f, "flow_version"), "stage_code", s_of(f, "flow_code"), "-5",
+				       "stage_name", "并行推进", "stage_number", 5, "std_stage", "5", "time_limit", 0,
+				       "completion_rule", 2);
+		snprintf(sk, sizeof sk, "stage:%lld:5", (long long)flow_id);
+		rc = put(h, "stage", v5, sk, object, NULL, (struct parent){"flow", key}, (struct parent){0}, NULL);
+		json_decref(v5);
+	}
+	json_array_foreach(items, i, v) {
+		if (rc)
+			break;
+		rc = stage_item(h, flow_id, v);
+	}
+	json_decref(f);
+	json_decref(stages);
+	json_decref(items);
+	return rc;
+}
+
+static int unit_kind(const char *k)
+{
+	static const char *const kinds[] = {"builder", "agent", "survey", "design", "construction", "supervision", NULL};
+	for (int i = 0; kinds[i]; i++)
+		if (strcmp(kinds[i], k) == 0)
+			return i + 1;
+	return 7;
+}
+
+/* Withdraw unit rows of the project no longer among its units. */
+static int units_gone(struct hv *h, const char *code, json_t *keep)
+{
+	struct xtable *t = xmap_table_of(h->m, "unit");
+	json_t *old, *r;
+	size_t i;
+	int rc = 0;
+	if (!t || store_xchg_rows_of(h->st, code, &old, h->e))
+		return t ? h->e->code : 0;
+	json_array_foreach(old, i, r) {
+		if (rc)
+			break;
+		if (strcmp(s_of(r, "tbl"), t->table) == 0 && !json_object_get(keep, s_of(r, "dfsjzj")))
+			rc = xchg_withdraw_row(h->st, r, "单位已从项目中移除", h->now, h->e);
+	}
+	json_decref(old);
+	return rc;
+}
+
+static int project(struct hv *h, int64_t id)
+{
+	json_t *p, *units, *u;
+	char key[48], uk[160];
+	size_t i;
+	if (store_xchg_project(h->st, id, &p, &units, h->e))
+		return h->e->code == ERR_NOTFOUND ? 0 : h->e->code;
+	int rc = 0;
+	if (json_is_integer(json_object_get(p, "flow_id"))) {
+		int64_t fid = i_of(p, "flow_id");
+		const char *gone = json_is_null(json_object_get(p, "deleted_at")) ? NULL : "项目已删除";
+		char fk[48];
+		json_t *keep = json_object();
+		snprintf(key, sizeof key, "project:%lld", (long long)id);
+		snprintf(fk, sizeof fk, "flow:%lld", (long long)fid);
+		rc = flow(h, fid);
+		if (!rc)
+			rc = put(h, "project", p, key, s_of(p, "project_code"), s_of(p, "department"),
+				 (struct parent){"flow", fk}, (struct parent){0}, gone);
+		json_array_foreach(units, i, u) {
+			if (rc)
+				break;
+			int kind = unit_kind(s_of(u, "kind"));
+			json_object_set_new(u, "unit_kind", json_integer(kind));
+			snprintf(uk, sizeof uk, "unit:%lld:%s:%d", (long long)id, s_of(u, "credit_code"), kind);
+			json_object_set_new(keep, uk, json_true());
+			rc = put(h, "unit", u, uk, s_of(p, "project_code"), s_of(p, "department"),
+				 (struct parent){"project", key}, (struct parent){0}, gone);
+		}
+		if (!rc)
+			rc = units_gone(h, s_of(p, "project_code"), keep);
+		json_decref(keep);
+	}
+	json_decref(p);
+	json_decref(units);
+	return rc;
+}
+
+static int one_case(struct hv *h, const json_t *c)
+{
+	char key[48], pk[48], ik[64];
+	int64_t fid = i_of(c, "flow_id"), iv = i_of(c, "item_version_id");
+	int rc = flow(h, fid);
+	snprintf(ik, sizeof ik, "item:%lld:%lld", (long long)fid, (long long)iv);
+	if (!rc && !json_object_get(h->seen, ik)) {
+		json_t *it;
+		rc = store_xchg_stage_item(h->st, fid, iv, &it, h->e);
+		if (rc == ERR_NOTFOUND)
+			rc = 0;            /* an item outside the flow: the province will say so */
+		else if (!rc) {
+			rc = stage_item(h, fid, it);
+			json_decref(it);
+		}
+	}
+	snprintf(key, sizeof key, "case:%lld", (long long)i_of(c, "id"));
+	snprintf(pk, sizeof pk, "project:%lld", (long long)i_of(c, "project_id"));
+	return rc ? rc : put(h, "case", c, key, s_of(c, "case_number"), s_of(c, "department_code"),
+			     (struct parent){"project", pk}, (struct parent){"stage_item", ik}, NULL);
+}
+
+static int one_status(struct hv *h, const json_t *s)
+{
+	char key[48], ck[48];
+	const json_t *prev = json_object_get(s, "prev_status");
+	if (json_is_integer(prev) && json_integer_value(prev) == i_of(s, "status"))
+		return 0;                  /* a step change or a transfer: not a status change */
+	snprintf(key, sizeof key, "status:%lld", (long long)i_of(s, "id"));
+	snprintf(ck, sizeof ck, "case:%lld", (long long)i_of(s, "case_id"));
+	return put(h, "status", s, key, s_of(s, "case_number"), s_of(s, "department_code"),
+		   (struct parent){"case", ck}, (struct parent){0}, NULL);
+}
+
+static const char *doc_title(const char *kind)
+{
+	static const char *const t[][2] = {
+		{"acceptance", "受理通知书"}, {"refusal", "不予受理决定书"}, {"supplement", "一次性补正告知书"},
+		{"approval", "准予行政许可决定书"}, {"denial", "不予行政许可决定书"}, {"joint", "联合验收意见书"},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(t[i][0], kind) == 0)
+			return t[i][1];
+	return "文书";
+}
+
+/* The approval document (批复文件) of an approved 办件, and every issued
+** document as an attachment. */
+static int one_document(struct hv *h, json_t *d)
+{
+	char key[48], ck[48], title[400];
+	snprintf(ck, sizeof ck, "case:%lld", (long long)i_of(d, "case_id"));
+	snprintf(title, sizeof title, "%s%s", s_of(d, "item_name"), doc_title(s_of(d, "kind")));
+	json_object_set_new(d, "title", json_string(title));
+	json_object_set_new(d, "doc_class", json_integer(2));
+	json_object_set_new(d, "ext", json_string("html"));
+	int rc = 0;
+	if (strcmp(s_of(d, "kind"), "approval") == 0) {
+		snprintf(key, sizeof key, "doc:%lld", (long long)i_of(d, "id"));
+		rc = put(h, "document", d, key, s_of(d, "case_number"), s_of(d, "department_code"),
+			 (struct parent){"case", ck}, (struct parent){0}, NULL);
+	}
+	snprintf(key, sizeof key, "att:%lld", (long long)i_of(d, "id"));
+	return rc ? rc : put(h, "attachment", d, key, s_of(d, "case_number"), s_of(d, "department_code"),
+			     (struct parent){"case", ck}, (struct parent){0}, NULL);
+}
+
+static const char *special_name(const char *kind)
+{
+	static const char *const t[][2] = {
+		{"hearing", "听证"}, {"tender", "招标"}, {"auction", "拍卖"}, {"inspection", "检验"},
+		{"testing", "检测"}, {"quarantine", "检疫"}, {"appraisal", "鉴定"}, {"expert", "专家评审"},
+		{"extension", "延长审批"}, {"other", "其他"},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(t[i][0], kind) == 0)
+			return t[i][1];
+	return "其他";
+}
+
+static int special(struct hv *h, int64_t id)
+{
+	json_t *x;
+	char key[48], ck[48];
+	if (store_xchg_special(h->st, id, &x, h->e))
+		return h->e->code == ERR_NOTFOUND ? 0 : h->e->code;
+	json_object_set_new(x, "special_name", json_string(special_name(s_of(x, "kind"))));
+	snprintf(key, sizeof key, "special:%lld", (long long)id);
+	snprintf(ck, sizeof ck, "case:%lld", (long long)i_of(x, "case_id"));
+	int rc = put(h, "special", x, key, s_of(x, "case_number"), s_of(x, "department_code"),
+		     (struct parent){"case", ck}, (struct parent){0}, NULL);
+	json_decref(x);
+	return rc;
+}
+
+static int withdrawal(struct hv *h, int64_t id)
+{
+	json_t *r;
+	if (store_xchg_row(h->st, id, &r, h->e))
+		return h->e->code == ERR_NOTFOUND ? 0 : h->e->code;
+	struct xtable *t = NULL;
+	for (int i = 0; i < h->m->ntables && !t; i++)
+		if (strcmp(h->m->tables[i].table, s_of(r, "tbl")) == 0)
+			t = &h->m->tables[i];
+	int rc = 0;
+	if (t) {
+		json_t *content = json_loads(s_of(r, "content"), 0, NULL);
+		json_t *c2 = json_object();
+		const char *reason = s_of(r, "withdrawn");
+		for (int i = 0; i < t->ncols && content; i++) {
+			const char *src = t->cols[i].source;
+			json_t *v = json_object_get(content, t->cols[i].name);
+			if (strcmp(src, "$now") == 0)
+				continue;
+			json_object_set_new(c2, t->cols[i].name, strcmp(src, "$valid") == 0 ? json_integer(0)
+					    : strcmp(src, "$invalid_reason") == 0 ? json_string(reason)
+					    : v ? json_incref(v) : json_null());
+		}
+		char hash[33];
+		char *text = json_dumps(c2, JSON_COMPACT);
+		xmap_hash_text(text, hash);
+		struct xchg_row x = {
+			.tbl = t->table, .dfsjzj = s_of(r, "dfsjzj"), .object = s_of(r, "object"),
+			.department = json_string_value(json_object_get(r, "department")),
+			.ptbl = json_string_value(json_object_get(r, "ptbl")),
+			.pkey = json_string_value(json_object_get(r, "pkey")),
+			.ptbl2 = json_string_value(json_object_get(r, "ptbl2")),
+			.pkey2 = json_string_value(json_object_get(r, "pkey2")),
+			.content = text, .hash = hash, .withdrawn = reason,
+		};
+		rc = store_xchg_put(h->st, &x, h->now, h->e);
+		free(text);
+		json_decref(c2);
+		json_decref(content);
+	}
+	json_decref(r);
+	return rc;
+}
+
+/* ---- driving the chunks --------------------------------------------------------------------- */
+
+/* Consume queued refs of kind with fn, a chunk per transaction; *more 1
+** when the queue held a full chunk. */
+static int queue_chunk(struct hv *h, const char *kind, int (*fn)(struct hv *, int64_t), int *more)
+{
+	json_t *q, *v;
+	size_t i;
+	int rc = store_xchg_dirty(h->st, kind, CHUNK, &q, h->e);
+	if (rc)
+		return rc;
+	*more = json_array_size(q) == CHUNK;
+	json_array_foreach(q, i, v) {
+		if (rc)
+			break;
+		rc = fn(h, i_of(v, "ref"));
+		if (!rc)
+			rc = store_xchg_dirty_done(h->st, kind, i_of(v, "ref"), h->e);
+	}
+	json_decref(q);
+	return rc;
+}
+
+typedef int (*after_fn)(struct store *, int64_t, int, json_t **, struct err *);
+
+/* Consume appended rows past the mark of kind; *more as above. */
+static int mark_chunk(struct hv *h, const char *kind, after_fn read, int (*fn)(struct hv *, const json_t *),
+		      int *more)
+{
+	json_t *rows, *v;
+	size_t i;
+	int64_t last;
+	if (store_xchg_mark(h->st, kind, &last, h->e) || read(h->st, last, CHUNK, &rows, h->e))
+		return h->e->code;
+	int rc = 0;
+	*more = json_array_size(rows) == CHUNK;
+	json_array_foreach(rows, i, v) {
+		if (rc)
+			break;
+		rc = fn(h, v);
+		last = i_of(v, "id");
+	}
+	if (!rc && json_array_size(rows))
+		rc = store_xchg_mark_set(h->st, kind, last, h->e);
+	json_decref(rows);
+	return rc;
+}
+
+static int doc_fn(struct hv *h, const json_t *d)
+{
+	return one_document(h, (json_t *)d);
+}
+
+/* Step s of the round: 0 projects, 1 cases, 2 status rows, 3 documents, 4
+** special procedures, 5 withdrawals. */
+static int step(struct hv *h, int s, int *more)
+{
+	switch (s) {
+	case 0: return queue_chunk(h, "project", project, more);
+	case 1: return mark_chunk(h, "case", store_xchg_cases_after, one_case, more);
+	case 2: return mark_chunk(h, "status", store_xchg_status_after, one_status, more);
+	case 3: return mark_chunk(h, "document", store_xchg_documents_after, doc_fn, more);
+	case 4: return queue_chunk(h, "special", special, more);
+	default: return queue_chunk(h, "withdraw", withdrawal, more);
+	}
+}
+
+int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *cf, int64_t now, int64_t *rows,
+		 struct err *e)
+{
+	struct hv h = {.st = st, .m = m, .cf = cf, .now = now, .seen = json_object(), .e = e};
+	int rc = 0;
+	for (int s = 0; s < 6 && !rc; s++) {
+		int more = 1;
+		while (more && !rc) {
+			if ((rc = store_begin(st, e)))
+				break;
+			rc = step(&h, s, &more);
+			if (rc)
+				store_rollback(st);
+			else
+				rc = store_commit(st, e);
+		}
+	}
+	json_decref(h.seen);
+	*rows = h.rows;
+	return rc;
+}
+
+int xchg_withdraw_row(struct store *st, const json_t *row, const char *reason, int64_t now, struct err *e)
+{
+	int marked;
+	(void)now;
+	return store_xchg_withdraw_mark(st, json_integer_value(json_object_get(row, "id")), reason, &marked, e);
+}

@@ -1,0 +1,480 @@
+/*
+** push.c: one exchange round against the front DB: connect and lock, check
+** the schema, settle batches a crash left open, pull verdicts, collect what
+** changed, and send everything due table by table in spgl.md's order.
+**
+** A batch: (1) its rows get the batch id in SQLite (committed: the intent),
+** (2) one front-DB transaction inserts them (RETURNING LSH), (3) SQLite
+** records each row sent with its LSH and clears the intent. A crash between
+** (1) and (3) leaves the intent; the next round, holding the advisory lock
+** (so the crashed session's transaction is over), looks up the front DB's
+** rows with those DFSJZJ: an LSH we never recorded is the batch's row, which
+** committed; none means it did not, and the rows are due again.
+*/
+#include "exchange/xchg_int.h"
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "org/audit.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct round {
+	struct store *st;
+	const struct exchange_conf *cf;
+	struct xmap *m;
+	struct front *f;
+	int64_t now;
+	json_t *now_text;         /* SCSJ: now, Asia/Shanghai */
+	struct err *e;
+};
+
+/* Load the mapping, connect, take the lock (a round that writes), read the
+** columns; with schema_check the first error of the comparison fails. */
+static int connect_round(struct round *r, int lock, int schema_check)
+{
+	if (xmap_load(r->cf->mapping, &r->m, r->e) || front_open(r->cf->target, &r->f, r->e))
+		return r->e->code;
+	if ((lock && front_lock(r->f, r->e)) || front_discover(r->f, r->m, r->e))
+		return r->e->code;
+	if (!schema_check)
+		return 0;
+	for (int i = 0; i < r->m->ntables; i++) {
+		int errors = 0, warnings = 0;
+		json_t *p = json_array();
+		xmap_compare(&r->m->tables[i], p, &errors, &warnings);
+		if (errors) {
+			size_t k;
+			json_t *v;
+			json_array_foreach(p, k, v) if (strcmp(json_string_value(json_object_get(v, "severity")), "error") == 0) {
+				err_set(r->e, ERR_INVALID, "target", "%s (gonggai exchange check lists every problem)",
+					json_string_value(json_object_get(v, "message")));
+				break;
+			}
+			json_decref(p);
+			return r->e->code;
+		}
+		json_decref(p);
+	}
+	return 0;
+}
+
+static void end_round(struct round *r)
+{
+	front_close(r->f);
+	xmap_free(r->m);
+}
+
+/* ---- settling open batches ------------------------------------------------------------------ */
+
+struct settle {
+	struct round *r;
+	json_t *rows;     /* dfsjzj -> {id, hash} of the batch */
+	int64_t batch;
+	int64_t settled;
+};
+
+static int settle_found(void *arg, const char *dfsjzj, const char *lsh)
+{
+	struct settle *s = arg;
+	json_t *row = json_object_get(s->rows, dfsjzj);
+	int known;
+	if (!row)
+		return 0;
+	int64_t id = json_integer_value(json_object_get(row, "id"));
+	if (store_xchg_lsh_known(s->r->st, id, lsh, &known, s->r->e))
+		return s->r->e->code;
+	if (known)
+		return 0;
+	s->settled++;
+	return store_xchg_sent(s->r->st, id, json_string_value(json_object_get(row, "hash")), lsh, s->batch,
+			       s->r->now, s->r->e);
+}
+
+static struct xtable *table_named(struct xmap *m, const char *name)
+{
+	for (int i = 0; i < m->ntables; i++)
+		if (strcmp(m->tables[i].table, name) == 0)
+			return &m->tables[i];
+	return NULL;
+}
+
+static int settle_batch(struct round *r, int64_t batch, const char *tbl, int64_t *settled)
+{
+	struct settle s = {.r = r, .rows = json_object(), .batch = batch};
+	json_t *rows, *v;
+	size_t i;
+	struct xtable *t = table_named(r->m, tbl);
+	int rc = store_xchg_batch_rows(r->st, batch, &rows, r->e);
+	if (rc)
+		goto out;
+	const char **keys = calloc(json_array_size(rows) + 1, sizeof *keys);
+	json_array_foreach(rows, i, v) {
+		keys[i] = json_string_value(json_object_get(v, "dfsjzj"));
+		json_object_set(s.rows, keys[i], v);
+	}
+	rc = store_begin(r->st, r->e);
+	if (!rc && t && t->present && json_array_size(rows))
+		rc = front_rows_of(r->f, t, r->cf->xzqhdm, keys, (int)json_array_size(rows), settle_found, &s, r->e);
+	if (!rc)
+		rc = store_xchg_batch_done(r->st, batch, r->e);
+	rc = rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);
+	free(keys);
+	json_decref(rows);
+	*settled += s.settled;
+	if (!rc)
+		log_msg(LOG_WARN, "exchange", "settled batch %lld of %s left open by a crash: %lld row(s) had been "
+			"committed", (long long)batch, tbl, (long long)s.settled);
+out:
+	json_decref(s.rows);
+	return rc;
+}
+
+static int settle_all(struct round *r, int64_t *settled)
+{
+	json_t *b = NULL, *v;
+	size_t i;
+	int rc = store_xchg_batches(r->st, &b, r->e);
+	json_array_foreach(b, i, v) {
+		if (rc)
+			break;
+		rc = settle_batch(r, json_integer_value(json_object_get(v, "batch")),
+				  json_string_value(json_object_get(v, "tbl")), settled);
+	}
+	json_decref(b);
+	return rc;
+}
+
+/* ---- verdicts ------------------------------------------------------------------------------------ */
+
+struct pull {
+	struct round *r;
+	json_t *ids;      /* lsh -> row id */
+	int64_t accepted, rejected, changed;
+};
+
+static int pull_got(void *arg, const char *lsh, int sjsczt, const char *sbyy)
+{
+	struct pull *p = arg;
+	int changed;
+	json_t *id = json_object_get(p->ids, lsh);
+	if (!id || sjsczt < 0 || sjsczt > 3)
+		return 0;
+	if (store_xchg_verdict(p->r->st, json_integer_value(id), lsh, sjsczt, sjsczt == 2 ? sbyy : NULL, p->r->now,
+			       &changed, p->r->e))
+		return p->r->e->code;
+	p->changed += changed;
+	p->accepted += changed && sjsczt == 3;
+	p->rejected += changed && sjsczt == 2;
+	return 0;
+}
+
+static int pull_table(struct round *r, struct xtable *t, struct pull *p)
+{
+	int64_t after = 0;
+	for (;;) {
+		json_t *rows, *v;
+		size_t i;
+		if (store_xchg_open(r->st, t->table, after, 1000, &rows, r->e))
+			return r->e->code;
+		size_t n = json_array_size(rows);
+		const char **lsh = calloc(n + 1, sizeof *lsh);
+		p->ids = json_object();
+		json_array_foreach(rows, i, v) {
+			lsh[i] = json_string_value(json_object_get(v, "lsh"));
+			json_object_set(p->ids, lsh[i], json_object_get(v, "id"));
+			after = json_integer_value(json_object_get(v, "id"));
+		}
+		int rc = n ? store_begin(r->st, r->e) : 0;
+		if (n && !rc) {
+			rc = front_verdicts(r->f, t, lsh, (int)n, pull_got, p, r->e);
+			rc = rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);
+		}
+		free(lsh);
+		json_decref(p->ids);
+		json_decref(rows);
+		if (rc || n < 1000)
+			return rc;
+	}
+}
+
+static int pull_all(struct round *r, struct pull *p)
+{
+	p->r = r;
+	for (int i = 0; i < r->m->ntables; i++)
+		if (r->m->tables[i].present && r->m->tables[i].has_lsh && pull_table(r, &r->m->tables[i], p))
+			return r->e->code;
+	return 0;
+}
+
+/* ---- sending ---------------------------------------------------------------------------------------- */
+
+struct batch {
+	int n, ok;
+	int64_t *ids;
+	char **hash;
+	char ***values;   /* per good row: the present columns' texts */
+	char **lsh;
+};
+
+static void batch_free(struct batch *b, int ncols)
+{
+	for (int i = 0; i < b->ok; i++) {
+		for (int j = 0; j < ncols; j++)
+			free(b->values[i][j]);
+		free(b->values[i]);
+		free(b->lsh[i]);
+		free(b->hash[i]);
+	}
+	free(b->values);
+	free(b->lsh);
+	free(b->hash);
+	free(b->ids);
+}
+
+/* Convert one due row; refuse it locally when a value does not fit. */
+static int prepare_row(struct round *r, const struct xtable *t, const json_t *row, struct batch *b, int ncols,
+		       int64_t *refused)
+{
+	char reason[400] = "";
+	json_t *content = json_loads(json_string_value(json_object_get(row, "content")), 0, NULL);
+	char **vals = calloc((size_t)ncols + 1, sizeof *vals);
+	int k = 0, bad = !content;
+	for (int i = 0; i < t->ncols && !bad; i++) {
+		const struct xcol *c = &t->cols[i];
+		if (!c->present)
+			continue;
+		const json_t *v = strcmp(c->source, "$now") == 0 ? r->now_text : json_object_get(content, c->name);
+		bad = xmap_value(c, v, &vals[k++], reason, sizeof reason) != 0;
+	}
+	json_decref(content);
+	const char *hash = json_string_value(json_object_get(row, "hash"));
+	int64_t id = json_integer_value(json_object_get(row, "id"));
+	if (bad) {
+		for (int i = 0; i < k; i++)
+			free(vals[i]);
+		free(vals);
+		(*refused)++;
+		return store_xchg_refused(r->st, id, hash, *reason ? reason : "内容无法解析", r->now, r->e);
+	}
+	b->ids[b->ok] = id;
+	b->hash[b->ok] = strdup(hash);
+	b->values[b->ok++] = vals;
+	return 0;
+}
+
+/* Fault injection of the sanitizer build's tests: GG_EXCHANGE_CRASH=WHERE:N
+** kills the process with SIGKILL at the Nth batch reaching WHERE (intent:
+** recorded, not sent; commit: committed in the front DB, not recorded). */
+static void crash_point(const char *where)
+{
+#ifdef GG_TESTING
+	static int seen;
+	const char *k = getenv("GG_EXCHANGE_CRASH");
+	size_t n = strlen(where);
+	if (k && strncmp(k, where, n) == 0 && k[n] == ':' && ++seen == atoi(k + n + 1))
+		raise(SIGKILL);
+#else
+	(void)where;
+#endif
+}
+
+/* Send the prepared rows [from, from+n) as one batch; on a data error retry
+** them one by one, refusing (locally, with the front DB's message) a row
+** the front DB will not take. */
+static int send_rows(struct round *r, const struct xtable *t, struct batch *b, int from, int n, int64_t *sent,
+		     int64_t *refused)
+{
+	int64_t batch;
+	int bad = 0, rc = store_begin(r->st, r->e);
+	if (!rc)
+		rc = store_xchg_intent(r->st, t->table, b->ids + from, n, r->now, &batch, r->e);
+	rc = rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);
+	if (rc)
+		return rc;
+	crash_point("intent");
+	if (front_insert(r->f, t, b->values + from, n, b->lsh + from, &bad, r->e)) {
+		if (!bad)
+			return r->e->code;          /* connection: the next round settles it */
+		char reason[400];
+		snprintf(reason, sizeof reason, "前置库拒绝写入: %s", r->e->msg);
+		err_clear(r->e);
+		if (n > 1)
+			log_msg(LOG_WARN, "exchange", "%s: a batch of %d rows failed (%s); sending them one by one",
+				t->table, n, reason);
+		rc = store_begin(r->st, r->e);
+		if (!rc)
+			rc = store_xchg_batch_done(r->st, batch, r->e);
+		if (!rc && n == 1) {
+			(*refused)++;
+			rc = store_xchg_refused(r->st, b->ids[from], b->hash[from], reason, r->now, r->e);
+		}
+		rc = rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);
+		for (int i = from; n > 1 && !rc && i < from + n; i++)
+			rc = send_rows(r, t, b, i, 1, sent, refused);
+		return rc;
+	}
+	crash_point("commit");
+	rc = store_begin(r->st, r->e);
+	for (int i = from; i < from + n && !rc; i++)
+		rc = store_xchg_sent(r->st, b->ids[i], b->hash[i], b->lsh[i], batch, r->now, r->e);
+	if (!rc)
+		rc = store_xchg_batch_done(r->st, batch, r->e);
+	rc = rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);
+	if (!rc)
+		*sent += n;
+	return rc;
+}
+
+static int send_table(struct round *r, const struct xtable *t, int64_t *sent, int64_t *refused)
+{
+	int ncols = 0;
+	int64_t after = 0;
+	for (int i = 0; i < t->ncols; i++)
+		ncols += t->cols[i].present;
+	for (;;) {
+		json_t *rows, *v;
+		size_t i;
+		if (store_xchg_due(r->st, t->table, r->cf->wait_accepted, after, r->cf->batch_rows, &rows, r->e))
+			return r->e->code;
+		size_t n = json_array_size(rows);
+		struct batch b = {.ids = calloc(n + 1, sizeof(int64_t)), .hash = calloc(n + 1, sizeof(char *)),
+				  .values = calloc(n + 1, sizeof(char **)), .lsh = calloc(n + 1, sizeof(char *))};
+		int rc = store_begin(r->st, r->e);
+		json_array_foreach(rows, i, v) {
+			if (rc)
+				break;
+			rc = prepare_row(r, t, v, &b, ncols, refused);
+			after = json_integer_value(json_object_get(v, "id"));
+		}
+		rc = rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);
+		if (!rc && b.ok)
+			rc = send_rows(r, t, &b, 0, b.ok, sent, refused);
+		batch_free(&b, ncols);
+		json_decref(rows);
+		if (rc || n < (size_t)r->cf->batch_rows)
+			return rc;
+	}
+}
+
+/* ---- the round ------------------------------------------------------------------------------------- */
+
+/* Close the run; a run that sent or learned something, or failed, is
+** audited (exchange.push / exchange.pull) in the same transaction. */
+static int finish_run(struct round *r, const struct principal *who, const char *kind, int64_t run_id, int rc,
+		      int64_t n, json_t *report)
+{
+	struct err e2 = {0};
+	char *text = report ? json_dumps(report, JSON_COMPACT) : NULL;
+	char action[32], object[48];
+	int64_t learned = json_integer_value(json_object_get(report, "verdicts")) +
+		json_integer_value(json_object_get(report, "settled"));
+	snprintf(action, sizeof action, "exchange.%s", kind);
+	snprintf(object, sizeof object, "exchange_run:%lld", (long long)run_id);
+	if (store_begin(r->st, &e2) == 0) {
+		int bad = store_xchg_run_finish(r->st, run_id, rc ? "failed" : "done", n, text, rc ? r->e->msg : "",
+						clock_now(NULL), &e2);
+		if (!bad && (rc || n || learned))
+			bad = audit_write(r->st, who, r->now, action, object, rc ? "failure" : "success",
+					  rc ? json_pack("{s:s}", "error", r->e->msg) : json_deep_copy(report), &e2);
+		if (bad)
+			store_rollback(r->st);
+		else
+			store_commit(r->st, &e2);
+	}
+	if (e2.code)
+		log_msg(LOG_ERROR, "exchange", "recording run %lld: %s", (long long)run_id, e2.msg);
+	free(text);
+	return rc;
+}
+
+int exchange_push(struct store *st, const struct exchange_conf *cf, const struct principal *who, const char *trigger,
+		  int64_t now, json_t **report, struct err *e)
+{
+	char when[20];
+	struct round r = {.st = st, .cf = cf, .now = now, .e = e};
+	struct pull p = {0};
+	int64_t run_id, settled = 0, collected = 0, total = 0;
+	if (store_xchg_run_start(st, "push", trigger, now, &run_id, e))
+		return e->code;
+	r.now_text = json_string(clock_cn_datetime(now, when));
+	json_t *out = json_pack("{s:[]}", "tables");
+	int rc = store_xchg_tune(st, e);
+	if (!rc)
+		rc = connect_round(&r, 1, 1);
+	if (!rc)
+		rc = settle_all(&r, &settled);
+	if (!rc)
+		rc = pull_all(&r, &p);
+	if (!rc)
+		rc = xchg_harvest(st, r.m, cf, now, &collected, e);
+	for (int i = 0; !rc && i < r.m->ntables; i++) {
+		int64_t sent = 0, refused = 0;
+		rc = send_table(&r, &r.m->tables[i], &sent, &refused);
+		total += sent;
+		json_array_append_new(json_object_get(out, "tables"), json_pack("{s:s,s:I,s:I}", "table",
+			r.m->tables[i].table, "sent", (json_int_t)sent, "refused", (json_int_t)refused));
+	}
+	json_object_set_new(out, "rows", json_integer(total));
+	json_object_set_new(out, "verdicts", json_integer(p.changed));
+	json_object_set_new(out, "collected", json_integer(collected));
+	json_object_set_new(out, "settled", json_integer(settled));
+	end_round(&r);
+	json_decref(r.now_text);
+	finish_run(&r, who, "push", run_id, rc, total, out);
+	if (rc) {
+		json_decref(out);
+		return rc;
+	}
+	*report = out;
+	return 0;
+}
+
+int exchange_pull(struct store *st, const struct exchange_conf *cf, const struct principal *who, const char *trigger,
+		  int64_t now, json_t **report, struct err *e)
+{
+	struct round r = {.st = st, .cf = cf, .now = now, .e = e};
+	struct pull p = {0};
+	int64_t run_id, settled = 0;
+	if (store_xchg_run_start(st, "pull", trigger, now, &run_id, e))
+		return e->code;
+	int rc = connect_round(&r, 1, 0);
+	if (!rc)
+		rc = settle_all(&r, &settled);
+	if (!rc)
+		rc = pull_all(&r, &p);
+	end_round(&r);
+	json_t *out = json_pack("{s:I,s:I,s:I}", "verdicts", (json_int_t)p.changed, "accepted",
+				(json_int_t)p.accepted, "rejected", (json_int_t)p.rejected);
+	finish_run(&r, who, "pull", run_id, rc, p.changed, out);
+	if (rc) {
+		json_decref(out);
+		return rc;
+	}
+	*report = out;
+	return 0;
+}
+
+int exchange_check(const struct exchange_conf *cf, json_t **report, struct err *e)
+{
+	struct round r = {.cf = cf, .e = e};
+	int errors = 0, warnings = 0;
+	if (connect_round(&r, 0, 0)) {
+		end_round(&r);
+		return e->code;
+	}
+	json_t *tables = json_array();
+	for (int i = 0; i < r.m->ntables; i++) {
+		json_t *p = json_array();
+		xmap_compare(&r.m->tables[i], p, &errors, &warnings);
+		json_array_append_new(tables, json_pack("{s:s,s:b,s:o}", "table", r.m->tables[i].table, "present",
+							r.m->tables[i].present, "problems", p));
+	}
+	*report = json_pack("{s:s,s:o,s:i,s:i}", "mapping", r.m->name, "tables", tables, "errors", errors,
+			    "warnings", warnings);
+	end_round(&r);
+	return 0;
+}

@@ -1,0 +1,110 @@
+/*
+** xchg_int.h: inside the exchange module. The mapping (mapping.c: load,
+** validate, turn a source record into a row's content, turn a content value
+** into the text the front DB column takes), the front DB (front.c: libpq
+** connection, column discovery, inserts, feedback) and the collection of
+** what changed (harvest.c).
+**
+** A struct xmap owns its tables and columns; column `source`, `codes` and
+** the table strings point into map->doc and live as long as the map.
+*/
+#ifndef GG_XCHG_INT_H
+#define GG_XCHG_INT_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "exchange/exchange.h"
+#include "store/store.h"
+#include "store/store_exchange.h"
+
+enum xtype { XT_TEXT, XT_CODE, XT_VERSION, XT_DECIMAL, XT_DATE, XT_TIMESTAMP };
+/* What a front-DB column is (information_schema.columns.data_type). */
+enum pgkind { PK_NONE, PK_CHAR, PK_INT, PK_NUMERIC, PK_FLOAT, PK_DATE, PK_TIMESTAMP, PK_TIMESTAMPTZ, PK_OTHER };
+
+struct xcol {
+	const char *name;           /* upper case, as in spgl.md                     */
+	const char *source;         /* record key, "none", or $dfsjzj $xzqhdm $valid
+				       $invalid_reason $state $now                   */
+	enum xtype type;
+	int max, precision, scale;  /* text length; decimal digits (0: unknown)      */
+	int required, optional;     /* optional: skipped when the target lacks it    */
+	const json_t *codes;        /* array or NULL                                 */
+	/* the target column, after front_discover() */
+	int present;
+	char tname[128];            /* its name in the catalogue                     */
+	enum pgkind kind;
+	char tdesc[64];             /* data_type as shown                            */
+	int len, tprec, tscale;     /* char length, numeric precision/scale (0: none) */
+};
+
+struct xtable {
+	const char *table, *title, *source;
+	struct xcol *cols;          /* the standard columns first                    */
+	int ncols;
+	int present;                /* after front_discover()                        */
+	char tname[128];
+	int has_lsh;
+	char lsh_name[128], sbyy_name[128];   /* catalogue names of LSH and SBYY ("" none) */
+	char extra_notnull[256];    /* target NOT NULL columns without default we do not fill */
+};
+
+struct xmap {
+	json_t *doc;
+	char name[128];
+	struct xtable *tables;
+	int ntables;
+};
+
+/* mapping.c */
+int xmap_load(const char *name, struct xmap **out, struct err *e);
+void xmap_free(struct xmap *m);
+/* The table reporting source kind (flow, stage, ...), NULL when the mapping
+** does not report it. */
+struct xtable *xmap_table_of(struct xmap *m, const char *source);
+/* The content of one row: object COLUMN -> logical value, in column order,
+** without $now columns. withdrawn NULL for a valid row. Caller owns it. */
+json_t *xmap_content(const struct xtable *t, const json_t *rec, const char *dfsjzj, const char *xzqhdm,
+		     const char *withdrawn);
+/* Hex digest of a content object (or of its compact text); buf >= 33 bytes. */
+void xmap_hash(const json_t *content, char *buf);
+void xmap_hash_text(const char *text, char *buf);
+/* The text for column c of the target from content value v (NULL for SQL
+** NULL, else malloc'd). A value the column cannot take or that breaks the
+** mapping's rules (required, code list) fills reason (Chinese, names the
+** column) and returns -1. */
+int xmap_value(const struct xcol *c, const json_t *v, char **out, char *reason, size_t cap);
+/* Compatibility of every mapped column with the discovered target:
+** appends {"column","severity","message"} to problems; counts errors. */
+int xmap_compare(const struct xtable *t, json_t *problems, int *errors, int *warnings);
+
+/* front.c */
+struct front;
+int front_open(const char *conninfo, struct front **out, struct err *e);
+void front_close(struct front *f);
+/* Wait for (and hold) the exchange's session advisory lock. */
+int front_lock(struct front *f, struct err *e);
+/* Fill the target fields of every table and column of m. */
+int front_discover(struct front *f, struct xmap *m, struct err *e);
+/* Insert n rows (values[i][j] for the present columns of t in order,
+** NULL = SQL NULL) in one transaction; lsh[i] gets each row's LSH (malloc'd).
+** On a data error (not the connection) *bad is set and nothing is inserted. */
+int front_insert(struct front *f, const struct xtable *t, char ***values, int n, char **lsh, int *bad,
+		 struct err *e);
+/* For each dfsjzj, call found(arg, dfsjzj, lsh) with every row of t with it
+** and our XZQHDM.
+** A callback that fails returns its code having filled the same e itself. */
+int front_rows_of(struct front *f, const struct xtable *t, const char *xzqhdm, const char **keys, int n,
+		  int (*found)(void *arg, const char *dfsjzj, const char *lsh), void *arg, struct err *e);
+/* For each lsh, call got(arg, lsh, sjsczt, sbyy) (sbyy NULL when none). */
+int front_verdicts(struct front *f, const struct xtable *t, const char **lsh, int n,
+		   int (*got)(void *arg, const char *lsh, int sjsczt, const char *sbyy), void *arg, struct err *e);
+
+/* harvest.c: collect what changed since the last push into exchange_rows. */
+int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *cf, int64_t now, int64_t *rows,
+		 struct err *e);
+/* The content of an existing row made a withdrawal, as put by harvest. */
+int xchg_withdraw_row(struct store *st, const json_t *row, const char *reason, int64_t now, struct err *e);
+
+#endif

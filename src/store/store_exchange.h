@@ -1,0 +1,113 @@
+/*
+** store_exchange.h: rows of the 前置库 exchange (migration 0012): the source
+** records the exchange reports (read as JSON objects whose keys are the
+** `source` names of data/exchange/NAME.json), the change queue and high-water
+** marks that find what changed, and the bookkeeping of every reported row
+** (exchange_rows), of what was inserted into the front DB (exchange_sent)
+** and of the runs.
+**
+** No rules here: exchange/ decides what is due, sent or final. Arrays and
+** objects returned through json_t ** belong to the caller.
+*/
+#ifndef GG_STORE_EXCHANGE_H
+#define GG_STORE_EXCHANGE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+/* A page cache fit for a push over millions of rows on this connection. */
+int store_xchg_tune(struct store *st, struct err *e);
+
+/* ---- sources ---------------------------------------------------------------- */
+/* The flow version (one object), its stages and its stage items (the item
+** version in effect on the flow's effective date). ERR_NOTFOUND: no flow. */
+int store_xchg_flow(struct store *st, int64_t flow_id, json_t **flow, json_t **stages, json_t **items,
+		    struct err *e);
+/* The stage item record of one pinned item version within a flow version. */
+int store_xchg_stage_item(struct store *st, int64_t flow_id, int64_t item_version_id, json_t **item,
+			  struct err *e);
+/* A project with where it stands (NULL flow fields before its first
+** application) and deleted_at; *units its units. ERR_NOTFOUND: no project. */
+int store_xchg_project(struct store *st, int64_t id, json_t **project, json_t **units, struct err *e);
+/* Up to limit rows with id > after, in id order. */
+int store_xchg_cases_after(struct store *st, int64_t after, int limit, json_t **rows, struct err *e);
+int store_xchg_status_after(struct store *st, int64_t after, int limit, json_t **rows, struct err *e);
+int store_xchg_documents_after(struct store *st, int64_t after, int limit, json_t **rows, struct err *e);
+int store_xchg_special(struct store *st, int64_t id, json_t **row, struct err *e);
+/* What the exchange calls an object: a 办件's number (kind "case") or a
+** project's code ("project"). ERR_NOTFOUND when there is none. */
+int store_xchg_object(struct store *st, const char *kind, int64_t id, char *out, size_t cap, struct err *e);
+
+/* ---- change queue -------------------------------------------------------------- */
+/* Up to limit queued refs of kind (project | special | withdraw) as
+** [{kind, ref}]; done() removes one. */
+int store_xchg_dirty(struct store *st, const char *kind, int limit, json_t **rows, struct err *e);
+int store_xchg_dirty_done(struct store *st, const char *kind, int64_t ref, struct err *e);
+int store_xchg_dirty_count(struct store *st, int64_t *n, struct err *e);
+int store_xchg_mark(struct store *st, const char *kind, int64_t *last, struct err *e);
+int store_xchg_mark_set(struct store *st, const char *kind, int64_t last, struct err *e);
+
+/* ---- reported rows -------------------------------------------------------------- */
+struct xchg_row {
+	const char *tbl, *dfsjzj, *object, *department;   /* department NULL: none */
+	const char *ptbl, *pkey, *ptbl2, *pkey2;           /* NULL: no parent       */
+	const char *content, *hash;
+	const char *withdrawn;                              /* NULL: a valid row     */
+};
+/* Insert or update the row; it becomes due when its hash differs from the
+** version last sent. A withdrawn row is never made valid again; a row
+** withdrawn before it was ever sent is simply not sent. */
+int store_xchg_put(struct store *st, const struct xchg_row *r, int64_t now, struct err *e);
+/* The rows with this object (project code / 办件 number), as
+** [{id, tbl, dfsjzj, object, department, ptbl, pkey, ptbl2, pkey2, content, withdrawn}]. */
+int store_xchg_rows_of(struct store *st, const char *object, json_t **rows, struct err *e);
+/* One row by id (as rows_of); ERR_NOTFOUND when none. */
+int store_xchg_row(struct store *st, int64_t id, json_t **row, struct err *e);
+/* Mark a row withdrawn (reason) unless it is already, and queue it so the
+** next push rewrites its content; *marked 1 when it was marked now. */
+int store_xchg_withdraw_mark(struct store *st, int64_t id, const char *reason, int *marked, struct err *e);
+/* Due rows of tbl with id > after whose parents are final (3), or sent
+** (0 1 3) when !wait_accepted: [{id, dfsjzj, content, hash}]. */
+int store_xchg_due(struct store *st, const char *tbl, int wait_accepted, int64_t after, int limit,
+		   json_t **rows, struct err *e);
+/* Record the intent to send rows ids[0..n) of tbl: *batch its id. */
+int store_xchg_intent(struct store *st, const char *tbl, const int64_t *ids, int n, int64_t now, int64_t *batch,
+		      struct err *e);
+/* The batch is settled: remove its intent. */
+int store_xchg_batch_done(struct store *st, int64_t batch, struct err *e);
+int store_xchg_sent(struct store *st, int64_t row_id, const char *hash, const char *lsh, int64_t batch,
+		    int64_t now, struct err *e);
+/* A row refused before it left (conversion or validation): final 2. */
+int store_xchg_refused(struct store *st, int64_t row_id, const char *hash, const char *reason, int64_t now,
+		       struct err *e);
+/* Open intents: [{batch, tbl}], and the rows of one: [{id, dfsjzj, hash}]. */
+int store_xchg_batches(struct store *st, json_t **rows, struct err *e);
+int store_xchg_batch_rows(struct store *st, int64_t batch, json_t **rows, struct err *e);
+/* 1 when lsh was recorded for row_id already. */
+int store_xchg_lsh_known(struct store *st, int64_t row_id, const char *lsh, int *known, struct err *e);
+/* Rows of tbl sent and not final, id > after: [{id, lsh}]. */
+int store_xchg_open(struct store *st, const char *tbl, int64_t after, int limit, json_t **rows, struct err *e);
+/* Record a verdict (SJSCZT, SBYY) on the latest version sent as lsh; *changed 1 when new. */
+int store_xchg_verdict(struct store *st, int64_t row_id, const char *lsh, int sjsczt, const char *sbyy,
+		       int64_t now, int *changed, struct err *e);
+
+/* ---- status ----------------------------------------------------------------------- */
+/* [{table, pending, sent, accepted, rejected}] of the tables with rows. */
+int store_xchg_counts(struct store *st, json_t **rows, struct err *e);
+/* Current rejections, oldest first: [{table, dfsjzj, object, department, reason, since}]. */
+int store_xchg_rejected(struct store *st, json_t **rows, struct err *e);
+/* Oldest due_since (0: none) and how many rows are due. */
+int store_xchg_backlog(struct store *st, int64_t *oldest, int64_t *n, struct err *e);
+
+/* ---- runs ------------------------------------------------------------------------- */
+int store_xchg_run_start(struct store *st, const char *kind, const char *trigger, int64_t now, int64_t *id,
+			 struct err *e);
+int store_xchg_run_finish(struct store *st, int64_t id, const char *state, int64_t rows, const char *report,
+			  const char *message, int64_t now, struct err *e);
+/* Started time of the newest finished run of kind (0: none). */
+int store_xchg_run_last(struct store *st, const char *kind, int64_t *at, struct err *e);
+int store_xchg_runs(struct store *st, const struct page *pg, json_t **items, int64_t *total, struct err *e);
+
+#endif

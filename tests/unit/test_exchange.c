@@ -1,0 +1,225 @@
+/*
+** test_exchange.c: the exchange's pure parts without a front DB: both
+** built-in mappings load and cover every source, a row's content and hash,
+** the conversion of content values to each kind of target column (lengths
+** in characters, integer ranges, numeric scale, dates and timestamps, code
+** lists, required fields), the compatibility verdicts of `check`, and the
+** [exchange] configuration.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "exchange/xchg_int.h"
+
+static struct xcol col(const char *name, enum xtype type, enum pgkind kind, int len, int prec, int scale)
+{
+	struct xcol c = {.name = name, .source = "x", .type = type, .present = 1, .kind = kind, .len = len,
+			 .tprec = prec, .tscale = scale};
+	snprintf(c.tname, sizeof c.tname, "%s", name);
+	snprintf(c.tdesc, sizeof c.tdesc, "%s", kind == PK_INT ? "integer" : "numeric");
+	return c;
+}
+
+/* The text c gets for v, or NULL with the reason in why. */
+static char *conv(const struct xcol *c, json_t *v, char *why)
+{
+	char *out = NULL;
+	why[0] = 0;
+	int rc = xmap_value(c, v, &out, why, 300);
+	json_decref(v);
+	if (rc)
+		assert_null(out);
+	return out;
+}
+
+static void expect(const struct xcol *c, json_t *v, const char *want)
+{
+	char why[300];
+	char *got = conv(c, v, why);
+	if (!got)
+		fail_msg("%s: refused: %s", c->name, why);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void refuse(const struct xcol *c, json_t *v, const char *reason_part)
+{
+	char why[300];
+	char *got = conv(c, v, why);
+	if (got)
+		fail_msg("%s: took '%s'", c->name, got);
+	if (!strstr(why, reason_part))
+		fail_msg("%s: reason '%s' lacks '%s'", c->name, why, reason_part);
+}
+
+static void test_mappings_load(void **state)
+{
+	static const char *const names[] = {"spgl-2019", "spgl-3.0-attachments"};
+	static const char *const sources[] = {"flow", "stage", "stage_item", "project", "unit", "case", "status",
+					      "special", "document", "attachment"};
+	struct err e = {0};
+	for (size_t k = 0; k < 2; k++) {
+		struct xmap *m;
+		assert_int_equal(xmap_load(names[k], &m, &e), 0);
+		assert_int_equal(m->ntables, 10);
+		for (size_t i = 0; i < sizeof sources / sizeof sources[0]; i++)
+			assert_non_null(xmap_table_of(m, sources[i]));
+		assert_string_equal(xmap_table_of(m, "attachment")->table, k ? "SPGL_XMSQCLJQTFJXXB" : "SPGL_XMQTFJXXB");
+		/* the standard columns come first in every table */
+		assert_string_equal(xmap_table_of(m, "case")->cols[0].name, "DFSJZJ");
+		xmap_free(m);
+	}
+	struct xmap *m = NULL;
+	assert_int_equal(xmap_load("spgl-1999", &m, &e), ERR_INVALID);
+	assert_string_equal(e.field, "mapping");
+	assert_int_equal(xmap_load("/nonexistent/mapping.json", &m, &e), ERR_INVALID);
+}
+
+static void test_content_and_hash(void **state)
+{
+	struct err e = {0};
+	struct xmap *m;
+	char h1[33], h2[33], h3[33];
+	assert_int_equal(xmap_load("spgl-2019", &m, &e), 0);
+	const struct xtable *t = xmap_table_of(m, "status");
+	json_t *rec = json_pack("{s:s,s:s,s:s,s:s,s:i,s:n,s:I}", "gcdm", "G1", "case_number", "N1", "department_name",
+				"住建局", "handler", "zhang", "status", 3, "opinion", "at", (json_int_t)1700000000);
+	json_t *c = xmap_content(t, rec, "status:7", "610200", NULL);
+	assert_string_equal(json_string_value(json_object_get(c, "DFSJZJ")), "status:7");
+	assert_string_equal(json_string_value(json_object_get(c, "XZQHDM")), "610200");
+	assert_int_equal(json_integer_value(json_object_get(c, "SJYXBS")), 1);
+	assert_true(json_is_null(json_object_get(c, "SJWXYY")));
+	assert_int_equal(json_integer_value(json_object_get(c, "SJSCZT")), 0);
+	assert_null(json_object_get(c, "SCSJ"));                /* written at send time, not part of the content */
+	assert_string_equal(json_string_value(json_object_get(c, "BLSJ")), "2023-11-15 06:13:20");  /* Asia/Shanghai */
+	xmap_hash(c, h1);
+	json_t *w = xmap_content(t, rec, "status:7", "610200", "修复作废");
+	assert_int_equal(json_integer_value(json_object_get(w, "SJYXBS")), 0);
+	assert_string_equal(json_string_value(json_object_get(w, "SJWXYY")), "修复作废");
+	xmap_hash(w, h2);
+	json_t *c2 = xmap_content(t, rec, "status:7", "610200", NULL);
+	xmap_hash(c2, h3);
+	assert_string_not_equal(h1, h2);
+	assert_string_equal(h1, h3);
+	json_decref(c);
+	json_decref(c2);
+	json_decref(w);
+	json_decref(rec);
+	xmap_free(m);
+}
+
+static void test_conversion(void **state)
+{
+	struct xcol name = col("XMMC", XT_TEXT, PK_CHAR, 4, 0, 0);
+	expect(&name, json_string("铜川新区"), "铜川新区");          /* four characters, twelve bytes */
+	refuse(&name, json_string("铜川市新区"), "超长");
+	name.required = 1;
+	refuse(&name, json_null(), "数据不完整：XMMC不能为空");
+	struct xcol code = col("BLZT", XT_CODE, PK_INT, 0, 16, 0);
+	code.codes = json_pack("[i,i,i]", 1, 3, 11);
+	expect(&code, json_integer(11), "11");
+	refuse(&code, json_integer(16), "BLZT的值不在代码项之中！");
+	json_decref((json_t *)code.codes);
+	struct xcol small = col("SPJDSX", XT_CODE, PK_INT, 0, 16, 0);
+	refuse(&small, json_integer(40000), "不能存入");
+	struct xcol ver = col("SPLCBBH", XT_VERSION, PK_NUMERIC, 0, 4, 1);
+	expect(&ver, json_string("1.1"), "1.1");
+	struct xcol vtext = col("SPLCBBH", XT_VERSION, PK_CHAR, 10, 0, 0);
+	expect(&vtext, json_string("2.0"), "2.0");
+	struct xcol vint = col("SPLCBBH", XT_VERSION, PK_INT, 0, 32, 0);
+	expect(&vint, json_string("2.0"), "2");
+	refuse(&vint, json_string("1.1"), "不能存入");
+	struct xcol money = col("ZTZE", XT_DECIMAL, PK_NUMERIC, 0, 6, 2);
+	expect(&money, json_integer(1234), "1234.00");
+	refuse(&money, json_integer(12345), "超出");
+	struct xcol d = col("NKGSJ", XT_DATE, PK_DATE, 0, 0, 0);
+	expect(&d, json_string("2027-03-04"), "2027-03-04");
+	refuse(&d, json_string("2027-02-30"), "不是日期");
+	struct xcol ts = col("BLSJ", XT_TIMESTAMP, PK_TIMESTAMP, 0, 0, 0);
+	expect(&ts, json_string("2026-12-07 13:20:30"), "2026-12-07 13:20:30");
+	expect(&ts, json_string("2026-12-07"), "2026-12-07 00:00:00");
+	ts.kind = PK_TIMESTAMPTZ;
+	expect(&ts, json_string("2026-12-07 13:20:30"), "2026-12-07 13:20:30+08");
+	ts.kind = PK_DATE;
+	expect(&ts, json_string("2026-12-07 13:20:30"), "2026-12-07");
+	struct xcol opt = col("BLYJ", XT_TEXT, PK_CHAR, 0, 0, 0);
+	char why[300];
+	assert_null(conv(&opt, json_null(), why));               /* NULL goes as NULL */
+	assert_string_equal(why, "");
+}
+
+static void test_compare(void **state)
+{
+	struct xcol cols[4] = {
+		col("NKGSJ", XT_DATE, PK_INT, 0, 32, 0),
+		col("XMMC", XT_TEXT, PK_CHAR, 100, 0, 0),
+		col("JSDD", XT_TEXT, PK_CHAR, 0, 0, 0),
+		col("BLYJ", XT_TEXT, PK_CHAR, 0, 0, 0),
+	};
+	cols[1].max = 300;
+	cols[2].present = 0;
+	cols[2].required = 1;
+	cols[3].present = 0;
+	struct xtable t = {.table = "SPGL_XMJBXXB", .cols = cols, .ncols = 4, .present = 1, .has_lsh = 1};
+	json_t *p = json_array();
+	int errors = 0, warnings = 0;
+	xmap_compare(&t, p, &errors, &warnings);
+	assert_int_equal(errors, 2);       /* a date in an integer column; a required column missing */
+	assert_int_equal(warnings, 2);     /* varchar(100) for up to 300 characters; BLYJ missing */
+	char *text = json_dumps(p, 0);
+	assert_non_null(strstr(text, "SPGL_XMJBXXB 缺少列 JSDD"));
+	free(text);
+	json_decref(p);
+	t.present = 0;
+	p = json_array();
+	errors = warnings = 0;
+	xmap_compare(&t, p, &errors, &warnings);
+	assert_int_equal(errors, 1);
+	json_decref(p);
+}
+
+static void test_conf(void **state)
+{
+	struct conf *c = conf_new();
+	struct exchange_conf cf;
+	struct err e = {0};
+	assert_int_equal(exchange_conf_load(c, &cf, &e), 0);
+	assert_string_equal(cf.target, "");
+	assert_string_equal(cf.mapping, "spgl-2019");
+	assert_string_equal(cf.xzqhdm, "610200");
+	assert_int_equal(cf.interval_minutes, 5);
+	assert_int_equal(cf.batch_rows, 1000);
+	assert_int_equal(cf.wait_accepted, 1);
+	conf_set(c, "exchange", "wait_for_parent", "later");
+	assert_int_equal(exchange_conf_load(c, &cf, &e), ERR_INVALID);
+	assert_string_equal(e.field, "exchange.wait_for_parent");
+	conf_set(c, "exchange", "wait_for_parent", "sent");
+	conf_set(c, "exchange", "xzqhdm", "6102");
+	assert_int_equal(exchange_conf_load(c, &cf, &e), ERR_INVALID);
+	conf_set(c, "exchange", "xzqhdm", "610202");
+	conf_set(c, "exchange", "batch_rows", "0");
+	assert_int_equal(exchange_conf_load(c, &cf, &e), ERR_INVALID);
+	conf_set(c, "exchange", "batch_rows", "50");
+	assert_int_equal(exchange_conf_load(c, &cf, &e), 0);
+	assert_int_equal(cf.wait_accepted, 0);
+	assert_int_equal(cf.batch_rows, 50);
+	conf_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mappings_load),
+		cmocka_unit_test(test_content_and_hash),
+		cmocka_unit_test(test_conversion),
+		cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_conf),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
