@@ -2,13 +2,18 @@
 ** cli_import.c: `gonggai import`, bringing records in from elsewhere
 ** (importer/importer.h).
 **   projects --file FILE.csv [--dry-run] [--json]   a spreadsheet of projects and units
+**   spgl --source CONNINFO [--mapping NAME] [--xzqhdm CODE] [--dry-run] [--json]
+**                              the SPGL history in a front DB (read by the exchange module)
 ** The command line acts as the CLI principal (audited as cli:<login>). On
 ** errors in the file every one is printed (row, column, rule), nothing is
 ** written and the exit status is 1.
 */
 #include "cli/cli.h"
 #include "base/clock.h"
+#include "approval/case.h"
 #include "base/json.h"
+#include "calendar/cal_admin.h"
+#include "exchange/exchange.h"
 #include "importer/importer.h"
 
 #include <getopt.h>
@@ -22,10 +27,16 @@ static const char usage[] =
 	"      projects and their units from a spreadsheet saved as CSV (UTF-8): a header row, one row per\n"
 	"      unit, the project's columns repeated; columns by name (XMDM XMMC SPLCLX JSDDXZQH JSDD ZTZE YDMJ\n"
 	"      JZMJ NKGSJ NJCSJ DWMC DWTYSHXYDM DWLX LXR LXDH, or 项目代码 项目名称 …). The dry run checks every\n"
-	"      row and writes nothing; the real run is all or nothing. XLSX: save the sheet as CSV first.\n";
+	"      row and writes nothing; the real run is all or nothing. XLSX: save the sheet as CSV first.\n"
+	"  spgl --source CONNINFO [--mapping spgl-2019|FILE] [--xzqhdm 610200] [--dry-run] [--json]\n"
+	"      a city's history from the SPGL tables of a front DB (or a copy): projects, units, 办件 with their\n"
+	"      status history, special procedures and approval documents; valid rows only (SJYXBS=1, the latest\n"
+	"      per business key); items matched by SPSXBM and version. The dry run lists what would be created\n"
+	"      and every row that fails (table, LSH, column, rule); the real run is all or nothing.\n"
+	"  --config FILE  gonggai.ini ([cases] thresholds; default ./gonggai.ini, optional)\n";
 
 struct args {
-	const char *sub, *db, *file;
+	const char *sub, *db, *file, *source, *mapping, *xzqhdm, *config;
 	int json, dry_run;
 };
 
@@ -33,6 +44,8 @@ static int parse(int argc, char **argv, struct args *a)
 {
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'}, {"file", required_argument, NULL, 'f'},
+		{"source", required_argument, NULL, 's'}, {"mapping", required_argument, NULL, 'm'},
+		{"xzqhdm", required_argument, NULL, 'x'}, {"config", required_argument, NULL, 'c'},
 		{"json", no_argument, NULL, 'j'}, {"dry-run", no_argument, NULL, 'y'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
@@ -43,6 +56,10 @@ static int parse(int argc, char **argv, struct args *a)
 		switch (c) {
 		case 'd': a->db = optarg; break;
 		case 'f': a->file = optarg; break;
+		case 's': a->source = optarg; break;
+		case 'm': a->mapping = optarg; break;
+		case 'x': a->xzqhdm = optarg; break;
+		case 'c': a->config = optarg; break;
 		case 'j': a->json = 1; break;
 		case 'y': a->dry_run = 1; break;
 		case 'h': return 1;
@@ -77,6 +94,68 @@ static int read_file(const char *path, char **text, size_t *len, struct err *e)
 	*text = b.data ? b.data : calloc(1, 1);
 	*len = b.len;
 	return 0;
+}
+
+/* ---- spgl ---------------------------------------------------------------------------------------- */
+
+struct history {
+	const char *conninfo, *mapping, *xzqhdm;
+};
+
+/* The importer's row source: the exchange reads the front DB. */
+static int history_read(void *ctx, import_row_fn each, void *arg, struct err *e)
+{
+	const struct history *h = ctx;
+	return exchange_history(h->conninfo, h->mapping, h->xzqhdm, each, arg, e);
+}
+
+static void print_spgl(const json_t *r, int as_json)
+{
+	json_t *it;
+	const char *k;
+	size_t i;
+	if (as_json) {
+		char *s = json_dumps(r, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		puts(s ? s : "null");
+		free(s);
+		return;
+	}
+	int dry = json_is_true(json_object_get(r, "dry_run"));
+	printf("%s:", dry ? "试导入（未写入）" : "导入");
+	json_object_foreach(json_object_get(r, dry ? "would_create" : "created"), k, it)
+		printf(" %s %lld/%lld", k, (long long)json_integer_value(it),
+		       (long long)json_get_int(json_object_get(r, "read"), k, 0));
+	printf("\n");
+	json_array_foreach(json_object_get(r, "errors"), i, it)
+		printf("  %s LSH=%s  %-10s %s\n", json_get_str(it, "table", ""), json_get_str(it, "lsh", ""),
+		       json_get_str(it, "field", ""), json_get_str(it, "message", ""));
+}
+
+static int do_spgl(const struct args *a, struct err *e)
+{
+	struct conf *c = NULL;
+	struct store *st = NULL;
+	struct cal *cal = NULL;
+	struct case_env env;
+	memset(&env, 0, sizeof env);
+	struct principal who;
+	struct history h = {a->source, a->mapping, a->xzqhdm};
+	struct import_spgl_source src = {history_read, &h};
+	json_t *report = NULL;
+	const char *cfg = a->config ? a->config : "gonggai.ini";
+	rbac_cli_principal(&who);
+	int rc = conf_load(cfg, a->config == NULL, &c, e) || deadline_conf_load(c, &env.dl, e) ? e->code : 0;
+	conf_free(c);
+	if (!rc && !(rc = store_open(a->db, 0, &st, e)) && !(rc = cal_build_store(st, &cal, e))) {
+		env.cal = cal;
+		rc = import_spgl(st, &env, &who, clock_now(NULL), &src, a->dry_run, &report, e);
+	}
+	if (report)
+		print_spgl(report, a->json);
+	json_decref(report);
+	cal_free(cal);
+	store_close(st);
+	return rc;
 }
 
 static void print_report(const json_t *r, int as_json)
@@ -115,6 +194,11 @@ int cli_import(int argc, char **argv)
 	}
 	if (p || !a.db)
 		return cli_usage(usage, "import: SOURCE and --db are required");
+	if (strcmp(a.sub, "spgl") == 0) {
+		if (!a.source)
+			return cli_usage(usage, "import spgl: --source CONNINFO is required");
+		return do_spgl(&a, &e) ? cli_fail(&e) : 0;
+	}
 	if (strcmp(a.sub, "projects") != 0)
 		return cli_usage(usage, "import: unknown source '%s'", a.sub);
 	if (!a.file)

@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "calendar/cal_admin.h"
+#include "cli/cli_ext.h"
 #include "repair/repair.h"
 
 #include <getopt.h>
@@ -104,6 +105,7 @@ struct ctx {
 	struct store *st;
 	struct cal *cal;
 	struct case_env cases;
+	struct repair_hooks hooks;
 	struct repair_env env;
 	struct principal who;
 	int64_t now;
@@ -130,7 +132,8 @@ static int ctx_open(const struct args *a, struct ctx *x, struct err *e)
 	if (rc || store_open(a->db, 0, &x->st, e) || cal_build_store(x->st, &x->cal, e))
 		return e->code;
 	x->cases.cal = x->cal;
-	x->env.cases = &x->cases;
+	cli_ext_repair_hooks(&x->hooks);
+	x->env = (struct repair_env){&x->cases, &x->hooks};
 	if (a->as)
 		return case_principal_for(x->st, a->as, &x->who, e);
 	rbac_cli_principal(&x->who);
