@@ -21,10 +21,12 @@ const OP_INPUTS = {
   close_stage: ['project', 'stage'],
   void: ['case'],
   move_department: ['from', 'to'],
+  merge_projects: ['from', 'into'],
 };
 const INPUT_LABELS = {
   object: '对象类型', key: '对象（项目代码 / 办件编号 / 记录编号）', field: '字段', value: '新值', case: '办件编号',
-  user: '改派给（账号）', project: '项目代码', stage: '阶段（1–5）', from: '原部门编码', to: '新部门编码',
+  user: '改派给（账号）', project: '项目代码', stage: '阶段（1–5）', from: '原部门编码 / 重复登记的项目代码',
+  to: '新部门编码', into: '保留的项目代码',
 };
 const OBJECTS = [['project', '项目'], ['unit', '项目单位'], ['case', '办件'], ['status', '办理记录'], ['document', '批复文件']];
 const NUMERIC_KEYS = ['unit', 'status', 'document'];
@@ -79,7 +81,7 @@ export async function render(ctx) {
     const objectOf = () => OBJECTS.map(([k]) => k).find((k) => pre[k] !== undefined) || 'project';
     function build() {
       box.replaceChildren();
-      for (const name of OP_INPUTS[opSel.value]) {
+      for (const name of OP_INPUTS[opSel.value] || []) {
         let el;
         if (name === 'object') {
           el = h('select.input', OBJECTS.map(([k, l]) => h('option', { value: k, selected: k === objectOf() }, l)));
@@ -98,7 +100,7 @@ export async function render(ctx) {
       const r = { op: opSel.value, reason: reason.value.trim() };
       if (answers.value.trim()) r.answers = answers.value.trim();
       for (const [name, el] of Object.entries(inputs)) {
-        if (!OP_INPUTS[r.op].includes(name) || name === 'object') continue;
+        if (!(OP_INPUTS[r.op] || []).includes(name) || name === 'object') continue;
         const v = el.value.trim();
         if (name === 'key') { const o = inputs.object.value; r[o] = NUMERIC_KEYS.includes(o) ? Number(v) : v; }
         else if (name === 'stage') r.stage = Number(v);
