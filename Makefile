@@ -17,24 +17,32 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 SRCS     := $(shell find src -name '*.c' | sort)
 LIBSRCS  := $(filter-out src/main.c,$(SRCS))
-DATA     := $(shell find data src/store/migrations -type f 2>/dev/null | LC_ALL=C sort)
+# the web application and the one npm file it loads are embedded too, so the
+# binary serves its pages from any directory (serve --web DIR: from disk)
+VENDOR   := node_modules/echarts/dist/echarts.esm.min.js
+DATA     := $(shell find data src/store/migrations web -type f 2>/dev/null | LC_ALL=C sort) $(VENDOR)
 UNIT     := $(wildcard tests/unit/test_*.c)
 APITESTS := $(wildcard tests/api/test_*.c)
 BENCHES  := $(wildcard bench/bench_*.c)
+FUZZERS  := $(wildcard tests/fuzz/fuzz_*.c)
 
 REL      ?= build/release
 ASAN     ?= build/asan
+FUZZ     ?= build/fuzz
 REL_CFLAGS  := -O2 -g $(CSTD) $(WARN) -Isrc -I$(REL)/gen
 ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=undefined -DGG_TESTING $(CSTD) $(WARN) -Isrc -I$(ASAN)/gen
 
-.PHONY: all run check test bench deps clean
+.PHONY: all run check test bench fuzz deps clean
 all: gonggai
 
 # ---- generated: embedded data files -------------------------------------
-$(REL)/gen/embedded.c $(ASAN)/gen/embedded.c: $(DATA) scripts/embed.sh
+$(REL)/gen/embedded.c $(ASAN)/gen/embedded.c $(FUZZ)/gen/embedded.c: $(DATA) scripts/embed.sh
 	@mkdir -p $(dir $@)
 	scripts/embed.sh $@ $(DATA)
+
+$(VENDOR):
+	scripts/web-deps.sh
 
 # ---- release -------------------------------------------------------------
 REL_OBJS := $(LIBSRCS:%.c=$(REL)/%.o) $(REL)/gen/embedded.o
@@ -60,13 +68,40 @@ $(ASAN)/libgg.a: $(ASAN_OBJS)
 $(ASAN)/gonggai: $(ASAN)/src/main.o $(ASAN)/libgg.a
 	$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS)
 
-TEST_BINS := $(UNIT:tests/unit/%.c=$(ASAN)/tests/%) $(APITESTS:tests/api/%.c=$(ASAN)/tests/%)
+TEST_BINS := $(UNIT:tests/unit/%.c=$(ASAN)/tests/%) $(APITESTS:tests/api/%.c=$(ASAN)/tests/%) \
+             $(FUZZERS:tests/fuzz/%.c=$(ASAN)/fuzz/%)
 $(ASAN)/tests/%: tests/unit/%.c $(ASAN)/libgg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(ASAN)/libgg.a $(PKG_LIBS) -lcmocka
 $(ASAN)/tests/%: tests/api/%.c tests/api/apitest.c tests/api/apitest.h $(ASAN)/libgg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -Itests/api -o $@ $< tests/api/apitest.c $(ASAN)/libgg.a $(PKG_LIBS) -lcmocka
+
+# a fuzz target with replay.c's main(): runs the committed corpus (make check)
+$(ASAN)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(ASAN)/libgg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/replay.c $(ASAN)/libgg.a $(PKG_LIBS)
+
+# ---- fuzzing (clang + libFuzzer; every object built again in build/fuzz) --
+FUZZ_CC     ?= clang
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link -Wno-unknown-warning-option \
+               -Wno-missing-field-initializers \
+               -DGG_TESTING $(CSTD) $(WARN) -Isrc -I$(FUZZ)/gen
+FUZZ_OBJS   := $(LIBSRCS:%.c=$(FUZZ)/%.o) $(FUZZ)/gen/embedded.o
+FUZZ_BINS   := $(FUZZERS:tests/fuzz/%.c=$(FUZZ)/%)
+FUZZ_SECONDS ?= 60
+$(FUZZ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+$(FUZZ)/gen/embedded.o: $(FUZZ)/gen/embedded.c
+	$(FUZZ_CC) -O0 $(CSTD) -Isrc -c $< -o $@
+$(FUZZ)/libgg.a: $(FUZZ_OBJS)
+	rm -f $@ && ar rcs $@ $^
+$(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ)/libgg.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -Itests/fuzz -o $@ $< $(FUZZ)/libgg.a $(PKG_LIBS)
+fuzz: $(FUZZ_BINS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZ)
 
 deps:
 	scripts/deps.sh --test

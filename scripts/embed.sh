@@ -20,10 +20,11 @@ tmp="$out.tmp"
   i=0
   for f in "$@"; do
     sz=$(wc -c < "$f")
-    echo "  {\"$f\", d$i, $sz},"
+    sum=$(sha256sum "$f" | cut -c1-16)
+    echo "  {\"$f\", d$i, $sz, \"$sum\"},"
     i=$((i+1))
   done
-  echo '  {0, 0, 0}'
+  echo '  {0, 0, 0, 0}'
   echo '};'
 } > "$tmp"
 mv "$tmp" "$out"

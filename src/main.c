@@ -1,17 +1,20 @@
 /*
 ** main.c: argv -> verb table. The only file with process-wide state: it owns
 ** nothing but the table below; each verb opens what it needs and closes it.
+** Everything the program creates (database, WAL, key file, backups,
+** reports, logs, directories) is its owner's alone: umask 077 first.
 */
 #include "cli/cli.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const struct cli_verb verbs[] = {
 	{"init", cli_init, "create a database: schema, 铜川市 organisation, catalogue, admin accounts"},
 	{"serve", cli_serve, "serve the HTTP API and web application"},
 	{"user", cli_user, "manage accounts: add, list, disable, reset-password, grant, revoke, reset-totp"},
-	{"audit", cli_audit, "verify the audit log hash chain"},
+	{"audit", cli_audit, "verify the keyed audit chain; rotate its key"},
 	{"cal", cli_cal, "working-day calendar: add, count, day, import"},
 	{"id", cli_id, "check identifiers: uscc, idcard, project-code, division"},
 	{"catalog", cli_catalog, "approval catalogue: export, import, validate, versions, diff, show"},
@@ -43,6 +46,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	umask(077);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -309,13 +309,22 @@ static int may_act(const struct principal *who, const struct case_rec *c, int ac
 
 /* ---- arguments of each action -------------------------------------------------------- */
 
+int case_check_text(const char *s, const char *field, struct err *e)
+{
+	size_t chars = 0;
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
+		chars += (*p & 0xc0) != 0x80;
+	if (chars > CASE_TEXT_MAX)
+		return err_set(e, ERR_INVALID, field, "%s 最多 %d 个字符，收到 %zu 个 (at most %d characters)", field,
+			       CASE_TEXT_MAX, chars, CASE_TEXT_MAX);
+	return 0;
+}
+
 static int need_text(const char *s, const char *field, const char *what, struct err *e)
 {
 	if (!s || !*s)
 		return err_set(e, ERR_INVALID, field, "请填写%s (%s required)", what, field);
-	if (strlen(s) > 2000)
-		return err_set(e, ERR_INVALID, field, "%s过长，最多 2000 字节 (too long)", what);
-	return 0;
+	return case_check_text(s, field, e);
 }
 
 static int need_materials(const json_t *m, struct err *e)
@@ -337,6 +346,9 @@ static const char *const special_kinds[] = {
 
 static int check_input(const struct case_rec *c, const struct case_input *in, struct err *e)
 {
+	if (case_check_text(in->opinion, "opinion", e) || case_check_text(in->reason, "reason", e) ||
+	    case_check_text(in->result, "result", e))
+		return e->code;
 	switch (in->action) {
 	case CASE_A_REFUSE:
 		return need_text(in->opinion, "opinion", "不予受理的理由", e);
@@ -366,8 +378,6 @@ static int check_input(const struct case_rec *c, const struct case_input *in, st
 		return err_set(e, ERR_INVALID, "kind", "特别程序种类: hearing tender auction inspection testing "
 			       "quarantine appraisal expert extension other");
 	default:
-		if (in->opinion && strlen(in->opinion) > 2000)
-			return err_set(e, ERR_INVALID, "opinion", "意见过长 (too long)");
 		return 0;
 	}
 }

@@ -176,7 +176,14 @@ int case_done(struct store *st, const struct case_env *env, const struct princip
 	      const struct page *pg, json_t **items, int64_t *total, struct err *e);
 /* {"none","green","yellow","red"} of case_todo's counts (new reference). */
 json_t *case_todo_counts_json(const int64_t counts[4]);
-/* Stages (with their clocks), instances and cases with their histories. */
+/* Texts of a case (opinions, reasons, results) hold at most CASE_TEXT_MAX
+** characters (UTF-8 code points): 0 or ERR_INVALID naming field. */
+#define CASE_TEXT_MAX 2000
+int case_check_text(const char *s, const char *field, struct err *e);
+
+/* Stages (with their clocks), instances and cases with their histories:
+** the cases who may read (case_get's check) in full, the others of each
+** instance only as a count (hidden_cases). */
 int case_timeline(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 		  int64_t project_id, json_t **out, struct err *e);
 

@@ -6,6 +6,7 @@
 #include "approval/case_int.h"
 #include "approval/catalog_doc.h"
 #include "approval/names.h"
+#include "base/csv.h"
 #include "base/buf.h"
 #include "base/clock.h"
 
@@ -33,23 +34,6 @@ int case_export_format_parse(const char *s)
 	return strcmp(s, "xlsx") == 0 ? CASE_EXPORT_XLSX : -1;
 }
 
-void case_csv_cell(struct buf *b, const char *s, int text)
-{
-	s = s ? s : "";
-	int quote = strpbrk(s, ",\"\r\n") != NULL;
-	int guard = text && s[0] && strchr("=+-@\t\r", s[0]);
-	if (quote)
-		buf_puts(b, "\"");
-	if (guard)
-		buf_puts(b, "'");
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			buf_puts(b, "\"");
-		buf_append(b, p, 1);
-	}
-	if (quote)
-		buf_puts(b, "\"");
-}
 
 /* ---- sinks ------------------------------------------------------------------------------ */
 
@@ -68,7 +52,7 @@ static void put(struct sink *k, const char *s, int text)
 	if (k->format == CASE_EXPORT_CSV) {
 		if (k->col)
 			buf_puts(&k->csv, ",");
-		case_csv_cell(&k->csv, s, text);
+		csv_cell(&k->csv, s, text);
 	} else if (s && *s) {
 		worksheet_write_string(k->ws, (lxw_row_t)k->row, (lxw_col_t)k->col, s, k->row ? NULL : k->head);
 	}

@@ -39,9 +39,6 @@ struct case_export {
 int case_export_run(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 		    const struct case_query *q, int format, struct case_export *out, struct err *e);
 
-/* A CSV cell: quoted when it holds , " CR or LF, with a leading ' when text
-** starts with = + - @ TAB or CR. Appended to b. */
-struct buf;
-void case_csv_cell(struct buf *b, const char *s, int text);
+/* CSV cells are written by base/csv.h's csv_cell (RFC 4180, OWASP guard). */
 
 #endif

@@ -635,15 +635,18 @@ static void parallel_stage_done(json_t *stages, const json_t *instances)
 			json_object_set_new(s, "completed_at", json_integer(last));
 }
 
+/* The cases of each instance as who reads them: those of who's scope in
+** full (through the same check as case_get), the others only counted
+** (hidden_cases), so a project's reader never sees another department's
+** opinions, handlers or document numbers. */
 static int instance_cases(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 			  json_t *instances, struct err *e)
 {
-	struct principal all = {.cli = 1, .roles = ROLE_ALL};
 	size_t i, j;
 	json_t *in, *r;
 	json_array_foreach(instances, i, in) {
 		json_t *rows, *cases = json_array();
-		int64_t iid = json_integer_value(json_object_get(in, "id"));
+		int64_t iid = json_integer_value(json_object_get(in, "id")), hidden = 0;
 		json_object_set_new(in, "applied_at", case_time_json(json_integer_value(json_object_get(in, "applied_at"))));
 		json_object_set_new(in, "closed_at", case_time_json(json_integer_value(json_object_get(in, "closed_at"))));
 		json_object_set_new(in, "cases", cases);
@@ -654,8 +657,15 @@ static int instance_cases(struct store *st, const struct case_env *env, const st
 			struct case_access a;
 			struct buf b = {0};
 			int64_t id = json_integer_value(json_object_get(r, "id"));
-			/* the project's reader follows every case of it */
-			if (store_case_get(st, id, &c, e) || detail_locked(st, env, &all, now, id, &b, &a, e)) {
+			if (store_case_get(st, id, &c, e)) {
+				json_decref(rows);
+				return e->code;
+			}
+			if (!case_visible(who, &c)) {
+				hidden++;
+				continue;
+			}
+			if (detail_locked(st, env, who, now, id, &b, &a, e)) {
 				buf_free(&b);
 				json_decref(rows);
 				return e->code;
@@ -664,9 +674,10 @@ static int instance_cases(struct store *st, const struct case_env *env, const st
 			render_actions(&b, case_my_actions(who, &a));
 			LIT(&b, "}");
 			json_t *o = parse(&b);
-			json_object_set_new(o, "visible", json_boolean(case_visible(who, &c)));
+			json_object_set_new(o, "visible", json_true());
 			json_array_append_new(cases, o);
 		}
+		json_object_set_new(in, "hidden_cases", json_integer(hidden));
 		json_decref(rows);
 	}
 	return 0;

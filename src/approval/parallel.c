@@ -285,7 +285,7 @@ static int apply_locked(struct store *st, const struct case_env *env, const stru
 	if (rc)
 		goto out;
 	int nline = case_line_items(stage, sl, line, MAX_LINE);
-	if ((rc = check_items(a, line, nline, e)) || (rc = store_project_cases(st, p.id, &cases, e)) ||
+	if ((rc = case_check_text(a->opinion, "opinion", e)) || (rc = check_items(a, line, nline, e)) || (rc = store_project_cases(st, p.id, &cases, e)) ||
 	    (rc = check_milestones(st, a, line, nline, cases, today, e)))
 		goto out;
 	for (; loaded < a->nitems; loaded++)

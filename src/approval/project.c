@@ -371,6 +371,28 @@ static json_t *changed(const json_t *old, const json_t *body)
 	return names;
 }
 
+/* Once a stage is applied for, where the project is and which flow it
+** follows are fixed (its cases were dispatched and timed by them): 409
+** naming the field. The code is fixed from the start. */
+static int check_locked(struct store *st, int64_t id, const json_t *old, const json_t *p, struct err *e)
+{
+	static const char *const fields[][2] = {
+		{"division", "所在地行政区划"}, {"flow_type", "流程类型"}, {"flow_code", "审批流程"},
+	};
+	int64_t n = 0;
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		if (json_equal(json_object_get(old, fields[i][0]), json_object_get(p, fields[i][0])))
+			continue;
+		if (!n && store_project_applications(st, id, &n, e))
+			return e->code;
+		if (n)
+			return err_set(e, ERR_CONFLICT, fields[i][0], "项目已申报审批阶段，%s不可修改：已有办件按原%s分派和计时 "
+				       "(%s is fixed once a stage application exists)", fields[i][1], fields[i][1],
+				       fields[i][0]);
+	}
+	return 0;
+}
+
 int project_update(struct store *st, const struct principal *who, int64_t now, int64_t id,
 		   const json_t *body, struct err *e)
 {
@@ -400,6 +422,8 @@ int project_update(struct store *st, const struct principal *who, int64_t now, i
 	json_object_foreach((json_t *)body, k, v)
 		json_object_set(p, k, v);
 	rc = check_project(st, p, now, e);
+	if (!rc)
+		rc = check_locked(st, id, old, p, e);
 	if (!rc)
 		rc = write_project(st, who, now, p, &id, "project.update",
 				   json_pack("{s:s,s:o}", "code", str(p, "code"), "changes", changed(old, body)), e);

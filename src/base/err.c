@@ -38,6 +38,8 @@ const char *err_name(int code)
 	case ERR_TOOLARGE: return "too_large";
 	case ERR_MEDIA: return "unsupported_media_type";
 	case ERR_LOCKED: return "locked";
+	case ERR_BUSY: return "unavailable";
+	case ERR_TOOMANY: return "too_many_requests";
 	default: return "internal";
 	}
 }
@@ -54,6 +56,8 @@ int err_http_status(int code)
 	case ERR_TOOLARGE: return 413;
 	case ERR_MEDIA: return 415;
 	case ERR_LOCKED: return 423;
+	case ERR_BUSY: return 503;
+	case ERR_TOOMANY: return 429;
 	default: return 500;
 	}
 }

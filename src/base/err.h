@@ -23,6 +23,8 @@ enum err_code {
 	ERR_MEDIA = -7,      /* wrong content type: 415                        */
 	ERR_LOCKED = -8,     /* locked account: 423                            */
 	ERR_INTERNAL = -9,   /* I/O, database, out of memory: 500              */
+	ERR_BUSY = -10,      /* database locked past the wait: 503, retry later */
+	ERR_TOOMANY = -11,   /* rate limited (failed logins of an address): 429 */
 };
 
 struct err {

@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "org/audit.h"
 #include "org/org.h"
+#include "store/store_key.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -19,10 +20,12 @@
 #include <sys/stat.h>
 
 static const char usage[] =
-	"usage: gonggai init --db PATH [--json]\n"
+	"usage: gonggai init --db PATH [--key-file PATH] [--json]\n"
 	"  Create the database at PATH (refuses when it exists), load the organisation of\n"
 	"  铜川市 and the approval catalogue, and create the accounts sysadmin, secadmin and\n"
 	"  auditor with one-time passwords (printed once; each must be changed at first login).\n"
+	"  --key-file PATH  where the secret key goes (0600; default PATH.key beside the database;\n"
+	"                   recorded in the database; keep it apart from the database's backups)\n"
 	"  --json   print {\"accounts\":[{\"username\":...,\"password\":...},...]} only\n";
 
 static int make_parent(const char *path)
@@ -33,7 +36,7 @@ static int make_parent(const char *path)
 	struct stat sb;
 	if (stat(dir, &sb) == 0)
 		return 0;
-	return mkdir(dir, 0750);
+	return mkdir(dir, 0700);
 }
 
 /* Create the three administrators; their passwords go into accounts. */
@@ -63,15 +66,17 @@ int cli_init(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'}, {"json", no_argument, NULL, 'j'},
+		{"key-file", required_argument, NULL, 'k'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
-	const char *db = NULL;
+	const char *db = NULL, *key_file = NULL;
 	int as_json = 0, c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'j': as_json = 1; break;
+		case 'k': key_file = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: return cli_usage(usage, NULL);
 		}
@@ -87,7 +92,7 @@ int cli_init(int argc, char **argv)
 	json_t *accounts = json_array();
 	struct principal cli;
 	rbac_cli_principal(&cli);
-	int rc = org_seed(st, now, &e) || catalog_seed(st, &cli, now, &e) ||
+	int rc = (key_file && store_key_move(st, key_file, &e)) || org_seed(st, now, &e) || catalog_seed(st, &cli, now, &e) ||
 		create_admins(st, now, accounts, &e) ||
 		audit_write(st, &cli, now, "system.init", db, "success",
 			    json_pack("{s:i}", "schema", store_schema_version(st)), &e);

@@ -15,6 +15,7 @@
 #include "archive/archive.h"
 #include "cli/cli_ext.h"
 #include "http/api_exchange.h"
+#include "ops/health.h"
 #include "ops/sched.h"
 
 #include <getopt.h>
@@ -30,7 +31,8 @@ static const char usage[] =
 	"  --db PATH        database ([database] path)\n"
 	"  --listen H:P     address, default 127.0.0.1:8080 ([server] listen; port 0: any free port)\n"
 	"  --config FILE    configuration file, default ./gonggai.ini (optional)\n"
-	"  --web DIR        web application directory, default ./web ([server] web_root)\n"
+	"  --web DIR        serve the web application from DIR ([server] web_root; for\n"
+	"                   development) instead of the copy built into the binary\n"
 	"  --threads N      HTTP worker threads, default: number of cores ([server] threads)\n"
 	"  Prints 'listening on http://HOST:PORT' when ready; SIGTERM/SIGINT stop it cleanly.\n";
 
@@ -93,11 +95,11 @@ static int build_app(struct app *app, const struct conf *c, struct err *e)
 	app->conf = c;
 	app->clock = CLOCK_REAL;
 	app->started_at = clock_now(&app->clock);
-	if (conf_int_ok(c, "server", "threads", 1, 64, e) || auth_policy_load(c, &app->policy, e) ||
-	    deadline_conf_load(c, &app->deadlines, e))
+	if (conf_int_ok(c, "server", "threads", 1, 64, e) || server_conf_load(c, app, e) ||
+	    auth_policy_load(c, &app->policy, e) || deadline_conf_load(c, &app->deadlines, e))
 		return e->code;
 	app->threads = (int)conf_int(c, "server", "threads", cores > 0 ? cores : 2);
-	snprintf(app->web_root, sizeof app->web_root, "%s", conf_str(c, "server", "web_root", "web"));
+	snprintf(app->web_root, sizeof app->web_root, "%s", conf_str(c, "server", "web_root", ""));
 	snprintf(app->metrics_allow, sizeof app->metrics_allow, "%s",
 		 conf_str(c, "server", "metrics_allow", "127.0.0.1,::1"));
 	snprintf(app->trusted_proxies, sizeof app->trusted_proxies, "%s",
@@ -111,6 +113,7 @@ static int build_app(struct app *app, const struct conf *c, struct err *e)
 	app->gate = auth_gate_new((int)conf_int(c, "security", "max_concurrent_hashing", 2));
 	app->metrics = metrics_new(router_count());
 	app->case_cache = case_cache_new(4096);
+	app->health = health_new();
 	if (case_writer_start(conf_get(c, "database", "path"),
 			      strcmp(conf_str(c, "database", "synchronous", "normal"), "full") == 0 ? STORE_SYNC_FULL : 0,
 			      app->pool, &app->case_writer, e))
@@ -127,11 +130,13 @@ static int record_start(struct app *app, const struct conf *c, struct err *e)
 	return rc;
 }
 
+/* The case writer first: its queue may still hold calendar references. */
 static void free_app(struct app *app)
 {
-	cal_shared_free(app->cal);
 	case_writer_stop(app->case_writer);
+	cal_shared_free(app->cal);
 	case_cache_free(app->case_cache);
+	health_free(app->health);
 	metrics_free(app->metrics);
 	auth_gate_free(app->gate);
 	session_table_free(app->sessions);
@@ -157,7 +162,8 @@ int cli_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	log_setup(conf_get(c, "log", "file"), LOG_INFO);
 	struct ops_lock lock;   /* shared: no restore swaps the file while we serve */
-	if (ops_lock_shared(conf_get(c, "database", "path"), &lock, &e)) {
+	if (ops_lock_shared(conf_get(c, "database", "path"), &lock, &e) || ops_lock_server(&lock, &e)) {
+		ops_lock_release(&lock);
 		conf_free(c);
 		return cli_fail(&e);
 	}

@@ -2,7 +2,8 @@
 ** cli_user.c: `gonggai user add|list|disable|enable|reset-password|grant|revoke|reset-totp`.
 ** The command line acts with every role (whoever runs it owns the database
 ** file) and is audited as "cli:<login>"; the same rules as the API apply to
-** the data (password policy, separation of the three administrators).
+** the data (password policy, separation of the three administrators, clerk
+** apart from head). It is the only way to change an administrator's account.
 */
 #include "cli/cli.h"
 #include "base/clock.h"
@@ -22,7 +23,10 @@ static const char usage[] =
 	"  reset-password --username NAME [--password PW]   (random when absent; printed)\n"
 	"  grant --username NAME --role ROLE               revoke --username NAME --role ROLE\n"
 	"  reset-totp --username NAME    remove the TOTP second factor (lost phone): enrol again at next login\n"
-	"roles: clerk reviewer head leader ops catalog sysadmin secadmin auditor repair_approve\n";
+	"roles: clerk reviewer head leader ops catalog sysadmin secadmin auditor repair_approve (never clerk with head,\n"
+	"never repair_approve with ops)\n"
+	"三员分立: the administrators' accounts (sysadmin, secadmin, auditor) change here only, audited as cli:<login>;\n"
+	"the API refuses any administrator acting on another's account.\n";
 
 struct user_args {
 	const char *db, *username, *password, *department, *district, *display_name, *phone, *role;

@@ -8,9 +8,12 @@
 **   POST      /api/users/{id}/password  {"password"?} (reset; random when absent)
 **   DELETE    /api/users/{id}/totp      (reset the TOTP factor: enrol again)
 ** Who may change what is decided in org/org.c; reading the organisation is
-** open to every logged-in account, reading accounts to the administrators.
+** open to every logged-in account, reading accounts to the administrators
+** (another person's phone masked). Password work runs on the hashing
+** threads (hashing.h).
 */
 #include "http/http.h"
+#include "http/hashing.h"
 #include "base/json.h"
 #include "org/org.h"
 
@@ -111,25 +114,11 @@ static int list_roles(struct http_req *r, struct http_resp *w, struct err *e)
 static int list_users(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	struct page pg;
-	json_t *items, *it;
+	json_t *items;
 	int64_t total;
-	size_t i;
 	if (http_page(r, &pg, e) ||
-	    store_user_list(r->st, http_query(r, "department"), http_query(r, "role"), &pg, &items, &total, e))
+	    org_user_list(r->st, &r->me, http_query(r, "department"), http_query(r, "role"), &pg, &items, &total, e))
 		return e->code;
-	json_array_foreach(items, i, it) {   /* personal data is masked in lists */
-		char masked[40], roles[256];
-		org_mask_phone(json_get_str(it, "phone", ""), masked, sizeof masked);
-		json_object_set_new(it, "phone", json_string(masked));
-		json_object_set_new(it, "active", json_boolean(json_get_int(it, "active", 0)));
-		json_object_set_new(it, "must_change", json_boolean(json_get_int(it, "must_change", 0)));
-		json_object_set_new(it, "totp_enrolled", json_boolean(json_get_int(it, "totp_enrolled", 0)));
-		snprintf(roles, sizeof roles, "%s", json_get_str(it, "roles", ""));
-		json_t *arr = json_array();
-		for (char *save, *t = strtok_r(roles, ",", &save); t; t = strtok_r(NULL, ",", &save))
-			json_array_append_new(arr, json_string(t));
-		json_object_set_new(it, "roles", arr);
-	}
 	w->json = http_list(items, total, &pg);
 	return 0;
 }
@@ -140,7 +129,7 @@ static int get_user(struct http_req *r, struct http_resp *w, struct err *e)
 	struct user u;
 	if (http_param_id(r, 0, &id, e) || store_user_by_id(r->st, id, &u, e))
 		return e->code;
-	w->json = org_user_json(&u, 0);
+	w->json = org_user_view(&r->me, &u);
 	return 0;
 }
 
@@ -160,15 +149,9 @@ static unsigned roles_of(json_t *arr, struct err *e)
 	return roles;
 }
 
-static int create_user(struct http_req *r, struct http_resp *w, struct err *e)
+/* argon2 of the initial password on a hashing thread (hashing.h) */
+static int create_work(struct store *st, struct http_req *r, void *state, struct err *e)
 {
-	static const struct jfield f[] = {
-		{"username", J_STRING, 1}, {"password", J_STRING, 1}, {"display_name", J_STRING, 0},
-		{"phone", J_STRING, 0}, {"department", J_STRING, 0}, {"district", J_STRING, 0},
-		{"roles", J_ARRAY, 0}, {NULL},
-	};
-	if (http_body(r, f, e))
-		return e->code;
 	unsigned roles = roles_of(json_object_get(r->json, "roles"), e);
 	if (roles == ~0u)
 		return e->code;
@@ -179,13 +162,28 @@ static int create_user(struct http_req *r, struct http_resp *w, struct err *e)
 		.roles = roles,
 	};
 	int64_t id;
-	struct user u;
-	if (org_user_add(r->st, &r->app->policy, r->app->gate, &r->me, r->now, &in, &id, e) ||
-	    store_user_by_id(r->st, id, &u, e))
+	if (org_user_add(st, &r->app->policy, r->app->gate, &r->me, r->now, &in, &id, e))
 		return e->code;
+	return store_user_by_id(st, id, state, e);
+}
+
+static int create_render(struct http_req *r, struct http_resp *w, void *state, struct err *e)
+{
 	w->status = 201;
-	w->json = org_user_json(&u, 0);
+	w->json = org_user_view(&r->me, state);
 	return 0;
+}
+
+static int create_user(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	static const struct jfield f[] = {
+		{"username", J_STRING, 1}, {"password", J_STRING, 1}, {"display_name", J_STRING, 0},
+		{"phone", J_STRING, 0}, {"department", J_STRING, 0}, {"district", J_STRING, 0},
+		{"roles", J_ARRAY, 0}, {NULL},
+	};
+	if (http_body(r, f, e))
+		return e->code;
+	return http_hashing(r, w, create_work, create_render, sizeof(struct user), e);
 }
 
 static int update_user(struct http_req *r, struct http_resp *w, struct err *e)
@@ -214,7 +212,7 @@ static int update_user(struct http_req *r, struct http_resp *w, struct err *e)
 	}
 	if (store_user_by_id(r->st, id, &u, e))
 		return e->code;
-	w->json = org_user_json(&u, 0);
+	w->json = org_user_view(&r->me, &u);
 	return 0;
 }
 
@@ -238,20 +236,39 @@ static int revoke_role(struct http_req *r, struct http_resp *w, struct err *e)
 	return get_user(r, w, e);
 }
 
+struct reset_state {
+	char pw[17];
+};
+
+static int reset_work(struct store *st, struct http_req *r, void *state, struct err *e)
+{
+	struct reset_state *rs = state;
+	int64_t id;
+	if (http_param_id(r, 0, &id, e))
+		return e->code;
+	return org_user_reset_password(st, &r->app->policy, r->app->gate, &r->me, r->now, id,
+				       json_get_str(r->json, "password", NULL), rs->pw, e);
+}
+
+static int reset_render(struct http_req *r, struct http_resp *w, void *state, struct err *e)
+{
+	struct reset_state *rs = state;
+	int64_t id;
+	if (http_param_id(r, 0, &id, e))
+		return e->code;
+	session_drop_user(r->app->sessions, id);
+	w->json = json_get_str(r->json, "password", NULL) ? json_pack("{s:b}", "must_change", 1)
+		: json_pack("{s:s,s:b}", "password", rs->pw, "must_change", 1);
+	return 0;
+}
+
 static int reset_password(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	static const struct jfield f[] = {{"password", J_STRING, 0}, {NULL}};
 	int64_t id;
-	char pw[17];
 	if (http_param_id(r, 0, &id, e) || http_body(r, f, e))
 		return e->code;
-	const char *given = json_get_str(r->json, "password", NULL);
-	if (org_user_reset_password(r->st, &r->app->policy, r->app->gate, &r->me, r->now, id, given, pw, e))
-		return e->code;
-	session_drop_user(r->app->sessions, id);
-	w->json = given ? json_pack("{s:b}", "must_change", 1)
-		: json_pack("{s:s,s:b}", "password", pw, "must_change", 1);
-	return 0;
+	return http_hashing(r, w, reset_work, reset_render, sizeof(struct reset_state), e);
 }
 
 static int reset_totp(struct http_req *r, struct http_resp *w, struct err *e)

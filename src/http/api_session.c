@@ -4,39 +4,61 @@
 **   POST   /api/session        {"username","password","otp"?} -> cookie + account
 **   DELETE /api/session
 **   GET    /api/me
-**   POST   /api/me/password    {"old_password","new_password"}
+**   POST   /api/me/password    {"old_password","new_password"}: the other sessions end
+** Password work (argon2) runs on the hashing threads (hashing.h).
 **   POST   /api/me/totp/secret {}  -> secret, otpauth URI, QR code (SVG)
 **   POST   /api/me/totp        {"code"}  enrolment
 */
 #include "http/http.h"
+#include "http/hashing.h"
 #include "base/json.h"
 #include "org/audit.h"
 #include "org/org.h"
 #include "org/totp.h"
 
 #include <stdio.h>
+#include <string.h>
+
+/* The cookie's attributes: Secure too when [server] secure_cookies = on
+** (behind TLS), so the browser never sends the session in clear. */
+static void session_cookie(const struct http_req *r, struct http_resp *w, const char *value, int end)
+{
+	int secure = r->app->secure_cookies;
+	snprintf(w->cookie, sizeof w->cookie, "gg_session=%s; Path=/; HttpOnly; SameSite=Strict%s%s", value,
+		 secure ? "; Secure" : "", end ? "; Max-Age=0" : "");
+}
+
+/* argon2 on a hashing thread (hashing.h); state: the account logged in */
+static int login_work(struct store *st, struct http_req *r, void *state, struct err *e)
+{
+	return auth_login(st, &r->app->policy, r->app->gate, r->now, json_get_str(r->json, "username", ""),
+			  json_get_str(r->json, "password", ""), json_get_str(r->json, "otp", NULL), r->me.source,
+			  state, e);
+}
+
+static int login_render(struct http_req *r, struct http_resp *w, void *state, struct err *e)
+{
+	struct user *u = state;
+	struct principal p;
+	char token[SESSION_TOKEN_LEN + 1];
+	org_principal(u, &p);
+	p.must_change = u->must_change;
+	p.must_enroll = auth_must_enroll(&r->app->policy, u);
+	session_create(r->app->sessions, &p, r->now, token);
+	session_cookie(r, w, token, 0);
+	w->json = json_pack("{s:o,s:b,s:b}", "user", org_user_json(u, 0), "must_change", u->must_change,
+			    "must_enroll_totp", p.must_enroll);
+	return 0;
+}
 
 static int login(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	static const struct jfield f[] = {
 		{"username", J_STRING, 1}, {"password", J_STRING, 1}, {"otp", J_STRING, 0}, {NULL},
 	};
-	struct user u;
-	struct principal p;
-	char token[SESSION_TOKEN_LEN + 1];
 	if (http_body(r, f, e))
 		return e->code;
-	if (auth_login(r->st, &r->app->policy, r->app->gate, r->now, json_get_str(r->json, "username", ""),
-		       json_get_str(r->json, "password", ""), json_get_str(r->json, "otp", NULL), r->me.source, &u, e))
-		return e->code;
-	org_principal(&u, &p);
-	p.must_change = u.must_change;
-	p.must_enroll = auth_must_enroll(&r->app->policy, &u);
-	session_create(r->app->sessions, &p, r->now, token);
-	snprintf(w->cookie, sizeof w->cookie, "gg_session=%s; Path=/; HttpOnly; SameSite=Strict", token);
-	w->json = json_pack("{s:o,s:b,s:b}", "user", org_user_json(&u, 0), "must_change", u.must_change,
-			    "must_enroll_totp", p.must_enroll);
-	return 0;
+	return http_hashing(r, w, login_work, login_render, sizeof(struct user), e);
 }
 
 static int logout(struct http_req *r, struct http_resp *w, struct err *e)
@@ -44,7 +66,7 @@ static int logout(struct http_req *r, struct http_resp *w, struct err *e)
 	session_drop(r->app->sessions, r->token);
 	if (audit_write(r->st, &r->me, r->now, "session.logout", "", "success", NULL, e))
 		return e->code;
-	snprintf(w->cookie, sizeof w->cookie, "gg_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	session_cookie(r, w, "", 1);
 	w->status = 204;
 	return 0;
 }
@@ -64,6 +86,23 @@ static int me(struct http_req *r, struct http_resp *w, struct err *e)
 	return 0;
 }
 
+static int password_work(struct store *st, struct http_req *r, void *state, struct err *e)
+{
+	return auth_set_password(st, &r->app->policy, r->app->gate, &r->me, r->now, r->me.user_id,
+				 json_get_str(r->json, "old_password", ""), json_get_str(r->json, "new_password", ""), e);
+}
+
+/* The account's other sessions end (someone who knew the old password
+** is out); this one goes on. */
+static int password_render(struct http_req *r, struct http_resp *w, void *state, struct err *e)
+{
+	r->me.must_change = 0;
+	session_drop_others(r->app->sessions, r->me.user_id, r->token);
+	session_refresh(r->app->sessions, r->token, &r->me, r->now);
+	w->json = json_pack("{s:b}", "changed", 1);
+	return 0;
+}
+
 static int change_password(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	static const struct jfield f[] = {
@@ -71,14 +110,7 @@ static int change_password(struct http_req *r, struct http_resp *w, struct err *
 	};
 	if (http_body(r, f, e))
 		return e->code;
-	if (auth_set_password(r->st, &r->app->policy, r->app->gate, &r->me, r->now, r->me.user_id,
-			      json_get_str(r->json, "old_password", ""),
-			      json_get_str(r->json, "new_password", ""), e))
-		return e->code;
-	r->me.must_change = 0;
-	session_refresh(r->app->sessions, r->token, &r->me, r->now);
-	w->json = json_pack("{s:b}", "changed", 1);
-	return 0;
+	return http_hashing(r, w, password_work, password_render, 0, e);
 }
 
 static int totp_secret(struct http_req *r, struct http_resp *w, struct err *e)

@@ -21,6 +21,7 @@ struct metrics;
 struct app;
 struct cal_shared;
 struct ops_sched;
+struct db_health;
 struct quality_sources;
 struct archive_sources;
 struct repair_hooks;
@@ -29,6 +30,14 @@ struct repair_hooks;
 typedef void (*metrics_hook)(struct app *app, struct buf *out);
 
 #define APP_MAX_HOOKS 8
+
+/* [server] limits of the HTTP server (server_conf_load, server.h). */
+struct http_limits {
+	int max_connections;   /* all clients together                         */
+	int per_ip;            /* open connections from one address, 0: no cap */
+	int timeout_s;         /* a connection silent this long is closed      */
+	int conn_memory_kib;   /* per connection: request line, headers, query */
+};
 
 struct app {
 	const struct conf *conf;
@@ -43,15 +52,20 @@ struct app {
 	struct case_cache *case_cache;  /* rendered case details: approval/case_cache.c */
 	struct case_writer *case_writer;  /* group commit of case actions: approval/case_writer.c */
 	struct ops_sched *ops;         /* scheduler: ops/sched.h, NULL when off */
+	struct db_health *health;      /* write probe: ops/health.h         */
 	const struct quality_sources *quality_sources;  /* the province's rejections for 数据质检
 				       (quality/quality.h), set by the wiring; NULL: none */
 	const struct repair_hooks *repair_hooks;  /* 数据修复: the exchange's withdrawal (repair/repair.h), NULL: none */
 	const struct archive_sources *archive;   /* 运维档案 sources of modules above: archive/archive.h */
 	int64_t started_at;
 	int threads;
-	char web_root[512];            /* directory of the web application  */
+	char web_root[512];            /* web application on disk; "": the
+					  copy in the binary (http/static.h) */
 	char metrics_allow[512];       /* addresses allowed to read /metrics */
 	char trusted_proxies[512];     /* peers whose X-Forwarded-For counts */
+	struct http_limits limits;
+	int secure_cookies;            /* [server] secure_cookies: the session
+					  cookie carries Secure (TLS in front) */
 	metrics_hook hooks[APP_MAX_HOOKS];
 	int nhooks;
 };

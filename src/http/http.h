@@ -70,6 +70,7 @@ struct http_resp {
 	char cookie[160];              /* Set-Cookie value when non-empty    */
 	char disposition[256];         /* Content-Disposition when non-empty */
 	char etag[64];                 /* ETag when non-empty                */
+	int retry_after;               /* Retry-After seconds when nonzero   */
 	struct http_later later;       /* set by a handler that waits (above) */
 };
 

@@ -5,6 +5,7 @@
 */
 #include "http/router.h"
 #include "base/json.h"
+#include "http/reqcheck.h"
 #include "org/org.h"
 
 #include <assert.h>
@@ -103,11 +104,12 @@ static int match_path(const char *pat, const char *path, const char **params, ch
 
 int router_match(struct http_req *r, int *path_known)
 {
-	const char *params[HTTP_MAX_PARAMS];
+	const char *params[HTTP_MAX_PARAMS] = {0};   /* slots a route does not use stay NULL */
 	int n = router_count();
 	*path_known = 0;
 	for (int idx = 0; idx < n; idx++) {
 		const struct route *rt = flat[idx];
+		memset(params, 0, sizeof params);
 		if (!match_path(rt->pattern, r->path, params, r->pstore, sizeof r->pstore))
 			continue;
 		if (strcmp(rt->method, r->method) != 0) {
@@ -120,12 +122,23 @@ int router_match(struct http_req *r, int *path_known)
 	return -1;
 }
 
+/* The message and field may echo request bytes (a path with %ff, a value
+** cut inside a character): they are scrubbed to UTF-8 so the body is never
+** lost to json_pack. */
 void router_error(struct http_resp *w, const struct err *e)
 {
+	char field[sizeof e->field], msg[sizeof e->msg];
+	snprintf(field, sizeof field, "%s", e->field);
+	snprintf(msg, sizeof msg, "%s", e->msg[0] ? e->msg : err_name(e->code));
+	req_scrub(field);
+	req_scrub(msg);
 	w->status = err_http_status(e->code);
+	if (e->code == ERR_BUSY)
+		w->retry_after = 2;
+	else if (e->code == ERR_TOOMANY)
+		w->retry_after = 60;   /* the failed-login window of an address is a minute (org/auth.h) */
 	json_decref(w->json);
-	w->json = json_pack("{s:{s:s,s:s,s:s}}", "error", "code", err_name(e->code),
-			    "field", e->field, "message", e->msg[0] ? e->msg : err_name(e->code));
+	w->json = json_pack("{s:{s:s,s:s,s:s}}", "error", "code", err_name(e->code), "field", field, "message", msg);
 }
 
 /* Resolve the session cookie into r->me; refresh from the database when stale. */

@@ -9,11 +9,13 @@
 */
 #include "http/server.h"
 #include "http/metrics.h"
+#include "http/reqcheck.h"
 #include "http/router.h"
 #include "http/static.h"
 #include "base/log.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -26,9 +28,14 @@ struct server {
 	struct app *app;
 	int port;
 	int inflight;          /* requests begun and not completed (atomic) */
+	int pending;           /* later work started and not done (atomic) */
 };
 
 struct conn_ctx {
+	struct server *s;
+	struct MHD_Connection *conn;
+	int begun;             /* the first callback has run               */
+	struct err refused;    /* from the raw target (on_uri), code 0: none */
 	char *body;
 	size_t len, cap;
 	int too_large;
@@ -98,7 +105,15 @@ static void client_address(struct app *app, struct MHD_Connection *c, char *out,
 
 /* ---- responses ----------------------------------------------------------- */
 
-static enum MHD_Result send_resp(struct MHD_Connection *c, struct http_resp *w)
+static void add_retry_after(struct MHD_Response *resp, int seconds)
+{
+	char v[16];
+	snprintf(v, sizeof v, "%d", seconds);
+	MHD_add_response_header(resp, "Retry-After", v);
+}
+
+/* framable: a printable document the application frames (server.h). */
+static enum MHD_Result send_resp(struct MHD_Connection *c, struct http_resp *w, int framable)
 {
 	struct MHD_Response *resp;
 	const char *ctype = w->content_type;
@@ -124,6 +139,11 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct http_resp *w)
 	if (w->etag[0])
 		MHD_add_response_header(resp, "ETag", w->etag);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", framable ? "SAMEORIGIN" : "DENY");
+	MHD_add_response_header(resp, "Content-Security-Policy", framable ? HTTP_CSP_DOCUMENT : HTTP_CSP);
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	if (w->retry_after)
+		add_retry_after(resp, w->retry_after);
 	MHD_add_response_header(resp, "Cache-Control", w->etag[0] ? "no-cache" : "no-store");
 	enum MHD_Result r = MHD_queue_response(c, w->status, resp);
 	MHD_destroy_response(resp);
@@ -198,9 +218,14 @@ static int take_upload(struct conn_ctx *cx, const char *upload, size_t n)
 	return 0;
 }
 
+/* Called once by the thread that did the later work (http.h). s and the
+** connection are read before the resume: once resumed, cx may be gone. */
 static void wake(void *token)
 {
-	MHD_resume_connection(token);
+	struct conn_ctx *cx = token;
+	struct server *s = cx->s;
+	MHD_resume_connection(cx->conn);
+	__atomic_sub_fetch(&s->pending, 1, __ATOMIC_RELEASE);
 }
 
 /* The request is answered: send w, count it. */
@@ -208,9 +233,73 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *c, struct
 {
 	json_decref(cx->r.json);
 	cx->r.json = NULL;
-	enum MHD_Result rc = send_resp(c, &cx->w);
+	const char *ct = cx->w.json ? NULL : cx->w.content_type;
+	int framable = cx->r.path && strncmp(cx->r.path, "/api/", 5) == 0 && ct && strncmp(ct, "text/html", 9) == 0;
+	enum MHD_Result rc = send_resp(c, &cx->w, framable);
 	metrics_observe(s->app->metrics, cx->idx, cx->w.status, (clock_mono_ms() - cx->started_ms) / 1e3);
 	return rc;
+}
+
+/* ---- checks before the body (reqcheck.h) --------------------------------- */
+
+struct precheck {
+	int nparams;
+	struct err e;
+};
+
+static enum MHD_Result check_value(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct precheck *p = cls;
+	int rc = kind == MHD_GET_ARGUMENT_KIND ? req_check_param(p->nparams++, key, value, &p->e)
+					       : req_check_header(key, value, &p->e);
+	return rc ? MHD_NO : MHD_YES;
+}
+
+/* The target, the headers and the query string, as soon as they are in. */
+static int precheck(struct MHD_Connection *c, const char *url, struct err *e)
+{
+	struct precheck p = {0};
+	if (req_check_target(url, e))
+		return e->code;
+	MHD_get_connection_values(c, MHD_HEADER_KIND, check_value, &p);
+	if (!p.e.code)
+		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, check_value, &p);
+	*e = p.e;
+	return e->code;
+}
+
+/* As soon as the request line is in (libmicrohttpd's URI log callback, run
+** before it stores the query parameters): the request state, which becomes
+** the connection's con_cls. A query with too many parameters is refused at
+** the first callback; should the library run out of connection memory
+** storing them first (it then never asks us), the connection is dropped
+** after a second instead of timeout_seconds. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct server *s = cls;
+	struct conn_ctx *cx = calloc(1, sizeof *cx);
+	if (!cx)
+		return NULL;
+	cx->s = s;
+	cx->conn = c;
+	cx->started_ms = clock_mono_ms();
+	__atomic_add_fetch(&s->inflight, 1, __ATOMIC_RELAXED);
+	if (req_check_query(uri, &cx->refused))
+		MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, 1u);
+	return cx;
+}
+
+/* First callback (headers in): the refusal at once, or go on. */
+static enum MHD_Result begin(struct server *s, struct MHD_Connection *c, const char *url, struct conn_ctx *cx)
+{
+	struct err e = cx->refused;
+	cx->begun = 1;
+	if (!e.code && precheck(c, url, &e) == 0)
+		return MHD_YES;
+	cx->w = (struct http_resp){.status = 200};
+	router_error(&cx->w, &e);
+	cx->idx = router_count();
+	return answer(s, c, cx);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -219,15 +308,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
 	struct server *s = cls;
 	struct conn_ctx *cx = *con_cls;
-	if (!cx) {
-		cx = calloc(1, sizeof *cx);
-		if (!cx)
-			return MHD_NO;
-		cx->started_ms = clock_mono_ms();
-		__atomic_add_fetch(&s->inflight, 1, __ATOMIC_RELAXED);
-		*con_cls = cx;
-		return MHD_YES;
-	}
+	if (!cx)
+		return MHD_NO;   /* out of memory in on_uri */
+	if (!cx->begun)
+		return begin(s, c, url, cx);
 	if (*upload_size) {
 		int rc = take_upload(cx, upload, *upload_size);
 		*upload_size = 0;
@@ -255,11 +339,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (cx->w.later.start) {
 		cx->waiting = 1;
+		__atomic_add_fetch(&s->pending, 1, __ATOMIC_RELAXED);
 		MHD_suspend_connection(c);
-		cx->w.later.start(cx->w.later.arg, wake, c);
+		cx->w.later.start(cx->w.later.arg, wake, cx);
 		return MHD_YES;
 	}
 	return answer(s, c, cx);
+}
+
+/* The client went away while its later work was under way (that work is
+** done: the connection was resumed). Finish it all the same, so what finish
+** owns (the request's state, a calendar reference) is given back, and drop
+** the answer nobody will read. */
+static void drop_waiting(struct server *s, struct conn_ctx *cx)
+{
+	cx->waiting = 0;
+	cx->r.st = store_pool_get(s->app->pool);
+	router_finish(&cx->r, &cx->w);
+	store_pool_put(s->app->pool, cx->r.st);
+	cx->r.st = NULL;
+	json_decref(cx->w.json);
+	cx->w.json = NULL;
+	if (cx->w.free_body)
+		free(cx->w.body);
+	cx->w.body = NULL;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -268,6 +371,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct server *s = cls;
 	struct conn_ctx *cx = *con_cls;
 	if (cx) {
+		if (cx->waiting)
+			drop_waiting(s, cx);
 		__atomic_sub_fetch(&s->inflight, 1, __ATOMIC_RELAXED);
 		json_decref(cx->r.json);
 		free(cx->body);
@@ -296,12 +401,39 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, struct err *
 	return 0;
 }
 
+int server_conf_load(const struct conf *c, struct app *app, struct err *e)
+{
+	if (conf_int_ok(c, "server", "max_connections", 16, 100000, e) ||
+	    conf_int_ok(c, "server", "per_ip_connections", 0, 100000, e) ||
+	    conf_int_ok(c, "server", "timeout_seconds", 1, 3600, e) ||
+	    conf_int_ok(c, "server", "connection_memory_kib", 32, 65536, e))
+		return e->code;
+	const char *secure = conf_str(c, "server", "secure_cookies", "off");
+	if (strcmp(secure, "on") != 0 && strcmp(secure, "off") != 0)
+		return err_set(e, ERR_INVALID, "secure_cookies", "[server] secure_cookies must be on or off, got '%s'",
+			       secure);
+	struct http_limits *l = &app->limits;
+	l->max_connections = (int)conf_int(c, "server", "max_connections", 1000);
+	/* behind a trusted reverse proxy every client shares its address:
+	** the proxy limits clients, so there is no cap per address by default */
+	l->per_ip = (int)conf_int(c, "server", "per_ip_connections",
+				  conf_str(c, "server", "trusted_proxies", "")[0] ? 0 : 64);
+	l->timeout_s = (int)conf_int(c, "server", "timeout_seconds", 15);
+	l->conn_memory_kib = (int)conf_int(c, "server", "connection_memory_kib", 32);
+	app->secure_cookies = strcmp(secure, "on") == 0;
+	return 0;
+}
+
 int server_start(struct app *app, const char *listen, struct server **out, struct err *e)
 {
 	struct sockaddr_in sa;
 	if (parse_listen(listen, &sa, e))
 		return e->code;
+	const struct http_limits *l = &app->limits;
+	assert(l->max_connections > 0 && l->timeout_s > 0 && l->conn_memory_kib > 0);
 	struct server *s = calloc(1, sizeof *s);
+	if (!s)
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
 	s->app = app;
 	s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
 				MHD_USE_ERROR_LOG, ntohs(sa.sin_port), NULL, NULL,
@@ -309,8 +441,11 @@ int server_start(struct app *app, const char *listen, struct server **out, struc
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->threads,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-				MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+				MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)l->timeout_s,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned)l->max_connections,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)l->per_ip,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)l->conn_memory_kib * 1024,
 				MHD_OPTION_END);
 	if (!s->d) {
 		free(s);
@@ -327,14 +462,24 @@ int server_port(const struct server *s)
 	return s->port;
 }
 
+/* Requests under way get 10 s; a request waiting for later work (a case
+** action in the writer's queue) is always waited for: the writer answers
+** every job, and libmicrohttpd cannot stop with a connection suspended. */
 void server_stop(struct server *s)
 {
 	if (!s)
 		return;
 	MHD_socket fd = MHD_quiesce_daemon(s->d);
 	/* idle keep-alive connections do not count: only requests under way */
-	for (int i = 0; i < 1000 && __atomic_load_n(&s->inflight, __ATOMIC_RELAXED) > 0; i++)
+	for (int i = 1;; i++) {
+		int busy = __atomic_load_n(&s->inflight, __ATOMIC_RELAXED);
+		int pending = __atomic_load_n(&s->pending, __ATOMIC_ACQUIRE);
+		if (busy == 0 || (pending == 0 && i > 1000))
+			break;
+		if (pending && i % 1000 == 0)
+			log_info("serve", "stopping: %d requests still wait for the case writer", pending);
 		usleep(10 * 1000);
+	}
 	MHD_stop_daemon(s->d);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);

@@ -36,6 +36,12 @@ static void read_info(int fd, struct ops_server *srv)
 	json_decref(j);
 }
 
+/* Byte 0 of the file is the database lock (shared: serve, backup, drill;
+** exclusive: restore); byte 1 is the server's own (exclusive: one serve per
+** database). */
+#define BYTE_DB 0
+#define BYTE_SERVER 1
+
 static int take(const char *db_path, struct ops_lock *lk, short type, struct err *e)
 {
 	struct stat sb;
@@ -46,7 +52,7 @@ static int take(const char *db_path, struct ops_lock *lk, short type, struct err
 	int fd = open(lk->path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
 	if (fd < 0)
 		return err_set(e, ERR_INTERNAL, "db", "cannot open %s: %s", lk->path, strerror(errno));
-	struct flock fl = {.l_type = type, .l_whence = SEEK_SET};
+	struct flock fl = {.l_type = type, .l_whence = SEEK_SET, .l_start = BYTE_DB, .l_len = 1};
 	if (fcntl(fd, F_OFD_SETLK, &fl) == 0) {
 		lk->fd = fd;
 		return 0;
@@ -74,6 +80,24 @@ int ops_lock_shared(const char *db_path, struct ops_lock *lk, struct err *e)
 int ops_lock_exclusive(const char *db_path, struct ops_lock *lk, struct err *e)
 {
 	return take(db_path, lk, F_WRLCK, e);
+}
+
+int ops_lock_server(struct ops_lock *lk, struct err *e)
+{
+	if (lk->fd < 0)
+		return 0;
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = BYTE_SERVER, .l_len = 1};
+	if (fcntl(lk->fd, F_OFD_SETLK, &fl) == 0)
+		return 0;
+	if (errno != EAGAIN && errno != EACCES)
+		return err_set(e, ERR_INTERNAL, "db", "cannot lock %s: %s", lk->path, strerror(errno));
+	struct ops_server srv = {0};
+	read_info(lk->fd, &srv);
+	if (srv.pid > 0)
+		return err_set(e, ERR_CONFLICT, "db", "服务已在运行 (pid %d, %s)：同一数据库只能有一个 gonggai serve "
+			       "(another server serves this database)", srv.pid, srv.url);
+	return err_set(e, ERR_CONFLICT, "db", "另一个 gonggai serve 正在启动 (another server is starting on %s)",
+		       lk->path);
 }
 
 int ops_lock_publish(struct ops_lock *lk, const struct ops_server *srv, struct err *e)

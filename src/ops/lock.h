@@ -3,6 +3,8 @@
 ** drill) holds a shared lock on PATH.lock next to the database; `gonggai
 ** restore` needs the exclusive lock, so it refuses while anything uses the
 ** database, and a server cannot start while a restore is swapping files.
+** A server also holds its own exclusive lock (another byte of the file), so
+** a second `gonggai serve` on the same database refuses to start.
 **
 ** The locks are Linux open-file-description locks (F_OFD_SETLK): the kernel
 ** drops them when the process dies, so a crashed server never leaves a stale
@@ -29,6 +31,9 @@ struct ops_lock {
 int ops_lock_shared(const char *db_path, struct ops_lock *lk, struct err *e);
 /* Exclusive lock (restore). ERR_CONFLICT naming the server's pid when held. */
 int ops_lock_exclusive(const char *db_path, struct ops_lock *lk, struct err *e);
+/* The server's own lock, taken by serve after the shared one: one server
+** per database. ERR_CONFLICT naming the running server's pid and address. */
+int ops_lock_server(struct ops_lock *lk, struct err *e);
 /* Record the server's address (serve only, after it listens). */
 int ops_lock_publish(struct ops_lock *lk, const struct ops_server *srv, struct err *e);
 /* Release (and for a publisher, empty the file). Safe on an unheld lock. */

@@ -3,10 +3,13 @@
 **
 ** audit_write appends one row inside the caller's transaction (it opens a
 ** nested one when called outside any), so a state change and its audit row
-** commit or roll back together. Each row stores SHA-256 over its own content
-** and the previous row's hash; ids are contiguous. Nothing in the program
-** updates or deletes a row (triggers refuse it too); audit_verify walks the
-** chain and names the first row that does not fit.
+** commit or roll back together. Each row stores HMAC-SHA-256, under the key
+** file outside the database (store/store_key.h), over its own content and
+** the previous row's value (rows written before the installation had a key,
+** up to its anchor: plain SHA-256); ids are contiguous. Nothing in the
+** program updates or deletes a row (triggers refuse it too); audit_verify
+** walks the chain and names the first row that does not fit, so whoever can
+** write the database file but not read the key file cannot rewrite it.
 */
 #ifndef GG_AUDIT_H
 #define GG_AUDIT_H
@@ -33,5 +36,11 @@ struct audit_verdict {
 /* 0 with v->bad_id == 0 when the chain is intact; 0 with bad_id set when
 ** it is broken; an error only when the database could not be read. */
 int audit_verify(struct store *st, struct audit_verdict *v, struct err *e);
+
+/* A new key for the chain from the next record on, whose first is this
+** change's own audit row (security.key.rotate); older keys stay in the key
+** file for the records they keyed. *from: that first record. Only while no
+** other process has the database open (the caller makes sure). */
+int audit_rotate_key(struct store *st, const struct principal *who, int64_t now, int64_t *from, struct err *e);
 
 #endif

@@ -8,7 +8,7 @@ static const struct dict_entry groups[] = {
 	{"session.*", "登录与会话"}, {"user.*", "账号与权限"}, {"district.*", "行政区划"},
 	{"department.*", "部门"}, {"project.*", "项目"}, {"case.*", "办件办理"}, {"catalog.*", "事项目录"},
 	{"calendar.*", "工作日历"}, {"stats.*", "统计"}, {"ops.*", "运维"}, {"audit.*", "审计"},
-	{"system.*", "系统"}, {"demo.*", "演示数据"},
+	{"system.*", "系统"}, {"security.*", "安全密钥"}, {"demo.*", "演示数据"},
 	{"repair.*", "数据修复"}, {"import.*", "数据导入"},
 	{NULL, NULL},
 };
@@ -19,7 +19,8 @@ static const struct dict_entry actions[] = {
 	{"user.disable", "停用账号"}, {"user.grant", "授予角色"}, {"user.revoke", "撤销角色"},
 	{"user.password.change", "修改密码"}, {"user.password.reset", "重置密码"},
 	{"user.totp.enroll", "绑定动态口令"}, {"user.totp.reset", "重置动态口令"},
-	{"user.totp.secret", "生成动态口令密钥"},
+	{"user.totp.secret", "生成动态口令密钥"}, {"user.totp.seal", "加密保存动态口令密钥"},
+	{"security.key.rotate", "更换审计密钥"},
 	{"district.create", "新增区划"}, {"district.update", "修改区划"},
 	{"department.create", "新增部门"}, {"department.update", "修改部门"},
 	{"project.create", "新建项目"}, {"project.update", "修改项目"}, {"project.delete", "删除项目"},

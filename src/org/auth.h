@@ -2,12 +2,19 @@
 ** auth.h: passwords and logins.
 **
 ** Passwords are argon2id strings from libsodium (crypto_pwhash_str). Hashing
-** costs tens of milliseconds and 64 MiB, so at most policy.max_hashing run at
-** once (struct auth_gate, owned by the server, shared by its threads).
+** costs tens of milliseconds and 64 MiB, so at most max_concurrent_hashing
+** run at once, on the threads of struct auth_gate (owned by the server,
+** shared by its threads), never on an HTTP worker.
 ** Policy (等保 common practice, every number configurable in [security]):
-** >= 8 characters with 3 of 4 classes, not one of the last 5, expiry after
-** 90 days; lock after 5 failures in a row for 30 minutes. Administrators
-** also give a TOTP code (org/totp.h) once enrolled.
+** >= 8 characters with 3 of 4 classes, whitespace neither counting as a
+** character nor as a class, no invisible (zero-width, control) characters;
+** not one of the last 5 (compared without whitespace and ASCII case), at
+** most one change a day by the user, expiry after 90 days; lock after 5
+** failures in a row for 30 minutes, for names that are no account alike
+** (same answers, same argon2 work); 10 failed logins a minute from one
+** address, then 429 until the minute is over. Administrators also give a
+** TOTP code (org/totp.h) once enrolled; its secret is stored sealed under
+** the key file (store/store_key.h).
 */
 #ifndef GG_AUTH_H
 #define GG_AUTH_H
@@ -30,14 +37,39 @@ struct auth_policy {
 	unsigned long long opslimit;
 	size_t memlimit;
 	int admin_totp;          /* [security] admin_totp = required (1) | off */
+	int min_age_days;        /* between two changes by the user himself */
+	int rate_per_minute;     /* failed logins per address and minute    */
 };
 
 /* Defaults overridden by [security] in c (may be NULL). e on a bad value. */
 int auth_policy_load(const struct conf *c, struct auth_policy *p, struct err *e);
 
-struct auth_gate;        /* bounds concurrent hashing; NULL: unbounded */
+/* The server's state of logins (auth_gate.c): max_concurrent hashing
+** threads, the failure window of each client address and the lock of
+** names that are no account. NULL (the command line): hashing on the
+** calling thread, no address window, no lock of unknown names. */
+struct auth_gate;
 struct auth_gate *auth_gate_new(int max_concurrent);
 void auth_gate_free(struct auth_gate *g);
+/* Run fn(arg) on a hashing thread (at once on the caller's when g is NULL).
+** The server's handlers pass their argon2 work here (http.h w->later). */
+void auth_gate_run(struct auth_gate *g, void (*fn)(void *arg), void *arg);
+/* The same with a connection to the database at path: each hashing thread
+** opens its own (flags as store_open; queued on pool's writer gate) at
+** its first such job and keeps it, so argon2 never holds one of pool's
+** connections. st is NULL when the database cannot be opened. */
+void auth_gate_run_db(struct auth_gate *g, const char *path, int flags, struct store_pool *pool,
+		      void (*fn)(struct store *st, void *arg), void *arg);
+/* For auth.c: the semaphore around one hash, a hash to check unknown names
+** against (same cost as a real one), the address window (seconds to wait,
+** 0 when free; a failure counted) and the lock of unknown names (until). */
+void auth_gate_enter(struct auth_gate *g);
+void auth_gate_leave(struct auth_gate *g);
+const char *auth_gate_dummy(struct auth_gate *g, const struct auth_policy *p);
+int64_t auth_gate_blocked(struct auth_gate *g, const char *source, int64_t now);
+void auth_gate_failed(struct auth_gate *g, const struct auth_policy *p, const char *source, int64_t now);
+int64_t auth_gate_name_locked(struct auth_gate *g, const char *username, int64_t now);
+int64_t auth_gate_name_failed(struct auth_gate *g, const struct auth_policy *p, const char *username, int64_t now);
 
 /* Complexity rules only (no history): 0 or ERR_INVALID naming the rule. */
 int auth_password_policy(const struct auth_policy *p, const char *username,
@@ -52,9 +84,14 @@ void auth_random_password(char *buf);
 
 /* Log in at time now: ERR_AUTH (unknown user, wrong password, disabled, or
 ** for an account with a TOTP factor a missing, wrong or used code: no hint
-** which), ERR_LOCKED, or 0 with *u filled and u->must_change set also when
-** the password has expired. Writes the audit row and the failure counters
-** (a bad code counts like a bad password); source is the client address. */
+** which), ERR_LOCKED, ERR_TOOMANY (the address failed too often; the
+** message says how many seconds to wait), or 0 with *u filled and
+** u->must_change set also when the password has expired. Writes the audit
+** row and the failure counters (a bad code counts like a bad password)
+** with single statements of their own columns, so a disable or a password
+** reset landing while the hash is checked is never undone, and a lock
+** takes exactly lock_failures failures however many run at once. source is
+** the client address. */
 int auth_login(struct store *st, const struct auth_policy *p, struct auth_gate *g,
 	       int64_t now, const char *username, const char *password, const char *otp,
 	       const char *source, struct user *u, struct err *e);
@@ -76,7 +113,10 @@ int auth_totp_confirm(struct store *st, const struct principal *who, int64_t now
 int auth_totp_reset(struct store *st, const struct principal *who, int64_t now, int64_t id, struct err *e);
 
 /* Change u's password after checking old (unless old is NULL: an admin
-** reset, which sets must_change). Audited as who. */
+** reset, which sets must_change). Audited as who. A wrong old password
+** counts as a failed login (ERR_INVALID old_password, ERR_LOCKED at the
+** limit); a change by the user within min_age_days of the last one is
+** ERR_CONFLICT (not when the password must be changed). */
 int auth_set_password(struct store *st, const struct auth_policy *p, struct auth_gate *g,
 		      const struct principal *who, int64_t now, int64_t user_id,
 		      const char *old, const char *new_pw, struct err *e);

@@ -3,6 +3,7 @@
 */
 #include "org/org.h"
 #include "org/audit.h"
+#include "base/json.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -79,6 +80,13 @@ void org_mask_phone(const char *in, char *out, size_t n)
 	snprintf(out, n, "%.3s****%s", in, in + len - 4);
 }
 
+static int may_manage_accounts(const struct principal *who, struct err *e)
+{
+	if (who->cli || rbac_has(who, ROLE_SYSADMIN | ROLE_SECADMIN))
+		return 0;
+	return err_set(e, ERR_FORBIDDEN, "", "需要系统管理员或安全管理员权限 (sysadmin or secadmin only)");
+}
+
 json_t *org_user_json(const struct user *u, int mask)
 {
 	char phone[40];
@@ -91,14 +99,44 @@ json_t *org_user_json(const struct user *u, int mask)
 	snprintf(buf, sizeof buf, "%s", u->roles);
 	for (char *save, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
 		json_array_append_new(roles, json_string(t));
-	return json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s?,s:o,s:b,s:b,s:I,s:I,s:b}",
+	return json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s?,s:o,s:b,s:b,s:I,s:I,s:b,s:I}",
 			 "id", (json_int_t)u->id, "username", u->username, "display_name", u->display_name,
 			 "phone", phone, "department", u->department[0] ? u->department : NULL,
 			 "district", u->district[0] ? u->district : NULL, "roles", roles,
 			 "active", u->active, "must_change", u->must_change,
 			 "locked_until", (json_int_t)u->locked_until,
 			 "password_changed_at", (json_int_t)u->password_changed_at,
-			 "totp_enrolled", u->totp_secret[0] != 0);
+			 "totp_enrolled", u->totp_secret[0] != 0, "last_login_at", (json_int_t)u->last_login_at);
+}
+
+json_t *org_user_view(const struct principal *who, const struct user *u)
+{
+	return org_user_json(u, !who->cli && who->user_id != u->id);
+}
+
+int org_user_list(struct store *st, const struct principal *who, const char *department, const char *role,
+		  const struct page *pg, json_t **items, int64_t *total, struct err *e)
+{
+	json_t *it;
+	size_t i;
+	if (may_manage_accounts(who, e) || store_user_list(st, department, role, pg, items, total, e))
+		return e->code;
+	json_array_foreach(*items, i, it) {
+		char masked[40], roles[256];
+		if (!who->cli && json_get_int(it, "id", 0) != who->user_id) {
+			org_mask_phone(json_get_str(it, "phone", ""), masked, sizeof masked);
+			json_object_set_new(it, "phone", json_string(masked));
+		}
+		json_object_set_new(it, "active", json_boolean(json_get_int(it, "active", 0)));
+		json_object_set_new(it, "must_change", json_boolean(json_get_int(it, "must_change", 0)));
+		json_object_set_new(it, "totp_enrolled", json_boolean(json_get_int(it, "totp_enrolled", 0)));
+		snprintf(roles, sizeof roles, "%s", json_get_str(it, "roles", ""));
+		json_t *arr = json_array();
+		for (char *save, *t = strtok_r(roles, ",", &save); t; t = strtok_r(NULL, ",", &save))
+			json_array_append_new(arr, json_string(t));
+		json_object_set_new(it, "roles", arr);
+	}
+	return 0;
 }
 
 void org_principal(const struct user *u, struct principal *p)
@@ -117,12 +155,6 @@ int org_user_by_name(struct store *st, const char *username, struct user *u, str
 	return store_user_by_name(st, username, u, e);
 }
 
-static int may_manage_accounts(const struct principal *who, struct err *e)
-{
-	if (who->cli || rbac_has(who, ROLE_SYSADMIN | ROLE_SECADMIN))
-		return 0;
-	return err_set(e, ERR_FORBIDDEN, "", "需要系统管理员或安全管理员权限 (sysadmin or secadmin only)");
-}
 
 static int check_username(const char *s, struct err *e)
 {
@@ -154,15 +186,30 @@ static int check_placement(struct store *st, const struct user_input *in, struct
 
 static int check_roles(const struct principal *who, unsigned roles, struct err *e)
 {
-	if (rbac_roles_compatible(roles) == -3)
-		return err_set(e, ERR_CONFLICT, "roles", "职责分离：数据修复审批(repair_approve)不能由运维工程师(ops)兼任 "
-			       "(who repairs data does not approve it)");
-	if (rbac_roles_compatible(roles))
+	int bad = rbac_roles_compatible(roles);
+	if (bad == -1)
 		return err_set(e, ERR_INVALID, "roles", "三员分立：系统、安全、审计管理员不能兼任，也不能兼任业务角色 "
 			       "(administrator roles are exclusive)");
+	if (bad == -2)
+		return err_set(e, ERR_CONFLICT, "roles", "职责分离：同一账号不能兼任窗口人员(clerk)和部门负责人(head)，"
+			       "收件人不作决定 (separation of duties: clerk and head on one account)");
+	if (bad == -3)
+		return err_set(e, ERR_CONFLICT, "roles", "职责分离：数据修复审批(repair_approve)不能由运维工程师(ops)兼任 "
+			       "(who repairs data does not approve it)");
 	if ((roles & ROLE_ADMINS) && !who->cli)
 		return err_set(e, ERR_FORBIDDEN, "roles", "管理员角色只能在服务器命令行授予 (admin roles: CLI only)");
 	return 0;
+}
+
+/* 三员分立: through the API no administrator acts on an administrator's
+** account (password, TOTP, activation, roles, profile); the command line
+** (`gonggai user ...`, audited as cli:<login>) does. */
+static int check_target(const struct principal *who, const struct user *u, struct err *e)
+{
+	if (who->cli || !(rbac_parse_roles(u->roles) & ROLE_ADMINS))
+		return 0;
+	return err_set(e, ERR_FORBIDDEN, "id", "三员分立：管理员账号只能在服务器命令行修改 "
+		       "(an administrator's account changes through `gonggai user` only)");
 }
 
 static void object_of(int64_t id, char *buf, size_t n)
@@ -181,8 +228,9 @@ int org_user_add(struct store *st, const struct auth_policy *pol, struct auth_ga
 	    check_roles(who, in->roles, e) || check_placement(st, in, e) ||
 	    auth_password_policy(pol, in->username, in->password ? in->password : "", e))
 		return e->code;
-	if (in->roles & ~ROLE_ADMINS & ROLE_ALL && !who->cli && !rbac_has(who, ROLE_SECADMIN | ROLE_SYSADMIN))
-		return err_set(e, ERR_FORBIDDEN, "roles", "forbidden");
+	if (in->roles && !who->cli && !rbac_has(who, ROLE_SECADMIN))
+		return err_set(e, ERR_FORBIDDEN, "roles", "三员分立：系统管理员创建的账号不带角色，角色由安全管理员授予 "
+			       "(sysadmin creates accounts without roles; secadmin grants them)");
 	snprintf(u.username, sizeof u.username, "%s", in->username);
 	snprintf(u.display_name, sizeof u.display_name, "%s", in->display_name ? in->display_name : "");
 	snprintf(u.phone, sizeof u.phone, "%s", in->phone ? in->phone : "");
@@ -222,7 +270,7 @@ static int user_change(struct store *st, const struct principal *who, int64_t no
 		json_decref(details);
 		return e->code;
 	}
-	if (store_user_by_id(st, id, &u, e) || fn(st, &u, arg, e))
+	if (store_user_by_id(st, id, &u, e) || check_target(who, &u, e) || fn(st, &u, arg, e))
 		goto fail;
 	u.updated_at = now;
 	object_of(id, object, sizeof object);
@@ -323,8 +371,11 @@ int org_user_reset_password(struct store *st, const struct auth_policy *pol, str
 			    const char *pw, char *out_pw, struct err *e)
 {
 	char gen[17];
+	struct user u;
 	if (!who->cli && !rbac_has(who, ROLE_SECADMIN))
 		return err_set(e, ERR_FORBIDDEN, "", "只有安全管理员可以重置密码 (secadmin only)");
+	if (store_user_by_id(st, id, &u, e) || check_target(who, &u, e))
+		return e->code;
 	if (!pw) {
 		auth_random_password(gen);
 		pw = gen;

@@ -5,11 +5,17 @@
 ** the same transaction.
 **
 ** Who may do what (least privilege, 三员分立):
-**   sysadmin  districts, departments, account create/update/disable
-**   secadmin  account create/update/disable, grant/revoke roles, reset passwords
+**   sysadmin  districts, departments, business accounts create (without
+**             roles)/update/disable
+**   secadmin  the same, and grants/revokes business roles, resets passwords
+**             and TOTP factors of business accounts
 **   auditor   nothing here (reads the audit log only)
-** Administrator roles (sysadmin, secadmin, auditor) are granted only from
-** the command line; nobody changes their own roles.
+** No administrator acts on an administrator's account through the API:
+** its password, TOTP factor, activation, profile and roles change only from
+** the command line (`gonggai user ...`, audited as cli:<login>), which also
+** alone grants administrator roles; nobody changes their own roles. In a
+** department no account holds both clerk and head (409): who receives an
+** application does not decide it.
 */
 #ifndef GG_ORG_H
 #define GG_ORG_H
@@ -48,6 +54,13 @@ int org_user_by_name(struct store *st, const char *username, struct user *u, str
 
 /* The account as the API shows it (no hash; phone masked when mask). */
 json_t *org_user_json(const struct user *u, int mask);
+/* The account as who sees it: another person's phone is always masked
+** (not for the command line). */
+json_t *org_user_view(const struct principal *who, const struct user *u);
+/* Accounts for the administrators (sysadmin, secadmin, CLI), filters may be
+** NULL; phones of others masked, roles as arrays. *items owned by caller. */
+int org_user_list(struct store *st, const struct principal *who, const char *department, const char *role,
+		  const struct page *pg, json_t **items, int64_t *total, struct err *e);
 /* Principal for a stored account (source left empty). */
 void org_principal(const struct user *u, struct principal *p);
 

@@ -52,6 +52,8 @@ int rbac_roles_compatible(unsigned roles)
 		return -1;          /* two of the three administrators */
 	if (admins && (roles & (ROLE_BUSINESS | ROLE_OPS | ROLE_REPAIR)))
 		return -1;          /* an administrator handling cases or ops */
+	if ((roles & (ROLE_CLERK | ROLE_HEAD)) == (ROLE_CLERK | ROLE_HEAD))
+		return -2;          /* who receives does not decide */
 	if ((roles & (ROLE_REPAIR | ROLE_OPS)) == (ROLE_REPAIR | ROLE_OPS))
 		return -3;          /* who repairs data does not approve it */
 	return 0;

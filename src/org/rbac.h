@@ -50,8 +50,11 @@ const char *rbac_role_code(unsigned bit);
 unsigned rbac_parse_roles(const char *csv);
 /* 1 when p holds any of the roles in mask. */
 int rbac_has(const struct principal *p, unsigned mask);
-/* 0 when the role set is allowed on one account (separation of duties);
-** -3 when repair_approve is held with ops (who repairs does not approve). */
+/* 0 when the role set is allowed on one account; -1 when it mixes
+** administrators (三员分立), -2 when it holds both clerk and head
+** (separation of duties in a department: who receives does not decide),
+** -3 when it holds repair_approve with ops (who repairs data does not
+** approve it). */
 int rbac_roles_compatible(unsigned roles);
 /* The window (综合窗口) of a 行政审批服务局: an account of a department coded
 ** "<division>-XSP" receives applications for every department, so it reads

@@ -1,7 +1,9 @@
 /*
 ** session.c: the in-memory session table (see session.h). Open addressing
-** with tombstones; the table grows by doubling when 3/4 full. Expired entries
-** are removed lazily when met.
+** with tombstones. When live entries and tombstones fill 3/4 of it, the
+** table is rebuilt without tombstones and expired entries at the size that
+** leaves the live ones at most half of it: it grows with the sessions in
+** use and shrinks back after them, whatever the number of logins/logouts.
 */
 #include "org/session.h"
 
@@ -19,7 +21,7 @@ struct slot {
 struct session_table {
 	pthread_mutex_t mu;
 	struct slot *slots;
-	size_t cap, used;
+	size_t cap, used;                /* used: live entries + tombstones */
 	int idle, recheck;
 };
 
@@ -76,20 +78,25 @@ static void put(struct slot *slots, size_t cap, const struct slot *src)
 	slots[i] = *src;
 }
 
-static void grow(struct session_table *t, int64_t now)
+static int is_live(const struct session_table *t, const struct slot *s, int64_t now)
 {
-	size_t cap = t->cap * 2;
+	return s->token[0] && s->token[0] != '-' && now - s->last_seen <= t->idle;
+}
+
+static void rebuild(struct session_table *t, int64_t now)
+{
+	size_t live = 0, cap = 256;
+	for (size_t i = 0; i < t->cap; i++)
+		live += is_live(t, &t->slots[i], now);
+	while ((live + 1) * 2 >= cap)
+		cap *= 2;
 	struct slot *n = calloc(cap, sizeof *n);
 	if (!n)
 		return;
-	t->used = 0;
-	for (size_t i = 0; i < t->cap; i++) {
-		struct slot *s = &t->slots[i];
-		if (s->token[0] && s->token[0] != '-' && now - s->last_seen <= t->idle) {
-			put(n, cap, s);
-			t->used++;
-		}
-	}
+	for (size_t i = 0; i < t->cap; i++)
+		if (is_live(t, &t->slots[i], now))
+			put(n, cap, &t->slots[i]);
+	t->used = live;
 	sodium_memzero(t->slots, t->cap * sizeof *t->slots);
 	free(t->slots);
 	t->slots = n;
@@ -104,7 +111,7 @@ int session_create(struct session_table *t, const struct principal *p, int64_t n
 	sodium_bin2hex(s.token, sizeof s.token, raw, sizeof raw);
 	pthread_mutex_lock(&t->mu);
 	if ((t->used + 1) * 4 >= t->cap * 3)
-		grow(t, now);
+		rebuild(t, now);
 	put(t->slots, t->cap, &s);
 	t->used++;
 	pthread_mutex_unlock(&t->mu);
@@ -151,13 +158,29 @@ void session_drop(struct session_table *t, const char *token)
 	pthread_mutex_unlock(&t->mu);
 }
 
-void session_drop_user(struct session_table *t, int64_t user_id)
+void session_drop_others(struct session_table *t, int64_t user_id, const char *keep)
 {
 	pthread_mutex_lock(&t->mu);
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->slots[i].token[0] && t->slots[i].token[0] != '-' && t->slots[i].p.user_id == user_id)
-			strcpy(t->slots[i].token, "-");
+	for (size_t i = 0; i < t->cap; i++) {
+		struct slot *s = &t->slots[i];
+		if (s->token[0] && s->token[0] != '-' && s->p.user_id == user_id &&
+		    !(keep && strcmp(s->token, keep) == 0))
+			strcpy(s->token, "-");
+	}
 	pthread_mutex_unlock(&t->mu);
+}
+
+void session_drop_user(struct session_table *t, int64_t user_id)
+{
+	session_drop_others(t, user_id, NULL);
+}
+
+size_t session_capacity(struct session_table *t)
+{
+	pthread_mutex_lock(&t->mu);
+	size_t cap = t->cap;
+	pthread_mutex_unlock(&t->mu);
+	return cap;
 }
 
 int session_count(struct session_table *t, int64_t now)

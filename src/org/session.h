@@ -14,6 +14,7 @@
 #ifndef GG_SESSION_H
 #define GG_SESSION_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "org/rbac.h"
@@ -38,6 +39,10 @@ void session_refresh(struct session_table *t, const char *token, const struct pr
 void session_drop(struct session_table *t, const char *token);
 /* Drop every session of user_id (disable, role change, password reset). */
 void session_drop_user(struct session_table *t, int64_t user_id);
+/* Drop every session of user_id but keep (its own password change). */
+void session_drop_others(struct session_table *t, int64_t user_id, const char *keep);
 int session_count(struct session_table *t, int64_t now);
+/* Slots of the table (memory: about 400 bytes each). */
+size_t session_capacity(struct session_table *t);
 
 #endif

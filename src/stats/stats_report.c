@@ -4,6 +4,7 @@
 ** this file only arranges and formats them.
 */
 #include "stats/stats_report.h"
+#include "base/csv.h"
 #include "base/clock.h"
 #include "calendar/cal.h"
 
@@ -158,34 +159,19 @@ json_t *stats_report_json(const struct stats_report *r)
 
 /* ---- CSV ------------------------------------------------------------------- */
 
-static void csv_field(struct buf *b, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		buf_puts(b, s);
-		return;
-	}
-	buf_puts(b, "\"");
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			buf_puts(b, "\"");
-		buf_append(b, p, 1);
-	}
-	buf_puts(b, "\"");
-}
-
 static void csv_row(struct buf *b, const struct stats_row *row)
 {
 	size_t nc = stats_column_count();
 	double v[nc];
 	char cell[48];
 	stats_values(&row->c, v);
-	csv_field(b, row->key);
+	csv_cell(b, row->key, 1);
 	buf_puts(b, ",");
-	csv_field(b, row->name);
+	csv_cell(b, row->name, 1);
 	for (size_t i = 0; i < nc; i++) {
 		stats_format_value(stats_column(i)->kind, v[i], cell, sizeof cell);
 		buf_puts(b, ",");
-		buf_puts(b, cell);
+		csv_cell(b, cell, 0);
 	}
 	buf_puts(b, "\r\n");
 }
@@ -199,7 +185,7 @@ void stats_report_csv(const struct stats_report *r, size_t si, struct buf *out)
 	buf_printf(out, "%s代码,%s", stats_group_label(sec->group), stats_group_label(sec->group));
 	for (size_t i = 0; i < stats_column_count(); i++) {
 		buf_puts(out, ",");
-		csv_field(out, stats_column(i)->name);
+		csv_cell(out, stats_column(i)->name, 1);
 	}
 	buf_puts(out, "\r\n");
 	for (size_t i = 0; i < sec->nrows; i++)

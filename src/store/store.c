@@ -5,13 +5,16 @@
 */
 #include "store/store.h"
 #include "base/embed.h"
+#include "store/store_key.h"
 
 #include <assert.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define STMT_CACHE_MIN 256   /* slots; the table doubles when half full */
@@ -30,6 +33,7 @@ struct store {
 	struct stmt_slot *cache;        /* open addressing, keyed by SQL pointer */
 	size_t ncache, used;
 	pthread_mutex_t *gate;          /* the pool's writer gate, NULL alone  */
+	struct store_secret secret;     /* the key file's content: store_key.h */
 };
 
 int store_sqlerr(struct store *st, struct err *e, const char *what)
@@ -116,6 +120,8 @@ int store_run(struct store *st, const char *sql, struct err *e)
 
 sqlite3 *store_db(struct store *st) { return st->db; }
 const char *store_path(const struct store *st) { return st->path; }
+const struct store_secret *store_secret(struct store *st) { return &st->secret; }
+struct store_secret *store_secret_own(struct store *st) { return &st->secret; }
 
 void store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
@@ -201,7 +207,28 @@ void store_bind_page(sqlite3_stmt *s, int i, const struct page *pg)
 /* Writers of one pool queue on the pool's gate before BEGIN IMMEDIATE:
 ** two connections of this process never meet SQLite's write lock, whose
 ** busy handler sleeps 1, 2, 5 … ms between tries. Other processes (the CLI)
-** still wait in busy_timeout. */
+** still wait in busy_timeout. The gate is waited for STORE_GATE_WAIT_MS at
+** most: while another process holds the lock, one connection waits in
+** busy_timeout and the others give up (ERR_BUSY) instead of all of them
+** blocking behind it. */
+static int gate_close(struct store *st, struct err *e)
+{
+	if (!st->gate)
+		return 0;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += STORE_GATE_WAIT_MS / 1000;
+	until.tv_nsec += (long)(STORE_GATE_WAIT_MS % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	if (pthread_mutex_timedlock(st->gate, &until) == 0)
+		return 0;
+	return err_set(e, ERR_BUSY, "", "数据库忙，请稍后重试 (another write has held the database for %d ms)",
+		       STORE_GATE_WAIT_MS);
+}
+
 static void gate_open(struct store *st)
 {
 	if (st->gate)
@@ -213,10 +240,14 @@ int store_begin(struct store *st, struct err *e)
 	if (st->depth++ > 0)
 		return 0;
 	st->failed = 0;
-	if (st->gate)
-		pthread_mutex_lock(st->gate);
+	if (gate_close(st, e)) {
+		st->depth = 0;
+		return e->code;
+	}
 	int rc = store_run(st, "BEGIN IMMEDIATE", e);
 	if (rc) {
+		if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_BUSY)
+			rc = err_set(e, ERR_BUSY, "", "数据库被其他进程锁定，请稍后重试 (database locked by another process)");
 		st->depth = 0;
 		gate_open(st);
 	}
@@ -325,7 +356,7 @@ static int migrate(struct store *st, struct err *e)
 
 static int configure(struct store *st, int flags, struct err *e)
 {
-	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
 	if (store_exec(st, "PRAGMA foreign_keys=ON", e))
 		return e->code;
 	if (flags & STORE_READONLY)
@@ -358,7 +389,8 @@ int store_open(const char *path, int flags, struct store **out, struct err *e)
 		store_close(st);
 		return ERR_INTERNAL;
 	}
-	if (configure(st, flags, e) || (!(flags & STORE_READONLY) && migrate(st, e))) {
+	if (configure(st, flags, e) || (!(flags & STORE_READONLY) && migrate(st, e)) ||
+	    store_key_open(st, !(flags & STORE_READONLY), &st->secret, e)) {
 		store_close(st);
 		if (flags & STORE_CREATE)
 			unlink(path);
@@ -379,6 +411,7 @@ void store_close(struct store *st)
 	if (st->db)
 		sqlite3_close(st->db);
 	free(st->path);
+	sodium_memzero(&st->secret, sizeof st->secret);
 	free(st);
 }
 
@@ -395,6 +428,27 @@ int store_ping(struct store *st, struct err *e)
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "ping");
+}
+
+int store_write_probe(struct store *st, int64_t now, int busy_ms, struct err *e)
+{
+	sqlite3_busy_timeout(st->db, busy_ms);
+	int rc = store_begin(st, e);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO health_probe(id, at) VALUES (1, ?) "
+				     "ON CONFLICT(id) DO UPDATE SET at = excluded.at", e);
+	if (!s) {
+		store_rollback(st);
+		return e->code;
+	}
+	sqlite3_bind_int64(s, 1, now);
+	if (store_step_done(st, s, e, "health probe")) {
+		store_rollback(st);
+		return e->code;
+	}
+	return store_commit(st, e);
 }
 
 /* ---- pool ----------------------------------------------------------------- */

@@ -41,9 +41,14 @@ int store_open(const char *path, int flags, struct store **out, struct err *e);
 void store_close(struct store *st);
 const char *store_path(const struct store *st);
 
+#define STORE_BUSY_MS 10000       /* busy_timeout: another process's lock  */
+#define STORE_GATE_WAIT_MS 2000   /* the pool's writer gate (store.c)     */
+
 /* Transactions. begin() takes the write lock at once (BEGIN IMMEDIATE) so
 ** writers queue on busy_timeout instead of failing on upgrade. Nested calls
-** are counted: only the outermost commit/rollback reaches SQLite. */
+** are counted: only the outermost commit/rollback reaches SQLite.
+** ERR_BUSY when the pool's writer gate is not free within
+** STORE_GATE_WAIT_MS or another process holds the lock past STORE_BUSY_MS. */
 int store_begin(struct store *st, struct err *e);
 int store_commit(struct store *st, struct err *e);
 void store_rollback(struct store *st);
@@ -56,6 +61,10 @@ const char *store_engine_version(void);
 
 /* Quick health probe ("SELECT 1"); 0 when the connection answers. */
 int store_ping(struct store *st, struct err *e);
+/* A real write (one row of health_probe, in a transaction): 0 when the
+** database takes it; waits busy_ms at most for another process's lock.
+** ERR_BUSY when locked, ERR_INTERNAL when read-only or the disk is full. */
+int store_write_probe(struct store *st, int64_t now, int busy_ms, struct err *e);
 
 /* ---- for the store_*.c files only ------------------------------------- */
 /* A cached prepared statement for sql (which must be a string literal or
@@ -74,6 +83,8 @@ int store_run(struct store *st, const char *sql, struct err *e);
 /* Bind helpers: text NULL binds SQL NULL. */
 void store_bind_text(sqlite3_stmt *s, int i, const char *v);
 const char *store_col_text(sqlite3_stmt *s, int i); /* "" for NULL */
+/* The connection's key (store_key.h), writable: for store_key.c. */
+struct store_secret *store_secret_own(struct store *st);
 /* Step a statement expected to finish (no rows): 0 or error in e. */
 int store_step_done(struct store *st, sqlite3_stmt *s, struct err *e, const char *what);
 

@@ -146,7 +146,7 @@ int store_role_list(struct store *st, json_t **items, struct err *e)
 	"coalesce(u.district_code, ''), u.active, u.created_at, u.updated_at, " \
 	"(SELECT coalesce(group_concat(role, ','), '') FROM " \
 	"(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role)), " \
-	"u.totp_secret, u.totp_pending, u.totp_step"
+	"u.totp_secret, u.totp_pending, u.totp_step, u.last_login_at"
 
 static int read_user(struct store *st, sqlite3_stmt *s, struct user *u, struct err *e)
 {
@@ -176,6 +176,7 @@ static int read_user(struct store *st, sqlite3_stmt *s, struct user *u, struct e
 	COPY(u->totp_secret, s, 15);
 	COPY(u->totp_pending, s, 16);
 	u->totp_step = sqlite3_column_int64(s, 17);
+	u->last_login_at = sqlite3_column_int64(s, 18);
 	sqlite3_reset(s);
 	return 0;
 }
@@ -245,6 +246,75 @@ int store_user_update(struct store *st, const struct user *u, struct err *e)
 	bind_user(s, u);
 	sqlite3_bind_int64(s, 14, u->id);
 	return store_step_done(st, s, e, "user");
+}
+
+int store_user_login_failed(struct store *st, int64_t id, int64_t now, int limit, int64_t lock_until,
+			    int *counted, int64_t *until, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE users SET "
+				     "failed_logins = CASE WHEN failed_logins + 1 >= ?3 THEN 0 ELSE failed_logins + 1 END, "
+				     "locked_until = CASE WHEN failed_logins + 1 >= ?3 THEN ?4 ELSE locked_until END "
+				     "WHERE id = ?1 AND locked_until <= ?2 RETURNING locked_until", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_int(s, 3, limit);
+	sqlite3_bind_int64(s, 4, lock_until);
+	int rc = sqlite3_step(s);
+	*counted = rc == SQLITE_ROW;
+	*until = *counted ? sqlite3_column_int64(s, 0) : 0;
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(st, e, "login failure");
+	if (*counted)
+		return 0;
+	s = store_stmt(st, "SELECT locked_until FROM users WHERE id = ?", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*until = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return 0;
+}
+
+int store_user_login_ok(struct store *st, int64_t id, int64_t now, const char *hash, int *ok, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE users SET failed_logins = 0, last_login_at = ?2 WHERE id = ?1 "
+				     "AND active = 1 AND locked_until <= ?2 AND password_hash = ?3", e);
+	*ok = 0;
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	store_bind_text(s, 3, hash);
+	if (store_step_done(st, s, e, "login"))
+		return e->code;
+	*ok = sqlite3_changes(store_db(st)) == 1;
+	return 0;
+}
+
+int store_user_set_password(struct store *st, int64_t id, const char *old_hash, const char *hash,
+			    int must_change, int64_t now, int *ok, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE users SET password_hash = ?3, must_change = ?4, "
+				     "password_changed_at = ?5, failed_logins = 0, locked_until = 0, updated_at = ?5 "
+				     "WHERE id = ?1 AND password_hash = ?2", e);
+	*ok = 0;
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, old_hash);
+	store_bind_text(s, 3, hash);
+	sqlite3_bind_int(s, 4, must_change);
+	sqlite3_bind_int64(s, 5, now);
+	if (store_step_done(st, s, e, "password"))
+		return e->code;
+	*ok = sqlite3_changes(store_db(st)) == 1;
+	return 0;
 }
 
 int store_user_totp_save(struct store *st, const struct user *u, struct err *e)
@@ -323,30 +393,35 @@ int store_user_list(struct store *st, const char *department, const char *role,
 	return store_rows_json(st, s, items, e);
 }
 
-int store_pwhist_add(struct store *st, int64_t user_id, const char *hash, int64_t at, struct err *e)
+int store_pwhist_add(struct store *st, int64_t user_id, const char *hash, const char *norm_hash, int64_t at,
+		     struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "INSERT INTO password_history(user_id, hash, created_at) "
-				     "VALUES (?, ?, ?)", e);
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO password_history(user_id, hash, created_at, norm_hash) "
+				     "VALUES (?, ?, ?, ?)", e);
 	if (!s)
 		return e->code;
 	sqlite3_bind_int64(s, 1, user_id);
 	store_bind_text(s, 2, hash);
 	sqlite3_bind_int64(s, 3, at);
+	store_bind_text(s, 4, norm_hash);
 	return store_step_done(st, s, e, "password history");
 }
 
-int store_pwhist_recent(struct store *st, int64_t user_id, int n, char (*out)[256], int *count,
+int store_pwhist_recent(struct store *st, int64_t user_id, int n, struct store_pwhist *out, int *count,
 			struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT hash FROM password_history WHERE user_id = ? "
+	sqlite3_stmt *s = store_stmt(st, "SELECT hash, norm_hash FROM password_history WHERE user_id = ? "
 				     "ORDER BY id DESC LIMIT ?", e);
 	if (!s)
 		return e->code;
 	sqlite3_bind_int64(s, 1, user_id);
 	sqlite3_bind_int(s, 2, n);
 	*count = 0;
-	while (sqlite3_step(s) == SQLITE_ROW && *count < n)
-		snprintf(out[(*count)++], 256, "%s", store_col_text(s, 0));
+	while (sqlite3_step(s) == SQLITE_ROW && *count < n) {
+		COPY(out[*count].hash, s, 0);
+		COPY(out[*count].norm_hash, s, 1);
+		(*count)++;
+	}
 	sqlite3_reset(s);
 	return 0;
 }

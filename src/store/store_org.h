@@ -46,17 +46,32 @@ struct user {
 	int active;
 	char roles[256];          /* comma-separated role codes, sorted */
 	int64_t created_at, updated_at;
-	char totp_secret[40];     /* base32, "" when not enrolled (org/totp.h) */
-	char totp_pending[40];    /* handed out for enrolment, not confirmed   */
+	char totp_secret[160];    /* sealed (org/auth.c), "" when not enrolled */
+	char totp_pending[160];   /* handed out for enrolment, not confirmed   */
 	int64_t totp_step;        /* last TOTP step accepted                   */
+	int64_t last_login_at;    /* 0: never                                  */
 };
 
 int store_user_by_name(struct store *st, const char *username, struct user *u, struct err *e);
 int store_user_by_id(struct store *st, int64_t id, struct user *u, struct err *e);
 /* Insert u (id assigned). Duplicate username: ERR_CONFLICT. */
 int store_user_insert(struct store *st, struct user *u, struct err *e);
-/* Write every mutable column of u (not roles, not the TOTP columns). */
+/* Write every mutable column of u (not roles, not the TOTP columns, not
+** last_login_at). Only inside the transaction that read u: logins never
+** write a whole row (store_user_login_*). */
 int store_user_update(struct store *st, const struct user *u, struct err *e);
+/* A failed login of id at now, one statement: counted unless the account
+** is locked (*counted 0); at limit failures in a row the counter restarts
+** and the account is locked until lock_until. *until: its lock afterwards. */
+int store_user_login_failed(struct store *st, int64_t id, int64_t now, int limit, int64_t lock_until,
+			    int *counted, int64_t *until, struct err *e);
+/* A successful login, one statement: failures reset and last_login_at set,
+** only while the account is active, not locked and still has hash (*ok). */
+int store_user_login_ok(struct store *st, int64_t id, int64_t now, const char *hash, int *ok, struct err *e);
+/* Replace the password hash of id when it is still old_hash (*ok), setting
+** must_change, password_changed_at, and clearing failures and lock. */
+int store_user_set_password(struct store *st, int64_t id, const char *old_hash, const char *hash,
+			    int must_change, int64_t now, int *ok, struct err *e);
 /* Write u's TOTP columns (secret, pending, step). */
 int store_user_totp_save(struct store *st, const struct user *u, struct err *e);
 /* Take TOTP step for user id if no later or equal step was taken: *taken 1,
@@ -68,9 +83,15 @@ int store_user_role_del(struct store *st, int64_t user_id, const char *role, str
 int store_user_list(struct store *st, const char *department, const char *role,
 		    const struct page *pg, json_t **items, int64_t *total, struct err *e);
 
-int store_pwhist_add(struct store *st, int64_t user_id, const char *hash, int64_t at, struct err *e);
-/* Up to n most recent hashes into out[i] (each 256 bytes); *count set. */
-int store_pwhist_recent(struct store *st, int64_t user_id, int n, char (*out)[256], int *count,
+/* Password history: the hash of each password set and of its normalised
+** form (org/auth.c; "" in rows from before migration 0011). */
+struct store_pwhist {
+	char hash[256], norm_hash[256];
+};
+int store_pwhist_add(struct store *st, int64_t user_id, const char *hash, const char *norm_hash, int64_t at,
+		     struct err *e);
+/* Up to n most recent rows into out; *count set. */
+int store_pwhist_recent(struct store *st, int64_t user_id, int n, struct store_pwhist *out, int *count,
 			struct err *e);
 
 /* ---- audit ------------------------------------------------------------ */

@@ -230,3 +230,12 @@ int store_project_links(struct store *st, int64_t id, int64_t *n, struct err *e)
 	sqlite3_bind_int64(s, 1, id);
 	return store_count(st, s, n, e);
 }
+
+int store_project_applications(struct store *st, int64_t id, int64_t *n, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM case_instances WHERE project_id = ?", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	return store_count(st, s, n, e);
+}

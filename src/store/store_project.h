@@ -54,5 +54,7 @@ int store_project_visible(struct store *st, int64_t id, const struct project_sco
 int store_project_link(struct store *st, int64_t id, const char *department, struct err *e);
 /* Number of departments linked to the project. */
 int store_project_links(struct store *st, int64_t id, int64_t *n, struct err *e);
+/* Stage applications (case instances) of project id. */
+int store_project_applications(struct store *st, int64_t id, int64_t *n, struct err *e);
 
 #endif

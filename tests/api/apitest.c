@@ -128,11 +128,13 @@ int apitest_start(struct apitest *t, const char *extra_ini)
 	return rc;
 }
 
-void apitest_stop(struct apitest *t)
+int apitest_stop(struct apitest *t)
 {
+	int status = 0, rc = 0;
 	if (t->pid > 0) {
 		kill(t->pid, SIGTERM);
-		waitpid(t->pid, NULL, 0);
+		waitpid(t->pid, &status, 0);
+		rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 		t->pid = 0;
 	}
 	char cmd[300];
@@ -141,6 +143,7 @@ void apitest_stop(struct apitest *t)
 		if (system(cmd) != 0)
 			fprintf(stderr, "could not remove %s\n", t->dir);
 	}
+	return rc;
 }
 
 int apitest_user(struct apitest *t, const char *username, const char *roles, const char *department)

@@ -24,7 +24,9 @@ struct apitest {
 ** NULL) is written to gonggai.ini after "[security]" (admin_totp = off
 ** unless extra_ini sets it). Returns 0 on success. */
 int apitest_start(struct apitest *t, const char *extra_ini);
-void apitest_stop(struct apitest *t);
+/* SIGTERM the server, wait for it, remove the directory. Returns the
+** server's exit status (-1 when a signal ended it). */
+int apitest_stop(struct apitest *t);
 /* Run the gonggai binary with args (shell-quoted string) against t->db;
 ** stdout captured into out (may be NULL). Returns the exit status. */
 int apitest_cli(struct apitest *t, const char *args, char *out, size_t outlen);

@@ -245,6 +245,15 @@ static void test_stage1(void **state)
 	/* bad arguments: 400 */
 	assert_int_equal(action("zr_c", "2025-09-26 10", A, "{\"action\":\"refuse\"}"), 400);
 	assert_string_equal(js(J, "error.field"), "opinion");
+	/* texts: at most 2000 characters (code points) with every action */
+	static char big[8192];
+	int n = snprintf(big, sizeof big, "{\"action\":\"supplement\",\"materials\":[\"图纸\"],\"opinion\":\"");
+	for (int k = 0; k < 2001; k++)
+		n += snprintf(big + n, sizeof big - n, "意");
+	snprintf(big + n, sizeof big - n, "\"}");
+	assert_int_equal(action("zr_c", "2025-09-26 10", A, big), 400);
+	assert_string_equal(js(J, "error.field"), "opinion");
+	assert_non_null(strstr(js(J, "error.message"), "2000"));
 	assert_int_equal(action("zr_c", "2025-09-26 10", A, "{\"action\":\"fly\"}"), 400);
 	assert_int_equal(action("zr_c", "2025-09-26 10", A, "{\"action\":\"accept\",\"x\":1}"), 400);
 
@@ -483,6 +492,32 @@ static void test_stage4_joint(void **state)
 	json_array_foreach(json_object_get(J, "instances"), i, in)
 		if (strcmp(js(in, "side_line"), "54Y") == 0)
 			assert_int_equal(ji(in, "result"), 11);
+	/* a reviewer of 住建局 reads in the timeline only what GET /api/cases/{id}
+	** shows him: the other departments' cases are counts, never details */
+	assert_int_equal(req("zj_r", "2025-11-03 09", "GET", path, NULL), 200);
+	json_t *tl = json_incref(J);
+	int64_t hidden = 0, shown = 0;
+	json_array_foreach(json_object_get(tl, "instances"), i, in) {
+		size_t k;
+		json_t *c;
+		hidden += ji(in, "hidden_cases");
+		json_array_foreach(json_object_get(in, "cases"), k, c) {
+			shown++;
+			assert_int_equal(get_case("zj_r", "2025-11-03 09", ji(c, "id")), 200);
+		}
+	}
+	assert_true(shown > 0);
+	assert_true(hidden > 0);
+	assert_int_equal(req("zj_r", "2025-11-03 09", "GET", path, NULL), 200);
+	assert_null(strstr(client_body(as("zj_r")), "610200-ZRZY"));
+	json_decref(tl);
+	/* applied for: where it is and its flow are fixed, the rest is not */
+	snprintf(path, sizeof path, "/api/projects/%lld", (long long)PROJECT);
+	assert_int_equal(req("win1", "2025-11-03 10", "PATCH", path, "{\"division\":\"610204\"}"), 409);
+	assert_string_equal(js(J, "error.field"), "division");
+	assert_int_equal(req("win1", "2025-11-03 10", "PATCH", path, "{\"flow_type\":1,\"flow_code\":\"\"}"), 409);
+	assert_string_equal(js(J, "error.field"), "flow_type");
+	assert_int_equal(req("win1", "2025-11-03 10", "PATCH", path, "{\"address\":\"印台区陈炉镇 1 号\"}"), 200);
 }
 
 /* ---- the receipt clock, lights in lists, withdrawal, revocation ----------------------------- */

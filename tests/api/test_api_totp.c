@@ -3,8 +3,8 @@
 ** [security] admin_totp = required: a restricted session until enrolment,
 ** secret + otpauth URI + QR code, confirmation, logins that need a fresh code
 ** (missing, wrong and replayed codes are failed logins, five lock the
-** account), the reset by the secadmin and from the command line, and
-** business accounts untouched.
+** account), the reset by the secadmin (business accounts only) and from the
+** command line (administrators), and business accounts untouched.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -164,7 +164,16 @@ static void test_reset(void **state)
 	assert_int_equal(login(sec, "secadmin", NULL), 200);
 	enrol(sec, secs);
 	assert_int_equal(req(sec, "DELETE", "/api/users/2/totp", NULL), 403);   /* not one's own */
-	assert_int_equal(req(sec, "DELETE", "/api/users/1/totp", NULL), 204);
+	/* 三员分立: nor another administrator's, which the command line resets */
+	assert_int_equal(req(sec, "DELETE", "/api/users/1/totp", NULL), 403);
+	assert_int_equal(apitest_cli(&T, "user reset-totp --username sysadmin", NULL, 0), 0);
+	/* a business account's factor (enrolled of its own will) the secadmin resets */
+	struct client *clk = client_new(&T);
+	char cs[TOTP_SECRET_LEN + 1];
+	assert_int_equal(login(clk, "clerk1", NULL), 200);
+	enrol(clk, cs);
+	assert_int_equal(req(sec, "DELETE", "/api/users/4/totp", NULL), 204);
+	client_free(clk);
 	/* the sysadmin enrols again: the password alone gives a restricted session */
 	assert_int_equal(login(sys, "sysadmin", NULL), 200);
 	assert_true(json_is_true(json_object_get(J, "must_enroll_totp")));

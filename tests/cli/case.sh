@@ -93,6 +93,10 @@ walk zj "$(jq_ 'j["cases"][0]["id"]')" 2
 expect 0 "timeline" -- G case timeline --project 2025-610203-47-01-000201
 [ "$(jq_ 'j["progress"]["finished"]')" = True ] && ok "project finished" || bad "not finished"
 [ "$(jq_ 'len(j["stages"])')" = 4 ] && ok "four stages" || bad "stages"
+expect 0 "timeline --as zj_r" -- G case timeline --project 2025-610203-47-01-000201 --as zj_r
+[ "$(jq_ 'sum(i["hidden_cases"] for i in j["instances"])')" -gt 0 ] && \
+  [ "$(jq_ 'sorted(set(c["department"]["code"] if isinstance(c["department"], dict) else c["department"] for i in j["instances"] for c in i["cases"]))')" = "['610200-ZJJ']" ] \
+  && ok "timeline: other departments' cases only counted" || bad "timeline leaks: $(head -c 300 "$d/out")"
 expect 0 "list" -- G case list --status 11
 grep -q "total 8" "$d/out" && ok "list table" || bad "list: $(tail -1 "$d/out")"
 expect 0 "list as json" -- G case list --json --department 610200-ZJJ

@@ -92,7 +92,7 @@ export default [
     },
   },
   {
-    name: 'sysadmin creates users; field errors come from the API',
+    name: 'sysadmin creates users without roles; field errors come from the API',
     async run(t) {
       const page = await t.page();
       await login(page, 'sysadmin', t.state.passwords.sysadmin);
@@ -112,17 +112,18 @@ export default [
       await dlg.locator('#f-phone').fill('13800001111');
       await dlg.locator('#f-department').selectOption('610202-XSP');
       await dlg.locator('#f-district').selectOption('610202');
-      await dlg.locator('#f-roles input[value=clerk]').check();
+      assert(await dlg.locator('#f-roles').count() === 0, 'the sysadmin gives no roles (三员分立)');
       await dialogButton(page, '确定');
       await dlg.waitFor({ state: 'detached' });
       const row = await userRow(page, 'clerk1');
       const rowText = await text(row);
-      assert(rowText.includes('王益区行政审批服务局') && rowText.includes('窗口人员') && rowText.includes('待改密'), rowText);
+      assert(rowText.includes('王益区行政审批服务局') && rowText.includes('待改密'), rowText);
+      assert(await page.locator('button[data-user=auditor]').count() === 0, 'no operation on an administrator');
       assert(rowText.includes('138****1111'), 'phone masked in the list');
       t.state.passwords.clerk1 = 'Clerk-Init-2026!';
       // a second account for the lockout test, through the API
       const api = await apiSession(t.base, 'sysadmin', t.state.passwords.sysadmin);
-      await api.post('/api/users', { username: 'locktest', password: 'Lock-Test-2026!', roles: ['clerk'], department: '610200-XSP' });
+      await api.post('/api/users', { username: 'locktest', password: 'Lock-Test-2026!', department: '610200-XSP' });
       await page.click('button:has-text("刷新")');
       await userRow(page, 'locktest');
       await shot(page, 'users');
@@ -138,6 +139,13 @@ export default [
       assert(menu.includes('用户管理') && !menu.includes('审计日志'), 'secadmin menu');
       await page.click('.menu a[data-path="/system/users"]');
       await userRow(page, 'clerk1');
+      // the accounts the sysadmin created get their roles from the secadmin
+      const sec = await apiSession(t.base, 'secadmin', t.state.passwords.secadmin);
+      const all = await sec.get('/api/users?page_size=200');
+      for (const name of ['clerk1', 'locktest'])
+        await sec.post(`/api/users/${all.items.find((u) => u.username === name).id}/roles`, { role: 'clerk' });
+      await page.click('button:has-text("刷新")');
+      await page.locator('#users-list tbody tr', { hasText: 'clerk1' }).filter({ hasText: '窗口人员' }).waitFor();
       // grant reviewer to clerk1
       await page.click('button[data-op=roles][data-user=clerk1]');
       await page.locator('.dialog #f-roles input[value=reviewer]').check();

@@ -75,9 +75,10 @@ export default [
       assert(labels.includes('备份与恢复') && labels.includes('软件版本'), `kind names from the dictionary: ${labels}`);
       await page.selectOption('#archive-list select[name="kind"]', 'software');
       await page.click('#archive-list button:has-text("搜索")');
-      await page.locator('#archive-list tbody tr', { hasText: '备份完成' }).waitFor({ state: 'detached' });
-      const rows = await text(page.locator('#archive-list tbody'));
-      assert(rows.includes('软件版本') && !rows.includes('备份与恢复'), 'filtered to software');
+      await page.waitForFunction(() => {
+        const rows = [...document.querySelectorAll('#archive-list tbody tr')];
+        return rows.length > 0 && rows.every((r) => r.textContent.includes('软件版本'));
+      });
       const [dl] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("导出 Excel")')]);
       const head = fs.readFileSync(await dl.path()).subarray(0, 2).toString('latin1');
       assert(head === 'PK', 'an XLSX (zip) file');

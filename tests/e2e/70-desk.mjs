@@ -84,7 +84,7 @@ export default [
       await clerk.click('.menu a[data-path="/help"]');
       await clerk.locator('#help-list input[name=q]').fill('打印');
       await clerk.locator('#help-list button:has-text("搜索")').click();
-      await clerk.locator('#help-list tbody a', { hasText: '打印受理通知书空白怎么办' }).click();
+      await clerk.locator('#help-list tbody button', { hasText: '打印受理通知书空白怎么办' }).click();
       assert((await text(clerk.locator('#help-article'))).includes('背景图形'), 'the answer is the article');
     },
   },

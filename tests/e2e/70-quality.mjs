@@ -41,7 +41,7 @@ export default [
       const href = await page.locator('#quality-findings tbody tr a[href^="#/projects?q="]').first().getAttribute('href');
       assert(/^#\/projects\?q=\d{4}-\d{6}-/.test(href), `the project one click away: ${href}`);
       await shot(page, 'quality-findings');
-      await page.locator('#quality-findings tbody tr a:has-text("详情")').first().click();
+      await page.locator('#quality-findings tbody tr button:has-text("详情")').first().click();
       await page.waitForSelector('#finding-events tbody tr');
       await page.fill('#dismiss-reason', '项目已暂停建设，经核实无需整改');
       await page.click('.dialog button:has-text("核销")');
@@ -49,9 +49,9 @@ export default [
 
       await page.click('.menu a[data-path="/quality/rules"]');
       const row = page.locator('#quality-rules tr[data-rule="unit-required"]');
-      await row.locator('a:has-text("停用")').click();
+      await row.locator('button:has-text("停用")').click();
       await row.locator('span.tag', { hasText: '停用' }).waitFor();
-      await row.locator('a:has-text("历史")').click();
+      await row.locator('button:has-text("历史")').click();
       await page.locator('.dialog td', { hasText: 'v1' }).waitFor();
     },
   },

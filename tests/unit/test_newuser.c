@@ -20,13 +20,14 @@
 #include "approval/catalog_doc.h"
 #include "approval/names.h"
 #include "base/buf.h"
+#include "base/csv.h"
 #include "cli/cli.h"
 
 static char *cell(const char *s, int text)
 {
 	static char out[256];
 	struct buf b = {0};
-	case_csv_cell(&b, s, text);
+	csv_cell(&b, s, text);
 	buf_puts(&b, "");
 	snprintf(out, sizeof out, "%s", b.data ? b.data : "");
 	buf_free(&b);

@@ -337,7 +337,7 @@ static void sample(struct stats_report *r)
 	s->group = SG_DISTRICT;
 	s->nrows = 2;
 	s->rows = calloc(2, sizeof *s->rows);
-	const char *names[] = {"王益区", "印台区, \"新\""};
+	const char *names[] = {"=王益区", "印台区, \"新\""};   /* a name a spreadsheet would run */
 	for (int i = 0; i < 2; i++) {
 		struct stats_row *row = &s->rows[i];
 		stats_counts_zero(&row->c);
@@ -395,6 +395,7 @@ static void test_csv_and_table(void **state)
 	assert_non_null(strstr(b.data, "\r\n610203,\"印台区, \"\"新\"\"\",20,"));
 	assert_non_null(strstr(b.data, ",合计,30,"));
 	assert_non_null(strstr(b.data, ",75.0%,"));   /* total on-time rate */
+	assert_non_null(strstr(b.data, "\r\n610202,'=王益区,"));   /* never a formula (OWASP) */
 	buf_free(&b);
 	memset(&b, 0, sizeof b);
 	stats_report_table(&r, 0, &b);

@@ -34,7 +34,7 @@ function inputOf(f, value) {
       return sel;
     }
     case 'textarea':
-      return h('textarea', { ...common, rows: f.rows || 3 }, value ?? '');
+      return h('textarea', { ...common, rows: f.rows || 3, maxlength: f.maxlength }, value ?? '');
     case 'checks': {
       const box = h('div.checks', { id: `f-${f.name}`, dataset: { name: f.name, kind: 'checks' } });
       const fill = (opts) => {

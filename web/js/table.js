@@ -55,7 +55,14 @@ function cellText(col, row) {
 }
 
 function csvOf(columns, rows) {
-  const esc = (s) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  /* RFC 4180, and never a formula in a spreadsheet (OWASP): a cell that
+     starts with = + - @ tab or CR gets a ' unless it is a plain number —
+     the same rule as the server's CSV (src/base/csv.h) */
+  const esc = (v) => {
+    let s = String(v ?? '');
+    if (/^[=+\-@\t\r]/.test(s) && !/^[-+]?\d+(\.\d+)?%?$/.test(s)) s = `'${s}`;
+    return /[",\n\r]/.test(s) || s.startsWith("'") ? `"${s.replace(/"/g, '""')}"` : s;
+  };
   const cols = columns.filter((c) => c.export !== false && c.key);
   const lines = [cols.map((c) => esc(c.title)).join(',')];
   for (const r of rows) lines.push(cols.map((c) => esc(cellText(c, r))).join(','));

@@ -28,7 +28,8 @@ function fieldsFor(name, def) {
   if (def.result) f.push({ name: 'result', label: '特别程序结果', type: 'textarea' });
   if (def.materials) f.push({ name: 'materials', label: name === 'supplement' ? '需补正的材料（每行一项）' : '容缺后补的材料（每行一项）', type: 'textarea', required: def.materials === 'required', rows: 4 });
   if (def.materialsDays) f.push({ name: 'materials_days', label: '后补期限（工作日）', type: 'number', min: 1, hint: '不填则按系统默认期限' });
-  f.push({ name: 'opinion', label: def.opinionLabel || '办理意见', type: 'textarea', required: def.opinion === 'required' });
+  f.push({ name: 'opinion', label: def.opinionLabel || '办理意见', type: 'textarea', required: def.opinion === 'required',
+    maxlength: 2000, hint: '最多 2000 字' });
   return f;
 }
 

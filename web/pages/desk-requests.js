@@ -41,7 +41,7 @@ export async function render(ctx, mineOnly) {
     columns: [
       { key: 'id', title: '编号', width: '60px' },
       { key: 'kind', title: '类型', text: (r) => kinds[r.kind] || r.kind },
-      { key: 'title', title: '标题', render: (r) => h('a', { href: 'javascript:void 0', on: { click: () => show(r.id) } }, r.title) },
+      { key: 'title', title: '标题', render: (r) => h('button.btn-link', { type: 'button', on: { click: () => show(r.id) } }, r.title) },
       { key: 'requester', title: '提出人' },
       { key: 'unit', title: '单位' },
       { key: 'status', title: '状态', text: (r) => status[r.status] || r.status },

@@ -26,7 +26,7 @@ export function render(ctx) {
       }
     } }],
     columns: [
-      { key: 'title', title: '标题', render: (r) => h('a', { href: 'javascript:void 0', on: { click: () => open(r.id) } }, r.title) },
+      { key: 'title', title: '标题', render: (r) => h('button.btn-link', { type: 'button', on: { click: () => open(r.id) } }, r.title) },
       { key: 'excerpt', title: '摘要' },
       { key: 'tags', title: '标签' },
       { key: 'updated_at', title: '更新', cls: 'nowrap', text: (r) => fmtTime(r.updated_at) },

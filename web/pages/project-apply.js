@@ -34,7 +34,7 @@ export async function render(ctx) {
   const stageSel = h('select.input#apply-stage', stages.map((s) => h('option', { value: s.number, selected: s.number === (current || 1) }, `${STAGES[s.number] || s.name}${s.number === 5 ? '' : `（${s.limit} 个工作日）`}`)));
   const lineSel = h('select.input#apply-line');
   const list = h('div#apply-items');
-  const opinion = h('textarea.input#apply-opinion', { rows: 2, placeholder: '收件意见（可选）', style: { width: '100%' } });
+  const opinion = h('textarea.input#apply-opinion', { rows: 2, placeholder: '收件意见（可选，最多 2000 字）', maxlength: 2000, style: { width: '100%' } });
   const msg = h('div');
   const submit = h('button.btn.btn-primary#apply-submit', { type: 'button', on: { click: send } }, '提交申报');
 

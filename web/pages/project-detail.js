@@ -70,6 +70,7 @@ function timelineView(tl) {
       h('span.muted', { style: { fontWeight: 'normal', marginLeft: '8px' } }, `${fmtTime(inst.applied_at)} 由 ${inst.applied_by || ''} 申报${inst.closed_at ? `，${fmtTime(inst.closed_at)} 办结` : ''}`)),
       h('table.table', h('thead', h('tr', CASE_COLUMNS.map((c) => h('th', c.title)))),
         h('tbody', (inst.cases || []).map((c) => h('tr', CASE_COLUMNS.map((col) => h('td', { class: col.cls || '' }, col.render ? col.render(c) : col.text(c))))))));
+    if (inst.hidden_cases) out.push(h('div.muted.hidden-cases', `另有 ${inst.hidden_cases} 件其他部门办理的办件（无权查看详情）`));
   }
   if (!(tl.instances || []).length) out.push(h('div.notice', '尚未申报审批阶段'));
   return out;

@@ -56,7 +56,7 @@ export async function render(ctx) {
       { key: 'status', title: '状态', render: (f) => h(`span.tag${f.status === 'overdue' ? '.red' : f.status === 'fixed' ? '.green' : f.status === 'open' ? '.yellow' : '.gray'}`, labelOf(statuses, f.status)), text: (f) => labelOf(statuses, f.status) },
       { key: 'deadline', title: '整改期限', cls: 'nowrap' },
       { key: 'found_at', title: '发现时间', cls: 'nowrap', text: (f) => f.found_at.replace('T', ' ').slice(0, 16) },
-      { title: '操作', export: false, render: (f) => h('a', { href: 'javascript:void 0', on: { click: () => detail(f.id) } }, '详情') },
+      { title: '操作', export: false, render: (f) => h('button.btn-link', { type: 'button', on: { click: () => detail(f.id) } }, '详情') },
     ],
     load: (p) => get(`/api/quality/findings?${new URLSearchParams(p)}`),
   });

@@ -36,9 +36,9 @@ export async function render(ctx) {
       h('td', labelOf(objects, x.object)), h('td', labelOf(kinds, x.kind)), h('td', paramText(x.params)),
       h('td', h(`span.tag${x.enabled ? '.green' : '.gray'}`, x.enabled ? '启用' : '停用')), h('td', x.version ? `v${x.version}` : '内置'),
       h('td.nowrap',
-        editor ? h('a', { href: 'javascript:void 0', on: { click: () => toggle(x) } }, x.enabled ? '停用' : '启用') : null, ' ',
-        editor ? h('a', { href: 'javascript:void 0', on: { click: () => edit(x) } }, '编辑') : null, ' ',
-        h('a', { href: 'javascript:void 0', on: { click: () => history(x) } }, '历史')))));
+        editor ? h('button.btn-link', { type: 'button', on: { click: () => toggle(x) } }, x.enabled ? '停用' : '启用') : null, ' ',
+        editor ? h('button.btn-link', { type: 'button', on: { click: () => edit(x) } }, '编辑') : null, ' ',
+        h('button.btn-link', { type: 'button', on: { click: () => history(x) } }, '历史')))));
   }
   async function toggle(x) {
     try {

@@ -1,10 +1,11 @@
 /*
 ** users.js: 用户管理. Who may do what follows the API (org/org.c):
-** sysadmin and secadmin list, create, edit and enable/disable accounts;
-** only the secadmin grants and revokes roles, resets passwords and resets
-** an administrator's one-time-code app (动态口令: bound again at next login);
-** administrator roles (三员) are granted on the server's command line only,
-** so the role dialog offers the business roles alone.
+** sysadmin and secadmin list, create, edit and enable/disable business
+** accounts; the sysadmin creates them without roles; only the secadmin
+** grants and revokes business roles, resets passwords and resets a
+** one-time-code app (动态口令: bound again at next login). 三员分立: an
+** administrator's account (password, 动态口令, state, roles) changes on the
+** server's command line only, so its row offers no operation here.
 */
 import { get, post, patch, del } from '../js/api.js';
 import { h, toast, dialog, confirmBox, fmtTime, roleTags, ROLE_NAMES, BUSINESS_ROLES } from '../js/ui.js';
@@ -64,6 +65,8 @@ export async function render(ctx) {
 
   function ops(u) {
     const self = u.id === ctx.me.id;
+    if ((u.roles || []).some((r) => !BUSINESS_ROLES.includes(r) && ['sysadmin', 'secadmin', 'auditor'].includes(r)))
+      return [h('span.muted', { title: '三员分立：管理员账号只能在服务器命令行（gonggai user）修改' }, '命令行管理')];
     const links = [h('button.btn-link', { type: 'button', dataset: { op: 'edit', user: u.username }, on: { click: () => editUser(u) } }, '编辑')];
     if (!self)
       links.push(u.active
@@ -82,7 +85,8 @@ export async function render(ctx) {
     const initial = randomPassword();
     const r = await formDialog({
       title: '新增用户', grid: true, wide: true,
-      intro: h('div.alert.alert-info', '新用户首次登录时必须修改初始密码。管理员角色（三员）只能在服务器命令行授予。'),
+      intro: h('div.alert.alert-info', isSec ? '新用户首次登录时必须修改初始密码。管理员角色（三员）只能在服务器命令行授予。'
+        : '新用户首次登录时必须修改初始密码。三员分立：业务角色由安全管理员授予。'),
       values: { password: initial },
       fields: [
         { name: 'username', label: '用户名', required: true, placeholder: '小写字母、数字和 . _ -', hint: '3-32 位，登录时使用' },
@@ -91,7 +95,7 @@ export async function render(ctx) {
         { name: 'phone', label: '电话', placeholder: '手机或座机' },
         { name: 'department', label: '部门', type: 'select', options: departmentOptions },
         { name: 'district', label: '行政区划', type: 'select', options: () => districtOptions(2) },
-        { name: 'roles', label: '角色', type: 'checks', options: businessRoleOptions, span2: true },
+        ...(isSec ? [{ name: 'roles', label: '角色', type: 'checks', options: businessRoleOptions, span2: true }] : []),
       ],
       submit: (v) => post('/api/users', v),
     });
