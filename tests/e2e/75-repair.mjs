@@ -40,7 +40,7 @@ export default [
         const approver = await t.page(s.url);
         await login(approver, 'bureau_repair', 'Daily-Work-2026!');
         await approver.click('.menu a[data-path="/repairs"]');
-        await approver.locator('#repairs tbody tr a:has-text("详情")').first().click();
+        await approver.locator('#repairs tbody tr button:has-text("详情")').first().click();
         await approver.locator('.dialog td.after', { hasText: '铜川市新区正阳路88号' }).waitFor();
         await shot(approver, 'repair-approve');
         await approver.click('.dialog button:has-text("批准")');
@@ -48,7 +48,7 @@ export default [
 
         await page.click('#repairs button:has-text("搜索")');
         await page.locator('#repairs tbody tr', { hasText: '已批准' }).first().waitFor();
-        await page.locator('#repairs tbody tr a:has-text("详情")').first().click();
+        await page.locator('#repairs tbody tr button:has-text("详情")').first().click();
         await page.click('.dialog button:has-text("执行修复")');
         await page.locator('.dialog').waitFor({ state: 'detached' });
         await page.locator('#repairs tbody tr', { hasText: '已执行' }).first().waitFor();

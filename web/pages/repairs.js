@@ -57,7 +57,7 @@ export async function render(ctx) {
       { key: 'proposed_by', title: '提出人' },
       { key: 'decided_by', title: '审批人' },
       { key: 'proposed_at', title: '提出时间', cls: 'nowrap', text: (r) => fmtTime(r.proposed_at) },
-      { title: '操作', export: false, render: (r) => h('a', { href: 'javascript:void 0', on: { click: () => detail(r.id) } }, '详情') },
+      { title: '操作', export: false, render: (r) => h('button.btn-link', { type: 'button', on: { click: () => detail(r.id) } }, '详情') },
     ],
     load: (p) => get(`/api/repairs?${new URLSearchParams(p)}`),
   });
