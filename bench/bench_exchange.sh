@@ -82,7 +82,7 @@ for i in 1 2 3 4 5; do
 done | sort -n >"$d/idle.ms"
 ms=$(awk 'NR == 3 {print $1}' "$d/idle.ms"); cpu=$(sort -n -k2 "$d/idle.ms" | awk 'NR == 3 {print $2}')
 awk -v m="$ms" -v c="$cpu" -v l="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
-  printf "P10 push with nothing to send: %.1f ms median of 5, %.0f ms CPU (load average %s) (target <= 50 ms) %s\n",
-    m, c, l, (m <= 50 ? "met" : "MISSED") }'
+  printf "P10 push with nothing to send: %.1f ms median of 5, CPU %s (load average %s) (target <= 50 ms) %s\n",
+    m, (c < 10 ? "< 10 ms" : sprintf("%.0f ms", c)), l, (m <= 50 ? "met" : "MISSED") }'
 awk -v m="$ms" 'BEGIN { exit (m <= 50 ? 0 : 1) }' || status=1
 exit $status
