@@ -28,6 +28,7 @@ const MENU = [
   { group: '数据质量', icon: '✓', items: [
     { path: '/quality', title: '质检概览', roles: ['head', 'reviewer', 'leader', 'ops'], page: () => import('./pages/quality.js') },
     { path: '/quality/findings', title: '问题清单', roles: ['head', 'reviewer', 'leader', 'ops'], page: () => import('./pages/quality-findings.js') },
+    { path: '/repairs', title: '数据修复', roles: ['ops', 'repair_approve', 'leader'], page: () => import('./pages/repairs.js') },
     { path: '/quality/rules', title: '质检规则', roles: ['head', 'reviewer', 'leader', 'ops', 'catalog', 'sysadmin'], page: () => import('./pages/quality-rules.js') },
   ] },
   { path: '/catalog', title: '事项管理', icon: '☰', roles: ['catalog', 'sysadmin'], page: () => import('./pages/catalog.js') },
@@ -36,6 +37,7 @@ const MENU = [
     { path: '/ops/reports', title: '巡检报告', roles: ['ops'], page: () => import('./pages/ops-reports.js') },
     { path: '/ops/backups', title: '备份与演练', roles: ['ops'], page: () => import('./pages/ops-backups.js') },
     { path: '/ops/cleanup', title: '日志清理', roles: ['ops'], page: () => import('./pages/ops-cleanup.js') },
+    { path: '/ops/import', title: '数据导入', roles: ['ops'], page: () => import('./pages/import.js') },
     { path: '/ops/archive', title: '运维档案', roles: ['ops', 'leader', 'sysadmin'], page: () => import('./pages/archive.js') },
     { path: '/ops/om-reports', title: '运维报告', roles: ['ops', 'leader'], page: () => import('./pages/om-reports.js') },
     { path: '/ops/exchange', title: '数据上报', roles: ['ops'], page: () => import('./pages/ops-exchange.js') },

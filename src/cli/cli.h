@@ -58,6 +58,8 @@ int cli_cleanup(int argc, char **argv);
 int cli_stats(int argc, char **argv);
 int cli_quality(int argc, char **argv);
 int cli_desk(int argc, char **argv);
+int cli_repair(int argc, char **argv);
+int cli_import(int argc, char **argv);
 int cli_exchange(int argc, char **argv);
 
 #endif

@@ -81,7 +81,7 @@ static int desk_setup(const struct conf *c, struct cli_ext *x, struct err *e)
 int cli_ext_setup(const struct conf *c, struct cli_ext *x, struct err *e)
 {
 	memset(x, 0, sizeof *x);
-	if (cli_ext_exchange(c, x, e))
+	if (cli_ext_exchange(c, x, e) || cli_ext_repair(c, x, e))
 		return e->code;
 	if (quality_setup(c, x, e))
 		return e->code;

@@ -17,6 +17,7 @@
 #include "archive/archive.h"
 #include "desk/desk.h"
 #include "exchange/exchange.h"
+#include "repair/repair.h"
 #include "ops/ops.h"
 #include "paperwork/paperwork.h"
 #include "quality/quality.h"
@@ -38,6 +39,7 @@ struct cli_ext {
 	struct pw_providers paperwork;   /* sections of the O&M reports          */
 	struct exchange_conf exchange;   /* cli_ext_exchange.c */
 	struct quality_sources rejections;   /* the province's rejections for 数据质检 (exchange) */
+	struct repair_hooks repair;          /* 数据修复's exchange side: cli_ext_repair.c */
 };
 
 /* Register every module's items, jobs and observers from configuration c.
@@ -57,5 +59,8 @@ int cli_ext_quality_job(void *ctx, struct ops_env *env, const struct principal *
 
 /* Each module's registration (called by cli_ext_setup). */
 int cli_ext_exchange(const struct conf *c, struct cli_ext *x, struct err *e);
+int cli_ext_repair(const struct conf *c, struct cli_ext *x, struct err *e);
+/* The hooks alone, for the verbs that repair without the rest of the wiring. */
+void cli_ext_repair_hooks(struct repair_hooks *h);
 
 #endif

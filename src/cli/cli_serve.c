@@ -183,6 +183,7 @@ int cli_serve(int argc, char **argv)
 	app.archive = &ext.archive;
 	app.paperwork = &ext.paperwork;
 	app.quality_sources = ext.quality.sources;
+	app.repair_hooks = &ext.repair;
 	if (built || record_start(&app, c, &e) ||
 	    server_start(&app, conf_str(c, "server", "listen", "127.0.0.1:8080"), &srv, &e)) {
 		free_app(&app);

@@ -24,7 +24,8 @@ static const char usage[] =
 	"  grant --username NAME --role ROLE               revoke --username NAME --role ROLE\n"
 	"  reset-totp --username NAME    remove the TOTP second factor (lost phone): enrol again at next login\n"
 	"  unlock --username NAME        clear a lockout after failed logins (the password stays)\n"
-	"roles: clerk reviewer head leader ops catalog sysadmin secadmin auditor (never clerk with head)\n"
+	"roles: clerk reviewer head leader ops catalog sysadmin secadmin auditor repair_approve (never clerk with head,\n"
+	"never repair_approve with ops)\n"
 	"三员分立: the administrators' accounts (sysadmin, secadmin, auditor) change here only, audited as cli:<login>;\n"
 	"the API refuses any administrator acting on another's account.\n";
 

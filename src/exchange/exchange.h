@@ -98,6 +98,28 @@ int exchange_rejections(struct store *st, exchange_rejection_fn each, void *arg,
 int exchange_withdraw(struct store *st, const struct principal *who, const char *kind, int64_t id,
 		      const char *reason, int64_t now, struct err *e);
 
+/* A city's history in a front DB (or a copy of it), for `gonggai import
+** spgl` (importer.h): the rows that count — SJYXBS = 1 and the latest row
+** of each business key (the mapping's "key"; a key whose latest row is a
+** withdrawal does not count) — of the mapped tables of projects, units,
+** 办件, status details, special procedures and approval documents, of
+** division xzqhdm (NULL or "": every division), parents first. Columns are
+** found by name (case-insensitively) like a push finds them. each() gets
+** the table's source kind and a record of the mapping's source names with
+** the values turned back into ours (codes as integers, dates "YYYY-MM-DD",
+** times epoch seconds read as Asia/Shanghai, versions "1.0", amounts as
+** numbers), plus "$table", "$lsh" and "$dfsjzj". Reads only. */
+typedef int (*exchange_row_fn)(void *arg, const char *source, const json_t *rec, struct err *e);
+int exchange_history(const char *conninfo, const char *mapping, const char *xzqhdm, exchange_row_fn each, void *arg,
+		     struct err *e);
+
+/* A row the exchange reports by its id, corrected in place (数据修复):
+** table "cases", "case_status" or "case_documents" and the row's id. The
+** next round collects it again and sends it when its content changed. In
+** the caller's transaction. (Projects, units and special procedures are
+** noticed by trigger.) */
+int exchange_touch(struct store *st, const char *table, int64_t id, struct err *e);
+
 /* Rows due (oldest due_since, 0 when none) for the backlog inspection. */
 int exchange_backlog(struct store *st, int64_t *oldest, int64_t *n, struct err *e);
 

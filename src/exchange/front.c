@@ -431,3 +431,18 @@ int front_verdicts(struct front *f, const struct xtable *t, const char **lsh, in
 	PQclear(r);
 	return rc;   /* a failing got() filled e through its arg */
 }
+
+/* ---- reading a front DB's history (history.c) ------------------------------------------------- */
+
+int front_read(struct front *f, const char *sql, int n, const char *const *params, PGresult **res, struct err *e)
+{
+	return run(f, sql, n, params, res, "read", e);
+}
+
+char *front_ident(struct front *f, const char *name)
+{
+	char *q = PQescapeIdentifier(f->c, name, strlen(name));
+	char *out = strdup(q ? q : "\"?\"");
+	PQfreemem(q);
+	return out;
+}

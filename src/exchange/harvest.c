@@ -31,12 +31,30 @@ struct parent {
 	const char *source, *key;
 };
 
+/* 1 when the source row came from the front DB (gonggai import spgl): the
+** project (project:ID, unit:PID:…) or the 办件 (case:ID, and rows with a
+** case_id) it belongs to is in import_sources. */
+static int adopted(struct hv *h, const json_t *rec, const char *dfsjzj, int *yes)
+{
+	long long id = 0;
+	*yes = 0;
+	if (sscanf(dfsjzj, "project:%lld", &id) == 1 || sscanf(dfsjzj, "unit:%lld:", &id) == 1)
+		return store_xchg_imported(h->st, "project", id, yes, h->e);
+	if (sscanf(dfsjzj, "case:%lld", &id) == 1 || json_is_integer(json_object_get(rec, "case_id")))
+		return store_xchg_imported(h->st, "case", id ? id : json_integer_value(json_object_get(rec, "case_id")),
+					   yes, h->e);
+	return 0;
+}
+
 static int put(struct hv *h, const char *source, const json_t *rec, const char *dfsjzj, const char *object,
 	       const char *dept, struct parent p1, struct parent p2, const char *withdrawn)
 {
+	int from_front;
 	struct xtable *t = xmap_table_of(h->m, source);
 	if (!t)
 		return 0;
+	if (adopted(h, rec, dfsjzj, &from_front))
+		return h->e->code;
 	struct xtable *t1 = p1.source ? xmap_table_of(h->m, p1.source) : NULL;
 	struct xtable *t2 = p2.source ? xmap_table_of(h->m, p2.source) : NULL;
 	json_t *content = xmap_content(t, rec, dfsjzj, h->cf->xzqhdm, withdrawn);
@@ -48,7 +66,7 @@ static int put(struct hv *h, const char *source, const json_t *rec, const char *
 		.tbl = t->table, .dfsjzj = dfsjzj, .object = object, .department = dept && *dept ? dept : NULL,
 		.ptbl = t1 ? t1->table : NULL, .pkey = t1 ? p1.key : NULL,
 		.ptbl2 = t2 ? t2->table : NULL, .pkey2 = t2 ? p2.key : NULL,
-		.content = text, .hash = hash, .withdrawn = withdrawn,
+		.content = text, .hash = hash, .withdrawn = withdrawn, .adopted = from_front,
 	};
 	int rc = store_xchg_put(h->st, &r, h->now, h->e);
 	free(text);
@@ -387,8 +405,36 @@ static int doc_fn(struct hv *h, const json_t *d)
 	return one_document(h, (json_t *)d);
 }
 
+/* A row collected before and corrected since (exchange_touch): collect it again. */
+static int again(struct hv *h, int64_t ref, after_fn read, int (*fn)(struct hv *, const json_t *))
+{
+	json_t *rows;
+	if (read(h->st, ref - 1, 1, &rows, h->e))
+		return h->e->code;
+	json_t *r = json_array_get(rows, 0);
+	int rc = r && i_of(r, "id") == ref ? fn(h, r) : 0;
+	json_decref(rows);
+	return rc;
+}
+
+static int case_again(struct hv *h, int64_t ref)
+{
+	return again(h, ref, store_xchg_cases_after, one_case);
+}
+
+static int status_again(struct hv *h, int64_t ref)
+{
+	return again(h, ref, store_xchg_status_after, one_status);
+}
+
+static int doc_again(struct hv *h, int64_t ref)
+{
+	return again(h, ref, store_xchg_documents_after, doc_fn);
+}
+
 /* Step s of the round: 0 projects, 1 cases, 2 status rows, 3 documents, 4
-** special procedures, 5 withdrawals. */
+** special procedures, 5–7 corrected cases, status rows and documents, 8
+** withdrawals. */
 static int step(struct hv *h, int s, int *more)
 {
 	switch (s) {
@@ -397,6 +443,9 @@ static int step(struct hv *h, int s, int *more)
 	case 2: return mark_chunk(h, "status", store_xchg_status_after, one_status, more);
 	case 3: return mark_chunk(h, "document", store_xchg_documents_after, doc_fn, more);
 	case 4: return queue_chunk(h, "special", special, more);
+	case 5: return queue_chunk(h, "case", case_again, more);
+	case 6: return queue_chunk(h, "status", status_again, more);
+	case 7: return queue_chunk(h, "document", doc_again, more);
 	default: return queue_chunk(h, "withdraw", withdrawal, more);
 	}
 }
@@ -406,7 +455,7 @@ int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *c
 {
 	struct hv h = {.st = st, .m = m, .cf = cf, .now = now, .seen = json_object(), .e = e};
 	int rc = 0;
-	for (int s = 0; s < 6 && !rc; s++) {
+	for (int s = 0; s < 9 && !rc; s++) {
 		int more = 1;
 		while (more && !rc) {
 			if ((rc = store_begin(st, e)))

@@ -145,6 +145,15 @@ int exchange_rejections(struct store *st, exchange_rejection_fn each, void *arg,
 	return rc;
 }
 
+int exchange_touch(struct store *st, const char *table, int64_t id, struct err *e)
+{
+	static const char *const kinds[][2] = {{"cases", "case"}, {"case_status", "status"}, {"case_documents", "document"}};
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(table, kinds[i][0]) == 0)
+			return store_xchg_dirty_add(st, kinds[i][1], id, e);
+	return err_set(e, ERR_INVALID, "table", "the exchange reports no rows of %s by id", table);
+}
+
 int exchange_withdraw(struct store *st, const struct principal *who, const char *kind, int64_t id,
 		      const char *reason, int64_t now, struct err *e)
 {

@@ -101,6 +101,11 @@ int front_rows_of(struct front *f, const struct xtable *t, const char *xzqhdm, c
 int front_verdicts(struct front *f, const struct xtable *t, const char **lsh, int n,
 		   int (*got)(void *arg, const char *lsh, int sjsczt, const char *sbyy), void *arg, struct err *e);
 
+/* Run one read statement (params as text); *res the caller's (PQclear). */
+int front_read(struct front *f, const char *sql, int n, const char *const *params, PGresult **res, struct err *e);
+/* name quoted as an identifier of the front DB (malloc'd). */
+char *front_ident(struct front *f, const char *name);
+
 /* harvest.c: collect what changed since the last push into exchange_rows. */
 int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *cf, int64_t now, int64_t *rows,
 		 struct err *e);

@@ -13,12 +13,14 @@
 #include "ops/ops.h"
 #include "paperwork/paperwork.h"
 #include "quality/quality.h"
+#include "repair/repair.h"
 
 static const struct dict *const modules[] = {
 	ops_dicts,
 	approval_dicts,
 	audit_dicts,
 	quality_dicts,
+	repair_dicts,
 	archive_dicts,
 	desk_dicts,
 	pw_dicts,

@@ -25,6 +25,7 @@ struct db_health;
 struct quality_sources;
 struct archive_sources;
 struct pw_providers;
+struct repair_hooks;
 
 /* A module that adds lines to /metrics registers one of these. */
 typedef void (*metrics_hook)(struct app *app, struct buf *out);
@@ -55,6 +56,7 @@ struct app {
 	struct db_health *health;      /* write probe: ops/health.h         */
 	const struct quality_sources *quality_sources;  /* the province's rejections for 数据质检
 				       (quality/quality.h), set by the wiring; NULL: none */
+	const struct repair_hooks *repair_hooks;  /* 数据修复: the exchange's withdrawal (repair/repair.h), NULL: none */
 	const struct archive_sources *archive;   /* 运维档案 sources of modules above: archive/archive.h */
 	const struct pw_providers *paperwork;    /* sections of the O&M reports: paperwork/paperwork.h */
 	int64_t started_at;

@@ -129,6 +129,8 @@ extern const struct route api_case_files_routes[];
 extern const struct route api_ops_routes[];
 extern const struct route api_stats_routes[];
 extern const struct route api_quality_routes[];
+extern const struct route api_repair_routes[];
+extern const struct route api_import_routes[];
 extern const struct route api_dict_routes[];
 extern const struct route api_archive_routes[];
 extern const struct route api_paperwork_routes[];

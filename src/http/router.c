@@ -36,6 +36,8 @@ static const struct route *const tables[] = {
 	api_archive_routes,
 	api_paperwork_routes,
 	api_desk_routes,
+	api_repair_routes,
+	api_import_routes,
 	api_exchange_routes,
 };
 

@@ -193,6 +193,9 @@ static int check_roles(const struct principal *who, unsigned roles, struct err *
 	if (bad == -2)
 		return err_set(e, ERR_CONFLICT, "roles", "职责分离：同一账号不能兼任窗口人员(clerk)和部门负责人(head)，"
 			       "收件人不作决定 (separation of duties: clerk and head on one account)");
+	if (bad == -3)
+		return err_set(e, ERR_CONFLICT, "roles", "职责分离：数据修复审批(repair_approve)不能由运维工程师(ops)兼任 "
+			       "(who repairs data does not approve it)");
 	if ((roles & ROLE_ADMINS) && !who->cli)
 		return err_set(e, ERR_FORBIDDEN, "roles", "管理员角色只能在服务器命令行授予 (admin roles: CLI only)");
 	return 0;
@@ -237,7 +240,7 @@ int org_user_add(struct store *st, const struct auth_policy *pol, struct auth_ga
 		return e->code;
 	if (store_user_insert(st, &u, e))
 		goto fail;
-	for (unsigned bit = 1; bit <= ROLE_AUDITOR; bit <<= 1)
+	for (unsigned bit = 1; bit & ROLE_ALL; bit <<= 1)
 		if ((in->roles & bit) && store_user_role_add(st, u.id, rbac_role_code(bit), e))
 			goto fail;
 	object_of(u.id, object, sizeof object);

@@ -10,6 +10,7 @@
 
 static const char *const role_codes[] = {
 	"clerk", "reviewer", "head", "leader", "ops", "catalog", "sysadmin", "secadmin", "auditor",
+	"repair_approve",
 };
 #define NROLES (sizeof role_codes / sizeof role_codes[0])
 
@@ -49,10 +50,12 @@ int rbac_roles_compatible(unsigned roles)
 	unsigned admins = roles & ROLE_ADMINS;
 	if (admins & (admins - 1))
 		return -1;          /* two of the three administrators */
-	if (admins && (roles & (ROLE_BUSINESS | ROLE_OPS)))
+	if (admins && (roles & (ROLE_BUSINESS | ROLE_OPS | ROLE_REPAIR)))
 		return -1;          /* an administrator handling cases or ops */
 	if ((roles & (ROLE_CLERK | ROLE_HEAD)) == (ROLE_CLERK | ROLE_HEAD))
 		return -2;          /* who receives does not decide */
+	if ((roles & (ROLE_REPAIR | ROLE_OPS)) == (ROLE_REPAIR | ROLE_OPS))
+		return -3;          /* who repairs data does not approve it */
 	return 0;
 }
 

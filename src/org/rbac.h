@@ -23,10 +23,11 @@ enum role {
 	ROLE_SYSADMIN = 1 << 6,
 	ROLE_SECADMIN = 1 << 7,
 	ROLE_AUDITOR = 1 << 8,
+	ROLE_REPAIR = 1 << 9,     /* repair_approve: the bureau approves 数据修复 (src/repair) */
 };
 #define ROLE_ADMINS (ROLE_SYSADMIN | ROLE_SECADMIN | ROLE_AUDITOR)
 #define ROLE_BUSINESS (ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD | ROLE_LEADER)
-#define ROLE_ALL 0x1ff
+#define ROLE_ALL 0x3ff
 
 /* Who is acting: a logged-in account, or the command line (cli = 1, all
 ** roles: whoever runs the binary owns the database file anyway). */
@@ -51,7 +52,9 @@ unsigned rbac_parse_roles(const char *csv);
 int rbac_has(const struct principal *p, unsigned mask);
 /* 0 when the role set is allowed on one account; -1 when it mixes
 ** administrators (三员分立), -2 when it holds both clerk and head
-** (separation of duties in a department: who receives does not decide). */
+** (separation of duties in a department: who receives does not decide),
+** -3 when it holds repair_approve with ops (who repairs data does not
+** approve it). */
 int rbac_roles_compatible(unsigned roles);
 /* The window (综合窗口) of a 行政审批服务局: an account of a department coded
 ** "<division>-XSP" receives applications for every department, so it reads

@@ -226,6 +226,30 @@ int stats_case_refresh(struct store *st, const struct case_env *env, int64_t cas
 	return snap_update(st, &s, changed, e);
 }
 
+int stats_case_forget(struct store *st, int64_t case_id, struct err *e)
+{
+	struct stats_snap old;
+	struct stats_cell c[3];
+	struct stats_key k;
+	int found, wd;
+	if (store_stats_case_get(st, case_id, &old, &found, e))
+		return e->code;
+	if (!found)
+		return 0;
+	int n = stats_cells_of(&old, c);
+	for (int i = 0; i < n; i++) {
+		for (int j = 0; j < SC_COUNT; j++)
+			c[i].v[j] = -c[i].v[j];
+		if (nonzero(c[i].v) && store_stats_day_add(st, &c[i].k, c[i].v, e))
+			return e->code;
+	}
+	if (stats_hist_of(&old, &k, &wd) && store_stats_wd_add(st, &k, wd, -1, e))
+		return e->code;
+	if (store_stats_live_add(st, old.district, old.department, old.status, old.light, -1, e))
+		return e->code;
+	return store_stats_case_del(st, case_id, e);
+}
+
 /* ---- the light pass ------------------------------------------------------------------- */
 
 /* One batch of due cases in one transaction; *n how many were due. */

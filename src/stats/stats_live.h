@@ -45,6 +45,10 @@ int stats_case_observer(struct store *st, const struct case_snap *before, const 
 int stats_case_refresh(struct store *st, const struct case_env *env, int64_t case_id, int64_t now,
 		       int *changed, struct err *e);
 
+/* A case that no longer exists (a voided 办件, src/repair): subtract what
+** the aggregates counted for it and drop its row. Nothing when not counted. */
+int stats_case_forget(struct store *st, int64_t case_id, struct err *e);
+
 struct stats_pass {
 	int64_t run_id;               /* ops_runs id, 0 when not recorded        */
 	int64_t examined;             /* cases whose light day had come          */

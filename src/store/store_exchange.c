@@ -244,6 +244,16 @@ static int scalar(struct store *st, sqlite3_stmt *s, int64_t *v, struct err *e)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(st, e, "exchange");
 }
 
+int store_xchg_dirty_add(struct store *st, const char *kind, int64_t ref, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT OR IGNORE INTO exchange_dirty(kind, ref) VALUES (?1, ?2)", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, kind);
+	sqlite3_bind_int64(s, 2, ref);
+	return store_step_done(st, s, e, "exchange_dirty");
+}
+
 int store_xchg_dirty_count(struct store *st, int64_t *n, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st, "SELECT COUNT(*) FROM exchange_dirty", e);
@@ -272,8 +282,40 @@ int store_xchg_mark_set(struct store *st, const char *kind, int64_t last, struct
 
 /* ---- reported rows --------------------------------------------------------------------- */
 
+/* A row that came from the front DB is there already: its first content is sent and accepted. */
+static int adopt(struct store *st, const struct xchg_row *r, int64_t now, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"INSERT INTO exchange_rows(tbl, dfsjzj, object, department, ptbl, pkey, ptbl2, pkey2, content, hash, "
+		"due_since, sent_hash, sent_lsh, sent_at, sjsczt, verdict_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		"?10, NULL, ?10, 'import', ?11, 3, ?11) ON CONFLICT(tbl, dfsjzj) DO NOTHING", e);
+	if (!s)
+		return e->code;
+	const char *v[] = {r->tbl, r->dfsjzj, r->object, r->department, r->ptbl, r->pkey, r->ptbl2, r->pkey2,
+			   r->content, r->hash};
+	for (int i = 0; i < 10; i++)
+		store_bind_text(s, i + 1, v[i]);
+	sqlite3_bind_int64(s, 11, now);
+	return store_step_done(st, s, e, "exchange row");
+}
+
+int store_xchg_imported(struct store *st, const char *kind, int64_t ref, int *yes, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT EXISTS (SELECT 1 FROM import_sources WHERE kind = ?1 AND ref = ?2)", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, kind);
+	sqlite3_bind_int64(s, 2, ref);
+	int rc = sqlite3_step(s);
+	*yes = rc == SQLITE_ROW && sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "import_sources");
+}
+
 int store_xchg_put(struct store *st, const struct xchg_row *r, int64_t now, struct err *e)
 {
+	if (r->adopted && !r->withdrawn && adopt(st, r, now, e))
+		return e->code;
 	sqlite3_stmt *s = store_stmt(st,
 		"INSERT INTO exchange_rows(tbl, dfsjzj, object, department, ptbl, pkey, ptbl2, pkey2, content, hash, "
 		"withdrawn, due_since) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "

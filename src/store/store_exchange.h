@@ -45,6 +45,8 @@ int store_xchg_object(struct store *st, const char *kind, int64_t id, char *out,
 ** [{kind, ref}]; done() removes one. */
 int store_xchg_dirty(struct store *st, const char *kind, int limit, json_t **rows, struct err *e);
 int store_xchg_dirty_done(struct store *st, const char *kind, int64_t ref, struct err *e);
+/* Queue ref of kind for the next round (idempotent). */
+int store_xchg_dirty_add(struct store *st, const char *kind, int64_t ref, struct err *e);
 int store_xchg_dirty_count(struct store *st, int64_t *n, struct err *e);
 int store_xchg_mark(struct store *st, const char *kind, int64_t *last, struct err *e);
 int store_xchg_mark_set(struct store *st, const char *kind, int64_t last, struct err *e);
@@ -55,11 +57,16 @@ struct xchg_row {
 	const char *ptbl, *pkey, *ptbl2, *pkey2;           /* NULL: no parent       */
 	const char *content, *hash;
 	const char *withdrawn;                              /* NULL: a valid row     */
+	int adopted;              /* brought in from the front DB (import spgl): a
+				     first put records it as sent and accepted */
 };
 /* Insert or update the row; it becomes due when its hash differs from the
 ** version last sent. A withdrawn row is never made valid again; a row
 ** withdrawn before it was ever sent is simply not sent. */
 int store_xchg_put(struct store *st, const struct xchg_row *r, int64_t now, struct err *e);
+/* 1 in *yes when our row ref of kind ("project", "case") was brought in
+** from a front DB (import_sources, migration 0019). */
+int store_xchg_imported(struct store *st, const char *kind, int64_t ref, int *yes, struct err *e);
 /* The rows with this object (project code / 办件 number), as
 ** [{id, tbl, dfsjzj, object, department, ptbl, pkey, ptbl2, pkey2, content, withdrawn}]. */
 int store_xchg_rows_of(struct store *st, const char *object, json_t **rows, struct err *e);

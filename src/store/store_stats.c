@@ -116,6 +116,15 @@ int store_stats_case_put(struct store *st, const struct stats_snap *x, struct er
 	return store_step_done(st, s, e, "stats_case");
 }
 
+int store_stats_case_del(struct store *st, int64_t case_id, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "DELETE FROM stats_case WHERE case_id = ?1", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, case_id);
+	return store_step_done(st, s, e, "stats_case");
+}
+
 static void bind_key(sqlite3_stmt *s, const struct stats_key *k)
 {
 	sqlite3_bind_int64(s, 1, k->day);

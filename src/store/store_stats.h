@@ -55,6 +55,8 @@ int store_stats_case_get(struct store *st, int64_t case_id, struct stats_snap *s
 			 struct err *e);
 /* Insert or replace the row (no aggregate is touched). */
 int store_stats_case_put(struct store *st, const struct stats_snap *s, struct err *e);
+/* Delete the row of a case that no longer exists (no aggregate is touched). */
+int store_stats_case_del(struct store *st, int64_t case_id, struct err *e);
 /* Add v (every SC_* but the joint ones) to the stats_day cell k, creating it. */
 int store_stats_day_add(struct store *st, const struct stats_key *k, const int64_t *v, struct err *e);
 /* Add n to the histogram cell (k, wd) / the dashboard cell. */

@@ -163,8 +163,9 @@ export function fmtBytes(n) {
 export const ROLE_NAMES = {
   clerk: '窗口人员', reviewer: '审查人员', head: '部门负责人', leader: '局领导', ops: '运维工程师',
   catalog: '事项管理员', sysadmin: '系统管理员', secadmin: '安全管理员', auditor: '审计管理员',
+  repair_approve: '数据修复审批',
 };
-export const BUSINESS_ROLES = ['clerk', 'reviewer', 'head', 'leader', 'ops', 'catalog'];
+export const BUSINESS_ROLES = ['clerk', 'reviewer', 'head', 'leader', 'ops', 'catalog', 'repair_approve'];
 export const ADMIN_ROLES = ['sysadmin', 'secadmin', 'auditor'];
 
 export const LIGHTS = names('approval.light');   /* GET /api/dict */

@@ -83,6 +83,8 @@ export async function render(ctx) {
             h('td', e.run_id ? `#${e.run_id}` : ''), h('td', e.username), h('td', e.note))))),
         canDismiss ? reason : null),
       buttons: [
+        ctx.hasRole('ops') && (f.status === 'open' || f.status === 'overdue')
+          ? { label: '发起修复', kind: 'primary', onClick: () => { location.hash = `#/repairs?finding=${f.id}`; } } : null,
         canDismiss ? { label: '核销', kind: 'danger', onClick: async () => {
           try {
             await post(`/api/quality/findings/${f.id}/dismiss`, { reason: reason.value.trim() });
