@@ -29,6 +29,7 @@ struct round {
 	struct front *f;
 	int64_t now;
 	json_t *now_text;         /* SCSJ: now, Asia/Shanghai */
+	int64_t *sent, *refused;  /* per table of m, this round */
 	struct err *e;
 };
 
@@ -133,6 +134,70 @@ out:
 	return rc;
 }
 
+/* ---- batches collected and sent in one go (harvest.c's xfast) ---------------------------------- */
+
+/* The rows of a batch's blob into exchange_rows: sent with the LSH the
+** front DB gave (lsh[i] by line, or lsh_of by DFSJZJ), due without one;
+** and the intent removed. One SQLite transaction. */
+static int record_blob(struct round *r, const struct xtable *t, int64_t batch, char *blob, char **lsh,
+		       json_t *lsh_of, int64_t *sent)
+{
+	char *f[9], *p = blob;
+	int rc = store_begin(r->st, r->e);
+	for (int i = 0; !rc && xchg_blob_next(&p, f); i++) {
+		struct xchg_row x = {.tbl = t->table, .dfsjzj = f[0], .object = f[1] ? f[1] : "", .department = f[2],
+				     .ptbl = f[3], .pkey = f[4], .ptbl2 = f[5], .pkey2 = f[6],
+				     .content = f[7] ? f[7] : "{}", .hash = f[8] ? f[8] : ""};
+		const char *l = lsh ? lsh[i] : json_string_value(json_object_get(lsh_of, f[0] ? f[0] : ""));
+		if (!f[0])
+			continue;
+		rc = l ? store_xchg_put_sent(r->st, &x, l, r->now, r->e) : store_xchg_put(r->st, &x, r->now, r->e);
+		*sent += l != NULL;
+	}
+	if (!rc)
+		rc = store_xchg_batch_done(r->st, batch, r->e);
+	return rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);
+}
+
+static int blob_found(void *arg, const char *dfsjzj, const char *lsh)
+{
+	json_object_set_new(arg, dfsjzj, json_string(lsh));
+	return 0;
+}
+
+/* A crash left the intent of a collected batch: its rows the front DB has
+** (our DFSJZJ, unknown to exchange_rows before) are recorded sent, the
+** others due. */
+static int settle_blob(struct round *r, int64_t batch, const char *tbl, const char *rows, int64_t *settled)
+{
+	struct xtable *t = table_named(r->m, tbl);
+	char *blob = strdup(rows), *p = blob, *f[9];
+	json_t *lsh_of = json_object();
+	const char **keys = NULL;
+	int n = 0, cap = 0, rc = 0;
+	while (xchg_blob_next(&p, f)) {
+		if (n == cap)
+			keys = realloc(keys, sizeof *keys * (size_t)(cap = cap ? cap * 2 : 256));
+		keys[n++] = f[0] ? f[0] : "";
+	}
+	if (t && t->present && n)
+		rc = front_rows_of(r->f, t, r->cf->xzqhdm, keys, n, blob_found, lsh_of, r->e);
+	free(keys);
+	free(blob);
+	if (!rc && t) {
+		int64_t found = 0;
+		blob = strdup(rows);
+		rc = record_blob(r, t, batch, blob, NULL, lsh_of, &found);
+		free(blob);
+		*settled += found;
+		if (!rc)
+			log_msg(LOG_WARN, "exchange", "settled batch %lld of %s left open by a crash: %lld row(s) had been "
+				"committed", (long long)batch, tbl, (long long)found);
+	}
+	json_decref(lsh_of);
+	return rc;
+}
+
 static int settle_all(struct round *r, int64_t *settled)
 {
 	json_t *b = NULL, *v;
@@ -141,8 +206,10 @@ static int settle_all(struct round *r, int64_t *settled)
 	json_array_foreach(b, i, v) {
 		if (rc)
 			break;
-		rc = settle_batch(r, json_integer_value(json_object_get(v, "batch")),
-				  json_string_value(json_object_get(v, "tbl")), settled);
+		int64_t batch = json_integer_value(json_object_get(v, "batch"));
+		const char *tbl = json_string_value(json_object_get(v, "tbl"));
+		const char *rows = json_string_value(json_object_get(v, "rows"));
+		rc = rows ? settle_blob(r, batch, tbl, rows, settled) : settle_batch(r, batch, tbl, settled);
 	}
 	json_decref(b);
 	return rc;
@@ -329,6 +396,37 @@ static int send_rows(struct round *r, const struct xtable *t, struct batch *b, i
 	return rc;
 }
 
+/* harvest.c's sender: the committed chunk's batch b by COPY; its rows into
+** exchange_rows as sent, or due when the front DB refused the batch (the
+** send phase then tries them one by one). A connection error leaves the
+** intent to the next round. */
+static int fast_send(void *arg, struct xfast *b, struct err *e)
+{
+	struct round *r = arg;
+	int bad = 0;
+	int64_t sent = 0;
+	char **lsh = calloc((size_t)b->n + 1, sizeof *lsh);
+	crash_point("intent");
+	int rc = front_copy(r->f, b->t, b->copy.data, b->copy.len, (const char *const *)b->keys, b->n, lsh, &bad, e);
+	if (rc && bad) {
+		log_msg(LOG_WARN, "exchange", "%s: a batch of %d rows failed (%s); sending them one by one", b->t->table,
+			b->n, e->msg);
+		err_clear(e);
+		for (int i = 0; i < b->n; i++) {
+			free(lsh[i]);
+			lsh[i] = NULL;
+		}
+	} else if (!rc)
+		crash_point("commit");
+	if (!rc || bad)
+		rc = record_blob(r, b->t, b->batch, b->blob.data, lsh, NULL, &sent);
+	r->sent[b->t - r->m->tables] += sent;
+	for (int i = 0; i < b->n; i++)
+		free(lsh[i]);
+	free(lsh);
+	return rc;
+}
+
 static int send_table(struct round *r, const struct xtable *t, int64_t *sent, int64_t *refused)
 {
 	int ncols = 0;
@@ -391,6 +489,32 @@ static int finish_run(struct round *r, const struct principal *who, const char *
 	return rc;
 }
 
+/* Send every table's due rows, parents first. */
+static int send_due(struct round *r)
+{
+	int rc = 0;
+	for (int i = 0; !rc && i < r->m->ntables; i++)
+		rc = send_table(r, &r->m->tables[i], &r->sent[i], &r->refused[i]);
+	return rc;
+}
+
+static int send_parents(void *arg, struct err *e)
+{
+	(void)e;
+	return send_due(arg);
+}
+
+/* Collect and send: projects and the catalogue first, sent (the parents of
+** what follows), then the appended rows, going at once where their parents
+** allow, then everything still due. */
+static int collect_and_send(struct round *r, int64_t *collected)
+{
+	struct xsender s = {.arg = r, .now_text = json_string_value(r->now_text), .send = fast_send,
+			    .parents = send_parents};
+	int rc = xchg_harvest(r->st, r->m, r->cf, r->now, &s, collected, r->e);
+	return rc ? rc : send_due(r);
+}
+
 int exchange_push(struct store *st, const struct exchange_conf *cf, const struct principal *who, const char *trigger,
 		  int64_t now, json_t **report, struct err *e)
 {
@@ -405,23 +529,26 @@ int exchange_push(struct store *st, const struct exchange_conf *cf, const struct
 	int rc = store_xchg_tune(st, e);
 	if (!rc)
 		rc = connect_round(&r, 1, 1);
-	if (!rc)
+	if (!rc) {
+		r.sent = calloc((size_t)r.m->ntables, sizeof *r.sent);
+		r.refused = calloc((size_t)r.m->ntables, sizeof *r.refused);
 		rc = settle_all(&r, &settled);
+	}
 	if (!rc)
 		rc = pull_all(&r, &p);
 	if (!rc)
-		rc = xchg_harvest(st, r.m, cf, now, &collected, e);
+		rc = collect_and_send(&r, &collected);
 	for (int i = 0; !rc && i < r.m->ntables; i++) {
-		int64_t sent = 0, refused = 0;
-		rc = send_table(&r, &r.m->tables[i], &sent, &refused);
-		total += sent;
+		total += r.sent[i];
 		json_array_append_new(json_object_get(out, "tables"), json_pack("{s:s,s:I,s:I}", "table",
-			r.m->tables[i].table, "sent", (json_int_t)sent, "refused", (json_int_t)refused));
+			r.m->tables[i].table, "sent", (json_int_t)r.sent[i], "refused", (json_int_t)r.refused[i]));
 	}
 	json_object_set_new(out, "rows", json_integer(total));
 	json_object_set_new(out, "verdicts", json_integer(p.changed));
 	json_object_set_new(out, "collected", json_integer(collected));
 	json_object_set_new(out, "settled", json_integer(settled));
+	free(r.sent);
+	free(r.refused);
 	end_round(&r);
 	json_decref(r.now_text);
 	finish_run(&r, who, "push", run_id, rc, total, out);
