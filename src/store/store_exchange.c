@@ -732,6 +732,27 @@ int store_xchg_rejected(struct store *st, json_t **out, struct err *e)
 	return s ? rows(st, s, out, e) : e->code;
 }
 
+int store_xchg_idle(struct store *st, int *idle, struct err *e)
+{
+	int64_t n;
+	sqlite3_stmt *s = store_stmt(st,
+		"SELECT EXISTS (SELECT 1 FROM exchange_batches) OR EXISTS (SELECT 1 FROM exchange_dirty) "
+		"OR EXISTS (SELECT 1 FROM exchange_rows WHERE due_since IS NOT NULL) "
+		"OR EXISTS (SELECT 1 FROM exchange_rows WHERE sjsczt IN (0, 1) AND sent_lsh <> '') "
+		"OR (SELECT COALESCE(MAX(id), 0) FROM cases) > "
+		"  COALESCE((SELECT last_id FROM exchange_marks WHERE kind = 'case'), 0) "
+		"OR (SELECT COALESCE(MAX(id), 0) FROM case_status) > "
+		"  COALESCE((SELECT last_id FROM exchange_marks WHERE kind = 'status'), 0) "
+		"OR (SELECT COALESCE(MAX(id), 0) FROM case_documents) > "
+		"  COALESCE((SELECT last_id FROM exchange_marks WHERE kind = 'document'), 0) "
+		"OR (SELECT COALESCE(MAX(id), 0) FROM case_files) > "
+		"  COALESCE((SELECT last_id FROM exchange_marks WHERE kind = 'file'), 0)", e);
+	if (!s || scalar(st, s, &n, e))
+		return e->code;
+	*idle = n == 0;
+	return 0;
+}
+
 int store_xchg_backlog(struct store *st, int64_t *oldest, int64_t *n, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st, "SELECT COALESCE(MIN(due_since), 0), COUNT(*) FROM exchange_rows "

@@ -148,6 +148,9 @@ int store_xchg_verdict(struct store *st, int64_t row_id, const char *lsh, int sj
 int store_xchg_counts(struct store *st, json_t **rows, struct err *e);
 /* Current rejections, oldest first: [{table, dfsjzj, object, department, reason, since}]. */
 int store_xchg_rejected(struct store *st, json_t **rows, struct err *e);
+/* 1 in *idle when a push has nothing to do: no batch open, nothing queued,
+** due or awaiting a verdict, and no row appended past a mark. */
+int store_xchg_idle(struct store *st, int *idle, struct err *e);
 /* Oldest due_since (0: none) and how many rows are due. */
 int store_xchg_backlog(struct store *st, int64_t *oldest, int64_t *n, struct err *e);
 
