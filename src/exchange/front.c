@@ -369,8 +369,9 @@ static char *copy_sql(struct front *f, const struct xtable *t, int *key)
 	return b.p;
 }
 
-/* Stream len bytes of COPY text; 0 when the front DB took them all. */
-static int copy_data(struct front *f, const struct xtable *t, const char *data, size_t len, int *bad, struct err *e)
+/* Send len bytes of COPY text and its end, without waiting for the front
+** DB to take them (copy_wait). */
+static int copy_send(struct front *f, const struct xtable *t, const char *data, size_t len, int *bad, struct err *e)
 {
 	int key = 0, ok = 1;
 	char *sql = copy_sql(f, t, &key);
@@ -387,6 +388,13 @@ static int copy_data(struct front *f, const struct xtable *t, const char *data, 
 		ok = PQputCopyData(f->c, data + at, (int)(len - at < 262144 ? len - at : 262144)) == 1;
 	if (!ok || PQputCopyEnd(f->c, NULL) != 1)
 		return pgerr(f, e, ERR_INTERNAL, t->table, NULL);
+	return 0;
+}
+
+/* The outcome of the COPY sent: 0 when the front DB took every row. */
+static int copy_wait(struct front *f, const struct xtable *t, int *bad, struct err *e)
+{
+	PGresult *r;
 	int rc = 0;
 	while ((r = PQgetResult(f->c))) {
 		if (!rc && PQresultStatus(r) != PGRES_COMMAND_OK) {
@@ -445,14 +453,26 @@ static int finish(struct front *f, const struct xtable *t, int n, char **lsh, st
 	return run(f, "COMMIT", 0, NULL, NULL, "COMMIT", e);
 }
 
-int front_copy(struct front *f, const struct xtable *t, const char *data, size_t len, const char *const *keys, int n,
-	       char **lsh, int *bad, struct err *e)
+int front_copy_start(struct front *f, const struct xtable *t, const char *data, size_t len, int *bad,
+		     struct err *e)
 {
 	assert(t->key_indexed);
 	*bad = 0;
 	if (run(f, "BEGIN", 0, NULL, NULL, "BEGIN", e))
 		return e->code;
-	int rc = copy_data(f, t, data, len, bad, e);
+	if (copy_send(f, t, data, len, bad, e)) {
+		copy_wait(f, t, bad, &(struct err){0});
+		PQclear(PQexec(f->c, "ROLLBACK"));
+		return e->code;
+	}
+	return 0;
+}
+
+int front_copy_finish(struct front *f, const struct xtable *t, const char *const *keys, int n, char **lsh, int *bad,
+		      struct err *e)
+{
+	*bad = 0;
+	int rc = copy_wait(f, t, bad, e);
 	if (!rc)
 		rc = copied_lsh(f, t, keys, n, lsh, e);
 	if (rc) {
@@ -460,6 +480,14 @@ int front_copy(struct front *f, const struct xtable *t, const char *data, size_t
 		return rc;
 	}
 	return finish(f, t, n, lsh, e);
+}
+
+int front_copy(struct front *f, const struct xtable *t, const char *data, size_t len, const char *const *keys, int n,
+	       char **lsh, int *bad, struct err *e)
+{
+	if (front_copy_start(f, t, data, len, bad, e))
+		return e->code;
+	return front_copy_finish(f, t, keys, n, lsh, bad, e);
 }
 
 int front_insert(struct front *f, const struct xtable *t, char ***values, int n, char **lsh, int *bad,

@@ -600,6 +600,8 @@ static int lean_chunk(struct hv *h, const char *kind, int *more)
 	*more = n == limit;
 	if (!rc && n)
 		rc = store_xchg_mark_set(h->st, kind, last, h->e);
+	if (!rc && h->send)
+		rc = h->send->finish(h->send->arg, h->e);
 	for (int i = 0; i < 2 && !rc; i++)
 		if (h->fast[i].n)
 			rc = store_xchg_intent_rows(h->st, h->fast[i].t->table, h->fast[i].blob.data, h->now,

@@ -535,11 +535,22 @@ static int to_number(const struct xcol *c, const struct xchg_val *v, char *buf, 
 
 /* Dates and timestamps in the forms every date/time type takes: date
 ** "YYYY-MM-DD", timestamp "YYYY-MM-DD HH:MM:SS", timestamptz with "+08". */
+/* 1 when s starts with a real date YYYY-MM-DD. */
+static int date_ok(const char *s)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
+			return 0;
+	int y = atoi(s), m = (s[5] - '0') * 10 + s[6] - '0', d = (s[8] - '0') * 10 + s[9] - '0';
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1] + (m == 2 && leap);
+}
+
 static int to_time(const struct xcol *c, const struct xchg_val *v, char *buf, size_t cap, char *reason, size_t rcap)
 {
 	const char *s = v->type == XCHG_TEXT ? v->s : NULL;
-	if (!s || strlen(s) < 10 || clock_cn_midnight((char[11]){s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7],
-								   s[8], s[9], 0}) < 0) {
+	if (!s || strlen(s) < 10 || !date_ok(s)) {
 		snprintf(reason, rcap, "%s的值不是日期：%s", c->name, s ? s : "");
 		return -1;
 	}

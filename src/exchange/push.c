@@ -30,6 +30,7 @@ struct round {
 	int64_t now;
 	json_t *now_text;         /* SCSJ: now, Asia/Shanghai */
 	int64_t *sent, *refused;  /* per table of m, this round */
+	struct xfast inflight;    /* a collected batch the front DB is taking */
 	struct err *e;
 };
 
@@ -140,10 +141,10 @@ out:
 ** front DB gave (lsh[i] by line, or lsh_of by DFSJZJ), due without one;
 ** and the intent removed. One SQLite transaction. */
 static int record_blob(struct round *r, const struct xtable *t, int64_t batch, char *blob, char **lsh,
-		       json_t *lsh_of, int64_t *sent)
+		       json_t *lsh_of, int64_t *sent, int own_txn)
 {
 	char *f[9], *p = blob;
-	int rc = store_begin(r->st, r->e);
+	int rc = own_txn ? store_begin(r->st, r->e) : 0;
 	for (int i = 0; !rc && xchg_blob_next(&p, f); i++) {
 		struct xchg_row x = {.tbl = t->table, .dfsjzj = f[0], .object = f[1] ? f[1] : "", .department = f[2],
 				     .ptbl = f[3], .pkey = f[4], .ptbl2 = f[5], .pkey2 = f[6],
@@ -156,6 +157,8 @@ static int record_blob(struct round *r, const struct xtable *t, int64_t batch, c
 	}
 	if (!rc)
 		rc = store_xchg_batch_done(r->st, batch, r->e);
+	if (!own_txn)
+		return rc;
 	return rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);
 }
 
@@ -187,7 +190,7 @@ static int settle_blob(struct round *r, int64_t batch, const char *tbl, const ch
 	if (!rc && t) {
 		int64_t found = 0;
 		blob = strdup(rows);
-		rc = record_blob(r, t, batch, blob, NULL, lsh_of, &found);
+		rc = record_blob(r, t, batch, blob, NULL, lsh_of, &found, 1);
 		free(blob);
 		*settled += found;
 		if (!rc)
@@ -396,22 +399,23 @@ static int send_rows(struct round *r, const struct xtable *t, struct batch *b, i
 	return rc;
 }
 
-/* harvest.c's sender: the committed chunk's batch b by COPY; its rows into
+/* The batch in flight: wait for the front DB, then its rows into
 ** exchange_rows as sent, or due when the front DB refused the batch (the
-** send phase then tries them one by one). A connection error leaves the
-** intent to the next round. */
-static int fast_send(void *arg, struct xfast *b, struct err *e)
+** send phase then tries them one by one), in a transaction of its own or
+** the caller's. A connection error leaves the intent to the next round. */
+static int fast_finish(struct round *r, int own_txn)
 {
-	struct round *r = arg;
-	int bad = 0;
+	struct xfast *b = &r->inflight;
+	int bad = 0, rc;
 	int64_t sent = 0;
+	if (!b->n)
+		return 0;
 	char **lsh = calloc((size_t)b->n + 1, sizeof *lsh);
-	crash_point("intent");
-	int rc = front_copy(r->f, b->t, b->copy.data, b->copy.len, (const char *const *)b->keys, b->n, lsh, &bad, e);
+	rc = front_copy_finish(r->f, b->t, (const char *const *)b->keys, b->n, lsh, &bad, r->e);
 	if (rc && bad) {
 		log_msg(LOG_WARN, "exchange", "%s: a batch of %d rows failed (%s); sending them one by one", b->t->table,
-			b->n, e->msg);
-		err_clear(e);
+			b->n, r->e->msg);
+		err_clear(r->e);
 		for (int i = 0; i < b->n; i++) {
 			free(lsh[i]);
 			lsh[i] = NULL;
@@ -419,12 +423,35 @@ static int fast_send(void *arg, struct xfast *b, struct err *e)
 	} else if (!rc)
 		crash_point("commit");
 	if (!rc || bad)
-		rc = record_blob(r, b->t, b->batch, b->blob.data, lsh, NULL, &sent);
+		rc = record_blob(r, b->t, b->batch, b->blob.data, lsh, NULL, &sent, own_txn);
 	r->sent[b->t - r->m->tables] += sent;
 	for (int i = 0; i < b->n; i++)
 		free(lsh[i]);
 	free(lsh);
+	xfast_reset(b);
 	return rc;
+}
+
+/* harvest.c's sender, once the chunk that filled b committed: finish the
+** batch in flight, then send b by COPY and return while the front DB takes
+** it (the next chunk is collected meanwhile). b's rows become the round's. */
+static int fast_send(void *arg, struct xfast *b, struct err *e)
+{
+	struct round *r = arg;
+	int bad = 0;
+	if (fast_finish(r, 1))
+		return e->code;
+	crash_point("intent");
+	if (front_copy_start(r->f, b->t, b->copy.data, b->copy.len, &bad, e)) {
+		if (!bad)
+			return e->code;
+		err_clear(e);
+		int64_t sent = 0;
+		return record_blob(r, b->t, b->batch, b->blob.data, NULL, NULL, &sent, 1);
+	}
+	r->inflight = *b;
+	memset(b, 0, sizeof *b);
+	return 0;
 }
 
 static int send_table(struct round *r, const struct xtable *t, int64_t *sent, int64_t *refused)
@@ -501,7 +528,14 @@ static int send_due(struct round *r)
 static int send_parents(void *arg, struct err *e)
 {
 	(void)e;
-	return send_due(arg);
+	return fast_finish(arg, 1) ? ((struct round *)arg)->e->code : send_due(arg);
+}
+
+/* Harvest's next chunk records the batch in flight in its own transaction. */
+static int finish_in_chunk(void *arg, struct err *e)
+{
+	(void)e;
+	return fast_finish(arg, 0);
 }
 
 /* Collect and send: projects and the catalogue first, sent (the parents of
@@ -510,8 +544,10 @@ static int send_parents(void *arg, struct err *e)
 static int collect_and_send(struct round *r, int64_t *collected)
 {
 	struct xsender s = {.arg = r, .now_text = json_string_value(r->now_text), .send = fast_send,
-			    .parents = send_parents};
+			    .parents = send_parents, .finish = finish_in_chunk};
 	int rc = xchg_harvest(r->st, r->m, r->cf, r->now, &s, collected, r->e);
+	if (!rc)
+		rc = fast_finish(r, 1);
 	return rc ? rc : send_due(r);
 }
 
@@ -587,6 +623,7 @@ int exchange_push(struct store *st, const struct exchange_conf *cf, const struct
 	json_object_set_new(out, "settled", json_integer(settled));
 	free(r.sent);
 	free(r.refused);
+	xfast_reset(&r.inflight);         /* a failed round's batch: settled next time */
 	end_round(&r);
 	json_decref(r.now_text);
 	finish_run(&r, who, "push", run_id, rc, total, out);

@@ -130,6 +130,13 @@ int front_insert(struct front *f, const struct xtable *t, char ***values, int n,
 ** lines whose DFSJZJ are keys[i]. */
 int front_copy(struct front *f, const struct xtable *t, const char *data, size_t len, const char *const *keys, int n,
 	       char **lsh, int *bad, struct err *e);
+/* front_copy in two halves: start sends the rows and returns while the
+** front DB takes them (the caller works meanwhile; the connection is busy
+** until finish, which waits, reads the LSHs and commits). */
+int front_copy_start(struct front *f, const struct xtable *t, const char *data, size_t len, int *bad,
+		     struct err *e);
+int front_copy_finish(struct front *f, const struct xtable *t, const char *const *keys, int n, char **lsh, int *bad,
+		      struct err *e);
 /* For each dfsjzj, call found(arg, dfsjzj, lsh) with every row of t with it
 ** and our XZQHDM.
 ** A callback that fails returns its code having filled the same e itself. */
@@ -171,6 +178,9 @@ struct xsender {
 	/* after the projects and the catalogue (step 0): send them, parents of
 	** the appended rows that follow */
 	int (*parents)(void *arg, struct err *e);
+	/* at the end of a chunk, in its transaction: record the rows of the
+	** batch sent before, once the front DB took them (one commit less) */
+	int (*finish)(void *arg, struct err *e);
 };
 
 /* harvest.c: collect what changed since the last push into exchange_rows
