@@ -3,9 +3,17 @@
 ** in chunks of one SQLite transaction each (a chunk and the high-water mark
 ** or queue entries it consumed commit together, so a crash loses nothing).
 **
+** Appended rows (办件, status rows, documents, uploaded files) are read
+** without JSON (store_xchg_scan); those whose parents are ready go at once:
+** the chunk's transaction writes the batch's intent with its rows instead
+** of exchange_rows, the round's sender (push.c) copies them to the front DB
+** once it committed and records them sent in the next chunk's transaction.
+** The rest, and everything collected from the queue, is put due.
+**
 ** DFSJZJ keys: flow:<flow version id>, stage:<flow>:<n>, item:<flow>:<item
 ** version id>, project:<id>, unit:<project>:<credit code>:<DWLX>, case:<id>,
-** status:<case_status id>, special:<id>, doc:<id> (批复文件), att:<id>.
+** status:<case_status id>, special:<id>, doc:<id> (批复文件), att:<id>
+** (documents as attachments), file:<case_files id> (uploaded files).
 ** A 办件 row waits for its project and its stage item; every other row for
 ** the one above it (spgl.md's order).
 */

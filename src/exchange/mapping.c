@@ -685,6 +685,9 @@ int xmap_compare(const struct xtable *t, json_t *problems, int *errors, int *war
 	}
 	if (!t->has_lsh)
 		problem(problems, "LSH", 1, errors, warnings, "%s 缺少流水号列 LSH", t->table);
+	if (t->has_lsh && !t->key_indexed)
+		problem(problems, "DFSJZJ", 0, errors, warnings, "%s 的 DFSJZJ 列没有索引：行以 INSERT 逐批上报，"
+			"比 COPY 慢（可请省方在 DFSJZJ 上建索引）", t->table);
 	if (t->extra_notnull[0])
 		problem(problems, t->extra_notnull, 1, errors, warnings,
 			"%s.%s 为 NOT NULL 且无默认值，映射中没有这些列", t->table, t->extra_notnull);

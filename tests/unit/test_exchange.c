@@ -264,7 +264,8 @@ static void test_compare(void **state)
 	cols[2].present = 0;
 	cols[2].required = 1;
 	cols[3].present = 0;
-	struct xtable t = {.table = "SPGL_XMJBXXB", .cols = cols, .ncols = 4, .present = 1, .has_lsh = 1};
+	struct xtable t = {.table = "SPGL_XMJBXXB", .cols = cols, .ncols = 4, .present = 1, .has_lsh = 1,
+			   .key_indexed = 1};
 	json_t *p = json_array();
 	int errors = 0, warnings = 0;
 	xmap_compare(&t, p, &errors, &warnings);
@@ -273,6 +274,29 @@ static void test_compare(void **state)
 	char *text = json_dumps(p, 0);
 	assert_non_null(strstr(text, "SPGL_XMJBXXB 缺少列 JSDD"));
 	free(text);
+	json_decref(p);
+	t.key_indexed = 0;                 /* no index on DFSJZJ: INSERT rather than COPY, a warning */
+	p = json_array();
+	errors = warnings = 0;
+	xmap_compare(&t, p, &errors, &warnings);
+	assert_int_equal(warnings, 3);
+	json_decref(p);
+	/* a boolean column takes a 0/1 code list, nothing else */
+	struct xcol flag = col("SJYXBS", XT_CODE, PK_BOOL, 0, 0, 0);
+	json_t *codes = json_pack("[i,i]", 0, 1);
+	flag.codes = codes;
+	struct xtable tb = {.table = "SPGL_XMDWXXB", .cols = &flag, .ncols = 1, .present = 1, .has_lsh = 1,
+			    .key_indexed = 1};
+	p = json_array();
+	errors = warnings = 0;
+	xmap_compare(&tb, p, &errors, &warnings);
+	assert_int_equal(errors + warnings, 0);
+	expect(&flag, json_integer(1), "1");
+	refuse(&flag, json_integer(2), "不在代码项之中");
+	json_array_append_new(codes, json_integer(2));
+	xmap_compare(&tb, p, &errors, &warnings);
+	assert_int_equal(errors, 1);
+	json_decref(codes);
 	json_decref(p);
 	t.present = 0;
 	p = json_array();
