@@ -49,7 +49,7 @@ status() { "$bin" exchange status --db "$1" --json; }
 pending() { status "$1" | jq '[.tables[].pending] | add'; }
 
 "$bin" demo --db "$tmp/a.db" --projects 25 --seed 11 >/dev/null 2>&1 || fail "demo"
-cp "$tmp/a.db" "$tmp/b.db"; cp "$tmp/a.db" "$tmp/c.db"; cp "$tmp/a.db" "$tmp/d.db"
+cp "$tmp/a.db" "$tmp/b.db"; cp "$tmp/a.db" "$tmp/c.db"; cp "$tmp/a.db" "$tmp/d.db"; cp "$tmp/a.db" "$tmp/e.db"
 
 # ---- usage and check ---------------------------------------------------------------------
 "$bin" exchange --help | grep -q "gonggai exchange check" && ok || fail "--help"
@@ -245,6 +245,20 @@ jq -e '[.tables[].pending, .tables[].rejected, .tables[].sent] | add == 0' "$tmp
 expect "vendor LSH is text" "$(q "$vendor" "SELECT count(*) FROM spgl_xmjbxxb WHERE length(lsh) = 32")" \
   "$(q "$vendor" "SELECT count(*) FROM spgl_xmjbxxb")"
 nodup "$vendor"
+
+# ---- a value the front DB will not take: the batch rolls back, the row is refused with the column named ------
+dom=$(newdb dom "$here/exchange/spgl-ddl.sql")
+psql "$dom" -qc "CREATE DOMAIN small_code AS numeric(10) CHECK (VALUE < 10); ALTER TABLE spgl_xmspsxblxxxxb ALTER COLUMN blzt TYPE small_code"
+push "$tmp/e.db" --target "$dom" --wait-for-parent sent || fail "push with a domain: $(cat "$tmp/push.err")"
+big=$(q "$dom" "SELECT count(*) FROM spgl_xmspsxblxxxxb WHERE blzt >= 10")
+expect "no row with BLZT >= 10 written" "$big" 0
+status "$tmp/e.db" >"$tmp/st.json"
+jq -e '(.rejected | length) > 0 and all(.rejected[]; .table == "SPGL_XMSPSXBLXXXXB" and
+  (.reason | test("前置库拒绝写入: 前置库 SPGL_XMSPSXBLXXXXB 列 blzt 不接受第 1 行的值: .*small_code")))' "$tmp/st.json" >/dev/null &&
+  ok || fail "refusals name table and column: $(jq -c '.rejected[0]' "$tmp/st.json")"
+expect "every other status row written" "$(q "$dom" "SELECT count(*) FROM spgl_xmspsxblxxxxb")" \
+  "$(jq '.tables[] | select(.table == "SPGL_XMSPSXBLXXXXB") | .sent' "$tmp/st.json")"
+nodup "$dom"
 
 # ---- the 3.0 attachments mapping -----------------------------------------------------------------------
 v30=$(newdb v30 "$here/exchange/spgl-ddl.sql" "$here/exchange/spgl-3.0-attachments-ddl.sql")
