@@ -2,14 +2,23 @@
 ** push.c: one exchange round against the front DB: connect and lock, check
 ** the schema, settle batches a crash left open, pull verdicts, collect what
 ** changed, and send everything due table by table in spgl.md's order.
+** A round with nothing to do (store_xchg_idle) records its run and does
+** not connect.
 **
-** A batch: (1) its rows get the batch id in SQLite (committed: the intent),
-** (2) one front-DB transaction inserts them (RETURNING LSH), (3) SQLite
-** records each row sent with its LSH and clears the intent. A crash between
-** (1) and (3) leaves the intent; the next round, holding the advisory lock
-** (so the crashed session's transaction is over), looks up the front DB's
-** rows with those DFSJZJ: an LSH we never recorded is the batch's row, which
-** committed; none means it did not, and the rows are due again.
+** A batch of due rows: (1) its rows get the batch id in SQLite (committed:
+** the intent), (2) one front-DB transaction inserts them (COPY, or INSERT ...
+** RETURNING LSH), (3) SQLite records each row sent with its LSH and clears
+** the intent. A crash between (1) and (3) leaves the intent; the next round,
+** holding the advisory lock (so the crashed session's transaction is over),
+** looks up the front DB's rows with those DFSJZJ: an LSH we never recorded
+** is the batch's row, which committed; none means it did not, and the rows
+** are due again.
+**
+** A batch collected and sent at once (harvest.c): its intent carries the
+** rows themselves, committed with the chunk that collected them; the COPY
+** runs while the next chunk is collected, whose transaction then inserts
+** the rows sent. Settling such an intent inserts its rows sent (the front
+** DB has their DFSJZJ) or due.
 */
 #include "exchange/xchg_int.h"
 
