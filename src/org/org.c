@@ -479,6 +479,26 @@ static int department_disable(struct store *st, int64_t now, const char *code, i
 	return 0;
 }
 
+/* A department moves to another district only while it has handled no case
+** (its cases were dispatched, counted and reported under the old one). */
+static int department_move(struct store *st, const char *code, const char *district, int64_t now, struct err *e)
+{
+	char current[16];
+	int64_t cases = 0;
+	if (!store_district_exists(st, district))
+		return err_set(e, ERR_INVALID, "district", "行政区划不存在 (unknown district)");
+	if (store_department_place(st, code, current, &cases, e))
+		return e->code;
+	if (!current[0])
+		return err_set(e, ERR_NOTFOUND, "code", "不存在: %s (not found)", code);
+	if (strcmp(current, district) == 0)
+		return 0;
+	if (cases > 0)
+		return err_set(e, ERR_CONFLICT, "district", "部门已办理 %lld 件办件，所属行政区划不可修改：办件按原区划统计和上报 "
+			       "(the district is fixed once the department has cases)", (long long)cases);
+	return store_department_move(st, code, district, now, e);
+}
+
 int org_department_save(struct store *st, const struct principal *who, int64_t now, const char *code,
 			const char *name, const char *district, int active, int create, int confirm,
 			struct org_dept_effect *fx, struct err *e)
@@ -505,6 +525,8 @@ int org_department_save(struct store *st, const struct principal *who, int64_t n
 		rc = department_disable(st, now, code, confirm, fx, details, e);
 	else if (!create && active == 1 && store_department_inactive(st, code))
 		fx->reenabled = 1;
+	if (!rc && !create && district)
+		rc = department_move(st, code, district, now, e);
 	if (!rc)
 		rc = create ? store_department_put(st, code, name, district, now, e)
 			: store_department_update(st, code, name, active, now, e);

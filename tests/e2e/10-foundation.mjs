@@ -267,6 +267,18 @@ export default [
       await dialogButton(page, '确定');
       await page.locator('.dialog .form-row[data-field=code] .field-error', { hasText: '已存在' }).waitFor();
       await dialogButton(page, '取消');
+      // a department without cases moves to another district through 编辑, and back
+      for (const [from, to, name] of [['610204', '610222', '宜君县'], ['610222', '610204', '耀州区']]) {
+        await page.locator('#dept-list select[name=district]').selectOption(from);
+        await page.click('#dept-list button:has-text("搜索")');
+        await page.locator('#dept-list tbody tr', { hasText: '610204-FGW' }).locator('button:has-text("编辑")').click();
+        await page.locator('.dialog #f-district').selectOption(to);
+        await dialogButton(page, '确定');
+        await page.locator('.dialog').waitFor({ state: 'detached' });
+        await page.locator('#dept-list select[name=district]').selectOption(to);
+        await page.click('#dept-list button:has-text("搜索")');
+        await page.locator('#dept-list tbody tr', { hasText: '610204-FGW' }).filter({ hasText: name }).waitFor();
+      }
       await shot(page, 'departments');
       await page.click('.menu a[data-path="/system/districts"]');
       await page.locator('#district-list tbody tr', { hasText: '宜君县' }).waitFor();
