@@ -39,7 +39,7 @@ function fieldsFor(name, def, c, paper) {
   const missing = paper && paper.checklist ? mats.filter((m) => m.required && !m.received) : [];
   if (def.toUser || (name === 'next_step' && paper && paper.next && paper.next.users.length))
     f.push({ name: 'to_user', label: name === 'next_step' ? '下一环节办理人（可选）' : '转办给', type: 'select', required: name !== 'next_step',
-      emptyLabel: '（本部门待办池）',
+      emptyLabel: '（本部门待办池）', searchable: true,
       options: ((name === 'next_step' ? paper.next : paper.handlers) || { users: [] }).users
         .filter((u) => name === 'next_step' || u.username !== paper.me)
         .map((u) => ({ value: u.username, label: u.display_name ? `${u.display_name}（${u.username}）` : u.username })),
