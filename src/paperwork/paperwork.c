@@ -256,7 +256,7 @@ int pw_build(struct store *st, const struct pw_providers *ps, const struct princ
 	return 0;
 }
 
-static int write_out(const json_t *doc, int format, const char *path, char **body, size_t *len, struct err *e)
+int pw_write(const json_t *doc, int format, const char *path, char **body, size_t *len, struct err *e)
 {
 	if (format == PW_XLSX)
 		return pw_xlsx(doc, path, e);
@@ -293,7 +293,7 @@ int pw_render(struct store *st, const struct pw_providers *ps, const struct prin
 		*body = NULL;
 	if (pw_build(st, ps, who, kind, from, to, now, &doc, e))
 		return e->code;
-	int rc = write_out(doc, format, path, body, len, e);
+	int rc = pw_write(doc, format, path, body, len, e);
 	if (!rc) {
 		static const char *const fmts[] = {"", "xlsx", "html", "json"};
 		rc = audit_write(st, who, now, "paperwork.report",
