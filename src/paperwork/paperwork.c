@@ -26,8 +26,8 @@ static const struct dict_entry services[] = {
 
 /* Which providers evidence each service row (same order as services). */
 static const char *const evidence[][3] = {
-	{"desk.consults"}, {"desk.tickets"}, {"ops.inspections"}, {"ops.backups", "archive"},
-	{"quality", "repair"}, {"archive"}, {"desk.requests"}, {"archive"}, {"exchange", "quality"},
+	{"desk.consults"}, {"desk.tickets", "desk.reports"}, {"ops.inspections"}, {"ops.backups", "archive"},
+	{"quality", "repair"}, {"archive", "desk.reports"}, {"desk.requests"}, {"archive"}, {"exchange", "quality"},
 	{"exchange", "quality"}, {"desk.trainings"}, {"desk.drills", "ops.backups"}, {"desk.visits"},
 	{"ops.inspections", "desk.tickets", "quality"}};
 
