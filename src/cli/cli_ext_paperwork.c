@@ -66,7 +66,7 @@ static json_t *clock_met(json_t *sla, const char *clock)
 	return json_is_boolean(m) ? json_string(json_is_true(m) ? "达标" : "超时") : json_string("—");
 }
 
-typedef void (*ticket_fn)(void *arg, json_t *ticket);
+typedef int (*ticket_fn)(void *arg, json_t *ticket, struct err *e);
 
 /* fn for every ticket reported in [from, to), as desk_ticket_list gives it. */
 static int each_ticket(const struct desk_conf *cf, struct store *st, int64_t from, int64_t to, ticket_fn fn,
@@ -83,7 +83,10 @@ static int each_ticket(const struct desk_conf *cf, struct store *st, int64_t fro
 				     e))
 			return e->code;
 		json_array_foreach(items, i, t) {
-			fn(arg, t);
+			if (fn(arg, t, e)) {
+				json_decref(items);
+				return e->code;
+			}
 			n++;
 		}
 		size_t got = json_array_size(items);
@@ -104,7 +107,7 @@ struct ticket_tally {
 	int64_t n, lv[4], resp, resp_met, res, res_met;
 };
 
-static void ticket_row(void *arg, json_t *t)
+static int ticket_row(void *arg, json_t *t, struct err *e)
 {
 	struct ticket_tally *x = arg;
 	json_t *sla = json_object_get(t, "sla");
@@ -125,6 +128,8 @@ static void ticket_row(void *arg, json_t *t)
 						 report_kind(level), "report",
 						 json_sprintf("/api/desk/tickets/%lld/report", (long long)id)));
 	x->n++;
+	(void)e;
+	return 0;
 }
 
 static int tickets_fill(void *ctx, struct store *st, int64_t from, int64_t to, json_t **out, struct err *e)
@@ -149,6 +154,8 @@ static int tickets_fill(void *ctx, struct store *st, int64_t from, int64_t to, j
 /* ---- 故障处理报告 / 重大事件故障报告, collected ------------------------------------------- */
 
 struct report_tally {
+	struct store *st;
+	const struct desk_conf *cf;
 	json_t *rows;
 	int64_t reports, major, rca, concluded;
 };
@@ -159,9 +166,16 @@ static const char *text_or(json_t *t, const char *key, const char *none)
 	return v && *v ? v : none;
 }
 
-static void report_row(void *arg, json_t *t)
+/* The conclusions of one ticket's report (desk_ticket_show: what the report prints). */
+static int report_row(void *arg, json_t *listed, struct err *e)
 {
 	struct report_tally *x = arg;
+	struct principal who;
+	json_t *t;
+	reader(&who);
+	if (desk_ticket_show(x->st, x->cf, &who, clock_now(NULL), json_integer_value(json_object_get(listed, "id")), &t,
+			     e))
+		return e->code;
 	int level = (int)json_integer_value(json_object_get(t, "level"));
 	int64_t id = json_integer_value(json_object_get(t, "id"));
 	int major = level == 1, has_rca = major && json_string_length(json_object_get(t, "rca"));
@@ -178,11 +192,13 @@ static void report_row(void *arg, json_t *t)
 						 text_or(t, "prevention", "（未填写）"), "rca",
 						 major ? text_or(t, "rca", "（未提交）") : "—", "report",
 						 json_sprintf("/api/desk/tickets/%lld/report", (long long)id)));
+	json_decref(t);
+	return 0;
 }
 
 static int reports_fill(void *ctx, struct store *st, int64_t from, int64_t to, json_t **out, struct err *e)
 {
-	struct report_tally x = {.rows = json_array()};
+	struct report_tally x = {.st = st, .cf = ctx, .rows = json_array()};
 	if (each_ticket(ctx, st, from, to, report_row, &x, e)) {
 		json_decref(x.rows);
 		return e->code;
