@@ -341,17 +341,17 @@ static int slowest(struct store *st, const struct cal *cal, const json_t *raw, c
 int biz_figures(struct store *st, const struct case_env *env, int64_t from, int64_t to, int64_t now,
 		json_t **figures, struct err *e)
 {
-	json_t *raw = NULL, *rows = json_array(), *p, *slow = NULL;
-	size_t i;
+	json_t *raw = NULL, *rows = json_array(), *slow = NULL;
 	int began;
-	if (store_case_read_begin(st, &began, e))
+	if (store_case_read_begin(st, &began, e)) {
+		json_decref(rows);
 		return e->code;
+	}
 	int rc = store_business_projects(st, from, to, &raw, e);
-	json_array_foreach(rc ? NULL : raw, i, p) {
+	for (size_t i = 0; !rc && i < json_array_size(raw); i++) {
 		json_t *row;
-		if ((rc = project_row(st, env, p, now, &row, e)))
-			break;
-		json_array_append_new(rows, row);
+		if (!(rc = project_row(st, env, json_array_get(raw, i), now, &row, e)))
+			json_array_append_new(rows, row);
 	}
 	if (!rc)
 		rc = slowest(st, env->cal, raw, rows, &slow, e);
