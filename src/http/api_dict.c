@@ -8,6 +8,7 @@
 #include "base/dict.h"
 #include "http/http.h"
 #include "archive/archive.h"
+#include "business/business.h"
 #include "desk/desk.h"
 #include "exchange/exchange.h"
 #include "ops/ops.h"
@@ -24,6 +25,7 @@ static const struct dict *const modules[] = {
 	archive_dicts,
 	desk_dicts,
 	pw_dicts,
+	biz_dicts,
 	desk_service_dicts,
 	exchange_dicts,
 };

@@ -139,6 +139,7 @@ extern const struct route api_import_routes[];
 extern const struct route api_dict_routes[];
 extern const struct route api_archive_routes[];
 extern const struct route api_paperwork_routes[];
+extern const struct route api_business_routes[];
 extern const struct route api_desk_routes[];
 extern const struct route api_exchange_routes[];
 

@@ -35,6 +35,7 @@ static const struct route *const tables[] = {
 	api_dict_routes,
 	api_archive_routes,
 	api_paperwork_routes,
+	api_business_routes,
 	api_desk_routes,
 	api_repair_routes,
 	api_import_routes,
