@@ -16,24 +16,6 @@
 
 #define CASE_ROLES (ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD | ROLE_LEADER)
 
-/* RFC 5987 percent-encoding of a UTF-8 file name into out. */
-static void pct(const char *s, char *out, size_t n)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t k = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p && k + 4 < n; p++) {
-		if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    strchr("-._~", *p)) {
-			out[k++] = (char)*p;
-		} else {
-			out[k++] = '%';
-			out[k++] = hex[*p >> 4];
-			out[k++] = hex[*p & 15];
-		}
-	}
-	out[k] = 0;
-}
-
 static int query_of(struct http_req *r, struct case_query *q, struct err *e)
 {
 	int64_t stage, status;
@@ -63,7 +45,6 @@ static int export(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	struct case_query q;
 	struct case_export x;
-	char enc[200];
 	int format = case_export_format_parse(http_query(r, "format"));
 	if (format < 0)
 		return err_set(e, ERR_INVALID, "format", "格式应为 csv 或 xlsx (format: csv | xlsx)");
@@ -81,9 +62,7 @@ static int export(struct http_req *r, struct http_resp *w, struct err *e)
 	w->content_type = format == CASE_EXPORT_XLSX
 		? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 		: "text/csv; charset=utf-8";
-	pct(x.name, enc, sizeof enc);
-	snprintf(w->disposition, sizeof w->disposition, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
-		 x.ascii_name, enc);
+	http_attachment(w, x.name, x.ascii_name);
 	return 0;
 }
 
@@ -92,7 +71,6 @@ static int export_projects(struct http_req *r, struct http_resp *w, struct err *
 {
 	struct project_filter f = {.q = http_query(r, "q"), .division = http_query(r, "division")};
 	struct case_export x;
-	char enc[200];
 	int64_t type;
 	int format = case_export_format_parse(http_query(r, "format"));
 	if (format < 0)
@@ -108,9 +86,7 @@ static int export_projects(struct http_req *r, struct http_resp *w, struct err *
 	w->content_type = format == CASE_EXPORT_XLSX
 		? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 		: "text/csv; charset=utf-8";
-	pct(x.name, enc, sizeof enc);
-	snprintf(w->disposition, sizeof w->disposition, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
-		 x.ascii_name, enc);
+	http_attachment(w, x.name, x.ascii_name);
 	return 0;
 }
 

@@ -16,6 +16,8 @@
 #include "quality/quality.h"
 #include "repair/repair.h"
 
+#include <string.h>
+
 static const struct dict *const modules[] = {
 	ops_dicts,
 	approval_dicts,
@@ -29,6 +31,19 @@ static const struct dict *const modules[] = {
 	desk_service_dicts,
 	exchange_dicts,
 };
+
+const char *api_dict_label(const char *name, const char *code)
+{
+	for (size_t m = 0; m < sizeof modules / sizeof modules[0]; m++)
+		for (const struct dict *d = modules[m]; d->name; d++)
+			if (strcmp(d->name, name) == 0) {
+				for (const struct dict_entry *en = d->entries; en->code; en++)
+					if (strcmp(en->code, code) == 0)
+						return en->label;
+				return NULL;
+			}
+	return NULL;
+}
 
 static json_t *entries_json(const struct dict_entry *en)
 {

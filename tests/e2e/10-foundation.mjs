@@ -358,10 +358,17 @@ export default [
       await page.locator('#audit-list tbody tr td:not(.empty)').first().waitFor();
       await shot(page, 'audit');
       // export: a CSV with a BOM and the header
-      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#audit-list button:has-text("导出")')]);
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#audit-list button[data-export=csv]')]);
       const file = await dl.path();
       const csv = (await import('node:fs')).readFileSync(file, 'utf8');
       assert(csv.startsWith('\ufeff序号,时间,用户'), 'CSV header');
+      // written by the server: every row of the filter, the count in the name and the toast
+      const rows = csv.trim().split('\r\n').length - 1;
+      assert(dl.suggestedFilename() === `审计日志-${today}-${rows}条.csv`, `file name ${dl.suggestedFilename()} for ${rows} rows`);
+      await page.locator('.toast', { hasText: `已导出 ${rows} 条` }).waitFor();
+      const [x] = await Promise.all([page.waitForEvent('download'), page.click('#audit-list button[data-export=xlsx]')]);
+      const head = (await import('node:fs')).readFileSync(await x.path()).subarray(0, 2).toString();
+      assert(head === 'PK' && x.suggestedFilename().endsWith('条.xlsx'), `an xlsx workbook: ${x.suggestedFilename()}`);
     },
   },
   {

@@ -15,7 +15,7 @@ export async function render(ctx) {
   ctx.el.append(h('div.card', h('div.card-title', '培训记录'), box),
     h('div.card', h('div.card-title', '技术骨干', isOps ? h('span.extra', h('button.btn.btn-sm#backbone-add', { type: 'button', on: { click: addBackbone } }, '设为技术骨干')) : null), bb));
   const list = listPage(box, {
-    exportName: '培训记录',
+    exportName: '培训记录', exportSrc: '/api/desk/trainings',
     toolbar: [{ label: '登记培训', kind: 'primary', show: isOps, onClick: async () => {
       const r = await formDialog({ title: '登记培训', grid: true, wide: true, fields: [
         { name: 'day', label: '日期', type: 'date', required: true },
