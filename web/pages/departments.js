@@ -44,7 +44,7 @@ export async function render(ctx) {
   };
   const drawTree = async () => { treeBox.replaceChildren(await tree(pick)); };
   const list = listPage(ctx.el.querySelector('#dept-list'), {
-    exportName: '部门列表',
+    exportName: '部门列表', exportSrc: '/api/departments',
     filters: [{ name: 'district', label: '行政区划', type: 'select', options: () => districtOptions(2) }],
     toolbar: [{ label: '＋ 新增部门', kind: 'primary', show: canEdit, onClick: () => create() }],
     columns: [
