@@ -13,6 +13,7 @@
 **   GET|POST /api/desk/consults                                   技术咨询
 **   GET|POST /api/desk/articles ?q&tag · GET|PUT /api/desk/articles/{id}   知识库 (帮助中心)
 **   GET|POST /api/desk/trainings · GET|POST /api/desk/backbones   培训服务, 技术骨干
+**   POST /api/desk/trainings/{id}/files?name=… (raw body) · GET /api/desk/files/{id}   培训资料
 **   GET|POST /api/desk/plans · GET|POST /api/desk/drills          应急演练
 **   GET|POST /api/desk/visits · POST /api/desk/visits/{id}/requests {"index"}   定期回访
 ** Every signed-in account may report and follow its own tickets; the desk
@@ -21,6 +22,7 @@
 */
 #include "http/http.h"
 #include "desk/desk.h"
+#include "approval/case_files.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,6 +283,41 @@ static int training_add(struct http_req *r, struct http_resp *w, struct err *e)
 	return need_body(r, e) || desk_training_add(r->st, &r->me, http_now(r), r->json, &id, e) ? e->code : created(w, id);
 }
 
+/* A raw body of the file's own type; its name in ?name= (or X-File-Name). */
+static int training_file(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	int64_t id;
+	const char *name = http_query(r, "name");
+	if (http_param_id(r, 0, &id, e))
+		return e->code;
+	if (!name)
+		name = http_header(r, "X-File-Name");
+	int64_t max = r->app->upload_max ? r->app->upload_max : (int64_t)CASE_FILES_MAX_MB << 20;
+	if (desk_training_file_add(r->st, &r->me, http_now(r), id, name, r->body, r->body_len, max, &w->json, e))
+		return e->code;
+	w->status = 201;
+	return 0;
+}
+
+/* Always an attachment, typed by its content. */
+static int file_download(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	struct desk_file_row f;
+	struct buf b;
+	int64_t id;
+	char ascii[48];
+	if (http_param_id(r, 0, &id, e) || desk_file_read(r->st, &r->me, id, &f, &b, e))
+		return e->code;
+	w->body = b.data;
+	w->body_len = b.len;
+	w->free_body = 1;
+	w->content_type = f.mime;
+	snprintf(ascii, sizeof ascii, "file-%lld.%s", (long long)f.id, f.ext);
+	http_attachment(w, f.name, ascii);
+	snprintf(w->etag, sizeof w->etag, "\"%.60s\"", f.sha256);
+	return 0;
+}
+
 static int backbones(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	json_t *items;
@@ -376,6 +413,8 @@ const struct route api_desk_routes[] = {
 	{"PUT", "/api/desk/articles/{id}", article_put, 0, 0},
 	{"GET", "/api/desk/trainings", trainings, 0, 0},
 	{"POST", "/api/desk/trainings", training_add, 0, 0},
+	{"POST", "/api/desk/trainings/{id}/files", training_file, 0, R_RAW_BODY},
+	{"GET", "/api/desk/files/{id}", file_download, 0, 0},
 	{"GET", "/api/desk/backbones", backbones, 0, 0},
 	{"POST", "/api/desk/backbones", backbone_set, 0, 0},
 	{"GET", "/api/desk/plans", plans, 0, 0},

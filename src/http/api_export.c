@@ -16,7 +16,7 @@
 ** title, and how to write the value: "time" (epoch seconds as Asia/Shanghai
 ** date and time), "date" (the same, date only), "dict" (the label of the
 ** code in GET /api/dict), else as it is (numbers stay numbers, true/false
-** 是/否, arrays joined with 、). The file name carries the Asia/Shanghai date
+** 是/否, arrays joined with 、, a record in a list by its name). The file name carries the Asia/Shanghai date
 ** and the row count (审计日志-2026-12-07-5301条.xlsx), which the page reports.
 ** CSV cells follow base/csv.h (no formula ever); XLSX is written with
 ** libxlsxwriter in constant memory. At most EXPORT_MAX_ROWS rows (400
@@ -128,6 +128,8 @@ static void cell_text(const struct col *k, json_t *v, struct buf *out, int *numb
 				buf_puts(out, "、");
 			cell_text(&(struct col){.type = k->type, .dict = k->dict}, x, out, &ignored);
 		}
+	} else if (json_is_string(json_object_get(v, "name"))) {   /* a record in a list: its name */
+		buf_puts(out, json_string_value(json_object_get(v, "name")));
 	} else {
 		char *s = json_dumps(v, JSON_COMPACT);
 		buf_puts(out, s ? s : "");
