@@ -5,9 +5,10 @@
 ** lock once: it loads every stored finding into a hash of (rule, object
 ** key), walks the hits (new -> insert, fixed -> reopen, open/overdue/
 ** dismissed -> nothing), closes the open ones no hit named (fixed by this
-** run), escalates the open ones past their deadline, records the run and
-** its audit row, and commits. A run that finds what the last one found
-** writes the run row, its audit row and nothing else.
+** run), escalates the open ones past their deadline, keeps the status
+** pass's marks, records the run and its audit row, and commits. A run that
+** finds what the last one found writes the run row, its audit row and the
+** status read mark, nothing else.
 */
 #include "quality/quality_int.h"
 #include "approval/deadline.h"
@@ -181,6 +182,7 @@ struct run {
 	int *counts;                  /* hits per rule (deduplicated) */
 	struct known k;
 	struct qs_run row;
+	struct q_status status;       /* what the status pass concluded, kept with the run */
 };
 
 static int deadline_of(const struct run *x, const char *severity, int32_t *out, struct err *e)
@@ -242,9 +244,20 @@ static int close_unseen(struct run *x, struct err *e)
 	return 0;
 }
 
+/* Keep the status pass's marks (unless another run kept newer ones meanwhile). */
+static int keep_marks(struct run *x, struct err *e)
+{
+	const struct q_status *q = &x->status;
+	int kept;
+	if (!q->ran)
+		return 0;
+	return store_quality_marks_put(x->st, &q->read, x->row.id, q->full, q->cases, q->ncases, q->fresh, q->nfresh,
+				       &kept, e);
+}
+
 static int write_run(struct run *x, const struct q_hits *hits, struct err *e)
 {
-	if (store_quality_run_put(x->st, &x->row, e) ||
+	if (store_quality_run_put(x->st, &x->row, e) || keep_marks(x, e) ||
 	    store_quality_findings_all(x->st, known_row, &x->k, e))
 		return e->code;
 	if (x->k.oom)
@@ -310,7 +323,7 @@ static int run_with(struct run *x, const char *rule, json_t **report, struct err
 	int *active = (int *)x->active, *skipped = (int *)x->skipped;
 	int rc = active_set(x->rs, rule, active, e);
 	if (!rc)
-		rc = q_evaluate(x->st, x->env, x->rs, active, x->now, &hits, skipped, e);
+		rc = q_evaluate(x->st, x->env, x->rs, active, x->now, &hits, skipped, &x->status, e);
 	for (size_t i = 0; !rc && i < x->rs->n; i++) {
 		x->row.rules_run += active[i] && !skipped[i];
 		x->row.rules_skipped += active[i] && skipped[i];
@@ -350,6 +363,7 @@ int quality_run(struct store *st, const struct quality_env *env, const struct pr
 	int rc = x.active && x.skipped && x.counts ? run_with(&x, rule, report, e)
 						     : err_set(e, ERR_INTERNAL, "", "out of memory");
 	known_free(&x.k);
+	q_status_free(&x.status);
 	free((void *)x.active);
 	free((void *)x.skipped);
 	free(x.counts);

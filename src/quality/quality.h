@@ -10,7 +10,9 @@
 ** carries its parameters, severity, message template, fix hint and basis.
 **
 ** A run (quality_run) evaluates every enabled rule in one pass per table
-** (the case pass and the status pass on two connections side by side), then
+** (two lanes on two connections side by side, each with half the cases;
+** the status rows read only where they changed since the last run, see
+** quality_status.c), then
 ** diffs what it found against the stored findings in one transaction and
 ** writes only the changes: new findings (open, with a deadline in working
 ** days by severity), fixed ones (open/overdue and not found: closed by this
@@ -71,7 +73,8 @@ struct quality_env {
 	const struct cal *cal;
 	struct quality_conf conf;
 	const struct quality_sources *sources;   /* NULL: none registered */
-	int threads;                  /* 2: the status pass on its own connection; 1: one by one */
+	int threads;                  /* 2: a second lane on its own connection; 1: one by one */
+	int rescan;                   /* 1: read every status row again (the marks rebuilt)     */
 };
 
 /* ---- rules ------------------------------------------------------------------------------ */

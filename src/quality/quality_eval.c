@@ -507,27 +507,15 @@ static int pending_row(void *arg, const struct qs_pending *p)
 	return x->oom;
 }
 
-/* ---- status rows (the second connection) --------------------------------------------------------- */
-
-enum { S_SEEN = 1, S_FINAL = 2, S_ORDER = 4, S_AFTER = 8, S_CODE = 16 };
-
-struct spass {
-	struct ev *x;
-	struct q_hits hits;
-	int64_t max;
-	int64_t *last;                /* at of the case's previous row          */
-	uint8_t *flags, *final;
-	int oom;
-};
+/* ---- status rows (the second connection; quality_status.c) ----------------------------------------- */
 
 /* A hit of every rule of chk for a case (resolved later); the count added. */
-static size_t shit(struct spass *p, int chk, int64_t case_id, const char *name, int v)
+static size_t shit(struct ev *x, struct q_hits *out, int chk, int64_t case_id, const char *name, int v)
 {
-	struct ev *x = p->x;
 	for (int i = 0; i < x->nrules[chk]; i++) {
-		struct q_hit *h = q_hit_new(&p->hits, x->rules[chk][i]);
+		struct q_hit *h = q_hit_new(out, x->rules[chk][i]);
 		if (!h) {
-			p->oom = 1;
+			x->oom = 1;
 			return i;
 		}
 		h->case_id = case_id;
@@ -536,53 +524,41 @@ static size_t shit(struct spass *p, int chk, int64_t case_id, const char *name, 
 	return x->nrules[chk];
 }
 
-#define SEACH_NEW(P, COUNT, H) for (struct q_hit *H = (P)->hits.v + (P)->hits.n - (COUNT); \
-				    H < (P)->hits.v + (P)->hits.n; H++)
+#define SEACH_NEW(OUT, COUNT, H) for (struct q_hit *H = (OUT)->v + (OUT)->n - (COUNT); H < (OUT)->v + (OUT)->n; H++)
 
-static int status_row(void *arg, int64_t case_id, int status, int64_t at)
+/* The hits of the enabled status rules from the marks, in case order. */
+static void status_hits(struct ev *x, const struct q_status *q, struct q_hits *out)
 {
-	struct spass *p = arg;
-	struct ev *x = p->x;
-	if (case_id < 0 || case_id > p->max)
-		return 0;                                   /* a case written after the pass began */
-	uint8_t *f = &p->flags[case_id];
-	if (!(*f & S_SEEN) && status != 1 && any(x, C_STATUS_FIRST))
-		shit(p, C_STATUS_FIRST, case_id, "value", status);
-	if ((*f & S_SEEN) && at < p->last[case_id] && !(*f & S_ORDER) && any(x, C_STATUS_ORDER)) {
-		char when[CAL_DATE_LEN];
-		*f |= S_ORDER;
-		cal_date_format(deadline_day(at), when);
-		size_t n = shit(p, C_STATUS_ORDER, case_id, "status", status);
-		SEACH_NEW(p, n, h)
-			q_hit_arg(h, "at", "%s", when);
+	char when[CAL_DATE_LEN];
+	for (size_t i = 0; i < q->nmarks && !x->oom; i++) {
+		const struct qs_status_mark *m = &q->marks[i];
+		size_t n;
+		if (m->flags & QS_FIRST)
+			shit(x, out, C_STATUS_FIRST, m->case_id, "value", m->first_status);
+		if (m->flags & QS_ORDER) {
+			cal_date_format(deadline_day(m->order_at), when);
+			n = shit(x, out, C_STATUS_ORDER, m->case_id, "status", m->order_status);
+			SEACH_NEW(out, n, h)
+				q_hit_arg(h, "at", "%s", when);
+		}
+		if (m->flags & QS_AFTER) {
+			n = shit(x, out, C_STATUS_AFTER_FINAL, m->case_id, "status", m->after_status);
+			SEACH_NEW(out, n, h)
+				q_hit_arg(h, "final", "%d", m->after_final);
+		}
+		if (m->flags & QS_CODE)
+			shit(x, out, C_STATUS_CODE, m->case_id, "value", m->code);
 	}
-	if ((*f & S_FINAL) && !(*f & S_AFTER) && any(x, C_STATUS_AFTER_FINAL)) {
-		*f |= S_AFTER;
-		size_t n = shit(p, C_STATUS_AFTER_FINAL, case_id, "status", status);
-		SEACH_NEW(p, n, h)
-			q_hit_arg(h, "final", "%d", p->final[case_id]);
-	}
-	if ((status < 1 || status > 15) && !(*f & S_CODE) && any(x, C_STATUS_CODE)) {
-		*f |= S_CODE;
-		shit(p, C_STATUS_CODE, case_id, "value", status);
-	}
-	if (status >= 11 && status <= 15 && !(*f & S_FINAL)) {
-		*f |= S_FINAL;
-		p->final[case_id] = (uint8_t)status;
-	}
-	*f |= S_SEEN;
-	p->last[case_id] = at;
-	return p->oom;
 }
 
 /* Give the status pass's hits their case's number, department and district. */
-static int resolve_status_hits(struct ev *x, struct spass *p, struct err *e)
+static int resolve_status_hits(struct ev *x, const struct q_hits *sh, struct err *e)
 {
 	int64_t last = -1;
 	char num[64] = "", dept[48] = "", dist[16] = "";
 	int found = 0;
-	for (size_t i = 0; i < p->hits.n; i++) {
-		struct q_hit *h = &p->hits.v[i];
+	for (size_t i = 0; i < sh->n; i++) {
+		struct q_hit *h = &sh->v[i];
 		if (h->case_id != last &&
 		    store_quality_case_ident(x->st, h->case_id, num, dept, dist, &found, e))
 			return e->code;
@@ -999,24 +975,33 @@ static int any_of(const struct ev *x, int from, int to)
 	return 0;
 }
 
-/* The second lane: the status rows, then projects, their open stages and
-** units, on its own connection (path set) in a thread, or on the caller's. */
+/* The second lane: the upper half of the cases, the status rows (what
+** changed), then projects, their open stages and units, on its own
+** connection (path set) in a thread, or on the caller's after the first. */
 struct lane {
-	struct ev x;                  /* a copy of the main context with its own hits */
-	struct q_hits hits;
-	struct spass sp;
+	struct ev x;                  /* a copy of the main context with its own hits and pairs */
+	struct q_hits hits, shits;    /* shits: status hits, resolved to their case after */
+	struct q_status *status;
+	int64_t cases_after;          /* this lane's cases: id > cases_after */
 	const char *path;             /* NULL: use x.st on this thread */
 	struct err e;
 	int rc;
 };
 
-static int lane_passes(struct ev *x, struct spass *sp, struct err *e)
+static int cases_of(struct ev *x, int64_t after, int64_t upto, struct err *e)
 {
-	int rc = 0;
-	if (any_of(x, C_STATUS_ORDER, C_STATUS_FIRST))
-		rc = store_quality_statuses(x->st, status_row, sp, e);
-	if (!rc && sp->oom)
-		rc = err_set(e, ERR_INTERNAL, "", "out of memory");
+	if (!any_of(x, C_CASE_OVERDUE_UNMARKED, C_CASE_DEPARTMENT))
+		return 0;
+	int rc = store_quality_cases(x->st, after, upto, case_row, x, e);
+	return !rc && x->oom ? err_set(e, ERR_INTERNAL, "", "out of memory") : rc;
+}
+
+static int lane_passes(struct lane *l, struct err *e)
+{
+	struct ev *x = &l->x;
+	int rc = cases_of(x, l->cases_after, INT64_MAX, e);
+	if (!rc && any_of(x, C_STATUS_ORDER, C_STATUS_FIRST) && !(rc = q_status_pass(x->st, x->env->rescan, l->status, e)))
+		status_hits(x, l->status, &l->shits);
 	if (!rc && any_of(x, C_PROJECT_CODE, C_UNIT_REQUIRED))
 		rc = store_quality_projects(x->st, project_row, x, e);
 	if (!rc && any(x, C_PROJECT_STUCK))
@@ -1039,20 +1024,16 @@ static void *lane_run(void *arg)
 		l->rc = l->e.code;
 		return NULL;
 	}
-	l->rc = lane_passes(&l->x, &l->sp, &l->e);
+	l->rc = lane_passes(l, &l->e);
 	if (l->path)
 		store_close(l->x.st);
 	l->x.st = main;
 	return NULL;
 }
 
-static int main_passes(struct ev *x, int *skipped, struct err *e)
+static int main_passes(struct ev *x, int64_t cases_upto, int *skipped, struct err *e)
 {
-	int rc = 0;
-	if (any_of(x, C_CASE_OVERDUE_UNMARKED, C_CASE_DEPARTMENT))
-		rc = store_quality_cases(x->st, case_row, x, e);
-	if (!rc && any(x, C_CASE_DUPLICATE_ITEM))
-		rc = duplicates(x, e);
+	int rc = cases_of(x, 0, cases_upto, e);
 	if (!rc && any_of(x, C_CASE_TOLERANCE_OVERDUE, C_CASE_SUPPLEMENT_STALE))
 		rc = store_quality_pending(x->st, pending_row, x, e);
 	if (!rc && any_of(x, C_ITEM_NATIONAL_CODE, C_STAGE_LIMIT))
@@ -1068,29 +1049,9 @@ static int main_passes(struct ev *x, int *skipped, struct err *e)
 	return rc;
 }
 
-static int spass_init(struct ev *x, struct spass *p, struct err *e)
-{
-	memset(p, 0, sizeof *p);
-	p->x = x;
-	if (store_quality_max_case(x->st, &p->max, e))
-		return e->code;
-	p->last = calloc(p->max + 1, sizeof *p->last);
-	p->flags = calloc(p->max + 1, 1);
-	p->final = calloc(p->max + 1, 1);
-	if (!p->last || !p->flags || !p->final)
-		return err_set(e, ERR_INTERNAL, "", "out of memory");
-	return 0;
-}
-
-static void spass_free(struct spass *p)
-{
-	free(p->last);
-	free(p->flags);
-	free(p->final);
-	q_hits_free(&p->hits);
-}
-
-/* Append the lane's hits to the main list (status hits resolved to their case). */
+/* Append the lane's hits to the main list (status hits resolved to their
+** case) and its (instance, item) pairs to the main ones, then look for the
+** same item twice in an instance over both halves. */
 static int merge_lane(struct ev *x, struct lane *l, struct err *e)
 {
 	for (size_t i = 0; i < l->hits.n; i++) {
@@ -1099,36 +1060,60 @@ static int merge_lane(struct ev *x, struct lane *l, struct err *e)
 			return err_set(e, ERR_INTERNAL, "", "out of memory");
 		*o = l->hits.v[i];
 	}
-	return resolve_status_hits(x, &l->sp, e);
+	if (resolve_status_hits(x, &l->shits, e))
+		return e->code;
+	for (size_t i = 0; i < l->x.npairs && !x->oom; i++) {
+		struct pair p = l->x.pairs[i];
+		p.item = intern_item(x, l->x.items[p.item]);
+		if (x->npairs == x->cappairs) {
+			size_t cap = x->cappairs ? x->cappairs * 2 : 4096;
+			struct pair *v = realloc(x->pairs, cap * sizeof *v);
+			if (!v)
+				return err_set(e, ERR_INTERNAL, "", "out of memory");
+			x->pairs = v;
+			x->cappairs = cap;
+		}
+		x->pairs[x->npairs++] = p;
+	}
+	if (x->oom)
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	return any(x, C_CASE_DUPLICATE_ITEM) ? duplicates(x, e) : 0;
 }
 
 static void lane_free(struct lane *l)
 {
-	spass_free(&l->sp);
 	q_hits_free(&l->hits);
+	q_hits_free(&l->shits);
 	free(l->x.projs);
 	free(l->x.upairs);
+	free(l->x.pairs);
+	free(l->x.items);
+	free(l->x.item_index);
 }
 
 /* The second lane beside the first (its own connection and thread) when
-** env->threads > 1, else after it on the caller's connection. */
-static int passes(struct ev *x, int *skipped, struct err *e)
+** env->threads > 1, else after it on the caller's connection. Each reads
+** half the cases. */
+static int passes(struct ev *x, int *skipped, struct q_status *status, struct err *e)
 {
 	struct lane *l = calloc(1, sizeof *l);
 	pthread_t th;
 	int threaded = 0, rc;
+	int64_t max = 0;
 	if (!l)
 		return err_set(e, ERR_INTERNAL, "", "out of memory");
 	l->x = *x;
 	l->x.out = &l->hits;
 	l->x.e = &l->e;
-	rc = any_of(x, C_STATUS_ORDER, C_STATUS_FIRST) ? spass_init(&l->x, &l->sp, e) : 0;
+	l->status = status;
+	rc = store_quality_max_case(x->st, &max, e);
+	l->cases_after = max / 2;
 	if (!rc && x->env->threads > 1) {
 		l->path = store_path(x->st);
 		threaded = pthread_create(&th, NULL, lane_run, l) == 0;
 	}
 	if (!rc)
-		rc = main_passes(x, skipped, e);
+		rc = main_passes(x, l->cases_after, skipped, e);
 	if (threaded)
 		pthread_join(th, NULL);
 	else if (!rc)
@@ -1145,7 +1130,7 @@ static int passes(struct ev *x, int *skipped, struct err *e)
 }
 
 int q_evaluate(struct store *st, const struct quality_env *env, const struct q_ruleset *rs, const int *active,
-	       int64_t now, struct q_hits *out, int *skipped, struct err *e)
+	       int64_t now, struct q_hits *out, int *skipped, struct q_status *status, struct err *e)
 {
 	struct ev x = {.st = st, .env = env, .rs = rs, .today = deadline_day(now), .out = out, .e = e};
 	for (size_t i = 0; i < rs->n; i++) {
@@ -1158,7 +1143,7 @@ int q_evaluate(struct store *st, const struct quality_env *env, const struct q_r
 	if (!rc && (x.oom || dept_index(&x, dh)))
 		rc = err_set(e, ERR_INTERNAL, "", "out of memory (departments)");
 	if (!rc)
-		rc = passes(&x, skipped, e);
+		rc = passes(&x, skipped, status, e);
 	free(dh);
 	free(x.depts);
 	free(x.pairs);

@@ -65,17 +65,22 @@ static void case_row(sqlite3_stmt *s, struct qs_case *c)
 	c->receipt_end = sqlite3_column_int(s, 17);
 }
 
-int store_quality_cases(struct store *st, int (*each)(void *arg, const struct qs_case *c), void *arg,
-			struct err *e)
+int store_quality_cases(struct store *st, int64_t after, int64_t upto, int (*each)(void *arg, const struct qs_case *c),
+			void *arg, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st, "SELECT id, instance_id, number, item_code, department_code, "
 				     "district_code, status, open, accepted, time_limit, paused_days, received_at, "
-				     "accepted_at, final_at, updated_at, paused_since, receipt_day, receipt_end FROM cases ORDER BY id", e);
+				     "accepted_at, final_at, updated_at, paused_since, receipt_day, receipt_end FROM cases "
+				     "WHERE id > ?1 AND id <= ?2 ORDER BY id", e);
 	struct cursor dc = {store_stmt(st, "SELECT case_id FROM case_documents WHERE kind IN ('approval', 'joint') "
-				       "ORDER BY case_id", e), 0};
+				       "AND case_id > ?1 AND case_id <= ?2 ORDER BY case_id", e), 0};
 	int rc;
 	if (!s || !dc.s)
 		return e->code;
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_int64(s, 2, upto);
+	sqlite3_bind_int64(dc.s, 1, after);
+	sqlite3_bind_int64(dc.s, 2, upto);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct qs_case c;
 		case_row(s, &c);
@@ -100,17 +105,158 @@ int store_quality_case_late(struct store *st, int64_t case_id, int *late, int *f
 	return done(st, s, *found ? SQLITE_DONE : rc, e, "stats case");
 }
 
-int store_quality_statuses(struct store *st, int (*each)(void *arg, int64_t case_id, int status, int64_t at),
-			   void *arg, struct err *e)
+int store_quality_statuses(struct store *st, int64_t upto,
+			   int (*each)(void *arg, int64_t case_id, int status, int64_t at), void *arg, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT case_id, status, at FROM case_status ORDER BY id", e);
+	sqlite3_stmt *s = store_stmt(st, "SELECT case_id, status, at FROM case_status WHERE id <= ? ORDER BY id", e);
 	int rc;
 	if (!s)
 		return e->code;
+	sqlite3_bind_int64(s, 1, upto);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		if (each(arg, sqlite3_column_int64(s, 0), sqlite3_column_int(s, 1), sqlite3_column_int64(s, 2)))
 			break;
 	return done(st, s, rc, e, "quality status rows");
+}
+
+/* ---- what the status pass keeps (migration 0024) ------------------------------------------------- */
+
+static int one_int(struct store *st, const char *sql, int64_t def, int64_t *out, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, sql, e);
+	if (!s)
+		return e->code;
+	int rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL ? sqlite3_column_int64(s, 0) : def;
+	return done(st, s, rc == SQLITE_ROW ? SQLITE_DONE : rc, e, "quality status marks");
+}
+
+int store_quality_status_state(struct store *st, struct qs_status_state *out, struct err *e)
+{
+	if (one_int(st, "SELECT max(id) FROM quality_status_dirty", 0, &out->dirty_upto, e) ||
+	    one_int(st, "SELECT max(id) FROM case_status", 0, &out->upto, e) ||
+	    one_int(st, "SELECT max(id) FROM cases", 0, &out->max_case, e) ||
+	    one_int(st, "SELECT last_id FROM quality_status_read WHERE id = 1", -1, &out->last_id, e) ||
+	    one_int(st, "SELECT run_id FROM quality_status_read WHERE id = 1", 0, &out->run_id, e))
+		return e->code;
+	return 0;
+}
+
+int store_quality_status_touched(struct store *st, int64_t after, int64_t upto, int64_t dirty_upto,
+				 int (*each)(void *arg, int64_t case_id), void *arg, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT case_id FROM case_status WHERE id > ?1 AND id <= ?2 "
+				     "UNION ALL SELECT case_id FROM quality_status_dirty WHERE id <= ?3", e);
+	int rc;
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_int64(s, 2, upto);
+	sqlite3_bind_int64(s, 3, dirty_upto);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (each(arg, sqlite3_column_int64(s, 0)))
+			break;
+	return done(st, s, rc, e, "quality touched cases");
+}
+
+int store_quality_case_statuses(struct store *st, int64_t case_id,
+				int (*each)(void *arg, int64_t case_id, int status, int64_t at), void *arg,
+				struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT status, at FROM case_status WHERE case_id = ? ORDER BY id", e);
+	int rc;
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, case_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (each(arg, case_id, sqlite3_column_int(s, 0), sqlite3_column_int64(s, 1)))
+			break;
+	return done(st, s, rc, e, "quality case status rows");
+}
+
+int store_quality_marks(struct store *st, int (*each)(void *arg, const struct qs_status_mark *m), void *arg,
+			struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT case_id, flags, first_status, order_status, order_at, after_status, "
+				     "after_final, code FROM quality_status_marks ORDER BY case_id", e);
+	int rc;
+	if (!s)
+		return e->code;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct qs_status_mark m = {
+			.case_id = sqlite3_column_int64(s, 0), .flags = sqlite3_column_int(s, 1),
+			.first_status = sqlite3_column_int(s, 2), .order_status = sqlite3_column_int(s, 3),
+			.order_at = sqlite3_column_int64(s, 4), .after_status = sqlite3_column_int(s, 5),
+			.after_final = sqlite3_column_int(s, 6), .code = sqlite3_column_int(s, 7),
+		};
+		if (each(arg, &m))
+			break;
+	}
+	return done(st, s, rc, e, "quality status marks");
+}
+
+static int mark_put(struct store *st, const struct qs_status_mark *m, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO quality_status_marks(case_id, flags, first_status, order_status, "
+				     "order_at, after_status, after_final, code) VALUES (?,?,?,?,?,?,?,?)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, m->case_id);
+	sqlite3_bind_int(s, 2, m->flags);
+	sqlite3_bind_int(s, 3, m->first_status);
+	sqlite3_bind_int(s, 4, m->order_status);
+	sqlite3_bind_int64(s, 5, m->order_at);
+	sqlite3_bind_int(s, 6, m->after_status);
+	sqlite3_bind_int(s, 7, m->after_final);
+	sqlite3_bind_int(s, 8, m->code);
+	return done(st, s, sqlite3_step(s), e, "quality status mark");
+}
+
+/* Take the read mark from the run that wrote it (prev) to run_id; *won 0
+** when another run wrote it in between. */
+static int take_mark(struct store *st, const struct qs_status_state *from, int64_t run_id, int64_t upto, int *won,
+		     struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, from->last_id < 0
+		? "INSERT INTO quality_status_read(id, last_id, run_id) VALUES (1, ?1, ?2) ON CONFLICT(id) DO NOTHING"
+		: "UPDATE quality_status_read SET last_id = ?1, run_id = ?2 WHERE id = 1 AND run_id = ?3", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, upto);
+	sqlite3_bind_int64(s, 2, run_id);
+	if (from->last_id >= 0)
+		sqlite3_bind_int64(s, 3, from->run_id);
+	if (done(st, s, sqlite3_step(s), e, "quality status read"))
+		return e->code;
+	*won = sqlite3_changes(store_db(st)) > 0;
+	return 0;
+}
+
+int store_quality_marks_put(struct store *st, const struct qs_status_state *read, int64_t run_id, int all,
+			    const int64_t *cases, size_t ncases, const struct qs_status_mark *m, size_t n, int *kept,
+			    struct err *e)
+{
+	sqlite3_stmt *s;
+	if (take_mark(st, read, run_id, read->upto, kept, e))
+		return e->code;
+	if (!*kept)
+		return 0;
+	if (all && store_exec(st, "DELETE FROM quality_status_marks", e))
+		return e->code;
+	for (size_t i = 0; !all && i < ncases; i++) {
+		if (!(s = store_stmt(st, "DELETE FROM quality_status_marks WHERE case_id = ?", e)))
+			return e->code;
+		sqlite3_bind_int64(s, 1, cases[i]);
+		if (done(st, s, sqlite3_step(s), e, "quality status mark"))
+			return e->code;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (mark_put(st, &m[i], e))
+			return e->code;
+	if (!(s = store_stmt(st, "DELETE FROM quality_status_dirty WHERE id <= ?", e)))
+		return e->code;
+	sqlite3_bind_int64(s, 1, read->dirty_upto);
+	return done(st, s, sqlite3_step(s), e, "quality status dirty");
 }
 
 int store_quality_max_case(struct store *st, int64_t *out, struct err *e)

@@ -28,16 +28,59 @@ struct qs_case {
 	int32_t paused_since, receipt_day, receipt_end;
 	int approval_doc;             /* an approval or joint document exists   */
 };
-int store_quality_cases(struct store *st, int (*each)(void *arg, const struct qs_case *c), void *arg,
-			struct err *e);
+/* The cases with after < id <= upto, in id order. */
+int store_quality_cases(struct store *st, int64_t after, int64_t upto, int (*each)(void *arg, const struct qs_case *c),
+			void *arg, struct err *e);
 
 /* The statistics' 逾期 mark of a case (stats_case.late); *found 0 when the
 ** case has no statistics row. */
 int store_quality_case_late(struct store *st, int64_t case_id, int *late, int *found, struct err *e);
 
-/* Every status row in insertion (id) order. */
-int store_quality_statuses(struct store *st, int (*each)(void *arg, int64_t case_id, int status, int64_t at),
-			   void *arg, struct err *e);
+/* Every status row up to id upto in insertion (id) order. */
+int store_quality_statuses(struct store *st, int64_t upto,
+			   int (*each)(void *arg, int64_t case_id, int status, int64_t at), void *arg, struct err *e);
+
+/* What the status pass keeps between runs (migration 0024): a mark per case
+** with a status defect, how far the marks have read (last_id; -1: never,
+** read everything), the run that wrote them, and the cases whose rows
+** changed in place since (quality_status_dirty, by trigger). Read in this
+** order, so that every change after dirty_upto is either a row past upto
+** or a dirty row past dirty_upto: the next run's. */
+struct qs_status_state {
+	int64_t dirty_upto, upto, max_case;   /* now: last dirty row, last status row, last case */
+	int64_t last_id, run_id;              /* kept by the last run                      */
+};
+int store_quality_status_state(struct store *st, struct qs_status_state *out, struct err *e);
+/* The case of every status row in (after, upto] and of every dirty row up to
+** dirty_upto (repeats included). */
+int store_quality_status_touched(struct store *st, int64_t after, int64_t upto, int64_t dirty_upto,
+				 int (*each)(void *arg, int64_t case_id), void *arg, struct err *e);
+/* Every status row of one case in id order. */
+int store_quality_case_statuses(struct store *st, int64_t case_id,
+				int (*each)(void *arg, int64_t case_id, int status, int64_t at), void *arg,
+				struct err *e);
+
+#define QS_FIRST 1                    /* flags of a mark */
+#define QS_ORDER 2
+#define QS_AFTER 4
+#define QS_CODE 8
+struct qs_status_mark {
+	int64_t case_id;
+	int flags, first_status, order_status;
+	int64_t order_at;
+	int after_status, after_final, code;
+};
+/* The stored marks in case order. */
+int store_quality_marks(struct store *st, int (*each)(void *arg, const struct qs_status_mark *m), void *arg,
+			struct err *e);
+/* Keep what a status pass that read `read` concluded, in the caller's
+** transaction: all — it read everything, m are all the marks; else the
+** marks of the ncases cases are replaced by m (theirs). The read mark moves
+** to read->upto and run_id, the dirty rows up to read->dirty_upto go. *kept
+** 0 (nothing written) when another run kept its marks since `read`. */
+int store_quality_marks_put(struct store *st, const struct qs_status_state *read, int64_t run_id, int all,
+			    const int64_t *cases, size_t ncases, const struct qs_status_mark *m, size_t n, int *kept,
+			    struct err *e);
 /* The largest case id (0 when none): the size of per-case arrays. */
 int store_quality_max_case(struct store *st, int64_t *out, struct err *e);
 /* Number, department and district of a case (*found 0 when none). */

@@ -12,7 +12,8 @@
 ** that only a leader dismisses, that scopes hold, and that the province's
 ** rejections (a source implemented here) open and close findings by
 ** themselves. The one-pass engine is compared with one naive statement per
-** rule, and one thread with two.
+** rule, and one thread with two; the status pass that reads only what
+** changed since the last run with one that reads every row.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,6 +33,7 @@
 #include "calendar/cal_admin.h"
 #include "cli/cli.h"
 #include "quality/quality.h"
+#include "quality/quality_int.h"
 #include "store/store_quality.h"
 
 static char Dir[256], Db[300];
@@ -545,6 +547,121 @@ static void test_engine_matches_naive(void **state)
 	json_decref(r);
 }
 
+/* ---- the status pass reads what changed: the same as reading everything ------------------------------- */
+
+/* The marks of two passes, value for value. */
+static void same_marks(const struct q_status *a, const struct q_status *b)
+{
+	assert_int_equal(a->nmarks, b->nmarks);
+	for (size_t i = 0; i < a->nmarks; i++) {
+		const struct qs_status_mark *x = &a->marks[i], *y = &b->marks[i];
+		assert_int_equal(x->case_id, y->case_id);
+		assert_int_equal(x->flags, y->flags);
+		assert_int_equal(x->first_status, y->first_status);
+		assert_int_equal(x->order_status, y->order_status);
+		assert_int_equal(x->order_at, y->order_at);
+		assert_int_equal(x->after_status, y->after_status);
+		assert_int_equal(x->after_final, y->after_final);
+		assert_int_equal(x->code, y->code);
+	}
+}
+
+static void status_pass(int rescan, struct q_status *q)
+{
+	struct err e;
+	if (q_status_pass(St, rescan, q, &e))
+		fail_msg("status pass: %s", e.msg);
+}
+
+/* Every status row changed the ways a repair, its undo or a bug can: a row
+** appended, a time moved, a status rewritten, a row deleted, a row put back
+** below the end with its old id, a defect repaired. The pass that reads
+** only the rows past the kept mark and the cases the triggers queued finds
+** the same marks (value for value) as the pass that reads every row, and a
+** run either way finds the same findings. */
+static void test_status_incremental(void **state)
+{
+	struct q_status inc, full;
+	json_t *r1, *r2;
+	json_decref(run_at(Now + 20000, NULL));
+	char c1[32], c2[32], c3[32], c4[32], gone[32];
+	snprintf(c1, sizeof c1, "%s", one("SELECT id FROM cases WHERE status = 11 ORDER BY id DESC LIMIT 1 OFFSET 5"));
+	snprintf(c2, sizeof c2, "%s", one("SELECT case_id FROM case_status GROUP BY case_id HAVING count(*) >= 3 "
+					  "ORDER BY case_id LIMIT 1 OFFSET 7"));
+	snprintf(c3, sizeof c3, "%s", one("SELECT case_id FROM case_status GROUP BY case_id HAVING count(*) >= 3 "
+					  "ORDER BY case_id LIMIT 1 OFFSET 9"));
+	snprintf(c4, sizeof c4, "%s", one("SELECT case_id FROM case_status GROUP BY case_id HAVING count(*) >= 3 "
+					  "ORDER BY case_id LIMIT 1 OFFSET 11"));
+	sql("INSERT INTO case_status(case_id, status, action, step, step_name, at, username, department_code) "
+	    "SELECT id, 9, 'test', 0, '审查', final_at + 600, 'test', department_code FROM cases WHERE id = %s", c1);
+	sql("UPDATE case_status SET at = at - 90 * 86400 WHERE id = (SELECT id FROM case_status WHERE case_id = %s "
+	    "ORDER BY id LIMIT 1 OFFSET 2)", c2);
+	sql("UPDATE case_status SET status = 77 WHERE id = (SELECT id FROM case_status WHERE case_id = %s "
+	    "ORDER BY id LIMIT 1 OFFSET 1)", c3);
+	snprintf(gone, sizeof gone, "%s", one("SELECT min(id) FROM case_status WHERE case_id = %s", c4));
+	sql("CREATE TEMP TABLE kept_row AS SELECT * FROM case_status WHERE id = %s", gone);
+	sql("DELETE FROM case_status WHERE id = %s", gone);                /* its first row is gone */
+	status_pass(0, &inc);
+	assert_false(inc.full);
+	assert_int_equal(inc.ncases, 4);
+	status_pass(1, &full);
+	assert_true(full.full);
+	same_marks(&inc, &full);
+	assert_true(inc.nmarks >= 4);
+	q_status_free(&inc);
+	q_status_free(&full);
+	r1 = run_at(Now + 20000, NULL);
+	assert_int_equal(rule_findings(r1, "status-first"), atoi(one("SELECT count(*) FROM (SELECT case_id, status, "
+		"min(id) FROM case_status GROUP BY case_id) WHERE status <> 1")));
+	/* the row back below the end with its own id, the rewritten status repaired */
+	sql("INSERT INTO case_status SELECT * FROM temp.kept_row");
+	sql("UPDATE case_status SET status = 8 WHERE case_id = %s AND status = 77", c3);
+	status_pass(0, &inc);
+	assert_false(inc.full);
+	assert_int_equal(inc.ncases, 2);
+	assert_true(inc.nmarks > inc.nfresh);                /* c1's and c2's marks were kept, not read again */
+	status_pass(1, &full);
+	same_marks(&inc, &full);
+	q_status_free(&inc);
+	q_status_free(&full);
+	/* a run reading what changed, then one reading everything: nothing to tell apart */
+	json_decref(r1);
+	r1 = run_at(Now + 20000, NULL);
+	Env.rescan = 1;
+	r2 = run_at(Now + 20000, NULL);
+	Env.rescan = 0;
+	assert_int_equal(run_count(r2, "opened"), 0);
+	assert_int_equal(run_count(r2, "fixed"), 0);
+	assert_int_equal(run_count(r2, "reopened"), 0);
+	assert_true(json_equal(json_object_get(r1, "rules"), json_object_get(r2, "rules")));
+	assert_int_equal(rule_findings(r2, "status-code"), 0);
+	json_decref(the_finding("status-after-final", one("SELECT number FROM cases WHERE id = %s", c1)));
+	json_decref(r1);
+	json_decref(r2);
+	sql("DROP TABLE temp.kept_row");
+}
+
+/* Two runs at once: the one that kept its marks last read them first, so
+** it keeps nothing (its marks would be older than the dirty rows it drops). */
+static void test_status_marks_race(void **state)
+{
+	struct err e;
+	struct qs_status_state old;
+	int kept = -1;
+	assert_int_equal(store_quality_status_state(St, &old, &e), 0);
+	assert_true(old.last_id > 0);
+	char before[32];
+	snprintf(before, sizeof before, "%s", one("SELECT count(*) FROM quality_status_marks"));
+	assert_true(atoi(before) > 0);
+	json_decref(run_at(Now + 30000, NULL));             /* nothing changed: the marks stay */
+	assert_string_equal(one("SELECT count(*) FROM quality_status_marks"), before);
+	assert_int_equal(store_begin(St, &e), 0);
+	assert_int_equal(store_quality_marks_put(St, &old, 999999, 1, NULL, 0, NULL, 0, &kept, &e), 0);
+	assert_int_equal(store_commit(St, &e), 0);
+	assert_int_equal(kept, 0);
+	assert_string_equal(one("SELECT count(*) FROM quality_status_marks"), before);
+}
+
 /* ---- the 通报 -------------------------------------------------------------------------------------------- */
 
 static void test_notice(void **state)
@@ -592,6 +709,7 @@ int main(void)
 		cmocka_unit_test(test_defects_found), cmocka_unit_test(test_fixed_and_reopened),
 		cmocka_unit_test(test_overdue_and_dismiss), cmocka_unit_test(test_scope),
 		cmocka_unit_test(test_rejections), cmocka_unit_test(test_engine_matches_naive),
+		cmocka_unit_test(test_status_incremental), cmocka_unit_test(test_status_marks_race),
 		cmocka_unit_test(test_notice),
 	};
 	return cmocka_run_group_tests_name("quality", tests, setup, teardown);
