@@ -99,6 +99,7 @@ struct known {
 	struct slot *v;
 	size_t cap, n;
 	const struct q_ruleset *rs;
+	const struct q_rule *last;    /* of the previous row: findings come in runs of a rule */
 	int oom;
 };
 
@@ -122,7 +123,7 @@ static int grow(struct known *k)
 {
 	if ((k->n + 1) * 2 <= k->cap)
 		return 0;
-	struct known nk = {.cap = k->cap ? k->cap * 2 : 1024};
+	struct known nk = {.cap = k->cap ? k->cap * 2 : 65536};   /* a city has tens of thousands */
 	nk.v = calloc(nk.cap, sizeof *nk.v);
 	if (!nk.v)
 		return -1;
@@ -156,7 +157,8 @@ static int known_put(struct known *k, int64_t id, int rule, const char *key, cha
 static int known_row(void *arg, int64_t id, const char *rule, const char *key, const char *status)
 {
 	struct known *k = arg;
-	const struct q_rule *r = q_rule_find(k->rs, rule);
+	const struct q_rule *r = k->last && strcmp(k->last->id, rule) == 0 ? k->last : q_rule_find(k->rs, rule);
+	k->last = r;
 	if (!r)
 		return 0;                                   /* a rule no longer known: left alone */
 	return known_put(k, id, (int)(r - k->rs->v), key, status[0] == 'o' && status[1] == 'v' ? 'v' : status[0], 0);

@@ -91,6 +91,22 @@ void q_hit_arg(struct q_hit *h, const char *name, const char *fmt, ...)
 	h->nargs++;
 }
 
+int q_hits_append(struct q_hits *h, const struct q_hits *more)
+{
+	if (h->n + more->n > h->cap) {
+		size_t cap = h->n + more->n;
+		struct q_hit *v = realloc(h->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		h->v = v;
+		h->cap = cap;
+	}
+	if (more->n)
+		memcpy(h->v + h->n, more->v, more->n * sizeof *more->v);
+	h->n += more->n;
+	return 0;
+}
+
 void q_hits_free(struct q_hits *h)
 {
 	free(h->v);
@@ -143,9 +159,18 @@ char *q_message(const struct q_rule *r, const struct q_hit *h)
 	return b.data ? b.data : strdup("");
 }
 
+/* Copy s into d of size n, cut at n - 1 bytes as snprintf would. */
+static void cpy(char *d, size_t n, const char *s)
+{
+	size_t len = strnlen(s, n - 1);
+	memcpy(d, s, len);
+	d[len] = 0;
+}
+
 /* ---- the evaluation context --------------------------------------------------------------------- */
 
 #define Q_PER_CHECK 8
+#define Q_WINS 64
 
 struct dept {
 	char code[48], district[16];
@@ -192,6 +217,8 @@ struct ev {
 	char (*items)[40];            /* interned item codes */
 	size_t nitems;
 	struct shash *item_index;
+	char num[64], numdept[48], numdist[16];   /* named(): a concluded case's number */
+	struct win { char division[16], dept[48]; int set; } wins[Q_WINS];   /* window_of's */
 	/* catalogue pass: promised limit per item code */
 	struct { char code[40]; int promised; } *cat;
 	size_t ncat;
@@ -265,10 +292,10 @@ static size_t hit_all(struct ev *x, int chk, const char *key, const char *object
 			x->oom = 1;
 			return i;
 		}
-		snprintf(h->key, sizeof h->key, "%s", key);
-		snprintf(h->object, sizeof h->object, "%s", object);
-		snprintf(h->department, sizeof h->department, "%s", dept ? dept : "");
-		snprintf(h->district, sizeof h->district, "%s", district ? district : "");
+		cpy(h->key, sizeof h->key, key);
+		cpy(h->object, sizeof h->object, object);
+		cpy(h->department, sizeof h->department, dept ? dept : "");
+		cpy(h->district, sizeof h->district, district ? district : "");
 	}
 	return x->nrules[chk];
 }
@@ -278,12 +305,24 @@ static size_t hit_all(struct ev *x, int chk, const char *key, const char *object
 				   H < (X)->out->v + (X)->out->n; H++)
 
 /* The owner of a project's findings: the window of its division. */
-static void window_of(const struct ev *x, const char *division, char dept[48], char district[16])
+static void window_of(struct ev *x, const char *division, char dept[48], char district[16])
 {
-	snprintf(dept, 48, "%s-XSP", division);
-	snprintf(district, 16, "%s", division);
-	if (!dept_find(x, dept))
-		dept[0] = 0;
+	struct win *w = &x->wins[sh_hash(division) % Q_WINS];    /* a handful of divisions: remembered */
+	cpy(district, 16, division);
+	if (strlen(division) >= sizeof w->division) {
+		snprintf(dept, 48, "%s-XSP", division);
+		if (!dept_find(x, dept))
+			dept[0] = 0;
+		return;
+	}
+	if (!w->set || strcmp(w->division, division) != 0) {
+		w->set = 1;
+		cpy(w->division, sizeof w->division, division);
+		snprintf(w->dept, sizeof w->dept, "%s-XSP", division);
+		if (!dept_find(x, w->dept))
+			w->dept[0] = 0;
+	}
+	memcpy(dept, w->dept, sizeof w->dept);
 }
 
 /* Rule r of a check with a per-rule parameter ("days"): hits only for the
@@ -300,10 +339,10 @@ static void hit_over(struct ev *x, int chk, const char *param, int def, int valu
 			x->oom = 1;
 			return;
 		}
-		snprintf(h->key, sizeof h->key, "%s", key);
-		snprintf(h->object, sizeof h->object, "%s", object);
-		snprintf(h->department, sizeof h->department, "%s", dept ? dept : "");
-		snprintf(h->district, sizeof h->district, "%s", district ? district : "");
+		cpy(h->key, sizeof h->key, key);
+		cpy(h->object, sizeof h->object, object);
+		cpy(h->department, sizeof h->department, dept ? dept : "");
+		cpy(h->district, sizeof h->district, district ? district : "");
 		q_hit_arg(h, argname, "%d", value);
 	}
 }
@@ -353,8 +392,22 @@ static void pair_add(struct ev *x, const struct qs_case *c)
 	x->pairs[x->npairs++] = (struct pair){c->instance_id, intern_item(x, c->item_code), c->id};
 }
 
+/* A concluded case comes without its number and district (qs_case): read
+** them when it has a defect. */
+static int named(struct ev *x, struct qs_case *c)
+{
+	int found;
+	if (c->number)
+		return 0;
+	if (store_quality_case_ident(x->st, c->id, x->num, x->numdept, x->numdist, &found, x->e))
+		return x->e->code;
+	c->number = x->num;
+	c->district = x->numdist;
+	return 0;
+}
+
 /* A concluded case over its limit must carry the statistics' 逾期 mark. */
-static int case_overdue(struct ev *x, const struct qs_case *c, struct err *e)
+static int case_overdue(struct ev *x, struct qs_case *c, struct err *e)
 {
 	int used, late, found;
 	if (cal_count_workdays(x->env->cal, day_of(c->accepted_at), day_of(c->final_at), &used, NULL, NULL) ||
@@ -364,6 +417,8 @@ static int case_overdue(struct ev *x, const struct qs_case *c, struct err *e)
 		return e->code;
 	if (late)
 		return 0;
+	if (named(x, c))
+		return e->code;
 	size_t n = hit_all(x, C_CASE_OVERDUE_UNMARKED, c->number, c->number, c->department, c->district);
 	EACH_NEW(x, n, h) {
 		q_hit_arg(h, "used", "%d", used - c->paused_days);
@@ -373,22 +428,24 @@ static int case_overdue(struct ev *x, const struct qs_case *c, struct err *e)
 	return 0;
 }
 
-static int case_clock(struct ev *x, const struct qs_case *c)
+static int case_clock(struct ev *x, struct qs_case *c)
 {
 	if (any(x, C_CASE_OVERDUE_UNMARKED) && c->status >= 11 && c->status <= 13 && c->accepted_at && c->final_at &&
 	    case_overdue(x, c, x->e))
 		return x->e->code;
-	if (c->open && !c->paused_since && c->accepted && any(x, C_CASE_ZOMBIE))
+	if (!c->open)
+		return 0;
+	if (!c->paused_since && c->accepted && any(x, C_CASE_ZOMBIE))
 		hit_over(x, C_CASE_ZOMBIE, "days", 20, elapsed(x, day_of(c->updated_at)), c->number, c->number,
 			 c->department, c->district, "idle");
-	if (c->open && !c->accepted && !c->receipt_end && any(x, C_CASE_UNACCEPTED))
+	if (!c->accepted && !c->receipt_end && any(x, C_CASE_UNACCEPTED))
 		hit_over(x, C_CASE_UNACCEPTED, "days", 5,
 			 elapsed(x, c->receipt_day ? c->receipt_day : day_of(c->received_at)), c->number, c->number,
 			 c->department, c->district, "idle");
 	return 0;
 }
 
-static void case_order(struct ev *x, const struct qs_case *c)
+static int case_order(struct ev *x, struct qs_case *c)
 {
 	const char *bad = NULL;
 	if (c->accepted_at && c->accepted_at < c->received_at)
@@ -397,30 +454,39 @@ static void case_order(struct ev *x, const struct qs_case *c)
 		bad = "办结时间早于受理（接件）时间";
 	else if (c->updated_at < c->received_at)
 		bad = "最后办理时间早于接件时间";
-	if (bad) {
-		size_t n = hit_all(x, C_CASE_TIME_ORDER, c->number, c->number, c->department, c->district);
-		EACH_NEW(x, n, h)
-			q_hit_arg(h, "detail", "%s", bad);
-	}
+	if (!bad)
+		return 0;
+	if (named(x, c))
+		return x->e->code;
+	size_t n = hit_all(x, C_CASE_TIME_ORDER, c->number, c->number, c->department, c->district);
+	EACH_NEW(x, n, h)
+		q_hit_arg(h, "detail", "%s", bad);
+	return 0;
 }
 
-static int case_row(void *arg, const struct qs_case *c)
+static int case_row(void *arg, const struct qs_case *in)
 {
 	struct ev *x = arg;
-	if (case_clock(x, c))
+	struct qs_case c = *in;
+	if (case_clock(x, &c))
 		return 1;
 	if (any(x, C_CASE_DUPLICATE_ITEM))
-		pair_add(x, c);
-	if (any(x, C_CASE_APPROVAL_DOC) && (c->status == 11 || c->status == 12) && !c->approval_doc)
-		hit_all(x, C_CASE_APPROVAL_DOC, c->number, c->number, c->department, c->district);
-	if (any(x, C_CASE_TIME_ORDER))
-		case_order(x, c);
+		pair_add(x, &c);
+	if (any(x, C_CASE_APPROVAL_DOC) && (c.status == 11 || c.status == 12) && !c.approval_doc) {
+		if (named(x, &c))
+			return 1;
+		hit_all(x, C_CASE_APPROVAL_DOC, c.number, c.number, c.department, c.district);
+	}
+	if (any(x, C_CASE_TIME_ORDER) && case_order(x, &c))
+		return 1;
 	if (any(x, C_CASE_DEPARTMENT)) {
-		const struct dept *d = dept_find(x, c->department);
+		const struct dept *d = dept_find(x, c.department);
 		if (!d || !d->active) {
-			size_t n = hit_all(x, C_CASE_DEPARTMENT, c->number, c->number, c->department, c->district);
+			if (named(x, &c))
+				return 1;
+			size_t n = hit_all(x, C_CASE_DEPARTMENT, c.number, c.number, c.department, c.district);
 			EACH_NEW(x, n, h)
-				q_hit_arg(h, "value", "%s", c->department);
+				q_hit_arg(h, "value", "%s", c.department);
 		}
 	}
 	return x->oom;
@@ -808,10 +874,10 @@ static int item_row(void *arg, const struct qs_item *it)
 		struct q_hit *h = q_hit_new(x->out, ri);
 		if (!h)
 			return x->oom = 1;
-		snprintf(h->key, sizeof h->key, "%s", it->code);
-		snprintf(h->object, sizeof h->object, "%s", it->code);
-		snprintf(h->department, sizeof h->department, "%s", it->department);
-		snprintf(h->district, sizeof h->district, "%s", dist);
+		cpy(h->key, sizeof h->key, it->code);
+		cpy(h->object, sizeof h->object, it->code);
+		cpy(h->department, sizeof h->department, it->department);
+		cpy(h->district, sizeof h->district, dist);
 		q_hit_arg(h, "name", "%s", it->name);
 		q_hit_arg(h, "value", "%s", it->national_code);
 	}
@@ -851,10 +917,10 @@ static void stage_limit(struct ev *x, const struct qs_stage_item *s, const char 
 			x->oom = 1;
 			return;
 		}
-		snprintf(h->key, sizeof h->key, "%s", key);
-		snprintf(h->object, sizeof h->object, "%s", obj);
-		snprintf(h->department, sizeof h->department, "%s", dept);
-		snprintf(h->district, sizeof h->district, "%s", dist);
+		cpy(h->key, sizeof h->key, key);
+		cpy(h->object, sizeof h->object, obj);
+		cpy(h->department, sizeof h->department, dept);
+		cpy(h->district, sizeof h->district, dist);
 		q_hit_arg(h, "flow", "%s", s->flow);
 		q_hit_arg(h, "stage", "%d", s->stage);
 		q_hit_arg(h, "value", "%d", s->limit);
@@ -975,7 +1041,7 @@ static int any_of(const struct ev *x, int from, int to)
 	return 0;
 }
 
-/* The second lane: the upper half of the cases, the status rows (what
+/* The second lane: the upper cases, the status rows (what
 ** changed), then projects, their open stages and units, on its own
 ** connection (path set) in a thread, or on the caller's after the first. */
 struct lane {
@@ -1054,12 +1120,8 @@ static int main_passes(struct ev *x, int64_t cases_upto, int *skipped, struct er
 ** same item twice in an instance over both halves. */
 static int merge_lane(struct ev *x, struct lane *l, struct err *e)
 {
-	for (size_t i = 0; i < l->hits.n; i++) {
-		struct q_hit *o = q_hit_new(x->out, l->hits.v[i].rule);
-		if (!o)
-			return err_set(e, ERR_INTERNAL, "", "out of memory");
-		*o = l->hits.v[i];
-	}
+	if (q_hits_append(x->out, &l->hits))
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
 	if (resolve_status_hits(x, &l->shits, e))
 		return e->code;
 	for (size_t i = 0; i < l->x.npairs && !x->oom; i++) {
@@ -1093,7 +1155,7 @@ static void lane_free(struct lane *l)
 
 /* The second lane beside the first (its own connection and thread) when
 ** env->threads > 1, else after it on the caller's connection. Each reads
-** half the cases. */
+** a share of the cases. */
 static int passes(struct ev *x, int *skipped, struct q_status *status, struct err *e)
 {
 	struct lane *l = calloc(1, sizeof *l);
@@ -1107,7 +1169,9 @@ static int passes(struct ev *x, int *skipped, struct q_status *status, struct er
 	l->x.e = &l->e;
 	l->status = status;
 	rc = store_quality_max_case(x->st, &max, e);
-	l->cases_after = max / 2;
+	/* the second lane also reads projects, stages and units (and every status
+	** row on a rescan): the first takes more of the cases */
+	l->cases_after = x->env->rescan ? max : max / 5 * 3;
 	if (!rc && x->env->threads > 1) {
 		l->path = store_path(x->st);
 		threaded = pthread_create(&th, NULL, lane_run, l) == 0;

@@ -69,6 +69,8 @@ struct q_hits {
 };
 struct q_hit *q_hit_new(struct q_hits *h, int rule);   /* zeroed; NULL when out of memory */
 void q_hit_arg(struct q_hit *h, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Append a copy of more's hits to h; -1 when out of memory. */
+int q_hits_append(struct q_hits *h, const struct q_hits *more);
 void q_hits_free(struct q_hits *h);
 
 /* The message of a hit: the rule's template with {object} and the hit's

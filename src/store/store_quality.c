@@ -2,9 +2,9 @@
 ** store_quality.c: SQL of 数据质检 (see store_quality.h).
 **
 ** The passes read each table once in its rowid (or index) order: the case
-** pass steps two statements side by side (cases and the approval
-** documents, both ordered by case id) and merges them in C instead of a
-** lookup per case. Day numbers are Asia/Shanghai
+** pass steps three statements side by side (cases, the running ones and
+** the approval documents, all ordered by case id) and merges them in C
+** instead of a lookup per case. Day numbers are Asia/Shanghai
 ** days: (t + 28800) / 86400.
 */
 #include "store/store_quality.h"
@@ -45,52 +45,75 @@ static void advance(struct cursor *c, int64_t upto)
 
 static void case_row(sqlite3_stmt *s, struct qs_case *c)
 {
+	*c = (struct qs_case){0};
 	c->id = sqlite3_column_int64(s, 0);
 	c->instance_id = sqlite3_column_int64(s, 1);
-	c->number = store_col_text(s, 2);
-	c->item_code = store_col_text(s, 3);
-	c->department = store_col_text(s, 4);
-	c->district = store_col_text(s, 5);
-	c->status = sqlite3_column_int(s, 6);
-	c->open = sqlite3_column_int(s, 7);
-	c->accepted = sqlite3_column_int(s, 8);
-	c->time_limit = sqlite3_column_int(s, 9);
-	c->paused_days = sqlite3_column_int(s, 10);
-	c->received_at = sqlite3_column_int64(s, 11);
-	c->accepted_at = sqlite3_column_int64(s, 12);
-	c->final_at = sqlite3_column_int64(s, 13);
-	c->updated_at = sqlite3_column_int64(s, 14);
-	c->paused_since = sqlite3_column_int(s, 15);
-	c->receipt_day = sqlite3_column_int(s, 16);
-	c->receipt_end = sqlite3_column_int(s, 17);
+	c->item_code = store_col_text(s, 2);
+	c->department = store_col_text(s, 3);
+	c->status = sqlite3_column_int(s, 4);
+	c->open = sqlite3_column_int(s, 5);
+	c->time_limit = sqlite3_column_int(s, 6);
+	c->paused_days = sqlite3_column_int(s, 7);
+	c->received_at = sqlite3_column_int64(s, 8);
+	c->accepted_at = sqlite3_column_int64(s, 9);
+	c->final_at = sqlite3_column_int64(s, 10);
+	c->updated_at = sqlite3_column_int64(s, 11);
 }
 
+/* What only a running case needs, from the open one's own cursor. */
+static void open_row(sqlite3_stmt *s, struct qs_case *c)
+{
+	c->accepted = sqlite3_column_int(s, 1);
+	c->paused_since = sqlite3_column_int(s, 2);
+	c->receipt_day = sqlite3_column_int(s, 3);
+	c->receipt_end = sqlite3_column_int(s, 4);
+	c->number = store_col_text(s, 5);
+	c->district = store_col_text(s, 6);
+}
+
+/* The cases: the wide table read once for the columns every case needs;
+** the running ones (a partial index holds them) and the approval documents
+** merged in by case id. One read transaction, so the three agree. */
 int store_quality_cases(struct store *st, int64_t after, int64_t upto, int (*each)(void *arg, const struct qs_case *c),
 			void *arg, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT id, instance_id, number, item_code, department_code, "
-				     "district_code, status, open, accepted, time_limit, paused_days, received_at, "
-				     "accepted_at, final_at, updated_at, paused_since, receipt_day, receipt_end FROM cases "
+	sqlite3_stmt *s = store_stmt(st, "SELECT id, instance_id, item_code, department_code, status, open, time_limit, "
+				     "paused_days, received_at, accepted_at, final_at, updated_at FROM cases "
 				     "WHERE id > ?1 AND id <= ?2 ORDER BY id", e);
 	struct cursor dc = {store_stmt(st, "SELECT case_id FROM case_documents WHERE kind IN ('approval', 'joint') "
 				       "AND case_id > ?1 AND case_id <= ?2 ORDER BY case_id", e), 0};
-	int rc;
-	if (!s || !dc.s)
+	struct cursor oc = {store_stmt(st, "SELECT id, accepted, paused_since, receipt_day, receipt_end, number, "
+				       "district_code FROM cases INDEXED BY cases_todo WHERE open = 1 "
+				       "AND id > ?1 AND id <= ?2 ORDER BY id", e), 0};
+	int rc, txn = sqlite3_get_autocommit(store_db(st));
+	if (!s || !dc.s || !oc.s || (txn && store_run(st, "BEGIN", e)))
 		return e->code;
-	sqlite3_bind_int64(s, 1, after);
-	sqlite3_bind_int64(s, 2, upto);
-	sqlite3_bind_int64(dc.s, 1, after);
-	sqlite3_bind_int64(dc.s, 2, upto);
+	sqlite3_stmt *all[] = {s, dc.s, oc.s};
+	for (int i = 0; i < 3; i++) {
+		sqlite3_bind_int64(all[i], 1, after);
+		sqlite3_bind_int64(all[i], 2, upto);
+	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct qs_case c;
 		case_row(s, &c);
 		advance(&dc, c.id);
 		c.approval_doc = dc.id == c.id;
+		if (c.open) {
+			advance(&oc, c.id);
+			if (oc.id == c.id)
+				open_row(oc.s, &c);
+		}
 		if (each(arg, &c))
 			break;
 	}
 	sqlite3_reset(dc.s);
-	return done(st, s, rc, e, "quality cases");
+	sqlite3_reset(oc.s);
+	rc = done(st, s, rc, e, "quality cases");
+	if (txn && rc)
+		store_run(st, "COMMIT", &(struct err){0});
+	else if (txn)
+		rc = store_run(st, "COMMIT", e);
+	return rc;
 }
 
 int store_quality_case_late(struct store *st, int64_t case_id, int *late, int *found, struct err *e)
@@ -281,6 +304,19 @@ int store_quality_case_ident(struct store *st, int64_t case_id, char number[64],
 		rc = SQLITE_DONE;
 	}
 	return done(st, s, rc, e, "quality case");
+}
+
+int store_quality_status_requeue(struct store *st, int64_t every, int64_t *n, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO quality_status_dirty(case_id) SELECT id FROM cases "
+				     "WHERE id % ?1 = 0", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, every > 0 ? every : 1);
+	if (done(st, s, sqlite3_step(s), e, "quality status requeue"))
+		return e->code;
+	*n = sqlite3_changes(store_db(st));
+	return 0;
 }
 
 /* ---- projects, units, stages --------------------------------------------------------------------- */

@@ -19,7 +19,10 @@
 /* ---- passes ------------------------------------------------------------------------------ */
 
 /* One 办件 with whether it has an approval document (case_documents merged
-** in id order, not joined). Days are day numbers, 0 when absent. */
+** in id order, not joined). Days are day numbers, 0 when absent. A running
+** case (open) comes with everything; a concluded one without what only the
+** running need: number and district NULL (store_quality_case_ident when it
+** has a defect), accepted, paused_since and the receipt days 0. */
 struct qs_case {
 	int64_t id, instance_id;
 	const char *number, *item_code, *department, *district;
@@ -59,6 +62,10 @@ int store_quality_status_touched(struct store *st, int64_t after, int64_t upto, 
 int store_quality_case_statuses(struct store *st, int64_t case_id,
 				int (*each)(void *arg, int64_t case_id, int status, int64_t at), void *arg,
 				struct err *e);
+
+/* Queue every every-th case to be judged again by the next status pass, as
+** if its rows had changed (the benchmark's day of work); *n queued. */
+int store_quality_status_requeue(struct store *st, int64_t every, int64_t *n, struct err *e);
 
 #define QS_FIRST 1                    /* flags of a mark */
 #define QS_ORDER 2
