@@ -126,7 +126,7 @@ static double median_run(int threads, int rescan, int queue, double *cpu)
 	if (store_quality_max_case(St, &max, &e))
 		return -1;
 	for (int i = 0; i < 3; i++) {
-		if (queue > 0 && store_quality_status_requeue(St, max / queue > 0 ? max / queue : 1, &n, &e)) {
+		if (queue > 0 && store_quality_requeue(St, max / queue > 0 ? max / queue : 1, &n, &e)) {
 			fprintf(stderr, "bench_quality: requeue: %s\n", e.msg);
 			return -1;
 		}

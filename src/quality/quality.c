@@ -185,6 +185,7 @@ struct run {
 	struct known k;
 	struct qs_run row;
 	struct q_status status;       /* what the status pass concluded, kept with the run */
+	struct q_cases cases;         /* what the case pass concluded, kept with the run   */
 };
 
 static int deadline_of(const struct run *x, const char *severity, int32_t *out, struct err *e)
@@ -246,15 +247,21 @@ static int close_unseen(struct run *x, struct err *e)
 	return 0;
 }
 
-/* Keep the status pass's marks (unless another run kept newer ones meanwhile). */
+/* Keep what the status and case passes concluded (unless another run kept
+** its own meanwhile). */
 static int keep_marks(struct run *x, struct err *e)
 {
 	const struct q_status *q = &x->status;
+	const struct q_cases *c = &x->cases;
 	int kept;
-	if (!q->ran)
-		return 0;
-	return store_quality_marks_put(x->st, &q->read, x->row.id, q->full, q->cases, q->ncases, q->fresh, q->nfresh,
-				       &kept, e);
+	if (q->ran && store_quality_marks_put(x->st, &q->read, x->row.id, q->full, q->cases, q->ncases, q->fresh,
+					      q->nfresh, &kept, e))
+		return e->code;
+	struct qs_case_marks m = {c->all, c->judged, c->njudged, c->insts, c->ninsts, c->suspects, c->dups,
+				  c->nsuspects, c->ndups};
+	if (c->ran && store_quality_case_marks_put(x->st, &c->read, c->fingerprint, x->row.id, &m, &kept, e))
+		return e->code;
+	return 0;
 }
 
 static int write_run(struct run *x, const struct q_hits *hits, struct err *e)
@@ -325,7 +332,7 @@ static int run_with(struct run *x, const char *rule, json_t **report, struct err
 	int *active = (int *)x->active, *skipped = (int *)x->skipped;
 	int rc = active_set(x->rs, rule, active, e);
 	if (!rc)
-		rc = q_evaluate(x->st, x->env, x->rs, active, x->now, &hits, skipped, &x->status, e);
+		rc = q_evaluate(x->st, x->env, x->rs, active, x->now, &hits, skipped, &x->status, &x->cases, e);
 	for (size_t i = 0; !rc && i < x->rs->n; i++) {
 		x->row.rules_run += active[i] && !skipped[i];
 		x->row.rules_skipped += active[i] && skipped[i];
@@ -366,6 +373,7 @@ int quality_run(struct store *st, const struct quality_env *env, const struct pr
 						     : err_set(e, ERR_INTERNAL, "", "out of memory");
 	known_free(&x.k);
 	q_status_free(&x.status);
+	q_cases_free(&x.cases);
 	free((void *)x.active);
 	free((void *)x.skipped);
 	free(x.counts);

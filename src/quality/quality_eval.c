@@ -167,6 +167,20 @@ static void cpy(char *d, size_t n, const char *s)
 	d[len] = 0;
 }
 
+static int push(int64_t **v, size_t *n, size_t *cap, int64_t id)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 256;
+		int64_t *x = realloc(*v, c * sizeof *x);
+		if (!x)
+			return -1;
+		*v = x;
+		*cap = c;
+	}
+	(*v)[(*n)++] = id;
+	return 0;
+}
+
 /* ---- the evaluation context --------------------------------------------------------------------- */
 
 #define Q_PER_CHECK 8
@@ -218,6 +232,10 @@ struct ev {
 	size_t nitems;
 	struct shash *item_index;
 	char num[64], numdept[48], numdist[16];   /* named(): a concluded case's number */
+	/* what the case pass keeps: concluded cases with a hit, instances with an item twice */
+	int64_t *sus, *dupi;
+	size_t nsus, capsus, ndupi, capdupi;
+	int rows_pair;                /* case rows give their (instance, item) pairs: every case read */
 	struct win { char division[16], dept[48]; int set; } wins[Q_WINS];   /* window_of's */
 	/* catalogue pass: promised limit per item code */
 	struct { char code[40]; int promised; } *cat;
@@ -377,7 +395,7 @@ static uint32_t intern_item(struct ev *x, const char *code)
 	return (uint32_t)x->nitems - 1;
 }
 
-static void pair_add(struct ev *x, const struct qs_case *c)
+static void pair_push(struct ev *x, int64_t inst, uint32_t item, int64_t case_id)
 {
 	if (x->npairs == x->cappairs) {
 		size_t cap = x->cappairs ? x->cappairs * 2 : 4096;
@@ -389,7 +407,12 @@ static void pair_add(struct ev *x, const struct qs_case *c)
 		x->pairs = v;
 		x->cappairs = cap;
 	}
-	x->pairs[x->npairs++] = (struct pair){c->instance_id, intern_item(x, c->item_code), c->id};
+	x->pairs[x->npairs++] = (struct pair){inst, item, case_id};
+}
+
+static void pair_add(struct ev *x, const struct qs_case *c)
+{
+	pair_push(x, c->instance_id, intern_item(x, c->item_code), c->id);
 }
 
 /* A concluded case comes without its number and district (qs_case): read
@@ -468,9 +491,10 @@ static int case_row(void *arg, const struct qs_case *in)
 {
 	struct ev *x = arg;
 	struct qs_case c = *in;
+	size_t before = x->out->n;
 	if (case_clock(x, &c))
 		return 1;
-	if (any(x, C_CASE_DUPLICATE_ITEM))
+	if (any(x, C_CASE_DUPLICATE_ITEM) && x->rows_pair)
 		pair_add(x, &c);
 	if (any(x, C_CASE_APPROVAL_DOC) && (c.status == 11 || c.status == 12) && !c.approval_doc) {
 		if (named(x, &c))
@@ -489,6 +513,8 @@ static int case_row(void *arg, const struct qs_case *in)
 				q_hit_arg(h, "value", "%s", c.department);
 		}
 	}
+	if (x->out->n > before && !c.open && push(&x->sus, &x->nsus, &x->capsus, c.id))
+		x->oom = 1;
 	return x->oom;
 }
 
@@ -526,6 +552,8 @@ static int duplicates(struct ev *x, struct err *e)
 			if (store_quality_case_ident(x->st, x->pairs[k - 1].case_id, other, d2, t2, &found, e) ||
 			    store_quality_case_ident(x->st, x->pairs[k].case_id, num, dept, dist, &found, e))
 				return e->code;
+			if (push(&x->dupi, &x->ndupi, &x->capdupi, x->pairs[k].inst))
+				return err_set(e, ERR_INTERNAL, "", "out of memory");
 			size_t n = hit_all(x, C_CASE_DUPLICATE_ITEM, num, num, dept, dist);
 			EACH_NEW(x, n, h) {
 				q_hit_arg(h, "other", "%s", other);
@@ -1041,6 +1069,163 @@ static int any_of(const struct ev *x, int from, int to)
 	return 0;
 }
 
+/* ---- the cases that changed (what the case pass keeps, migration 0024) ---------------------------- */
+
+static uint64_t mix(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ c[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* What a concluded case's defects depend on besides its own rows: the
+** departments, every day of the calendar, the case rules enabled and their
+** parameters. */
+static void fingerprint(const struct ev *x, char out[72])
+{
+	uint64_t a = 1469598103934665603ULL, b = 0x84222325cbf29ce4ULL;
+	struct err e;
+	for (size_t i = 0; i < x->ndepts; i++) {
+		a = mix(a, x->depts[i].code, strlen(x->depts[i].code) + 1);
+		a = mix(a, x->depts[i].district, strlen(x->depts[i].district) + 1);
+		a = mix(a, &x->depts[i].active, sizeof x->depts[i].active);
+	}
+	int32_t first = cal_date_from_ymd(CAL_FIRST_YEAR, 1, 1), last = cal_date_from_ymd(CAL_LAST_YEAR, 12, 31);
+	for (int32_t d = first; d <= last; d++) {
+		struct cal_dayinfo info;
+		unsigned char w = cal_day(x->env->cal, d, &info, &e) ? 2 : (unsigned char)info.workday;
+		b = mix(b, &w, 1);
+	}
+	for (int c = C_CASE_OVERDUE_UNMARKED; c <= C_CASE_DEPARTMENT; c++)
+		for (int i = 0; i < x->nrules[c]; i++) {
+			const struct q_rule *r = &x->rs->v[x->rules[c][i]];
+			char *params = json_dumps(json_object_get(r->doc, "params"), JSON_SORT_KEYS | JSON_COMPACT);
+			a = mix(a, r->id, strlen(r->id) + 1);
+			a = mix(a, &c, sizeof c);
+			if (params)
+				a = mix(a, params, strlen(params));
+			free(params);
+		}
+	snprintf(out, 72, "1:%016llx%016llx", (unsigned long long)a, (unsigned long long)b);
+}
+
+/* Read only what changed when the kept marks were made under the same
+** fingerprint and a run would not read more than an eighth of the cases. */
+static int cases_plan(struct ev *x, struct q_cases *q, int *changed_only, struct err *e)
+{
+	int64_t pending = 0, max = 0;
+	*changed_only = 0;
+	q->ran = 1;
+	if (store_quality_case_state(x->st, &q->read, e))
+		return e->code;
+	fingerprint(x, q->fingerprint);
+	if (x->env->rescan || strcmp(q->read.fingerprint, q->fingerprint) != 0)
+		return 0;
+	if (store_quality_case_pending(x->st, q->read.dirty_upto, &pending, e) || store_quality_max_case(x->st, &max, e))
+		return e->code;
+	*changed_only = pending <= max / 8;
+	return 0;
+}
+
+struct cands {
+	struct ev *x;
+	struct q_cases *q;
+	size_t capj, capi;
+	int64_t inst;                 /* instance_row: the instance read */
+	int oom;
+};
+
+static int cand_row(void *arg, int64_t id, int dup)
+{
+	struct cands *k = arg;
+	if (dup ? push(&k->q->insts, &k->q->ninsts, &k->capi, id) : push(&k->q->judged, &k->q->njudged, &k->capj, id))
+		return k->oom = 1;
+	return 0;
+}
+
+/* A kept or dirty case: its instance is looked at again; a concluded one
+** judged here (the running ones come with the others). */
+static int judged_row(void *arg, const struct qs_case *c)
+{
+	struct cands *k = arg;
+	if (push(&k->q->insts, &k->q->ninsts, &k->capi, c->instance_id))
+		return k->oom = 1;
+	return c->open ? 0 : case_row(k->x, c);
+}
+
+static int instance_row(void *arg, int64_t case_id, const char *item_code)
+{
+	struct cands *k = arg;
+	pair_push(k->x, k->inst, intern_item(k->x, item_code), case_id);
+	return k->x->oom;
+}
+
+static int i64_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static void uniq(int64_t *v, size_t *n)
+{
+	size_t m = 0;
+	if (*n > 1)
+		qsort(v, *n, sizeof *v, i64_cmp);
+	for (size_t i = 0; i < *n; i++)
+		if (!m || v[i] != v[m - 1])
+			v[m++] = v[i];
+	*n = m;
+}
+
+/* The kept and dirty cases, every running case, and the instances of all
+** of those with an item twice before, in one read transaction. */
+static int cases_changed(struct ev *x, struct q_cases *q, struct err *e)
+{
+	struct cands k = {.x = x, .q = q};
+	int began, rc = store_quality_read_begin(x->st, &began, e);
+	if (!rc)
+		rc = store_quality_case_candidates(x->st, q->read.dirty_upto, cand_row, &k, e);
+	uniq(q->judged, &q->njudged);
+	for (size_t i = 0; !rc && i < q->njudged; i++)
+		rc = store_quality_case_get(x->st, q->judged[i], judged_row, &k, e);
+	if (!rc)
+		rc = store_quality_open_cases(x->st, case_row, x, e);
+	uniq(q->insts, &q->ninsts);
+	for (size_t i = 0; !rc && any(x, C_CASE_DUPLICATE_ITEM) && i < q->ninsts; i++) {
+		k.inst = q->insts[i];
+		rc = store_quality_instance_cases(x->st, k.inst, instance_row, &k, e);
+	}
+	if (!rc && any(x, C_CASE_DUPLICATE_ITEM))
+		rc = duplicates(x, e);
+	if (began)
+		rc = rc ? (store_quality_read_end(x->st, 1, &(struct err){0}), rc) : store_quality_read_end(x->st, 1, e);
+	if (k.oom || x->oom)
+		rc = err_set(e, ERR_INTERNAL, "", "out of memory");
+	return rc;
+}
+
+/* What the case pass concluded, for the run to keep. */
+static void cases_out(struct ev *x, struct q_cases *q, int changed_only)
+{
+	q->all = !changed_only;
+	q->suspects = x->sus;
+	q->nsuspects = x->nsus;
+	q->dups = x->dupi;
+	q->ndups = x->ndupi;
+	x->sus = x->dupi = NULL;
+	x->nsus = x->ndupi = 0;
+}
+
+void q_cases_free(struct q_cases *q)
+{
+	free(q->judged);
+	free(q->insts);
+	free(q->suspects);
+	free(q->dups);
+	memset(q, 0, sizeof *q);
+}
+
 /* The second lane: the upper cases, the status rows (what
 ** changed), then projects, their open stages and units, on its own
 ** connection (path set) in a thread, or on the caller's after the first. */
@@ -1048,7 +1233,8 @@ struct lane {
 	struct ev x;                  /* a copy of the main context with its own hits and pairs */
 	struct q_hits hits, shits;    /* shits: status hits, resolved to their case after */
 	struct q_status *status;
-	int64_t cases_after;          /* this lane's cases: id > cases_after */
+	int cases;                    /* this lane reads cases: those with id > cases_after */
+	int64_t cases_after;
 	const char *path;             /* NULL: use x.st on this thread */
 	struct err e;
 	int rc;
@@ -1065,7 +1251,7 @@ static int cases_of(struct ev *x, int64_t after, int64_t upto, struct err *e)
 static int lane_passes(struct lane *l, struct err *e)
 {
 	struct ev *x = &l->x;
-	int rc = cases_of(x, l->cases_after, INT64_MAX, e);
+	int rc = l->cases ? cases_of(x, l->cases_after, INT64_MAX, e) : 0;
 	if (!rc && any_of(x, C_STATUS_ORDER, C_STATUS_FIRST) && !(rc = q_status_pass(x->st, x->env->rescan, l->status, e)))
 		status_hits(x, l->status, &l->shits);
 	if (!rc && any_of(x, C_PROJECT_CODE, C_UNIT_REQUIRED))
@@ -1097,9 +1283,10 @@ static void *lane_run(void *arg)
 	return NULL;
 }
 
-static int main_passes(struct ev *x, int64_t cases_upto, int *skipped, struct err *e)
+static int main_passes(struct ev *x, int64_t cases_upto, struct q_cases *qc, int changed_only, int *skipped,
+		       struct err *e)
 {
-	int rc = cases_of(x, 0, cases_upto, e);
+	int rc = changed_only ? cases_changed(x, qc, e) : cases_of(x, 0, cases_upto, e);
 	if (!rc && any_of(x, C_CASE_TOLERANCE_OVERDUE, C_CASE_SUPPLEMENT_STALE))
 		rc = store_quality_pending(x->st, pending_row, x, e);
 	if (!rc && any_of(x, C_ITEM_NATIONAL_CODE, C_STAGE_LIMIT))
@@ -1125,21 +1312,15 @@ static int merge_lane(struct ev *x, struct lane *l, struct err *e)
 	if (resolve_status_hits(x, &l->shits, e))
 		return e->code;
 	for (size_t i = 0; i < l->x.npairs && !x->oom; i++) {
-		struct pair p = l->x.pairs[i];
-		p.item = intern_item(x, l->x.items[p.item]);
-		if (x->npairs == x->cappairs) {
-			size_t cap = x->cappairs ? x->cappairs * 2 : 4096;
-			struct pair *v = realloc(x->pairs, cap * sizeof *v);
-			if (!v)
-				return err_set(e, ERR_INTERNAL, "", "out of memory");
-			x->pairs = v;
-			x->cappairs = cap;
-		}
-		x->pairs[x->npairs++] = p;
+		const struct pair *p = &l->x.pairs[i];
+		pair_push(x, p->inst, intern_item(x, l->x.items[p->item]), p->case_id);
 	}
+	for (size_t i = 0; i < l->x.nsus && !x->oom; i++)
+		if (push(&x->sus, &x->nsus, &x->capsus, l->x.sus[i]))
+			x->oom = 1;
 	if (x->oom)
 		return err_set(e, ERR_INTERNAL, "", "out of memory");
-	return any(x, C_CASE_DUPLICATE_ITEM) ? duplicates(x, e) : 0;
+	return any(x, C_CASE_DUPLICATE_ITEM) && x->rows_pair ? duplicates(x, e) : 0;
 }
 
 static void lane_free(struct lane *l)
@@ -1151,33 +1332,39 @@ static void lane_free(struct lane *l)
 	free(l->x.pairs);
 	free(l->x.items);
 	free(l->x.item_index);
+	free(l->x.sus);
+	free(l->x.dupi);
 }
 
 /* The second lane beside the first (its own connection and thread) when
 ** env->threads > 1, else after it on the caller's connection. Each reads
 ** a share of the cases. */
-static int passes(struct ev *x, int *skipped, struct q_status *status, struct err *e)
+static int passes(struct ev *x, int *skipped, struct q_status *status, struct q_cases *qc, struct err *e)
 {
 	struct lane *l = calloc(1, sizeof *l);
 	pthread_t th;
-	int threaded = 0, rc;
+	int threaded = 0, rc, changed_only = 0;
 	int64_t max = 0;
 	if (!l)
 		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	rc = store_quality_max_case(x->st, &max, e);
+	if (!rc && any_of(x, C_CASE_OVERDUE_UNMARKED, C_CASE_DEPARTMENT))
+		rc = cases_plan(x, qc, &changed_only, e);
+	x->rows_pair = !changed_only;
 	l->x = *x;
 	l->x.out = &l->hits;
 	l->x.e = &l->e;
 	l->status = status;
-	rc = store_quality_max_case(x->st, &max, e);
 	/* the second lane also reads projects, stages and units (and every status
-	** row on a rescan): the first takes more of the cases */
+	** row on a rescan): the first takes more of the cases, or all that changed */
+	l->cases = !changed_only && !x->env->rescan;
 	l->cases_after = x->env->rescan ? max : max / 5 * 3;
 	if (!rc && x->env->threads > 1) {
 		l->path = store_path(x->st);
 		threaded = pthread_create(&th, NULL, lane_run, l) == 0;
 	}
 	if (!rc)
-		rc = main_passes(x, l->cases_after, skipped, e);
+		rc = main_passes(x, l->cases ? l->cases_after : INT64_MAX, qc, changed_only, skipped, e);
 	if (threaded)
 		pthread_join(th, NULL);
 	else if (!rc)
@@ -1188,13 +1375,16 @@ static int passes(struct ev *x, int *skipped, struct q_status *status, struct er
 	}
 	if (!rc)
 		rc = merge_lane(x, l, e);
+	if (!rc && qc->ran)
+		cases_out(x, qc, changed_only);
 	lane_free(l);
 	free(l);
 	return rc;
 }
 
 int q_evaluate(struct store *st, const struct quality_env *env, const struct q_ruleset *rs, const int *active,
-	       int64_t now, struct q_hits *out, int *skipped, struct q_status *status, struct err *e)
+	       int64_t now, struct q_hits *out, int *skipped, struct q_status *status, struct q_cases *cases,
+	       struct err *e)
 {
 	struct ev x = {.st = st, .env = env, .rs = rs, .today = deadline_day(now), .out = out, .e = e};
 	for (size_t i = 0; i < rs->n; i++) {
@@ -1207,12 +1397,14 @@ int q_evaluate(struct store *st, const struct quality_env *env, const struct q_r
 	if (!rc && (x.oom || dept_index(&x, dh)))
 		rc = err_set(e, ERR_INTERNAL, "", "out of memory (departments)");
 	if (!rc)
-		rc = passes(&x, skipped, status, e);
+		rc = passes(&x, skipped, status, cases, e);
 	free(dh);
 	free(x.depts);
 	free(x.pairs);
 	free(x.items);
 	free(x.item_index);
 	free(x.cat);
+	free(x.sus);
+	free(x.dupi);
 	return rc;
 }

@@ -97,12 +97,28 @@ struct q_status {
 int q_status_pass(struct store *st, int rescan, struct q_status *q, struct err *e);
 void q_status_free(struct q_status *q);
 
+/* What the case pass read and concluded; the run keeps it with
+** store_quality_case_marks_put in its transaction (struct qs_case_marks). */
+struct q_cases {
+	int ran, all;                 /* it ran; it read every case                        */
+	struct qs_case_state read;
+	char fingerprint[72];         /* departments, calendar, case rules now            */
+	int64_t *judged, *insts;      /* !all: kept and dirty cases, instances looked at   */
+	size_t njudged, ninsts;
+	int64_t *suspects, *dups;     /* concluded cases with a defect, instances with an item twice */
+	size_t nsuspects, ndups;
+};
+void q_cases_free(struct q_cases *q);
+
 /* Evaluate the enabled rules (active[i] != 0) over the data: every hit into
 ** out; skipped[i] set for a rule whose source is not registered; status
 ** (the caller's, q_status_free) what the status pass concluded, ran 0 when
-** no status rule is enabled. */
+** no status rule is enabled; cases (the caller's, q_cases_free) what the
+** case pass concluded. With the same fingerprint as the kept marks the case
+** pass reads only the running cases, the kept and the dirty ones. */
 int q_evaluate(struct store *st, const struct quality_env *env, const struct q_ruleset *rs, const int *active,
-	       int64_t now, struct q_hits *out, int *skipped, struct q_status *status, struct err *e);
+	       int64_t now, struct q_hits *out, int *skipped, struct q_status *status, struct q_cases *cases,
+	       struct err *e);
 
 /* ---- scope ------------------------------------------------------------------------------------- */
 

@@ -116,6 +116,187 @@ int store_quality_cases(struct store *st, int64_t after, int64_t upto, int (*eac
 	return rc;
 }
 
+static int one_int(struct store *st, const char *sql, int64_t def, int64_t *out, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, sql, e);
+	if (!s)
+		return e->code;
+	int rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL ? sqlite3_column_int64(s, 0) : def;
+	return done(st, s, rc == SQLITE_ROW ? SQLITE_DONE : rc, e, "quality status marks");
+}
+
+int store_quality_read_begin(struct store *st, int *began, struct err *e)
+{
+	*began = sqlite3_get_autocommit(store_db(st));
+	return *began ? store_run(st, "BEGIN", e) : 0;
+}
+
+int store_quality_read_end(struct store *st, int began, struct err *e)
+{
+	return began ? store_run(st, "COMMIT", e) : 0;
+}
+
+int store_quality_case_pending(struct store *st, int64_t dirty_upto, int64_t *n, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT (SELECT count(*) FROM quality_case_dirty WHERE id <= ?) + "
+				     "(SELECT count(*) FROM quality_case_suspects)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, dirty_upto);
+	return store_count(st, s, n, e);
+}
+
+/* ---- what the case pass keeps (migration 0024) ------------------------------------------------------ */
+
+#define CASE_ALL "SELECT id, instance_id, item_code, department_code, status, open, time_limit, paused_days, " \
+	"received_at, accepted_at, final_at, updated_at, accepted, paused_since, receipt_day, receipt_end, number, " \
+	"district_code, EXISTS (SELECT 1 FROM case_documents d WHERE d.case_id = cases.id " \
+	"AND d.kind IN ('approval', 'joint')) FROM cases "
+
+static void case_all_row(sqlite3_stmt *s, struct qs_case *c)
+{
+	case_row(s, c);
+	c->accepted = sqlite3_column_int(s, 12);
+	c->paused_since = sqlite3_column_int(s, 13);
+	c->receipt_day = sqlite3_column_int(s, 14);
+	c->receipt_end = sqlite3_column_int(s, 15);
+	c->number = store_col_text(s, 16);
+	c->district = store_col_text(s, 17);
+	c->approval_doc = sqlite3_column_int(s, 18);
+}
+
+static int case_rows(struct store *st, sqlite3_stmt *s, int (*each)(void *arg, const struct qs_case *c), void *arg,
+		     struct err *e)
+{
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct qs_case c;
+		case_all_row(s, &c);
+		if (each(arg, &c))
+			break;
+	}
+	return done(st, s, rc, e, "quality cases");
+}
+
+int store_quality_case_get(struct store *st, int64_t case_id, int (*each)(void *arg, const struct qs_case *c),
+			   void *arg, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, CASE_ALL "WHERE id = ?", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, case_id);
+	return case_rows(st, s, each, arg, e);
+}
+
+int store_quality_open_cases(struct store *st, int (*each)(void *arg, const struct qs_case *c), void *arg,
+			     struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, CASE_ALL "INDEXED BY cases_todo WHERE open = 1 ORDER BY id", e);
+	return s ? case_rows(st, s, each, arg, e) : e->code;
+}
+
+int store_quality_instance_cases(struct store *st, int64_t instance_id,
+				 int (*each)(void *arg, int64_t case_id, const char *item_code), void *arg,
+				 struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT id, item_code FROM cases WHERE instance_id = ? ORDER BY id", e);
+	int rc;
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, instance_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (each(arg, sqlite3_column_int64(s, 0), store_col_text(s, 1)))
+			break;
+	return done(st, s, rc, e, "quality instance cases");
+}
+
+int store_quality_case_state(struct store *st, struct qs_case_state *out, struct err *e)
+{
+	sqlite3_stmt *s;
+	memset(out, 0, sizeof *out);
+	if (one_int(st, "SELECT max(id) FROM quality_case_dirty", 0, &out->dirty_upto, e) ||
+	    !(s = store_stmt(st, "SELECT fingerprint, run_id FROM quality_case_read WHERE id = 1", e)))
+		return e->code;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		snprintf(out->fingerprint, sizeof out->fingerprint, "%s", store_col_text(s, 0));
+		out->run_id = sqlite3_column_int64(s, 1);
+	}
+	return done(st, s, rc == SQLITE_ROW ? SQLITE_DONE : rc, e, "quality case read");
+}
+
+int store_quality_case_candidates(struct store *st, int64_t dirty_upto, int (*each)(void *arg, int64_t id, int dup),
+				  void *arg, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT case_id, 0 FROM quality_case_dirty WHERE id <= ? UNION ALL "
+				     "SELECT case_id, 0 FROM quality_case_suspects UNION ALL "
+				     "SELECT instance_id, 1 FROM quality_case_dups", e);
+	int rc;
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, dirty_upto);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (each(arg, sqlite3_column_int64(s, 0), sqlite3_column_int(s, 1)))
+			break;
+	return done(st, s, rc, e, "quality case candidates");
+}
+
+static int ids_op(struct store *st, const char *sql, const int64_t *v, size_t n, struct err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *s = store_stmt(st, sql, e);
+		if (!s)
+			return e->code;
+		sqlite3_bind_int64(s, 1, v[i]);
+		if (done(st, s, sqlite3_step(s), e, "quality case marks"))
+			return e->code;
+	}
+	return 0;
+}
+
+/* Take the case read mark from the run that wrote it to run_id; *won 0 when
+** another run wrote it in between. */
+static int take_case_mark(struct store *st, const struct qs_case_state *from, const char *fingerprint,
+			  int64_t run_id, int *won, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, !from->fingerprint[0]
+		? "INSERT INTO quality_case_read(id, fingerprint, run_id) VALUES (1, ?1, ?2) ON CONFLICT(id) DO NOTHING"
+		: "UPDATE quality_case_read SET fingerprint = ?1, run_id = ?2 WHERE id = 1 AND run_id = ?3", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, fingerprint);
+	sqlite3_bind_int64(s, 2, run_id);
+	if (from->fingerprint[0])
+		sqlite3_bind_int64(s, 3, from->run_id);
+	if (done(st, s, sqlite3_step(s), e, "quality case read"))
+		return e->code;
+	*won = sqlite3_changes(store_db(st)) > 0;
+	return 0;
+}
+
+int store_quality_case_marks_put(struct store *st, const struct qs_case_state *read, const char *fingerprint,
+				 int64_t run_id, const struct qs_case_marks *m, int *kept, struct err *e)
+{
+	if (take_case_mark(st, read, fingerprint, run_id, kept, e))
+		return e->code;
+	if (!*kept)
+		return 0;
+	if (m->all && (store_exec(st, "DELETE FROM quality_case_suspects", e) ||
+		       store_exec(st, "DELETE FROM quality_case_dups", e)))
+		return e->code;
+	if ((!m->all && ids_op(st, "DELETE FROM quality_case_suspects WHERE case_id = ?", m->judged, m->njudged, e)) ||
+	    (!m->all && ids_op(st, "DELETE FROM quality_case_dups WHERE instance_id = ?", m->insts, m->ninsts, e)) ||
+	    ids_op(st, "INSERT OR IGNORE INTO quality_case_suspects(case_id) VALUES (?)", m->suspects, m->nsuspects, e) ||
+	    ids_op(st, "INSERT OR IGNORE INTO quality_case_dups(instance_id) VALUES (?)", m->dups, m->ndups, e))
+		return e->code;
+	sqlite3_stmt *s = store_stmt(st, "DELETE FROM quality_case_dirty WHERE id <= ?", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, read->dirty_upto);
+	return done(st, s, sqlite3_step(s), e, "quality case dirty");
+}
+
 int store_quality_case_late(struct store *st, int64_t case_id, int *late, int *found, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st, "SELECT late FROM stats_case WHERE case_id = ?", e);
@@ -143,16 +324,6 @@ int store_quality_statuses(struct store *st, int64_t upto,
 }
 
 /* ---- what the status pass keeps (migration 0024) ------------------------------------------------- */
-
-static int one_int(struct store *st, const char *sql, int64_t def, int64_t *out, struct err *e)
-{
-	sqlite3_stmt *s = store_stmt(st, sql, e);
-	if (!s)
-		return e->code;
-	int rc = sqlite3_step(s);
-	*out = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL ? sqlite3_column_int64(s, 0) : def;
-	return done(st, s, rc == SQLITE_ROW ? SQLITE_DONE : rc, e, "quality status marks");
-}
 
 int store_quality_status_state(struct store *st, struct qs_status_state *out, struct err *e)
 {
@@ -306,17 +477,21 @@ int store_quality_case_ident(struct store *st, int64_t case_id, char number[64],
 	return done(st, s, rc, e, "quality case");
 }
 
-int store_quality_status_requeue(struct store *st, int64_t every, int64_t *n, struct err *e)
+int store_quality_requeue(struct store *st, int64_t every, int64_t *n, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st, "INSERT INTO quality_status_dirty(case_id) SELECT id FROM cases "
-				     "WHERE id % ?1 = 0", e);
+				     "WHERE id % ?1 = 0", e), *c;
 	if (!s)
 		return e->code;
 	sqlite3_bind_int64(s, 1, every > 0 ? every : 1);
-	if (done(st, s, sqlite3_step(s), e, "quality status requeue"))
+	if (done(st, s, sqlite3_step(s), e, "quality requeue"))
 		return e->code;
 	*n = sqlite3_changes(store_db(st));
-	return 0;
+	if (!(c = store_stmt(st, "INSERT INTO quality_case_dirty(case_id) SELECT case_id FROM quality_status_dirty "
+			     "WHERE id > (SELECT coalesce(max(id), 0) FROM quality_status_dirty) - ?", e)))
+		return e->code;
+	sqlite3_bind_int64(c, 1, *n);
+	return done(st, c, sqlite3_step(c), e, "quality requeue");
 }
 
 /* ---- projects, units, stages --------------------------------------------------------------------- */

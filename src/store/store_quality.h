@@ -35,6 +35,52 @@ struct qs_case {
 int store_quality_cases(struct store *st, int64_t after, int64_t upto, int (*each)(void *arg, const struct qs_case *c),
 			void *arg, struct err *e);
 
+/* What the case pass keeps between runs (migration 0024): the concluded
+** cases it found a defect in (suspects), the instances with an item twice
+** (dups), under which fingerprint (departments, calendar, rules: the
+** caller's text) and by which run, and the cases queued by trigger since
+** (a concluded case's row, documents or statistics changed; a case added,
+** moved or deleted). */
+struct qs_case_state {
+	int64_t dirty_upto;           /* now: the last dirty row                  */
+	char fingerprint[72];         /* kept; "" when nothing is kept            */
+	int64_t run_id;
+};
+int store_quality_case_state(struct store *st, struct qs_case_state *out, struct err *e);
+/* The dirty cases up to dirty_upto and the suspects (dup 0, repeats
+** included), then the dup instances (dup 1). */
+int store_quality_case_candidates(struct store *st, int64_t dirty_upto, int (*each)(void *arg, int64_t id, int dup),
+				  void *arg, struct err *e);
+/* One case (nothing when none) / every running case in id order, each with
+** everything (number, district and what only the running need). */
+int store_quality_case_get(struct store *st, int64_t case_id, int (*each)(void *arg, const struct qs_case *c),
+			   void *arg, struct err *e);
+int store_quality_open_cases(struct store *st, int (*each)(void *arg, const struct qs_case *c), void *arg,
+			     struct err *e);
+/* The cases of an instance in id order with their item codes. */
+int store_quality_instance_cases(struct store *st, int64_t instance_id,
+				 int (*each)(void *arg, int64_t case_id, const char *item_code), void *arg,
+				 struct err *e);
+/* Dirty rows up to dirty_upto plus suspects: what a run would read again. */
+int store_quality_case_pending(struct store *st, int64_t dirty_upto, int64_t *n, struct err *e);
+/* Begin a read transaction when none is open (*began 1), so that the reads
+** after see one state; end it (when began). */
+int store_quality_read_begin(struct store *st, int *began, struct err *e);
+int store_quality_read_end(struct store *st, int began, struct err *e);
+struct qs_case_marks {
+	int all;                      /* every case was read: replace everything      */
+	const int64_t *judged;        /* !all: the concluded cases judged again       */
+	size_t njudged;
+	const int64_t *insts;         /* !all: the instances looked at again          */
+	size_t ninsts;
+	const int64_t *suspects, *dups;   /* of those: with a defect / an item twice  */
+	size_t nsuspects, ndups;
+};
+/* Keep them (the caller's transaction) if no other run kept its own since
+** `read` (*kept 0: nothing written); the dirty rows up to read->dirty_upto go. */
+int store_quality_case_marks_put(struct store *st, const struct qs_case_state *read, const char *fingerprint,
+				 int64_t run_id, const struct qs_case_marks *m, int *kept, struct err *e);
+
 /* The statistics' 逾期 mark of a case (stats_case.late); *found 0 when the
 ** case has no statistics row. */
 int store_quality_case_late(struct store *st, int64_t case_id, int *late, int *found, struct err *e);
@@ -63,9 +109,9 @@ int store_quality_case_statuses(struct store *st, int64_t case_id,
 				int (*each)(void *arg, int64_t case_id, int status, int64_t at), void *arg,
 				struct err *e);
 
-/* Queue every every-th case to be judged again by the next status pass, as
-** if its rows had changed (the benchmark's day of work); *n queued. */
-int store_quality_status_requeue(struct store *st, int64_t every, int64_t *n, struct err *e);
+/* Queue every every-th case to be judged again by the next status and case
+** passes, as if it had changed (the benchmark's weeks of work); *n queued. */
+int store_quality_requeue(struct store *st, int64_t every, int64_t *n, struct err *e);
 
 #define QS_FIRST 1                    /* flags of a mark */
 #define QS_ORDER 2
