@@ -12,12 +12,16 @@
 ** machine is shared):
 **   1. the first run (in a new database: every finding written, every
 **      status row read), once;
-**   2. the nightly run: every enabled rule over every case, project, unit,
-**      stage and item, the status rows of the cases changed since the last
-**      run (GG_BENCH_QUALITY_CHANGED cases queued again before each run,
-**      default 10000: weeks of a city's work) — median of 3, 2 lanes
-**      (target <= 2000 ms); the same with nothing changed;
-**   3. the same run reading every status row again (rescan), 2 lanes and 1;
+**   2. the nightly run: every enabled rule; every project, unit, stage,
+**      item and running case read; of the concluded cases and the status
+**      rows only those changed since the last run (quality_status.c, the
+**      case marks of quality_eval.c; GG_BENCH_QUALITY_CHANGED cases queued
+**      again before each run as if changed, default 10000: weeks of a
+**      city's work) — median of 3, 2 lanes (target <= 2000 ms); the same
+**      with nothing changed;
+**   3. the same run reading every case and status row again (rescan, what
+**      a run does when the departments, the calendar or the case rules
+**      changed), 2 lanes and 1;
 **   4. the baseline: one statement per rule, each its own full scan
 **      (store_quality_naive, the heavy rules: cases, status rows, projects),
 **      summed; the ratios baseline / nightly and baseline / rescan.
@@ -211,11 +215,11 @@ static int bench(int *fail)
 	if (store_quality_max_case(St, &cases, &(struct err){0}))
 		cases = -1;
 	run = json_object_get(r, "run");
-	printf("nightly run, %lld rules over %lld 办件, the status rows of ~%d changed cases: median %.0f ms wall / "
+	printf("nightly run, %lld rules over %lld 办件, ~%d cases changed since the last run: median %.0f ms wall / "
 	       "%.0f ms CPU (2 lanes; load average %.1f on %ld cores); nothing changed: %.0f ms / %.0f ms CPU\n",
 	       (long long)json_get_int(run, "rules_run", 0), (long long)cases, Changed, nightly, cpu_n, load_n,
 	       sysconf(_SC_NPROCESSORS_ONLN), quiet, cpu_q);
-	printf("rescan (every status row read again): %.0f ms wall / %.0f ms CPU (2 lanes; load %.1f), "
+	printf("rescan (every case and status row read again): %.0f ms wall / %.0f ms CPU (2 lanes; load %.1f), "
 	       "%.0f ms / %.0f ms CPU (1 lane); %lld defects found, %lld opened, %lld fixed (target <= %.0f ms)\n",
 	       two, cpu_2, load_r, one, cpu_1, (long long)json_get_int(run, "found", 0),
 	       (long long)json_get_int(run, "opened", 0), (long long)json_get_int(run, "fixed", 0), TARGET_MS);
