@@ -3,7 +3,7 @@
 ** GET /api/cases> — every matching case in the caller's data scope as one
 ** file, however many (approval/case_export.h). The file name carries the
 ** Asia/Shanghai date and the number of rows (办件列表-2026-12-07-17171条.csv),
-** which the page reports. Sanitizer builds honour X-GG-Now like api_case.c.
+** which the page reports. Dated actions use http_now.
 */
 #include "http/http.h"
 #include "approval/case_export.h"
@@ -15,16 +15,6 @@
 #include <string.h>
 
 #define CASE_ROLES (ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD | ROLE_LEADER)
-
-static int64_t now_of(const struct http_req *r)
-{
-#ifdef GG_TESTING
-	const char *h = http_header(r, "X-GG-Now");
-	if (h && *h)
-		return strtoll(h, NULL, 10);
-#endif
-	return r->now;
-}
 
 /* RFC 5987 percent-encoding of a UTF-8 file name into out. */
 static void pct(const char *s, char *out, size_t n)
@@ -81,7 +71,7 @@ static int export(struct http_req *r, struct http_resp *w, struct err *e)
 		return e->code;
 	struct case_env env = {.cal = cal_shared_get(r->app->cal), .dl = r->app->deadlines,
 			       .cache = r->app->case_cache};
-	int rc = case_export_run(r->st, &env, &r->me, now_of(r), &q, format, &x, e);
+	int rc = case_export_run(r->st, &env, &r->me, http_now(r), &q, format, &x, e);
 	cal_shared_put(r->app->cal, env.cal);
 	if (rc)
 		return rc;
@@ -110,7 +100,7 @@ static int export_projects(struct http_req *r, struct http_resp *w, struct err *
 	if (http_query_int(r, "flow_type", 0, 0, 10, &type, e))
 		return e->code;
 	f.flow_type = (int)type;
-	if (project_export_run(r->st, &r->me, now_of(r), &f, format, &x, e))
+	if (project_export_run(r->st, &r->me, http_now(r), &f, format, &x, e))
 		return e->code;
 	w->body = x.data;
 	w->body_len = x.len;

@@ -21,6 +21,16 @@ const char *http_header(const struct http_req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+int64_t http_now(const struct http_req *r)
+{
+#ifdef GG_TESTING
+	const char *h = http_header(r, "X-GG-Now");
+	if (h && *h)
+		return strtoll(h, NULL, 10);
+#endif
+	return r->now;
+}
+
 int http_query_int(const struct http_req *r, const char *key, int64_t def,
 		   int64_t min, int64_t max, int64_t *out, struct err *e)
 {

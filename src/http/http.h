@@ -98,6 +98,11 @@ struct route {
 const char *http_query(const struct http_req *r, const char *key);
 /* Request header value or NULL. */
 const char *http_header(const struct http_req *r, const char *name);
+/* The time a dated action happens at: r->now, or in sanitizer builds
+** (GG_TESTING) the "X-GG-Now: <epoch seconds>" header when present, so
+** tests can act on chosen days; release builds ignore the header. Sessions
+** and rate limits always use r->now. */
+int64_t http_now(const struct http_req *r);
 /* Paging from ?page=&page_size= (default 1 and 20, max 200); 400 when bad. */
 int http_page(const struct http_req *r, struct page *pg, struct err *e);
 /* Integer path parameter i (e.g. {id}); ERR_NOTFOUND when not a number. */

@@ -2,7 +2,7 @@
 // at 1366x768: the report's name column, words instead of national codes,
 // the case history's step and names, the server-side export, the audit log
 // in words with its chain check, the project clock, documents and amounts.
-import { assert, text, login, apiSession, DEMO_PASSWORD } from './lib.mjs';
+import { assert, text, shot, login, apiSession, DEMO_PASSWORD } from './lib.mjs';
 
 let demo = null;
 async function server(t) {
@@ -231,6 +231,34 @@ export default [
       assert(err.includes('整数'), `field error: ${err}`);
       const after = await api.get(`/api/projects/${p.id}`);
       assert(after.investment_wan === p.investment_wan, `unchanged: ${after.investment_wan}`);
+    },
+  },
+  {
+    name: 'new user: 流程类型 and 所在地 are locked, with the reason, once a stage is applied for',
+    async run(t) {
+      const s = await server(t);
+      const api = await apiSession(s.url, 'demo_xsp_clerk', DEMO_PASSWORD);
+      const p = (await api.get('/api/projects?page_size=5')).items[0];
+      const full = await api.get(`/api/projects/${p.id}`);
+      assert(full.stage_applications > 0 && full.deletable === false, `a demo project with cases: ${JSON.stringify(full)}`);
+      const page = await t.page(s.url);
+      await login(page, 'demo_xsp_clerk', DEMO_PASSWORD);
+      await page.goto(`/#/projects/${p.id}/edit`);
+      await page.waitForSelector('#save-project');
+      for (const f of ['flow_type', 'division']) {
+        assert(await page.locator(`#f-${f}`).isDisabled(), `${f} is locked`);
+        const hint = await text(page.locator(`.form-row[data-field=${f}] .hint`));
+        assert(hint.includes('已申报审批阶段'), `${f} says why: ${hint}`);
+      }
+      const codeHint = await text(page.locator('.form-row[data-field=code] .hint'));
+      assert(!codeHint.includes('删除后重新登记') && codeHint.includes('数据修复'), `no impossible hint: ${codeHint}`);
+      await page.fill('#f-address', `${full.address}（东侧）`);
+      await page.click('#save-project');
+      await page.waitForURL(new RegExp(`#/projects/${p.id}$`));
+      const after = await api.get(`/api/projects/${p.id}`);
+      assert(after.address.endsWith('（东侧）') && after.flow_type === full.flow_type && after.division === full.division,
+        `saved without touching the locked fields: ${JSON.stringify(after)}`);
+      await shot(page, 'project-edit-locked');
     },
   },
   {
