@@ -1,9 +1,19 @@
 /*
 ** quality_eval.c: the checks. Each table is read once (store_quality.h) and
-** every enabled rule of its object kind is evaluated on each row in C; the
-** status pass, the longest, runs on a second read-only connection in a
-** thread of its own while the other passes run here. What a pass finds is a
-** hit (quality_int.h); quality.c turns hits into findings.
+** every enabled rule of its object kind is evaluated on each row in C, in
+** two lanes: a second read-only connection in a thread of its own reads the
+** status rows (quality_status.c), projects, stages and units while this one
+** reads the pauses, the catalogue and the rejections; the cases are shared
+** between them. What a pass finds is a hit (quality_int.h); quality.c turns
+** hits into findings.
+**
+** A concluded case's defects depend on its own row, documents and
+** statistics' mark (queued by trigger when they change, migration 0024) and
+** on the departments, the calendar and the case rules (a fingerprint): the
+** case pass keeps the concluded cases it found a defect in and the instances
+** with an item twice, and a run under the same fingerprint reads only the
+** running cases, the kept ones and the queued ones — the same hits as
+** reading every case (test_quality compares them hit for hit).
 **
 ** Working days come from the calendar (calendar/cal.h); a count outside its
 ** range is no defect (the clock cannot tell).
