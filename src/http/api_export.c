@@ -185,8 +185,9 @@ static int write_rows(struct job *j, struct err *e)
 			else
 				put_row(j, json_array_get(items, i));
 		}
-		json_t *total = json_object_get(w.json, "total");
-		int all = json_is_integer(total) && j->rows >= json_integer_value(total);
+		json_t *total = json_object_get(w.json, "total");   /* unless capped ("total_capped") */
+		int all = json_is_integer(total) && !json_is_true(json_object_get(w.json, "total_capped")) &&
+			  j->rows >= json_integer_value(total);
 		json_decref(w.json);
 		if (w.free_body)
 			free(w.body);
