@@ -25,9 +25,18 @@ int stats_scope_of(const struct principal *who, struct stats_scope *scope, struc
 	return 0;
 }
 
-static struct stats_range range_of(const struct stats_period *p, const struct stats_scope *sc)
+/* The range of p: whole months from the month rollups unless days_only. */
+static struct stats_range range_of(const struct stats_period *p, const struct stats_scope *sc, int days_only)
 {
-	return (struct stats_range){p->from, p->to, sc->department, sc->district};
+	struct stats_range r = {.from = p->from, .to = p->to, .department = sc->department, .district = sc->district};
+	stats_period_months(p->from, p->to, &r.head_to, &r.month_from, &r.month_to, &r.tail_from);
+	if (days_only) {
+		r.head_to = p->to;
+		r.month_from = 1;
+		r.month_to = 0;
+		r.tail_from = p->to + 1;
+	}
+	return r;
 }
 
 /* ---- one section ------------------------------------------------------------------ */
@@ -248,9 +257,9 @@ int stats_report_build(struct store *st, const struct case_env *env, const struc
 	stats_period_last_year(&q->period, &r->last_year);
 	snprintf(r->scope_department, sizeof r->scope_department, "%s",
 		 q->scope.department ? q->scope.department : "");
-	struct stats_range cur = range_of(&r->period, &q->scope);
-	struct stats_range prev = range_of(&r->previous, &q->scope);
-	struct stats_range ly = range_of(&r->last_year, &q->scope);
+	struct stats_range cur = range_of(&r->period, &q->scope, q->days_only);
+	struct stats_range prev = range_of(&r->previous, &q->scope, q->days_only);
+	struct stats_range ly = range_of(&r->last_year, &q->scope, q->days_only);
 	struct stats_counts total;
 	int rc = scope_name(st, &q->scope, r->scope, sizeof r->scope, e);
 	if (!rc)
@@ -387,7 +396,7 @@ static int today_of(struct store *st, const struct stats_scope *sc, int64_t now,
 {
 	int32_t today = deadline_day(now);
 	struct stats_period p = {SP_DAY, today, today, 0};
-	struct stats_range rg = range_of(&p, sc);
+	struct stats_range rg = range_of(&p, sc, 0);
 	struct rows r = {.group = SG_COUNT};
 	int rc = store_stats_sums(st, &rg, SG_COUNT, on_sum, &r, e);
 	if (!rc && r.n == 1)

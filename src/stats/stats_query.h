@@ -37,6 +37,8 @@ struct stats_request {
 		const char *district;     /* NULL: not limited to a district      */
 	} scope;
 	int64_t now;
+	int days_only;                /* sum day rows only, no month rollup (the
+					 benchmark's baseline, the tests' oracle) */
 };
 
 /* The scope of who: nothing for city-wide readers (leader, the CLI), else

@@ -57,18 +57,23 @@ int store_stats_case_get(struct store *st, int64_t case_id, struct stats_snap *s
 int store_stats_case_put(struct store *st, const struct stats_snap *s, struct err *e);
 /* Delete the row of a case that no longer exists (no aggregate is touched). */
 int store_stats_case_del(struct store *st, int64_t case_id, struct err *e);
-/* Add v (every SC_* but the joint ones) to the stats_day cell k, creating it. */
+/* Add v (every SC_* but the joint ones) to the stats_day cell k and to its
+** month's stats_month cell (migration 0021), creating them. */
 int store_stats_day_add(struct store *st, const struct stats_key *k, const int64_t *v, struct err *e);
-/* Add n to the histogram cell (k, wd) / the dashboard cell. */
+/* Add n to the histogram cell (k, wd) and its month's (stats_month_wd) / to
+** the dashboard cell. */
 int store_stats_wd_add(struct store *st, const struct stats_key *k, int wd, int64_t n, struct err *e);
 int store_stats_live_add(struct store *st, const char *district, const char *department, int status,
 			 int light, int64_t n, struct err *e);
-/* Every maintained row of stats_day, stats_wd and stats_live through the
-** callbacks (any may be NULL); a callback's non-zero stops and is returned. */
+/* Every maintained row of stats_day, stats_wd, stats_live, stats_month and
+** stats_month_wd (k->day: the month's 1st) through the callbacks (any may
+** be NULL); a callback's non-zero stops and is returned. */
 struct stats_rows_fns {
 	int (*day)(void *arg, const struct stats_key *k, const int64_t *v);
 	int (*wd)(void *arg, const struct stats_key *k, int wd, int64_t n);
 	int (*live)(void *arg, const char *district, const char *department, int status, int light, int64_t n);
+	int (*month)(void *arg, const struct stats_key *k, const int64_t *v);
+	int (*month_wd)(void *arg, const struct stats_key *k, int wd, int64_t n);
 };
 int store_stats_rows(struct store *st, const struct stats_rows_fns *fns, void *arg, struct err *e);
 
@@ -113,9 +118,14 @@ int store_stats_clear(struct store *st, struct err *e);
 /* ---- reports ---------------------------------------------------------------------- */
 
 /* Filter of a report: inclusive days, optional department or district
-** scope (NULL: the whole city). */
+** scope (NULL: the whole city). The sums and the histogram read the day
+** rows of [from, head_to] and [tail_from, to] and the month rollups of
+** [month_from, month_to] (1st-of-month day numbers); stats_period_months
+** (stats.h) splits a range so, an empty part has its bounds crossed. The
+** joint acceptances and whole projects read [from, to]. */
 struct stats_range {
 	int32_t from, to;
+	int32_t head_to, month_from, month_to, tail_from;
 	const char *department;
 	const char *district;
 };
