@@ -132,8 +132,8 @@ static void gen_one(struct gen *g, struct audit_entry *x)
 			 1 + pick(116000));
 		break;
 	case 's':
-		snprintf(g->obj, sizeof g->obj, "%s", x->username);
-		if (x->action[8] == 'l' && x->action[9] == 'o' && x->action[10] == 'g' && pick(100) < 3) {
+		snprintf(g->obj, sizeof g->obj, "user:%s", x->username);
+		if (strcmp(x->action, "session.login") == 0 && pick(100) < 3) {
 			x->outcome = "failure";
 			snprintf(g->det, sizeof g->det, "{\"reason\":\"bad password\"}");
 		}
