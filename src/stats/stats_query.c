@@ -46,6 +46,8 @@ struct rows {
 	size_t n, cap;
 	int group;
 	size_t cursor;
+	int64_t *wd;                  /* n per working days used, every row  */
+	size_t nwd;                   /* (the totals' histogram)             */
 };
 
 static struct stats_row *row_add(struct rows *r, const char *key)
@@ -89,10 +91,36 @@ static int on_sum(void *arg, const char *key, const struct stats_counts *c)
 
 static int on_hist(void *arg, const char *key, int64_t wd, int64_t n)
 {
-	struct stats_row *row = row_find(arg, key);
+	struct rows *r = arg;
+	struct stats_row *row = row_find(r, key);
 	if (row)
 		stats_hist_feed(&row->c, wd, n);
+	if (wd < 0 || wd > 1000000)
+		return 1;           /* reported by the caller */
+	if ((size_t)wd >= r->nwd) {
+		size_t nwd = (size_t)wd + 64;
+		int64_t *v = realloc(r->wd, nwd * sizeof *v);
+		if (!v)
+			return 1;
+		memset(v + r->nwd, 0, (nwd - r->nwd) * sizeof *v);
+		r->wd = v;
+		r->nwd = nwd;
+	}
+	r->wd[wd] += n;
 	return 0;
+}
+
+/* The totals of a grouping's rows: every 办件 counts in exactly one row of
+** each grouping, so the rows' counts add up to the totals and their
+** histograms merge into the totals' (P90, longest, shortest). */
+static void totals_of(const struct rows *r, struct stats_counts *c)
+{
+	stats_counts_zero(c);
+	for (size_t i = 0; i < r->n; i++)
+		stats_counts_add(c, &r->v[i].c);
+	for (size_t wd = 0; wd < r->nwd; wd++)
+		if (r->wd[wd])
+			stats_hist_feed(c, (int64_t)wd, r->wd[wd]);
 }
 
 static int on_joint(void *arg, const char *key, int64_t joint, int64_t passed)
@@ -149,11 +177,13 @@ static int totals(struct store *st, const struct stats_range *rg, struct stats_c
 	if (!rc && r.n == 1)
 		*c = r.v[0].c;
 	free(r.v);
-	return rc;
+	free(r.wd);
+	return rc < 0 ? rc : rc ? err_set(e, ERR_INTERNAL, "", "statistics: out of memory or a bad histogram") : 0;
 }
 
-/* One grouping's rows; the totals row is the report's (the same for every
-** grouping: each 办件 counts in exactly one row of each). */
+/* One grouping's rows and, when total is NULL, the totals row from them;
+** else the totals row is *total (the same for every grouping: each 办件
+** counts in exactly one row of each). */
 static int section(struct store *st, const struct stats_range *rg, int g, const struct stats_counts *total,
 		   struct stats_section *out, struct err *e)
 {
@@ -165,10 +195,14 @@ static int section(struct store *st, const struct stats_range *rg, int g, const 
 		rc = store_stats_joint(st, rg, g, on_joint, &r, e);
 	if (!rc)
 		rc = name_rows(st, &r, e);
-	out->total.c = *total;
+	if (!rc && total)
+		out->total.c = *total;
+	else if (!rc)
+		totals_of(&r, &out->total.c);
+	free(r.wd);
 	if (rc) {
 		free(r.v);
-		return rc < 0 ? rc : err_set(e, ERR_INTERNAL, "", "out of memory");
+		return rc < 0 ? rc : err_set(e, ERR_INTERNAL, "", "statistics: out of memory or a bad histogram");
 	}
 	sort_rows(&r);
 	out->group = g;
@@ -262,16 +296,22 @@ int stats_report_build(struct store *st, const struct case_env *env, const struc
 	struct stats_range ly = range_of(&r->last_year, &q->scope, q->days_only);
 	struct stats_counts total;
 	int rc = scope_name(st, &q->scope, r->scope, sizeof r->scope, e);
-	if (!rc)
+	/* the totals: from the first section's rows, or on their own */
+	if (!rc && q->ngroups < 1)
 		rc = totals(st, &cur, &total, e);
 	for (int i = 0; !rc && i < q->ngroups && i < STATS_MAX_SECTIONS; i++) {
-		rc = section(st, &cur, q->groups[i], &total, &r->sections[r->nsections], e);
+		rc = section(st, &cur, q->groups[i], i ? &total : NULL, &r->sections[r->nsections], e);
+		if (!rc && !i)
+			total = r->sections[0].total.c;
 		if (!rc)
 			r->nsections++;
 	}
 	if (!rc)
 		rc = totals(st, &prev, &r->prev_total, e);
-	if (!rc)
+	/* a year to date compares with the same stretch both ways */
+	if (!rc && ly.from == prev.from && ly.to == prev.to)
+		r->ly_total = r->prev_total;
+	else if (!rc)
 		rc = totals(st, &ly, &r->ly_total, e);
 	if (!rc)
 		rc = projects(st, env, &cur, q->now, r, e);

@@ -99,6 +99,11 @@ int store_audit_scan(struct store *st, int (*fn)(void *arg, const struct audit_r
 	return rc == SQLITE_DONE ? 0 : e->code;
 }
 
+int store_audit_analyze(struct store *st, struct err *e)
+{
+	return store_exec(st, "PRAGMA analysis_limit = 1000; ANALYZE audit_log; PRAGMA analysis_limit = 0;", e);
+}
+
 /* ---- the auditor's list ------------------------------------------------------------ */
 
 /* The group expression must read exactly as in the index audit_log_group. */

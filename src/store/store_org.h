@@ -117,6 +117,9 @@ int store_audit_append(struct store *st, const struct audit_row *r, struct err *
 ** once (org/audit.c's audit_write_many, inside its transaction). */
 int store_audit_insert(struct store *st, const struct audit_row *r, struct err *e);
 int store_audit_set_head(struct store *st, int64_t last_id, const char *last_hash, struct err *e);
+/* The planner's statistics of the log's indexes, from a sample of each
+** (after a bulk append: a young log's statistics mislead the planner). */
+int store_audit_analyze(struct store *st, struct err *e);
 /* Call fn for every row in id order; stops when fn returns non-zero. */
 int store_audit_scan(struct store *st, int (*fn)(void *arg, const struct audit_row *r),
 		     void *arg, struct err *e);

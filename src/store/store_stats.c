@@ -596,7 +596,7 @@ int store_stats_projects(struct store *st, const struct stats_range *r, stats_pr
 {
 	sqlite3_stmt *s = store_stmt(st,
 		"SELECT p.flow_type, g.started_at, g.finished_at FROM case_progress g "
-		"JOIN projects p ON p.id = g.project_id "
+		"JOIN projects p INDEXED BY stats_projects_flow ON p.id = g.project_id "
 		"WHERE g.finished_at IS NOT NULL AND g.finished_at >= ?1 AND g.finished_at < ?2 "
 		"AND (?3 IS NULL OR EXISTS (SELECT 1 FROM project_departments d "
 		"WHERE d.department_code = ?3 AND d.project_id = g.project_id)) "
