@@ -1,7 +1,8 @@
 /*
-** store_stats.h: the SQL of statistics (migrations 0006, 0007): the per-case
-** facts the aggregates count (stats_case), adding to the maintained cells
-** (stats_day, stats_wd, stats_live) and reading them back for check, and the
+** store_stats.h: the SQL of statistics (migrations 0006, 0007, 0021): the
+** per-case facts the aggregates count (stats_case), adding to the maintained
+** cells (stats_day and its month rollup stats_month, stats_wd and
+** stats_month_wd, stats_live) and reading them back for check, and the
 ** report queries (period sums by grouping, the histogram of working days, joint
 ** acceptances and whole projects over the lifecycle's rows).
 **
@@ -130,14 +131,16 @@ struct stats_range {
 	const char *district;
 };
 
-/* Sums of the rollup for the range grouped by g (SG_COUNT: one total row
-** with key ""), ordered by key; fn gets each key and its counts (joint and
-** histogram values not yet filled). */
+/* Every rollup row of the range (day rows and month rows, see struct
+** stats_range) with its key of grouping g (SG_COUNT: key ""), in no
+** particular order and not summed: a key comes back once per row, and the
+** caller adds them up (stats/stats_query.c). fn gets each key and the
+** row's counts (joint and histogram values not filled). */
 typedef int (*stats_row_fn)(void *arg, const char *key, const struct stats_counts *c);
 int store_stats_sums(struct store *st, const struct stats_range *r, int g, stats_row_fn fn, void *arg,
 		     struct err *e);
-/* Histogram rows (key, wd ascending, n) of the range grouped by g (SG_COUNT:
-** key ""), ordered by key then wd. */
+/* Every histogram row (key, wd, n) of the range the same way: not summed,
+** in no particular order. */
 typedef int (*stats_hist_fn)(void *arg, const char *key, int64_t wd, int64_t n);
 int store_stats_hist(struct store *st, const struct stats_range *r, int g, stats_hist_fn fn, void *arg,
 		     struct err *e);
