@@ -597,7 +597,7 @@ int store_stats_projects(struct store *st, const struct stats_range *r, stats_pr
 		"WHERE g.finished_at IS NOT NULL AND g.finished_at >= ?1 AND g.finished_at < ?2 "
 		"AND (?3 IS NULL OR EXISTS (SELECT 1 FROM project_departments d "
 		"WHERE d.department_code = ?3 AND d.project_id = g.project_id)) "
-		"AND (?4 IS NULL OR p.division_code = ?4) ORDER BY p.flow_type", e);
+		"AND (?4 IS NULL OR p.division_code = ?4)", e);
 	if (!s)
 		return e->code;
 	bind_range(s, r, 1);

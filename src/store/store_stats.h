@@ -150,7 +150,8 @@ typedef int (*stats_joint_fn)(void *arg, const char *key, int64_t joint, int64_t
 int store_stats_joint(struct store *st, const struct stats_range *r, int g, stats_joint_fn fn, void *arg,
 		      struct err *e);
 /* Projects whose last stage finished in the range (a department's scope:
-** the projects it handled something of): fn(flow_type, started_at, finished_at), by flow type. */
+** the projects it handled something of): fn(flow_type, started_at, finished_at), in no particular
+** order. */
 typedef int (*stats_project_fn)(void *arg, int flow_type, int64_t started_at, int64_t finished_at);
 int store_stats_projects(struct store *st, const struct stats_range *r, stats_project_fn fn, void *arg,
 			 struct err *e);
