@@ -346,6 +346,14 @@ export default [
       await page.fill('#audit-list input[name=user]', 'locktest');
       await page.click('#audit-list button:has-text("搜索")');
       await page.locator('#audit-list tbody tr', { hasText: '失败' }).first().waitFor();
+      // the same failures by outcome and object (the login's object is the account)
+      await page.selectOption('#audit-list select[name=outcome]', 'failure');
+      await page.fill('#audit-list input[name=object]', 'user:locktest');
+      await page.click('#audit-list button:has-text("搜索")');
+      await page.waitForFunction(() => {
+        const rows = [...document.querySelectorAll('#audit-list tbody tr')];
+        return rows.length >= 1 && rows.every((r) => r.textContent.includes('失败') && r.textContent.includes('locktest'));
+      });
       await page.click('#audit-list button:has-text("重置")');
       await page.locator('.pager select').selectOption('10');
       await page.locator('.pager button', { hasText: /^2$/ }).click();
