@@ -8,7 +8,8 @@
 **                            {"key":"status","title":"状态","dict":"desk.status"}, …]
 **                  &<the list's own filters>
 **
-** The list route src is called page after page (200 rows each) on this very
+** The list route src is called page after page (200 rows each; after= the
+** last record when the list answers next_after, as the audit log does) on this very
 ** request — same account, same filters (its query is this one's), same role
 ** gate, same scope, masking and limits, since the list's handler and its
 ** domain call are the ones the page uses — and every row goes into the file
@@ -184,6 +185,14 @@ static int write_rows(struct job *j, struct err *e)
 				rc = err_set(e, ERR_INVALID, "src", "超过 %d 行，请缩小筛选范围后分批导出", EXPORT_MAX_ROWS);
 			else
 				put_row(j, json_array_get(items, i));
+		}
+		json_t *next = json_object_get(w.json, "next_after");   /* a keyset list: go on after it */
+		if (json_is_integer(next)) {
+			j->r->query_force = "after";
+			snprintf(j->r->query_force_val, sizeof j->r->query_force_val, "%lld",
+				 (long long)json_integer_value(next));
+		} else if (json_object_get(w.json, "next_after")) {
+			n = 0;   /* null: that was the last page */
 		}
 		json_t *total = json_object_get(w.json, "total");   /* unless capped ("total_capped") */
 		int all = json_is_integer(total) && !json_is_true(json_object_get(w.json, "total_capped")) &&

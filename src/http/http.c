@@ -12,6 +12,8 @@
 
 const char *http_query(const struct http_req *r, const char *key)
 {
+	if (r->query_force && strcmp(key, r->query_force) == 0)
+		return r->query_force_val;
 	const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
 	return v && *v ? v : NULL;
 }

@@ -44,6 +44,8 @@ struct http_req {
 	char pstore[512];              /* storage behind params              */
 	int page_force;                /* > 0: http_page answers this page of */
 	int page_size_force;           /*   page_size_force rows (the export) */
+	const char *query_force;       /* a query key http_query answers with */
+	char query_force_val[24];      /*   this value instead (the export's after=) */
 };
 
 /* Work another thread finishes for this request (the case writer's group

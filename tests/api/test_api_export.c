@@ -23,7 +23,7 @@ static int setup(void **state)
 {
 	(void)state;
 	return apitest_start(&T, NULL) != 0 || apitest_user(&T, "boss", "leader", NULL) ||
-	       apitest_user(&T, "xsp1", "clerk", "610200-XSP");
+	       apitest_user(&T, "xsp1", "clerk", "610200-XSP") || apitest_user(&T, "aud1", "auditor", NULL);
 }
 
 static int teardown(void **state)
@@ -118,6 +118,24 @@ static void test_export(void **state)
 				    bad[i].field);
 		json_decref(j);
 	}
+	/* the audit log (over 200 records by now) goes on by after= and is audited once per export */
+	struct client *aud = client_new(&T);
+	assert_int_equal(client_login(aud, "aud1", APITEST_PASSWORD), 200);
+	assert_int_equal(client_req(aud, "GET", "/api/audit?action=audit.read", NULL, NULL, &j), 200);
+	json_int_t reads = json_integer_value(json_object_get(j, "total"));
+	json_decref(j);
+	assert_int_equal(client_req(aud, "GET", "/api/export?src=/api/audit&format=csv&name=a&columns="
+				    "%5B%7B%22key%22%3A%22id%22%2C%22title%22%3A%22id%22%7D%5D", NULL, NULL, NULL), 200);
+	const char *p = strstr(client_body(aud), "\r\n") + 2;
+	long first = strtol(p, NULL, 10), expect = first, rows = 0;
+	for (; *p; p = strstr(p, "\r\n") + 2, rows++, expect--)
+		if (strtol(p, NULL, 10) != expect)
+			fail_msg("row %ld: id %ld, want %ld (every record once, newest first)", rows, strtol(p, NULL, 10), expect);
+	assert_true(rows > 205 && expect == 0);
+	assert_int_equal(client_req(aud, "GET", "/api/audit?action=audit.read", NULL, NULL, &j), 200);
+	assert_int_equal(json_integer_value(json_object_get(j, "total")), reads + 2);   /* the count above, the export */
+	json_decref(j);
+	client_free(aud);
 	client_free(clerk);
 	client_free(boss);
 	client_free(sys);
