@@ -24,7 +24,7 @@ static const struct cli_verb verbs[] = {
 	{"inspect", cli_inspect, "run inspections now (Nagios exit codes), table or JSON"},
 	{"backup", cli_backup, "online backup; list, verify FILE, drill (restore test)"},
 	{"restore", cli_restore, "restore a verified backup (refused while a server runs)"},
-	{"report", cli_report, "inspection reports; 月度/年度运维报告 (monthly, annual): xlsx, html or json"},
+	{"report", cli_report, "inspection reports; 月度/年度运维报告 (monthly, annual); 营商环境 (business): xlsx, html or json"},
 	{"archive", cli_archive, "运维档案: every maintenance event (versions, configuration, catalogue, accounts, backups…)"},
 	{"cleanup", cli_cleanup, "rotate the application log, remove temp files past retention"},
 	{"stats", cli_stats, "statistics: period reports (table/json/csv/xlsx), dashboard, refresh, rebuild, check"},
