@@ -204,7 +204,11 @@ static int create_all(struct store *st, const struct principal *who, int64_t now
 		store_rollback(st);
 		return e->code;
 	}
-	return store_commit(st, e);
+	if (store_commit(st, e))
+		return e->code;
+	/* the statistics only steer the planner: the import stands without */
+	store_optimize(st, &(struct err){0});
+	return 0;
 }
 
 int import_projects_csv(struct store *st, const struct principal *who, int64_t now, const char *text, size_t len,
