@@ -736,7 +736,8 @@ int store_project_instances(struct store *st, int64_t project_id, json_t **rows,
 #define REF "coalesce(c.paused_since, ?)"
 
 /* 1 when user acted on more than STORE_COUNT_CAP cases (reads at most that
-** many entries of case_status_user, in order). */
+** many entries of case_status_user, in order; counting them through the
+** cases would walk the table). */
 static int done_many(struct store *st, int64_t user, int *many, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM (SELECT DISTINCT case_id FROM case_status "
@@ -751,15 +752,23 @@ static int done_many(struct store *st, int64_t user, int *many, struct err *e)
 	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "done count");
 }
 
+/* 已办 alone (GET /api/me/done): no other filter narrows it. */
+static int done_only(const struct case_filter *f)
+{
+	return f->done_user && f->all && !f->district && !f->department && !f->item && !f->stage && !f->status &&
+	       f->open < 0 && !f->from && !f->to && !f->q && f->light <= 0 && !f->todo_roles;
+}
+
 /* Search: see store_search.h. The trigram tables are read once per request
 ** into id lists (JSON arrays bound to json_each), so the count and the page
 ** do not run the lookups again.
 ** Lists (the search's, 已办's) either drive the query, SQLite looking up
 ** each listed case and sorting them, or are tested row by row while the page
-** walks the index of its sort. The count drives (it stops at the cap); the
-** page walks when the count found more than STORE_WIDE rows ("wide": a
-** district's name, a busy clerk's 已办), the unary + keeping SQLite from
-** driving by the list. */
+** walks the index of its sort. The count drives (it stops at the cap). The
+** page drives when the count is exact (at most STORE_COUNT_CAP rows to
+** sort) and walks when more match ("wide": a district's name, a busy
+** clerk's 已办: the page's rows come soon), the unary + or a probe keeping
+** SQLite from driving by the list. */
 #define Q_SCAN "(instr(c.number, ?) > 0 OR c.project_id IN (SELECT id FROM projects " \
 	"WHERE instr(name, ?) > 0 OR instr(code, ?) > 0))"
 
@@ -902,22 +911,25 @@ int store_case_find(struct store *st, const struct case_filter *f, const struct 
 	char roles[64];
 	int wide = 0, many = 0, rc = 0;
 	snprintf(roles, sizeof roles, "%s", f->todo_roles ? f->todo_roles : "");
-	if (f->done_user)
+	if (done_only(f))
 		rc = done_many(st, f->done_user, &many, e);
 	if (!rc && f->q && store_search_indexed(f->q)) {
 		store_search_terms(f->q, &phrase);
 		rc = q_hits(st, f->q, phrase.data, &hits, e);
 		h = &hits;
 	}
-	if (!rc) {
-		/* the count drives by the lists however wide (it stops at the
-		** cap), but for a 已办 of more cases than the cap: the probe */
-		where_sql(f, h, many, roles, &w, &cv);
+	if (!rc && many) {
+		/* a 已办 of more cases than the cap: known without counting */
+		*total = STORE_COUNT_CAP;
+		*capped = 1;
+	} else if (!rc) {
+		/* the count drives by the lists however wide: it stops at the cap */
+		where_sql(f, h, 0, roles, &w, &cv);
 		buf_printf(&from, "FROM cases c%s", w.len ? w.data : "");
 		rc = store_count_capped(st, from.data, &cv, total, capped, "case count", e);
 	}
 	if (!rc) {
-		wide = *total > STORE_WIDE;
+		wide = *capped;
 		w.len = 0;
 		snprintf(roles, sizeof roles, "%s", f->todo_roles ? f->todo_roles : "");
 		where_sql(f, h, wide, roles, &w, &bv);

@@ -173,9 +173,9 @@ static void bind_scope(sqlite3_stmt *s, const struct project_scope *sc)
 ** OR` terms: SQLite picks the index of what is there); hits: the ids the
 ** search found in the trigram table (store_search.h), NULL without q or
 ** when q is too short for it. A department's projects are those it created
-** and those project_departments lists. wide: the count found more than
-** STORE_WIDE rows, so the page walks the projects newest first testing
-** these lists (the unary +) instead of driving by them and sorting. */
+** and those project_departments lists. wide: more than STORE_COUNT_CAP
+** match, so the page walks the projects newest first testing these lists
+** (the unary +, a probe) instead of driving by them and sorting them all. */
 static void list_where(const struct project_scope *sc, const struct project_filter *f, const char *hits, int wide,
 		       struct buf *w, struct store_binds *bv)
 {
@@ -190,8 +190,11 @@ static void list_where(const struct project_scope *sc, const struct project_filt
 			store_bind_str(bv, sc->district);
 		}
 		if (sc->department) {
-			buf_printf(&scope, "%s%sp.created_department = ? OR %sp.id IN (SELECT project_id FROM "
-				   "project_departments WHERE department_code = ?)", sc->district ? " OR " : "", plus, plus);
+			/* wide: a probe of project_departments' key per project walked */
+			buf_printf(&scope, wide ? "%s+p.created_department = ? OR EXISTS (SELECT 1 FROM "
+				   "project_departments d WHERE d.department_code = ? AND d.project_id = p.id)"
+				   : "%sp.created_department = ? OR p.id IN (SELECT project_id FROM project_departments "
+				   "WHERE department_code = ?)", sc->district ? " OR " : "");
 			store_bind_str(bv, sc->department);
 			store_bind_str(bv, sc->department);
 		}
@@ -231,7 +234,7 @@ int store_project_list(struct store *st, const struct project_scope *sc, const s
 	}
 	if (!rc) {
 		w.len = q.len = 0;
-		list_where(sc, f, hits.data, *total > STORE_WIDE, &w, &bv);
+		list_where(sc, f, hits.data, *capped, &w, &bv);
 		buf_printf(&q, "SELECT " PROJECT_COLS " FROM projects p%s ORDER BY p.id DESC LIMIT %d OFFSET %lld", w.data,
 			   pg->page_size, (long long)(pg->page - 1) * pg->page_size);
 		sqlite3_stmt *s = store_prepare_bound(st, q.data, &bv, "project list", e);

@@ -25,11 +25,6 @@ struct store;
 ** and says so (docs/api.md "Totals"). */
 #define STORE_COUNT_CAP 10000
 
-/* A list filter (ids from a search or a subquery) matching more rows than
-** this is tested row by row while the page walks the index of its sort,
-** instead of driving the page (store_case.c). */
-#define STORE_WIDE 2000
-
 /* Values to bind, in order, for an assembled WHERE. Strings are the
 ** caller's and must live until the statement is finalised. */
 struct store_binds {

@@ -140,6 +140,7 @@ export function listPage(el, opts) {
     if (my !== seq) return;
     const items = res.items || [];
     state.total = res.total ?? items.length;
+    state.capped = !!res.total_capped;   // counted up to a cap: more match, pages go on
     state.items = items;
     clear(tbody);
     if (!items.length) tbody.append(h('tr', h('td.empty', { colSpan: columns.length }, '暂无数据')));
@@ -155,11 +156,11 @@ export function listPage(el, opts) {
 
   function renderPager() {
     clear(pager);
-    const pages = Math.max(1, Math.ceil(state.total / state.page_size));
+    const pages = Math.max(1, Math.ceil(state.total / state.page_size), state.capped ? state.page + 1 : 1);
     const go = (p) => { state.page = Math.min(Math.max(1, p), pages); reload(true); };
     const size = h('select', { 'aria-label': '每页条数', on: { change: (ev) => { state.page_size = Number(ev.target.value); state.page = 1; reload(true); } } },
       [10, 20, 50, 100].map((n) => h('option', { value: n, selected: n === state.page_size }, `${n}条/页`)));
-    pager.append(h('span', `共 ${state.total} 条`), size,
+    pager.append(h('span', `共 ${state.total}${state.capped ? '+' : ''} 条`), size,
       h('button', { type: 'button', disabled: state.page <= 1, 'aria-label': '上一页', on: { click: () => go(state.page - 1) } }, '‹'));
     const nums = new Set([1, pages, state.page - 2, state.page - 1, state.page, state.page + 1, state.page + 2]);
     let last = 0;
