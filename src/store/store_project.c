@@ -216,18 +216,42 @@ static void list_where(const struct project_scope *sc, const struct project_filt
 	if (f->division) { store_where_add(w, &n, "p.division_code = ?"); store_bind_str(bv, f->division); }
 }
 
+/* A department's list alone: more than STORE_COUNT_CAP projects linked to
+** it (a linked project cannot be deleted) means the count is capped,
+** known from at most that many keys of project_departments. */
+static int department_many(struct store *st, const struct project_scope *sc, const struct project_filter *f,
+			   int *many, struct err *e)
+{
+	*many = 0;
+	if (sc->all || sc->district || !sc->department || f->q || f->flow_type || f->division)
+		return 0;
+	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM (SELECT 1 FROM project_departments "
+				     "WHERE department_code = ? LIMIT ?)", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, sc->department);
+	sqlite3_bind_int(s, 2, STORE_COUNT_CAP + 1);
+	int rc = sqlite3_step(s);
+	*many = rc == SQLITE_ROW && sqlite3_column_int(s, 0) > STORE_COUNT_CAP;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "project count");
+}
+
 int store_project_list(struct store *st, const struct project_scope *sc, const struct project_filter *f,
 		       const struct page *pg, json_t **items, int64_t *total, int *capped, struct err *e)
 {
 	struct buf w = {0}, phrase = {0}, hits = {0}, q = {0};
 	struct store_binds cv = {0}, bv = {0};
 	int64_t nhits;
-	int rc = 0;
-	if (f->q && store_search_indexed(f->q)) {
+	int many, rc = department_many(st, sc, f, &many, e);
+	if (!rc && f->q && store_search_indexed(f->q)) {
 		store_search_terms(f->q, &phrase);
 		rc = store_search_ids(st, "projects_fts", f->q, phrase.data, &hits, &nhits, e);
 	}
-	if (!rc) {
+	if (!rc && many) {
+		*total = STORE_COUNT_CAP;
+		*capped = 1;
+	} else if (!rc) {
 		list_where(sc, f, hits.data, 0, &w, &cv);
 		buf_printf(&q, "FROM projects p%s", w.data);
 		rc = store_count_capped(st, q.data, &cv, total, capped, "project count", e);
