@@ -173,9 +173,8 @@ struct case_query {
 	int stage, status, light, desc;   /* status/stage 0 any, light -1 any */
 	const char *from, *to;            /* YYYY-MM-DD, received date, inclusive */
 };
-/* Lists: *total counts the matching cases up to CASE_COUNT_CAP; *capped is
+/* Lists: *total counts the matching cases up to STORE_COUNT_CAP; *capped is
 ** 1 when more match (the page itself is exact at any depth). */
-#define CASE_COUNT_CAP STORE_COUNT_CAP
 int case_list(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 	      const struct case_query *q, const struct page *pg, json_t **items, int64_t *total, int *capped,
 	      struct err *e);
