@@ -9,7 +9,8 @@
 # the same run with the sqlite3 shell.
 #
 # The demo databases are generated once and kept (GG_BENCH_CACHE, default
-# var/bench/): 1 M ≈ 1.5 min and 1.4 GB, 10 M ≈ 15 min and 14 GB. A cached
+# var/bench/): 1 M ≈ 1.5 min and 1.7 GB; 10 M ≈ 19 GB and 15 min on a free
+# machine (over 50 min with five other builds on its two cores). A cached
 # database is migrated by the server at its first start.
 # Also: a case detail that is not in the server's cache (random ids) vs the
 # bare libmicrohttpd handler, as bench_case.sh measures one cached case.
