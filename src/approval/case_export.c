@@ -162,13 +162,13 @@ static int write_rows(struct store *st, const struct case_env *env, int64_t now,
 		      struct sink *k, int64_t *rows, struct err *e)
 {
 	int64_t ids[PAGE], total = 0;
-	int n = 0, began, rc;
+	int n = 0, began, rc, capped;
 	*rows = 0;
 	if (store_case_read_begin(st, &began, e))
 		return e->code;
 	struct page p = {1, PAGE};
 	do {
-		rc = store_case_find(st, f, &p, ids, &n, &total, e);
+		rc = store_case_find(st, f, &p, ids, &n, &total, &capped, e);
 		for (int i = 0; i < n && !rc; i++) {
 			struct case_rec c;
 			struct deadline d;

@@ -517,7 +517,7 @@ int project_get(struct store *st, const struct principal *who, int64_t id, json_
 }
 
 int project_list(struct store *st, const struct principal *who, const struct project_filter *f,
-		 const struct page *pg, json_t **items, int64_t *total, struct err *e)
+		 const struct page *pg, json_t **items, int64_t *total, int *capped, struct err *e)
 {
 	struct project_scope sc;
 	char district[8];
@@ -526,7 +526,7 @@ int project_list(struct store *st, const struct principal *who, const struct pro
 	if (!project_may_read(who))
 		return err_set(e, ERR_FORBIDDEN, "", "无权查看项目");
 	scope_of(who, &sc, district);
-	if (store_project_list(st, &sc, f, pg, items, total, e))
+	if (store_project_list(st, &sc, f, pg, items, total, capped, e))
 		return e->code;
 	json_array_foreach(*items, i, p)
 		if (decorate(st, p, 1, e)) {

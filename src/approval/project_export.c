@@ -132,12 +132,12 @@ static int write_rows(struct store *st, const struct principal *who, const struc
 	json_t *items, *p;
 	int64_t total;
 	size_t i, n;
-	int began, rc;
+	int began, rc, capped;
 	*rows = 0;
 	if (store_case_read_begin(st, &began, e))
 		return e->code;
 	do {
-		if ((rc = project_list(st, who, f, &pg, &items, &total, e)))
+		if ((rc = project_list(st, who, f, &pg, &items, &total, &capped, e)))
 			break;
 		n = json_array_size(items);
 		json_array_foreach(items, i, p)

@@ -125,13 +125,15 @@ static int list(struct http_req *r, struct http_resp *w, struct err *e)
 	q.status = (int)status;
 	json_t *items;
 	int64_t total;
+	int capped;
 	struct case_env env;
 	env_get(r, &env);
-	int rc = case_list(r->st, &env, &r->me, http_now(r), &q, &pg, &items, &total, e);
+	int rc = case_list(r->st, &env, &r->me, http_now(r), &q, &pg, &items, &total, &capped, e);
 	env_put(r, &env);
 	if (rc)
 		return rc;
 	w->json = http_list(items, total, &pg);
+	json_object_set_new(w->json, "total_capped", json_boolean(capped));
 	return 0;
 }
 
@@ -155,18 +157,19 @@ static int mine(struct http_req *r, struct http_resp *w, struct err *e, int todo
 	int64_t total, counts[4];
 	struct case_env env;
 	const char *light = http_query(r, "light");
-	int lt = -1;
+	int lt = -1, capped;
 	if (http_page(r, &pg, e))
 		return e->code;
 	if (todo && light && (lt = deadline_light_parse(light)) < 0)
 		return err_set(e, ERR_INVALID, "light", "light: green | yellow | red");
 	env_get(r, &env);
-	int rc = todo ? case_todo(r->st, &env, &r->me, http_now(r), lt, &pg, &items, &total, counts, e)
-		: case_done(r->st, &env, &r->me, http_now(r), &pg, &items, &total, e);
+	int rc = todo ? case_todo(r->st, &env, &r->me, http_now(r), lt, &pg, &items, &total, &capped, counts, e)
+		: case_done(r->st, &env, &r->me, http_now(r), &pg, &items, &total, &capped, e);
 	env_put(r, &env);
 	if (rc)
 		return rc;
 	w->json = http_list(items, total, &pg);
+	json_object_set_new(w->json, "total_capped", json_boolean(capped));
 	if (todo)
 		json_object_set_new(w->json, "counts", case_todo_counts_json(counts));
 	return 0;

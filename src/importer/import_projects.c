@@ -204,7 +204,11 @@ static int create_all(struct store *st, const struct principal *who, int64_t now
 		store_rollback(st);
 		return e->code;
 	}
-	return store_commit(st, e);
+	if (store_commit(st, e))
+		return e->code;
+	/* the statistics only steer the planner: the import stands without */
+	store_optimize(st, &(struct err){0});
+	return 0;
 }
 
 /* A workbook is a ZIP archive: it starts "PK\3\4"; anything else is read as CSV text. */

@@ -172,7 +172,7 @@ export function listPage(el, opts) {
 
   function renderPager() {
     clear(pager);
-    const pages = Math.max(1, Math.ceil(state.total / state.page_size));
+    const pages = Math.max(1, Math.ceil(state.total / state.page_size), state.capped && !state.nextAfter ? state.page + 1 : 1);
     const go = (p) => { state.page = Math.min(Math.max(1, p), pages); unkey(); reload(true); };
     /* past the counted pages of a capped list: keyset steps */
     const keyed = state.capped && state.nextAfter && state.page >= pages;
