@@ -173,8 +173,10 @@ struct case_query {
 	int stage, status, light, desc;   /* status/stage 0 any, light -1 any */
 	const char *from, *to;            /* YYYY-MM-DD, received date, inclusive */
 };
+/* Lists: *total counts the matching cases up to STORE_COUNT_CAP; *capped is
+** 1 when more match (the page itself is exact at any depth). */
 int case_list(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
-	      const struct case_query *q, const struct page *pg, json_t **items, int64_t *total,
+	      const struct case_query *q, const struct page *pg, json_t **items, int64_t *total, int *capped,
 	      struct err *e);
 /* 待办: open cases of who's department at a step of one of who's roles,
 ** not transferred to someone else, with light (enum deadline_light, -1
@@ -182,9 +184,9 @@ int case_list(struct store *st, const struct case_env *env, const struct princip
 ** filter: [LIGHT_GREEN..LIGHT_RED], and [LIGHT_NONE] the cases without a
 ** processing clock yet (received, not accepted). 已办: cases who acted on. */
 int case_todo(struct store *st, const struct case_env *env, const struct principal *who, int64_t now, int light,
-	      const struct page *pg, json_t **items, int64_t *total, int64_t counts[4], struct err *e);
+	      const struct page *pg, json_t **items, int64_t *total, int *capped, int64_t counts[4], struct err *e);
 int case_done(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
-	      const struct page *pg, json_t **items, int64_t *total, struct err *e);
+	      const struct page *pg, json_t **items, int64_t *total, int *capped, struct err *e);
 /* {"none","green","yellow","red"} of case_todo's counts (new reference). */
 json_t *case_todo_counts_json(const int64_t counts[4]);
 /* Texts of a case (opinions, reasons, results) hold at most CASE_TEXT_MAX

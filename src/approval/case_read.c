@@ -457,7 +457,7 @@ static void scope_filter(const struct principal *who, struct case_filter *f, cha
 }
 
 static int page_of(struct store *st, const struct case_env *env, int64_t now, const struct case_filter *f,
-		   const struct page *pg, json_t **items, int64_t *total, struct err *e)
+		   const struct page *pg, json_t **items, int64_t *total, int *capped, struct err *e)
 {
 	int64_t ids[200];
 	int n = 0, began;
@@ -466,7 +466,7 @@ static int page_of(struct store *st, const struct case_env *env, int64_t now, co
 		p.page_size = 200;
 	if (store_case_read_begin(st, &began, e))
 		return e->code;
-	int rc = store_case_find(st, f, &p, ids, &n, total, e);
+	int rc = store_case_find(st, f, &p, ids, &n, total, capped, e);
 	json_t *arr = json_array();
 	for (int i = 0; i < n && !rc; i++) {
 		struct case_rec c;
@@ -507,14 +507,14 @@ int case_filter_of(const struct principal *who, const struct case_query *q, int6
 }
 
 int case_list(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
-	      const struct case_query *q, const struct page *pg, json_t **items, int64_t *total,
+	      const struct case_query *q, const struct page *pg, json_t **items, int64_t *total, int *capped,
 	      struct err *e)
 {
 	struct case_filter f;
 	char win[7];
 	if (case_filter_of(who, q, now, &f, win, e))
 		return e->code;
-	return page_of(st, env, now, &f, pg, items, total, e);
+	return page_of(st, env, now, &f, pg, items, total, capped, e);
 }
 
 /* The caller's whole 待办 by light (see case.h). */
@@ -522,7 +522,7 @@ static int todo_counts(struct store *st, struct case_filter f, int64_t counts[4]
 {
 	struct page one = {1, 1};
 	int64_t id;
-	int n, began;
+	int n, began, capped;
 	if (store_case_read_begin(st, &began, e))
 		return e->code;
 	int rc = 0;
@@ -531,7 +531,7 @@ static int todo_counts(struct store *st, struct case_filter f, int64_t counts[4]
 		if (light == LIGHT_NONE)
 			continue;
 		f.light = light;
-		rc = store_case_find(st, &f, &one, &id, &n, &t, e);
+		rc = store_case_find(st, &f, &one, &id, &n, &t, &capped, e);
 		counts[light < 0 ? LIGHT_NONE : light] = t;
 	}
 	store_case_read_end(st, began);
@@ -540,7 +540,7 @@ static int todo_counts(struct store *st, struct case_filter f, int64_t counts[4]
 }
 
 int case_todo(struct store *st, const struct case_env *env, const struct principal *who, int64_t now, int light,
-	      const struct page *pg, json_t **items, int64_t *total, int64_t counts[4], struct err *e)
+	      const struct page *pg, json_t **items, int64_t *total, int *capped, int64_t counts[4], struct err *e)
 {
 	char roles[64];
 	snprintf(roles, sizeof roles, ",%s%s%s", who->roles & ROLE_CLERK ? "clerk," : "",
@@ -550,7 +550,7 @@ int case_todo(struct store *st, const struct case_env *env, const struct princip
 	f.scope_department = who->department[0] ? who->department : "-";
 	if (counts && todo_counts(st, f, counts, e))
 		return e->code;
-	return page_of(st, env, now, &f, pg, items, total, e);
+	return page_of(st, env, now, &f, pg, items, total, capped, e);
 }
 
 json_t *case_todo_counts_json(const int64_t counts[4])
@@ -561,11 +561,11 @@ json_t *case_todo_counts_json(const int64_t counts[4])
 }
 
 int case_done(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
-	      const struct page *pg, json_t **items, int64_t *total, struct err *e)
+	      const struct page *pg, json_t **items, int64_t *total, int *capped, struct err *e)
 {
 	struct case_filter f = {.all = 1, .open = -1, .light = -1, .sort = "updated", .desc = 1,
 				.done_user = who->user_id ? who->user_id : -1};
-	return page_of(st, env, now, &f, pg, items, total, e);
+	return page_of(st, env, now, &f, pg, items, total, capped, e);
 }
 
 /* ---- timeline --------------------------------------------------------------------------- */

@@ -488,6 +488,19 @@ static int decorate(struct store *st, json_t *p, int mask, struct err *e)
 	return 0;
 }
 
+/* What the edit form must know: stage_applications (once there is one,
+** division and flow are fixed: check_locked) and deletable (no department
+** handles an item of it: project_delete). */
+static int edit_state(struct store *st, int64_t id, json_t *p, struct err *e)
+{
+	int64_t applications = 0, links = 0;
+	if (store_project_applications(st, id, &applications, e) || store_project_links(st, id, &links, e))
+		return e->code;
+	json_object_set_new(p, "stage_applications", json_integer(applications));
+	json_object_set_new(p, "deletable", json_boolean(links == 0));
+	return 0;
+}
+
 int project_get(struct store *st, const struct principal *who, int64_t id, json_t **out, struct err *e)
 {
 	*out = NULL;
@@ -495,7 +508,7 @@ int project_get(struct store *st, const struct principal *who, int64_t id, json_
 		return err_set(e, ERR_NOTFOUND, "id", "项目不存在");
 	if (store_project_get(st, id, out, e))
 		return e->code;
-	if (decorate(st, *out, 0, e)) {
+	if (decorate(st, *out, 0, e) || edit_state(st, id, *out, e)) {
 		json_decref(*out);
 		*out = NULL;
 		return e->code;
@@ -504,7 +517,7 @@ int project_get(struct store *st, const struct principal *who, int64_t id, json_
 }
 
 int project_list(struct store *st, const struct principal *who, const struct project_filter *f,
-		 const struct page *pg, json_t **items, int64_t *total, struct err *e)
+		 const struct page *pg, json_t **items, int64_t *total, int *capped, struct err *e)
 {
 	struct project_scope sc;
 	char district[8];
@@ -513,7 +526,7 @@ int project_list(struct store *st, const struct principal *who, const struct pro
 	if (!project_may_read(who))
 		return err_set(e, ERR_FORBIDDEN, "", "无权查看项目");
 	scope_of(who, &sc, district);
-	if (store_project_list(st, &sc, f, pg, items, total, e))
+	if (store_project_list(st, &sc, f, pg, items, total, capped, e))
 		return e->code;
 	json_array_foreach(*items, i, p)
 		if (decorate(st, p, 1, e)) {

@@ -70,9 +70,10 @@ int project_delete(struct store *st, const struct principal *who, int64_t now, i
 /* The full project with units (phones in clear), or ERR_NOTFOUND when it
 ** does not exist or is outside who's scope. */
 int project_get(struct store *st, const struct principal *who, int64_t id, json_t **out, struct err *e);
-/* A page of projects in who's scope, newest first, units with masked phones. */
+/* A page of projects in who's scope, newest first, units with masked phones;
+** *total counted up to STORE_COUNT_CAP, *capped 1 when more match. */
 int project_list(struct store *st, const struct principal *who, const struct project_filter *f,
-		 const struct page *pg, json_t **items, int64_t *total, struct err *e);
+		 const struct page *pg, json_t **items, int64_t *total, int *capped, struct err *e);
 
 /* 1 when who may read projects at all (the route gate). */
 int project_may_read(const struct principal *who);

@@ -317,7 +317,8 @@ static void print_table(json_t *page)
 			cli_cell(stdout, cell[k], width[k]);
 		puts(json_string_value(json_object_get(json_object_get(c, "project"), "name")));
 	}
-	printf("total %lld\n", (long long)json_integer_value(json_object_get(page, "total")));
+	printf("total %s%lld\n", json_is_true(json_object_get(page, "total_capped")) ? "more than " : "",
+	       (long long)json_integer_value(json_object_get(page, "total")));
 }
 
 static int do_list(struct ctx *x, const struct args *a, int which, struct err *e)
@@ -327,19 +328,19 @@ static int do_list(struct ctx *x, const struct args *a, int which, struct err *e
 			       .stage = a->stage, .status = a->status, .light = -1, .desc = 1};
 	json_t *items;
 	int64_t total, n[4];
-	int rc;
+	int rc, capped;
 	if (a->light && (q.light = deadline_light_parse(a->light)) < 0)
 		return err_set(e, ERR_INVALID, "light", "light: green | yellow | red");
 	if (which == 0)
-		rc = case_list(x->st, &x->env, &x->who, x->now, &q, &pg, &items, &total, e);
+		rc = case_list(x->st, &x->env, &x->who, x->now, &q, &pg, &items, &total, &capped, e);
 	else if (which == 1)
-		rc = case_todo(x->st, &x->env, &x->who, x->now, q.light, &pg, &items, &total, n, e);
+		rc = case_todo(x->st, &x->env, &x->who, x->now, q.light, &pg, &items, &total, &capped, n, e);
 	else
-		rc = case_done(x->st, &x->env, &x->who, x->now, &pg, &items, &total, e);
+		rc = case_done(x->st, &x->env, &x->who, x->now, &pg, &items, &total, &capped, e);
 	if (rc)
 		return rc;
-	json_t *page = json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total, "page", pg.page,
-				 "page_size", pg.page_size);
+	json_t *page = json_pack("{s:o,s:I,s:b,s:i,s:i}", "items", items, "total", (json_int_t)total, "total_capped",
+				 capped, "page", pg.page, "page_size", pg.page_size);
 	if (which == 1) {
 		json_object_set_new(page, "counts", case_todo_counts_json(n));
 		if (!a->json)

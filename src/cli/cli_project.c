@@ -189,11 +189,12 @@ static int do_list(struct store *st, const struct principal *cli, const struct p
 	f.q = a->q;
 	f.flow_type = (int)json_integer_value(json_object_get(a->body, "flow_type"));
 	f.division = json_string_value(json_object_get(a->body, "division"));
-	if (project_list(st, cli, &f, &pg, &items, &total, e))
+	int capped;
+	if (project_list(st, cli, &f, &pg, &items, &total, &capped, e))
 		return e->code;
 	if (a->as_json) {
-		json_t *page = json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total,
-					 "page", pg.page, "page_size", pg.page_size);
+		json_t *page = json_pack("{s:o,s:I,s:b,s:i,s:i}", "items", items, "total", (json_int_t)total,
+					 "total_capped", capped, "page", pg.page, "page_size", pg.page_size);
 		print_json(page);
 		json_decref(page);
 		return 0;
@@ -204,7 +205,7 @@ static int do_list(struct store *st, const struct principal *cli, const struct p
 		       json_string_value(json_object_get(it, "code")),
 		       (long long)json_integer_value(json_object_get(it, "flow_type")),
 		       json_string_value(json_object_get(it, "division")), json_string_value(json_object_get(it, "name")));
-	printf("%lld project(s), page %d\n", (long long)total, pg.page);
+	printf("%s%lld project(s), page %d\n", capped ? "more than " : "", (long long)total, pg.page);
 	json_decref(items);
 	return 0;
 }

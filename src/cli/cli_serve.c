@@ -107,7 +107,7 @@ static int build_app(struct app *app, const struct conf *c, struct err *e)
 	snprintf(app->trusted_proxies, sizeof app->trusted_proxies, "%s",
 		 conf_str(c, "server", "trusted_proxies", ""));
 	if (store_pool_open(conf_get(c, "database", "path"), app->threads,
-			    strcmp(conf_str(c, "database", "synchronous", "normal"), "full") == 0 ? STORE_SYNC_FULL : 0,
+			    strcmp(conf_str(c, "database", "synchronous", "normal"), "full") == 0 ? STORE_SYNC_FULL : 0, c,
 			    &app->pool, e))
 		return e->code;
 	app->sessions = session_table_new(app->policy.idle_minutes * 60,

@@ -27,9 +27,11 @@ static int list_projects(struct http_req *r, struct http_resp *w, struct err *e)
 	f.q = http_query(r, "q");
 	f.flow_type = (int)type;
 	f.division = http_query(r, "division");
-	if (project_list(r->st, &r->me, &f, &pg, &items, &total, e))
+	int capped;
+	if (project_list(r->st, &r->me, &f, &pg, &items, &total, &capped, e))
 		return e->code;
 	w->json = http_list(items, total, &pg);
+	json_object_set_new(w->json, "total_capped", json_boolean(capped));
 	return 0;
 }
 

@@ -370,8 +370,9 @@ int import_spgl(struct store *st, const struct case_env *env, const struct princ
 		rc = create(&g, who, e);
 		if (rc || dry_run || json_array_size(g.errors)) {
 			store_rollback(st);
-		} else {
-			rc = store_commit(st, e);
+		} else if (!(rc = store_commit(st, e))) {
+			/* the statistics only steer the planner: the import stands without */
+			store_optimize(st, &(struct err){0});
 		}
 	}
 	if (!rc && json_array_size(g.errors)) {

@@ -255,6 +255,9 @@ int ops_cleanup(struct store *st, const struct ops_conf *cf, const struct princi
 	if (rc || (!dry_run && store_ops_prune(st, now - (int64_t)cf->results_keep_days * 86400, &pruned, e)))
 		goto fail;
 	json_object_set_new(r, "pruned_results", json_integer(pruned));
+	/* nightly: the planner's statistics follow the data (docs/architecture.md) */
+	if (!dry_run && store_optimize(st, e))
+		goto fail;
 	if (finish(st, who, now, run_id, r, e))
 		goto fail;
 	*report = r;

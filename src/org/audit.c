@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The chain's key for r: NULL for records up to the anchor (plain
@@ -64,6 +65,18 @@ static void row_hash(const struct audit_row *r, const char *prev, const unsigned
 	sodium_bin2hex(out, 65, d, sizeof d);
 }
 
+/* Chain r (its id set) to r->prev_hash: r->hash under the record's key. */
+static int chain(struct store *st, struct audit_row *r, struct err *e)
+{
+	unsigned char sub[crypto_auth_hmacsha256_KEYBYTES];
+	const unsigned char *key;
+	if (chain_key(st, r->id, sub, &key, e))
+		return e->code;
+	row_hash(r, r->prev_hash, key, r->hash);
+	sodium_memzero(sub, sizeof sub);
+	return 0;
+}
+
 int audit_write(struct store *st, const struct principal *who, int64_t at,
 		const char *action, const char *object, const char *outcome,
 		json_t *details, struct err *e)
@@ -83,13 +96,7 @@ int audit_write(struct store *st, const struct principal *who, int64_t at,
 	if ((rc = store_audit_head(st, &r.id, r.prev_hash, e)) != 0)
 		goto fail;
 	r.id++;
-	unsigned char sub[crypto_auth_hmacsha256_KEYBYTES];
-	const unsigned char *key;
-	if ((rc = chain_key(st, r.id, sub, &key, e)) != 0)
-		goto fail;
-	row_hash(&r, r.prev_hash, key, r.hash);
-	sodium_memzero(sub, sizeof sub);
-	if ((rc = store_audit_append(st, &r, e)) != 0)
+	if ((rc = chain(st, &r, e)) != 0 || (rc = store_audit_append(st, &r, e)) != 0)
 		goto fail;
 	rc = store_commit(st, e);
 	goto out;
@@ -98,6 +105,34 @@ fail:
 out:
 	free(text);
 	return rc;
+}
+
+int audit_write_many(struct store *st, const struct audit_entry *v, size_t n, struct err *e)
+{
+	struct audit_row r = {0};
+	if (store_begin(st, e))
+		return e->code;
+	int rc = store_audit_head(st, &r.id, r.prev_hash, e);
+	for (size_t i = 0; !rc && i < n; i++) {
+		r.id++;
+		r.at = v[i].at;
+		r.user_id = v[i].user_id;
+		r.username = v[i].username && v[i].username[0] ? v[i].username : "anonymous";
+		r.source = v[i].source && v[i].source[0] ? v[i].source : "-";
+		r.action = v[i].action;
+		r.object = v[i].object ? v[i].object : "";
+		r.outcome = v[i].outcome;
+		r.details = v[i].details ? v[i].details : "{}";
+		if (!(rc = chain(st, &r, e)) && !(rc = store_audit_insert(st, &r, e)))
+			memcpy(r.prev_hash, r.hash, sizeof r.prev_hash);
+	}
+	if (!rc && n)
+		rc = store_audit_set_head(st, r.id, r.prev_hash, e);
+	if (rc) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st, e);
 }
 
 struct walk {

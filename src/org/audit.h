@@ -15,6 +15,7 @@
 #define GG_AUDIT_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "org/rbac.h"
@@ -26,6 +27,46 @@
 int audit_write(struct store *st, const struct principal *who, int64_t at,
 		const char *action, const char *object, const char *outcome,
 		json_t *details, struct err *e);
+
+/* Many records in one transaction (the caller's, or its own): one read and
+** one write of the chain's head, for generators of history and bulk
+** importers. details: JSON object text or NULL ("{}"); strings borrowed. */
+struct audit_entry {
+	int64_t at, user_id;
+	const char *username, *source, *action, *object, *outcome, *details;
+};
+int audit_write_many(struct store *st, const struct audit_entry *v, size_t n, struct err *e);
+
+/* ---- the auditor's list (audit_list.c) -------------------------------------------- */
+
+/* Filters; NULL or "" strings: any. action: exact ("case.accept") or a group
+** ("case.*": every action starting with "case."). from/to: [from, to) epoch
+** seconds (0 / INT64_MAX: open). after: the id of the last record of the
+** page before (keyset continuation: the page number then only labels the
+** page); 0 pages by number. */
+struct audit_query {
+	const char *user, *action, *object, *outcome;
+	int64_t from, to;
+	int64_t after;
+	int continued;         /* a later page of one reading (an export): neither
+				  counted (total 0, capped) nor audited again      */
+};
+
+/* Counts stop here: a filtered list says "at least AUDIT_COUNT_CAP" rather
+** than counting millions of entries on every page. */
+#define AUDIT_COUNT_CAP 100000
+
+struct audit_list_result {
+	json_t *items;         /* newest first by (at, id); the caller's           */
+	int64_t total;         /* matching records (AUDIT_COUNT_CAP when capped)   */
+	int capped;            /* total is a lower bound                          */
+	int64_t next_after;    /* after= for the next page, 0 when this is the last */
+};
+
+/* One page of the log for who (the auditor; the caller checked the role),
+** recorded itself as audit.read. ERR_INVALID names the filter at fault. */
+int audit_list(struct store *st, const struct principal *who, int64_t now, const struct audit_query *q,
+	       const struct page *pg, struct audit_list_result *out, struct err *e);
 
 struct audit_verdict {
 	int64_t records;       /* rows checked                              */

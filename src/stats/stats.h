@@ -149,6 +149,15 @@ void stats_period_previous(const struct stats_period *p, struct stats_period *ou
 /* The same period one year earlier (同比); 02-29 becomes 02-28. */
 void stats_period_last_year(const struct stats_period *p, struct stats_period *out);
 const char *stats_period_kind_name(int kind);
+/* The whole calendar months inside the days [from, to], for the sums that
+** read month rollups: [*month_from, *month_to] (each the day number of a
+** month's 1st; *month_from > *month_to when there is none), and the days
+** around them, read from the day rows: [from, *head_to] and [*tail_from, to]
+** (empty when the bound passes the other). */
+void stats_period_months(int32_t from, int32_t to, int32_t *head_to, int32_t *month_from, int32_t *month_to,
+			 int32_t *tail_from);
+/* The 1st of the month of day. */
+int32_t stats_month_of(int32_t day);
 /* Chinese label: "2025年3月", "2025年第1季度", "2025年", "2025-03-01至2025-03-31",
 ** with "(截至MM-DD)" when partial. */
 void stats_period_label(const struct stats_period *p, char *buf, size_t n);

@@ -245,6 +245,7 @@ struct lkey {                      /* a stats_live cell                 */
 struct stats_agg {
 	struct strtab str;
 	struct map day, hist, live;
+	struct map month, mhist;      /* the same by month (dkey.day: its 1st) */
 };
 
 struct stats_agg *stats_agg_new(void)
@@ -255,6 +256,8 @@ struct stats_agg *stats_agg_new(void)
 	map_init(&a->day, sizeof(struct dkey), SC_COUNT);
 	map_init(&a->hist, sizeof(struct hkey), 1);
 	map_init(&a->live, sizeof(struct lkey), 1);
+	map_init(&a->month, sizeof(struct dkey), SC_COUNT);
+	map_init(&a->mhist, sizeof(struct hkey), 1);
 	return a;
 }
 
@@ -265,6 +268,8 @@ void stats_agg_free(struct stats_agg *a)
 	map_free(&a->day);
 	map_free(&a->hist);
 	map_free(&a->live);
+	map_free(&a->month);
+	map_free(&a->mhist);
 	free(a->str.s);
 	free(a->str.slot);
 	free(a);
@@ -295,26 +300,46 @@ static int lkey_of(struct stats_agg *a, const char *district, const char *depart
 	return d < 0 || p < 0 ? -1 : 0;
 }
 
+/* Add sign * v to the counters of dk in m and, by month, in months. */
+static int add_cells(struct map *m, struct map *months, const struct dkey *dk, const int64_t *v, int nv, int sign)
+{
+	struct dkey mk = *dk;
+	int64_t *a = map_get(m, dk, 1), *b;
+	mk.day = stats_month_of(dk->day);
+	if (!a || !(b = map_get(months, &mk, 1)))
+		return -1;
+	for (int i = 0; i < nv; i++) {
+		a[i] += sign * v[i];
+		b[i] += sign * v[i];
+	}
+	return 0;
+}
+
 int stats_agg_add(struct stats_agg *a, const struct stats_snap *s, int sign, struct err *e)
 {
 	struct stats_cell cells[3];
-	struct hkey hk;
+	struct hkey hk, mk;
 	struct lkey lk;
 	struct stats_key k;
 	int wd, n = stats_cells_of(s, cells);
 	int64_t *v;
 	for (int c = 0; c < n; c++) {
 		struct dkey dk;
-		if (dkey_of(a, &cells[c].k, &dk) || !(v = map_get(&a->day, &dk, 1)))
+		if (dkey_of(a, &cells[c].k, &dk) || add_cells(&a->day, &a->month, &dk, cells[c].v, SC_COUNT, sign))
 			return err_set(e, ERR_INTERNAL, "", "out of memory summing statistics");
-		for (int i = 0; i < SC_COUNT; i++)
-			v[i] += sign * cells[c].v[i];
 	}
 	if (stats_hist_of(s, &k, &wd)) {
 		memset(&hk, 0, sizeof hk);
-		if (dkey_of(a, &k, &hk.k) || (hk.wd = wd, !(v = map_get(&a->hist, &hk, 1))))
+		if (dkey_of(a, &k, &hk.k))
 			return err_set(e, ERR_INTERNAL, "", "out of memory summing statistics");
-		v[0] += sign;
+		hk.wd = wd;
+		mk = hk;
+		mk.k.day = stats_month_of(hk.k.day);
+		int64_t *x = map_get(&a->hist, &hk, 1), *y = x ? map_get(&a->mhist, &mk, 1) : NULL;
+		if (!y)
+			return err_set(e, ERR_INTERNAL, "", "out of memory summing statistics");
+		*x += sign;
+		*y += sign;
 	}
 	if (lkey_of(a, s->district, s->department, s->status, s->light, &lk) || !(v = map_get(&a->live, &lk, 1)))
 		return err_set(e, ERR_INTERNAL, "", "out of memory summing statistics");
@@ -374,21 +399,21 @@ static void key_text(const struct stats_key *k, char *out, size_t n)
 	snprintf(out, n, "%s %s/%s/%s/%d/%d", date, k->district, k->department, k->item, k->stage, k->flow_type);
 }
 
-int stats_agg_match_day(struct stats_agg *a, const struct stats_key *k, const int64_t v[SC_COUNT], char *diff,
-			size_t n)
+static int match_cells(struct stats_agg *a, struct map *m, const char *table, const struct stats_key *k,
+		       const int64_t v[SC_COUNT], char *diff, size_t n)
 {
 	struct dkey dk;
 	char key[160];
 	int64_t none[SC_COUNT + 1] = {0};
 	if (dkey_of(a, k, &dk))
 		return snprintf(diff, n, "out of memory"), 1;
-	int64_t *want = map_get(&a->day, &dk, 0);
+	int64_t *want = map_get(m, &dk, 0);
 	if (!want)
 		want = none;
 	for (int i = 0; i < SC_COUNT; i++)
 		if (v[i] != want[i]) {
 			key_text(k, key, sizeof key);
-			snprintf(diff, n, "stats_day %s: %s maintained %lld recount %lld", key, stats_count_key(i),
+			snprintf(diff, n, "%s %s: %s maintained %lld recount %lld", table, key, stats_count_key(i),
 				 (long long)v[i], (long long)want[i]);
 			return 1;
 		}
@@ -396,8 +421,20 @@ int stats_agg_match_day(struct stats_agg *a, const struct stats_key *k, const in
 	return 0;
 }
 
-int stats_agg_match_hist(struct stats_agg *a, const struct stats_key *k, int wd, int64_t cnt, char *diff,
-			 size_t n)
+int stats_agg_match_day(struct stats_agg *a, const struct stats_key *k, const int64_t v[SC_COUNT], char *diff,
+			size_t n)
+{
+	return match_cells(a, &a->day, "stats_day", k, v, diff, n);
+}
+
+int stats_agg_match_month(struct stats_agg *a, const struct stats_key *k, const int64_t v[SC_COUNT], char *diff,
+			  size_t n)
+{
+	return match_cells(a, &a->month, "stats_month", k, v, diff, n);
+}
+
+static int match_hist(struct stats_agg *a, struct map *m, const char *table, const struct stats_key *k, int wd,
+		      int64_t cnt, char *diff, size_t n)
 {
 	struct hkey hk;
 	char key[160];
@@ -405,16 +442,28 @@ int stats_agg_match_hist(struct stats_agg *a, const struct stats_key *k, int wd,
 	if (dkey_of(a, k, &hk.k))
 		return snprintf(diff, n, "out of memory"), 1;
 	hk.wd = wd;
-	int64_t *want = map_get(&a->hist, &hk, 0), got = want ? want[0] : 0;
+	int64_t *want = map_get(m, &hk, 0), got = want ? want[0] : 0;
 	if (cnt != got) {
 		key_text(k, key, sizeof key);
-		snprintf(diff, n, "stats_wd %s wd=%d: maintained %lld recount %lld", key, wd, (long long)cnt,
+		snprintf(diff, n, "%s %s wd=%d: maintained %lld recount %lld", table, key, wd, (long long)cnt,
 			 (long long)got);
 		return 1;
 	}
 	if (want)
 		want[1] = 1;
 	return 0;
+}
+
+int stats_agg_match_hist(struct stats_agg *a, const struct stats_key *k, int wd, int64_t cnt, char *diff,
+			 size_t n)
+{
+	return match_hist(a, &a->hist, "stats_wd", k, wd, cnt, diff, n);
+}
+
+int stats_agg_match_month_hist(struct stats_agg *a, const struct stats_key *k, int wd, int64_t cnt, char *diff,
+			       size_t n)
+{
+	return match_hist(a, &a->mhist, "stats_month_wd", k, wd, cnt, diff, n);
 }
 
 int stats_agg_match_live(struct stats_agg *a, const char *district, const char *department, int status,
@@ -434,30 +483,46 @@ int stats_agg_match_live(struct stats_agg *a, const char *district, const char *
 	return 0;
 }
 
-int stats_agg_unseen(struct stats_agg *a, char *diff, size_t n)
+static int unseen_cells(struct stats_agg *a, const struct map *m, const char *table, char *diff, size_t n)
 {
 	struct stats_key k;
 	char key[160];
-	for (size_t i = 0; i < a->day.n; i++) {
-		int64_t *v = vals(&a->day, i);
+	for (size_t i = 0; i < m->n; i++) {
+		int64_t *v = vals(m, i);
 		if (!v[SC_COUNT] && !zero(v, SC_COUNT)) {
-			key_back(a, (const struct dkey *)(a->day.ent + i * a->day.width), &k);
+			key_back(a, (const struct dkey *)(m->ent + i * m->width), &k);
 			key_text(&k, key, sizeof key);
-			snprintf(diff, n, "stats_day %s: missing, recount received %lld accepted %lld concluded %lld", key,
+			snprintf(diff, n, "%s %s: missing, recount received %lld accepted %lld concluded %lld", table, key,
 				 (long long)v[SC_RECEIVED], (long long)v[SC_ACCEPTED], (long long)v[SC_CONCLUDED]);
 			return 1;
 		}
 	}
-	for (size_t i = 0; i < a->hist.n; i++) {
-		int64_t *v = vals(&a->hist, i);
+	return 0;
+}
+
+static int unseen_hist(struct stats_agg *a, const struct map *m, const char *table, char *diff, size_t n)
+{
+	struct stats_key k;
+	char key[160];
+	for (size_t i = 0; i < m->n; i++) {
+		int64_t *v = vals(m, i);
 		if (!v[1] && v[0]) {
-			const struct hkey *hk = (const struct hkey *)(a->hist.ent + i * a->hist.width);
+			const struct hkey *hk = (const struct hkey *)(m->ent + i * m->width);
 			key_back(a, &hk->k, &k);
 			key_text(&k, key, sizeof key);
-			snprintf(diff, n, "stats_wd %s wd=%d: missing, recount %lld", key, hk->wd, (long long)v[0]);
+			snprintf(diff, n, "%s %s wd=%d: missing, recount %lld", table, key, hk->wd, (long long)v[0]);
 			return 1;
 		}
 	}
+	return 0;
+}
+
+int stats_agg_unseen(struct stats_agg *a, char *diff, size_t n)
+{
+	if (unseen_cells(a, &a->day, "stats_day", diff, n) || unseen_hist(a, &a->hist, "stats_wd", diff, n) ||
+	    unseen_cells(a, &a->month, "stats_month", diff, n) ||
+	    unseen_hist(a, &a->mhist, "stats_month_wd", diff, n))
+		return 1;
 	for (size_t i = 0; i < a->live.n; i++) {
 		int64_t *v = vals(&a->live, i);
 		if (!v[1] && v[0]) {

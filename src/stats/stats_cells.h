@@ -9,7 +9,9 @@
 **     day (办结, 不予受理, 撤件/撤回/撤销, the time used) — docs/api.md 统计;
 **   - one histogram cell (stats_wd) when concluded: final day, keys, working
 **     days used;
-**   - one dashboard cell (stats_live): district, department, status, light.
+**   - one dashboard cell (stats_live): district, department, status, light;
+**   - and the month cells of its rollup and histogram cells (stats_month,
+**     stats_month_wd: the day replaced by the 1st of its month).
 **
 ** stats_agg sums cells in memory for rebuild and check (hash maps; the keys'
 ** strings are interned, so a 10 M-办件 database needs a few hundred MB).
@@ -59,6 +61,12 @@ int stats_agg_match_day(struct stats_agg *a, const struct stats_key *k, const in
 			size_t n);
 int stats_agg_match_hist(struct stats_agg *a, const struct stats_key *k, int wd, int64_t cnt, char *diff,
 			 size_t n);
+/* The same for the month rollups (k->day: the month's 1st), summed from
+** the same cells by month. */
+int stats_agg_match_month(struct stats_agg *a, const struct stats_key *k, const int64_t v[SC_COUNT], char *diff,
+			  size_t n);
+int stats_agg_match_month_hist(struct stats_agg *a, const struct stats_key *k, int wd, int64_t cnt, char *diff,
+			       size_t n);
 int stats_agg_match_live(struct stats_agg *a, const char *district, const char *department, int status,
 			 int light, int64_t cnt, char *diff, size_t n);
 int stats_agg_unseen(struct stats_agg *a, char *diff, size_t n);

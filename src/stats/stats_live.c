@@ -515,6 +515,18 @@ static int match_live(void *arg, const char *district, const char *department, i
 	return stats_agg_match_live(w->agg, district, department, status, light, n, w->diff, w->ndiff);
 }
 
+static int match_month(void *arg, const struct stats_key *k, const int64_t *v)
+{
+	struct walk *w = arg;
+	return stats_agg_match_month(w->agg, k, v, w->diff, w->ndiff);
+}
+
+static int match_month_wd(void *arg, const struct stats_key *k, int wd, int64_t n)
+{
+	struct walk *w = arg;
+	return stats_agg_match_month_hist(w->agg, k, wd, n, w->diff, w->ndiff);
+}
+
 static int check_locked(struct store *st, struct walk *w, struct stats_check_result *out, struct err *e)
 {
 	int64_t ncases, nsnaps;
@@ -531,7 +543,7 @@ static int check_locked(struct store *st, struct walk *w, struct stats_check_res
 			 (long long)ncases);
 		return 0;
 	}
-	static const struct stats_rows_fns match = {match_day, match_wd, match_live};
+	static const struct stats_rows_fns match = {match_day, match_wd, match_live, match_month, match_month_wd};
 	int rc2 = store_stats_rows(st, &match, w, e);
 	if (rc2 < 0)
 		return rc2;

@@ -151,6 +151,34 @@ int stats_period_parse(const char *kind, const char *from, const char *to, int32
 	return 0;
 }
 
+int32_t stats_month_of(int32_t day)
+{
+	int y, m;
+	cal_date_ymd(day, &y, &m, NULL);
+	return month_start(y, m);
+}
+
+void stats_period_months(int32_t from, int32_t to, int32_t *head_to, int32_t *month_from, int32_t *month_to,
+			 int32_t *tail_from)
+{
+	int y, m, d;
+	cal_date_ymd(from, &y, &m, &d);
+	int32_t first = d == 1 ? from : month_shift(y, m, 1);       /* 1st of the first whole month */
+	cal_date_ymd(to + 1, &y, &m, &d);
+	int32_t end = d == 1 ? to + 1 : month_start(y, m);          /* the day after the last one   */
+	if (first >= end) {
+		*head_to = to;
+		*month_from = 1;
+		*month_to = 0;
+		*tail_from = to + 1;
+		return;
+	}
+	*head_to = first - 1;
+	*month_from = first;
+	*month_to = stats_month_of(end - 1);
+	*tail_from = end;
+}
+
 /* day moved by m months, the day of month clamped to the month's end. */
 static int32_t shift_day(int32_t day, int m)
 {

@@ -25,19 +25,70 @@ int stats_scope_of(const struct principal *who, struct stats_scope *scope, struc
 	return 0;
 }
 
-static struct stats_range range_of(const struct stats_period *p, const struct stats_scope *sc)
+/* The range of p: whole months from the month rollups unless days_only. */
+static struct stats_range range_of(const struct stats_period *p, const struct stats_scope *sc, int days_only)
 {
-	return (struct stats_range){p->from, p->to, sc->department, sc->district};
+	struct stats_range r = {.from = p->from, .to = p->to, .department = sc->department, .district = sc->district};
+	stats_period_months(p->from, p->to, &r.head_to, &r.month_from, &r.month_to, &r.tail_from);
+	if (days_only) {
+		r.head_to = p->to;
+		r.month_from = 1;
+		r.month_to = 0;
+		r.tail_from = p->to + 1;
+	}
+	return r;
 }
 
 /* ---- one section ------------------------------------------------------------------ */
 
+/* A histogram: n by working days used (index). */
+struct wdhist {
+	int64_t *n;
+	size_t len;
+};
+
 struct rows {
 	struct stats_row *v;
+	struct wdhist *h;             /* each row's histogram, parallel to v */
 	size_t n, cap;
 	int group;
 	size_t cursor;
+	struct wdhist all;            /* every row's (the totals')           */
 };
+
+static void rows_free(struct rows *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->h[i].n);
+	free(r->h);
+	free(r->all.n);
+}
+
+/* Add n at wd; -1 when out of memory or wd is not a day count. */
+static int wd_add(struct wdhist *h, int64_t wd, int64_t n)
+{
+	if (wd < 0 || wd > 1000000)
+		return -1;
+	if ((size_t)wd >= h->len) {
+		size_t len = (size_t)wd + 32;
+		int64_t *v = realloc(h->n, len * sizeof *v);
+		if (!v)
+			return -1;
+		memset(v + h->len, 0, (len - h->len) * sizeof *v);
+		h->n = v;
+		h->len = len;
+	}
+	h->n[wd] += n;
+	return 0;
+}
+
+/* Feed h to c in ascending order (P90, longest, shortest). */
+static void wd_feed(const struct wdhist *h, struct stats_counts *c)
+{
+	for (size_t wd = 0; wd < h->len; wd++)
+		if (h->n[wd])
+			stats_hist_feed(c, (int64_t)wd, h->n[wd]);
+}
 
 static struct stats_row *row_add(struct rows *r, const char *key)
 {
@@ -47,8 +98,13 @@ static struct stats_row *row_add(struct rows *r, const char *key)
 		if (!v)
 			return NULL;
 		r->v = v;
+		struct wdhist *h = realloc(r->h, cap * sizeof *h);
+		if (!h)
+			return NULL;
+		r->h = h;
 		r->cap = cap;
 	}
+	memset(&r->h[r->n], 0, sizeof r->h[0]);
 	struct stats_row *row = &r->v[r->n++];
 	memset(row, 0, sizeof *row);
 	snprintf(row->key, sizeof row->key, "%s", key);
@@ -69,21 +125,42 @@ static struct stats_row *row_find(struct rows *r, const char *key)
 	return NULL;
 }
 
+/* A rollup row of key: added to its report row (the store does not sum). */
 static int on_sum(void *arg, const char *key, const struct stats_counts *c)
 {
-	struct stats_row *row = row_add(arg, key);
-	if (!row)
-		return ERR_INTERNAL;
-	row->c = *c;
+	struct stats_row *row = row_find(arg, key);
+	if (!row && !(row = row_add(arg, key)))
+		return 1;            /* reported by the caller */
+	stats_counts_add(&row->c, c);
 	return 0;
 }
 
+/* A histogram row of key: into its row's histogram and the totals'. */
 static int on_hist(void *arg, const char *key, int64_t wd, int64_t n)
 {
-	struct stats_row *row = row_find(arg, key);
-	if (row)
-		stats_hist_feed(&row->c, wd, n);
-	return 0;
+	struct rows *r = arg;
+	struct stats_row *row = row_find(r, key);
+	if (row && wd_add(&r->h[row - r->v], wd, n))
+		return 1;
+	return wd_add(&r->all, wd, n) ? 1 : 0;
+}
+
+/* Every row's histogram-derived values, once its counts are summed. */
+static void feed_rows(struct rows *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		wd_feed(&r->h[i], &r->v[i].c);
+}
+
+/* The totals of a grouping's rows: every 办件 counts in exactly one row of
+** each grouping, so the rows' counts add up to the totals and their
+** histograms merge into the totals' (P90, longest, shortest). */
+static void totals_of(const struct rows *r, struct stats_counts *c)
+{
+	stats_counts_zero(c);
+	for (size_t i = 0; i < r->n; i++)
+		stats_counts_add(c, &r->v[i].c);
+	wd_feed(&r->all, c);
 }
 
 static int on_joint(void *arg, const char *key, int64_t joint, int64_t passed)
@@ -137,14 +214,20 @@ static int totals(struct store *st, const struct stats_range *rg, struct stats_c
 		rc = store_stats_hist(st, rg, SG_COUNT, on_hist, &r, e);
 	if (!rc)
 		rc = store_stats_joint(st, rg, SG_COUNT, on_joint, &r, e);
-	if (!rc && r.n == 1)
-		*c = r.v[0].c;
+	if (!rc) {
+		stats_counts_zero(c);
+		if (r.n == 1)
+			*c = r.v[0].c;
+		wd_feed(&r.all, c);
+	}
+	rows_free(&r);
 	free(r.v);
-	return rc;
+	return rc < 0 ? rc : rc ? err_set(e, ERR_INTERNAL, "", "statistics: out of memory or a bad histogram") : 0;
 }
 
-/* One grouping's rows; the totals row is the report's (the same for every
-** grouping: each 办件 counts in exactly one row of each). */
+/* One grouping's rows and, when total is NULL, the totals row from them;
+** else the totals row is *total (the same for every grouping: each 办件
+** counts in exactly one row of each). */
 static int section(struct store *st, const struct stats_range *rg, int g, const struct stats_counts *total,
 		   struct stats_section *out, struct err *e)
 {
@@ -156,10 +239,16 @@ static int section(struct store *st, const struct stats_range *rg, int g, const 
 		rc = store_stats_joint(st, rg, g, on_joint, &r, e);
 	if (!rc)
 		rc = name_rows(st, &r, e);
-	out->total.c = *total;
+	if (!rc)
+		feed_rows(&r);
+	if (!rc && total)
+		out->total.c = *total;
+	else if (!rc)
+		totals_of(&r, &out->total.c);
+	rows_free(&r);
 	if (rc) {
 		free(r.v);
-		return rc < 0 ? rc : err_set(e, ERR_INTERNAL, "", "out of memory");
+		return rc < 0 ? rc : err_set(e, ERR_INTERNAL, "", "statistics: out of memory or a bad histogram");
 	}
 	sort_rows(&r);
 	out->group = g;
@@ -248,21 +337,27 @@ int stats_report_build(struct store *st, const struct case_env *env, const struc
 	stats_period_last_year(&q->period, &r->last_year);
 	snprintf(r->scope_department, sizeof r->scope_department, "%s",
 		 q->scope.department ? q->scope.department : "");
-	struct stats_range cur = range_of(&r->period, &q->scope);
-	struct stats_range prev = range_of(&r->previous, &q->scope);
-	struct stats_range ly = range_of(&r->last_year, &q->scope);
+	struct stats_range cur = range_of(&r->period, &q->scope, q->days_only);
+	struct stats_range prev = range_of(&r->previous, &q->scope, q->days_only);
+	struct stats_range ly = range_of(&r->last_year, &q->scope, q->days_only);
 	struct stats_counts total;
 	int rc = scope_name(st, &q->scope, r->scope, sizeof r->scope, e);
-	if (!rc)
+	/* the totals: from the first section's rows, or on their own */
+	if (!rc && q->ngroups < 1)
 		rc = totals(st, &cur, &total, e);
 	for (int i = 0; !rc && i < q->ngroups && i < STATS_MAX_SECTIONS; i++) {
-		rc = section(st, &cur, q->groups[i], &total, &r->sections[r->nsections], e);
+		rc = section(st, &cur, q->groups[i], i ? &total : NULL, &r->sections[r->nsections], e);
+		if (!rc && !i)
+			total = r->sections[0].total.c;
 		if (!rc)
 			r->nsections++;
 	}
 	if (!rc)
 		rc = totals(st, &prev, &r->prev_total, e);
-	if (!rc)
+	/* a year to date compares with the same stretch both ways */
+	if (!rc && ly.from == prev.from && ly.to == prev.to)
+		r->ly_total = r->prev_total;
+	else if (!rc)
 		rc = totals(st, &ly, &r->ly_total, e);
 	if (!rc)
 		rc = projects(st, env, &cur, q->now, r, e);
@@ -387,16 +482,20 @@ static int today_of(struct store *st, const struct stats_scope *sc, int64_t now,
 {
 	int32_t today = deadline_day(now);
 	struct stats_period p = {SP_DAY, today, today, 0};
-	struct stats_range rg = range_of(&p, sc);
+	struct stats_range rg = range_of(&p, sc, 0);
 	struct rows r = {.group = SG_COUNT};
+	struct stats_counts c;
 	int rc = store_stats_sums(st, &rg, SG_COUNT, on_sum, &r, e);
+	stats_counts_zero(&c);
 	if (!rc && r.n == 1)
+		c = r.v[0].c;
+	if (!rc)
 		json_object_set_new(o, "today", json_pack("{s:I,s:I,s:I,s:I}",
-			"received", (json_int_t)r.v[0].c.n[SC_RECEIVED], "accepted", (json_int_t)r.v[0].c.n[SC_ACCEPTED],
-			"concluded", (json_int_t)r.v[0].c.n[SC_CONCLUDED],
-			"overdue_done", (json_int_t)r.v[0].c.n[SC_OVERDUE_DONE]));
+			"received", (json_int_t)c.n[SC_RECEIVED], "accepted", (json_int_t)c.n[SC_ACCEPTED],
+			"concluded", (json_int_t)c.n[SC_CONCLUDED], "overdue_done", (json_int_t)c.n[SC_OVERDUE_DONE]));
+	rows_free(&r);
 	free(r.v);
-	return rc;
+	return rc < 0 ? rc : rc ? err_set(e, ERR_INTERNAL, "", "statistics: out of memory") : 0;
 }
 
 int stats_overview(struct store *st, const struct stats_scope *sc, int64_t now, json_t **out,

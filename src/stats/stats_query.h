@@ -2,11 +2,13 @@
 ** stats_query.h: what the API and the CLI ask of statistics — a period
 ** report (stats_report.h) and the dashboard overview.
 **
-** A report sums the per-day rollups over the period for each grouping
-** asked, adds the histogram-derived values (P90, longest, shortest), the
-** joint acceptances and the whole-project figures (both queried from the
-** lifecycle's rows through covering indexes), and the totals of the
-** previous period and of the same period last year. The dashboard reads
+** A report sums the rollups over the period for each grouping asked (the
+** month rollups for its whole months, the day rows for the days around
+** them; the totals row from the first grouping's rows), adds the
+** histogram-derived values (P90, longest, shortest), the joint acceptances
+** and the whole-project figures (both queried from the lifecycle's rows
+** through covering indexes), and the totals of the previous period and of
+** the same period last year. The dashboard reads
 ** the maintained current counts only; it never scans the cases.
 **
 ** Scope: a department code limits everything to that department (a
@@ -37,6 +39,8 @@ struct stats_request {
 		const char *district;     /* NULL: not limited to a district      */
 	} scope;
 	int64_t now;
+	int days_only;                /* sum day rows only, no month rollup (the
+					 benchmark's baseline, the tests' oracle) */
 };
 
 /* The scope of who: nothing for city-wide readers (leader, the CLI), else

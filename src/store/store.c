@@ -4,6 +4,7 @@
 ** compiled-in migration files.
 */
 #include "store/store.h"
+#include "base/conf.h"
 #include "base/embed.h"
 #include "store/store_key.h"
 
@@ -451,6 +452,36 @@ int store_write_probe(struct store *st, int64_t now, int busy_ms, struct err *e)
 	return store_commit(st, e);
 }
 
+int store_optimize(struct store *st, struct err *e)
+{
+	return store_exec(st, "PRAGMA analysis_limit=2000; ANALYZE; PRAGMA analysis_limit=0", e);
+}
+
+/* ---- tuning --------------------------------------------------------------- */
+
+int store_tuning_load(const struct conf *c, struct store_tuning *t, struct err *e)
+{
+	t->cache_mib = STORE_CACHE_MIB;
+	t->mmap_mib = STORE_MMAP_MIB;
+	if (!c)
+		return 0;
+	if (conf_int_ok(c, "store", "cache_mib", 1, 65536, e) ||
+	    conf_int_ok(c, "store", "mmap_mib", 0, STORE_MMAP_MAX_MIB, e))
+		return e->code;
+	t->cache_mib = (int)conf_int(c, "store", "cache_mib", STORE_CACHE_MIB);
+	t->mmap_mib = (int)conf_int(c, "store", "mmap_mib", STORE_MMAP_MIB);
+	return 0;
+}
+
+int store_tune(struct store *st, const struct store_tuning *t, struct err *e)
+{
+	char sql[128];
+	/* a negative cache_size is KiB */
+	snprintf(sql, sizeof sql, "PRAGMA cache_size=-%lld; PRAGMA mmap_size=%lld", (long long)t->cache_mib * 1024,
+		 (long long)t->mmap_mib << 20);
+	return store_exec(st, sql, e);
+}
+
 /* ---- pool ----------------------------------------------------------------- */
 
 struct store_pool {
@@ -461,9 +492,13 @@ struct store_pool {
 	struct store **all, **free;
 };
 
-int store_pool_open(const char *path, int size, int flags, struct store_pool **out, struct err *e)
+int store_pool_open(const char *path, int size, int flags, const struct conf *c, struct store_pool **out,
+		    struct err *e)
 {
+	struct store_tuning t;
 	assert(size > 0);
+	if (store_tuning_load(c, &t, e))
+		return e->code;
 	struct store_pool *p = calloc(1, sizeof *p);
 	if (!p)
 		return err_set(e, ERR_INTERNAL, "", "out of memory");
@@ -473,7 +508,9 @@ int store_pool_open(const char *path, int size, int flags, struct store_pool **o
 	pthread_mutex_init(&p->gate, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	for (int i = 0; i < size; i++) {
-		if (store_open(path, flags & ~STORE_CREATE, &p->all[i], e)) {
+		if (store_open(path, flags & ~STORE_CREATE, &p->all[i], e) || store_tune(p->all[i], &t, e)) {
+			store_close(p->all[i]);
+			p->all[i] = NULL;
 			store_pool_close(p);
 			return e->code;
 		}

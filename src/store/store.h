@@ -53,6 +53,11 @@ int store_begin(struct store *st, struct err *e);
 int store_commit(struct store *st, struct err *e);
 void store_rollback(struct store *st);
 
+/* Refresh the planner's statistics (ANALYZE over a sample of each index:
+** well under a second at 1 M 办件): after the demo, after imports and by the
+** nightly cleanup, so the list queries keep their indexes. */
+int store_optimize(struct store *st, struct err *e);
+
 /* Schema version after migrations (highest applied NNNN). */
 int store_schema_version(struct store *st);
 
@@ -103,7 +108,10 @@ void store_bind_page(sqlite3_stmt *s, int i, const struct page *pg);
 
 /* ---- pool --------------------------------------------------------------- */
 struct store_pool;
-int store_pool_open(const char *path, int size, int flags, struct store_pool **out, struct err *e);
+struct conf;
+/* size connections, each tuned from [store] of c (store_tuning_load). */
+int store_pool_open(const char *path, int size, int flags, const struct conf *c, struct store_pool **out,
+		    struct err *e);
 struct store *store_pool_get(struct store_pool *p);   /* blocks until free */
 void store_pool_put(struct store_pool *p, struct store *st);
 void store_pool_close(struct store_pool *p);
@@ -112,6 +120,22 @@ void store_pool_close(struct store_pool *p);
 ** of sleeping in SQLite's busy handler (1, 2, 5 ... ms) while one of them
 ** writes. p must outlive st. */
 void store_pool_share_gate(struct store_pool *p, struct store *st);
+
+/* Memory of each connection ([store] of gonggai.ini, docs/operations.md):
+** cache_mib of SQLite page cache, and the first mmap_mib of the file read
+** through a shared memory map instead of copied into that cache (SQLite's
+** build caps the map at STORE_MMAP_MAX_MIB). */
+struct store_tuning {
+	int cache_mib, mmap_mib;
+};
+#define STORE_CACHE_MIB 64
+#define STORE_MMAP_MIB 2047
+#define STORE_MMAP_MAX_MIB 2047
+struct conf;
+/* [store] cache_mib (1..65536) and mmap_mib (0..STORE_MMAP_MAX_MIB) with
+** their defaults; e names a malformed key. */
+int store_tuning_load(const struct conf *c, struct store_tuning *t, struct err *e);
+int store_tune(struct store *st, const struct store_tuning *t, struct err *e);
 
 /* ---- background checkpoints (store_ckpt.c) ------------------------------ */
 /* A thread with its own connection that copies the WAL back into the

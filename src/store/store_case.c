@@ -6,6 +6,7 @@
 */
 #include "store/store_case.h"
 #include "base/buf.h"
+#include "store/store_search.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -734,76 +735,139 @@ int store_project_instances(struct store *st, int64_t project_id, json_t **rows,
 ** day its pause began. ?L is the reference day. */
 #define REF "coalesce(c.paused_since, ?)"
 
-static void add_where(struct buf *b, int *n, const char *cond)
+/* 1 when user acted on more than STORE_COUNT_CAP cases (reads at most that
+** many entries of case_status_user, in order; counting them through the
+** cases would walk the table). */
+static int done_many(struct store *st, int64_t user, int *many, struct err *e)
 {
-	buf_puts(b, (*n)++ ? " AND " : " WHERE ");
-	buf_puts(b, cond);
+	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM (SELECT DISTINCT case_id FROM case_status "
+				     "WHERE user_id = ? LIMIT ?)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, user);
+	sqlite3_bind_int(s, 2, STORE_COUNT_CAP + 1);
+	int rc = sqlite3_step(s);
+	*many = rc == SQLITE_ROW && sqlite3_column_int(s, 0) > STORE_COUNT_CAP;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "done count");
 }
 
-/* Assemble WHERE; binds[] receives what to bind, in order. */
-struct bindv {
-	int kind;              /* 0 text, 1 int64 */
-	const char *s;
-	int64_t i;
+/* 已办 alone (GET /api/me/done): no other filter narrows it. */
+static int done_only(const struct case_filter *f)
+{
+	return f->done_user && f->all && !f->district && !f->department && !f->item && !f->stage && !f->status &&
+	       f->open < 0 && !f->from && !f->to && !f->q && f->light <= 0 && !f->todo_roles;
+}
+
+/* Search: see store_search.h. The trigram tables are read once per request
+** into id lists (JSON arrays bound to json_each), so the count and the page
+** do not run the lookups again.
+** Lists (the search's, 已办's) either drive the query, SQLite looking up
+** each listed case and sorting them, or are tested row by row while the page
+** walks the index of its sort. The count drives (it stops at the cap). The
+** page drives when the count is exact (at most STORE_COUNT_CAP rows to
+** sort) and walks when more match ("wide": a district's name, a busy
+** clerk's 已办: the page's rows come soon), the unary + or a probe keeping
+** SQLite from driving by the list. */
+#define Q_SCAN "(instr(c.number, ?) > 0 OR c.project_id IN (SELECT id FROM projects " \
+	"WHERE instr(name, ?) > 0 OR instr(code, ?) > 0))"
+
+struct q_hits {
+	struct buf cases, projects;       /* "[id,...]" */
+	int64_t ncases, nprojects;
 };
 
-static void where_sql(const struct case_filter *f, struct buf *b, struct bindv *bv, int *nb)
+static int q_hits(struct store *st, const char *q, const char *terms, struct q_hits *h, struct err *e)
 {
-	int n = 0;
-#define BT(v) (bv[(*nb)++] = (struct bindv){0, (v), 0})
-#define BI(v) (bv[(*nb)++] = (struct bindv){1, NULL, (v)})
-	if (!f->all && f->scope_department) { add_where(b, &n, "c.department_code = ?"); BT(f->scope_department); }
-	if (!f->all && !f->scope_department) { add_where(b, &n, "c.district_code = ?"); BT(f->scope_district ? f->scope_district : ""); }
-	if (f->district) { add_where(b, &n, "c.district_code = ?"); BT(f->district); }
-	if (f->department) { add_where(b, &n, "c.department_code = ?"); BT(f->department); }
-	if (f->item) { add_where(b, &n, "c.item_code = ?"); BT(f->item); }
-	if (f->stage) { add_where(b, &n, "c.stage = ?"); BI(f->stage); }
-	if (f->status) { add_where(b, &n, "c.status = ?"); BI(f->status); }
-	if (f->open >= 0) { add_where(b, &n, "c.open = ?"); BI(f->open); }
-	if (f->from) { add_where(b, &n, "c.received_at >= ?"); BI(f->from); }
-	if (f->to) { add_where(b, &n, "c.received_at < ?"); BI(f->to); }
-	if (f->q) {
-		add_where(b, &n, "(instr(c.number, ?) > 0 OR c.project_id IN (SELECT id FROM projects "
-			  "WHERE instr(name, ?) > 0 OR instr(code, ?) > 0))");
-		BT(f->q); BT(f->q); BT(f->q);
-	}
-	if (f->light > 0) {
-		add_where(b, &n, "c.open = 1 AND c.accepted = 1");
-		if (f->light == 3) { add_where(b, &n, "c.due_day < " REF); BI(f->today); }
-		if (f->light == 2) {
-			add_where(b, &n, "c.due_day >= " REF " AND c.warn_day <= " REF);
-			BI(f->today); BI(f->today);
-		}
-		if (f->light == 1) { add_where(b, &n, "c.warn_day > " REF); BI(f->today); }
-	}
-	if (f->todo_roles) {
-		add_where(b, &n, "c.open = 1 AND instr(?, ',' || c.step_role || ',') > 0 "
-			  "AND (c.handler_id IS NULL OR c.handler_id = ?)");
-		BT(f->todo_roles); BI(f->todo_user);
-	}
-	if (f->done_user) {
-		add_where(b, &n, "c.id IN (SELECT case_id FROM case_status WHERE user_id = ?)");
-		BI(f->done_user);
-	}
-#undef BT
-#undef BI
+	if (store_search_ids(st, "cases_fts", q, terms, &h->cases, &h->ncases, e))
+		return e->code;
+	return store_search_ids(st, "projects_fts", q, terms, &h->projects, &h->nprojects, e);
 }
 
-static sqlite3_stmt *prepare(struct store *st, const char *sql, const struct bindv *bv, int nb,
-			     struct err *e)
+static void q_where(const struct q_hits *h, int wide, struct buf *w, int *n, struct store_binds *bv)
 {
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
-		store_sqlerr(st, e, "case list");
-		return NULL;
+	const char *plus = wide ? "+" : "";
+	struct buf c = {0};
+	if (!h->ncases && !h->nprojects) {
+		store_where_add(w, n, "0");
+		return;
 	}
-	for (int i = 0; i < nb; i++) {
-		if (bv[i].kind)
-			sqlite3_bind_int64(s, i + 1, bv[i].i);
-		else
-			store_bind_text(s, i + 1, bv[i].s);
+	buf_puts(&c, "(");
+	if (h->ncases) {
+		buf_printf(&c, "%sc.id IN (SELECT value FROM json_each(?))", plus);
+		store_bind_str(bv, h->cases.data);
 	}
-	return s;
+	if (h->ncases && h->nprojects)
+		buf_puts(&c, " OR ");
+	if (h->nprojects) {
+		buf_printf(&c, "%sc.project_id IN (SELECT value FROM json_each(?))", plus);
+		store_bind_str(bv, h->projects.data);
+	}
+	buf_puts(&c, ")");
+	store_where_add(w, n, c.data);
+	buf_free(&c);
+}
+
+/* The roles of ",clerk,reviewer," as `c.step_role IN (?,?)` (so the 待办
+** index is used); roles points into csv's copy, the caller's. */
+static void roles_in(struct buf *w, int *n, char *csv, struct store_binds *bv)
+{
+	struct buf c = {0};
+	int k = 0;
+	buf_puts(&c, "c.step_role IN (");
+	for (char *save = NULL, *r = strtok_r(csv, ",", &save); r; r = strtok_r(NULL, ",", &save)) {
+		buf_puts(&c, k++ ? ",?" : "?");
+		store_bind_str(bv, r);
+	}
+	buf_puts(&c, k ? ")" : "NULL)");
+	store_where_add(w, n, c.data);
+	buf_free(&c);
+}
+
+/* Assemble WHERE from the filters present; bv receives what to bind, in
+** order. hits: what the search found (NULL when q is too short for the
+** trigram tables); wide: see q_where; roles: a writable copy of todo_roles. */
+static void where_sql(const struct case_filter *f, const struct q_hits *hits, int wide, char *roles, struct buf *b,
+		      struct store_binds *bv)
+{
+	int n = 0;
+	if (!f->all && f->scope_department) { store_where_add(b, &n, "c.department_code = ?"); store_bind_str(bv, f->scope_department); }
+	if (!f->all && !f->scope_department) { store_where_add(b, &n, "c.district_code = ?"); store_bind_str(bv, f->scope_district ? f->scope_district : ""); }
+	if (f->district) { store_where_add(b, &n, "c.district_code = ?"); store_bind_str(bv, f->district); }
+	if (f->department) { store_where_add(b, &n, "c.department_code = ?"); store_bind_str(bv, f->department); }
+	if (f->item) { store_where_add(b, &n, "c.item_code = ?"); store_bind_str(bv, f->item); }
+	if (f->stage) { store_where_add(b, &n, "c.stage = ?"); store_bind_i64(bv, f->stage); }
+	if (f->status) { store_where_add(b, &n, "c.status = ?"); store_bind_i64(bv, f->status); }
+	if (f->open >= 0) { store_where_add(b, &n, f->open ? "c.open = 1" : "c.open = 0"); }
+	if (f->from) { store_where_add(b, &n, "c.received_at >= ?"); store_bind_i64(bv, f->from); }
+	if (f->to) { store_where_add(b, &n, "c.received_at < ?"); store_bind_i64(bv, f->to); }
+	if (f->q && hits) {
+		q_where(hits, wide, b, &n, bv);
+	} else if (f->q) {
+		store_where_add(b, &n, Q_SCAN);
+		store_bind_str(bv, f->q); store_bind_str(bv, f->q); store_bind_str(bv, f->q);
+	}
+	if (f->light > 0) {
+		store_where_add(b, &n, "c.open = 1 AND c.accepted = 1");
+		if (f->light == 3) { store_where_add(b, &n, "c.due_day < " REF); store_bind_i64(bv, f->today); }
+		if (f->light == 2) {
+			store_where_add(b, &n, "c.due_day >= " REF " AND c.warn_day <= " REF);
+			store_bind_i64(bv, f->today); store_bind_i64(bv, f->today);
+		}
+		if (f->light == 1) { store_where_add(b, &n, "c.warn_day > " REF); store_bind_i64(bv, f->today); }
+	}
+	if (f->todo_roles) {
+		store_where_add(b, &n, "c.open = 1");
+		roles_in(b, &n, roles, bv);
+		store_where_add(b, &n, "(c.handler_id IS NULL OR c.handler_id = ?)");
+		store_bind_i64(bv, f->todo_user);
+	}
+	if (f->done_user) {
+		/* wide: a probe of case_status_user per case the page walks */
+		store_where_add(b, &n, wide ? "EXISTS (SELECT 1 FROM case_status s WHERE s.user_id = ? AND s.case_id = c.id)"
+				: "c.id IN (SELECT case_id FROM case_status WHERE user_id = ?)");
+		store_bind_i64(bv, f->done_user);
+	}
 }
 
 static const char *order_sql(const struct case_filter *f)
@@ -819,51 +883,68 @@ static const char *order_sql(const struct case_filter *f)
 	return f->desc ? " ORDER BY c.received_at DESC, c.id DESC" : " ORDER BY c.received_at, c.id";
 }
 
-int store_case_find(struct store *st, const struct case_filter *f, const struct page *pg,
-		    int64_t *ids, int *nids, int64_t *total, struct err *e)
+static int page_ids(struct store *st, const char *where, const struct case_filter *f, const struct page *pg,
+		    const struct store_binds *bv, int64_t *ids, int *nids, struct err *e)
 {
-	struct buf w = {0}, q = {0};
-	struct bindv bv[24];
-	int nb = 0, rc;
-	where_sql(f, &w, bv, &nb);
-	buf_printf(&q, "SELECT count(*) FROM cases c%s", w.len ? w.data : "");
-	sqlite3_stmt *s = prepare(st, q.data, bv, nb, e);
+	struct buf q = {0};
+	buf_printf(&q, "SELECT c.id FROM cases c%s%s LIMIT %d OFFSET %lld", where, order_sql(f), pg->page_size,
+		   (long long)(pg->page - 1) * pg->page_size);
+	sqlite3_stmt *s = store_prepare_bound(st, q.data, bv, "case list", e);
+	buf_free(&q);
 	if (!s)
-		goto out;
-	rc = sqlite3_step(s);
-	*total = rc == SQLITE_ROW ? col64(s, 0) : 0;
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW) {
-		store_sqlerr(st, e, "case count");
-		s = NULL;
-		goto out;
-	}
-	q.len = 0;
-	buf_printf(&q, "SELECT c.id FROM cases c%s%s LIMIT %d OFFSET %lld", w.len ? w.data : "", order_sql(f),
-		   pg->page_size, (long long)(pg->page - 1) * pg->page_size);
-	s = prepare(st, q.data, bv, nb, e);
-	if (!s)
-		goto out;
+		return e->code;
+	int rc;
 	*nids = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *nids < pg->page_size)
 		ids[(*nids)++] = col64(s, 0);
 	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		store_sqlerr(st, e, "case list");
-		s = NULL;
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "case list");
+}
+
+int store_case_find(struct store *st, const struct case_filter *f, const struct page *pg,
+		    int64_t *ids, int *nids, int64_t *total, int *capped, struct err *e)
+{
+	struct buf w = {0}, from = {0}, phrase = {0};
+	struct store_binds bv = {0}, cv = {0};
+	struct q_hits hits = {0};
+	const struct q_hits *h = NULL;
+	char roles[64];
+	int wide = 0, many = 0, rc = 0;
+	snprintf(roles, sizeof roles, "%s", f->todo_roles ? f->todo_roles : "");
+	if (done_only(f))
+		rc = done_many(st, f->done_user, &many, e);
+	if (!rc && f->q && store_search_indexed(f->q)) {
+		store_search_terms(f->q, &phrase);
+		rc = q_hits(st, f->q, phrase.data, &hits, e);
+		h = &hits;
 	}
-out:
+	if (!rc && many) {
+		/* a 已办 of more cases than the cap: known without counting */
+		*total = STORE_COUNT_CAP;
+		*capped = 1;
+	} else if (!rc) {
+		/* the count drives by the lists however wide: it stops at the cap */
+		where_sql(f, h, 0, roles, &w, &cv);
+		buf_printf(&from, "FROM cases c%s", w.len ? w.data : "");
+		rc = store_count_capped(st, from.data, &cv, total, capped, "case count", e);
+	}
+	if (!rc) {
+		wide = *capped;
+		w.len = 0;
+		snprintf(roles, sizeof roles, "%s", f->todo_roles ? f->todo_roles : "");
+		where_sql(f, h, wide, roles, &w, &bv);
+		rc = page_ids(st, w.len ? w.data : "", f, pg, &bv, ids, nids, e);
+	}
 	buf_free(&w);
-	buf_free(&q);
-	return s ? 0 : e->code;
+	buf_free(&from);
+	buf_free(&phrase);
+	buf_free(&hits.cases);
+	buf_free(&hits.projects);
+	return rc;
 }
 
 /* ---- bulk -------------------------------------------------------------------------- */
 
-/* The indexes the generator would fill at random places (by department,
-** district, received time); it writes cases in id order, so the indexes
-** led by an id (instance, project, case) only ever grow at their end and
-** stay. Rebuilt at the end from their own CREATE statements. */
 int store_case_stuck(struct store *st, struct case_stuck *out, int max, int *n, int64_t *total, int *groups,
 		     struct err *e)
 {
@@ -903,8 +984,13 @@ int store_case_stuck(struct store *st, struct case_stuck *out, int max, int *n, 
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "stuck cases");
 }
 
-#define BULK_INDEXES "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL " \
-	"AND tbl_name = 'cases' AND name IN ('cases_department', 'cases_district', 'cases_received') ORDER BY name"
+/* Secondary indexes of cases (those led by an id only grow at their end and
+** stay) and the triggers that feed the search tables row by row: dropped
+** for the bulk, recreated from their own CREATE statements at its end, the
+** search tables rebuilt in one pass. */
+#define BULK_OBJECTS "SELECT name, sql, type FROM sqlite_master WHERE sql IS NOT NULL AND ((type = 'index' " \
+	"AND tbl_name = 'cases' AND name NOT IN ('cases_instance', 'cases_project')) OR (type = 'trigger' " \
+	"AND name IN ('cases_fts_insert', 'projects_fts_insert'))) ORDER BY name"
 
 int store_case_bulk_begin(struct store *st, char **saved, struct err *e)
 {
@@ -917,11 +1003,12 @@ int store_case_bulk_begin(struct store *st, char **saved, struct err *e)
 	if (store_exec(st, "PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-1048576; "
 		       "PRAGMA journal_mode=OFF", e))
 		return e->code;
-	if (sqlite3_prepare_v2(store_db(st), BULK_INDEXES, -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(store_db(st), BULK_OBJECTS, -1, &s, NULL) != SQLITE_OK)
 		return store_sqlerr(st, e, "bulk indexes");
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		buf_printf(&ddl, "%s;\n", store_col_text(s, 1));
-		buf_printf(&drop, "DROP INDEX \"%s\";", store_col_text(s, 0));
+		buf_printf(&drop, "DROP %s \"%s\";", strcmp(store_col_text(s, 2), "trigger") == 0 ? "TRIGGER" : "INDEX",
+			   store_col_text(s, 0));
 	}
 	sqlite3_finalize(s);
 	int rc = drop.len ? store_exec(st, drop.data, e) : 0;
@@ -939,6 +1026,9 @@ int store_case_bulk_end(struct store *st, char *saved, struct err *e)
 	/* index builds sort: let SQLite's sorter use a second thread */
 	store_exec(st, "PRAGMA threads=2", NULL);
 	int rc = saved ? store_exec(st, saved, e) : 0;
+	if (!rc)
+		rc = store_exec(st, "INSERT INTO cases_fts(cases_fts) VALUES ('rebuild'); "
+				"INSERT INTO projects_fts(projects_fts) VALUES ('rebuild')", e);
 	store_exec(st, "PRAGMA threads=0", NULL);
 	free(saved);
 	if (rc)

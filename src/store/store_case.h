@@ -17,6 +17,7 @@
 
 #include "calendar/cal.h"
 #include "store/store.h"
+#include "store/store_search.h"
 
 struct case_rec {
 	int64_t id;
@@ -210,9 +211,13 @@ struct case_filter {
 	int64_t todo_user;
 	int64_t done_user;                /* 已办: has a status row by the user */
 };
-/* Ids of the page in order, *total before paging. */
+/* Ids of the page in order; *total the rows before paging, counted up to
+** STORE_COUNT_CAP (store_search.h), *capped 1 when more match. The WHERE
+** has only the filters present, and q goes through the trigram tables, so
+** each list reads an index that matches its filter and sort
+** (docs/architecture.md "List queries"). */
 int store_case_find(struct store *st, const struct case_filter *f, const struct page *pg,
-		    int64_t *ids, int *nids, int64_t *total, struct err *e);
+		    int64_t *ids, int *nids, int64_t *total, int *capped, struct err *e);
 
 /* Open 办件 nobody can take now, in groups: those transferred (转办) to an
 ** account that is disabled or no longer holds the step's role in the case's

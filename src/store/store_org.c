@@ -1,6 +1,6 @@
 /*
-** store_org.c: SQL for districts, departments, roles, users, password history
-** and the audit log (see store_org.h).
+** store_org.c: SQL for districts, departments, roles, users and password
+** history (see store_org.h; the audit log: store_audit.c).
 */
 #include "store/store_org.h"
 
@@ -130,6 +130,37 @@ int store_department_update(struct store *st, const char *code, const char *name
 	return update_named(st, "UPDATE departments SET name = coalesce(?2, name), "
 			    "active = coalesce(?3, active), updated_at = ?4 WHERE code = ?1",
 			    code, name, active, now, e);
+}
+
+int store_department_move(struct store *st, const char *code, const char *district, int64_t now, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE departments SET district_code = ?2, updated_at = ?3 WHERE code = ?1", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, code);
+	store_bind_text(s, 2, district);
+	sqlite3_bind_int64(s, 3, now);
+	return store_step_done(st, s, e, "update");
+}
+
+int store_department_place(struct store *st, const char *code, char district[16], int64_t *cases, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT district_code FROM departments WHERE code = ?", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, code);
+	district[0] = '\0';
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		snprintf(district, 16, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return err_set(e, ERR_INTERNAL, "", "department: %s", sqlite3_errmsg(store_db(st)));
+	s = store_stmt(st, "SELECT count(*) FROM cases WHERE department_code = ?", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, code);
+	return store_count(st, s, cases, e);
 }
 
 int store_department_inactive(struct store *st, const char *code)
@@ -469,111 +500,4 @@ int store_pwhist_recent(struct store *st, int64_t user_id, int n, struct store_p
 	}
 	sqlite3_reset(s);
 	return 0;
-}
-
-/* ---- audit ------------------------------------------------------------ */
-
-int store_audit_head(struct store *st, int64_t *last_id, char last_hash[65], struct err *e)
-{
-	sqlite3_stmt *s = store_stmt(st, "SELECT last_id, last_hash FROM audit_head WHERE one = 1", e);
-	if (!s)
-		return e->code;
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_reset(s);
-		return store_sqlerr(st, e, "audit head");
-	}
-	*last_id = sqlite3_column_int64(s, 0);
-	snprintf(last_hash, 65, "%s", store_col_text(s, 1));
-	sqlite3_reset(s);
-	return 0;
-}
-
-int store_audit_append(struct store *st, const struct audit_row *r, struct err *e)
-{
-	sqlite3_stmt *s = store_stmt(st, "INSERT INTO audit_log(id, at, user_id, username, source, action, "
-				     "object, outcome, details, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)", e);
-	if (!s)
-		return e->code;
-	sqlite3_bind_int64(s, 1, r->id);
-	sqlite3_bind_int64(s, 2, r->at);
-	if (r->user_id)
-		sqlite3_bind_int64(s, 3, r->user_id);
-	store_bind_text(s, 4, r->username);
-	store_bind_text(s, 5, r->source);
-	store_bind_text(s, 6, r->action);
-	store_bind_text(s, 7, r->object);
-	store_bind_text(s, 8, r->outcome);
-	store_bind_text(s, 9, r->details);
-	store_bind_text(s, 10, r->prev_hash);
-	store_bind_text(s, 11, r->hash);
-	if (store_step_done(st, s, e, "audit"))
-		return e->code;
-	s = store_stmt(st, "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE one = 1", e);
-	if (!s)
-		return e->code;
-	sqlite3_bind_int64(s, 1, r->id);
-	store_bind_text(s, 2, r->hash);
-	return store_step_done(st, s, e, "audit head");
-}
-
-int store_audit_scan(struct store *st, int (*fn)(void *arg, const struct audit_row *r),
-		     void *arg, struct err *e)
-{
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT id, at, coalesce(user_id, 0), username, source, action, "
-			       "object, outcome, details, prev_hash, hash FROM audit_log ORDER BY id",
-			       -1, &s, NULL) != SQLITE_OK)
-		return store_sqlerr(st, e, "audit scan");
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct audit_row r = {
-			.id = sqlite3_column_int64(s, 0), .at = sqlite3_column_int64(s, 1),
-			.user_id = sqlite3_column_int64(s, 2),
-			.username = store_col_text(s, 3), .source = store_col_text(s, 4),
-			.action = store_col_text(s, 5), .object = store_col_text(s, 6),
-			.outcome = store_col_text(s, 7), .details = store_col_text(s, 8),
-		};
-		snprintf(r.prev_hash, sizeof r.prev_hash, "%s", store_col_text(s, 9));
-		snprintf(r.hash, sizeof r.hash, "%s", store_col_text(s, 10));
-		if (fn(arg, &r)) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		store_sqlerr(st, e, "audit scan");
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : e->code;
-}
-
-/* ?2: an action ("case.accept"), or a group of them ("case.*": every
-** action starting with "case."). */
-#define AUDIT_ACTION_MATCH "?2 IS NULL OR action = ?2 OR (?2 LIKE '%.*' AND " \
-	"substr(action, 1, length(?2) - 1) = substr(?2, 1, length(?2) - 1))"
-
-int store_audit_list(struct store *st, const char *username, const char *action,
-		     int64_t from, int64_t to, const struct page *pg,
-		     json_t **items, int64_t *total, struct err *e)
-{
-	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM audit_log WHERE (?1 IS NULL OR username = ?1) "
-				     "AND (" AUDIT_ACTION_MATCH ") AND at >= ?3 AND at < ?4", e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, username);
-	store_bind_text(s, 2, action);
-	sqlite3_bind_int64(s, 3, from);
-	sqlite3_bind_int64(s, 4, to);
-	if (store_count(st, s, total, e))
-		return e->code;
-	s = store_stmt(st, "SELECT id, at, user_id, username, source, action, object, outcome, details, hash "
-		       "FROM audit_log WHERE (?1 IS NULL OR username = ?1) AND (" AUDIT_ACTION_MATCH ") "
-		       "AND at >= ?3 AND at < ?4 ORDER BY id DESC LIMIT ?5 OFFSET ?6", e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, username);
-	store_bind_text(s, 2, action);
-	sqlite3_bind_int64(s, 3, from);
-	sqlite3_bind_int64(s, 4, to);
-	store_bind_page(s, 5, pg);
-	return store_rows_json(st, s, items, e);
 }

@@ -29,6 +29,10 @@ int store_department_list(struct store *st, const char *district, const struct p
 int store_department_update(struct store *st, const char *code, const char *name, int active,
 			    int64_t now, struct err *e);
 /* 1 when the department exists and is disabled (停用). */
+/* Move a department to another district (the caller checked it exists). */
+int store_department_move(struct store *st, const char *code, const char *district, int64_t now, struct err *e);
+/* *district of department code ("" when none); *cases every case it ever handled. */
+int store_department_place(struct store *st, const char *code, char district[16], int64_t *cases, struct err *e);
 int store_department_inactive(struct store *st, const char *code);
 /* Open cases of the department and its active accounts. */
 int store_department_load(struct store *st, const char *code, int64_t *running_cases,
@@ -113,12 +117,47 @@ struct audit_row {
 int store_audit_head(struct store *st, int64_t *last_id, char last_hash[65], struct err *e);
 /* Insert r (with r->id = last_id + 1) and move the head; inside a transaction. */
 int store_audit_append(struct store *st, const struct audit_row *r, struct err *e);
+/* The same in two halves for a bulk append: rows one by one, then the head
+** once (org/audit.c's audit_write_many, inside its transaction). */
+int store_audit_insert(struct store *st, const struct audit_row *r, struct err *e);
+int store_audit_set_head(struct store *st, int64_t last_id, const char *last_hash, struct err *e);
+/* The planner's statistics of the log's indexes, from a sample of each
+** (after a bulk append: a young log's statistics mislead the planner). */
+int store_audit_analyze(struct store *st, struct err *e);
 /* Call fn for every row in id order; stops when fn returns non-zero. */
 int store_audit_scan(struct store *st, int (*fn)(void *arg, const struct audit_row *r),
 		     void *arg, struct err *e);
-/* Newest first; action exact or a group "case.*" (every "case." action). */
-int store_audit_list(struct store *st, const char *username, const char *action,
-		     int64_t from, int64_t to, const struct page *pg,
-		     json_t **items, int64_t *total, struct err *e);
+
+/* The auditor's list (store_audit.c; migration 0021 for its indexes):
+** newest first by (at, id). Only the filters set reach the WHERE, each
+** with an index ending in `at`. Strings NULL: any. */
+struct store_audit_filter {
+	const char *username;
+	const char *action;        /* exact                                   */
+	const char *group;         /* "case.": the part up to the first dot   */
+	const char *prefix;        /* any other prefix "user.password."       */
+	const char *object;        /* exact                                   */
+	const char *outcome;
+	int64_t from, to;          /* [from, to); 0 and INT64_MAX: open       */
+	int64_t after_at, after_id; /* keyset: rows after (at, id) in the list
+				       order; after_id 0: none                */
+};
+/* Up to limit rows after skipping offset, as JSON objects (id, at,
+** user_id, username, source, action, object, outcome, details, hash);
+** *items owned by the caller. */
+int store_audit_page(struct store *st, const struct store_audit_filter *f, int64_t offset, int limit,
+		     json_t **items, struct err *e);
+/* The rows matching f, counted up to cap (*n == cap: cap or more). */
+int store_audit_count(struct store *st, const struct store_audit_filter *f, int64_t cap, int64_t *n,
+		      struct err *e);
+/* at of record id; *found 0 when there is none. */
+int store_audit_at(struct store *st, int64_t id, int64_t *at, int *found, struct err *e);
+/* The list as one fixed statement whose filters are `?n IS NULL OR ...`
+** (the form before 0021), newest first by id, with an exact count: the
+** benchmark's baseline and the tests' oracle. action: exact or a group
+** "case.*"; NULL strings: any. */
+int store_audit_list_scan(struct store *st, const char *username, const char *action, const char *object,
+			  const char *outcome, int64_t from, int64_t to, const struct page *pg,
+			  json_t **items, int64_t *total, struct err *e);
 
 #endif

@@ -8,6 +8,7 @@
 ** (project_departments, filled by the lifecycle when it opens a case).
 */
 #include "store/store_project.h"
+#include "store/store_search.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -168,34 +169,109 @@ static void bind_scope(sqlite3_stmt *s, const struct project_scope *sc)
 	store_bind_text(s, 3, sc->department);
 }
 
-/* ?4 q, ?5 flow type, ?6 division */
-#define LIST_WHERE " FROM projects p WHERE p.deleted_at IS NULL AND " SCOPE \
-	" AND (?4 IS NULL OR instr(p.name, ?4) > 0 OR instr(p.code, ?4) > 0)" \
-	" AND (?5 = 0 OR p.flow_type = ?5) AND (?6 IS NULL OR p.division_code = ?6)"
-
-static void bind_filter(sqlite3_stmt *s, const struct project_scope *sc, const struct project_filter *f)
+/* The list's WHERE from the scope and the filters present (no `?N IS NULL
+** OR` terms: SQLite picks the index of what is there); hits: the ids the
+** search found in the trigram table (store_search.h), NULL without q or
+** when q is too short for it. A department's projects are those it created
+** and those project_departments lists. wide: more than STORE_COUNT_CAP
+** match, so the page walks the projects newest first testing these lists
+** (the unary +, a probe) instead of driving by them and sorting them all. */
+static void list_where(const struct project_scope *sc, const struct project_filter *f, const char *hits, int wide,
+		       struct buf *w, struct store_binds *bv)
 {
-	bind_scope(s, sc);
-	store_bind_text(s, 4, f->q);
-	sqlite3_bind_int(s, 5, f->flow_type);
-	store_bind_text(s, 6, f->division);
+	const char *plus = wide ? "+" : "";
+	struct buf scope = {0};
+	int n = 0;
+	store_where_add(w, &n, "p.deleted_at IS NULL");
+	if (!sc->all && (sc->district || sc->department)) {
+		buf_puts(&scope, "(");
+		if (sc->district) {
+			buf_printf(&scope, "%sp.division_code = ?", plus);
+			store_bind_str(bv, sc->district);
+		}
+		if (sc->department) {
+			/* wide: a probe of project_departments' key per project walked */
+			buf_printf(&scope, wide ? "%s+p.created_department = ? OR EXISTS (SELECT 1 FROM "
+				   "project_departments d WHERE d.department_code = ? AND d.project_id = p.id)"
+				   : "%sp.created_department = ? OR p.id IN (SELECT project_id FROM project_departments "
+				   "WHERE department_code = ?)", sc->district ? " OR " : "");
+			store_bind_str(bv, sc->department);
+			store_bind_str(bv, sc->department);
+		}
+		buf_puts(&scope, ")");
+		store_where_add(w, &n, scope.data);
+		buf_free(&scope);
+	} else if (!sc->all) {
+		store_where_add(w, &n, "0");
+	}
+	if (f->q && hits) {
+		store_where_add(w, &n, wide ? "+p.id IN (SELECT value FROM json_each(?))"
+				: "p.id IN (SELECT value FROM json_each(?))");
+		store_bind_str(bv, hits);
+	} else if (f->q) {
+		store_where_add(w, &n, "(instr(p.name, ?) > 0 OR instr(p.code, ?) > 0)");
+		store_bind_str(bv, f->q); store_bind_str(bv, f->q);
+	}
+	if (f->flow_type) { store_where_add(w, &n, "p.flow_type = ?"); store_bind_i64(bv, f->flow_type); }
+	if (f->division) { store_where_add(w, &n, "p.division_code = ?"); store_bind_str(bv, f->division); }
+}
+
+/* A department's list alone: more than STORE_COUNT_CAP projects linked to
+** it (a linked project cannot be deleted) means the count is capped,
+** known from at most that many keys of project_departments. */
+static int department_many(struct store *st, const struct project_scope *sc, const struct project_filter *f,
+			   int *many, struct err *e)
+{
+	*many = 0;
+	if (sc->all || sc->district || !sc->department || f->q || f->flow_type || f->division)
+		return 0;
+	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM (SELECT 1 FROM project_departments "
+				     "WHERE department_code = ? LIMIT ?)", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, sc->department);
+	sqlite3_bind_int(s, 2, STORE_COUNT_CAP + 1);
+	int rc = sqlite3_step(s);
+	*many = rc == SQLITE_ROW && sqlite3_column_int(s, 0) > STORE_COUNT_CAP;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "project count");
 }
 
 int store_project_list(struct store *st, const struct project_scope *sc, const struct project_filter *f,
-		       const struct page *pg, json_t **items, int64_t *total, struct err *e)
+		       const struct page *pg, json_t **items, int64_t *total, int *capped, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT count(*)" LIST_WHERE, e);
-	if (!s)
-		return e->code;
-	bind_filter(s, sc, f);
-	if (store_count(st, s, total, e))
-		return e->code;
-	s = store_stmt(st, "SELECT " PROJECT_COLS LIST_WHERE " ORDER BY p.id DESC LIMIT ?7 OFFSET ?8", e);
-	if (!s)
-		return e->code;
-	bind_filter(s, sc, f);
-	store_bind_page(s, 7, pg);
-	return store_rows_json(st, s, items, e);
+	struct buf w = {0}, phrase = {0}, hits = {0}, q = {0};
+	struct store_binds cv = {0}, bv = {0};
+	int64_t nhits;
+	int many, rc = department_many(st, sc, f, &many, e);
+	if (!rc && f->q && store_search_indexed(f->q)) {
+		store_search_terms(f->q, &phrase);
+		rc = store_search_ids(st, "projects_fts", f->q, phrase.data, &hits, &nhits, e);
+	}
+	if (!rc && many) {
+		*total = STORE_COUNT_CAP;
+		*capped = 1;
+	} else if (!rc) {
+		list_where(sc, f, hits.data, 0, &w, &cv);
+		buf_printf(&q, "FROM projects p%s", w.data);
+		rc = store_count_capped(st, q.data, &cv, total, capped, "project count", e);
+	}
+	if (!rc) {
+		w.len = q.len = 0;
+		list_where(sc, f, hits.data, *capped, &w, &bv);
+		buf_printf(&q, "SELECT " PROJECT_COLS " FROM projects p%s ORDER BY p.id DESC LIMIT %d OFFSET %lld", w.data,
+			   pg->page_size, (long long)(pg->page - 1) * pg->page_size);
+		sqlite3_stmt *s = store_prepare_bound(st, q.data, &bv, "project list", e);
+		/* store_rows_json steps and resets s: finalised here */
+		rc = s ? store_rows_json(st, s, items, e) : e->code;
+		if (s)
+			sqlite3_finalize(s);
+	}
+	buf_free(&w);
+	buf_free(&phrase);
+	buf_free(&hits);
+	buf_free(&q);
+	return rc;
 }
 
 int store_project_visible(struct store *st, int64_t id, const struct project_scope *sc)

@@ -46,8 +46,9 @@ struct project_filter {
 	int flow_type;            /* 0: any */
 	const char *division;
 };
+/* Newest first; *total counted up to STORE_COUNT_CAP, *capped 1 when more. */
 int store_project_list(struct store *st, const struct project_scope *sc, const struct project_filter *f,
-		       const struct page *pg, json_t **items, int64_t *total, struct err *e);
+		       const struct page *pg, json_t **items, int64_t *total, int *capped, struct err *e);
 int store_project_visible(struct store *st, int64_t id, const struct project_scope *sc);
 
 /* Data scope relation: department handles something of project (idempotent). */

@@ -1,7 +1,8 @@
 /*
-** store_stats.h: the SQL of statistics (migrations 0006, 0007): the per-case
-** facts the aggregates count (stats_case), adding to the maintained cells
-** (stats_day, stats_wd, stats_live) and reading them back for check, and the
+** store_stats.h: the SQL of statistics (migrations 0006, 0007, 0021): the
+** per-case facts the aggregates count (stats_case), adding to the maintained
+** cells (stats_day and its month rollup stats_month, stats_wd and
+** stats_month_wd, stats_live) and reading them back for check, and the
 ** report queries (period sums by grouping, the histogram of working days, joint
 ** acceptances and whole projects over the lifecycle's rows).
 **
@@ -57,18 +58,23 @@ int store_stats_case_get(struct store *st, int64_t case_id, struct stats_snap *s
 int store_stats_case_put(struct store *st, const struct stats_snap *s, struct err *e);
 /* Delete the row of a case that no longer exists (no aggregate is touched). */
 int store_stats_case_del(struct store *st, int64_t case_id, struct err *e);
-/* Add v (every SC_* but the joint ones) to the stats_day cell k, creating it. */
+/* Add v (every SC_* but the joint ones) to the stats_day cell k and to its
+** month's stats_month cell (migration 0021), creating them. */
 int store_stats_day_add(struct store *st, const struct stats_key *k, const int64_t *v, struct err *e);
-/* Add n to the histogram cell (k, wd) / the dashboard cell. */
+/* Add n to the histogram cell (k, wd) and its month's (stats_month_wd) / to
+** the dashboard cell. */
 int store_stats_wd_add(struct store *st, const struct stats_key *k, int wd, int64_t n, struct err *e);
 int store_stats_live_add(struct store *st, const char *district, const char *department, int status,
 			 int light, int64_t n, struct err *e);
-/* Every maintained row of stats_day, stats_wd and stats_live through the
-** callbacks (any may be NULL); a callback's non-zero stops and is returned. */
+/* Every maintained row of stats_day, stats_wd, stats_live, stats_month and
+** stats_month_wd (k->day: the month's 1st) through the callbacks (any may
+** be NULL); a callback's non-zero stops and is returned. */
 struct stats_rows_fns {
 	int (*day)(void *arg, const struct stats_key *k, const int64_t *v);
 	int (*wd)(void *arg, const struct stats_key *k, int wd, int64_t n);
 	int (*live)(void *arg, const char *district, const char *department, int status, int light, int64_t n);
+	int (*month)(void *arg, const struct stats_key *k, const int64_t *v);
+	int (*month_wd)(void *arg, const struct stats_key *k, int wd, int64_t n);
 };
 int store_stats_rows(struct store *st, const struct stats_rows_fns *fns, void *arg, struct err *e);
 
@@ -113,21 +119,28 @@ int store_stats_clear(struct store *st, struct err *e);
 /* ---- reports ---------------------------------------------------------------------- */
 
 /* Filter of a report: inclusive days, optional department or district
-** scope (NULL: the whole city). */
+** scope (NULL: the whole city). The sums and the histogram read the day
+** rows of [from, head_to] and [tail_from, to] and the month rollups of
+** [month_from, month_to] (1st-of-month day numbers); stats_period_months
+** (stats.h) splits a range so, an empty part has its bounds crossed. The
+** joint acceptances and whole projects read [from, to]. */
 struct stats_range {
 	int32_t from, to;
+	int32_t head_to, month_from, month_to, tail_from;
 	const char *department;
 	const char *district;
 };
 
-/* Sums of the rollup for the range grouped by g (SG_COUNT: one total row
-** with key ""), ordered by key; fn gets each key and its counts (joint and
-** histogram values not yet filled). */
+/* Every rollup row of the range (day rows and month rows, see struct
+** stats_range) with its key of grouping g (SG_COUNT: key ""), in no
+** particular order and not summed: a key comes back once per row, and the
+** caller adds them up (stats/stats_query.c). fn gets each key and the
+** row's counts (joint and histogram values not filled). */
 typedef int (*stats_row_fn)(void *arg, const char *key, const struct stats_counts *c);
 int store_stats_sums(struct store *st, const struct stats_range *r, int g, stats_row_fn fn, void *arg,
 		     struct err *e);
-/* Histogram rows (key, wd ascending, n) of the range grouped by g (SG_COUNT:
-** key ""), ordered by key then wd. */
+/* Every histogram row (key, wd, n) of the range the same way: not summed,
+** in no particular order. */
 typedef int (*stats_hist_fn)(void *arg, const char *key, int64_t wd, int64_t n);
 int store_stats_hist(struct store *st, const struct stats_range *r, int g, stats_hist_fn fn, void *arg,
 		     struct err *e);
@@ -137,7 +150,8 @@ typedef int (*stats_joint_fn)(void *arg, const char *key, int64_t joint, int64_t
 int store_stats_joint(struct store *st, const struct stats_range *r, int g, stats_joint_fn fn, void *arg,
 		      struct err *e);
 /* Projects whose last stage finished in the range (a department's scope:
-** the projects it handled something of): fn(flow_type, started_at, finished_at), by flow type. */
+** the projects it handled something of): fn(flow_type, started_at, finished_at), in no particular
+** order. */
 typedef int (*stats_project_fn)(void *arg, int flow_type, int64_t started_at, int64_t finished_at);
 int store_stats_projects(struct store *st, const struct stats_range *r, stats_project_fn fn, void *arg,
 			 struct err *e);

@@ -132,7 +132,29 @@ static void test_role_separation(void **state)
 	assert_int_equal(client_req(aud, "GET", "/api/audit?action=session.login&page_size=5", NULL, NULL, &j), 200);
 	assert_true(json_integer_value(json_object_get(j, "total")) > 0);
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 5);
+	/* keyset continuation: after= the page's last id is page 2 by number */
+	assert_true(json_is_false(json_object_get(j, "total_capped")));
+	assert_true(json_is_integer(json_object_get(j, "next_after")));
+	json_t *second, *keyed;
+	char apath[160];
+	assert_int_equal(client_req(aud, "GET", "/api/audit?action=session.login&page_size=2&page=2", NULL, NULL,
+				    &second), 200);
 	json_decref(j);
+	assert_int_equal(client_req(aud, "GET", "/api/audit?action=session.login&page_size=2", NULL, NULL, &j), 200);
+	json_int_t after = json_integer_value(json_object_get(j, "next_after"));
+	assert_true(after > 0);
+	snprintf(apath, sizeof apath, "/api/audit?action=session.login&page_size=2&after=%lld", (long long)after);
+	assert_int_equal(client_req(aud, "GET", apath, NULL, NULL, &keyed), 200);
+	assert_true(json_equal(json_object_get(second, "items"), json_object_get(keyed, "items")));
+	json_decref(second);
+	json_decref(keyed);
+	json_decref(j);
+	assert_int_equal(client_req(aud, "GET", "/api/audit?action=session.*&outcome=failure&object=nobody", NULL, NULL,
+				    &j), 200);
+	assert_int_equal(json_integer_value(json_object_get(j, "total")), 0);
+	json_decref(j);
+	assert_int_equal(client_do(aud, "GET", "/api/audit?action=session.login%27--", NULL), 400);
+	assert_int_equal(client_do(aud, "GET", "/api/audit?after=-3", NULL), 400);
 	/* the auditor reads nothing else */
 	assert_int_equal(client_do(aud, "GET", "/api/users", NULL), 403);
 	/* accounts: administrators; roles: secadmin only; admin roles: CLI only */

@@ -226,7 +226,8 @@ static int64_t listed(const struct principal *who, int64_t *first_id)
 	struct err e;
 	json_t *items;
 	int64_t total;
-	if (project_list(st, who, &f, &pg, &items, &total, &e))
+	int capped;
+	if (project_list(st, who, &f, &pg, &items, &total, &capped, &e))
 		return -1;
 	if (first_id)
 		*first_id = json_integer_value(json_object_get(json_array_get(items, 0), "id"));
@@ -296,15 +297,17 @@ static void test_scope(void **state)
 	struct project_filter f = {.q = "000100"};
 	json_t *items;
 	int64_t total;
-	assert_int_equal(project_list(st, &cli, &f, &pg, &items, &total, &e), 0);
+	int capped;
+	assert_int_equal(project_list(st, &cli, &f, &pg, &items, &total, &capped, &e), 0);
 	assert_int_equal(total, 1);
 	json_t *u0 = json_array_get(json_object_get(json_array_get(items, 0), "units"), 0);
 	assert_string_equal(json_string_value(json_object_get(u0, "phone")), "138****5678");
 	json_decref(items);
 	f.q = NULL;
 	f.division = "610204";
-	assert_int_equal(project_list(st, &cli, &f, &pg, &items, &total, &e), 0);
+	assert_int_equal(project_list(st, &cli, &f, &pg, &items, &total, &capped, &e), 0);
 	assert_int_equal(total, 1);
+	assert_int_equal(capped, 0);
 	json_decref(items);
 }
 

@@ -287,6 +287,39 @@ static void test_period_compare(void **state)
 	expect_period(&q, "2024-12-31", "2024-12-31");
 }
 
+/* The split of a range into edge days and whole months (month rollups). */
+static void expect_months(const char *from, const char *to, const char *head_to, const char *m_from,
+			  const char *m_to, const char *tail_from)
+{
+	int32_t h, mf, mt, t;
+	char a[4][CAL_DATE_LEN];
+	stats_period_months(day(from), day(to), &h, &mf, &mt, &t);
+	if (!m_from) {
+		assert_true(mf > mt);
+		assert_int_equal(h, day(to));
+		assert_int_equal(t, day(to) + 1);
+		return;
+	}
+	cal_date_format(h, a[0]);
+	cal_date_format(mf, a[1]);
+	cal_date_format(mt, a[2]);
+	cal_date_format(t, a[3]);
+	if (strcmp(a[0], head_to) || strcmp(a[1], m_from) || strcmp(a[2], m_to) || strcmp(a[3], tail_from))
+		fail_msg("%s..%s: days ..%s, months %s..%s, days %s..; want ..%s, %s..%s, %s..", from, to, a[0], a[1],
+			 a[2], a[3], head_to, m_from, m_to, tail_from);
+}
+
+static void test_period_months(void **state)
+{
+	expect_months("2025-01-01", "2025-12-31", "2024-12-31", "2025-01-01", "2025-12-01", "2026-01-01");
+	expect_months("2026-01-01", "2026-12-06", "2025-12-31", "2026-01-01", "2026-11-01", "2026-12-01");
+	expect_months("2025-01-15", "2026-12-06", "2025-01-31", "2025-02-01", "2026-11-01", "2026-12-01");
+	expect_months("2024-02-01", "2024-02-29", "2024-01-31", "2024-02-01", "2024-02-01", "2024-03-01");
+	expect_months("2024-02-02", "2024-03-30", NULL, NULL, NULL, NULL);   /* no whole month */
+	expect_months("2025-03-05", "2025-03-05", NULL, NULL, NULL, NULL);
+	expect_months("2025-11-30", "2026-01-01", "2025-11-30", "2025-12-01", "2025-12-01", "2026-01-01");
+}
+
 static void test_period_label(void **state)
 {
 	struct stats_period p;
@@ -464,6 +497,7 @@ int main(void)
 		cmocka_unit_test(test_period_parse),
 		cmocka_unit_test(test_period_invalid),
 		cmocka_unit_test(test_period_compare),
+		cmocka_unit_test(test_period_months),
 		cmocka_unit_test(test_period_label),
 		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_json),

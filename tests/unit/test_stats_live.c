@@ -510,6 +510,11 @@ static void test_reports_match_recount(void **state)
 	}
 	expect_report("quarter", "2025-Q4", NULL, SG_DISTRICT, NULL, End);
 	expect_report("day", "2025-09-15", NULL, SG_ITEM, NULL, End);
+	/* ranges of whole months only, of days inside one month, and across
+	** one month boundary without a whole month (rollups: migration 0021) */
+	expect_report("range", "2025-08-01", "2025-10-31", SG_DEPARTMENT, NULL, End);
+	expect_report("range", "2025-09-10", "2025-09-20", SG_STAGE, NULL, End);
+	expect_report("range", "2025-09-20", "2025-10-10", SG_FLOW_TYPE, NULL, End);
 	expect_report(NULL, NULL, NULL, SG_DISTRICT, NULL, End);    /* year to date */
 	/* a department head's scope */
 	expect_report("range", "2025-08-01", "2025-11-30", SG_ITEM, "610200-ZJJ", End);
@@ -637,6 +642,53 @@ static void test_changes_during_light_passes(void **state)
 	expect_report("range", "2025-08-01", "2025-12-31", SG_STAGE, NULL, End);
 }
 
+/* The report of every grouping with the month rollups and from day rows
+** only (the query before 0021): the same JSON, comparisons included. */
+static void expect_rollups_equal(const char *kind, const char *from, const char *to, const char *department)
+{
+	char *text[2];
+	struct err e;
+	for (int k = 0; k < 2; k++) {
+		struct stats_request q = {.now = End, .scope = {department, NULL}, .days_only = k};
+		struct stats_report rep;
+		assert_int_equal(stats_period_parse(kind, from, to, deadline_day(End), &q.period, &e), 0);
+		for (int g = 0; g < SG_COUNT; g++)
+			q.groups[q.ngroups++] = g;
+		assert_int_equal(stats_report_build(St, &Env, &q, &rep, &e), 0);
+		json_t *j = stats_report_json(&rep);
+		json_object_del(j, "generated_at");
+		text[k] = json_dumps(j, JSON_SORT_KEYS);
+		json_decref(j);
+		stats_report_free(&rep);
+	}
+	if (strcmp(text[0], text[1]) != 0)
+		fail_msg("%s %s %s: the rollups' report differs from the day rows'", kind ? kind : "ytd",
+			 from ? from : "", to ? to : "");
+	free(text[0]);
+	free(text[1]);
+}
+
+static void expect_every_period_kind(void)
+{
+	expect_rollups_equal("day", "2025-09-30", NULL, NULL);
+	expect_rollups_equal("month", "2025-09", NULL, NULL);
+	expect_rollups_equal("month", "2025-11", NULL, NULL);            /* to date */
+	expect_rollups_equal("quarter", "2025-Q3", NULL, NULL);
+	expect_rollups_equal("quarter", "2025-Q4", NULL, "610200-ZJJ");  /* to date, a department */
+	expect_rollups_equal("year", "2024", NULL, NULL);
+	expect_rollups_equal("year", "2025", NULL, NULL);
+	expect_rollups_equal(NULL, NULL, NULL, NULL);
+	expect_rollups_equal("range", "2024-02-29", "2025-11-19", NULL);
+	expect_rollups_equal("range", "2025-08-01", "2025-10-31", NULL);
+	expect_rollups_equal("range", "2025-09-20", "2025-10-10", NULL);
+	expect_rollups_equal("range", "2025-10-05", "2025-10-06", "610200-ZRZY");
+}
+
+static void test_rollups_equal_day_rows(void **state)
+{
+	expect_every_period_kind();
+}
+
 /* ---- rebuild, tampering, job leases -------------------------------------------------------- */
 
 static char *report_text(int64_t now)
@@ -689,6 +741,21 @@ static void test_check_names_a_tampered_aggregate(void **state)
 	assert_int_equal(stats_check(St, &Env, End, "test", &r, &e), 0);
 	assert_false(r.equal);
 	assert_non_null(strstr(r.diff, "light"));
+	assert_int_equal(stats_rebuild(St, &Env, End, NULL, &e), 0);
+	/* a month rollup, and a month's histogram */
+	assert_int_equal(store_exec(St, "UPDATE stats_month SET received = received + 1 WHERE (month, district, "
+				    "department, item, stage, flow_type) IN (SELECT month, district, department, item, "
+				    "stage, flow_type FROM stats_month LIMIT 1)", &e), 0);
+	assert_int_equal(stats_check(St, &Env, End, "test", &r, &e), 0);
+	assert_false(r.equal);
+	assert_non_null(strstr(r.diff, "stats_month"));
+	assert_int_equal(stats_rebuild(St, &Env, End, NULL, &e), 0);
+	assert_int_equal(store_exec(St, "DELETE FROM stats_month_wd WHERE (month, district, department, item, stage, "
+				    "flow_type, wd) IN (SELECT month, district, department, item, stage, flow_type, wd "
+				    "FROM stats_month_wd LIMIT 1)", &e), 0);
+	assert_int_equal(stats_check(St, &Env, End, "test", &r, &e), 0);
+	assert_false(r.equal);
+	assert_non_null(strstr(r.diff, "stats_month_wd"));
 	assert_int_equal(stats_rebuild(St, &Env, End, NULL, &e), 0);
 	expect_check_equal(End);
 }
@@ -774,6 +841,8 @@ static void test_demo_reports(void **state)
 	}
 	expect_report(NULL, NULL, NULL, SG_DEPARTMENT, NULL, End);
 	expect_report("quarter", "2025-Q3", NULL, SG_ITEM, "610200-ZJJ", End);
+	expect_report("range", "2024-02-29", "2025-11-19", SG_ITEM, NULL, End);
+	expect_every_period_kind();
 	struct recount R;
 	recount(0, 1 << 30, SG_DISTRICT, End, NULL, &R);
 	print_message("demo: %lld cases, concluded %lld (late %lld), running %lld (yellow %lld, red %lld), "
@@ -809,6 +878,7 @@ int main(void)
 		cmocka_unit_test(test_simulation_is_rich),
 		cmocka_unit_test(test_check_after_changes),
 		cmocka_unit_test(test_reports_match_recount),
+		cmocka_unit_test(test_rollups_equal_day_rows),
 		cmocka_unit_test(test_overview_matches_recount),
 		cmocka_unit_test(test_lights_cross_with_the_clock),
 		cmocka_unit_test(test_changes_during_light_passes),

@@ -3,14 +3,22 @@
 ** (filters, 搜索, 重置), a toolbar (actions, 导出), the table, and a pager
 ** (共 N 条, page size, page numbers, jump). Data comes from load(params),
 ** which answers the server's list shape {items, total, page, page_size}.
+** A list whose count stops at a cap says total_capped (共 N+ 条) and
+** next_after: past the counted pages, › continues with after=<next_after>
+** (keyset) and ‹ steps back along the same trail.
 ** Export: with exportUrl(params, format) the server produces the file
 ** (every row, CSV or XLSX) and the page says how many rows it holds (from
-** the file name, "…-N条.csv"); otherwise the page fetches every page of the
+** the file name, "…-N条.csv"); with exportSrc (the list's path, e.g.
+** '/api/audit') the same through GET /api/export, which pages through that
+** list on the server and writes the columns that have a key (column.dict:
+** the server writes the dictionary's label; column.exportType 'time' |
+** 'date': epoch seconds as Asia/Shanghai time; column.exportKey: the field
+** when it differs from key); otherwise the page fetches every page of the
 ** current filter (200 rows a request, up to EXPORT_MAX, and says so when it
 ** stops there) and saves a UTF-8 CSV with a BOM so Excel reads the Chinese.
 ** File names carry the Asia/Shanghai date.
 **
-** listPage(el, {filters, columns, load, toolbar, exportName, exportUrl,
+** listPage(el, {filters, columns, load, toolbar, exportName, exportUrl, exportSrc,
 **               pageSize, initial, onState}) -> {reload(keepPage), state}
 ** filter: {name, label, type: text|select|date, options|async fn, width}
 ** column: {key, title, render(row) -> node|string, text(row) -> string, width}
@@ -71,7 +79,7 @@ function csvOf(columns, rows) {
 
 export function listPage(el, opts) {
   const { filters = [], columns, load, toolbar = [], exportName, pageSize = 20, initial = {} } = opts;
-  const state = { page: 1, page_size: pageSize, filters: { ...initial } };
+  const state = { page: 1, page_size: pageSize, filters: { ...initial }, after: null, trail: [] };
   const bar = h('form.search-bar', { novalidate: true });
   for (const f of filters)
     bar.append(h('label.sf', h('span', f.label), filterInput(f, state.filters[f.name])));
@@ -80,7 +88,7 @@ export function listPage(el, opts) {
       h('button.btn.btn-primary.btn-sm', { type: 'submit' }, '搜索'),
       h('button.btn.btn-sm', { type: 'button', on: { click: reset } }, '重置')));
   }
-  bar.addEventListener('submit', (ev) => { ev.preventDefault(); readFilters(); state.page = 1; reload(); });
+  bar.addEventListener('submit', (ev) => { ev.preventDefault(); readFilters(); state.page = 1; unkey(); reload(); });
 
   const tools = h('div.toolbar');
   for (const t of toolbar) {
@@ -88,7 +96,7 @@ export function listPage(el, opts) {
     tools.append(h(`button.btn.btn-sm${t.kind ? '.btn-' + t.kind : ''}`, { type: 'button', dataset: t.id ? { tool: t.id } : {}, on: { click: () => t.onClick(api) } }, t.label));
   }
   const right = h('div.right');
-  if (exportName && opts.exportUrl) {
+  if (exportName && (opts.exportUrl || opts.exportSrc)) {
     right.append(h('button.btn.btn-sm.btn-warning', { type: 'button', dataset: { export: 'xlsx' }, on: { click: () => exportServer('xlsx') } }, '导出 Excel'),
       h('button.btn.btn-sm.btn-warning', { type: 'button', dataset: { export: 'csv' }, on: { click: () => exportServer('csv') } }, '导出 CSV'));
   } else if (exportName) {
@@ -113,7 +121,12 @@ export function listPage(el, opts) {
     for (const f of filters) bar.querySelector(`[name="${f.name}"]`).value = '';
     state.filters = {};
     state.page = 1;
+    unkey();
     reload();
+  }
+  function unkey() {
+    state.after = null;
+    state.trail = [];
   }
   function params(page, size) {
     const p = { page, page_size: size };
@@ -129,7 +142,9 @@ export function listPage(el, opts) {
     clear(tbody).append(h('tr', h('td.empty', { colSpan: columns.length }, '加载中…')));
     let res;
     try {
-      res = await load(params(state.page, state.page_size));
+      const p = params(state.page, state.page_size);
+      if (state.after) p.after = state.after;
+      res = await load(p);
     } catch (err) {
       if (my !== seq) return;
       clear(tbody).append(h('tr', h('td.empty', { colSpan: columns.length }, '—')));
@@ -140,6 +155,8 @@ export function listPage(el, opts) {
     if (my !== seq) return;
     const items = res.items || [];
     state.total = res.total ?? items.length;
+    state.capped = !!res.total_capped;
+    state.nextAfter = res.next_after ?? null;
     state.items = items;
     clear(tbody);
     if (!items.length) tbody.append(h('tr', h('td.empty', { colSpan: columns.length }, '暂无数据')));
@@ -155,22 +172,37 @@ export function listPage(el, opts) {
 
   function renderPager() {
     clear(pager);
-    const pages = Math.max(1, Math.ceil(state.total / state.page_size));
-    const go = (p) => { state.page = Math.min(Math.max(1, p), pages); reload(true); };
-    const size = h('select', { 'aria-label': '每页条数', on: { change: (ev) => { state.page_size = Number(ev.target.value); state.page = 1; reload(true); } } },
+    const pages = Math.max(1, Math.ceil(state.total / state.page_size), state.capped && !state.nextAfter ? state.page + 1 : 1);
+    const go = (p) => { state.page = Math.min(Math.max(1, p), pages); unkey(); reload(true); };
+    /* past the counted pages of a capped list: keyset steps */
+    const keyed = state.capped && state.nextAfter && state.page >= pages;
+    const next = () => {
+      if (!keyed) return go(state.page + 1);
+      state.trail.push(state.after);
+      state.after = state.nextAfter;
+      state.page += 1;
+      reload(true);
+    };
+    const prev = () => {
+      if (!state.after) return go(state.page - 1);
+      state.after = state.trail.pop() || null;
+      state.page -= 1;
+      reload(true);
+    };
+    const size = h('select', { 'aria-label': '每页条数', on: { change: (ev) => { state.page_size = Number(ev.target.value); state.page = 1; unkey(); reload(true); } } },
       [10, 20, 50, 100].map((n) => h('option', { value: n, selected: n === state.page_size }, `${n}条/页`)));
-    pager.append(h('span', `共 ${state.total} 条`), size,
-      h('button', { type: 'button', disabled: state.page <= 1, 'aria-label': '上一页', on: { click: () => go(state.page - 1) } }, '‹'));
+    pager.append(h('span', `共 ${state.total}${state.capped ? '+' : ''} 条`), size,
+      h('button', { type: 'button', disabled: state.page <= 1, 'aria-label': '上一页', on: { click: prev } }, '‹'));
     const nums = new Set([1, pages, state.page - 2, state.page - 1, state.page, state.page + 1, state.page + 2]);
     let last = 0;
-    for (const n of [...nums].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b)) {
+    for (const n of [...nums].filter((n) => n >= 1 && n <= Math.max(pages, state.page)).sort((a, b) => a - b)) {
       if (n - last > 1) pager.append(h('span', '…'));
       pager.append(h('button', { type: 'button', class: n === state.page ? 'cur' : '', on: { click: () => go(n) } }, String(n)));
       last = n;
     }
     const jump = h('input', { type: 'number', min: 1, max: pages, value: state.page, 'aria-label': '跳转页' });
     jump.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') go(Number(jump.value) || 1); });
-    pager.append(h('button', { type: 'button', disabled: state.page >= pages, 'aria-label': '下一页', on: { click: () => go(state.page + 1) } }, '›'),
+    pager.append(h('button', { type: 'button', disabled: state.page >= pages && !keyed, 'aria-label': '下一页', on: { click: next } }, '›'),
       h('span', '前往'), jump, h('span', '页'));
   }
 
@@ -201,12 +233,26 @@ export function listPage(el, opts) {
     delete p.page_size;
     toast('正在导出…', 'info', 1500);
     try {
-      const name = await download(opts.exportUrl(p, format), `${exportName}-${today()}.${format}`);
+      const url = opts.exportUrl ? opts.exportUrl(p, format) : genericExportUrl(p, format);
+      const name = await download(url, `${exportName}-${today()}.${format}`);
       const m = /-(\d+)条\.\w+$/.exec(name);
       toast(m ? `已导出 ${m[1]} 条：${name}` : `已导出：${name}`, 'success', 6000);
     } catch (err) {
       toast(err.message || '导出失败', 'error');
     }
+  }
+
+  /* GET /api/export: the server pages through exportSrc (the list this page
+     loads) with these filters and writes the columns shown here. */
+  function genericExportUrl(p, format) {
+    const cols = columns.filter((c) => c.export !== false && c.key).map((c) => {
+      const x = { key: c.exportKey || c.key, title: c.title };
+      if (c.dict) x.dict = c.dict;
+      if (c.exportType) x.type = c.exportType;
+      return x;
+    });
+    const q = new URLSearchParams({ ...p, src: opts.exportSrc, format, name: exportName, columns: JSON.stringify(cols) });
+    return `/api/export?${q}`;
   }
 
   const api = { reload, state, el };

@@ -1,0 +1,132 @@
+/*
+** store_search.c: shared pieces of the list queries (see store_search.h).
+*/
+#include "store/store_search.h"
+#include "store/store.h"
+
+#include <assert.h>
+#include <string.h>
+
+void store_bind_str(struct store_binds *b, const char *s)
+{
+	assert(b->n < (int)(sizeof b->v / sizeof b->v[0]));
+	b->v[b->n].kind = 0;
+	b->v[b->n].s = s;
+	b->v[b->n++].i = 0;
+}
+
+void store_bind_i64(struct store_binds *b, int64_t i)
+{
+	assert(b->n < (int)(sizeof b->v / sizeof b->v[0]));
+	b->v[b->n].kind = 1;
+	b->v[b->n].s = NULL;
+	b->v[b->n++].i = i;
+}
+
+void store_where_add(struct buf *w, int *n, const char *cond)
+{
+	buf_puts(w, (*n)++ ? " AND " : " WHERE ");
+	buf_puts(w, cond);
+}
+
+/* Byte offsets of q's characters (UTF-8 lead bytes), at most max. */
+static int char_starts(const char *q, int *at, int max)
+{
+	int n = 0;
+	for (int i = 0; q[i] && n < max; i++)
+		if (((unsigned char)q[i] & 0xC0) != 0x80)
+			at[n++] = i;
+	return n;
+}
+
+int store_search_indexed(const char *q)
+{
+	int at[3];
+	return char_starts(q, at, 3) == 3;
+}
+
+void store_search_terms(const char *q, struct buf *out)
+{
+	int at[STORE_SEARCH_MAX + 1], n = char_starts(q, at, STORE_SEARCH_MAX + 1), len = (int)strlen(q);
+	if (n > STORE_SEARCH_MAX)
+		n = STORE_SEARCH_MAX;            /* the API caps q far below */
+	at[n] = len;
+	/* up to four trigrams, from the end back by three characters */
+	for (int k = 0, c = n - 3; k < 4 && c >= 0; k++, c -= 3) {
+		buf_puts(out, k ? " AND \"" : "\"");
+		for (int i = at[c]; i < at[c + 3] && i < len; i++) {
+			if (q[i] == '"')
+				buf_puts(out, "\"");   /* doubled inside an FTS5 string */
+			buf_append(out, q + i, 1);
+		}
+		buf_puts(out, "\"");
+	}
+}
+
+int store_search_ids(struct store *st, const char *fts_table, const char *q, const char *terms, struct buf *ids,
+		     int64_t *n, struct err *e)
+{
+	/* literals: the statement cache keys on the text's address */
+	static const char *const sql[2][2] = {
+		{"SELECT rowid FROM projects_fts WHERE projects_fts MATCH ?1 AND (instr(name, ?2) > 0 OR instr(code, ?2) > 0)",
+		 "SELECT rowid FROM projects_fts WHERE projects_fts MATCH ?1"},
+		{"SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?1 AND instr(number, ?2) > 0",
+		 "SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?1"},
+	};
+	int cases = strcmp(fts_table, "cases_fts") == 0, at[4];
+	assert(cases || strcmp(fts_table, "projects_fts") == 0);
+	/* a query of three characters is its own one trigram: nothing to check */
+	sqlite3_stmt *s = store_stmt(st, sql[cases][char_starts(q, at, 4) == 3], e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_text(s, 1, terms, -1, SQLITE_STATIC);
+	if (sqlite3_bind_parameter_count(s) > 1)
+		sqlite3_bind_text(s, 2, q, -1, SQLITE_STATIC);
+	int rc;
+	*n = 0;
+	buf_puts(ids, "[");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((*n)++)
+			buf_puts(ids, ",");
+		buf_int(ids, sqlite3_column_int64(s, 0));
+	}
+	buf_puts(ids, "]");
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(st, e, "search");
+}
+
+sqlite3_stmt *store_prepare_bound(struct store *st, const char *sql, const struct store_binds *b, const char *what,
+				  struct err *e)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
+		store_sqlerr(st, e, what);
+		return NULL;
+	}
+	for (int i = 0; i < b->n; i++) {
+		if (b->v[i].kind)
+			sqlite3_bind_int64(s, i + 1, b->v[i].i);
+		else
+			store_bind_text(s, i + 1, b->v[i].s);
+	}
+	return s;
+}
+
+int store_count_capped(struct store *st, const char *from_where, const struct store_binds *b, int64_t *total,
+		       int *capped, const char *what, struct err *e)
+{
+	struct buf q = {0};
+	buf_printf(&q, "SELECT count(*) FROM (SELECT 1 %s LIMIT %d)", from_where, STORE_COUNT_CAP + 1);
+	sqlite3_stmt *s = store_prepare_bound(st, q.data, b, what, e);
+	buf_free(&q);
+	if (!s)
+		return e->code;
+	int rc = sqlite3_step(s);
+	int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return store_sqlerr(st, e, what);
+	*capped = n > STORE_COUNT_CAP;
+	*total = *capped ? STORE_COUNT_CAP : n;
+	return 0;
+}
