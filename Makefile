@@ -109,6 +109,7 @@ deps:
 
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 check: deps
+	scripts/check-layers.sh
 	$(MAKE) -j$(NPROC) gonggai $(ASAN)/gonggai $(TEST_BINS)
 	tests/run.sh $(ASAN)
 

@@ -22,7 +22,7 @@
 #include "approval/catalog.h"
 #include "approval/project.h"
 #include "base/clock.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "org/org.h"
 
 #include <curl/curl.h>

@@ -24,7 +24,7 @@
 */
 #include "approval/case.h"
 #include "base/clock.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "cli/cli.h"
 #include "stats/stats_live.h"
 #include "stats/stats_query.h"

@@ -164,6 +164,10 @@ json_t *case_conflict_json(struct store *st, int64_t id, const struct err *e);
 int case_get_text(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 		  int64_t id, struct buf *out, struct err *e);
 
+/* The case id of arg: a positive number under 16 digits is the id itself,
+** anything else its 办件编号 (SPSXSLBM); ERR_NOTFOUND, ERR_INVALID when empty. */
+int case_id_of(struct store *st, const char *arg, int64_t *id, struct err *e);
+
 /* The clock of a stored case (the one place that gathers its facts). */
 int case_clock(struct store *st, const struct case_env *env, const struct case_rec *c, int64_t now,
 	       struct deadline *out, struct err *e);

@@ -709,3 +709,16 @@ int case_timeline(struct store *st, const struct case_env *env, const struct pri
 	*out = o;
 	return 0;
 }
+
+int case_id_of(struct store *st, const char *arg, int64_t *id, struct err *e)
+{
+	char *end;
+	long long v = strtoll(arg, &end, 10);
+	if (!arg[0])
+		return err_set(e, ERR_INVALID, "case", "办件编号不能为空 (empty case number)");
+	if (*end == 0 && v > 0 && strlen(arg) < 16) {
+		*id = v;
+		return 0;
+	}
+	return store_case_by_number(st, arg, id, e);
+}

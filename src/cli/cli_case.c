@@ -18,7 +18,8 @@
 #include "approval/project.h"
 #include "base/clock.h"
 #include "base/conf.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -154,7 +155,7 @@ static int ctx_open(const struct args *a, struct ctx *x, struct err *e)
 		return e->code;
 	}
 	conf_free(c);
-	if (store_open(a->db, 0, &x->st, e) || cal_build_store(x->st, &x->cal, e))
+	if (db_open(a->db, 0, &x->st, e) || cal_build_store(x->st, &x->cal, e))
 		return e->code;
 	x->env.cal = x->cal;
 	if (a->as)
@@ -166,20 +167,14 @@ static int ctx_open(const struct args *a, struct ctx *x, struct err *e)
 static void ctx_close(struct ctx *x)
 {
 	cal_free(x->cal);
-	store_close(x->st);
+	db_close(x->st);
 }
 
 static int case_id(struct ctx *x, const char *arg, int64_t *id, struct err *e)
 {
-	char *end;
-	long long v = arg ? strtoll(arg, &end, 10) : 0;
 	if (!arg)
 		return err_set(e, ERR_INVALID, "case", "--case ID|NUMBER is required");
-	if (*end == 0 && v > 0 && strlen(arg) < 16) {
-		*id = v;
-		return 0;
-	}
-	return store_case_by_number(x->st, arg, id, e);
+	return case_id_of(x->st, arg, id, e);
 }
 
 static int project_id(struct ctx *x, const char *arg, int64_t *id, struct err *e)

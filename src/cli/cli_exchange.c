@@ -8,6 +8,7 @@
 #include "base/conf.h"
 #include "exchange/exchange.h"
 #include "org/rbac.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -158,7 +159,7 @@ static int run(const struct args *a, const struct exchange_conf *cf, const char 
 	}
 	struct principal who;
 	rbac_cli_principal(&who);
-	if (store_open(db, 0, &st, e))
+	if (db_open(db, 0, &st, e))
 		return e->code;
 	if (strcmp(a->verb, "push") == 0)
 		rc = exchange_push(st, cf, &who, "cli", now, &out, e);
@@ -169,7 +170,7 @@ static int run(const struct args *a, const struct exchange_conf *cf, const char 
 		out = rc ? NULL : json_pack("{s:s,s:I}", "withdrawn", a->kind, "id", (json_int_t)a->id);
 	} else
 		rc = exchange_status(st, cf, &out, e);
-	store_close(st);
+	db_close(st);
 	if (rc)
 		return rc;
 	if (a->json || strcmp(a->verb, "withdraw") == 0 || strcmp(a->verb, "pull") == 0)

@@ -7,7 +7,7 @@
 */
 #include "cli/cli_ext.h"
 #include "calendar/cal.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "exchange/exchange.h"
 #include "base/log.h"
 #include "http/app.h"

@@ -11,6 +11,7 @@
 #include "cli/cli_ext.h"
 #include "cli/cli_ops.h"
 #include "ops/lock.h"
+#include "db/db.h"
 
 #include <curl/curl.h>
 #include <getopt.h>
@@ -93,7 +94,7 @@ static int run(const struct args *a, struct ops_conf *cf)
 	struct err e = {0};
 	struct principal cli;
 	struct ops_inspection in;
-	if (store_open(cf->db_path, 0, &st, &e)) {
+	if (db_open(cf->db_path, 0, &st, &e)) {
 		printf("GONGGAI INSPECT UNKNOWN - %s\n", e.msg);
 		return OPS_UNKNOWN;
 	}
@@ -102,7 +103,7 @@ static int run(const struct args *a, struct ops_conf *cf)
 	rbac_cli_principal(&cli);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	int rc = ops_inspect(&env, "inspect.manual", &cli, a->only, 0, &in, &e);
-	store_close(st);
+	db_close(st);
 	curl_global_cleanup();
 	if (rc) {
 		printf("GONGGAI INSPECT UNKNOWN - %s\n", e.msg);

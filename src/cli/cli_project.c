@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "approval/project.h"
 #include "base/clock.h"
+#include "db/db.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -278,12 +279,12 @@ int cli_project(int argc, char **argv)
 		return cli_usage(usage, p < 0 ? "project %s: bad option or argument" : "project %s: --db PATH is required",
 				 sub);
 	}
-	if (store_open(a.db, strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0 ? STORE_READONLY : 0, &st, &e)) {
+	if (db_open(a.db, strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0 ? STORE_READONLY : 0, &st, &e)) {
 		json_decref(a.body);
 		return cli_fail(&e);
 	}
 	rc = run(st, sub, &a, &e);
-	store_close(st);
+	db_close(st);
 	json_decref(a.body);
 	return rc ? cli_fail(&e) : 0;
 }

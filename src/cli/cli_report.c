@@ -11,6 +11,7 @@
 #include "cli/cli_ext.h"
 #include "cli/cli_ops.h"
 #include "ops/report.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -75,11 +76,11 @@ static int render(const struct args *a, const struct ops_conf *cf, const struct 
 		snprintf(path, sizeof path, "%s", a->out);
 	else
 		snprintf(path, sizeof path, "inspection-%s.%s", p->label, format == OPS_REPORT_XLSX ? "xlsx" : "html");
-	if (store_open(cf->db_path, 0, &st, e))
+	if (db_open(cf->db_path, 0, &st, e))
 		return e->code;
 	rbac_cli_principal(&cli);
 	int rc = ops_report_render(st, cf, &cli, clock_now(NULL), p, format, to_stdout ? NULL : path, &body, &len, e);
-	store_close(st);
+	db_close(st);
 	if (rc)
 		return rc;
 	if (to_stdout)
@@ -109,14 +110,14 @@ static int paperwork(const struct args *a, const struct ops_conf *cf, const stru
 	if (cli_ext_setup(c, &ext, e))
 		return e->code;
 	cli_ext_paperwork(&ext, cf);
-	if (store_open(cf->db_path, 0, &st, e)) {
+	if (db_open(cf->db_path, 0, &st, e)) {
 		cli_ext_free(&ext);
 		return e->code;
 	}
 	rbac_cli_principal(&cli);
 	int rc = pw_render(st, &ext.paperwork, &cli, kind, from, to, clock_now(NULL), format,
 			   to_stdout ? NULL : path, &body, &len, e);
-	store_close(st);
+	db_close(st);
 	cli_ext_free(&ext);
 	if (rc)
 		return rc;

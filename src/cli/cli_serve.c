@@ -7,7 +7,7 @@
 #include "cli/cli.h"
 #include "approval/case.h"
 #include "approval/case_files.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "base/log.h"
 #include "http/app.h"
 #include "http/metrics.h"
@@ -18,6 +18,7 @@
 #include "http/api_exchange.h"
 #include "ops/health.h"
 #include "ops/sched.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <pthread.h>
@@ -82,10 +83,10 @@ static int load_config(int argc, char **argv, struct conf **out)
 /* Built-in notices plus the years loaded into the database (they win). */
 static int build_calendar(struct app *app, struct err *e)
 {
-	struct store *st = store_pool_get(app->pool);
+	struct store *st = db_pool_get(app->pool);
 	struct cal *cal;
 	int rc = cal_build_store(st, &cal, e);
-	store_pool_put(app->pool, st);
+	db_pool_put(app->pool, st);
 	return rc ? rc : cal_shared_new(cal, &app->cal, e);
 }
 
@@ -106,7 +107,7 @@ static int build_app(struct app *app, const struct conf *c, struct err *e)
 		 conf_str(c, "server", "metrics_allow", "127.0.0.1,::1"));
 	snprintf(app->trusted_proxies, sizeof app->trusted_proxies, "%s",
 		 conf_str(c, "server", "trusted_proxies", ""));
-	if (store_pool_open(conf_get(c, "database", "path"), app->threads,
+	if (db_pool_open(conf_get(c, "database", "path"), app->threads,
 			    strcmp(conf_str(c, "database", "synchronous", "normal"), "full") == 0 ? STORE_SYNC_FULL : 0,
 			    &app->pool, e))
 		return e->code;
@@ -126,9 +127,9 @@ static int build_app(struct app *app, const struct conf *c, struct err *e)
 /* 运维档案: this start, its version, build, configuration and migrations. */
 static int record_start(struct app *app, const struct conf *c, struct err *e)
 {
-	struct store *st = store_pool_get(app->pool);
+	struct store *st = db_pool_get(app->pool);
 	int rc = archive_record_start(st, c, clock_now(&app->clock), e);
-	store_pool_put(app->pool, st);
+	db_pool_put(app->pool, st);
 	return rc;
 }
 
@@ -142,7 +143,7 @@ static void free_app(struct app *app)
 	metrics_free(app->metrics);
 	auth_gate_free(app->gate);
 	session_table_free(app->sessions);
-	store_pool_close(app->pool);
+	db_pool_close(app->pool);
 }
 
 int cli_serve(int argc, char **argv)

@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "org/org.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -64,25 +65,38 @@ static int parse(int argc, char **argv, struct user_args *a)
 	return optind < argc ? -1 : 0;
 }
 
+/* The accounts as org_user_list gives them to the administrators: the first
+** page of the largest size the API allows, and a note when there are more. */
 static int do_list(struct store *st, const struct user_args *a, struct err *e)
 {
-	struct page pg = {1, 200};
+	struct page pg = {1, PAGE_SIZE_MAX};
+	struct principal cli;
 	json_t *items, *it;
 	int64_t total;
 	size_t i;
-	if (store_user_list(st, a->department, a->role, &pg, &items, &total, e))
+	rbac_cli_principal(&cli);
+	if (org_user_list(st, &cli, a->department, a->role, &pg, &items, &total, e))
 		return e->code;
 	if (a->json) {
 		json_dumpf(items, stdout, JSON_COMPACT);
 		fputc('\n', stdout);
 	} else {
 		printf("%-5s %-16s %-26s %-16s %s\n", "id", "username", "roles", "department", "state");
-		json_array_foreach(items, i, it)
+		json_array_foreach(items, i, it) {
+			char roles[256] = "";
+			size_t j;
+			json_t *r;
+			json_array_foreach(json_object_get(it, "roles"), j, r)
+				snprintf(roles + strlen(roles), sizeof roles - strlen(roles), "%s%s", j ? "," : "",
+					 json_string_value(r));
 			printf("%-5lld %-16s %-26s %-16s %s\n", (long long)json_get_int(it, "id", 0),
-			       json_get_str(it, "username", ""), json_get_str(it, "roles", ""),
-			       json_get_str(it, "department", "-"),
-			       json_get_int(it, "active", 1) ? "active" : "disabled");
+			       json_get_str(it, "username", ""), roles, json_get_str(it, "department", "-"),
+			       json_is_false(json_object_get(it, "active")) ? "disabled" : "active");
+		}
 	}
+	if ((int64_t)json_array_size(items) < total)
+		fprintf(stderr, "gonggai: %zu of %lld accounts shown (narrow with --department or --role)\n",
+			json_array_size(items), (long long)total);
 	json_decref(items);
 	return 0;
 }
@@ -108,7 +122,7 @@ static int do_verb(struct store *st, const char *verb, const struct user_args *a
 		       a->username, (long long)id);
 		return 0;
 	}
-	if (store_user_by_name(st, a->username, &u, e))
+	if (org_user_by_name(st, a->username, &u, e))
 		return e->code;
 	if (strcmp(verb, "disable") == 0 || strcmp(verb, "enable") == 0)
 		return org_user_set_active(st, &cli, now, u.id, verb[0] == 'e', e);
@@ -159,9 +173,9 @@ int cli_user(int argc, char **argv)
 		return cli_usage(usage, "user %s: missing --password or --role", verb);
 	struct store *st;
 	struct err e = {0};
-	if (store_open(a.db, 0, &st, &e))
+	if (db_open(a.db, 0, &st, &e))
 		return cli_fail(&e);
 	int rc = v == 1 ? do_list(st, &a, &e) : do_verb(st, verb, &a, &e);
-	store_close(st);
+	db_close(st);
 	return rc ? cli_fail(&e) : 0;
 }

@@ -5,7 +5,6 @@
 */
 #include "http/http.h"
 #include "org/audit.h"
-#include "store/store_org.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,15 +17,9 @@ static int list_audit(struct http_req *r, struct http_resp *w, struct err *e)
 	if (http_page(r, &pg, e) || http_query_time(r, "from", 0, &from, e) ||
 	    http_query_time(r, "to", INT64_MAX, &to, e))
 		return e->code;
-	if (store_audit_list(r->st, http_query(r, "user"), http_query(r, "action"), from, to, &pg,
-			     &items, &total, e))
+	if (audit_list(r->st, &r->me, r->now, http_query(r, "user"), http_query(r, "action"), from, to, &pg, &items,
+		       &total, e))
 		return e->code;
-	if (audit_write(r->st, &r->me, r->now, "audit.read", "audit_log", "success",
-			json_pack("{s:s?,s:s?,s:i}", "user", http_query(r, "user"),
-				  "action", http_query(r, "action"), "page", pg.page), e)) {
-		json_decref(items);
-		return e->code;
-	}
 	w->json = http_list(items, total, &pg);
 	return 0;
 }

@@ -15,7 +15,7 @@
 */
 #include "http/http.h"
 #include "approval/case.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -17,7 +17,7 @@
 ** Sanitizer builds honour "X-GG-Now: <epoch seconds>" like api_stats.c.
 */
 #include "http/http.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "quality/quality.h"
 
 #include <stdio.h>

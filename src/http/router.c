@@ -173,7 +173,7 @@ static int authenticate(struct http_req *r, struct err *e)
 	if (s == SESSION_STALE) {
 		struct user u;
 		struct err e2;
-		if (store_user_by_id(r->st, r->me.user_id, &u, &e2) || !u.active) {
+		if (org_user_get(r->st, r->me.user_id, &u, &e2) || !u.active) {
 			session_drop(app->sessions, tok);
 			return err_set(e, ERR_AUTH, "", "账号已停用，请重新登录 (account disabled)");
 		}

@@ -49,6 +49,29 @@ const char *ops_status_cn(int status);
 ** a check that could not tell). */
 int ops_status_worse(int a, int b);
 
+/* An item not measured for this long is stale: shown greyed, left out of
+** the summary status and of /metrics (items gone from the configuration). */
+#define OPS_STALE_S (8 * 86400)
+
+/* ---- what the faces read (runs.c); *items and *out owned by the caller ------ */
+
+struct ops_conf;
+/* GET /api/inspections: item states (with title and stale), the summary
+** status, the latest 20 changes, the scheduler's heartbeat, the catalogue. */
+int ops_status_json(struct store *st, const struct ops_conf *cf, int64_t now, json_t **out, struct err *e);
+/* Runs newest first; job NULL for all, or a prefix ending in '.' ("inspect."). */
+int ops_run_list(struct store *st, const char *job, const struct page *pg, json_t **items, int64_t *total,
+		 struct err *e);
+/* One run; an inspection's with its results ("items", as `inspect --json`). */
+int ops_run_json(struct store *st, int64_t id, json_t **out, struct err *e);
+/* Results / state changes of item (NULL: all) in [from, to), newest first. */
+int ops_results_list(struct store *st, const char *item, int64_t from, int64_t to, const struct page *pg,
+		     json_t **items, int64_t *total, struct err *e);
+int ops_changes_list(struct store *st, const char *item, int64_t from, int64_t to, const struct page *pg,
+		     json_t **items, int64_t *total, struct err *e);
+/* Backup records, newest first. */
+int ops_backup_list(struct store *st, const struct page *pg, json_t **items, int64_t *total, struct err *e);
+
 /* ---- configuration ---------------------------------------------------------- */
 
 #define OPS_MAX_ENDPOINTS 16

@@ -11,7 +11,7 @@
 */
 #include "ops/probe.h"
 #include "base/clock.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "http/app.h"
 #include "http/metrics.h"
 

@@ -10,7 +10,7 @@
 #include "ops/sched.h"
 #include "base/clock.h"
 #include "base/log.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "http/app.h"
 #include "ops/backup.h"
 #include "ops/cleanup.h"
@@ -226,12 +226,12 @@ static void metrics_hook_fn(struct app *app, struct buf *o)
 	buf_puts(o, "# HELP gonggai_inspection_status Latest inspection result per item "
 		 "(Nagios codes: 0 OK, 1 WARN, 2 CRIT, 3 UNKNOWN).\n# TYPE gonggai_inspection_status gauge\n");
 	for (int i = 0; i < s->nsnap; i++)
-		if (now - s->snap[i].last_at <= 8 * 86400)   /* items gone from the configuration fade out */
+		if (now - s->snap[i].last_at <= OPS_STALE_S)   /* items gone from the configuration fade out */
 			buf_printf(o, "gonggai_inspection_status{item=\"%s\"} %d\n", s->snap[i].item, s->snap[i].status);
 	buf_puts(o, "# HELP gonggai_inspection_last_run_timestamp_seconds When each item was last measured.\n"
 		 "# TYPE gonggai_inspection_last_run_timestamp_seconds gauge\n");
 	for (int i = 0; i < s->nsnap; i++)
-		if (now - s->snap[i].last_at <= 8 * 86400)
+		if (now - s->snap[i].last_at <= OPS_STALE_S)
 			buf_printf(o, "gonggai_inspection_last_run_timestamp_seconds{item=\"%s\"} %lld\n",
 				   s->snap[i].item, (long long)s->snap[i].last_at);
 	buf_printf(o, "# HELP gonggai_backup_last_success_timestamp_seconds Newest backup that passed its "

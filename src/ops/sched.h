@@ -62,6 +62,12 @@ const struct ops_conf *ops_sched_conf(const struct ops_sched *s);
 ** the queue is full, ERR_INTERNAL when stopping. */
 int ops_sched_submit(struct ops_sched *s, int job, int64_t run_id, const struct principal *who,
 		     const char *only, int dry_run, struct err *e);
+/* Start a built-in job (OPS_JOB_*, run name `name`) for who: claim the run
+** on st (the caller's connection; backups, drills and cleanups are
+** exclusive, ERR_CONFLICT while one runs), queue it, and close it as failed
+** when the queue refuses it. *run_id set on success. */
+int ops_sched_run(struct ops_sched *s, struct store *st, int job, const char *name, const struct principal *who,
+		  int64_t now, const char *only, int dry_run, int64_t *run_id, struct err *e);
 /* Claim a run of the registered job `name` on st (the caller's connection)
 ** as who and queue it: *run_id set. ERR_NOTFOUND for an unknown job,
 ** ERR_CONFLICT when one is running or the queue is full. */

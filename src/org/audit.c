@@ -181,3 +181,16 @@ int audit_rotate_key(struct store *st, const struct principal *who, int64_t now,
 	*from = last + 1;
 	return store_commit(st, e);
 }
+
+int audit_list(struct store *st, const struct principal *who, int64_t now, const char *user, const char *action,
+	       int64_t from, int64_t to, const struct page *pg, json_t **items, int64_t *total, struct err *e)
+{
+	if (store_audit_list(st, user, action, from, to, pg, items, total, e))
+		return e->code;
+	if (audit_write(st, who, now, "audit.read", "audit_log", "success",
+			json_pack("{s:s?,s:s?,s:i}", "user", user, "action", action, "page", pg->page), e)) {
+		json_decref(*items);
+		return e->code;
+	}
+	return 0;
+}

@@ -27,6 +27,12 @@ int audit_write(struct store *st, const struct principal *who, int64_t at,
 		const char *action, const char *object, const char *outcome,
 		json_t *details, struct err *e);
 
+/* One page of the log for who, newest first (user: a username, action: exact
+** or a group "case.*"; [from, to)); reading it is itself recorded
+** (audit.read) in the same call. *items owned by the caller. */
+int audit_list(struct store *st, const struct principal *who, int64_t now, const char *user, const char *action,
+	       int64_t from, int64_t to, const struct page *pg, json_t **items, int64_t *total, struct err *e);
+
 struct audit_verdict {
 	int64_t records;       /* rows checked                              */
 	int64_t bad_id;        /* first bad row (0 when intact)             */

@@ -150,9 +150,30 @@ void org_principal(const struct user *u, struct principal *p)
 	p->must_change = u->must_change;
 }
 
+int org_user_get(struct store *st, int64_t id, struct user *u, struct err *e)
+{
+	return store_user_by_id(st, id, u, e);
+}
+
 int org_user_by_name(struct store *st, const char *username, struct user *u, struct err *e)
 {
 	return store_user_by_name(st, username, u, e);
+}
+
+int org_district_list(struct store *st, const struct page *pg, json_t **items, int64_t *total, struct err *e)
+{
+	return store_district_list(st, pg, items, total, e);
+}
+
+int org_department_list(struct store *st, const char *district, const struct page *pg, json_t **items,
+			int64_t *total, struct err *e)
+{
+	return store_department_list(st, district, pg, items, total, e);
+}
+
+int org_role_list(struct store *st, json_t **items, struct err *e)
+{
+	return store_role_list(st, items, e);
 }
 
 

@@ -54,6 +54,8 @@ int org_user_grant(struct store *st, const struct principal *who, int64_t now, i
 int org_user_reset_password(struct store *st, const struct auth_policy *pol, struct auth_gate *g,
 			    const struct principal *who, int64_t now, int64_t id,
 			    const char *pw, char *out_pw, struct err *e);
+/* The account of id or username; ERR_NOTFOUND when there is none. */
+int org_user_get(struct store *st, int64_t id, struct user *u, struct err *e);
 int org_user_by_name(struct store *st, const char *username, struct user *u, struct err *e);
 
 /* The account as the API shows it (no hash; phone masked when mask). */
@@ -67,6 +69,14 @@ int org_user_list(struct store *st, const struct principal *who, const char *dep
 		  const struct page *pg, json_t **items, int64_t *total, struct err *e);
 /* Principal for a stored account (source left empty). */
 void org_principal(const struct user *u, struct principal *p);
+
+/* The organisation as every logged-in account reads it: districts, the
+** departments (of one district when not NULL), the roles. *items owned by
+** the caller. */
+int org_district_list(struct store *st, const struct page *pg, json_t **items, int64_t *total, struct err *e);
+int org_department_list(struct store *st, const char *district, const struct page *pg, json_t **items,
+			int64_t *total, struct err *e);
+int org_role_list(struct store *st, json_t **items, struct err *e);
 
 /* District/department changes (sysadmin). name NULL: unchanged; active -1: unchanged. */
 int org_district_save(struct store *st, const struct principal *who, int64_t now, const char *code,

@@ -66,6 +66,17 @@ int store_ping(struct store *st, struct err *e);
 ** ERR_BUSY when locked, ERR_INTERNAL when read-only or the disk is full. */
 int store_write_probe(struct store *st, int64_t now, int busy_ms, struct err *e);
 
+/* ---- the database as a file (store_backup.c) ---------------------------- */
+/* Copy src into a new file dest_path (replaced when it exists) as one
+** snapshot while other connections keep writing: a self-contained database
+** (no WAL), not yet synced to disk. Stops with ERR_INTERNAL when *stop
+** (may be NULL) becomes true. */
+int store_backup_to(struct store *src, const char *dest_path, const volatile int *stop, struct err *e);
+/* Make long statements on st give up when *stop becomes true. */
+void store_interrupt_on(struct store *st, const volatile int *stop);
+/* Fold path's WAL back into the file, when it opens (best effort). */
+void store_checkpoint_file(const char *path);
+
 /* ---- for the store_*.c files only ------------------------------------- */
 /* A cached prepared statement for sql (which must be a string literal or
 ** otherwise live forever: the cache is keyed by pointer and grows as new
@@ -89,9 +100,10 @@ struct store_secret *store_secret_own(struct store *st);
 int store_step_done(struct store *st, sqlite3_stmt *s, struct err *e, const char *what);
 
 /* Paging of every list endpoint. */
+#define PAGE_SIZE_MAX 200   /* the largest page any list gives, API or CLI */
 struct page {
 	int page;        /* 1-based */
-	int page_size;   /* 1..200  */
+	int page_size;   /* 1..PAGE_SIZE_MAX */
 };
 /* Step a bound COUNT(*) statement into *total. */
 int store_count(struct store *st, sqlite3_stmt *s, int64_t *total, struct err *e);

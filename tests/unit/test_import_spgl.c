@@ -26,7 +26,7 @@
 #include "approval/deadline.h"
 #include "base/clock.h"
 #include "base/json.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "cli/cli.h"
 #include "importer/importer.h"
 #include "org/audit.h"

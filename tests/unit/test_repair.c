@@ -24,7 +24,7 @@
 
 #include "base/clock.h"
 #include "base/json.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "cli/cli.h"
 #include "approval/project.h"
 #include "org/audit.h"

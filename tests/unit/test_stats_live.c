@@ -35,7 +35,7 @@
 #include "approval/catalog.h"
 #include "approval/project.h"
 #include "base/clock.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "cli/cli.h"
 #include "stats/stats_live.h"
 #include "stats/stats_query.h"
