@@ -506,6 +506,25 @@ int case_filter_of(const struct principal *who, const struct case_query *q, int6
 	return 0;
 }
 
+int case_query_parse(struct case_query *q, const char *light, const char *sort, const char *order,
+		     struct err *e)
+{
+	static const char *const sorts[] = {"received", "due", "number", "updated", NULL};
+	q->light = -1;
+	if (light && (q->light = deadline_light_parse(light)) < 0)
+		return err_set(e, ERR_INVALID, "light", "light: green | yellow | red");
+	const char *const *s = sorts;
+	while (sort && *s && strcmp(sort, *s) != 0)
+		s++;
+	if (sort && !*s)
+		return err_set(e, ERR_INVALID, "sort", "sort: received | due | number | updated");
+	if (order && strcmp(order, "asc") != 0 && strcmp(order, "desc") != 0)
+		return err_set(e, ERR_INVALID, "order", "order: asc | desc");
+	q->sort = sort;
+	q->desc = order ? strcmp(order, "desc") == 0 : !sort || strcmp(sort, "due") != 0;
+	return 0;
+}
+
 int case_list(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 	      const struct case_query *q, const struct page *pg, json_t **items, int64_t *total,
 	      struct err *e)

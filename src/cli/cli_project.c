@@ -116,8 +116,8 @@ static int parse(int argc, char **argv, struct proj_args *a)
 		case 'J': a->json = optarg; break;
 		case 'i': a->id = atoll(optarg); if (a->id <= 0) return -1; break;
 		case 'q': a->q = optarg; break;
-		case 'p': a->page = atoi(optarg); break;
-		case 'P': a->page_size = atoi(optarg); break;
+		case 'p': a->page = atoi(optarg); if (a->page < 1) return -1; break;
+		case 'P': a->page_size = atoi(optarg); if (a->page_size < 1 || a->page_size > PAGE_SIZE_MAX) return -1; break;
 		case 'h': return 1;
 		case '?': return -1;
 		default:
@@ -183,7 +183,7 @@ static int target(struct store *st, const struct proj_args *a, int64_t *id, stru
 static int do_list(struct store *st, const struct principal *cli, const struct proj_args *a, struct err *e)
 {
 	struct project_filter f = {0};
-	struct page pg = {a->page > 0 ? a->page : 1, a->page_size > 0 && a->page_size <= 200 ? a->page_size : 50};
+	struct page pg = {a->page ? a->page : 1, a->page_size ? a->page_size : 50};
 	json_t *items, *it;
 	int64_t total;
 	size_t i;
