@@ -41,8 +41,6 @@ db: org approval
 EXCEPT='
 src/store/store_stats.h stats      the aggregate structs live in stats/stats.h (stats is being reworked; move them down then)
 src/approval/case.c stats          the statistics observer is compiled in: registering it from above needs every case_env builder to carry it
-src/ops/sched.c http               the scheduler reads struct app (clock, calendar, metrics hooks) instead of an ops-owned host interface
-src/ops/probe_app.c http           reads the server metrics through struct app
 '
 # SQL text outside src/store that is not our database.
 SQL_EXCEPT='

@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "cli/cli_ext.h"
 #include "cli/cli_ops.h"
+#include "http/metrics.h"
 #include "ops/lock.h"
 #include "db/db.h"
 
@@ -98,7 +99,7 @@ static int run(const struct args *a, struct ops_conf *cf)
 		printf("GONGGAI INSPECT UNKNOWN - %s\n", e.msg);
 		return OPS_UNKNOWN;
 	}
-	struct ops_env env = {.cf = cf, .st = st, .now = clock_now(NULL)};
+	struct ops_env env = {.cf = cf, .st = st, .now = clock_now(NULL), .slow_route = metrics_route_hashes};
 	ops_server_read(cf->db_path, &env.srv);
 	rbac_cli_principal(&cli);
 	curl_global_init(CURL_GLOBAL_DEFAULT);

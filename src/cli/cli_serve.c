@@ -146,6 +146,36 @@ static void free_app(struct app *app)
 	db_pool_close(app->pool);
 }
 
+/* What the scheduler sees of the server (ops_host, ops.h). */
+static void host_counters(const struct ops_host *h, double *requests, double *errors_5xx, double *p99_seconds)
+{
+	const struct app *app = h->ctx;
+	struct metrics_summary s;
+	metrics_summary(app->metrics, &s);
+	*requests = (double)s.requests;
+	*errors_5xx = (double)s.errors_5xx;
+	*p99_seconds = s.p99_seconds;
+}
+
+static void sched_metrics(struct app *app, struct buf *o)
+{
+	ops_sched_metrics(app->ops, clock_now(&app->clock), o);
+}
+
+/* The scheduler, once the server listens on port: app->ops, its /metrics lines. */
+static int start_sched(struct app *app, struct ops_host *h, struct ops_lock *lk, int port, const struct ops_ext *ext,
+		       struct err *e)
+{
+	*h = (struct ops_host){.conf = app->conf, .clock = &app->clock, .cal = app->cal,
+			       .started_at = app->started_at, .threads = app->threads, .counters = host_counters,
+			       .ctx = app, .slow_route = metrics_route_hashes};
+	if (ops_sched_start(h, lk, port, ext, &app->ops, e))
+		return e->code;
+	if (app->nhooks < APP_MAX_HOOKS)
+		app->hooks[app->nhooks++] = sched_metrics;
+	return 0;
+}
+
 int cli_serve(int argc, char **argv)
 {
 	struct conf *c = NULL;
@@ -194,8 +224,8 @@ int cli_serve(int argc, char **argv)
 		return cli_fail(&e);
 	}
 	/* background workers (scheduler) start here */
-	struct ops_sched *sched = NULL;
-	if (ops_sched_start(&app, &lock, server_port(srv), &ext.ops, &sched, &e)) {
+	struct ops_host ops_host;   /* outlives the scheduler */
+	if (start_sched(&app, &ops_host, &lock, server_port(srv), &ext.ops, &e)) {
 		server_stop(srv);
 		free_app(&app);
 		cli_ext_free(&ext);
@@ -218,9 +248,10 @@ int cli_serve(int argc, char **argv)
 	sigwait(&sigs, &sig);
 	log_info("serve", "signal %d: stopping", sig);
 	desk_sender_stop(sender);
-	ops_sched_stop(sched);   /* wakes API requests waiting for a job */
+	ops_sched_stop(app.ops);   /* wakes API requests waiting for a job */
 	server_stop(srv);
-	ops_sched_free(sched);
+	ops_sched_free(app.ops);
+	app.ops = NULL;
 	free_app(&app);
 	cli_ext_free(&ext);
 	ops_lock_release(&lock);

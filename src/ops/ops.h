@@ -34,7 +34,8 @@
 #include "org/rbac.h"
 #include "store/store_ops.h"
 
-struct app;
+struct cal_shared;
+struct clock;
 
 enum ops_status { OPS_OK = 0, OPS_WARN = 1, OPS_CRIT = 2, OPS_UNKNOWN = 3 };
 
@@ -131,13 +132,31 @@ struct ops_server {
 
 /* ---- inspections ---------------------------------------------------------------- */
 
-/* What a probe may use. app is the running server when inspecting from
+/* The running server as ops sees it, filled by the wiring (cli_serve.c)
+** so that ops never includes http/. Owned by the caller; lives as long as
+** the scheduler. */
+struct ops_host {
+	const struct conf *conf;
+	const struct clock *clock;
+	struct cal_shared *cal;   /* the current working-day calendar (workday.h) */
+	int64_t started_at;
+	int threads;              /* HTTP workers                                 */
+	/* The server's requests, 5xx answers and p99 latency since it started. */
+	void (*counters)(const struct ops_host *h, double *requests, double *errors_5xx, double *p99_seconds);
+	void *ctx;                /* for counters                                */
+	int (*slow_route)(const char *method, const char *pattern);  /* see ops_env */
+};
+
+/* What a probe may use. host is the running server when inspecting from
 ** inside `serve` (NULL from the command line, which reads srv instead). */
 struct ops_env {
 	const struct ops_conf *cf;
 	struct store *st;
 	int64_t now;
-	struct app *app;
+	const struct ops_host *host;
+	/* 1 for a route slow by design (password hashing), left out of the p99
+	** scraped from /metrics; NULL: none. Set by the wiring (http/metrics.h). */
+	int (*slow_route)(const char *method, const char *pattern);
 	struct ops_server srv;
 	const volatile int *stop; /* non-zero: give up between items (may be NULL) */
 };
