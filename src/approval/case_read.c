@@ -713,7 +713,9 @@ int case_timeline(struct store *st, const struct case_env *env, const struct pri
 		return err_set(e, ERR_NOTFOUND, "id", "项目不存在");
 	o = json_pack("{s:{s:I,s:s,s:s,s:i,s:s,s:s}}", "project", "id", (json_int_t)p.id, "code", p.code,
 		      "name", p.name, "flow_type", p.flow_type, "flow_code", p.flow_code, "division", p.division);
-	int rc = store_stages(st, project_id, &stages, e) || store_project_instances(st, project_id, &instances, e);
+	int rc = store_stages(st, project_id, &stages, e);
+	if (!rc)
+		rc = store_project_instances(st, project_id, &instances, e);
 	if (!rc)
 		parallel_stage_done(stages, instances);
 	if (rc || stage_clocks(st, env, now, stages, e) || project_clock(st, env, now, &p, o, e) ||

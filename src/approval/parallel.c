@@ -434,10 +434,10 @@ static int complete_stage(struct store *st, const struct principal *who, int64_t
 		else if (!prog.finished_at)
 			prog.finished_at = now;
 		snprintf(object, sizeof object, "project:%lld", (long long)c->project_id);
-		rc = store_progress_put(st, &prog, e) ||
-			audit_write(st, who, now, "case.stage_complete", object, "success",
-				    json_pack("{s:i,s:i,s:b}", "stage", c->stage, "current_stage", prog.current_stage,
-					      "finished", prog.finished_at != 0), e);
+		if ((rc = store_progress_put(st, &prog, e)) == 0)
+			rc = audit_write(st, who, now, "case.stage_complete", object, "success",
+					 json_pack("{s:i,s:i,s:b}", "stage", c->stage, "current_stage", prog.current_stage,
+						   "finished", prog.finished_at != 0), e);
 		if (rc)
 			rc = e->code ? e->code : ERR_INTERNAL;
 	}

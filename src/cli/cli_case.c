@@ -253,11 +253,13 @@ static int do_apply(struct ctx *x, const struct args *a, struct err *e)
 	json_t *received = a->nreceived ? received_json(a) : NULL;
 	struct case_application app = {.stage = a->stage, .side_line = a->side_line, .items = items, .nitems = n,
 				       .opinion = a->opinion, .materials = received};
-	int rc = project_id(x, a->project, &pid, e) || case_apply(x->st, &x->env, &x->who, x->now, pid, &app, &out, e);
+	int rc = project_id(x, a->project, &pid, e);
+	if (!rc)
+		rc = case_apply(x->st, &x->env, &x->who, x->now, pid, &app, &out, e);
 	json_decref(codes);
 	json_decref(received);
 	if (rc)
-		return e->code ? e->code : ERR_INTERNAL;
+		return rc;
 	print_json(out);
 	return 0;
 }
@@ -268,8 +270,9 @@ static int do_act(struct ctx *x, const struct args *a, struct err *e)
 	json_t *out = NULL, *mat = a->materials ? csv_array(a->materials) : NULL;
 	int rc = case_id(x, a->casearg, &id, e);
 	if (!rc && a->action && strcmp(a->action, "materials_received") == 0) {
-		rc = case_materials_received(x->st, &x->env, &x->who, x->now, id, e) ||
-			case_get(x->st, &x->env, &x->who, x->now, id, &out, e);
+		rc = case_materials_received(x->st, &x->env, &x->who, x->now, id, e);
+		if (!rc)
+			rc = case_get(x->st, &x->env, &x->who, x->now, id, &out, e);
 	} else if (!rc) {
 		struct case_input in = {
 			.action = case_action_parse(a->action), .opinion = a->opinion, .materials = mat,

@@ -132,7 +132,9 @@ int cli_demo(int argc, char **argv)
 	if (db_open(a.db, STORE_CREATE, &st, &e))
 		return cli_fail(&e);
 	struct case_env env = {.dl = DEADLINE_CONF_DEFAULT};
-	rc = seed_db(st, a.db, a.password, now, &accounts, &e) || cal_build_store(st, &cal, &e);
+	rc = seed_db(st, a.db, a.password, now, &accounts, &e);
+	if (!rc)
+		rc = cal_build_store(st, &cal, &e);
 	double t0 = clock_mono_ms();
 	if (!rc) {
 		env.cal = cal;

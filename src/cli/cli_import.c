@@ -145,7 +145,9 @@ static int do_spgl(const struct args *a, struct err *e)
 	json_t *report = NULL;
 	const char *cfg = a->config ? a->config : "gonggai.ini";
 	rbac_cli_principal(&who);
-	int rc = conf_load(cfg, a->config == NULL, &c, e) || deadline_conf_load(c, &env.dl, e) ? e->code : 0;
+	int rc = conf_load(cfg, a->config == NULL, &c, e);
+	if (!rc)
+		rc = deadline_conf_load(c, &env.dl, e);
 	conf_free(c);
 	if (!rc && !(rc = db_open(a->db, 0, &st, e)) && !(rc = cal_build_store(st, &cal, e))) {
 		env.cal = cal;
@@ -205,7 +207,9 @@ int cli_import(int argc, char **argv)
 	if (!a.file)
 		return cli_usage(usage, "import projects: --file is required");
 	rbac_cli_principal(&who);
-	int rc = read_file(a.file, &text, &len, &e) || db_open(a.db, 0, &st, &e) ? e.code : 0;
+	int rc = read_file(a.file, &text, &len, &e);
+	if (!rc)
+		rc = db_open(a.db, 0, &st, &e);
 	if (!rc)
 		rc = import_projects_csv(st, &who, clock_now(NULL), text, len, a.dry_run, &report, &e);
 	if (report)

@@ -128,7 +128,9 @@ static int ctx_open(const struct args *a, struct ctx *x, struct err *e)
 	memset(x, 0, sizeof *x);
 	x->now = now_of();
 	const char *cfg = a->config ? a->config : "gonggai.ini";
-	int rc = conf_load(cfg, a->config == NULL, &c, e) || deadline_conf_load(c, &x->cases.dl, e) ? e->code : 0;
+	int rc = conf_load(cfg, a->config == NULL, &c, e);
+	if (!rc)
+		rc = deadline_conf_load(c, &x->cases.dl, e);
 	conf_free(c);
 	if (rc || db_open(a->db, 0, &x->st, e) || cal_build_store(x->st, &x->cal, e))
 		return e->code;
@@ -241,7 +243,9 @@ int cli_repair(int argc, char **argv)
 		json_decref(a.req);
 		return cli_usage(usage, "repair: --db is required");
 	}
-	int rc = ctx_open(&a, &x, &e) || dispatch(&x, &a, &out, &e);
+	int rc = ctx_open(&a, &x, &e);
+	if (!rc)
+		rc = dispatch(&x, &a, &out, &e);
 	if (!rc && strcmp(a.sub, "list") == 0 && !a.json) {
 		json_array_foreach(json_object_get(out, "items"), i, it)
 			printf("%-6lld %-9s %-16s %-40s %s\n", (long long)json_get_int(it, "id", 0),
