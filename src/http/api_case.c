@@ -222,12 +222,12 @@ struct act_later {
 	struct err e;
 };
 
-static void act_start(void *arg, void (*done)(void *token), void *token)
+static void act_start(void *arg, void (*resume)(void *token), void *token)
 {
 	struct act_later *a = arg;
-	if (case_writer_submit(a->writer, &a->env, a->who, a->now, a->id, &a->in, &a->rc, &a->e, done, token)) {
+	if (case_writer_submit(a->writer, &a->env, a->who, a->now, a->id, &a->in, &a->rc, &a->e, resume, token)) {
 		a->rc = a->e.code;
-		done(token);
+		resume(token);
 	}
 }
 

@@ -10,7 +10,7 @@ export const flowTypeOptions = () => nameOptions('approval.flow_type');
 export const STAGES = names('approval.stage');
 export const SIDE_LINES = names('approval.side_line');
 export const COMPLETION = { 1: '全部里程碑事项办结', 2: '任一事项办结' };
-export const FORMS = { original: '原件', copy: '复印件', original_and_copy: '原件及复印件', electronic: '电子件' };
+export const FORMS = names('approval.material_form');
 export const STEP_ROLES = names('approval.step_role');
 export const APPLICANT = { 1: '自然人', 2: '法人', 3: '自然人和法人' };
 export const CASE_TYPES = { 1: '即办件', 2: '承诺件' };
