@@ -24,6 +24,7 @@
 #include "base/clock.h"
 #include "workday/workday.h"
 #include "org/org.h"
+#include "store/store_int.h"   /* white-box: reads and writes rows directly */
 
 #include <curl/curl.h>
 #include <pthread.h>

@@ -29,6 +29,7 @@
 #include "stats/stats_live.h"
 #include "stats/stats_query.h"
 #include "store/store_stats.h"
+#include "store/store_int.h"   /* white-box: reads and writes rows directly */
 
 #include <stdio.h>
 #include <stdlib.h>

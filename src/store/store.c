@@ -3,7 +3,7 @@
 ** connection pool (see store.h). Depends on sqlite3 and base/embed for the
 ** compiled-in migration files.
 */
-#include "store/store.h"
+#include "store/store_int.h"
 #include "base/embed.h"
 #include "store/store_key.h"
 

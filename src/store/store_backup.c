@@ -8,7 +8,7 @@
 ** Holding a read transaction on the source pins one snapshot (WAL readers do
 ** not block writers), and stepping in chunks still lets `serve` stop it.
 */
-#include "store/store.h"
+#include "store/store_int.h"
 
 #include <unistd.h>
 

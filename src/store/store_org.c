@@ -3,6 +3,7 @@
 ** and the audit log (see store_org.h).
 */
 #include "store/store_org.h"
+#include "store/store_int.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -31,6 +31,7 @@
 #include "importer/importer.h"
 #include "org/audit.h"
 #include "stats/stats_live.h"
+#include "store/store_int.h"   /* white-box: reads and writes rows directly */
 
 static char Dir[256], DbA[300], DbB[300];
 static struct store *A, *B;

@@ -33,6 +33,7 @@
 #include "cli/cli.h"
 #include "quality/quality.h"
 #include "store/store_quality.h"
+#include "store/store_int.h"   /* white-box: reads and writes rows directly */
 
 static char Dir[256], Db[300];
 static struct store *St;

@@ -31,6 +31,7 @@
 #include "repair/repair.h"
 #include "stats/stats_live.h"
 #include "store/store_repair.h"
+#include "store/store_int.h"   /* white-box: reads and writes rows directly */
 
 static char Dir[256], Db[300];
 static struct store *St;

@@ -40,6 +40,7 @@
 #include "stats/stats_live.h"
 #include "stats/stats_query.h"
 #include "store/store_stats.h"
+#include "store/store_int.h"   /* white-box: reads and writes rows directly */
 
 static char Dir[256], Db[300];
 static struct store *St;
