@@ -8,6 +8,8 @@
 #include "base/dict.h"
 #include "http/http.h"
 #include "archive/archive.h"
+#include "org/org.h"
+#include "workday/workday.h"
 #include "desk/desk.h"
 #include "exchange/exchange.h"
 #include "ops/ops.h"
@@ -26,6 +28,8 @@ static const struct dict *const modules[] = {
 	pw_dicts,
 	desk_service_dicts,
 	exchange_dicts,
+	org_dicts,
+	workday_dicts,
 };
 
 static json_t *entries_json(const struct dict_entry *en)

@@ -39,7 +39,9 @@ struct clock;
 
 enum ops_status { OPS_OK = 0, OPS_WARN = 1, OPS_CRIT = 2, OPS_UNKNOWN = 3 };
 
-/* ops.status (OK WARN CRIT UNKNOWN → 正常 警告 严重 未知) for GET /api/dict. */
+/* For GET /api/dict: ops.status (OK WARN CRIT UNKNOWN → 正常 警告 严重 未知),
+** ops.group (host app db logs net), ops.job (backup drill cleanup
+** inspect.manual), ops.job_state (running done failed expired). */
 extern const struct dict ops_dicts[];
 
 /* "OK" "WARN" "CRIT" "UNKNOWN". */

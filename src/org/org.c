@@ -20,6 +20,13 @@ static const struct { const char *code, *name, *parent; int level; } base_distri
 	{"610222", "宜君县", "610200", 3},
 };
 
+static const struct dict_entry district_levels[] = {{"1", "省"}, {"2", "市"}, {"3", "区县"}, {NULL, NULL}};
+
+const struct dict org_dicts[] = {
+	{"org.district_level", district_levels},
+	{NULL, NULL},
+};
+
 static const struct { const char *abbr, *name; } city_departments[] = {
 	{"XSP", "铜川市行政审批服务局"}, {"FGW", "铜川市发展和改革委员会"},
 	{"ZRZY", "铜川市自然资源和规划局"}, {"ZJJ", "铜川市住房和城乡建设局"},

@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "base/dict.h"
 #include "org/auth.h"
 #include "org/rbac.h"
 #include "store/store_org.h"
@@ -96,6 +97,9 @@ struct org_dept_effect {
 int org_department_save(struct store *st, const struct principal *who, int64_t now, const char *code,
 			const char *name, const char *district, int active, int create, int confirm,
 			struct org_dept_effect *fx, struct err *e);
+
+/* For GET /api/dict: org.district_level (1 省, 2 市, 3 区县). */
+extern const struct dict org_dicts[];
 
 /* "138****5678": keeps the first 3 and last 4 of a phone, masks the rest. */
 void org_mask_phone(const char *in, char *out, size_t n);

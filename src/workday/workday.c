@@ -23,6 +23,15 @@
 
 /* ==== import ============================================================= */
 
+static const struct dict_entry sources[] = {
+	{"builtin", "内置（国务院通知）"}, {"loaded", "已导入"}, {"none", "未发布（按周一至周五暂算）"}, {NULL, NULL},
+};
+
+const struct dict workday_dicts[] = {
+	{"calendar.source", sources},
+	{NULL, NULL},
+};
+
 const char *cal_source_name(int source)
 {
 	switch (source) {

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/dict.h"
 #include "calendar/cal.h"
 #include "org/rbac.h"
 #include "store/store.h"
@@ -48,6 +49,9 @@ int cal_build_store(struct store *st, struct cal **out, struct err *e);
 ** year rows, sha256, loaded_at, loaded_by}]; *items owned by the caller. */
 int cal_year_list(struct store *st, const struct cal *c, const struct page *pg, json_t **items, int64_t *total,
 		  struct err *e);
+
+/* For GET /api/dict: calendar.source (builtin loaded none → 内置（国务院通知）…). */
+extern const struct dict workday_dicts[];
 
 /* Name of an enum cal_source: "none", "builtin", "loaded". */
 const char *cal_source_name(int source);

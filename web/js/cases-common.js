@@ -101,7 +101,7 @@ export const ACTIONS = {
 for (const [a, def] of Object.entries(ACTIONS)) Object.defineProperty(def, 'label', { get: () => ACTION_NAMES[a] || a });
 
 export const SPECIAL_KINDS = names('approval.special_kind');
-export const SPECIAL_TYPES = { 1: '延长审批', 2: '其他' };
+export const SPECIAL_TYPES = names('approval.special_type');
 
 /* The actions this user may take now: the server's my_actions (department,
 ** step role, head-only and 转办 rules), known to ACTIONS. */
