@@ -181,6 +181,13 @@ int desk_on_inspection(struct store *st, const struct desk_conf *cf, int64_t now
 /* A scheduled job failed: the same for source "job.<name>". */
 int desk_on_job_failed(struct store *st, const struct desk_conf *cf, int64_t now, const char *job,
 		       int64_t run_id, const char *message, struct err *e);
+/* A job succeeded (run run_id): when its job.<name> ticket is still open
+** and the system's last word on it was a failure, a `job_recovered` event
+** ("作业已恢复成功, run N"). The ticket stays where it is: a person
+** resolves and closes it, as after an inspection item's recovery. Nothing
+** (not even a transaction) when the job has no open ticket. */
+int desk_on_job_succeeded(struct store *st, const struct desk_conf *cf, int64_t now, const char *job,
+			  int64_t run_id, struct err *e);
 
 /* ---- notifications ------------------------------------------------------------------ */
 
