@@ -35,6 +35,7 @@ paperwork: org
 quality: org approval
 repair: org approval stats
 importer: org approval stats
+business: org approval paperwork
 db: org approval
 '
 

@@ -29,7 +29,7 @@ static const struct cli_verb verbs[] = {
 	{"cleanup", cli_cleanup, "rotate the application log, remove temp files past retention"},
 	{"stats", cli_stats, "statistics: period reports (table/json/csv/xlsx), dashboard, refresh, rebuild, check"},
 	{"quality", cli_quality, "数据质检: run the rules, findings and 整改, rules catalogue, monthly 通报"},
-	{"import", cli_import, "数据导入: projects and units from a spreadsheet (CSV), dry run first"},
+	{"import", cli_import, "数据导入: projects and units from a spreadsheet (XLSX or CSV), SPGL history; dry run first"},
 	{"repair", cli_repair, "数据修复: typed repairs with preview, the bureau's approval, apply and undo"},
 	{"desk", cli_desk, "运维服务台: fault tickets with SLA clocks, monthly and ticket reports, webhook"},
 	{"exchange", cli_exchange, "前置库 exchange with the province: check, push, pull, status, withdraw"},

@@ -71,9 +71,9 @@ static int do_list(struct store *st, const struct user_args *a, struct err *e)
 {
 	struct page pg = {1, PAGE_SIZE_MAX};
 	struct principal cli;
-	json_t *items, *it;
+	json_t *items, *it, *r;
 	int64_t total;
-	size_t i;
+	size_t i, j;
 	rbac_cli_principal(&cli);
 	if (org_user_list(st, &cli, a->department, a->role, &pg, &items, &total, e))
 		return e->code;
@@ -84,8 +84,6 @@ static int do_list(struct store *st, const struct user_args *a, struct err *e)
 		printf("%-5s %-16s %-26s %-16s %s\n", "id", "username", "roles", "department", "state");
 		json_array_foreach(items, i, it) {
 			char roles[256] = "";
-			size_t j;
-			json_t *r;
 			json_array_foreach(json_object_get(it, "roles"), j, r)
 				snprintf(roles + strlen(roles), sizeof roles - strlen(roles), "%s%s", j ? "," : "",
 					 json_string_value(r));
@@ -94,9 +92,9 @@ static int do_list(struct store *st, const struct user_args *a, struct err *e)
 			       json_is_false(json_object_get(it, "active")) ? "disabled" : "active");
 		}
 	}
-	if ((int64_t)json_array_size(items) < total)
-		fprintf(stderr, "gonggai: %zu of %lld accounts shown (narrow with --department or --role)\n",
-			json_array_size(items), (long long)total);
+	if (total > (int64_t)json_array_size(items))
+		fprintf(stderr, "gonggai: %lld accounts, the first %zu shown (narrow with --department or --role)\n",
+			(long long)total, json_array_size(items));
 	json_decref(items);
 	return 0;
 }
@@ -177,5 +175,7 @@ int cli_user(int argc, char **argv)
 		return cli_fail(&e);
 	int rc = v == 1 ? do_list(st, &a, &e) : do_verb(st, verb, &a, &e);
 	db_close(st);
+	if (rc == ERR_INVALID && strcmp(e.field, "role") == 0)  /* a role name that does not exist: usage */
+		return cli_usage(usage, "user %s: %s", verb, e.msg);
 	return rc ? cli_fail(&e) : 0;
 }

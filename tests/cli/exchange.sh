@@ -3,7 +3,8 @@
 # by tests/pg.sh in a temporary directory, with the province simulator of
 # tests/exchange/province.sql answering SJSCZT 3 or 2:
 #   mapping of every table from a demo database, parents first and waiting,
-#   idempotence, rejected -> corrected -> accepted, withdrawals as new rows,
+#   idempotence, rejected -> corrected -> accepted (数据质检 running after the
+#   pull that learned each verdict), withdrawals as new rows,
 #   SIGKILL during a push (at chosen points and at random), `check` naming a
 #   missing column, a vendor DDL with other column order and types, and the
 #   3.0 attachments mapping.
@@ -130,6 +131,8 @@ status "$tmp/a.db" >"$tmp/st.json"
 jq -e --arg c "$code" '.rejected | length == 1 and .[0].table == "SPGL_XMJBXXB" and .[0].object == $c and
   .[0].reason == "NKGSJ时间要早于NJCSJ时间" and (.[0].since | test("^20[0-9-]+T")) and .[0].dfsjzj == "project:'"$pid"'"' \
   "$tmp/st.json" >/dev/null && ok || fail "status lists the rejection: $(jq -c .rejected "$tmp/st.json")"
+findings() { "$bin" quality findings --db "$tmp/a.db" --rule exchange-rejected --status "$1" --json | jq '.total'; }
+expect "the pull ran 数据质检: the rejection is a finding" "$(findings open)" 1
 push "$tmp/a.db" --target "$front"; expect "a rejected row is not sent again" "$(sent)" 0
 "$bin" project update --db "$tmp/a.db" --id "$pid" --start 2027-01-01 --finish 2028-06-30 >/dev/null || fail "project update"
 push "$tmp/a.db" --target "$front"; expect "the corrected project goes as a new row" "$(sent)" 1
@@ -138,6 +141,8 @@ push "$tmp/a.db" --target "$front"
 expect "three rows with the key" "$(q "$front" "SELECT count(*) FROM spgl_xmjbxxb WHERE dfsjzj = 'project:$pid'")" 3
 expect "verdicts per row" "$(q "$front" "SELECT string_agg(sjsczt::text, ',' ORDER BY lsh) FROM spgl_xmjbxxb WHERE dfsjzj = 'project:$pid'")" 3,2,3
 expect "no rejection left" "$(status "$tmp/a.db" | jq '.rejected | length')" 0
+expect "the push that learned the acceptance closed the finding" "$(findings fixed)" 1
+grep -q "质检运行" "$tmp/push.out" && ok || fail "the push says what 数据质检 found: $(cat "$tmp/push.out")"
 # completion is reported as a new row
 sqlite3 "$tmp/a.db" "UPDATE case_progress SET finished_at = strftime('%s','now') WHERE project_id = $pid"
 push "$tmp/a.db" --target "$front"; expect "completion goes" "$(sent)" 1
