@@ -1,6 +1,8 @@
 # gonggai build. `make` builds the optimised binary ./gonggai and installs
-# nothing; `make check` installs missing packages, builds everything under
-# ASan+UBSan in build/asan and runs every test; `make run` serves on
+# nothing; `make check` installs missing packages, checks the layering
+# (scripts/check-layers.sh) and runs cppcheck (scripts/lint.sh), builds
+# everything under ASan+UBSan in build/asan (-Wshadow -Werror) and runs every
+# test; `make run` serves on
 # 127.0.0.1:8080 with var/gonggai.db; `make bench` runs the benchmarks.
 #
 # Sources are discovered: every src/**/*.c is part of the program, every
@@ -30,8 +32,9 @@ REL      ?= build/release
 ASAN     ?= build/asan
 FUZZ     ?= build/fuzz
 REL_CFLAGS  := -O2 -g $(CSTD) $(WARN) -Isrc -I$(REL)/gen
+# the check build also refuses shadowed names and any warning at all
 ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-               -fno-sanitize-recover=undefined -DGG_TESTING $(CSTD) $(WARN) -Isrc -I$(ASAN)/gen
+               -fno-sanitize-recover=undefined -DGG_TESTING $(CSTD) $(WARN) -Wshadow -Werror -Isrc -I$(ASAN)/gen
 
 .PHONY: all run check test bench fuzz deps clean
 all: gonggai
@@ -109,6 +112,8 @@ deps:
 
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 check: deps
+	scripts/check-layers.sh
+	scripts/lint.sh
 	$(MAKE) -j$(NPROC) gonggai $(ASAN)/gonggai $(TEST_BINS)
 	tests/run.sh $(ASAN)
 

@@ -23,6 +23,7 @@
 #include "base/clock.h"
 #include "ops/backup.h"
 #include "ops/ops.h"
+#include "store/store_int.h"   /* white-box: reads and writes rows directly */
 
 #include <pthread.h>
 #include <stdio.h>

@@ -22,8 +22,9 @@
 #include "approval/catalog.h"
 #include "approval/project.h"
 #include "base/clock.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "org/org.h"
+#include "store/store_int.h"   /* white-box: reads and writes rows directly */
 
 #include <curl/curl.h>
 #include <pthread.h>

@@ -32,7 +32,7 @@
 #include "approval/deadline.h"
 #include "base/clock.h"
 #include "base/json.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "cli/cli.h"
 #include "quality/quality.h"
 #include "store/store_quality.h"

@@ -24,11 +24,12 @@
 */
 #include "approval/case.h"
 #include "base/clock.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "cli/cli.h"
 #include "stats/stats_live.h"
 #include "stats/stats_query.h"
 #include "store/store_stats.h"
+#include "store/store_int.h"   /* white-box: reads and writes rows directly */
 
 #include <stdio.h>
 #include <stdlib.h>

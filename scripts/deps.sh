@@ -3,13 +3,13 @@
 # missing packages are installed; as non-root it only reports what is missing.
 #   scripts/deps.sh          build + run dependencies
 #   scripts/deps.sh --test   also test helpers (wrk, promtool, openpyxl, chromium, fonts, PostgreSQL, jq,
-#                            clang with libFuzzer for make fuzz)
+#                            clang with libFuzzer for make fuzz, cppcheck for scripts/lint.sh)
 set -eu
 pkgs="build-essential pkg-config sqlite3 libsqlite3-dev libmicrohttpd-dev libjansson-dev
       libsodium-dev libinih-dev libxlsxwriter-dev libcurl4-openssl-dev liboath-dev libqrencode-dev libpq-dev
       libzip-dev libexpat1-dev"
 if [ "${1:-}" = "--test" ]; then
-  pkgs="$pkgs libcmocka-dev python3-openpyxl prometheus wrk chromium fonts-noto-cjk curl zbar-tools librsvg2-bin clang libclang-rt-14-dev postgresql jq"
+  pkgs="$pkgs libcmocka-dev python3-openpyxl prometheus wrk chromium fonts-noto-cjk curl zbar-tools librsvg2-bin clang libclang-rt-14-dev postgresql jq cppcheck"
 fi
 missing=""
 for p in $pkgs; do

@@ -652,7 +652,9 @@ int case_materials_received(struct store *st, const struct case_env *env, const 
 	char object[48];
 	if (store_begin(st, e))
 		return e->code;
-	int rc = store_case_get(st, id, &c, e) || may_touch(who, &c, e);
+	int rc = store_case_get(st, id, &c, e);
+	if (!rc)
+		rc = may_touch(who, &c, e);
 	int open_tol = 0;
 	if (!rc && c.open && c.accepted)
 		rc = case_tolerance_outstanding(st, id, &open_tol, e);
@@ -666,9 +668,9 @@ int case_materials_received(struct store *st, const struct case_env *env, const 
 			c.tolerance_done_at = now;
 		c.updated_at = now;
 		snprintf(object, sizeof object, "case:%lld", (long long)id);
-		rc = store_case_tolerance_done(st, id, now, e) || store_case_update(st, &c, e) ||
-			audit_write(st, who, now, "case.materials_received", object, "success",
-				    json_pack("{s:s}", "number", c.number), e);
+		if ((rc = store_case_tolerance_done(st, id, now, e)) == 0 && (rc = store_case_update(st, &c, e)) == 0)
+			rc = audit_write(st, who, now, "case.materials_received", object, "success",
+					 json_pack("{s:s}", "number", c.number), e);
 	}
 	if (rc) {
 		store_rollback(st);

@@ -71,6 +71,7 @@ typedef int (*case_observer)(struct store *st, const struct case_snap *before,
 
 /* ---- applications ------------------------------------------------------------ */
 
+#define CASE_APPLY_MAX 64         /* items of one application (400 beyond) */
 struct case_application {
 	int stage;                    /* 1-5                                   */
 	const char *side_line;        /* NULL/"" for the main line, "54Y" ...  */
@@ -164,6 +165,10 @@ json_t *case_conflict_json(struct store *st, int64_t id, const struct err *e);
 int case_get_text(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 		  int64_t id, struct buf *out, struct err *e);
 
+/* The case id of arg: a positive number under 16 digits is the id itself,
+** anything else its 办件编号 (SPSXSLBM); ERR_NOTFOUND, ERR_INVALID when empty. */
+int case_id_of(struct store *st, const char *arg, int64_t *id, struct err *e);
+
 /* The clock of a stored case (the one place that gathers its facts). */
 int case_clock(struct store *st, const struct case_env *env, const struct case_rec *c, int64_t now,
 	       struct deadline *out, struct err *e);
@@ -178,6 +183,12 @@ struct case_query {
 int case_list(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 	      const struct case_query *q, const struct page *pg, json_t **items, int64_t *total, int *capped,
 	      struct err *e);
+/* The light, sort and order of a list as the faces take them (each may be
+** NULL): light green|yellow|red, sort received|due|number|updated, order
+** asc|desc (default: ascending by due date, else newest first). ERR_INVALID
+** naming the field. */
+int case_query_parse(struct case_query *q, const char *light, const char *sort, const char *order,
+		     struct err *e);
 /* 待办: open cases of who's department at a step of one of who's roles,
 ** not transferred to someone else, with light (enum deadline_light, -1
 ** any). counts (may be NULL) receives the whole 待办 by light, whatever the

@@ -924,11 +924,13 @@ static int insert_project(struct demo *g, int index, int d, int f, int32_t start
 	json_t *units = json_pack("[{s:s,s:s,s:s,s:s,s:s}]", "kind", "builder", "name", company, "credit_code", uscc,
 				  "contact", names_staff[between(r, 0, 15)], "phone", "13800000000");
 	int64_t id = 0;
-	int rc = store_project_save(g->st, p, at_of(start, 9 * 60), &id, e) || store_project_units_set(g->st, id, units, e);
+	int rc = store_project_save(g->st, p, at_of(start, 9 * 60), &id, e);
+	if (!rc)
+		rc = store_project_units_set(g->st, id, units, e);
 	json_decref(p);
 	json_decref(units);
 	if (rc)
-		return e->code ? e->code : ERR_INTERNAL;
+		return rc;
 	ps->pr.id = id;
 	snprintf(ps->pr.code, sizeof ps->pr.code, "%s", code);
 	snprintf(ps->pr.name, sizeof ps->pr.name, "%s", name);
@@ -1055,8 +1057,8 @@ static int run_project(struct demo *g, int index, struct err *e)
 			if (n > 2)
 				n = 2;
 			if (n && t5 <= g->end)
-				rc = store_stage_start(g->st, ps->pr.id, 5, 0, 2, t5, e) ||
-					run_instance(g, ps, 5, "", codes, n, t5, &end5, e);
+				if ((rc = store_stage_start(g->st, ps->pr.id, 5, 0, 2, t5, e)) == 0)
+					rc = run_instance(g, ps, 5, "", codes, n, t5, &end5, e);
 		}
 		t = later(g, t, between(r, 2, 25));
 	}
@@ -1135,7 +1137,9 @@ int case_demo(struct store *st, const struct case_env *env, const struct princip
 	if (g->end > now)             /* nothing later than the moment it runs */
 		g->end = now;
 	g->accounts = cf->accounts;
-	int rc = load_kind(g, CATALOG_ITEMS, e) || load_kind(g, CATALOG_FLOWS, e);
+	int rc = load_kind(g, CATALOG_ITEMS, e);
+	if (!rc)
+		rc = load_kind(g, CATALOG_FLOWS, e);
 	if (!rc && (!g->nitems || !g->nflows))
 		rc = err_set(e, ERR_INVALID, "db", "目录为空，请先导入审批事项目录 (empty catalogue)");
 	char *saved = NULL;

@@ -204,8 +204,38 @@ void case_allowed_names(const struct case_state *s, char *buf, size_t n)
 			used += snprintf(buf + used, n - used, "%s%s", used ? ", " : "", actions[a].name);
 }
 
+#ifdef GG_TESTING
+/* The tables' invariants, checked on every transition of the test build:
+** every status and action named; each transition leaves a working phase for
+** a real status (or the same one, or the withdrawal pair), and no (phase,
+** action) pair appears twice — find() takes the first, so a second would be
+** dead silently. */
+static int tables_sound(void)
+{
+	for (int i = 0; i <= CASE_STATUS_MAX; i++)
+		if (!statuses[i].name)
+			return 0;
+	for (int a = 0; a < CASE_A_COUNT; a++)
+		if (!actions[a].name)
+			return 0;
+	for (size_t i = 0; i < NTABLE; i++) {
+		const struct transition *t = &table[i];
+		if (t->phase < CASE_PH_NEW || t->phase >= CASE_PH_FINAL || !action_ok(t->action) ||
+		    !(t->to == TO_SAME || t->to == TO_WITHDRAW || (t->to > CASE_NONE && t->to <= CASE_STATUS_MAX)))
+			return 0;
+		for (size_t j = i + 1; j < NTABLE; j++)
+			if (table[j].phase == t->phase && table[j].action == t->action)
+				return 0;
+	}
+	return 1;
+}
+#endif
+
 int case_next(const struct case_state *s, int action, struct case_state *out, struct err *e)
 {
+#ifdef GG_TESTING
+	assert(tables_sound());
+#endif
 	assert(s->nsteps >= 1);
 	const struct transition *t = action_ok(action) ? find(s, action) : NULL;
 	if (!t) {

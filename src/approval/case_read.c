@@ -506,6 +506,25 @@ int case_filter_of(const struct principal *who, const struct case_query *q, int6
 	return 0;
 }
 
+int case_query_parse(struct case_query *q, const char *light, const char *sort, const char *order,
+		     struct err *e)
+{
+	static const char *const sorts[] = {"received", "due", "number", "updated", NULL};
+	q->light = -1;
+	if (light && (q->light = deadline_light_parse(light)) < 0)
+		return err_set(e, ERR_INVALID, "light", "light: green | yellow | red");
+	const char *const *s = sorts;
+	while (sort && *s && strcmp(sort, *s) != 0)
+		s++;
+	if (sort && !*s)
+		return err_set(e, ERR_INVALID, "sort", "sort: received | due | number | updated");
+	if (order && strcmp(order, "asc") != 0 && strcmp(order, "desc") != 0)
+		return err_set(e, ERR_INVALID, "order", "order: asc | desc");
+	q->sort = sort;
+	q->desc = order ? strcmp(order, "desc") == 0 : !sort || strcmp(sort, "due") != 0;
+	return 0;
+}
+
 int case_list(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 	      const struct case_query *q, const struct page *pg, json_t **items, int64_t *total, int *capped,
 	      struct err *e)
@@ -694,7 +713,9 @@ int case_timeline(struct store *st, const struct case_env *env, const struct pri
 		return err_set(e, ERR_NOTFOUND, "id", "项目不存在");
 	o = json_pack("{s:{s:I,s:s,s:s,s:i,s:s,s:s}}", "project", "id", (json_int_t)p.id, "code", p.code,
 		      "name", p.name, "flow_type", p.flow_type, "flow_code", p.flow_code, "division", p.division);
-	int rc = store_stages(st, project_id, &stages, e) || store_project_instances(st, project_id, &instances, e);
+	int rc = store_stages(st, project_id, &stages, e);
+	if (!rc)
+		rc = store_project_instances(st, project_id, &instances, e);
 	if (!rc)
 		parallel_stage_done(stages, instances);
 	if (rc || stage_clocks(st, env, now, stages, e) || project_clock(st, env, now, &p, o, e) ||
@@ -708,4 +729,17 @@ int case_timeline(struct store *st, const struct case_env *env, const struct pri
 	json_object_set_new(o, "instances", instances);
 	*out = o;
 	return 0;
+}
+
+int case_id_of(struct store *st, const char *arg, int64_t *id, struct err *e)
+{
+	char *end;
+	long long v = strtoll(arg, &end, 10);
+	if (!arg[0])
+		return err_set(e, ERR_INVALID, "case", "办件编号不能为空 (empty case number)");
+	if (*end == 0 && v > 0 && strlen(arg) < 16) {
+		*id = v;
+		return 0;
+	}
+	return store_case_by_number(st, arg, id, e);
 }

@@ -475,6 +475,38 @@ int catalog_save(struct store *st, const struct principal *who, int64_t now, int
 	return row ? store_catalog_by_id(st, kind, id, row, e) : 0;
 }
 
+/* ---- reading -------------------------------------------------------------------- */
+
+int catalog_list(struct store *st, int kind, const struct catalog_filter *f, const struct page *pg,
+		 json_t **items, int64_t *total, struct err *e)
+{
+	static const char *const flags[] = {"milestone", "commitment", "tolerance", NULL};
+	json_t *it;
+	size_t i;
+	if (store_catalog_list(st, kind, f, pg, items, total, e))
+		return e->code;
+	json_array_foreach(*items, i, it)
+		for (const char *const *k = flags; *k; k++)
+			if (json_object_get(it, *k))
+				json_object_set_new(it, *k, json_boolean(json_integer_value(json_object_get(it, *k))));
+	return 0;
+}
+
+int catalog_get(struct store *st, int kind, const char *code, const char *version, const char *date,
+		json_t **row, struct err *e)
+{
+	if (version)
+		return store_catalog_version(st, kind, code, version, row, e);
+	if (store_catalog_at(st, kind, code, date, row, e) == ERR_NOTFOUND)
+		snprintf(e->msg, sizeof e->msg, "%s 在 %s 没有已生效的版本", code, date);
+	return e->code;
+}
+
+int catalog_get_by_id(struct store *st, int kind, int64_t id, json_t **row, struct err *e)
+{
+	return store_catalog_by_id(st, kind, id, row, e);
+}
+
 /* ---- history and diff ----------------------------------------------------------- */
 
 int catalog_history(struct store *st, int kind, const char *code, json_t **out, struct err *e)

@@ -111,6 +111,18 @@ int catalog_save(struct store *st, const struct principal *who, int64_t now, int
 
 /* ---- reading for the API ---------------------------------------------------- */
 
+/* Versions in effect on f->date, one per code (store_catalog_list), with
+** the flags milestone, commitment and tolerance as booleans. */
+int catalog_list(struct store *st, int kind, const struct catalog_filter *f, const struct page *pg,
+		 json_t **items, int64_t *total, struct err *e);
+/* One version of code: `version` when not NULL, else the one in effect on
+** date (YYYY-MM-DD). ERR_NOTFOUND names what is missing. *row is the
+** caller's. */
+int catalog_get(struct store *st, int kind, const char *code, const char *version, const char *date,
+		json_t **row, struct err *e);
+/* The version with this id (links from the history). */
+int catalog_get_by_id(struct store *st, int kind, int64_t id, json_t **row, struct err *e);
+
 /* {"code", "kind", "versions":[{id, version, effective_from, name,
 ** created_at, created_by, "changes": [field names changed from the previous
 ** version]}]}. */

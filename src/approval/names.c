@@ -73,6 +73,21 @@ static const struct dict_entry special_kinds[] = {
 	{"other", "其他"}, {NULL, NULL},
 };
 
+static const struct dict_entry special_types[] = {{"1", "延长审批"}, {"2", "其他"}, {NULL, NULL}};
+
+static const struct dict_entry completion_rules[] = {
+	{"1", "全部里程碑事项办结"}, {"2", "任一事项办结"}, {NULL, NULL},
+};
+
+static const struct dict_entry applicant_kinds[] = {{"1", "自然人"}, {"2", "法人"}, {"3", "自然人和法人"}, {NULL, NULL}};
+
+static const struct dict_entry case_types[] = {{"1", "即办件"}, {"2", "承诺件"}, {NULL, NULL}};
+
+const struct dict_entry approval_unit_kinds[] = {
+	{"builder", "建设单位"}, {"agent", "代建单位"}, {"survey", "勘察单位"}, {"design", "设计单位"},
+	{"construction", "施工单位"}, {"supervision", "监理单位"}, {"other", "其他单位"}, {NULL, NULL},
+};
+
 const struct dict approval_dicts[] = {
 	{"approval.case_status", case_status},
 	{"approval.case_status_filter", case_status_filter},
@@ -85,6 +100,11 @@ const struct dict approval_dicts[] = {
 	{"approval.document", documents},
 	{"approval.material_form", material_forms},
 	{"approval.special_kind", special_kinds},
+	{"approval.special_type", special_types},
+	{"approval.completion_rule", completion_rules},
+	{"approval.applicant_kind", applicant_kinds},
+	{"approval.case_type", case_types},
+	{"approval.unit_kind", approval_unit_kinds},
 	{NULL, NULL},
 };
 

@@ -10,7 +10,11 @@
 ** and is filed under 5), approval.stage (1-5), approval.side_line (51 …
 ** 54Y), approval.flow_type (SPLCLX 1-10), approval.case_action (the API's
 ** action names), approval.light (green/yellow/red), approval.step_role,
-** approval.document (document kinds). Everything is static and read-only.
+** approval.document (document kinds), approval.material_form,
+** approval.special_kind and approval.special_type (特别程序),
+** approval.completion_rule, approval.applicant_kind, approval.case_type (the
+** catalogue's codes), approval.unit_kind (项目单位). Everything is static and
+** read-only.
 */
 #ifndef GG_APPROVAL_NAMES_H
 #define GG_APPROVAL_NAMES_H
@@ -24,6 +28,7 @@ extern const struct dict_entry approval_side_line_names[];
 extern const struct dict_entry approval_flow_type_names[];
 extern const struct dict_entry approval_action_names[];
 extern const struct dict_entry approval_light_names[];
+extern const struct dict_entry approval_unit_kinds[];
 
 /* The label users read for a BLZT status ("补正中"), "未知" when out of range. */
 const char *approval_status_label(int status);

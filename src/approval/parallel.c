@@ -349,6 +349,10 @@ int case_apply(struct store *st, const struct case_env *env, const struct princi
 		json_decref(cases);
 		return err_set(e, ERR_FORBIDDEN, "", "只有窗口人员或部门负责人可以申报 (clerk or head only)");
 	}
+	if (a->nitems > CASE_APPLY_MAX) {
+		json_decref(cases);
+		return err_set(e, ERR_INVALID, "items", "最多 %d 个事项 (at most %d items)", CASE_APPLY_MAX, CASE_APPLY_MAX);
+	}
 	if (store_begin(st, e) == 0) {
 		if (apply_locked(st, env, who, now, project_id, a, cases, &in, e) == 0 && case_files_flush(st, e) == 0) {
 			if (store_commit(st, e) == 0) {
@@ -430,10 +434,10 @@ static int complete_stage(struct store *st, const struct principal *who, int64_t
 		else if (!prog.finished_at)
 			prog.finished_at = now;
 		snprintf(object, sizeof object, "project:%lld", (long long)c->project_id);
-		rc = store_progress_put(st, &prog, e) ||
-			audit_write(st, who, now, "case.stage_complete", object, "success",
-				    json_pack("{s:i,s:i,s:b}", "stage", c->stage, "current_stage", prog.current_stage,
-					      "finished", prog.finished_at != 0), e);
+		if ((rc = store_progress_put(st, &prog, e)) == 0)
+			rc = audit_write(st, who, now, "case.stage_complete", object, "success",
+					 json_pack("{s:i,s:i,s:b}", "stage", c->stage, "current_stage", prog.current_stage,
+						   "finished", prog.finished_at != 0), e);
 		if (rc)
 			rc = e->code ? e->code : ERR_INTERNAL;
 	}

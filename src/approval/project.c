@@ -8,6 +8,7 @@
 ** failure, whose field and rule the caller gets (400 at the API).
 */
 #include "approval/project.h"
+#include "approval/names.h"
 #include "base/clock.h"
 #include "base/json.h"
 #include "calendar/cal.h"
@@ -22,11 +23,6 @@
 #define AREA_MAX 100000000           /* m² */
 #define UNITS_MAX 20
 
-static const char *const unit_kinds[][2] = {
-	{"builder", "建设单位"}, {"agent", "代建单位"}, {"survey", "勘察单位"}, {"design", "设计单位"},
-	{"construction", "施工单位"}, {"supervision", "监理单位"}, {"other", "其他单位"},
-};
-#define NKINDS (sizeof unit_kinds / sizeof unit_kinds[0])
 
 static const struct jfield project_fields[] = {
 	{"code", J_STRING, 1}, {"gcdm", J_STRING, 0}, {"name", J_STRING, 1}, {"flow_type", J_INT, 1},
@@ -178,10 +174,7 @@ static int phone_ok(const char *s)
 
 static const char *kind_name(const char *kind)
 {
-	for (size_t i = 0; i < NKINDS; i++)
-		if (strcmp(kind, unit_kinds[i][0]) == 0)
-			return unit_kinds[i][1];
-	return NULL;
+	return dict_label(approval_unit_kinds, kind);   /* approval.unit_kind */
 }
 
 /* Normalise a unit's credit code in place and check one unit. */

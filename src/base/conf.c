@@ -122,16 +122,6 @@ int64_t conf_int(const struct conf *c, const char *section, const char *key, int
 	return (v && parse_int(v, &x) == 0) ? x : def;
 }
 
-double conf_double(const struct conf *c, const char *section, const char *key, double def)
-{
-	const char *v = conf_get(c, section, key);
-	char *end;
-	if (!v)
-		return def;
-	double x = strtod(v, &end);
-	return (end != v && !*end) ? x : def;
-}
-
 int conf_int_ok(const struct conf *c, const char *section, const char *key,
 		int64_t min, int64_t max, struct err *e)
 {

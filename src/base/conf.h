@@ -35,7 +35,6 @@ const char *conf_get(const struct conf *c, const char *section, const char *key)
 const char *conf_str(const struct conf *c, const char *section, const char *key, const char *def);
 /* Integer value; a malformed number yields def and is reported by conf_int_ok. */
 int64_t conf_int(const struct conf *c, const char *section, const char *key, int64_t def);
-double conf_double(const struct conf *c, const char *section, const char *key, double def);
 /* 0 when section.key is absent or a valid integer in [min, max]; else e. */
 int conf_int_ok(const struct conf *c, const char *section, const char *key,
 		int64_t min, int64_t max, struct err *e);

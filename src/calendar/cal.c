@@ -107,7 +107,7 @@ void cal_date_format(int32_t day, char out[CAL_DATE_LEN])
 static const char *quote(const char *s, char out[24])
 {
 	size_t i = 0;
-	for (; s[i] && i < 20; i++)
+	for (; i < 20 && s[i]; i++)
 		out[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
 	out[i] = 0;
 	if (s[i])

@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "base/clock.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,9 @@ int cli_usage(const char *usage, const char *fmt, ...)
 
 int cli_fail(const struct err *e)
 {
+#ifdef GG_TESTING
+	assert(e->code != 0);   /* every failing call leaves e set */
+#endif
 	if (e->field[0])
 		fprintf(stderr, "gonggai: %s: %s\n", e->field, e->msg);
 	else

@@ -7,6 +7,7 @@
 #include "archive/archive.h"
 #include "base/clock.h"
 #include "cli/cli_ext.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -74,7 +75,7 @@ static int run(const struct args *a, int export, const struct archive_sources *s
 	struct store *st;
 	struct principal cli;
 	struct archive_filter f;
-	if (archive_filter_parse(a->from, a->to, a->kind, &f, e) || store_open(a->db, 0, &st, e))
+	if (archive_filter_parse(a->from, a->to, a->kind, &f, e) || db_open(a->db, 0, &st, e))
 		return e->code;
 	rbac_cli_principal(&cli);
 	int rc;
@@ -98,7 +99,7 @@ static int run(const struct args *a, int export, const struct archive_sources *s
 			json_decref(items);
 		}
 	}
-	store_close(st);
+	db_close(st);
 	return rc;
 }
 

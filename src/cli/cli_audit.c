@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "ops/lock.h"
 #include "org/audit.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -32,13 +33,13 @@ static int rotate(const char *db)
 	if (ops_lock_exclusive(db, &lk, &e))
 		return cli_fail(&e);
 	rbac_cli_principal(&cli);
-	int rc = store_open(db, 0, &st, &e);
+	int rc = db_open(db, 0, &st, &e);
 	if (rc == 0) {
 		rc = audit_rotate_key(st, &cli, clock_now(NULL), &from, &e);
 		if (rc == 0)
 			printf("new audit key from record %lld on (the older keys stay in the key file)\n",
 			       (long long)from);
-		store_close(st);
+		db_close(st);
 	}
 	ops_lock_release(&lk);
 	return rc ? cli_fail(&e) : 0;
@@ -70,10 +71,10 @@ int cli_audit(int argc, char **argv)
 	struct store *st;
 	struct err e = {0};
 	struct audit_verdict v;
-	if (store_open(db, STORE_READONLY, &st, &e))
+	if (db_open(db, STORE_READONLY, &st, &e))
 		return cli_fail(&e);
 	int rc = audit_verify(st, &v, &e);
-	store_close(st);
+	db_close(st);
 	if (rc)
 		return cli_fail(&e);
 	if (v.bad_id) {

@@ -11,6 +11,7 @@
 #include "ops/backup.h"
 #include "ops/lock.h"
 #include "org/audit.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -83,11 +84,11 @@ static int do_backup(struct store *st, const struct ops_conf *cf, const struct a
 
 static int do_list(struct store *st, const struct args *a, struct err *e)
 {
-	struct page pg = {1, 200};
+	struct page pg = {1, PAGE_SIZE_MAX};
 	json_t *items, *it;
 	int64_t total;
 	size_t i;
-	if (store_ops_backup_list(st, &pg, &items, &total, e))
+	if (ops_backup_list(st, &pg, &items, &total, e))
 		return e->code;
 	if (a->json) {
 		json_dumpf(items, stdout, JSON_COMPACT);
@@ -184,11 +185,11 @@ int cli_backup(int argc, char **argv)
 	struct stat sb;
 	int rc = 0;
 	if (sub != 1 || stat(cf.db_path, &sb) == 0)
-		rc = store_open(cf.db_path, 0, &st, &e);
+		rc = db_open(cf.db_path, 0, &st, &e);
 	if (!rc)
 		rc = sub < 0 ? do_backup(st, &cf, &a, &e) : sub == 0 ? do_list(st, &a, &e)
 			: sub == 1 ? do_verify(st, &a, &e) : do_drill(st, &cf, &a, &e);
-	store_close(st);
+	db_close(st);
 	conf_free(c);
 	return rc ? cli_fail(&e) : 0;
 }

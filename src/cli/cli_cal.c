@@ -17,8 +17,8 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "calendar/cal.h"
-#include "calendar/cal_admin.h"
-#include "store/store.h"
+#include "workday/workday.h"
+#include "db/db.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -229,10 +229,10 @@ static int cmd_import(const struct opts *o)
 	rbac_cli_principal(&cli);
 	int rc = read_file(path, CAL_CSV_MAX_BYTES, &text, &len, &e);
 	if (rc == 0)
-		rc = store_open(o->db, 0, &st, &e);
+		rc = db_open(o->db, 0, &st, &e);
 	if (rc == 0)
 		rc = cal_import(st, &cli, clock_now(NULL), year, text, len, &res, &e);
-	store_close(st);
+	db_close(st);
 	free(text);
 	if (rc)
 		return cli_fail(&e);
@@ -257,10 +257,10 @@ static int load_cal(const struct opts *o, struct cal **c, struct err *e)
 	if (!o->db)
 		return cal_build(NULL, 0, c, e);
 	struct store *st;
-	if (store_open(o->db, STORE_READONLY, &st, e))
+	if (db_open(o->db, STORE_READONLY, &st, e))
 		return e->code;
 	int rc = cal_build_store(st, c, e);
-	store_close(st);
+	db_close(st);
 	return rc;
 }
 

@@ -18,7 +18,8 @@
 #include "approval/project.h"
 #include "base/clock.h"
 #include "base/conf.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -46,7 +47,8 @@ static const char usage[] =
 	"        materials_received\n"
 	"  show --case ID|NUMBER           the case with its clock, history and documents (JSON)\n"
 	"  list [--status N] [--light green|yellow|red] [--department CODE] [--district CODE]\n"
-	"       [--item CODE] [--stage N] [--q TEXT] [--page N] [--page-size N] [--json]\n"
+	"       [--item CODE] [--stage N] [--q TEXT] [--sort received|due|number|updated]\n"
+	"       [--order asc|desc] [--page N] [--page-size N] [--json]\n"
 	"  todo [--light green|yellow|red] | done [--json]\n        待办 (with its counts by light) / 已办 of the --as account\n"
 	"  timeline --project ID|CODE      stages, instances and cases of a project (JSON)\n"
 	"  doc --case ID|NUMBER --kind KIND [-o FILE]   printable HTML: acceptance refusal\n"
@@ -56,7 +58,7 @@ static const char usage[] =
 struct args {
 	const char *sub, *db, *as, *config, *project, *casearg, *action, *opinion, *items, *side_line;
 	const char *materials, *kind, *reason, *result, *to_user, *light, *department, *district, *item;
-	const char *q, *out, *tick, *file, *name, *material;
+	const char *q, *out, *tick, *file, *name, *material, *sort, *order;
 	const char *received[64];
 	int nreceived, tolerance;
 	int stage, status, materials_days, type, limit, page, page_size, json;
@@ -74,7 +76,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{"item", 1, NULL, 'I'}, {"q", 1, NULL, 'q'}, {"page", 1, NULL, 'P'}, {"page-size", 1, NULL, 'Z'},
 		{"json", 0, NULL, 'j'}, {"help", 0, NULL, 'h'}, {"tick", 1, NULL, 'K'}, {"file", 1, NULL, 'F'},
 		{"name", 1, NULL, 'N'}, {"material", 1, NULL, 'G'}, {"tolerance", 0, NULL, 'Y'},
-		{"received", 1, NULL, 'V'}, {NULL, 0, NULL, 0},
+		{"received", 1, NULL, 'V'}, {"sort", 1, NULL, 'B'}, {"order", 1, NULL, 'W'}, {NULL, 0, NULL, 0},
 	};
 	int ch;
 	memset(a, 0, sizeof *a);
@@ -116,6 +118,8 @@ static int parse(int argc, char **argv, struct args *a)
 		case 'N': a->name = optarg; break;
 		case 'G': a->material = optarg; break;
 		case 'Y': a->tolerance = 1; break;
+		case 'B': a->sort = optarg; break;
+		case 'W': a->order = optarg; break;
 		case 'V':
 			if (a->nreceived == 64 || !strchr(optarg, '='))
 				return -1;
@@ -128,7 +132,7 @@ static int parse(int argc, char **argv, struct args *a)
 	if (optind + 1 != argc)
 		return -1;
 	a->sub = argv[optind];
-	if (a->page < 1 || a->page_size < 1 || a->page_size > 200)
+	if (a->page < 1 || a->page_size < 1 || a->page_size > PAGE_SIZE_MAX)
 		return -1;
 	return a->db ? 0 : -1;
 }
@@ -154,7 +158,7 @@ static int ctx_open(const struct args *a, struct ctx *x, struct err *e)
 		return e->code;
 	}
 	conf_free(c);
-	if (store_open(a->db, 0, &x->st, e) || cal_build_store(x->st, &x->cal, e))
+	if (db_open(a->db, 0, &x->st, e) || cal_build_store(x->st, &x->cal, e))
 		return e->code;
 	x->env.cal = x->cal;
 	if (a->as)
@@ -166,20 +170,14 @@ static int ctx_open(const struct args *a, struct ctx *x, struct err *e)
 static void ctx_close(struct ctx *x)
 {
 	cal_free(x->cal);
-	store_close(x->st);
+	db_close(x->st);
 }
 
 static int case_id(struct ctx *x, const char *arg, int64_t *id, struct err *e)
 {
-	char *end;
-	long long v = arg ? strtoll(arg, &end, 10) : 0;
 	if (!arg)
 		return err_set(e, ERR_INVALID, "case", "--case ID|NUMBER is required");
-	if (*end == 0 && v > 0 && strlen(arg) < 16) {
-		*id = v;
-		return 0;
-	}
-	return store_case_by_number(x->st, arg, id, e);
+	return case_id_of(x->st, arg, id, e);
 }
 
 static int project_id(struct ctx *x, const char *arg, int64_t *id, struct err *e)
@@ -248,18 +246,20 @@ static int do_apply(struct ctx *x, const struct args *a, struct err *e)
 {
 	int64_t pid;
 	json_t *out, *codes = csv_array(a->items);
-	const char *items[64];
-	size_t n = json_array_size(codes) < 64 ? json_array_size(codes) : 64;
-	for (size_t i = 0; i < n; i++)
+	const char *items[CASE_APPLY_MAX];
+	size_t n = json_array_size(codes);
+	for (size_t i = 0; i < n && i < CASE_APPLY_MAX; i++)   /* case_apply refuses more */
 		items[i] = json_string_value(json_array_get(codes, i));
 	json_t *received = a->nreceived ? received_json(a) : NULL;
 	struct case_application app = {.stage = a->stage, .side_line = a->side_line, .items = items, .nitems = n,
 				       .opinion = a->opinion, .materials = received};
-	int rc = project_id(x, a->project, &pid, e) || case_apply(x->st, &x->env, &x->who, x->now, pid, &app, &out, e);
+	int rc = project_id(x, a->project, &pid, e);
+	if (!rc)
+		rc = case_apply(x->st, &x->env, &x->who, x->now, pid, &app, &out, e);
 	json_decref(codes);
 	json_decref(received);
 	if (rc)
-		return e->code ? e->code : ERR_INTERNAL;
+		return rc;
 	print_json(out);
 	return 0;
 }
@@ -270,8 +270,9 @@ static int do_act(struct ctx *x, const struct args *a, struct err *e)
 	json_t *out = NULL, *mat = a->materials ? csv_array(a->materials) : NULL;
 	int rc = case_id(x, a->casearg, &id, e);
 	if (!rc && a->action && strcmp(a->action, "materials_received") == 0) {
-		rc = case_materials_received(x->st, &x->env, &x->who, x->now, id, e) ||
-			case_get(x->st, &x->env, &x->who, x->now, id, &out, e);
+		rc = case_materials_received(x->st, &x->env, &x->who, x->now, id, e);
+		if (!rc)
+			rc = case_get(x->st, &x->env, &x->who, x->now, id, &out, e);
 	} else if (!rc) {
 		struct case_input in = {
 			.action = case_action_parse(a->action), .opinion = a->opinion, .materials = mat,
@@ -325,12 +326,12 @@ static int do_list(struct ctx *x, const struct args *a, int which, struct err *e
 {
 	struct page pg = {a->page, a->page_size};
 	struct case_query q = {.district = a->district, .department = a->department, .item = a->item, .q = a->q,
-			       .stage = a->stage, .status = a->status, .light = -1, .desc = 1};
+			       .stage = a->stage, .status = a->status};
 	json_t *items;
 	int64_t total, n[4];
 	int rc, capped;
-	if (a->light && (q.light = deadline_light_parse(a->light)) < 0)
-		return err_set(e, ERR_INVALID, "light", "light: green | yellow | red");
+	if (case_query_parse(&q, a->light, a->sort, a->order, e))
+		return e->code;
 	if (which == 0)
 		rc = case_list(x->st, &x->env, &x->who, x->now, &q, &pg, &items, &total, &capped, e);
 	else if (which == 1)

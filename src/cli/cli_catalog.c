@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "approval/catalog.h"
 #include "base/clock.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -107,10 +108,9 @@ static int do_show(struct store *st, int kind, const char *code, const struct ca
 {
 	char today[16];
 	json_t *row;
-	int rc = a->version ? store_catalog_version(st, kind, code, a->version, &row, e)
-		: store_catalog_at(st, kind, code, a->date ? a->date : clock_cn_date(clock_now(NULL), today), &row, e);
-	if (rc)
-		return rc;
+	if (catalog_get(st, kind, code, a->version, a->date ? a->date : clock_cn_date(clock_now(NULL), today), &row,
+			e))
+		return e->code;
 	print_json(row);
 	json_decref(row);
 	return 0;
@@ -125,7 +125,7 @@ static int run_db(const char *sub, const struct cat_args *a, struct err *e)
 	struct store *st;
 	json_t *out = NULL;
 	int rc;
-	if (store_open(a->db, writes ? 0 : STORE_READONLY, &st, e))
+	if (db_open(a->db, writes ? 0 : STORE_READONLY, &st, e))
 		return e->code;
 	if (writes)
 		rc = do_import(st, a, e);
@@ -137,7 +137,7 @@ static int run_db(const char *sub, const struct cat_args *a, struct err *e)
 		rc = catalog_version_diff(st, kind, code, a->from, a->to, &out, e);
 	else
 		rc = do_show(st, kind, code, a, e);
-	store_close(st);
+	db_close(st);
 	if (!rc && out)
 		print_json(out);
 	json_decref(out);

@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "cli/cli_ops.h"
 #include "ops/cleanup.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -73,11 +74,11 @@ int cli_cleanup(int argc, char **argv)
 	json_t *r = NULL;
 	if (cli_ops_load(config, db, &c, &cf, &e))
 		return !strcmp(e.field, "db") ? cli_usage(usage, "cleanup: %s", e.msg) : cli_fail(&e);
-	int rc = store_open(cf.db_path, 0, &st, &e);
+	int rc = db_open(cf.db_path, 0, &st, &e);
 	rbac_cli_principal(&cli);
 	if (!rc) {
 		rc = ops_cleanup(st, &cf, &cli, clock_now(NULL), dry, 0, &r, &e);
-		store_close(st);
+		db_close(st);
 	}
 	conf_free(c);
 	if (rc)

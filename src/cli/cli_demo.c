@@ -12,10 +12,11 @@
 #include "approval/case.h"
 #include "approval/catalog.h"
 #include "base/clock.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "org/audit.h"
 #include "org/org.h"
 #include "stats/stats_live.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -87,12 +88,12 @@ static int seed_db(struct store *st, const char *db, const char *password, int64
 {
 	struct principal cli;
 	rbac_cli_principal(&cli);
-	if (org_seed(st, now, e) || catalog_seed(st, &cli, now, e))
+	if (db_seed(st, NULL, now, e))
 		return e->code;
 	if (case_demo_accounts(st, password, now, accounts, e))
 		return e->code;
 	return audit_write(st, &cli, now, "system.init", db, "success",
-			   json_pack("{s:i,s:b}", "schema", store_schema_version(st), "demo", 1), e);
+			   json_pack("{s:i,s:b}", "schema", db_schema_version(st), "demo", 1), e);
 }
 
 static void report(const struct case_demo_stats *s, double secs, const char *password,
@@ -128,10 +129,12 @@ int cli_demo(int argc, char **argv)
 		return rc > 0 ? 0 : cli_usage(usage, "demo: --db PATH is required; N 1..10000000; DATE YYYY-MM-DD");
 	int64_t now = clock_now(NULL);
 	rbac_cli_principal(&cli);
-	if (store_open(a.db, STORE_CREATE, &st, &e))
+	if (db_open(a.db, STORE_CREATE, &st, &e))
 		return cli_fail(&e);
 	struct case_env env = {.dl = DEADLINE_CONF_DEFAULT};
-	rc = seed_db(st, a.db, a.password, now, &accounts, &e) || cal_build_store(st, &cal, &e);
+	rc = seed_db(st, a.db, a.password, now, &accounts, &e);
+	if (!rc)
+		rc = cal_build_store(st, &cal, &e);
 	double t0 = clock_mono_ms();
 	if (!rc) {
 		env.cal = cal;
@@ -145,7 +148,7 @@ int cli_demo(int argc, char **argv)
 	if (!rc)
 		rc = stats_rebuild(st, &env, now, &sr, &e);
 	cal_free(cal);
-	store_close(st);        /* the last checkpoint: the file is on disk */
+	db_close(st);        /* the last checkpoint: the file is on disk */
 	double closed = (clock_mono_ms() - t0) / 1000.0;
 	if (rc) {
 		case_demo_accounts_free(&accounts);

@@ -16,6 +16,7 @@
 #include "base/clock.h"
 #include "base/conf.h"
 #include "desk/desk.h"
+#include "db/db.h"
 
 #include <curl/curl.h>
 #include <getopt.h>
@@ -140,7 +141,7 @@ static int ctx_open(const struct args *a, struct ctx *x, struct err *e)
 		return e->code;
 	}
 	conf_free(c);
-	if (store_open(a->db, 0, &x->st, e))
+	if (db_open(a->db, 0, &x->st, e))
 		return e->code;
 	if (a->as)
 		return desk_principal_for(x->st, a->as, &x->who, e);
@@ -313,9 +314,9 @@ int cli_desk(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? 0 : cli_usage(usage, "desk: a subcommand and --db PATH are required");
 	if (ctx_open(&a, &x, &e) || run(&x, &a, &e)) {
-		store_close(x.st);
+		db_close(x.st);
 		return e.code == ERR_INVALID && !e.field[0] ? cli_usage(usage, "%s", e.msg) : cli_fail(&e);
 	}
-	store_close(x.st);
+	db_close(x.st);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include "cli/cli_ext.h"
 #include "exchange/exchange.h"
 #include "org/rbac.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -188,7 +189,7 @@ static int run(const struct args *a, const struct conf *c, const struct exchange
 	}
 	struct principal who;
 	rbac_cli_principal(&who);
-	if (store_open(db, 0, &st, e))
+	if (db_open(db, 0, &st, e))
 		return e->code;
 	int round = strcmp(a->verb, "push") == 0 || strcmp(a->verb, "pull") == 0;
 	if (round) {
@@ -201,7 +202,7 @@ static int run(const struct args *a, const struct conf *c, const struct exchange
 		out = rc ? NULL : json_pack("{s:s,s:I}", "withdrawn", a->kind, "id", (json_int_t)a->id);
 	} else
 		rc = exchange_status(st, cf, &out, e);
-	store_close(st);
+	db_close(st);
 	if (rc)
 		return rc;
 	if (a->json || strcmp(a->verb, "withdraw") == 0 || strcmp(a->verb, "pull") == 0)

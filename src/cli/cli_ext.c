@@ -3,7 +3,7 @@
 ** adds one block to cli_ext_setup and, when it allocates, to cli_ext_free.
 */
 #include "cli/cli_ext.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 
 #include "base/log.h"
 

@@ -7,7 +7,7 @@
 */
 #include "cli/cli_ext.h"
 #include "calendar/cal.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "exchange/exchange.h"
 #include "base/log.h"
 #include "http/app.h"
@@ -80,15 +80,15 @@ static void probe_rejected(const struct ops_ext_item *it, struct ops_env *env, s
 		ops_ext_status(r, OPS_OK, off);
 		return;
 	}
-	if (env->app && env->app->cal)
-		cal = cal_shared_get(env->app->cal);
+	if (env->host && env->host->cal)
+		cal = cal_shared_get(env->host->cal);
 	else if (cal_build_store(env->st, &own, &e) == 0)
 		cal = own;
 	int rc = cal ? exchange_rejected_aged(env->st, cal, env->now, days, &n, &oldest, &e) : e.code;
 	if (own)
 		cal_free(own);
 	else if (cal)
-		cal_shared_put(env->app->cal, cal);
+		cal_shared_put(env->host->cal, cal);
 	if (rc)
 		ops_ext_status(r, OPS_UNKNOWN, "%s", e.msg);
 	else

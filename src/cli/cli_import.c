@@ -12,9 +12,10 @@
 #include "base/clock.h"
 #include "approval/case.h"
 #include "base/json.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "exchange/exchange.h"
 #include "importer/importer.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -145,9 +146,11 @@ static int do_spgl(const struct args *a, struct err *e)
 	json_t *report = NULL;
 	const char *cfg = a->config ? a->config : "gonggai.ini";
 	rbac_cli_principal(&who);
-	int rc = conf_load(cfg, a->config == NULL, &c, e) || deadline_conf_load(c, &env.dl, e) ? e->code : 0;
+	int rc = conf_load(cfg, a->config == NULL, &c, e);
+	if (!rc)
+		rc = deadline_conf_load(c, &env.dl, e);
 	conf_free(c);
-	if (!rc && !(rc = store_open(a->db, 0, &st, e)) && !(rc = cal_build_store(st, &cal, e))) {
+	if (!rc && !(rc = db_open(a->db, 0, &st, e)) && !(rc = cal_build_store(st, &cal, e))) {
 		env.cal = cal;
 		rc = import_spgl(st, &env, &who, clock_now(NULL), &src, a->dry_run, &report, e);
 	}
@@ -155,7 +158,7 @@ static int do_spgl(const struct args *a, struct err *e)
 		print_spgl(report, a->json);
 	json_decref(report);
 	cal_free(cal);
-	store_close(st);
+	db_close(st);
 	return rc;
 }
 
@@ -207,13 +210,13 @@ int cli_import(int argc, char **argv)
 	rbac_cli_principal(&who);
 	int rc = read_file(a.file, &text, &len, &e);
 	if (!rc)
-		rc = store_open(a.db, 0, &st, &e);
+		rc = db_open(a.db, 0, &st, &e);
 	if (!rc)
 		rc = import_projects(st, &who, clock_now(NULL), text, len, a.dry_run, &report, &e);
 	if (report)
 		print_report(report, a.json);
 	json_decref(report);
 	free(text);
-	store_close(st);
+	db_close(st);
 	return rc ? cli_fail(&e) : 0;
 }

@@ -6,11 +6,10 @@
 ** file.
 */
 #include "cli/cli.h"
-#include "approval/catalog.h"
 #include "base/clock.h"
 #include "org/audit.h"
 #include "org/org.h"
-#include "store/store_key.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -87,16 +86,18 @@ int cli_init(int argc, char **argv)
 	struct store *st;
 	int64_t now = clock_now(NULL);
 	make_parent(db);
-	if (store_open(db, STORE_CREATE, &st, &e))
+	if (db_open(db, STORE_CREATE, &st, &e))
 		return cli_fail(&e);
 	json_t *accounts = json_array();
 	struct principal cli;
 	rbac_cli_principal(&cli);
-	int rc = (key_file && store_key_move(st, key_file, &e)) || org_seed(st, now, &e) || catalog_seed(st, &cli, now, &e) ||
-		create_admins(st, now, accounts, &e) ||
-		audit_write(st, &cli, now, "system.init", db, "success",
-			    json_pack("{s:i}", "schema", store_schema_version(st)), &e);
-	store_close(st);
+	int rc = db_seed(st, key_file, now, &e);
+	if (!rc)
+		rc = create_admins(st, now, accounts, &e);
+	if (!rc)
+		rc = audit_write(st, &cli, now, "system.init", db, "success",
+				 json_pack("{s:i}", "schema", db_schema_version(st)), &e);
+	db_close(st);
 	if (rc) {
 		remove(db);
 		json_decref(accounts);

@@ -10,7 +10,9 @@
 #include "base/clock.h"
 #include "cli/cli_ext.h"
 #include "cli/cli_ops.h"
+#include "http/metrics.h"
 #include "ops/lock.h"
+#include "db/db.h"
 
 #include <curl/curl.h>
 #include <getopt.h>
@@ -93,16 +95,16 @@ static int run(const struct args *a, struct ops_conf *cf)
 	struct err e = {0};
 	struct principal cli;
 	struct ops_inspection in;
-	if (store_open(cf->db_path, 0, &st, &e)) {
+	if (db_open(cf->db_path, 0, &st, &e)) {
 		printf("GONGGAI INSPECT UNKNOWN - %s\n", e.msg);
 		return OPS_UNKNOWN;
 	}
-	struct ops_env env = {.cf = cf, .st = st, .now = clock_now(NULL)};
+	struct ops_env env = {.cf = cf, .st = st, .now = clock_now(NULL), .slow_route = metrics_route_hashes};
 	ops_server_read(cf->db_path, &env.srv);
 	rbac_cli_principal(&cli);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	int rc = ops_inspect(&env, "inspect.manual", &cli, a->only, 0, &in, &e);
-	store_close(st);
+	db_close(st);
 	curl_global_cleanup();
 	if (rc) {
 		printf("GONGGAI INSPECT UNKNOWN - %s\n", e.msg);

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "approval/project.h"
 #include "base/clock.h"
+#include "db/db.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -115,8 +116,8 @@ static int parse(int argc, char **argv, struct proj_args *a)
 		case 'J': a->json = optarg; break;
 		case 'i': a->id = atoll(optarg); if (a->id <= 0) return -1; break;
 		case 'q': a->q = optarg; break;
-		case 'p': a->page = atoi(optarg); break;
-		case 'P': a->page_size = atoi(optarg); break;
+		case 'p': a->page = atoi(optarg); if (a->page < 1) return -1; break;
+		case 'P': a->page_size = atoi(optarg); if (a->page_size < 1 || a->page_size > PAGE_SIZE_MAX) return -1; break;
 		case 'h': return 1;
 		case '?': return -1;
 		default:
@@ -182,7 +183,7 @@ static int target(struct store *st, const struct proj_args *a, int64_t *id, stru
 static int do_list(struct store *st, const struct principal *cli, const struct proj_args *a, struct err *e)
 {
 	struct project_filter f = {0};
-	struct page pg = {a->page > 0 ? a->page : 1, a->page_size > 0 && a->page_size <= 200 ? a->page_size : 50};
+	struct page pg = {a->page ? a->page : 1, a->page_size ? a->page_size : 50};
 	json_t *items, *it;
 	int64_t total;
 	size_t i;
@@ -279,12 +280,12 @@ int cli_project(int argc, char **argv)
 		return cli_usage(usage, p < 0 ? "project %s: bad option or argument" : "project %s: --db PATH is required",
 				 sub);
 	}
-	if (store_open(a.db, strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0 ? STORE_READONLY : 0, &st, &e)) {
+	if (db_open(a.db, strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0 ? STORE_READONLY : 0, &st, &e)) {
 		json_decref(a.body);
 		return cli_fail(&e);
 	}
 	rc = run(st, sub, &a, &e);
-	store_close(st);
+	db_close(st);
 	json_decref(a.body);
 	return rc ? cli_fail(&e) : 0;
 }

@@ -20,8 +20,9 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/json.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "quality/quality.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -130,7 +131,7 @@ static int ctx_open(const struct args *a, struct ctx *x, struct err *e)
 		return e->code;
 	}
 	conf_free(c);
-	if (store_open(a->db, 0, &x->st, e) || cal_build_store(x->st, &x->cal, e))
+	if (db_open(a->db, 0, &x->st, e) || cal_build_store(x->st, &x->cal, e))
 		return e->code;
 	x->env.cal = x->cal;
 	return 0;
@@ -139,7 +140,7 @@ static int ctx_open(const struct args *a, struct ctx *x, struct err *e)
 static void ctx_close(struct ctx *x)
 {
 	cal_free(x->cal);
-	store_close(x->st);
+	db_close(x->st);
 }
 
 static void print_json(const json_t *j)

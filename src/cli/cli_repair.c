@@ -13,9 +13,10 @@
 #include "cli/cli.h"
 #include "base/clock.h"
 #include "base/json.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "cli/cli_ext.h"
 #include "repair/repair.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -117,9 +118,11 @@ static int ctx_open(const struct args *a, struct ctx *x, struct err *e)
 	memset(x, 0, sizeof *x);
 	x->now = cli_now();
 	const char *cfg = a->config ? a->config : "gonggai.ini";
-	int rc = conf_load(cfg, a->config == NULL, &c, e) || deadline_conf_load(c, &x->cases.dl, e) ? e->code : 0;
+	int rc = conf_load(cfg, a->config == NULL, &c, e);
+	if (!rc)
+		rc = deadline_conf_load(c, &x->cases.dl, e);
 	conf_free(c);
-	if (rc || store_open(a->db, 0, &x->st, e) || cal_build_store(x->st, &x->cal, e))
+	if (rc || db_open(a->db, 0, &x->st, e) || cal_build_store(x->st, &x->cal, e))
 		return e->code;
 	x->cases.cal = x->cal;
 	cli_ext_repair_hooks(&x->hooks);
@@ -133,7 +136,7 @@ static int ctx_open(const struct args *a, struct ctx *x, struct err *e)
 static void ctx_close(struct ctx *x)
 {
 	cal_free(x->cal);
-	store_close(x->st);
+	db_close(x->st);
 }
 
 static void print_value(const json_t *v)
@@ -194,7 +197,7 @@ static int dispatch(struct ctx *x, const struct args *a, json_t **out, struct er
 	if (strcmp(a->sub, "propose") == 0)
 		return do_propose(x, a, out, e);
 	if (strcmp(a->sub, "list") == 0) {
-		struct page pg = {1, 200};
+		struct page pg = {1, PAGE_SIZE_MAX};
 		return repair_list(x->st, &x->who, a->status, &pg, out, e);
 	}
 	if (id_of(a, &id, e))
@@ -230,7 +233,9 @@ int cli_repair(int argc, char **argv)
 		json_decref(a.req);
 		return cli_usage(usage, "repair: --db is required");
 	}
-	int rc = ctx_open(&a, &x, &e) || dispatch(&x, &a, &out, &e);
+	int rc = ctx_open(&a, &x, &e);
+	if (!rc)
+		rc = dispatch(&x, &a, &out, &e);
 	if (!rc && strcmp(a.sub, "list") == 0 && !a.json) {
 		json_array_foreach(json_object_get(out, "items"), i, it)
 			printf("%-6lld %-9s %-16s %-40s %s\n", (long long)json_get_int(it, "id", 0),

@@ -12,10 +12,11 @@
 #include "cli/cli.h"
 #include "base/clock.h"
 #include "business/business.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "cli/cli_ext.h"
 #include "cli/cli_ops.h"
 #include "ops/report.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -88,11 +89,11 @@ static int render(const struct args *a, const struct ops_conf *cf, const struct 
 		snprintf(path, sizeof path, "%s", a->out);
 	else
 		snprintf(path, sizeof path, "inspection-%s.%s", p->label, format == OPS_REPORT_XLSX ? "xlsx" : "html");
-	if (store_open(cf->db_path, 0, &st, e))
+	if (db_open(cf->db_path, 0, &st, e))
 		return e->code;
 	rbac_cli_principal(&cli);
 	int rc = ops_report_render(st, cf, &cli, clock_now(NULL), p, format, to_stdout ? NULL : path, &body, &len, e);
-	store_close(st);
+	db_close(st);
 	if (rc)
 		return rc;
 	if (to_stdout)
@@ -122,14 +123,14 @@ static int paperwork(const struct args *a, const struct ops_conf *cf, const stru
 	if (cli_ext_setup(c, &ext, e))
 		return e->code;
 	cli_ext_paperwork(&ext, cf);
-	if (store_open(cf->db_path, 0, &st, e)) {
+	if (db_open(cf->db_path, 0, &st, e)) {
 		cli_ext_free(&ext);
 		return e->code;
 	}
 	rbac_cli_principal(&cli);
 	int rc = pw_render(st, &ext.paperwork, &cli, kind, from, to, clock_now(NULL), format,
 			   to_stdout ? NULL : path, &body, &len, e);
-	store_close(st);
+	db_close(st);
 	cli_ext_free(&ext);
 	if (rc)
 		return rc;
@@ -178,17 +179,17 @@ static int business(const struct args *a, const struct conf *c, const char *db, 
 		snprintf(path, sizeof path, "business-%s.%s", a->from, ext_of[format]);
 	if (deadline_conf_load(c, &env.dl, e))
 		return e->code;
-	if (store_open(db, 0, &st, e))
+	if (db_open(db, 0, &st, e))
 		return e->code;
 	if (cal_build_store(st, &cal, e)) {
-		store_close(st);
+		db_close(st);
 		return e->code;
 	}
 	env.cal = cal;
 	rbac_cli_principal(&cli);
 	int rc = biz_render(st, &env, &cli, from, to, clock_now(NULL), format, to_stdout ? NULL : path, &body, &len, e);
 	cal_free(cal);
-	store_close(st);
+	db_close(st);
 	if (rc)
 		return rc;
 	if (to_stdout)

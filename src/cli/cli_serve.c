@@ -7,7 +7,7 @@
 #include "cli/cli.h"
 #include "approval/case.h"
 #include "approval/case_files.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "base/log.h"
 #include "http/app.h"
 #include "http/metrics.h"
@@ -18,6 +18,7 @@
 #include "http/api_exchange.h"
 #include "ops/health.h"
 #include "ops/sched.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <pthread.h>
@@ -82,10 +83,10 @@ static int load_config(int argc, char **argv, struct conf **out)
 /* Built-in notices plus the years loaded into the database (they win). */
 static int build_calendar(struct app *app, struct err *e)
 {
-	struct store *st = store_pool_get(app->pool);
+	struct store *st = db_pool_get(app->pool);
 	struct cal *cal;
 	int rc = cal_build_store(st, &cal, e);
-	store_pool_put(app->pool, st);
+	db_pool_put(app->pool, st);
 	return rc ? rc : cal_shared_new(cal, &app->cal, e);
 }
 
@@ -106,7 +107,7 @@ static int build_app(struct app *app, const struct conf *c, struct err *e)
 		 conf_str(c, "server", "metrics_allow", "127.0.0.1,::1"));
 	snprintf(app->trusted_proxies, sizeof app->trusted_proxies, "%s",
 		 conf_str(c, "server", "trusted_proxies", ""));
-	if (store_pool_open(conf_get(c, "database", "path"), app->threads,
+	if (db_pool_open(conf_get(c, "database", "path"), app->threads,
 			    strcmp(conf_str(c, "database", "synchronous", "normal"), "full") == 0 ? STORE_SYNC_FULL : 0, c,
 			    &app->pool, e))
 		return e->code;
@@ -126,9 +127,9 @@ static int build_app(struct app *app, const struct conf *c, struct err *e)
 /* 运维档案: this start, its version, build, configuration and migrations. */
 static int record_start(struct app *app, const struct conf *c, struct err *e)
 {
-	struct store *st = store_pool_get(app->pool);
+	struct store *st = db_pool_get(app->pool);
 	int rc = archive_record_start(st, c, clock_now(&app->clock), e);
-	store_pool_put(app->pool, st);
+	db_pool_put(app->pool, st);
 	return rc;
 }
 
@@ -142,7 +143,37 @@ static void free_app(struct app *app)
 	metrics_free(app->metrics);
 	auth_gate_free(app->gate);
 	session_table_free(app->sessions);
-	store_pool_close(app->pool);
+	db_pool_close(app->pool);
+}
+
+/* What the scheduler sees of the server (ops_host, ops.h). */
+static void host_counters(const struct ops_host *h, double *requests, double *errors_5xx, double *p99_seconds)
+{
+	const struct app *app = h->ctx;
+	struct metrics_summary s;
+	metrics_summary(app->metrics, &s);
+	*requests = (double)s.requests;
+	*errors_5xx = (double)s.errors_5xx;
+	*p99_seconds = s.p99_seconds;
+}
+
+static void sched_metrics(struct app *app, struct buf *o)
+{
+	ops_sched_metrics(app->ops, clock_now(&app->clock), o);
+}
+
+/* The scheduler, once the server listens on port: app->ops, its /metrics lines. */
+static int start_sched(struct app *app, struct ops_host *h, struct ops_lock *lk, int port, const struct ops_ext *ext,
+		       struct err *e)
+{
+	*h = (struct ops_host){.conf = app->conf, .clock = &app->clock, .cal = app->cal,
+			       .started_at = app->started_at, .threads = app->threads, .counters = host_counters,
+			       .ctx = app, .slow_route = metrics_route_hashes};
+	if (ops_sched_start(h, lk, port, ext, &app->ops, e))
+		return e->code;
+	if (app->nhooks < APP_MAX_HOOKS)
+		app->hooks[app->nhooks++] = sched_metrics;
+	return 0;
 }
 
 int cli_serve(int argc, char **argv)
@@ -193,8 +224,8 @@ int cli_serve(int argc, char **argv)
 		return cli_fail(&e);
 	}
 	/* background workers (scheduler) start here */
-	struct ops_sched *sched = NULL;
-	if (ops_sched_start(&app, &lock, server_port(srv), &ext.ops, &sched, &e)) {
+	struct ops_host ops_host;   /* outlives the scheduler */
+	if (start_sched(&app, &ops_host, &lock, server_port(srv), &ext.ops, &e)) {
 		server_stop(srv);
 		free_app(&app);
 		cli_ext_free(&ext);
@@ -217,9 +248,10 @@ int cli_serve(int argc, char **argv)
 	sigwait(&sigs, &sig);
 	log_info("serve", "signal %d: stopping", sig);
 	desk_sender_stop(sender);
-	ops_sched_stop(sched);   /* wakes API requests waiting for a job */
+	ops_sched_stop(app.ops);   /* wakes API requests waiting for a job */
 	server_stop(srv);
-	ops_sched_free(sched);
+	ops_sched_free(app.ops);
+	app.ops = NULL;
 	free_app(&app);
 	cli_ext_free(&ext);
 	ops_lock_release(&lock);

@@ -15,9 +15,10 @@
 #include "cli/cli.h"
 #include "base/clock.h"
 #include "base/conf.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "stats/stats_live.h"
 #include "stats/stats_query.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -101,7 +102,7 @@ static int ctx_open(const struct args *a, struct ctx *x, struct err *e)
 		return e->code;
 	}
 	conf_free(c);
-	if (store_open(a->db, 0, &x->st, e) || cal_build_store(x->st, &x->cal, e))
+	if (db_open(a->db, 0, &x->st, e) || cal_build_store(x->st, &x->cal, e))
 		return e->code;
 	x->env.cal = x->cal;
 	return 0;
@@ -110,7 +111,7 @@ static int ctx_open(const struct args *a, struct ctx *x, struct err *e)
 static void ctx_close(struct ctx *x)
 {
 	cal_free(x->cal);
-	store_close(x->st);
+	db_close(x->st);
 }
 
 /* ---- report ------------------------------------------------------------------------------ */

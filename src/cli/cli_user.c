@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "org/org.h"
+#include "db/db.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -64,9 +65,11 @@ static int parse(int argc, char **argv, struct user_args *a)
 	return optind < argc ? -1 : 0;
 }
 
+/* The accounts as org_user_list gives them to the administrators: the first
+** page of the largest size the API allows, and a note when there are more. */
 static int do_list(struct store *st, const struct user_args *a, struct err *e)
 {
-	struct page pg = {1, 200};
+	struct page pg = {1, PAGE_SIZE_MAX};
 	struct principal cli;
 	json_t *items, *it, *r;
 	int64_t total;
@@ -117,7 +120,7 @@ static int do_verb(struct store *st, const char *verb, const struct user_args *a
 		       a->username, (long long)id);
 		return 0;
 	}
-	if (store_user_by_name(st, a->username, &u, e))
+	if (org_user_by_name(st, a->username, &u, e))
 		return e->code;
 	if (strcmp(verb, "disable") == 0 || strcmp(verb, "enable") == 0)
 		return org_user_set_active(st, &cli, now, u.id, verb[0] == 'e', e);
@@ -168,10 +171,10 @@ int cli_user(int argc, char **argv)
 		return cli_usage(usage, "user %s: missing --password or --role", verb);
 	struct store *st;
 	struct err e = {0};
-	if (store_open(a.db, 0, &st, &e))
+	if (db_open(a.db, 0, &st, &e))
 		return cli_fail(&e);
 	int rc = v == 1 ? do_list(st, &a, &e) : do_verb(st, verb, &a, &e);
-	store_close(st);
+	db_close(st);
 	if (rc == ERR_INVALID && strcmp(e.field, "role") == 0)  /* a role name that does not exist: usage */
 		return cli_usage(usage, "user %s: %s", verb, e.msg);
 	return rc ? cli_fail(&e) : 0;

@@ -188,11 +188,18 @@ static int settle_blob(struct round *r, int64_t batch, const char *tbl, const ch
 	const char **keys = NULL;
 	int n = 0, cap = 0, rc = 0;
 	while (xchg_blob_next(&p, f)) {
-		if (n == cap)
-			keys = realloc(keys, sizeof *keys * (size_t)(cap = cap ? cap * 2 : 256));
+		if (n == cap) {
+			const char **grown = realloc(keys, sizeof *keys * (size_t)(cap ? cap * 2 : 256));
+			if (!grown) {
+				rc = err_set(r->e, ERR_INTERNAL, "", "out of memory");
+				break;
+			}
+			keys = grown;
+			cap = cap ? cap * 2 : 256;
+		}
 		keys[n++] = f[0] ? f[0] : "";
 	}
-	if (t && t->present && n)
+	if (!rc && t && t->present && n)
 		rc = front_rows_of(r->f, t, r->cf->xzqhdm, keys, n, blob_found, lsh_of, r->e);
 	free(keys);
 	free(blob);

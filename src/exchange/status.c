@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct dict_entry tables[] = {
+static const struct dict_entry table_names[] = {
 	{"SPGL_DFXMSPLCXXB", "地方项目审批流程信息表"}, {"SPGL_DFXMSPLCJDXXB", "审批流程阶段信息表"},
 	{"SPGL_DFXMSPLCJDSXXXB", "审批阶段事项信息表"}, {"SPGL_XMJBXXB", "项目基本信息表"},
 	{"SPGL_XMDWXXB", "项目单位信息表"}, {"SPGL_XMSPSXBLXXB", "审批事项办理信息表"},
@@ -33,7 +33,7 @@ static const struct dict_entry triggers[] = {
 };
 
 const struct dict exchange_dicts[] = {
-	{"exchange.table", tables}, {"exchange.state", states}, {"exchange.run_kind", run_kinds},
+	{"exchange.table", table_names}, {"exchange.state", states}, {"exchange.run_kind", run_kinds},
 	{"exchange.run_state", run_states}, {"exchange.trigger", triggers}, {NULL, NULL},
 };
 

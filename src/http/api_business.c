@@ -7,7 +7,7 @@
 */
 #include "base/tmpout.h"
 #include "business/business.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "http/http.h"
 #include "paperwork/paperwork.h"
 

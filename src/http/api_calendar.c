@@ -11,8 +11,7 @@
 ** Reading is open to every logged-in account: clerks plan with holidays too.
 */
 #include "http/http.h"
-#include "calendar/cal_admin.h"
-#include "store/store_cal.h"
+#include "workday/workday.h"
 
 #include <string.h>
 
@@ -27,38 +26,18 @@ static int year_param(const struct http_req *r, int *year, struct err *e)
 	return 0;
 }
 
-/* The stored metadata of `year` from a store_cal_list array, or NULL. */
-static json_t *loaded_meta(json_t *list, int year)
-{
-	size_t i;
-	json_t *it;
-	json_array_foreach(list, i, it)
-		if (json_get_int(it, "year", 0) == year)
-			return it;
-	return NULL;
-}
-
 static int list_years(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	struct page pg;
-	json_t *loaded;
-	if (http_page(r, &pg, e) || store_cal_list(r->st, &loaded, e))
+	json_t *items;
+	int64_t total;
+	if (http_page(r, &pg, e))
 		return e->code;
 	const struct cal *c = cal_shared_get(r->app->cal);
-	json_t *items = json_array();
-	int64_t total = 0, skip = (int64_t)(pg.page - 1) * pg.page_size;
-	for (int y = CAL_FIRST_YEAR; y <= CAL_LAST_YEAR; y++) {
-		int src = cal_year_source(c, y);
-		if (src == CAL_SRC_NONE || total++ < skip || (int64_t)json_array_size(items) >= pg.page_size)
-			continue;
-		json_t *it = json_pack("{s:i, s:s}", "year", y, "source", cal_source_name(src));
-		json_t *meta = src == CAL_SRC_LOADED ? loaded_meta(loaded, y) : NULL;
-		if (meta)
-			json_object_update_missing(it, meta);
-		json_array_append_new(items, it);
-	}
+	int rc = cal_year_list(r->st, c, &pg, &items, &total, e);
 	cal_shared_put(r->app->cal, c);
-	json_decref(loaded);
+	if (rc)
+		return rc;
 	w->json = http_list(items, total, &pg);
 	return 0;
 }

@@ -15,7 +15,7 @@
 */
 #include "http/http.h"
 #include "approval/case.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -56,16 +56,16 @@ static int apply(struct http_req *r, struct http_resp *w, struct err *e)
 		{"stage", J_INT, 1}, {"side_line", J_STRING, 0}, {"items", J_ARRAY, 1},
 		{"opinion", J_STRING, 0}, {"materials", J_OBJECT, 0}, {NULL},
 	};
-	const char *codes[64];
+	const char *codes[CASE_APPLY_MAX];
 	size_t i;
 	json_t *v, *out;
 	int64_t id;
 	if (http_param_id(r, 0, &id, e) || http_body(r, f, e))
 		return e->code;
 	json_t *items = json_object_get(r->json, "items");
-	if (json_array_size(items) > 64)
-		return err_set(e, ERR_INVALID, "items", "最多 64 个事项");
 	json_array_foreach(items, i, v) {
+		if (i == CASE_APPLY_MAX)
+			break;   /* case_apply refuses the whole list below */
 		if (!json_is_string(v))
 			return err_set(e, ERR_INVALID, "items", "事项编码须为字符串 (item codes are strings)");
 		codes[i] = json_string_value(v);
@@ -105,22 +105,14 @@ static int list(struct http_req *r, struct http_resp *w, struct err *e)
 	struct page pg;
 	struct case_query q = {
 		.district = http_query(r, "district"), .department = http_query(r, "department"),
-		.item = http_query(r, "item"), .q = http_query(r, "q"), .sort = http_query(r, "sort"),
-		.from = http_query(r, "from"), .to = http_query(r, "to"), .light = -1,
+		.item = http_query(r, "item"), .q = http_query(r, "q"),
+		.from = http_query(r, "from"), .to = http_query(r, "to"),
 	};
 	int64_t stage, status;
-	const char *light = http_query(r, "light"), *order = http_query(r, "order");
 	if (http_page(r, &pg, e) || http_query_int(r, "stage", 0, 0, 5, &stage, e) ||
-	    http_query_int(r, "status", 0, 0, CASE_STATUS_MAX, &status, e))
+	    http_query_int(r, "status", 0, 0, CASE_STATUS_MAX, &status, e) ||
+	    case_query_parse(&q, http_query(r, "light"), http_query(r, "sort"), http_query(r, "order"), e))
 		return e->code;
-	if (light && (q.light = deadline_light_parse(light)) < 0)
-		return err_set(e, ERR_INVALID, "light", "light: green | yellow | red");
-	if (q.sort && strcmp(q.sort, "received") && strcmp(q.sort, "due") && strcmp(q.sort, "number") &&
-	    strcmp(q.sort, "updated"))
-		return err_set(e, ERR_INVALID, "sort", "sort: received | due | number | updated");
-	if (order && strcmp(order, "asc") && strcmp(order, "desc"))
-		return err_set(e, ERR_INVALID, "order", "order: asc | desc");
-	q.desc = order ? strcmp(order, "desc") == 0 : !q.sort || strcmp(q.sort, "due") != 0;
 	q.stage = (int)stage;
 	q.status = (int)status;
 	json_t *items;
@@ -223,12 +215,12 @@ struct act_later {
 	struct err e;
 };
 
-static void act_start(void *arg, void (*done)(void *token), void *token)
+static void act_start(void *arg, void (*resume)(void *token), void *token)
 {
 	struct act_later *a = arg;
-	if (case_writer_submit(a->writer, &a->env, a->who, a->now, a->id, &a->in, &a->rc, &a->e, done, token)) {
+	if (case_writer_submit(a->writer, &a->env, a->who, a->now, a->id, &a->in, &a->rc, &a->e, resume, token)) {
 		a->rc = a->e.code;
-		done(token);
+		resume(token);
 	}
 }
 

@@ -8,7 +8,7 @@
 #include "http/http.h"
 #include "approval/case_export.h"
 #include "approval/project_export.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 
 #include <stdio.h>
 #include <stdlib.h>

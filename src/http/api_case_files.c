@@ -9,7 +9,7 @@
 #include "approval/case_files.h"
 #include "base/buf.h"
 #include "base/filestore.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -62,8 +62,7 @@ static int list_kind(struct http_req *r, struct http_resp *w, struct err *e, int
 	struct page pg;
 	char date[16];
 	int64_t type, total;
-	json_t *items, *it;
-	size_t i;
+	json_t *items;
 	if (http_page(r, &pg, e) || query_date(r, date, e) ||
 	    http_query_int(r, "flow_type", 0, 0, 10, &type, e))
 		return e->code;
@@ -71,14 +70,8 @@ static int list_kind(struct http_req *r, struct http_resp *w, struct err *e, int
 	f.department = http_query(r, "department");
 	f.flow_type = (int)type;
 	f.q = http_query(r, "q");
-	if (store_catalog_list(r->st, kind, &f, &pg, &items, &total, e))
+	if (catalog_list(r->st, kind, &f, &pg, &items, &total, e))
 		return e->code;
-	json_array_foreach(items, i, it) {
-		static const char *const flags[] = {"milestone", "commitment", "tolerance", NULL};
-		for (const char *const *k = flags; *k; k++)
-			if (json_object_get(it, *k))
-				json_object_set_new(it, *k, json_boolean(json_integer_value(json_object_get(it, *k))));
-	}
 	w->json = http_list(items, total, &pg);
 	return 0;
 }
@@ -87,13 +80,9 @@ static int get_kind(struct http_req *r, struct http_resp *w, struct err *e, int 
 {
 	const char *v = http_query(r, "version");
 	char date[16];
-	if (v)
-		return store_catalog_version(r->st, kind, r->params[0], v, &w->json, e);
-	if (query_date(r, date, e))
+	if (!v && query_date(r, date, e))
 		return e->code;
-	if (store_catalog_at(r->st, kind, r->params[0], date, &w->json, e) == ERR_NOTFOUND)
-		snprintf(e->msg, sizeof e->msg, "%s 在 %s 没有已生效的版本", r->params[0], date);
-	return e->code;
+	return catalog_get(r->st, kind, r->params[0], v, date, &w->json, e);
 }
 
 static int save_kind(struct http_req *r, struct http_resp *w, struct err *e, int kind, int put)
@@ -120,7 +109,7 @@ static int version_by_id(struct http_req *r, struct http_resp *w, struct err *e,
 	int64_t id;
 	if (http_param_id(r, 0, &id, e))
 		return e->code;
-	return store_catalog_by_id(r->st, kind, id, &w->json, e);
+	return catalog_get_by_id(r->st, kind, id, &w->json, e);
 }
 
 #define BOTH(name, call)                                                                      \

@@ -8,6 +8,8 @@
 #include "base/dict.h"
 #include "http/http.h"
 #include "archive/archive.h"
+#include "org/org.h"
+#include "workday/workday.h"
 #include "business/business.h"
 #include "desk/desk.h"
 #include "exchange/exchange.h"
@@ -30,6 +32,8 @@ static const struct dict *const modules[] = {
 	biz_dicts,
 	desk_service_dicts,
 	exchange_dicts,
+	org_dicts,
+	workday_dicts,
 };
 
 const char *api_dict_label(const char *name, const char *code)

@@ -12,6 +12,7 @@
 #include "http/api_exchange.h"
 #include "exchange/exchange.h"
 #include "ops/sched.h"
+#include "db/db.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -83,9 +84,9 @@ void api_exchange_metrics(struct app *app, struct buf *o)
 	size_t i;
 	if (exchange_conf_load(app->conf, &cf, &e) || !cf.target[0])
 		return;
-	struct store *st = store_pool_get(app->pool);
+	struct store *st = db_pool_get(app->pool);
 	int rc = exchange_status(st, &cf, &st_json, &e);
-	store_pool_put(app->pool, st);
+	db_pool_put(app->pool, st);
 	if (rc)
 		return;
 	buf_puts(o, "# HELP gonggai_exchange_rows Rows reported to the 前置库 by table and state (pending: due, "

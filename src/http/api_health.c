@@ -8,12 +8,13 @@
 #include "http/http.h"
 #include "base/clock.h"
 #include "ops/health.h"
+#include "db/db.h"
 
 static int health(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	struct err e2;
 	err_clear(&e2);
-	int db_ok = store_ping(r->st, &e2) == 0 &&
+	int db_ok = db_ping(r->st, &e2) == 0 &&
 		(!r->app->health || health_db(r->app->health, r->st, clock_mono_ms(), r->now, &e2) == 0);
 	w->status = db_ok ? 200 : 503;
 	if (e2.code == ERR_BUSY)

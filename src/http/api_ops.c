@@ -45,31 +45,8 @@ static int sched_of(struct http_req *r, struct ops_sched **s, struct err *e)
 static int status(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	struct ops_sched *s;
-	json_t *items, *changes, *it;
-	int64_t total, tick;
-	int pid, worst = OPS_OK;
-	size_t i;
-	struct page pg = {1, 20};
-	if (sched_of(r, &s, e) || store_ops_states(r->st, &items, e))
+	if (sched_of(r, &s, e) || ops_status_json(r->st, ops_sched_conf(s), r->now, &w->json, e))
 		return e->code;
-	if (store_ops_changes_list(r->st, NULL, 0, INT64_MAX, &pg, &changes, &total, e) ||
-	    store_ops_heartbeat_get(r->st, "scheduler", &tick, &pid, e)) {
-		json_decref(items);
-		return e->code;
-	}
-	const struct ops_conf *cf = ops_sched_conf(s);
-	json_array_foreach(items, i, it) {
-		char title[128];
-		int stale = r->now - json_integer_value(json_object_get(it, "last_at")) > 8 * 86400;
-		json_object_set_new(it, "title", json_string(ops_item_title(cf, json_string_value(
-			json_object_get(it, "item")), title, sizeof title)));
-		json_object_set_new(it, "stale", json_boolean(stale));
-		if (!stale)
-			worst = ops_status_worse(worst, store_ops_status_code(json_string_value(json_object_get(it, "status"))));
-	}
-	w->json = json_pack("{s:s,s:o,s:o,s:I,s:{s:b,s:I},s:o}", "status", ops_status_name(worst), "items", items,
-			    "changes", changes, "changes_total", (json_int_t)total, "scheduler", "enabled",
-			    cf->scheduler, "last_tick", (json_int_t)tick, "catalog", ops_items_json(cf));
 	return 0;
 }
 
@@ -79,7 +56,7 @@ static int list_runs_of(struct http_req *r, struct http_resp *w, const char *def
 	json_t *items;
 	int64_t total;
 	const char *job = http_query(r, "job");
-	if (http_page(r, &pg, e) || store_ops_run_list(r->st, job ? job : def_job, &pg, &items, &total, e))
+	if (http_page(r, &pg, e) || ops_run_list(r->st, job ? job : def_job, &pg, &items, &total, e))
 		return e->code;
 	w->json = http_list(items, total, &pg);
 	return 0;
@@ -95,34 +72,10 @@ static int list_ops_runs(struct http_req *r, struct http_resp *w, struct err *e)
 	return list_runs_of(r, w, NULL, e);
 }
 
-/* The run with, for inspections, its results in the shape of `inspect --json`. */
-static int run_json(struct http_req *r, int64_t id, json_t **out, struct err *e)
-{
-	json_t *run, *results, *it;
-	size_t i;
-	if (store_ops_run_get(r->st, id, &run, e))
-		return e->code;
-	if (strncmp(json_string_value(json_object_get(run, "job")), "inspect.", 8) == 0) {
-		if (store_ops_results_of_run(r->st, id, &results, e)) {
-			json_decref(run);
-			return e->code;
-		}
-		json_array_foreach(results, i, it) {
-			json_object_del(it, "id");
-			json_object_del(it, "run_id");
-			json_object_del(it, "at");
-		}
-		json_object_set_new(run, "items", results);
-	}
-	json_object_set_new(run, "run_id", json_integer(id));
-	*out = run;
-	return 0;
-}
-
 static int get_run(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	int64_t id;
-	if (http_param_id(r, 0, &id, e) || run_json(r, id, &w->json, e))
+	if (http_param_id(r, 0, &id, e) || ops_run_json(r->st, id, &w->json, e))
 		return e->code;
 	return 0;
 }
@@ -133,7 +86,7 @@ static int list_results(struct http_req *r, struct http_resp *w, struct err *e)
 	json_t *items;
 	int64_t from, to, total;
 	if (http_page(r, &pg, e) || http_query_time(r, "from", 0, &from, e) || http_query_time(r, "to", INT64_MAX, &to, e) ||
-	    store_ops_results_list(r->st, http_query(r, "item"), from, to, &pg, &items, &total, e))
+	    ops_results_list(r->st, http_query(r, "item"), from, to, &pg, &items, &total, e))
 		return e->code;
 	w->json = http_list(items, total, &pg);
 	return 0;
@@ -145,7 +98,7 @@ static int list_changes(struct http_req *r, struct http_resp *w, struct err *e)
 	json_t *items;
 	int64_t from, to, total;
 	if (http_page(r, &pg, e) || http_query_time(r, "from", 0, &from, e) || http_query_time(r, "to", INT64_MAX, &to, e) ||
-	    store_ops_changes_list(r->st, http_query(r, "item"), from, to, &pg, &items, &total, e))
+	    ops_changes_list(r->st, http_query(r, "item"), from, to, &pg, &items, &total, e))
 		return e->code;
 	w->json = http_list(items, total, &pg);
 	return 0;
@@ -156,7 +109,7 @@ static int list_backups(struct http_req *r, struct http_resp *w, struct err *e)
 	struct page pg;
 	json_t *items;
 	int64_t total;
-	if (http_page(r, &pg, e) || store_ops_backup_list(r->st, &pg, &items, &total, e))
+	if (http_page(r, &pg, e) || ops_backup_list(r->st, &pg, &items, &total, e))
 		return e->code;
 	w->json = http_list(items, total, &pg);
 	return 0;
@@ -168,22 +121,11 @@ static int start_job(struct http_req *r, struct http_resp *w, int job, const cha
 		     int dry_run, struct err *e)
 {
 	struct ops_sched *s;
-	char trigger[80];
 	int64_t id;
-	if (sched_of(r, &s, e))
+	if (sched_of(r, &s, e) || ops_sched_run(s, r->st, job, name, &r->me, r->now, only, dry_run, &id, e))
 		return e->code;
-	const struct ops_conf *cf = ops_sched_conf(s);
-	ops_trigger(&r->me, trigger, sizeof trigger);
-	int lease = job == OPS_JOB_BACKUP || job == OPS_JOB_DRILL ? cf->lease_backup : cf->lease_inspect;
-	if (store_ops_run_claim(r->st, name, trigger, r->now, lease, job != OPS_JOB_INSPECT, &id, NULL, e))
-		return e->code;
-	if (ops_sched_submit(s, job, id, &r->me, only, dry_run, e)) {
-		struct err e2;
-		store_ops_run_finish(r->st, id, "failed", "UNKNOWN", e->msg, NULL, r->now, &e2);
-		return e->code;
-	}
 	if (json_is_true(json_object_get(r->json, "wait")) && ops_sched_wait(s, id, WAIT_MS))
-		return run_json(r, id, &w->json, e);
+		return ops_run_json(r->st, id, &w->json, e);
 	w->status = 202;
 	w->json = json_pack("{s:I,s:s,s:s}", "run_id", (json_int_t)id, "job", name, "state", "running");
 	return 0;

@@ -29,7 +29,7 @@ static int list_districts(struct http_req *r, struct http_resp *w, struct err *e
 	struct page pg;
 	json_t *items;
 	int64_t total;
-	if (http_page(r, &pg, e) || store_district_list(r->st, &pg, &items, &total, e))
+	if (http_page(r, &pg, e) || org_district_list(r->st, &pg, &items, &total, e))
 		return e->code;
 	w->json = http_list(items, total, &pg);
 	return 0;
@@ -69,7 +69,7 @@ static int list_departments(struct http_req *r, struct http_resp *w, struct err 
 	json_t *items;
 	int64_t total;
 	if (http_page(r, &pg, e) ||
-	    store_department_list(r->st, http_query(r, "district"), &pg, &items, &total, e))
+	    org_department_list(r->st, http_query(r, "district"), &pg, &items, &total, e))
 		return e->code;
 	w->json = http_list(items, total, &pg);
 	return 0;
@@ -123,7 +123,7 @@ static int update_department(struct http_req *r, struct http_resp *w, struct err
 static int list_roles(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	json_t *items;
-	if (store_role_list(r->st, &items, e))
+	if (org_role_list(r->st, &items, e))
 		return e->code;
 	struct page pg = {1, (int)json_array_size(items)};
 	w->json = http_list(items, (int64_t)json_array_size(items), &pg);
@@ -146,7 +146,7 @@ static int get_user(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	int64_t id;
 	struct user u;
-	if (http_param_id(r, 0, &id, e) || store_user_by_id(r->st, id, &u, e))
+	if (http_param_id(r, 0, &id, e) || org_user_get(r->st, id, &u, e))
 		return e->code;
 	w->json = org_user_view(&r->me, &u);
 	return 0;
@@ -183,7 +183,7 @@ static int create_work(struct store *st, struct http_req *r, void *state, struct
 	int64_t id;
 	if (org_user_add(st, &r->app->policy, r->app->gate, &r->me, r->now, &in, &id, e))
 		return e->code;
-	return store_user_by_id(st, id, state, e);
+	return org_user_get(st, id, state, e);
 }
 
 static int create_render(struct http_req *r, struct http_resp *w, void *state, struct err *e)
@@ -229,7 +229,7 @@ static int update_user(struct http_req *r, struct http_resp *w, struct err *e)
 		if (!active)
 			session_drop_user(r->app->sessions, id);
 	}
-	if (store_user_by_id(r->st, id, &u, e))
+	if (org_user_get(r->st, id, &u, e))
 		return e->code;
 	w->json = org_user_view(&r->me, &u);
 	return 0;

@@ -17,7 +17,7 @@
 ** Dated actions use http_now (X-GG-Now in sanitizer builds).
 */
 #include "http/http.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "quality/quality.h"
 
 #include <stdio.h>

@@ -13,7 +13,7 @@
 */
 #include "http/http.h"
 #include "base/json.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "quality/quality.h"
 #include "repair/repair.h"
 

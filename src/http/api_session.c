@@ -74,7 +74,7 @@ static int logout(struct http_req *r, struct http_resp *w, struct err *e)
 static int me(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	struct user u;
-	if (store_user_by_id(r->st, r->me.user_id, &u, e))
+	if (org_user_get(r->st, r->me.user_id, &u, e))
 		return e->code;
 	json_t *j = org_user_json(&u, 0);
 	json_object_set_new(j, "must_change", json_boolean(r->me.must_change));

@@ -10,7 +10,7 @@
 ** api_case.c, so tests can read at any instant.
 */
 #include "http/http.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "stats/stats_live.h"
 #include "stats/stats_query.h"
 

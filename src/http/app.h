@@ -48,7 +48,7 @@ struct app {
 	struct auth_policy policy;
 	struct auth_gate *gate;
 	struct metrics *metrics;
-	struct cal_shared *cal;         /* working days: calendar/cal_admin.h  */
+	struct cal_shared *cal;         /* working days: workday/workday.h  */
 	struct deadline_conf deadlines; /* [cases] thresholds: approval/deadline.h */
 	struct case_cache *case_cache;  /* rendered case details: approval/case_cache.c */
 	struct case_writer *case_writer;  /* group commit of case actions: approval/case_writer.c */

@@ -107,7 +107,7 @@ int http_page(const struct http_req *r, struct page *pg, struct err *e)
 		return 0;
 	}
 	if (http_query_int(r, "page", 1, 1, 1000000, &p, e) ||
-	    http_query_int(r, "page_size", 20, 1, 200, &s, e))
+	    http_query_int(r, "page_size", 20, 1, PAGE_SIZE_MAX, &s, e))
 		return e->code;
 	pg->page = (int)p;
 	pg->page_size = (int)s;

@@ -13,6 +13,7 @@
 #include "http/router.h"
 #include "http/static.h"
 #include "base/log.h"
+#include "db/db.h"
 
 #include <arpa/inet.h>
 #include <assert.h>
@@ -189,9 +190,9 @@ static int dispatch(struct app *app, struct http_req *r, struct http_resp *w)
 			w->status = 405;
 		return router_count();
 	}
-	r->st = store_pool_get(app->pool);
+	r->st = db_pool_get(app->pool);
 	router_run(idx, r, w);
-	store_pool_put(app->pool, r->st);
+	db_pool_put(app->pool, r->st);
 	r->st = NULL;
 	return idx;
 }
@@ -322,9 +323,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (cx->waiting) {   /* resumed: the later work is done */
 		cx->waiting = 0;
-		cx->r.st = store_pool_get(s->app->pool);
+		cx->r.st = db_pool_get(s->app->pool);
 		router_finish(&cx->r, &cx->w);
-		store_pool_put(s->app->pool, cx->r.st);
+		db_pool_put(s->app->pool, cx->r.st);
 		cx->r.st = NULL;
 		return answer(s, c, cx);
 	}
@@ -358,9 +359,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void drop_waiting(struct server *s, struct conn_ctx *cx)
 {
 	cx->waiting = 0;
-	cx->r.st = store_pool_get(s->app->pool);
+	cx->r.st = db_pool_get(s->app->pool);
 	router_finish(&cx->r, &cx->w);
-	store_pool_put(s->app->pool, cx->r.st);
+	db_pool_put(s->app->pool, cx->r.st);
 	cx->r.st = NULL;
 	json_decref(cx->w.json);
 	cx->w.json = NULL;

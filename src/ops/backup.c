@@ -1,12 +1,7 @@
 /*
 ** backup.c: the online backup and its retention (see backup.h). Restore,
 ** verification and the drill are in restore.c.
-**
-** Why one read transaction around the whole copy: sqlite3_backup_step
-** restarts from the first page whenever another connection writes between
-** two steps, so under a busy server a stepwise backup might never finish.
-** Holding a read transaction on the source pins one snapshot (WAL readers do
-** not block writers), and stepping in chunks still lets `serve` stop it.
+** The copy itself is the store's (store_backup_to).
 */
 #include "ops/backup.h"
 #include "base/clock.h"
@@ -22,7 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define STEP_PAGES 16384
 
 int ops_sha256_file(const char *path, char hex[65], struct err *e)
 {
@@ -56,61 +50,15 @@ static int fsync_path(const char *path)
 	return rc;
 }
 
-/* Step the backup to its end inside the caller's read transaction. */
-static int run_steps(sqlite3_backup *b, const volatile int *stop, struct err *e)
-{
-	for (;;) {
-		if (stop && *stop)
-			return err_set(e, ERR_INTERNAL, "backup", "备份被中断（服务停止）(interrupted)");
-		int rc = sqlite3_backup_step(b, STEP_PAGES);
-		if (rc == SQLITE_DONE)
-			return 0;
-		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
-			usleep(20000);
-			continue;
-		}
-		if (rc != SQLITE_OK)
-			return err_set(e, ERR_INTERNAL, "backup", "backup step: %s", sqlite3_errstr(rc));
-	}
-}
-
 int ops_backup_copy(struct store *src, const char *dest_path, const volatile int *stop, double *copy_ms,
 		    struct err *e)
 {
-	sqlite3 *dest = NULL;
-	unlink(dest_path);
 	double t0 = clock_mono_ms();
-	if (sqlite3_open_v2(dest_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		err_set(e, ERR_INTERNAL, "backup", "cannot create %s: %s", dest_path, sqlite3_errmsg(dest));
-		sqlite3_close(dest);
-		return ERR_INTERNAL;
-	}
-	/* the copy is rebuilt from scratch on failure: no journal, one fsync at the end */
-	sqlite3_exec(dest, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF", NULL, NULL, NULL);
-	sqlite3 *s = store_db(src);
-	int rc = store_exec(src, "BEGIN DEFERRED; SELECT count(*) FROM sqlite_master", e);
-	sqlite3_backup *b = rc ? NULL : sqlite3_backup_init(dest, "main", s, "main");
-	if (!rc && !b)
-		rc = err_set(e, ERR_INTERNAL, "backup", "backup init: %s", sqlite3_errmsg(dest));
-	if (b) {
-		rc = run_steps(b, stop, e);
-		sqlite3_backup_finish(b);
-	}
-	store_exec(src, "COMMIT", NULL);
-	/* one self-contained file: leave WAL mode (the live database's) */
-	if (!rc && sqlite3_exec(dest, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK)
-		rc = err_set(e, ERR_INTERNAL, "backup", "journal mode of the copy: %s", sqlite3_errmsg(dest));
-	sqlite3_close(dest);
+	int rc = store_backup_to(src, dest_path, stop, e);
 	if (!rc && fsync_path(dest_path) != 0)
 		rc = err_set(e, ERR_INTERNAL, "backup", "fsync %s: %s", dest_path, strerror(errno));
 	*copy_ms = clock_mono_ms() - t0;
 	return rc;
-}
-
-static int stop_requested(void *arg)
-{
-	const volatile int *stop = arg;
-	return stop && *stop;
 }
 
 /* integrity_check that a stopping server can interrupt (stop may be NULL). */
@@ -126,7 +74,7 @@ static int integrity(const char *path, const volatile int *stop, char *first, si
 		return -1;
 	}
 	if (stop)
-		sqlite3_progress_handler(store_db(c), 100000, stop_requested, (void *)stop);
+		store_interrupt_on(c, stop);
 	store_ops_check(c, 1, first, cap, &problems, &e);
 	store_close(c);
 	*ms = clock_mono_ms() - t0;

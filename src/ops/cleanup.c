@@ -220,11 +220,12 @@ static int finish(struct store *st, const struct principal *who, int64_t now, in
 		free(text);
 		return e->code;
 	}
-	int rc = store_ops_run_finish(st, run_id, "done", "OK", msg, text, now, e) ||
-		 audit_write(st, who, now, "ops.cleanup", object, "success",
-			     json_pack("{s:b,s:O,s:O}", "dry_run", json_is_true(json_object_get(report, "dry_run")),
-				       "freed_bytes", json_object_get(report, "freed_bytes"),
-				       "files", json_object_get(report, "removed")), e);
+	int rc = store_ops_run_finish(st, run_id, "done", "OK", msg, text, now, e);
+	if (!rc)
+		rc = audit_write(st, who, now, "ops.cleanup", object, "success",
+				 json_pack("{s:b,s:O,s:O}", "dry_run", json_is_true(json_object_get(report, "dry_run")),
+					   "freed_bytes", json_object_get(report, "freed_bytes"),
+					   "files", json_object_get(report, "removed")), e);
 	free(text);
 	if (rc) {
 		store_rollback(st);

@@ -67,8 +67,25 @@ static const struct dict_entry status_names[] = {
 	{"OK", "正常"}, {"WARN", "警告"}, {"CRIT", "严重"}, {"UNKNOWN", "未知"}, {NULL, NULL},
 };
 
+static const struct dict_entry group_names[] = {
+	{"host", "服务器"}, {"app", "应用"}, {"db", "数据库"}, {"logs", "日志与临时文件"}, {"net", "网络与接口"},
+	{NULL, NULL},
+};
+
+static const struct dict_entry job_names[] = {
+	{"backup", "数据库备份"}, {"drill", "恢复演练"}, {"cleanup", "日志清理"}, {"inspect.manual", "手动巡检"},
+	{NULL, NULL},
+};
+
+static const struct dict_entry job_state_names[] = {
+	{"running", "运行中"}, {"done", "完成"}, {"failed", "失败"}, {"expired", "超时"}, {NULL, NULL},
+};
+
 const struct dict ops_dicts[] = {
 	{"ops.status", status_names},
+	{"ops.group", group_names},
+	{"ops.job", job_names},
+	{"ops.job_state", job_state_names},
 	{NULL, NULL},
 };
 

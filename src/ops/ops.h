@@ -34,11 +34,14 @@
 #include "org/rbac.h"
 #include "store/store_ops.h"
 
-struct app;
+struct cal_shared;
+struct clock;
 
 enum ops_status { OPS_OK = 0, OPS_WARN = 1, OPS_CRIT = 2, OPS_UNKNOWN = 3 };
 
-/* ops.status (OK WARN CRIT UNKNOWN → 正常 警告 严重 未知) for GET /api/dict. */
+/* For GET /api/dict: ops.status (OK WARN CRIT UNKNOWN → 正常 警告 严重 未知),
+** ops.group (host app db logs net), ops.job (backup drill cleanup
+** inspect.manual), ops.job_state (running done failed expired). */
 extern const struct dict ops_dicts[];
 
 /* "OK" "WARN" "CRIT" "UNKNOWN". */
@@ -48,6 +51,29 @@ const char *ops_status_cn(int status);
 /* The worse of a and b: CRIT > UNKNOWN > WARN > OK (a real fault outranks
 ** a check that could not tell). */
 int ops_status_worse(int a, int b);
+
+/* An item not measured for this long is stale: shown greyed, left out of
+** the summary status and of /metrics (items gone from the configuration). */
+#define OPS_STALE_S (8 * 86400)
+
+/* ---- what the faces read (runs.c); *items and *out owned by the caller ------ */
+
+struct ops_conf;
+/* GET /api/inspections: item states (with title and stale), the summary
+** status, the latest 20 changes, the scheduler's heartbeat, the catalogue. */
+int ops_status_json(struct store *st, const struct ops_conf *cf, int64_t now, json_t **out, struct err *e);
+/* Runs newest first; job NULL for all, or a prefix ending in '.' ("inspect."). */
+int ops_run_list(struct store *st, const char *job, const struct page *pg, json_t **items, int64_t *total,
+		 struct err *e);
+/* One run; an inspection's with its results ("items", as `inspect --json`). */
+int ops_run_json(struct store *st, int64_t id, json_t **out, struct err *e);
+/* Results / state changes of item (NULL: all) in [from, to), newest first. */
+int ops_results_list(struct store *st, const char *item, int64_t from, int64_t to, const struct page *pg,
+		     json_t **items, int64_t *total, struct err *e);
+int ops_changes_list(struct store *st, const char *item, int64_t from, int64_t to, const struct page *pg,
+		     json_t **items, int64_t *total, struct err *e);
+/* Backup records, newest first. */
+int ops_backup_list(struct store *st, const struct page *pg, json_t **items, int64_t *total, struct err *e);
 
 /* ---- configuration ---------------------------------------------------------- */
 
@@ -108,13 +134,31 @@ struct ops_server {
 
 /* ---- inspections ---------------------------------------------------------------- */
 
-/* What a probe may use. app is the running server when inspecting from
+/* The running server as ops sees it, filled by the wiring (cli_serve.c)
+** so that ops never includes http/. Owned by the caller; lives as long as
+** the scheduler. */
+struct ops_host {
+	const struct conf *conf;
+	const struct clock *clock;
+	struct cal_shared *cal;   /* the current working-day calendar (workday.h) */
+	int64_t started_at;
+	int threads;              /* HTTP workers                                 */
+	/* The server's requests, 5xx answers and p99 latency since it started. */
+	void (*counters)(const struct ops_host *h, double *requests, double *errors_5xx, double *p99_seconds);
+	void *ctx;                /* for counters                                */
+	int (*slow_route)(const char *method, const char *pattern);  /* see ops_env */
+};
+
+/* What a probe may use. host is the running server when inspecting from
 ** inside `serve` (NULL from the command line, which reads srv instead). */
 struct ops_env {
 	const struct ops_conf *cf;
 	struct store *st;
 	int64_t now;
-	struct app *app;
+	const struct ops_host *host;
+	/* 1 for a route slow by design (password hashing), left out of the p99
+	** scraped from /metrics; NULL: none. Set by the wiring (http/metrics.h). */
+	int (*slow_route)(const char *method, const char *pattern);
 	struct ops_server srv;
 	const volatile int *stop; /* non-zero: give up between items (may be NULL) */
 };

@@ -4,16 +4,13 @@
 ** its worker threads, the scheduler heartbeat, and whether next year's
 ** official calendar is loaded (from October on).
 **
-** Inside `serve` the counters are read directly (http/metrics.h); from the
-** command line the probe scrapes the server's /metrics, found through the
-** lock file (ops/lock.h). This file and sched.c are the only parts of ops/
-** that know the HTTP server exists.
+** Inside `serve` the counters come from the server through env->host (the
+** wiring fills it from http/metrics.h); from the command line the probe
+** scrapes the server's /metrics, found through the lock file (ops/lock.h).
 */
 #include "ops/probe.h"
 #include "base/clock.h"
-#include "calendar/cal_admin.h"
-#include "http/app.h"
-#include "http/metrics.h"
+#include "workday/workday.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -25,7 +22,7 @@ static const char *base_url(struct ops_env *env)
 {
 	if (env->cf->app_url[0])
 		return env->cf->app_url;
-	return env->srv.url[0] && (env->app || env->srv.running) ? env->srv.url : NULL;
+	return env->srv.url[0] && (env->host || env->srv.running) ? env->srv.url : NULL;
 }
 
 void probe_app_health(struct ops_env *env, const struct ops_item_def *d, struct ops_result *r)
@@ -76,7 +73,9 @@ static void le_add(struct le_sum *s, double le, double v)
 	}
 }
 
-static void scrape_line(const char *line, struct app_counters *c, struct le_sum *s)
+typedef int (*slow_fn)(const char *method, const char *pattern);
+
+static void scrape_line(const char *line, struct app_counters *c, struct le_sum *s, slow_fn slow)
 {
 	const char *sp = strrchr(line, ' ');
 	if (!sp)
@@ -91,13 +90,13 @@ static void scrape_line(const char *line, struct app_counters *c, struct le_sum 
 		const char *le = strstr(line, "le=\"");
 		char method[16] = "", route[128] = "";
 		sscanf(line + 45, "method=\"%15[^\"]\",route=\"%127[^\"]\"", method, route);
-		if (le && !metrics_route_hashes(method, route))
+		if (le && !(slow && slow(method, route)))
 			le_add(s, strncmp(le + 4, "+Inf", 4) == 0 ? INFINITY : atof(le + 4), v);
 	}
 }
 
 /* Totals and p99 from the Prometheus text of /metrics. */
-static void scrape(const char *text, struct app_counters *c)
+static void scrape(const char *text, struct app_counters *c, slow_fn slow)
 {
 	struct le_sum s = {.n = 0};
 	memset(c, 0, sizeof *c);
@@ -106,7 +105,7 @@ static void scrape(const char *text, struct app_counters *c)
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 		char line[512];
 		snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), p);
-		scrape_line(line, c, &s);
+		scrape_line(line, c, &s, slow);
 		p += len + (nl != NULL);
 	}
 	double total = 0;
@@ -123,10 +122,8 @@ static void scrape(const char *text, struct app_counters *c)
 /* Counters of the running server; -1 with r set to UNKNOWN when unreadable. */
 static int counters(struct ops_env *env, struct ops_result *r, struct app_counters *c)
 {
-	if (env->app) {
-		struct metrics_summary s;
-		metrics_summary(env->app->metrics, &s);
-		*c = (struct app_counters){(double)s.requests, (double)s.errors_5xx, s.p99_seconds};
+	if (env->host) {
+		env->host->counters(env->host, &c->requests, &c->errors, &c->p99_s);
 		return 0;
 	}
 	const char *base = base_url(env);
@@ -144,7 +141,7 @@ static int counters(struct ops_env *env, struct ops_result *r, struct app_counte
 		free(h.body);
 		return -1;
 	}
-	scrape(h.body, c);
+	scrape(h.body, c, env->slow_route);
 	free(h.body);
 	return 0;
 }
@@ -183,8 +180,8 @@ static int proc_threads(int pid)
 
 void probe_app_threads(struct ops_env *env, const struct ops_item_def *d, struct ops_result *r)
 {
-	int pid = env->app ? (int)getpid() : env->srv.running ? env->srv.pid : 0;
-	int want = env->app ? env->app->threads : env->srv.threads;
+	int pid = env->host ? (int)getpid() : env->srv.running ? env->srv.pid : 0;
+	int want = env->host ? env->host->threads : env->srv.threads;
 	if (!pid) {
 		probe_status(r, OPS_UNKNOWN, "服务未运行");
 		return;
@@ -217,7 +214,7 @@ void probe_app_scheduler(struct ops_env *env, const struct ops_item_def *d, stru
 	char when[20];
 	double age = (double)(env->now - at);
 	probe_value(env, d, r, age < 0 ? 0 : age, "调度器（进程 %d）上次心跳 %s，%.0f 秒前%s", pid,
-		    clock_cn_datetime(at, when), age, env->app || env->srv.running ? "" : "；服务未运行");
+		    clock_cn_datetime(at, when), age, env->host || env->srv.running ? "" : "；服务未运行");
 }
 
 /* The State Council's notice for next year normally comes out in mid

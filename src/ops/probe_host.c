@@ -133,7 +133,7 @@ static int fd_usage(int pid, long *open_fds, long *limit)
 
 void probe_fds(struct ops_env *env, const struct ops_item_def *d, struct ops_result *r)
 {
-	int pid = env->app ? (int)getpid() : env->srv.running ? env->srv.pid : 0;
+	int pid = env->host ? (int)getpid() : env->srv.running ? env->srv.pid : 0;
 	long n, limit;
 	if (!pid) {
 		probe_status(r, OPS_UNKNOWN, "服务未运行，无法统计服务进程的文件描述符");

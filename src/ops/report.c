@@ -326,9 +326,11 @@ static int xlsx_to_memory(const struct ops_conf *cf, const json_t *data, char **
 	if (fd < 0)
 		return err_set(e, ERR_INTERNAL, "report", "mkstemp %s: %s", tmp, strerror(errno));
 	close(fd);
-	int rc = ops_report_xlsx(data, tmp, e) || read_whole(tmp, body, len, e);
+	int rc = ops_report_xlsx(data, tmp, e);
+	if (!rc)
+		rc = read_whole(tmp, body, len, e);
 	unlink(tmp);
-	return rc ? e->code : 0;
+	return rc;
 }
 
 int ops_report_render(struct store *st, const struct ops_conf *cf, const struct principal *who, int64_t now,

@@ -119,15 +119,6 @@ static void with_suffix(const char *path, const char *suffix, char *out, size_t 
 	snprintf(out, cap, "%s%s", path, suffix);
 }
 
-/* Fold the WAL into the live file when it opens, so the aside copy is whole. */
-static void checkpoint(const char *db_path)
-{
-	sqlite3 *db = NULL;
-	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK)
-		sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
-	sqlite3_close(db);
-}
-
 /* Move db (and -wal) to db.replaced-STAMP; out gets the name ("" when no db). */
 static int move_aside(const char *db, int64_t now, char *out, size_t cap, struct err *e)
 {
@@ -205,7 +196,7 @@ static int swap_in(const struct ops_conf *cf, const char *abs, int64_t now, stru
 	with_suffix(cf->db_path, ".restore.part", part, sizeof part);
 	if (copy_file(abs, part, e))
 		return e->code;
-	checkpoint(cf->db_path);
+	store_checkpoint_file(cf->db_path);
 	if (move_aside(cf->db_path, now, out->aside, sizeof out->aside, e)) {
 		unlink(part);
 		return e->code;

@@ -5,13 +5,13 @@
 ** the metrics snapshot, the stop flag) is guarded by `mu`; `cv` wakes the
 ** scheduler on a new request or stop, `done_cv` wakes handlers waiting for a
 ** run. Everything else (the schedule, the connection) belongs to the thread.
-** Like probe_app.c this file knows the HTTP server (struct app, metrics).
+** The server is known only as a struct ops_host (ops.h), filled by the wiring.
 */
 #include "ops/sched.h"
+#include "base/buf.h"
 #include "base/clock.h"
 #include "base/log.h"
-#include "calendar/cal_admin.h"
-#include "http/app.h"
+#include "workday/workday.h"
 #include "ops/backup.h"
 #include "ops/cleanup.h"
 
@@ -51,7 +51,7 @@ struct snap_item {
 };
 
 struct ops_sched {
-	struct app *app;
+	const struct ops_host *host;
 	struct ops_conf cf;
 	struct store *st;
 	struct ops_server srv;
@@ -136,10 +136,10 @@ static int64_t next_of(struct ops_sched *s, int j, int64_t now)
 	if (j == J_NET)
 		return ops_next_every(now, s->cf.net_interval, s->cf.net_interval / 2);
 	job_when(&s->cf, j, &minute, &weekday, &working);
-	const struct cal *cal = s->app->cal ? cal_shared_get(s->app->cal) : NULL;
+	const struct cal *cal = s->host->cal ? cal_shared_get(s->host->cal) : NULL;
 	int64_t at = ops_next_at(now, minute, weekday, working, cal);
 	if (cal)
-		cal_shared_put(s->app->cal, cal);
+		cal_shared_put(s->host->cal, cal);
 	return at;
 }
 
@@ -147,10 +147,10 @@ static int64_t ext_next_of(struct ops_sched *s, const struct ops_ext_job *j, int
 {
 	if (j->interval_s > 0)
 		return ops_next_every(now, j->interval_s, j->interval_s / 3);
-	const struct cal *cal = s->app->cal ? cal_shared_get(s->app->cal) : NULL;
+	const struct cal *cal = s->host->cal ? cal_shared_get(s->host->cal) : NULL;
 	int64_t at = ops_next_at(now, j->at_minute, 0, 0, cal);
 	if (cal)
-		cal_shared_put(s->app->cal, cal);
+		cal_shared_put(s->host->cal, cal);
 	return at;
 }
 
@@ -178,10 +178,10 @@ static void plan(struct ops_sched *s, int64_t now)
 		int64_t last = 0;
 		struct err e;
 		job_when(&s->cf, j, &minute, &weekday, &working);
-		const struct cal *cal = s->app->cal ? cal_shared_get(s->app->cal) : NULL;
+		const struct cal *cal = s->host->cal ? cal_shared_get(s->host->cal) : NULL;
 		int64_t prev = ops_prev_at(now, minute, weekday, working, cal);
 		if (cal)
-			cal_shared_put(s->app->cal, cal);
+			cal_shared_put(s->host->cal, cal);
 		store_ops_run_last(s->st, job_names[j], &last, &e);
 		s->next[j] = prev && last < prev ? now + (int64_t)s->cf.catchup_delay * k++ : next_of(s, j, now);
 	}
@@ -216,22 +216,20 @@ static void refresh_snapshot(struct ops_sched *s)
 	json_decref(items);
 }
 
-static void metrics_hook_fn(struct app *app, struct buf *o)
+void ops_sched_metrics(struct ops_sched *s, int64_t now, struct buf *o)
 {
-	struct ops_sched *s = app->ops;
-	int64_t now = clock_now(&app->clock);
 	if (!s)
 		return;
 	pthread_mutex_lock(&s->mu);
 	buf_puts(o, "# HELP gonggai_inspection_status Latest inspection result per item "
 		 "(Nagios codes: 0 OK, 1 WARN, 2 CRIT, 3 UNKNOWN).\n# TYPE gonggai_inspection_status gauge\n");
 	for (int i = 0; i < s->nsnap; i++)
-		if (now - s->snap[i].last_at <= 8 * 86400)   /* items gone from the configuration fade out */
+		if (now - s->snap[i].last_at <= OPS_STALE_S)   /* items gone from the configuration fade out */
 			buf_printf(o, "gonggai_inspection_status{item=\"%s\"} %d\n", s->snap[i].item, s->snap[i].status);
 	buf_puts(o, "# HELP gonggai_inspection_last_run_timestamp_seconds When each item was last measured.\n"
 		 "# TYPE gonggai_inspection_last_run_timestamp_seconds gauge\n");
 	for (int i = 0; i < s->nsnap; i++)
-		if (now - s->snap[i].last_at <= 8 * 86400)
+		if (now - s->snap[i].last_at <= OPS_STALE_S)
 			buf_printf(o, "gonggai_inspection_last_run_timestamp_seconds{item=\"%s\"} %lld\n",
 				   s->snap[i].item, (long long)s->snap[i].last_at);
 	buf_printf(o, "# HELP gonggai_backup_last_success_timestamp_seconds Newest backup that passed its "
@@ -247,7 +245,8 @@ static void metrics_hook_fn(struct app *app, struct buf *o)
 
 static void env_of(struct ops_sched *s, struct ops_env *env)
 {
-	*env = (struct ops_env){.cf = &s->cf, .st = s->st, .now = clock_now(&s->app->clock), .app = s->app,
+	*env = (struct ops_env){.cf = &s->cf, .st = s->st, .now = clock_now(s->host->clock), .host = s->host,
+				.slow_route = s->host->slow_route,
 				.srv = s->srv, .stop = &s->stop};
 }
 
@@ -277,7 +276,7 @@ static void inspect(struct ops_sched *s, const char *job, const struct principal
 static void other_job(struct ops_sched *s, int job, const struct principal *who, int64_t run_id, int dry_run)
 {
 	struct err e = {0};
-	int64_t now = clock_now(&s->app->clock);
+	int64_t now = clock_now(s->host->clock);
 	json_t *report = NULL;
 	int rc;
 	if (job == OPS_JOB_BACKUP) {
@@ -366,7 +365,7 @@ static void run_scheduled(struct ops_sched *s, int j)
 static void heartbeat(struct ops_sched *s, int64_t now)
 {
 	struct err e;
-	if (store_ops_heartbeat_put(s->st, "scheduler", now, (int)getpid(), s->app->started_at, &e))
+	if (store_ops_heartbeat_put(s->st, "scheduler", now, (int)getpid(), s->host->started_at, &e))
 		log_error("ops", "heartbeat: %s", e.msg);
 	pthread_mutex_lock(&s->mu);
 	s->last_tick = now;
@@ -411,10 +410,10 @@ static void *loop(void *arg)
 {
 	struct ops_sched *s = arg;
 	struct request rq;
-	plan(s, clock_now(&s->app->clock));
+	plan(s, clock_now(s->host->clock));
 	refresh_snapshot(s);
 	while (!s->stop) {
-		int64_t now = clock_now(&s->app->clock);
+		int64_t now = clock_now(s->host->clock);
 		if (now - s->last_tick >= HEARTBEAT_S)
 			heartbeat(s, now);
 		pthread_mutex_lock(&s->mu);
@@ -427,15 +426,15 @@ static void *loop(void *arg)
 		for (int j = 0; s->cf.scheduler && j < NJOBS && !s->stop; j++)
 			if (now >= s->next[j]) {
 				run_scheduled(s, j);
-				s->next[j] = next_of(s, j, clock_now(&s->app->clock));
+				s->next[j] = next_of(s, j, clock_now(s->host->clock));
 			}
 		for (int i = 0; s->cf.scheduler && s->cf.ext && i < s->cf.ext->njobs && !s->stop; i++)
 			if (now >= s->ext_next[i]) {
 				ext_job(s, &s->cf.ext->jobs[i], NULL, 0);
 				finished(s, 0);
-				s->ext_next[i] = ext_next_of(s, &s->cf.ext->jobs[i], clock_now(&s->app->clock));
+				s->ext_next[i] = ext_next_of(s, &s->cf.ext->jobs[i], clock_now(s->host->clock));
 			}
-		now = clock_now(&s->app->clock);
+		now = clock_now(s->host->clock);
 		sleep_until(s, earliest(s, now), now);
 		refresh_snapshot(s);
 	}
@@ -456,24 +455,24 @@ static void server_url(const char *listen, int port, char *out, size_t cap)
 	snprintf(out, cap, "http://%s:%d", host, port);
 }
 
-static int init(struct ops_sched *s, struct app *app, struct ops_lock *lk, int port, const struct ops_ext *ext,
-		struct err *e)
+static int init(struct ops_sched *s, const struct ops_host *host, struct ops_lock *lk, int port,
+		const struct ops_ext *ext, struct err *e)
 {
-	const char *db = conf_get(app->conf, "database", "path");
-	if (ops_conf_load(app->conf, db, &s->cf, e))
+	const char *db = conf_get(host->conf, "database", "path");
+	if (ops_conf_load(host->conf, db, &s->cf, e))
 		return e->code;
 	s->cf.ext = ext;
-	s->app = app;
-	s->srv = (struct ops_server){.running = 1, .pid = (int)getpid(), .threads = app->threads,
-				     .started_at = app->started_at};
-	server_url(conf_str(app->conf, "server", "listen", "127.0.0.1:8080"), port, s->srv.url, sizeof s->srv.url);
+	s->host = host;
+	s->srv = (struct ops_server){.running = 1, .pid = (int)getpid(), .threads = host->threads,
+				     .started_at = host->started_at};
+	server_url(conf_str(host->conf, "server", "listen", "127.0.0.1:8080"), port, s->srv.url, sizeof s->srv.url);
 	if (ops_lock_publish(lk, &s->srv, e))
 		return e->code;
-	int sync = strcmp(conf_str(app->conf, "database", "synchronous", "normal"), "full") == 0;
+	int sync = strcmp(conf_str(host->conf, "database", "synchronous", "normal"), "full") == 0;
 	return store_open(db, sync ? STORE_SYNC_FULL : 0, &s->st, e);
 }
 
-int ops_sched_start(struct app *app, struct ops_lock *lk, int port, const struct ops_ext *ext,
+int ops_sched_start(const struct ops_host *host, struct ops_lock *lk, int port, const struct ops_ext *ext,
 		    struct ops_sched **out, struct err *e)
 {
 	struct ops_sched *s = calloc(1, sizeof *s);
@@ -487,16 +486,13 @@ int ops_sched_start(struct app *app, struct ops_lock *lk, int port, const struct
 	pthread_cond_init(&s->done_cv, &ca);
 	pthread_condattr_destroy(&ca);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (init(s, app, lk, port, ext, e) || pthread_create(&s->thread, NULL, loop, s) != 0) {
+	if (init(s, host, lk, port, ext, e) || pthread_create(&s->thread, NULL, loop, s) != 0) {
 		if (!e->code)
 			err_set(e, ERR_INTERNAL, "", "cannot start the scheduler thread");
 		store_close(s->st);
 		free(s);
 		return e->code;
 	}
-	app->ops = s;
-	if (app->nhooks < APP_MAX_HOOKS)
-		app->hooks[app->nhooks++] = metrics_hook_fn;
 	log_info("ops", "scheduler started (%s); backups in %s", s->cf.scheduler ? "on" : "off: manual jobs only",
 		 s->cf.backup_dir);
 	*out = s;
@@ -522,8 +518,6 @@ void ops_sched_free(struct ops_sched *s)
 	if (!s)
 		return;
 	ops_sched_stop(s);
-	if (s->app->ops == s)
-		s->app->ops = NULL;
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);
 	pthread_cond_destroy(&s->done_cv);

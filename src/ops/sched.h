@@ -34,7 +34,7 @@
 #include "ops/lock.h"
 #include "ops/ops.h"
 
-struct app;
+struct buf;
 struct cal;
 struct ops_sched;
 
@@ -43,12 +43,16 @@ enum ops_job { OPS_JOB_INSPECT = 1, OPS_JOB_BACKUP, OPS_JOB_DRILL, OPS_JOB_CLEAN
 /* Start after the HTTP server listens on port: lk is the shared lock serve
 ** took before opening the database (the scheduler publishes into it); ext
 ** (may be NULL) the items, jobs and observers registered from above, owned
-** by the caller until ops_sched_free. Sets app->ops and registers the
-** metrics hook. Free *out with ops_sched_free. */
-int ops_sched_start(struct app *app, struct ops_lock *lk, int port, const struct ops_ext *ext,
+** by the caller until ops_sched_free, as is host. The caller hands *out to
+** the HTTP handlers and adds ops_sched_metrics to /metrics. Free *out with
+** ops_sched_free. */
+int ops_sched_start(const struct ops_host *host, struct ops_lock *lk, int port, const struct ops_ext *ext,
 		    struct ops_sched **out, struct err *e);
+/* The scheduler's lines of /metrics (inspection states, last backup, last
+** tick) at now, from its last snapshot. */
+void ops_sched_metrics(struct ops_sched *s, int64_t now, struct buf *o);
 /* Interrupt the running job at its next step, wake handlers waiting for a
-** run, join the thread. The metrics hook keeps answering (from the last
+** run, join the thread. ops_sched_metrics keeps answering (from the last
 ** snapshot) until ops_sched_free, which must come after the HTTP server has
 ** stopped. NULL is fine for both. */
 void ops_sched_stop(struct ops_sched *s);
@@ -62,6 +66,12 @@ const struct ops_conf *ops_sched_conf(const struct ops_sched *s);
 ** the queue is full, ERR_INTERNAL when stopping. */
 int ops_sched_submit(struct ops_sched *s, int job, int64_t run_id, const struct principal *who,
 		     const char *only, int dry_run, struct err *e);
+/* Start a built-in job (OPS_JOB_*, run name `name`) for who: claim the run
+** on st (the caller's connection; backups, drills and cleanups are
+** exclusive, ERR_CONFLICT while one runs), queue it, and close it as failed
+** when the queue refuses it. *run_id set on success. */
+int ops_sched_run(struct ops_sched *s, struct store *st, int job, const char *name, const struct principal *who,
+		  int64_t now, const char *only, int dry_run, int64_t *run_id, struct err *e);
 /* Claim a run of the registered job `name` on st (the caller's connection)
 ** as who and queue it: *run_id set. ERR_NOTFOUND for an unknown job,
 ** ERR_CONFLICT when one is running or the queue is full. */

@@ -20,6 +20,13 @@ static const struct { const char *code, *name, *parent; int level; } base_distri
 	{"610222", "宜君县", "610200", 3},
 };
 
+static const struct dict_entry district_levels[] = {{"1", "省"}, {"2", "市"}, {"3", "区县"}, {NULL, NULL}};
+
+const struct dict org_dicts[] = {
+	{"org.district_level", district_levels},
+	{NULL, NULL},
+};
+
 static const struct { const char *abbr, *name; } city_departments[] = {
 	{"XSP", "铜川市行政审批服务局"}, {"FGW", "铜川市发展和改革委员会"},
 	{"ZRZY", "铜川市自然资源和规划局"}, {"ZJJ", "铜川市住房和城乡建设局"},
@@ -154,9 +161,30 @@ void org_principal(const struct user *u, struct principal *p)
 	p->must_change = u->must_change;
 }
 
+int org_user_get(struct store *st, int64_t id, struct user *u, struct err *e)
+{
+	return store_user_by_id(st, id, u, e);
+}
+
 int org_user_by_name(struct store *st, const char *username, struct user *u, struct err *e)
 {
 	return store_user_by_name(st, username, u, e);
+}
+
+int org_district_list(struct store *st, const struct page *pg, json_t **items, int64_t *total, struct err *e)
+{
+	return store_district_list(st, pg, items, total, e);
+}
+
+int org_department_list(struct store *st, const char *district, const struct page *pg, json_t **items,
+			int64_t *total, struct err *e)
+{
+	return store_department_list(st, district, pg, items, total, e);
+}
+
+int org_role_list(struct store *st, json_t **items, struct err *e)
+{
+	return store_role_list(st, items, e);
 }
 
 

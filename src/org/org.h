@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "base/dict.h"
 #include "org/auth.h"
 #include "org/rbac.h"
 #include "store/store_org.h"
@@ -54,6 +55,8 @@ int org_user_grant(struct store *st, const struct principal *who, int64_t now, i
 int org_user_reset_password(struct store *st, const struct auth_policy *pol, struct auth_gate *g,
 			    const struct principal *who, int64_t now, int64_t id,
 			    const char *pw, char *out_pw, struct err *e);
+/* The account of id or username; ERR_NOTFOUND when there is none. */
+int org_user_get(struct store *st, int64_t id, struct user *u, struct err *e);
 int org_user_by_name(struct store *st, const char *username, struct user *u, struct err *e);
 
 /* The account as the API shows it (no hash; phone masked when mask). */
@@ -67,6 +70,14 @@ int org_user_list(struct store *st, const struct principal *who, const char *dep
 		  const struct page *pg, json_t **items, int64_t *total, struct err *e);
 /* Principal for a stored account (source left empty). */
 void org_principal(const struct user *u, struct principal *p);
+
+/* The organisation as every logged-in account reads it: districts, the
+** departments (of one district when not NULL), the roles. *items owned by
+** the caller. */
+int org_district_list(struct store *st, const struct page *pg, json_t **items, int64_t *total, struct err *e);
+int org_department_list(struct store *st, const char *district, const struct page *pg, json_t **items,
+			int64_t *total, struct err *e);
+int org_role_list(struct store *st, json_t **items, struct err *e);
 
 /* District/department changes (sysadmin). name NULL: unchanged; active -1: unchanged. */
 int org_district_save(struct store *st, const struct principal *who, int64_t now, const char *code,
@@ -88,6 +99,9 @@ struct org_dept_effect {
 int org_department_save(struct store *st, const struct principal *who, int64_t now, const char *code,
 			const char *name, const char *district, int active, int create, int confirm,
 			struct org_dept_effect *fx, struct err *e);
+
+/* For GET /api/dict: org.district_level (1 省, 2 市, 3 区县). */
+extern const struct dict org_dicts[];
 
 /* "138****5678": keeps the first 3 and last 4 of a phone, masks the rest. */
 void org_mask_phone(const char *in, char *out, size_t n);

@@ -58,7 +58,9 @@ int repair_chg_update(struct store *st, json_t *list, const char *tbl, const jso
 		json_decref(after);
 		return 0;
 	}
-	int rc = store_repair_key(st, tbl, row, &k1, e) || store_repair_key(st, tbl, after, &k2, e) ? e->code : 0;
+	int rc = store_repair_key(st, tbl, row, &k1, e);
+	if (!rc)
+		rc = store_repair_key(st, tbl, after, &k2, e);
 	int same = !rc && json_equal(k1, k2);
 	json_decref(k1);
 	json_decref(k2);

@@ -3,7 +3,7 @@
 ** connection pool (see store.h). Depends on sqlite3 and base/embed for the
 ** compiled-in migration files.
 */
-#include "store/store.h"
+#include "store/store_int.h"
 #include "base/conf.h"
 #include "base/embed.h"
 #include "store/store_key.h"
@@ -97,6 +97,12 @@ sqlite3_stmt *store_stmt(struct store *st, const char *sql, struct err *e)
 		i = (i + 1) & (st->ncache - 1);
 	struct stmt_slot *s = &st->cache[i];
 	if (s->sql) {
+#ifdef GG_TESTING
+		/* the literal rule (store.h): the text behind a cached pointer
+		** never changes, or this would run another statement's plan */
+		const char *was = sqlite3_sql(s->stmt);
+		assert(strncmp(was, sql, strlen(was)) == 0);
+#endif
 		sqlite3_reset(s->stmt);
 		sqlite3_clear_bindings(s->stmt);
 		return s->stmt;
@@ -214,6 +220,7 @@ void store_bind_page(sqlite3_stmt *s, int i, const struct page *pg)
 ** blocking behind it. */
 static int gate_close(struct store *st, struct err *e)
 {
+	assert(st->depth == 1);   /* only the outermost begin takes the gate */
 	if (!st->gate)
 		return 0;
 	struct timespec until;
@@ -232,8 +239,13 @@ static int gate_close(struct store *st, struct err *e)
 
 static void gate_open(struct store *st)
 {
-	if (st->gate)
-		pthread_mutex_unlock(st->gate);
+	assert(st->depth == 0);   /* only when the outermost transaction ends */
+	if (!st->gate)
+		return;
+#ifdef GG_TESTING
+	assert(pthread_mutex_trylock(st->gate) != 0);   /* held: ours since gate_close */
+#endif
+	pthread_mutex_unlock(st->gate);
 }
 
 int store_begin(struct store *st, struct err *e)

@@ -5,6 +5,10 @@
 ** headers with plain C structs and never see a statement, so a PostgreSQL
 ** backend can replace these files without touching them.
 **
+** The interface knows no SQLite: a struct store is an opaque handle, and
+** what the store_*.c files share (statements, binds, the SQLite handle) is in
+** store_int.h, which only src/store includes (scripts/check-layers.sh).
+**
 ** A struct store is one connection, used by one thread at a time. The HTTP
 ** server keeps a pool (store_pool_*) with one connection per worker; the CLI
 ** and the scheduler open their own.
@@ -18,7 +22,6 @@
 
 #include <stdint.h>
 #include <jansson.h>
-#include <sqlite3.h>
 
 #include "base/err.h"
 
@@ -71,40 +74,23 @@ int store_ping(struct store *st, struct err *e);
 ** ERR_BUSY when locked, ERR_INTERNAL when read-only or the disk is full. */
 int store_write_probe(struct store *st, int64_t now, int busy_ms, struct err *e);
 
-/* ---- for the store_*.c files only ------------------------------------- */
-/* A cached prepared statement for sql (which must be a string literal or
-** otherwise live forever: the cache is keyed by pointer and grows as new
-** statements appear), reset and with bindings cleared. NULL on error with e
-** filled. */
-sqlite3_stmt *store_stmt(struct store *st, const char *sql, struct err *e);
-sqlite3 *store_db(struct store *st);
-/* Map the last SQLite error to e (constraint -> ERR_CONFLICT, else INTERNAL). */
-int store_sqlerr(struct store *st, struct err *e, const char *what);
-/* Run one or more statements without results (parsed every time). */
-int store_exec(struct store *st, const char *sql, struct err *e);
-/* Run one statement without results through the statement cache (sql as
-** for store_stmt): for the BEGIN/COMMIT/SAVEPOINT of hot paths. */
-int store_run(struct store *st, const char *sql, struct err *e);
-/* Bind helpers: text NULL binds SQL NULL. */
-void store_bind_text(sqlite3_stmt *s, int i, const char *v);
-const char *store_col_text(sqlite3_stmt *s, int i); /* "" for NULL */
-/* The connection's key (store_key.h), writable: for store_key.c. */
-struct store_secret *store_secret_own(struct store *st);
-/* Step a statement expected to finish (no rows): 0 or error in e. */
-int store_step_done(struct store *st, sqlite3_stmt *s, struct err *e, const char *what);
+/* ---- the database as a file (store_backup.c) ---------------------------- */
+/* Copy src into a new file dest_path (replaced when it exists) as one
+** snapshot while other connections keep writing: a self-contained database
+** (no WAL), not yet synced to disk. Stops with ERR_INTERNAL when *stop
+** (may be NULL) becomes true. */
+int store_backup_to(struct store *src, const char *dest_path, const volatile int *stop, struct err *e);
+/* Make long statements on st give up when *stop becomes true. */
+void store_interrupt_on(struct store *st, const volatile int *stop);
+/* Fold path's WAL back into the file, when it opens (best effort). */
+void store_checkpoint_file(const char *path);
 
 /* Paging of every list endpoint. */
+#define PAGE_SIZE_MAX 200   /* the largest page any list gives, API or CLI */
 struct page {
 	int page;        /* 1-based */
-	int page_size;   /* 1..200  */
+	int page_size;   /* 1..PAGE_SIZE_MAX */
 };
-/* Step a bound COUNT(*) statement into *total. */
-int store_count(struct store *st, sqlite3_stmt *s, int64_t *total, struct err *e);
-/* Every remaining row of s as a JSON object keyed by column name (integers,
-** reals, strings, null); *items owned by the caller. */
-int store_rows_json(struct store *st, sqlite3_stmt *s, json_t **items, struct err *e);
-/* Bind LIMIT ?i OFFSET ?i+1 for pg. */
-void store_bind_page(sqlite3_stmt *s, int i, const struct page *pg);
 
 /* ---- pool --------------------------------------------------------------- */
 struct store_pool;

@@ -2,6 +2,7 @@
 ** store_archive.c: SQL of the 运维档案 (see store_archive.h).
 */
 #include "store/store_archive.h"
+#include "store/store_int.h"
 
 #include <assert.h>
 

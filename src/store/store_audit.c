@@ -10,6 +10,7 @@
 ** values: it kept SQLite from every index (store_audit_list_scan keeps that
 ** form as the baseline).
 */
+#include "store/store_int.h"
 #include "store/store_org.h"
 
 #include <stdint.h>

@@ -2,6 +2,7 @@
 ** store_business.c: the SQL of the 办理建筑许可 report (store_business.h).
 */
 #include "store/store_business.h"
+#include "store/store_int.h"
 
 #include <sqlite3.h>
 

@@ -2,6 +2,7 @@
 ** store_cal.c: SQL of the loaded calendar years (see store_cal.h).
 */
 #include "store/store_cal.h"
+#include "store/store_int.h"
 
 #include <stdlib.h>
 #include <string.h>

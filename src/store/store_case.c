@@ -5,6 +5,7 @@
 ** most) and prepared per call.
 */
 #include "store/store_case.h"
+#include "store/store_int.h"
 #include "base/buf.h"
 #include "store/store_search.h"
 

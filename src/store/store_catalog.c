@@ -7,6 +7,7 @@
 ** the UNIQUE (code, effective_from) constraint makes it unique.
 */
 #include "store/store_catalog.h"
+#include "store/store_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

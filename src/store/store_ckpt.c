@@ -10,7 +10,7 @@
 ** writer; the WAL restarts from its beginning at the first write after a
 ** checkpoint that copied everything).
 */
-#include "store/store.h"
+#include "store/store_int.h"
 
 #include <assert.h>
 #include <pthread.h>

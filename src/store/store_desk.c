@@ -4,6 +4,7 @@
 ** inspection item or job.
 */
 #include "store/store_desk.h"
+#include "store/store_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,6 +4,7 @@
 ** and 技术骨干, drill plans and records, visits, and the month's figures.
 */
 #include "store/store_desk.h"
+#include "store/store_int.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -10,6 +10,7 @@
 ** planner scanned departments first and read every 办件 per chunk.
 */
 #include "store/store_exchange.h"
+#include "store/store_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,6 +3,7 @@
 ** documents (see store_files.h).
 */
 #include "store/store_files.h"
+#include "store/store_int.h"
 
 #include <stdio.h>
 #include <string.h>

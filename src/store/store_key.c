@@ -2,6 +2,7 @@
 ** store_key.c: the key file beside the database (see store_key.h).
 */
 #include "store/store_key.h"
+#include "store/store_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,6 +5,7 @@
 ** own catalogue.
 */
 #include "store/store_ops.h"
+#include "store/store_int.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -3,6 +3,7 @@
 ** history (see store_org.h; the audit log: store_audit.c).
 */
 #include "store/store_org.h"
+#include "store/store_int.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -8,6 +8,7 @@
 ** (project_departments, filled by the lifecycle when it opens a case).
 */
 #include "store/store_project.h"
+#include "store/store_int.h"
 #include "store/store_search.h"
 
 #include <stdio.h>

@@ -8,6 +8,7 @@
 ** days: (t + 28800) / 86400.
 */
 #include "store/store_quality.h"
+#include "store/store_int.h"
 
 #include <stdio.h>
 #include <string.h>

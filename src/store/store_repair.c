@@ -5,6 +5,7 @@
 ** admits; values are always bound.
 */
 #include "store/store_repair.h"
+#include "store/store_int.h"
 #include "base/buf.h"
 
 #include <stdio.h>

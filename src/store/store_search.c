@@ -1,6 +1,7 @@
 /*
 ** store_search.c: shared pieces of the list queries (see store_search.h).
 */
+#include "store/store_int.h"
 #include "store/store_search.h"
 #include "store/store.h"
 

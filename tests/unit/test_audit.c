@@ -20,6 +20,7 @@
 
 #include "org/audit.h"
 #include "store/store_key.h"
+#include "store/store_int.h"   /* white-box: reads and writes rows directly */
 
 #include <inttypes.h>
 #include <sodium.h>

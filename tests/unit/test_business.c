@@ -35,7 +35,7 @@
 #include "approval/project.h"
 #include "base/clock.h"
 #include "business/business.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "cli/cli.h"
 #include "paperwork/paperwork.h"
 

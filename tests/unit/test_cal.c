@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "calendar/cal.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "store/store.h"
 #include "store/store_cal.h"
 
@@ -728,7 +728,7 @@ static void test_threads(void **state)
 		assert_int_equal(w[i].sum, w[0].sum);
 }
 
-/* ---- the database side (cal_admin.h) ------------------------------------ */
+/* ---- the database side (workday/workday.h) ------------------------------------ */
 
 static struct store *temp_store(char path[64])
 {

@@ -21,6 +21,7 @@
 #include "base/embed.h"
 #include "org/audit.h"
 #include "org/org.h"
+#include "store/store_int.h"   /* white-box: reads and writes rows directly */
 
 #define NOW 1748736000   /* 2025-06-01 08:00 Asia/Shanghai */
 

@@ -26,11 +26,12 @@
 #include "approval/deadline.h"
 #include "base/clock.h"
 #include "base/json.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "cli/cli.h"
 #include "importer/importer.h"
 #include "org/audit.h"
 #include "stats/stats_live.h"
+#include "store/store_int.h"   /* white-box: reads and writes rows directly */
 
 static char Dir[256], DbA[300], DbB[300];
 static struct store *A, *B;

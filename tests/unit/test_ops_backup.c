@@ -26,6 +26,7 @@
 #include "ops/cleanup.h"
 #include "ops/lock.h"
 #include "ops/report.h"
+#include "store/store_int.h"   /* white-box: reads and writes rows directly */
 
 static char dir[64];
 static char db[128];

@@ -18,6 +18,7 @@
 #include "approval/project.h"
 #include "ids/ids.h"
 #include "org/org.h"
+#include "store/store_int.h"   /* white-box: reads and writes rows directly */
 
 #define NOW 1748736000   /* 2025-06-01 Asia/Shanghai */
 

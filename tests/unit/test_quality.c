@@ -30,11 +30,12 @@
 #include "approval/deadline.h"
 #include "base/clock.h"
 #include "base/json.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "cli/cli.h"
 #include "quality/quality.h"
 #include "quality/quality_int.h"
 #include "store/store_quality.h"
+#include "store/store_int.h"   /* white-box: reads and writes rows directly */
 
 static char Dir[256], Db[300];
 static struct store *St;

@@ -24,13 +24,14 @@
 
 #include "base/clock.h"
 #include "base/json.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "cli/cli.h"
 #include "approval/project.h"
 #include "org/audit.h"
 #include "repair/repair.h"
 #include "stats/stats_live.h"
 #include "store/store_repair.h"
+#include "store/store_int.h"   /* white-box: reads and writes rows directly */
 
 static char Dir[256], Db[300];
 static struct store *St;

@@ -35,11 +35,12 @@
 #include "approval/catalog.h"
 #include "approval/project.h"
 #include "base/clock.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "cli/cli.h"
 #include "stats/stats_live.h"
 #include "stats/stats_query.h"
 #include "store/store_stats.h"
+#include "store/store_int.h"   /* white-box: reads and writes rows directly */
 
 static char Dir[256], Db[300];
 static struct store *St;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "store/store_int.h"   /* white-box: reads and writes rows directly */
 
 static char dir[64], db[128];
 

@@ -141,17 +141,6 @@ export async function download(path, fallbackName) {
   return name;
 }
 
-/* Does the server have this endpoint yet? false only for "no such endpoint". */
-export async function exists(path) {
-  try {
-    await get(path);
-    return true;
-  } catch (e) {
-    if (e.code === 'not_built') return false;
-    return true;
-  }
-}
-
 /* Names defined by the server (GET /api/dict), fetched once per page load.
    dict('desk.ticket_status') → [{code, label}, …]; label(name, code) → the
    label, or the code itself when the server has none. */

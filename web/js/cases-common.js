@@ -100,11 +100,8 @@ export const ACTIONS = {
 /* ACTIONS[a].label: the server's name of the action */
 for (const [a, def] of Object.entries(ACTIONS)) Object.defineProperty(def, 'label', { get: () => ACTION_NAMES[a] || a });
 
-export const SPECIAL_KINDS = {
-  hearing: '听证', tender: '招标', auction: '拍卖', inspection: '检验', testing: '检测', quarantine: '检疫',
-  appraisal: '鉴定', expert: '专家评审', extension: '延长审批期限', other: '其他',
-};
-export const SPECIAL_TYPES = { 1: '延长审批', 2: '其他' };
+export const SPECIAL_KINDS = names('approval.special_kind');
+export const SPECIAL_TYPES = names('approval.special_type');
 
 /* The actions this user may take now: the server's my_actions (department,
 ** step role, head-only and 转办 rules), known to ACTIONS. */

@@ -4,23 +4,25 @@
 ** (POST with {"wait":true} answers the finished run, or 202 {"run_id"} when
 ** it takes longer than the server waits; then we poll /api/ops/runs/{id}).
 */
-import { get, post } from './api.js';
+import { get, post, names } from './api.js';
 import { h } from './ui.js';
 
-export const STATUS = { OK: ['green', '正常'], WARN: ['yellow', '警告'], CRIT: ['red', '严重'], UNKNOWN: ['gray', '未知'] };
-export const GROUPS = { host: '服务器', app: '应用', db: '数据库', logs: '日志与临时文件', net: '网络与接口' };
-export const JOBS = { backup: '数据库备份', drill: '恢复演练', cleanup: '日志清理' };
-export const JOB_STATES = { running: '运行中', done: '完成', failed: '失败', expired: '超时' };
+/* The colour of each status; its name is the server's (ops.status). */
+export const STATUS_CLASS = { OK: 'green', WARN: 'yellow', CRIT: 'red', UNKNOWN: 'gray' };
+const STATUS_NAMES = names('ops.status');
+export const GROUPS = names('ops.group');
+export const JOBS = names('ops.job');
+export const JOB_STATES = names('ops.job_state');
 
 export function statusTag(s) {
-  const [cls, label] = STATUS[s] || ['gray', s || '-'];
+  const cls = STATUS_CLASS[s] || 'gray', label = STATUS_NAMES[s] || s || '-';
   return h(`span.tag.${cls}`, { dataset: { status: s || '' } }, `${label}${s ? ` ${s}` : ''}`);
 }
 
 export function jobName(job) {
   if (!job) return '';
-  if (job.startsWith('inspect.')) return { 'inspect.manual': '手动巡检' }[job] || `定时巡检（${job.slice(8)}）`;
-  return JOBS[job] || job;
+  if (JOBS[job]) return JOBS[job];
+  return job.startsWith('inspect.') ? `定时巡检（${job.slice(8)}）` : job;
 }
 
 /* A measured value as people read it, the rule of ops_value_text (C): whole

@@ -5,12 +5,12 @@
 ** sysadmin — loading next year's notice as CSV (PUT /api/calendar/{year}
 ** {"csv"}); the server checks every line and names the bad one.
 */
-import { get, put } from '../js/api.js';
+import { get, put, names } from '../js/api.js';
 import { h, clear, toast, fmtTime, today } from '../js/ui.js';
 import { formDialog } from '../js/form.js';
 
 const pad = (n) => String(n).padStart(2, '0');
-const SOURCES = { builtin: '内置（国务院通知）', loaded: '已导入', none: '未发布（按周一至周五暂算）' };
+const SOURCES = names('calendar.source');
 
 export async function render(ctx) {
   const canEdit = ctx.hasRole('sysadmin');

@@ -2,13 +2,13 @@
 ** districts.js: 行政区划 (GB/T 2260 codes). Everyone may read; the sysadmin
 ** adds and renames districts and enables/disables them.
 */
-import { get, post, patch } from '../js/api.js';
+import { get, post, patch, names } from '../js/api.js';
 import { h, toast, confirmBox } from '../js/ui.js';
 import { formDialog } from '../js/form.js';
 import { listPage } from '../js/table.js';
 import { districtOptions, forget } from '../js/org.js';
 
-const LEVELS = { 1: '省', 2: '市', 3: '区县' };
+const LEVELS = names('org.district_level');
 
 export async function render(ctx) {
   const canEdit = ctx.hasRole('sysadmin');

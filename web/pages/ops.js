@@ -7,7 +7,7 @@
 import { get } from '../js/api.js';
 import { h, clear, toast, dialog, fmtTime } from '../js/ui.js';
 import { listPage } from '../js/table.js';
-import { STATUS, GROUPS, JOB_STATES, statusTag, jobName, fmtValue, runJob } from '../js/ops-common.js';
+import { STATUS_CLASS, GROUPS, JOB_STATES, statusTag, jobName, fmtValue, runJob } from '../js/ops-common.js';
 
 export async function render(ctx) {
   const tab = ctx.query.get('tab') || 'status';
@@ -32,7 +32,7 @@ async function statusTab(el, ctx) {
   for (const it of s.items || []) counts[it.status] = (counts[it.status] || 0) + 1;
   clear(el).append(
     h('div.grid.grid-4', { style: { marginBottom: '14px' } },
-      h(`div.stat-card.${(STATUS[s.status] || ['gray'])[0]}#inspect-overall`, h('div.label', '总体状态'), h('div.value', { style: { fontSize: '20px' } }, statusTag(s.status))),
+      h(`div.stat-card.${(STATUS_CLASS[s.status] || 'gray')}#inspect-overall`, h('div.label', '总体状态'), h('div.value', { style: { fontSize: '20px' } }, statusTag(s.status))),
       h('div.stat-card.green', h('div.label', '正常 / 警告 / 严重 / 未知'),
         h('div.value', { style: { fontSize: '20px' } }, `${counts.OK || 0} / ${counts.WARN || 0} / ${counts.CRIT || 0} / ${counts.UNKNOWN || 0}`)),
       h('div.stat-card', h('div.label', '调度器'), h('div.value', { style: { fontSize: '16px' } }, s.scheduler && s.scheduler.enabled ? '运行中' : '未启用'),

@@ -42,7 +42,7 @@ export async function render(ctx) {
       hint: '至少一个建设单位；联系电话为 11 位手机或“区号-号码”固话',
       newRow: { kind: 'builder' },
       columns: [
-        { name: 'kind', label: '单位类型', type: 'select', width: '110px', options: unitKindOptions },
+        { name: 'kind', label: '单位类型', type: 'select', width: '110px', options: unitKindOptions() },
         { name: 'name', label: '单位名称' },
         { name: 'credit_code', label: '统一社会信用代码', width: '190px' },
         { name: 'contact', label: '联系人', width: '90px' },

@@ -1,5 +1,5 @@
 /*
-** cal_admin.h: the calendar beyond the pure arithmetic of cal.h: importing
+** workday.h: the working-day calendar beyond the arithmetic of cal.h: importing
 ** a notice into the database (validated, stored, audited), building the
 ** calendar from the built-in notices plus the stored ones, and the server's
 ** shared current calendar, swapped when an administrator loads a year.
@@ -14,12 +14,13 @@
 ** sees every committed import. Reads never wait for a rebuild: get/put only
 ** take a mutex for a counter update.
 */
-#ifndef GG_CAL_ADMIN_H
-#define GG_CAL_ADMIN_H
+#ifndef GG_WORKDAY_H
+#define GG_WORKDAY_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/dict.h"
 #include "calendar/cal.h"
 #include "org/rbac.h"
 #include "store/store.h"
@@ -43,6 +44,14 @@ int cal_import(struct store *st, const struct principal *who, int64_t now, int y
 /* Build a calendar from the built-in notices and every year stored in st
 ** (stored years win). *out is the caller's (cal_free). */
 int cal_build_store(struct store *st, struct cal **out, struct err *e);
+
+/* One page of the years c knows, in order: [{year, source, and for a loaded
+** year rows, sha256, loaded_at, loaded_by}]; *items owned by the caller. */
+int cal_year_list(struct store *st, const struct cal *c, const struct page *pg, json_t **items, int64_t *total,
+		  struct err *e);
+
+/* For GET /api/dict: calendar.source (builtin loaded none → 内置（国务院通知）…). */
+extern const struct dict workday_dicts[];
 
 /* Name of an enum cal_source: "none", "builtin", "loaded". */
 const char *cal_source_name(int source);

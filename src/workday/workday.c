@@ -1,6 +1,6 @@
 /*
-** cal_admin.c: importing notices into the database, building calendars from
-** it, and the server's shared current calendar (see cal_admin.h).
+** workday.c: importing notices into the database, building calendars from
+** it, and the server's shared current calendar (see workday.h).
 **
 ** The shared calendar is a list of versions: `cur` is the one new readers
 ** get; a replaced version with readers left waits in `retired` and is freed
@@ -8,9 +8,10 @@
 ** lists (held for a few instructions); `building` serialises rebuilds so two
 ** imports finishing together cannot install an older view last.
 */
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 
 #include "base/embed.h"
+#include "base/json.h"
 #include "org/audit.h"
 #include "store/store_cal.h"
 
@@ -22,6 +23,15 @@
 
 /* ==== import ============================================================= */
 
+static const struct dict_entry sources[] = {
+	{"builtin", "内置（国务院通知）"}, {"loaded", "已导入"}, {"none", "未发布（按周一至周五暂算）"}, {NULL, NULL},
+};
+
+const struct dict workday_dicts[] = {
+	{"calendar.source", sources},
+	{NULL, NULL},
+};
+
 const char *cal_source_name(int source)
 {
 	switch (source) {
@@ -29,6 +39,40 @@ const char *cal_source_name(int source)
 	case CAL_SRC_LOADED: return "loaded";
 	default: return "none";
 	}
+}
+
+/* The stored metadata of `year` from a store_cal_list array, or NULL. */
+static json_t *loaded_meta(json_t *list, int year)
+{
+	size_t i;
+	json_t *it;
+	json_array_foreach(list, i, it)
+		if (json_get_int(it, "year", 0) == year)
+			return it;
+	return NULL;
+}
+
+int cal_year_list(struct store *st, const struct cal *c, const struct page *pg, json_t **items, int64_t *total,
+		  struct err *e)
+{
+	json_t *loaded;
+	if (store_cal_list(st, &loaded, e))
+		return e->code;
+	int64_t skip = (int64_t)(pg->page - 1) * pg->page_size;
+	*items = json_array();
+	*total = 0;
+	for (int y = CAL_FIRST_YEAR; y <= CAL_LAST_YEAR; y++) {
+		int src = cal_year_source(c, y);
+		if (src == CAL_SRC_NONE || (*total)++ < skip || (int64_t)json_array_size(*items) >= pg->page_size)
+			continue;
+		json_t *it = json_pack("{s:i, s:s}", "year", y, "source", cal_source_name(src));
+		json_t *meta = src == CAL_SRC_LOADED ? loaded_meta(loaded, y) : NULL;
+		if (meta)
+			json_object_update_missing(it, meta);
+		json_array_append_new(*items, it);
+	}
+	json_decref(loaded);
+	return 0;
 }
 
 static int builtin_has(int year)
