@@ -7,7 +7,7 @@
 # tests/unit/test_*.c and tests/api/test_*.c is one cmocka binary linked with
 # the program's objects (minus main), tests/api/apitest.c is the HTTP helper.
 
-PKGS     := libmicrohttpd jansson sqlite3 libsodium inih xlsxwriter libcurl liboath libqrencode libpq
+PKGS     := libmicrohttpd jansson sqlite3 libsodium inih xlsxwriter libcurl liboath libqrencode libpq libzip expat
 CC       ?= cc
 WARN     := -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Wno-format-truncation
 VERSION  := 0.1.0

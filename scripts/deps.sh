@@ -6,7 +6,8 @@
 #                            clang with libFuzzer for make fuzz)
 set -eu
 pkgs="build-essential pkg-config sqlite3 libsqlite3-dev libmicrohttpd-dev libjansson-dev
-      libsodium-dev libinih-dev libxlsxwriter-dev libcurl4-openssl-dev liboath-dev libqrencode-dev libpq-dev"
+      libsodium-dev libinih-dev libxlsxwriter-dev libcurl4-openssl-dev liboath-dev libqrencode-dev libpq-dev
+      libzip-dev libexpat1-dev"
 if [ "${1:-}" = "--test" ]; then
   pkgs="$pkgs libcmocka-dev python3-openpyxl prometheus wrk chromium fonts-noto-cjk curl zbar-tools librsvg2-bin clang libclang-rt-14-dev postgresql jq"
 fi

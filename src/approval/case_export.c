@@ -9,11 +9,11 @@
 #include "base/csv.h"
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/tmpout.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #define PAGE 200
@@ -183,52 +183,37 @@ static int write_rows(struct store *st, const struct case_env *env, int64_t now,
 	return rc;
 }
 
-/* The finished workbook at path into out (path removed by the caller). */
-static int slurp(const char *path, struct case_export *out, struct err *e)
+struct xlsx_job {
+	struct store *st;
+	const struct case_env *env;
+	int64_t now;
+	struct case_filter *f;
+	int64_t *rows;
+};
+
+/* The workbook written to path (tmpout_render's writer). */
+static int write_xlsx(void *arg, const char *path, struct err *e)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return err_set(e, ERR_INTERNAL, "format", "无法读取临时文件");
-	fseek(fp, 0, SEEK_END);
-	long n = ftell(fp);
-	rewind(fp);
-	out->data = n > 0 ? malloc((size_t)n) : NULL;
-	int ok = out->data && fread(out->data, 1, (size_t)n, fp) == (size_t)n;
-	fclose(fp);
-	if (!ok) {
-		free(out->data);
-		out->data = NULL;
-		return err_set(e, ERR_INTERNAL, "format", "读取临时文件失败");
+	struct xlsx_job *x = arg;
+	struct sink k;
+	int rc = sink_open(&k, CASE_EXPORT_XLSX, path, e);
+	if (!rc)
+		rc = write_rows(x->st, x->env, x->now, x->f, &k, x->rows, e);
+	if (!rc)
+		worksheet_autofilter(k.ws, 0, 0, (lxw_row_t)*x->rows, NCOLS - 1);
+	if (k.wb) {
+		lxw_error err = workbook_close(k.wb);
+		if (!rc && err != LXW_NO_ERROR)
+			rc = err_set(e, ERR_INTERNAL, "format", "写入工作簿失败: %s", lxw_strerror(err));
 	}
-	out->len = (size_t)n;
-	return 0;
+	return rc;
 }
 
 static int run_xlsx(struct store *st, const struct case_env *env, int64_t now, struct case_filter *f,
 		    struct case_export *out, struct err *e)
 {
-	const char *dir = getenv("TMPDIR");
-	char path[512];
-	struct sink k;
-	snprintf(path, sizeof path, "%s/gonggai-cases-XXXXXX", dir && *dir ? dir : "/tmp");
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return err_set(e, ERR_INTERNAL, "format", "无法创建临时文件 (mkstemp)");
-	close(fd);
-	int rc = sink_open(&k, CASE_EXPORT_XLSX, path, e);
-	if (!rc)
-		rc = write_rows(st, env, now, f, &k, &out->rows, e);
-	if (!rc)
-		worksheet_autofilter(k.ws, 0, 0, (lxw_row_t)out->rows, NCOLS - 1);
-	if (k.wb) {
-		lxw_error x = workbook_close(k.wb);
-		if (!rc && x != LXW_NO_ERROR)
-			rc = err_set(e, ERR_INTERNAL, "format", "写入工作簿失败: %s", lxw_strerror(x));
-	}
-	if (!rc)
-		rc = slurp(path, out, e);
-	unlink(path);
-	return rc;
+	struct xlsx_job x = {st, env, now, f, &out->rows};
+	return tmpout_render("gonggai-cases", write_xlsx, &x, &out->data, &out->len, e);
 }
 
 int case_export_run(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,

@@ -299,19 +299,7 @@ static int file_dir(struct store *st, char *dir, size_t cap, struct err *e)
 
 static int check_upload(const struct case_upload *u, const char **mime, const char **ext, struct err *e)
 {
-	size_t n = u->name ? strlen(u->name) : 0;
-	if (n == 0 || n > 200 || strpbrk(u->name, "/\\\r\n\"") || u->name[0] == '.')
-		return err_set(e, ERR_INVALID, "name", "文件名须为 1-200 字节，不含 / \\ \" 或换行 (file name)");
-	if (u->len == 0)
-		return err_set(e, ERR_INVALID, "body", "文件为空 (empty file)");
-	if ((int64_t)u->len > u->max_bytes)
-		return err_set(e, ERR_TOOLARGE, "body", "文件超过 %lld MiB (file too large)",
-			       (long long)(u->max_bytes / 1024 / 1024));
-	*mime = filestore_sniff(u->data, u->len, u->name, ext);
-	if (!*mime)
-		return err_set(e, ERR_MEDIA, "body", "文件类型不被接受：只收 PDF、图片（PNG/JPEG/GIF/TIFF）、"
-			       "Word/Excel/PowerPoint、OFD，按文件内容判断 (type by content)");
-	return 0;
+	return filestore_accept(u->name, u->data, u->len, u->max_bytes, mime, ext, e);
 }
 
 static json_t *file_json(const struct case_file_rec *f)

@@ -239,7 +239,8 @@ static const struct spec item_spec[] = {
 	{"promised_limit", K_INT}, {"legal_limit", K_INT}, {"legal_basis", K_STR},
 	{"materials", K_ARR}, {"steps", K_ARR}, {"milestone", K_BOOL}, {"prerequisites", K_ARR},
 	{"commitment", K_BOOL}, {"tolerance", K_BOOL}, {"applicant_kind", K_INT},
-	{"case_type", K_INT}, {"version", K_STR}, {"effective_from", K_STR}, {NULL, 0},
+	{"case_type", K_INT}, {"fee", K_INT | K_OPTIONAL}, {"fee_basis", K_STR | K_OPTIONAL},
+	{"version", K_STR}, {"effective_from", K_STR}, {NULL, 0},
 };
 
 static const struct spec material_spec[] = {
@@ -373,6 +374,24 @@ static int check_limits(const json_t *o, const char *pre, struct err *e)
 	return 0;
 }
 
+/* fee (official fee in fen) and fee_basis come together: 0 for a free item,
+** whose basis says why ("依法不收费"). Versions stored before the field
+** existed carry neither. */
+static int check_fee(const json_t *o, const char *pre, struct err *e)
+{
+	char f[FIELD_MAX];
+	const json_t *fee = json_object_get(o, "fee"), *basis = json_object_get(o, "fee_basis");
+	if (!fee && !basis)
+		return 0;
+	snprintf(f, sizeof f, "%s.%s", pre, fee ? "fee_basis" : "fee");
+	if (!fee || !basis)
+		return fail(e, f, "收费标准 fee（分）与收费依据 fee_basis 须同时填写（免费事项为 0 并写明依据）");
+	snprintf(f, sizeof f, "%s.fee", pre);
+	if (json_integer_value(fee) < 0 || json_integer_value(fee) > CATALOG_FEE_MAX)
+		return fail(e, f, "收费标准 fee 以分计，必须在 0-%lld 之间", (long long)CATALOG_FEE_MAX);
+	return text_field(o, "fee_basis", 200, pre, e);
+}
+
 static int item_check(const json_t *o, int index, const struct catalog_hooks *h, struct err *e)
 {
 	char pre[FIELD_MAX], f[FIELD_MAX];
@@ -393,7 +412,7 @@ static int item_check(const json_t *o, int index, const struct catalog_hooks *h,
 		snprintf(f, sizeof f, "%s.national_code", pre);
 		return fail(e, f, "国家事项编码最多 32 个字符，可为空");
 	}
-	if (check_limits(o, pre, e) || check_prereq_list(o, pre, e))
+	if (check_limits(o, pre, e) || check_prereq_list(o, pre, e) || check_fee(o, pre, e))
 		return e->code;
 	if (check_materials(json_object_get(o, "materials"), pre, e))
 		return e->code;

@@ -266,7 +266,7 @@ json_t *catalog_diff(const json_t *from, const json_t *to)
 static const char *const item_keys[] = {
 	"code", "name", "national_code", "department", "promised_limit", "legal_limit", "legal_basis",
 	"materials", "steps", "milestone", "prerequisites", "commitment", "tolerance", "applicant_kind",
-	"case_type", "version", "effective_from", NULL,
+	"case_type", "fee", "fee_basis", "version", "effective_from", NULL,
 };
 static const char *const material_keys[] = {"name", "required", "copies", "form", "tolerable", "template", NULL};
 static const char *const step_keys[] = {"name", "role", NULL};

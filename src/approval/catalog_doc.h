@@ -34,6 +34,7 @@
 #define CATALOG_ITEM_LIMIT_MAX 365   /* working days, sanity bound         */
 #define CATALOG_CODE_MAX 32          /* bytes of an item or flow code      */
 #define CATALOG_VERSION_MAX 16       /* bytes of "major.minor" and NUL     */
+#define CATALOG_FEE_MAX 100000000LL /* fen (¥1,000,000) of one item's fee  */
 #define CATALOG_OPEN_UNTIL "9999-12-31"
 
 /* Checks that need the outside world. Any member may be NULL: skipped. */

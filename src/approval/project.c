@@ -488,6 +488,19 @@ static int decorate(struct store *st, json_t *p, int mask, struct err *e)
 	return 0;
 }
 
+/* What the edit form must know: stage_applications (once there is one,
+** division and flow are fixed: check_locked) and deletable (no department
+** handles an item of it: project_delete). */
+static int edit_state(struct store *st, int64_t id, json_t *p, struct err *e)
+{
+	int64_t applications = 0, links = 0;
+	if (store_project_applications(st, id, &applications, e) || store_project_links(st, id, &links, e))
+		return e->code;
+	json_object_set_new(p, "stage_applications", json_integer(applications));
+	json_object_set_new(p, "deletable", json_boolean(links == 0));
+	return 0;
+}
+
 int project_get(struct store *st, const struct principal *who, int64_t id, json_t **out, struct err *e)
 {
 	*out = NULL;
@@ -495,7 +508,7 @@ int project_get(struct store *st, const struct principal *who, int64_t id, json_
 		return err_set(e, ERR_NOTFOUND, "id", "项目不存在");
 	if (store_project_get(st, id, out, e))
 		return e->code;
-	if (decorate(st, *out, 0, e)) {
+	if (decorate(st, *out, 0, e) || edit_state(st, id, *out, e)) {
 		json_decref(*out);
 		*out = NULL;
 		return e->code;

@@ -206,3 +206,20 @@ const char *filestore_sniff(const void *data, size_t len, const char *name, cons
 	}
 	return NULL;
 }
+
+int filestore_accept(const char *name, const void *data, size_t len, long long max, const char **mime,
+		     const char **ext, struct err *e)
+{
+	size_t n = name ? strlen(name) : 0;
+	if (n == 0 || n > 200 || strpbrk(name, "/\\\r\n\"") || name[0] == '.')
+		return err_set(e, ERR_INVALID, "name", "文件名须为 1-200 字节，不含 / \\ \" 或换行 (file name)");
+	if (len == 0)
+		return err_set(e, ERR_INVALID, "body", "文件为空 (empty file)");
+	if ((long long)len > max)
+		return err_set(e, ERR_TOOLARGE, "body", "文件超过 %lld MiB (file too large)", max / 1024 / 1024);
+	*mime = filestore_sniff(data, len, name, ext);
+	if (!*mime)
+		return err_set(e, ERR_MEDIA, "body", "文件类型不被接受：只收 PDF、图片（PNG/JPEG/GIF/TIFF）、"
+			       "Word/Excel/PowerPoint、OFD，按文件内容判断 (type by content)");
+	return 0;
+}

@@ -45,4 +45,11 @@ int filestore_name_ok(const char *hex);
 ** it never makes an unknown content acceptable. */
 const char *filestore_sniff(const void *data, size_t len, const char *name, const char **ext);
 
+/* What every upload must be: a name of 1–200 bytes without / \ " or line
+** breaks and not starting with '.', 1 to max bytes, and an accepted type by
+** content (filestore_sniff). ERR_INVALID name/body, ERR_TOOLARGE body,
+** ERR_MEDIA body. */
+int filestore_accept(const char *name, const void *data, size_t len, long long max, const char **mime,
+		     const char **ext, struct err *e);
+
 #endif

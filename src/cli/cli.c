@@ -2,9 +2,11 @@
 ** cli.c: helpers shared by the verbs (see cli.h).
 */
 #include "cli/cli.h"
+#include "base/clock.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cli_usage(const char *usage, const char *fmt, ...)
@@ -29,6 +31,16 @@ int cli_fail(const struct err *e)
 	else
 		fprintf(stderr, "gonggai: %s\n", e->msg);
 	return 1;
+}
+
+int64_t cli_now(void)
+{
+#ifdef GG_TESTING
+	const char *t = getenv("GG_NOW");
+	if (t && *t)
+		return strtoll(t, NULL, 10);
+#endif
+	return clock_now(NULL);
 }
 
 int cli_wants_help(int argc, char **argv)

@@ -11,6 +11,7 @@
 #ifndef GG_CLI_H
 #define GG_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "base/err.h"
@@ -31,6 +32,11 @@ int cli_fail(const struct err *e);
 
 /* True when argv holds --help or -h. */
 int cli_wants_help(int argc, char **argv);
+
+/* The time a verb acts at: the clock, or in sanitizer builds (GG_TESTING)
+** $GG_NOW (epoch seconds) when set, so tests can move it; release builds
+** ignore the variable. */
+int64_t cli_now(void);
 
 /* Columns a UTF-8 string takes on a terminal: 2 for CJK ideographs, kana,
 ** Hangul and full-width forms, 1 for the rest. */

@@ -129,21 +129,11 @@ struct ctx {
 	int64_t now;
 };
 
-static int64_t now_of(void)
-{
-#ifdef GG_TESTING
-	const char *t = getenv("GG_NOW");
-	if (t && *t)
-		return strtoll(t, NULL, 10);
-#endif
-	return clock_now(NULL);
-}
-
 static int ctx_open(const struct args *a, struct ctx *x, struct err *e)
 {
 	struct conf *c = NULL;
 	memset(x, 0, sizeof *x);
-	x->now = now_of();
+	x->now = cli_now();
 	const char *cfg = a->config ? a->config : "gonggai.ini";
 	if (conf_load(cfg, a->config == NULL, &c, e) || desk_conf_load(c, &x->cf, e)) {
 		conf_free(c);

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "base/clock.h"
 #include "base/conf.h"
+#include "cli/cli_ext.h"
 #include "exchange/exchange.h"
 #include "org/rbac.h"
 
@@ -23,6 +24,7 @@ static const char usage[] =
 	"  check     compare the front DB's columns with the mapping, write nothing (exit 1 on errors)\n"
 	"  push      pull verdicts, collect what changed, send everything due; rows sent per table\n"
 	"  pull      read SJSCZT/SBYY of the rows sent and not yet final\n"
+	"            (push and pull: when verdicts came back, 数据质检 runs at once, as after the scheduler's push)\n"
 	"  status    rows pending/sent/accepted/rejected per table and the current rejections\n"
 	"  withdraw  report a 办件 or project as no longer valid (SJYXBS=0) at the next push\n"
 	"  Defaults from [exchange] in gonggai.ini (docs/operations.md). Exit 0 done, 1 failed, 2 usage.\n";
@@ -112,6 +114,8 @@ static void print_push(const json_t *r)
 	       (long long)json_integer_value(json_object_get(r, "rows")),
 	       (long long)json_integer_value(json_object_get(r, "verdicts")),
 	       (long long)json_integer_value(json_object_get(r, "collected")));
+	if (json_object_get(r, "quality"))
+		printf("%s\n", json_string_value(json_object_get(json_object_get(r, "quality"), "message")));
 }
 
 static void print_status(const json_t *r)
@@ -140,7 +144,33 @@ static int needs_target(const struct args *a)
 	return strcmp(a->verb, "status") != 0 && strcmp(a->verb, "withdraw") != 0;
 }
 
-static int run(const struct args *a, const struct exchange_conf *cf, const char *db, struct err *e)
+/* When the province's verdicts came back, 数据质检 runs at once, as after
+** the scheduler's push (cli_ext_exchange.c): its rejections become findings
+** and corrected rows close theirs. Its summary joins out as "quality"; a
+** failed run is reported on stderr and the exchange's result stands. */
+static void quality_after(struct store *st, const struct conf *c, const struct principal *who, int64_t now,
+			  json_t *out)
+{
+	struct cli_ext x;
+	struct err qe = {0};
+	json_t *q = NULL;
+	if (json_integer_value(json_object_get(out, "verdicts")) <= 0)
+		return;
+	if (cli_ext_setup(c, &x, &qe)) {
+		fprintf(stderr, "gonggai: 数据质检 not run: %s: %s\n", qe.field, qe.msg);
+		return;
+	}
+	struct ops_env env = {.st = st, .now = now};
+	if (cli_ext_quality_job(&x.quality, &env, who, 0, &q, &qe))
+		fprintf(stderr, "gonggai: 数据质检 after the pull failed: %s\n", qe.msg);
+	else
+		json_object_set_new(out, "quality", json_pack("{s:O}", "message", json_object_get(q, "message")));
+	json_decref(q);
+	cli_ext_free(&x);
+}
+
+static int run(const struct args *a, const struct conf *c, const struct exchange_conf *cf, const char *db,
+	       struct err *e)
 {
 	struct store *st = NULL;
 	json_t *out = NULL;
@@ -160,11 +190,13 @@ static int run(const struct args *a, const struct exchange_conf *cf, const char 
 	rbac_cli_principal(&who);
 	if (store_open(db, 0, &st, e))
 		return e->code;
-	if (strcmp(a->verb, "push") == 0)
-		rc = exchange_push(st, cf, &who, "cli", now, &out, e);
-	else if (strcmp(a->verb, "pull") == 0)
-		rc = exchange_pull(st, cf, &who, "cli", now, &out, e);
-	else if (strcmp(a->verb, "withdraw") == 0) {
+	int round = strcmp(a->verb, "push") == 0 || strcmp(a->verb, "pull") == 0;
+	if (round) {
+		rc = strcmp(a->verb, "push") == 0 ? exchange_push(st, cf, &who, "cli", now, &out, e)
+						  : exchange_pull(st, cf, &who, "cli", now, &out, e);
+		if (!rc)
+			quality_after(st, c, &who, now, out);
+	} else if (strcmp(a->verb, "withdraw") == 0) {
 		rc = exchange_withdraw(st, &who, a->kind, a->id, a->reason ? a->reason : "", now, e);
 		out = rc ? NULL : json_pack("{s:s,s:I}", "withdrawn", a->kind, "id", (json_int_t)a->id);
 	} else
@@ -212,7 +244,7 @@ int cli_exchange(int argc, char **argv)
 	else if (exchange_conf_load(c, &cf, &e))
 		rc = cli_usage(usage, "%s: %s", e.field, e.msg);
 	else {
-		rc = run(&a, &cf, db, &e);
+		rc = run(&a, c, &cf, db, &e);
 		if (rc < 0)
 			rc = cli_fail(&e);
 	}

@@ -48,7 +48,7 @@ static int quality_setup(const struct conf *c, struct cli_ext *x, struct err *e)
 	return 0;
 }
 
-/* ---- desk: a failing inspection item or job opens a ticket ---------------------------- */
+/* ---- desk: a failing inspection item or job opens a ticket, its success notes it ------- */
 
 static void desk_inspection(void *ctx, struct ops_env *env, const struct ops_inspection *in)
 {
@@ -65,12 +65,20 @@ static void desk_job_failed(void *ctx, struct ops_env *env, const char *job, int
 		log_error("desk", "ticket of failed job %s run %lld: %s", job, (long long)run_id, e.msg);
 }
 
+static void desk_job_succeeded(void *ctx, struct ops_env *env, const char *job, int64_t run_id)
+{
+	struct err e = {0};
+	if (desk_on_job_succeeded(env->st, ctx, env->now, job, run_id, &e))
+		log_error("desk", "ticket of recovered job %s run %lld: %s", job, (long long)run_id, e.msg);
+}
+
 static int desk_setup(const struct conf *c, struct cli_ext *x, struct err *e)
 {
 	if (desk_conf_load(c, &x->desk, e))
 		return e->code;
 	ops_ext_add_observer(&x->ops, &(struct ops_ext_observer){
-		.on_inspection = desk_inspection, .on_job_failed = desk_job_failed, .ctx = &x->desk});
+		.on_inspection = desk_inspection, .on_job_failed = desk_job_failed,
+		.on_job_succeeded = desk_job_succeeded, .ctx = &x->desk});
 	/* faults and requests in the 运维档案 */
 	assert(x->archive.n + 2 <= ARCHIVE_MAX_SOURCES);
 	x->archive.s[x->archive.n++] = (struct archive_source){"incident", desk_archive_incidents, NULL};

@@ -66,40 +66,27 @@ static json_t *clock_met(json_t *sla, const char *clock)
 	return json_is_boolean(m) ? json_string(json_is_true(m) ? "达标" : "超时") : json_string("—");
 }
 
-static int tickets_fill(void *ctx, struct store *st, int64_t from, int64_t to, json_t **out, struct err *e)
+typedef int (*ticket_fn)(void *arg, json_t *ticket, struct err *e);
+
+/* fn for every ticket reported in [from, to), as desk_ticket_list gives it. */
+static int each_ticket(const struct desk_conf *cf, struct store *st, int64_t from, int64_t to, ticket_fn fn,
+		       void *arg, struct err *e)
 {
-	const struct desk_conf *cf = ctx;
 	struct desk_filter f = {.from = from, .to = to};
 	struct principal who;
-	json_t *rows = json_array(), *items, *t;
-	int64_t total = 0, n = 0, lv[4] = {0}, resp = 0, resp_met = 0, res = 0, res_met = 0;
+	json_t *items, *t;
+	int64_t total = 0, n = 0;
 	reader(&who);
 	for (int page = 1; n < total || page == 1; page++) {
 		size_t i;
 		if (desk_ticket_list(st, cf, &who, clock_now(NULL), &f, 0, &(struct page){page, PAGE}, &items, &total,
-				     e)) {
-			json_decref(rows);
+				     e))
 			return e->code;
-		}
 		json_array_foreach(items, i, t) {
-			json_t *sla = json_object_get(t, "sla");
-			int level = (int)json_integer_value(json_object_get(t, "level"));
-			int64_t id = json_integer_value(json_object_get(t, "id"));
-			json_t *r = json_object_get(json_object_get(sla, "response"), "met");
-			json_t *s = json_object_get(json_object_get(sla, "resolution"), "met");
-			lv[level >= 1 && level <= 3 ? level : 0]++;
-			resp += json_is_boolean(r);
-			resp_met += json_is_true(r);
-			res += json_is_boolean(s);
-			res_met += json_is_true(s);
-			json_array_append_new(rows, json_pack("{s:I,s:i,s:O,s:O,s:O,s:o,s:o,s:s,s:o}", "id", (json_int_t)id,
-							      "level", level, "title", json_object_get(t, "title"), "status",
-							      json_object_get(t, "status_label"), "reported_at",
-							      json_object_get(t, "reported_at"), "response",
-							      clock_met(sla, "response"), "resolution",
-							      clock_met(sla, "resolution"), "report_kind",
-							      level == 1 ? "重大事件故障报告" : "故障处理报告", "report",
-							      json_sprintf("/api/desk/tickets/%lld/report", (long long)id)));
+			if (fn(arg, t, e)) {
+				json_decref(items);
+				return e->code;
+			}
 			n++;
 		}
 		size_t got = json_array_size(items);
@@ -107,15 +94,126 @@ static int tickets_fill(void *ctx, struct store *st, int64_t from, int64_t to, j
 		if (!got)
 			break;
 	}
+	return 0;
+}
+
+static const char *report_kind(int level)
+{
+	return level == 1 ? "重大事件故障报告" : "故障处理报告";
+}
+
+struct ticket_tally {
+	json_t *rows;
+	int64_t n, lv[4], resp, resp_met, res, res_met;
+};
+
+static int ticket_row(void *arg, json_t *t, struct err *e)
+{
+	struct ticket_tally *x = arg;
+	json_t *sla = json_object_get(t, "sla");
+	int level = (int)json_integer_value(json_object_get(t, "level"));
+	int64_t id = json_integer_value(json_object_get(t, "id"));
+	json_t *r = json_object_get(json_object_get(sla, "response"), "met");
+	json_t *s = json_object_get(json_object_get(sla, "resolution"), "met");
+	x->lv[level >= 1 && level <= 3 ? level : 0]++;
+	x->resp += json_is_boolean(r);
+	x->resp_met += json_is_true(r);
+	x->res += json_is_boolean(s);
+	x->res_met += json_is_true(s);
+	json_array_append_new(x->rows, json_pack("{s:I,s:i,s:O,s:O,s:O,s:o,s:o,s:s,s:o}", "id", (json_int_t)id, "level",
+						 level, "title", json_object_get(t, "title"), "status",
+						 json_object_get(t, "status_label"), "reported_at",
+						 json_object_get(t, "reported_at"), "response", clock_met(sla, "response"),
+						 "resolution", clock_met(sla, "resolution"), "report_kind",
+						 report_kind(level), "report",
+						 json_sprintf("/api/desk/tickets/%lld/report", (long long)id)));
+	x->n++;
+	(void)e;
+	return 0;
+}
+
+static int tickets_fill(void *ctx, struct store *st, int64_t from, int64_t to, json_t **out, struct err *e)
+{
+	struct ticket_tally x = {.rows = json_array()};
+	if (each_ticket(ctx, st, from, to, ticket_row, &x, e)) {
+		json_decref(x.rows);
+		return e->code;
+	}
 	static const char *const cols[][2] = {{"id", "工单号"}, {"level", "级别"}, {"title", "标题"}, {"status", "状态"},
 					      {"reported_at", "报障时间"}, {"response", "响应"}, {"resolution", "解决"},
 					      {"report_kind", "报告"}, {"report", "报告地址"}, {NULL, NULL}};
-	*out = json_pack("{s:[o,o,o,o,o,o],s:[o],s:[s]}", "summary", item("故障工单", json_integer(n), "件"),
-			 item("一级", json_integer(lv[1]), "件"), item("二级", json_integer(lv[2]), "件"),
-			 item("三级", json_integer(lv[3]), "件"), item("响应及时率", pct(resp_met, resp), "%"),
-			 item("解决及时率", pct(res_met, res), "%"), "tables",
-			 table("故障工单及故障处理报告", cols, rows), "notes",
+	*out = json_pack("{s:[o,o,o,o,o,o],s:[o],s:[s]}", "summary", item("故障工单", json_integer(x.n), "件"),
+			 item("一级", json_integer(x.lv[1]), "件"), item("二级", json_integer(x.lv[2]), "件"),
+			 item("三级", json_integer(x.lv[3]), "件"), item("响应及时率", pct(x.resp_met, x.resp), "%"),
+			 item("解决及时率", pct(x.res_met, x.res), "%"), "tables",
+			 table("故障工单及故障处理报告", cols, x.rows), "notes",
 			 "每张工单的故障处理报告（一级为重大事件故障报告）见报告地址；及时率按已计时结束的时钟统计。");
+	return 0;
+}
+
+/* ---- 故障处理报告 / 重大事件故障报告, collected ------------------------------------------- */
+
+struct report_tally {
+	struct store *st;
+	const struct desk_conf *cf;
+	json_t *rows;
+	int64_t reports, major, rca, concluded;
+};
+
+static const char *text_or(json_t *t, const char *key, const char *none)
+{
+	const char *v = json_string_value(json_object_get(t, key));
+	return v && *v ? v : none;
+}
+
+/* The conclusions of one ticket's report (desk_ticket_show: what the report prints). */
+static int report_row(void *arg, json_t *listed, struct err *e)
+{
+	struct report_tally *x = arg;
+	struct principal who;
+	json_t *t;
+	reader(&who);
+	if (desk_ticket_show(x->st, x->cf, &who, clock_now(NULL), json_integer_value(json_object_get(listed, "id")), &t,
+			     e))
+		return e->code;
+	int level = (int)json_integer_value(json_object_get(t, "level"));
+	int64_t id = json_integer_value(json_object_get(t, "id"));
+	int major = level == 1, has_rca = major && json_string_length(json_object_get(t, "rca"));
+	x->reports += !major;
+	x->major += major;
+	x->rca += has_rca;
+	x->concluded += json_string_length(json_object_get(t, "cause")) && json_string_length(json_object_get(t, "fix"));
+	json_array_append_new(x->rows, json_pack("{s:I,s:s,s:O,s:O,s:O,s:O,s:s,s:s,s:s,s:s,s:o}", "id", (json_int_t)id,
+						 "report_kind", report_kind(level), "level",
+						 json_object_get(t, "level_label"), "title", json_object_get(t, "title"),
+						 "status", json_object_get(t, "status_label"), "reported_at",
+						 json_object_get(t, "reported_at"), "cause", text_or(t, "cause", "（未填写）"),
+						 "fix", text_or(t, "fix", "（未填写）"), "prevention",
+						 text_or(t, "prevention", "（未填写）"), "rca",
+						 major ? text_or(t, "rca", "（未提交）") : "—", "report",
+						 json_sprintf("/api/desk/tickets/%lld/report", (long long)id)));
+	json_decref(t);
+	return 0;
+}
+
+static int reports_fill(void *ctx, struct store *st, int64_t from, int64_t to, json_t **out, struct err *e)
+{
+	struct report_tally x = {.st = st, .cf = ctx, .rows = json_array()};
+	if (each_ticket(ctx, st, from, to, report_row, &x, e)) {
+		json_decref(x.rows);
+		return e->code;
+	}
+	static const char *const cols[][2] = {{"id", "工单号"}, {"report_kind", "报告"}, {"level", "级别"},
+					      {"title", "标题"}, {"status", "状态"}, {"reported_at", "报障时间"},
+					      {"cause", "故障原因"}, {"fix", "处理措施"}, {"prevention", "预防措施"},
+					      {"rca", "根本原因与处理对策"}, {"report", "报告全文地址"}, {NULL, NULL}};
+	*out = json_pack("{s:[o,o,o,o],s:[o],s:[s]}", "summary", item("故障处理报告", json_integer(x.reports), "份"),
+			 item("重大事件故障报告", json_integer(x.major), "份"),
+			 item("已提交根本原因分析", json_integer(x.rca), "份"),
+			 item("原因与处理已填写", json_integer(x.concluded), "份"), "tables",
+			 table("故障处理报告汇编", cols, x.rows), "notes",
+			 "本期每张故障工单的故障处理报告（一级为重大事件故障报告，须在解决后 24 小时内提交根本原因分析）"
+			 "的结论部分收录于此；报告全文（时限、处理经过、签字栏）按报告全文地址打印。");
 	return 0;
 }
 
@@ -453,6 +551,7 @@ void cli_ext_paperwork(struct cli_ext *x, const struct ops_conf *ops)
 	ps->n = 0;
 	pw_add(ps, &(struct pw_provider){"ops.inspections", "日常巡检与应用可用率", inspections_fill, (void *)ops});
 	pw_add(ps, &(struct pw_provider){"desk.tickets", "故障处理", tickets_fill, &x->desk});
+	pw_add(ps, &(struct pw_provider){"desk.reports", "故障处理报告与重大事件故障报告", reports_fill, &x->desk});
 	for (int i = 0; i < 5; i++)
 		pw_add(ps, &(struct pw_provider){ids[i], titles[i], listing_fill, (void *)&listings[i]});
 	pw_add(ps, &(struct pw_provider){"ops.backups", "备份与恢复", backups_fill, (void *)ops});

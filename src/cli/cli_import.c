@@ -1,7 +1,7 @@
 /*
 ** cli_import.c: `gonggai import`, bringing records in from elsewhere
 ** (importer/importer.h).
-**   projects --file FILE.csv [--dry-run] [--json]   a spreadsheet of projects and units
+**   projects --file FILE.xlsx|FILE.csv [--dry-run] [--json]   a spreadsheet of projects and units
 **   spgl --source CONNINFO [--mapping NAME] [--xzqhdm CODE] [--dry-run] [--json]
 **                              the SPGL history in a front DB (read by the exchange module)
 ** The command line acts as the CLI principal (audited as cli:<login>). On
@@ -23,11 +23,12 @@
 
 static const char usage[] =
 	"usage: gonggai import SOURCE --db PATH [OPTIONS]\n"
-	"  projects --file FILE.csv [--dry-run] [--json]\n"
-	"      projects and their units from a spreadsheet saved as CSV (UTF-8): a header row, one row per\n"
-	"      unit, the project's columns repeated; columns by name (XMDM XMMC SPLCLX JSDDXZQH JSDD ZTZE YDMJ\n"
-	"      JZMJ NKGSJ NJCSJ DWMC DWTYSHXYDM DWLX LXR LXDH, or 项目代码 项目名称 …). The dry run checks every\n"
-	"      row and writes nothing; the real run is all or nothing. XLSX: save the sheet as CSV first.\n"
+	"  projects --file FILE.xlsx|FILE.csv [--dry-run] [--json]\n"
+	"      projects and their units from a spreadsheet (the first sheet of an .xlsx workbook, or CSV in\n"
+	"      UTF-8; told by content): a header row, one row per unit, the project's columns repeated;\n"
+	"      columns by name (XMDM XMMC SPLCLX JSDDXZQH JSDD ZTZE YDMJ JZMJ NKGSJ NJCSJ DWMC DWTYSHXYDM DWLX\n"
+	"      LXR LXDH, or 项目代码 项目名称 …). The dry run checks every row and writes nothing; the real run\n"
+	"      is all or nothing.\n"
 	"  spgl --source CONNINFO [--mapping spgl-2019|FILE] [--xzqhdm 610200] [--dry-run] [--json]\n"
 	"      a city's history from the SPGL tables of a front DB (or a copy): projects, units, 办件 with their\n"
 	"      status history, special procedures and approval documents; valid rows only (SJYXBS=1, the latest\n"
@@ -204,9 +205,11 @@ int cli_import(int argc, char **argv)
 	if (!a.file)
 		return cli_usage(usage, "import projects: --file is required");
 	rbac_cli_principal(&who);
-	int rc = read_file(a.file, &text, &len, &e) || store_open(a.db, 0, &st, &e) ? e.code : 0;
+	int rc = read_file(a.file, &text, &len, &e);
 	if (!rc)
-		rc = import_projects_csv(st, &who, clock_now(NULL), text, len, a.dry_run, &report, &e);
+		rc = store_open(a.db, 0, &st, &e);
+	if (!rc)
+		rc = import_projects(st, &who, clock_now(NULL), text, len, a.dry_run, &report, &e);
 	if (report)
 		print_report(report, a.json);
 	json_decref(report);

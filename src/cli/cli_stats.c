@@ -87,22 +87,12 @@ struct ctx {
 	char trigger[80];
 };
 
-static int64_t now_of(void)
-{
-#ifdef GG_TESTING
-	const char *t = getenv("GG_NOW");
-	if (t && *t)
-		return strtoll(t, NULL, 10);
-#endif
-	return clock_now(NULL);
-}
-
 static int ctx_open(const struct args *a, struct ctx *x, struct err *e)
 {
 	struct conf *c = NULL;
 	struct principal cli;
 	memset(x, 0, sizeof *x);
-	x->now = now_of();
+	x->now = cli_now();
 	rbac_cli_principal(&cli);
 	snprintf(x->trigger, sizeof x->trigger, "%s", cli.username);
 	const char *cfg = a->config ? a->config : "gonggai.ini";

@@ -67,22 +67,31 @@ static int parse(int argc, char **argv, struct user_args *a)
 static int do_list(struct store *st, const struct user_args *a, struct err *e)
 {
 	struct page pg = {1, 200};
-	json_t *items, *it;
+	struct principal cli;
+	json_t *items, *it, *r;
 	int64_t total;
-	size_t i;
-	if (store_user_list(st, a->department, a->role, &pg, &items, &total, e))
+	size_t i, j;
+	rbac_cli_principal(&cli);
+	if (org_user_list(st, &cli, a->department, a->role, &pg, &items, &total, e))
 		return e->code;
 	if (a->json) {
 		json_dumpf(items, stdout, JSON_COMPACT);
 		fputc('\n', stdout);
 	} else {
 		printf("%-5s %-16s %-26s %-16s %s\n", "id", "username", "roles", "department", "state");
-		json_array_foreach(items, i, it)
+		json_array_foreach(items, i, it) {
+			char roles[256] = "";
+			json_array_foreach(json_object_get(it, "roles"), j, r)
+				snprintf(roles + strlen(roles), sizeof roles - strlen(roles), "%s%s", j ? "," : "",
+					 json_string_value(r));
 			printf("%-5lld %-16s %-26s %-16s %s\n", (long long)json_get_int(it, "id", 0),
-			       json_get_str(it, "username", ""), json_get_str(it, "roles", ""),
-			       json_get_str(it, "department", "-"),
-			       json_get_int(it, "active", 1) ? "active" : "disabled");
+			       json_get_str(it, "username", ""), roles, json_get_str(it, "department", "-"),
+			       json_is_false(json_object_get(it, "active")) ? "disabled" : "active");
+		}
 	}
+	if (total > (int64_t)json_array_size(items))
+		fprintf(stderr, "gonggai: %lld accounts, the first %zu shown (narrow with --department or --role)\n",
+			(long long)total, json_array_size(items));
 	json_decref(items);
 	return 0;
 }
@@ -163,5 +172,7 @@ int cli_user(int argc, char **argv)
 		return cli_fail(&e);
 	int rc = v == 1 ? do_list(st, &a, &e) : do_verb(st, verb, &a, &e);
 	store_close(st);
+	if (rc == ERR_INVALID && strcmp(e.field, "role") == 0)  /* a role name that does not exist: usage */
+		return cli_usage(usage, "user %s: %s", verb, e.msg);
 	return rc ? cli_fail(&e) : 0;
 }

@@ -35,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/conf.h"
 #include "base/dict.h"
 #include "base/err.h"
@@ -180,6 +181,13 @@ int desk_on_inspection(struct store *st, const struct desk_conf *cf, int64_t now
 /* A scheduled job failed: the same for source "job.<name>". */
 int desk_on_job_failed(struct store *st, const struct desk_conf *cf, int64_t now, const char *job,
 		       int64_t run_id, const char *message, struct err *e);
+/* A job succeeded (run run_id): when its job.<name> ticket is still open
+** and the system's last word on it was a failure, a `job_recovered` event
+** ("作业已恢复成功, run N"). The ticket stays where it is: a person
+** resolves and closes it, as after an inspection item's recovery. Nothing
+** (not even a transaction) when the job has no open ticket. */
+int desk_on_job_succeeded(struct store *st, const struct desk_conf *cf, int64_t now, const char *job,
+			  int64_t run_id, struct err *e);
 
 /* ---- notifications ------------------------------------------------------------------ */
 
@@ -257,8 +265,20 @@ int desk_article_search(struct store *st, const struct principal *who, const cha
 /* 培训服务. in: {day, topic, trainer, hours, materials?, feedback?, attendees?: [username]}. */
 int desk_training_add(struct store *st, const struct principal *who, int64_t now, const json_t *in, int64_t *id,
 		      struct err *e);
+/* Newest first, each with "files": its materials as desk_training_file_add lists them. */
 int desk_training_list(struct store *st, const struct principal *who, const struct page *pg, json_t **items,
 		       int64_t *total, struct err *e);
+/* 培训资料: a file (PDF, images, Office, OFD — by content, at most max_bytes)
+** attached to training training_id (ops), kept in the database's file store
+** and its backups; audited desk.training.file. *out = {id, name, mime, ext,
+** size, sha256, uploaded_at, uploaded_by}. */
+int desk_training_file_add(struct store *st, const struct principal *who, int64_t now, int64_t training_id,
+			   const char *name, const void *data, size_t len, int64_t max_bytes, json_t **out,
+			   struct err *e);
+/* One attachment's record and bytes, checked against its hash (ops, leaders);
+** data->data is freed by the caller. */
+int desk_file_read(struct store *st, const struct principal *who, int64_t id, struct desk_file_row *meta,
+		   struct buf *data, struct err *e);
 /* in: {username, on: bool, note?}: who is a 技术骨干. */
 int desk_backbone_set(struct store *st, const struct principal *who, int64_t now, const json_t *in,
 		      struct err *e);

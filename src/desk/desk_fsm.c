@@ -33,7 +33,7 @@ static const struct dict_entry levels[] = {
 /* Every kind of event of the log: the actions plus what the system adds. */
 static const struct dict_entry events[] = {
 	{"created", "创建"}, {"observed", "巡检再次发现"}, {"recovered", "巡检已恢复"},
-	{"job_failed", "任务失败"}, {"assign", "指派"}, {"respond", "响应"},
+	{"job_failed", "任务失败"}, {"job_recovered", "任务已恢复"}, {"assign", "指派"}, {"respond", "响应"},
 	{"escalate_third_party", "转第三方"}, {"third_party_responded", "第三方已响应"}, {"pause", "挂起"},
 	{"resume", "恢复处理"}, {"resolve", "解决"}, {"verify", "验证"}, {"reopen", "重新打开"},
 	{"close", "关闭"}, {"rca_submit", "提交RCA报告"}, {"sla_warning", "时限预警"}, {"sla_breach", "时限超时"},

@@ -2,9 +2,10 @@
 ** desk_observe.c: tickets the system opens. Registered from above (serve
 ** and `gonggai inspect` wiring) as observers of inspection runs and failed
 ** scheduled jobs; see desk.h. The last of a ticket's created / observed /
-** recovered events tells whether the system last saw the fault or the
-** recovery, so a fault that repeats run after run adds nothing and one that
-** comes back after a recovery is noted once.
+** recovered (job_failed / job_recovered) events tells whether the system
+** last saw the fault or the recovery, so a fault that repeats run after run
+** adds nothing, one that comes back after a recovery is noted once, and a
+** job that keeps succeeding notes its recovery once.
 */
 #include "desk/desk.h"
 #include "desk/desk_int.h"
@@ -23,7 +24,7 @@ static int last_seen_bad(const json_t *events)
 	const json_t *ev;
 	json_array_foreach(events, i, ev) {
 		const char *a = json_string_value(json_object_get(ev, "action"));
-		if (strcmp(a, "recovered") == 0)
+		if (!strcmp(a, "recovered") || !strcmp(a, "job_recovered"))
 			bad = 0;
 		else if (!strcmp(a, "created") || !strcmp(a, "observed") || !strcmp(a, "job_failed"))
 			bad = 1;
@@ -148,6 +149,32 @@ int desk_on_job_failed(struct store *st, const struct desk_conf *cf, int64_t now
 		rc = open_ticket(st, cf, &sys, now, "job", ref, title, message, "run", run_id, json_incref(d), e);
 	}
 	json_decref(d);
+	if (rc) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st, e);
+}
+
+int desk_on_job_succeeded(struct store *st, const struct desk_conf *cf, int64_t now, const char *job,
+			  int64_t run_id, struct err *e)
+{
+	struct principal sys;
+	char ref[96], note[160];
+	int64_t id;
+	snprintf(ref, sizeof ref, "job.%s", job);
+	if (store_desk_ticket_open_ref(st, ref, &id, e))
+		return e->code;
+	if (!id)
+		return 0;                     /* the usual case: no ticket, no transaction */
+	desk_system_principal(&sys);
+	snprintf(note, sizeof note, "作业已恢复成功, run %lld", (long long)run_id);
+	if (store_begin(st, e))
+		return e->code;
+	int rc = store_desk_ticket_open_ref(st, ref, &id, e);
+	if (rc == 0 && id)
+		rc = note_open(st, cf, &sys, now, id, 0, "job_recovered", note,
+			       json_pack("{s:s,s:I}", "job", job, "run_id", (json_int_t)run_id), e);
 	if (rc) {
 		store_rollback(st);
 		return rc;

@@ -6,13 +6,11 @@
 #include "desk/desk.h"
 #include "desk/desk_int.h"
 #include "base/clock.h"
+#include "base/tmpout.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 struct col {
@@ -134,40 +132,15 @@ static int write_book(const json_t *d, const char *path, struct err *e)
 	return 0;
 }
 
-static int slurp(const char *path, char **body, size_t *len, struct err *e)
+/* write_book for tmpout_render. */
+static int write_to(void *arg, const char *path, struct err *e)
 {
-	struct stat sb;
-	FILE *f = fopen(path, "rb");
-	if (!f || fstat(fileno(f), &sb) != 0) {
-		if (f)
-			fclose(f);
-		return err_set(e, ERR_INTERNAL, "report", "cannot read %s", path);
-	}
-	*body = malloc(sb.st_size ? sb.st_size : 1);
-	*len = *body ? fread(*body, 1, sb.st_size, f) : 0;
-	fclose(f);
-	if (!*body || *len != (size_t)sb.st_size) {
-		free(*body);
-		*body = NULL;
-		return err_set(e, ERR_INTERNAL, "report", "cannot read %s", path);
-	}
-	return 0;
+	return write_book(arg, path, e);
 }
 
 int desk_monthly_xlsx(const json_t *d, const char *path, char **body, size_t *len, struct err *e)
 {
-	char tmp[512];
-	const char *dir = getenv("TMPDIR");
 	if (path)
 		return write_book(d, path, e);
-	snprintf(tmp, sizeof tmp, "%s/gonggai-desk-XXXXXX", dir && *dir ? dir : "/tmp");
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		return err_set(e, ERR_INTERNAL, "report", "mkstemp %s: %s", tmp, strerror(errno));
-	close(fd);
-	int rc = write_book(d, tmp, e);
-	if (rc == 0)
-		rc = slurp(tmp, body, len, e);
-	unlink(tmp);
-	return rc;
+	return tmpout_render("gonggai-desk", write_to, (void *)d, body, len, e);
 }

@@ -1,12 +1,20 @@
 /*
-** front.c: the province's front DB through libpq. Reads information_schema,
-** inserts our rows (multi-row INSERT ... RETURNING LSH, one transaction per
-** batch), and reads SJSCZT/SBYY and, after a crash, LSH of our own rows.
-** Identifiers are the catalogue's own names, quoted, so a table created
-** with plain (lower-cased) or quoted upper-case names both work.
+** front.c: the province's front DB through libpq. Reads the catalogue,
+** inserts our rows (one transaction per batch), and reads SJSCZT/SBYY and,
+** after a crash, LSH of our own rows. Identifiers are the catalogue's own
+** names, quoted, so a table created with plain (lower-cased) or quoted
+** upper-case names both work.
+**
+** Rows go by COPY ... FROM STDIN (text format, the column list by name, LSH
+** left to its default) when the table has an index on DFSJZJ: the LSHs the
+** front DB gave are then read back in the same transaction by DFSJZJ and
+** xmin (rows this transaction wrote). Without such an index that read
+** would scan the table once per batch, so those tables get multi-row
+** INSERT ... RETURNING instead.
 */
 #include "exchange/xchg_int.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,18 +97,21 @@ int front_lock(struct front *f, struct err *e)
 	return run(f, "SELECT pg_advisory_lock(1734829432)", 0, NULL, NULL, "advisory lock", e);
 }
 
-static enum pgkind kind_of(const char *t)
+/* data_type, or the type category (pg_type.typcategory) of a type this
+** list does not name: a string type (citext, a domain's base...) is text. */
+static enum pgkind kind_of(const char *t, const char *category)
 {
 	static const struct { const char *name; enum pgkind k; } kinds[] = {
 		{"character varying", PK_CHAR}, {"character", PK_CHAR}, {"text", PK_CHAR},
 		{"smallint", PK_INT}, {"integer", PK_INT}, {"bigint", PK_INT}, {"numeric", PK_NUMERIC},
 		{"real", PK_FLOAT}, {"double precision", PK_FLOAT}, {"date", PK_DATE},
 		{"timestamp without time zone", PK_TIMESTAMP}, {"timestamp with time zone", PK_TIMESTAMPTZ},
+		{"boolean", PK_BOOL},
 	};
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 		if (strcmp(kinds[i].name, t) == 0)
 			return kinds[i].k;
-	return PK_OTHER;
+	return strcmp(category, "S") == 0 ? PK_CHAR : PK_OTHER;
 }
 
 static struct xcol *col_named(struct xtable *t, const char *name)
@@ -111,8 +122,8 @@ static struct xcol *col_named(struct xtable *t, const char *name)
 	return NULL;
 }
 
-/* One information_schema row: table, column, type, length, precision, scale,
-** nullable, has default. */
+/* One catalogue row: table, column, type, length, precision, scale,
+** nullable, has default, leads an index, type category. */
 static void discover_row(struct xmap *m, PGresult *r, int i)
 {
 	const char *tn = PQgetvalue(r, i, 0), *cn = PQgetvalue(r, i, 1);
@@ -132,7 +143,9 @@ static void discover_row(struct xmap *m, PGresult *r, int i)
 			c->present = 1;
 			snprintf(c->tname, sizeof c->tname, "%s", cn);
 			snprintf(c->tdesc, sizeof c->tdesc, "%s", PQgetvalue(r, i, 2));
-			c->kind = kind_of(c->tdesc);
+			c->kind = kind_of(c->tdesc, PQgetvalue(r, i, 9));
+			if (strcmp(c->source, "$dfsjzj") == 0 && strcmp(PQgetvalue(r, i, 8), "1") == 0)
+				t->key_indexed = 1;
 			c->len = atoi(PQgetvalue(r, i, 3));
 			c->tprec = atoi(PQgetvalue(r, i, 4));
 			c->tscale = atoi(PQgetvalue(r, i, 5));
@@ -155,7 +168,9 @@ int front_discover(struct front *f, struct xmap *m, struct err *e)
 		   "  WHEN 'float8' THEN 53 WHEN 'numeric' THEN CASE WHEN m.tm > 0 THEN ((m.tm - 4) >> 16) & 65535 ELSE 0 END "
 		   "  ELSE 0 END, "
 		   "CASE WHEN y.typname = 'numeric' AND m.tm > 0 THEN (m.tm - 4) & 65535 ELSE 0 END, "
-		   "CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END, (a.atthasdef OR a.attidentity <> '')::int "
+		   "CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END, (a.atthasdef OR a.attidentity <> '')::int, "
+		   "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indkey[0] = a.attnum)::int, "
+		   "y.typcategory::text "
 		   "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
 		   "JOIN pg_type t ON t.oid = a.atttypid "
 		   "JOIN pg_type y ON y.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END "
@@ -165,7 +180,7 @@ int front_discover(struct front *f, struct xmap *m, struct err *e)
 		return e->code;
 	for (int k = 0; k < m->ntables; k++) {
 		struct xtable *t = &m->tables[k];
-		t->present = t->has_lsh = 0;
+		t->present = t->has_lsh = t->key_indexed = 0;
 		t->extra_notnull[0] = t->lsh_name[0] = t->sbyy_name[0] = 0;
 		for (int i = 0; i < t->ncols; i++)
 			t->cols[i].present = 0;
@@ -311,29 +326,209 @@ static int insert_chunk(struct front *f, const struct xtable *t, char ***values,
 	return 0;
 }
 
+static char *array_literal(const char **v, int n);
+static const char *col_of(const struct xtable *t, const char *source);
+
+/* ---- COPY -------------------------------------------------------------------------------- */
+
+/* A data error of COPY as "<message> (列 <column>, 第 <n> 行)" from the
+** context PostgreSQL gives ("COPY t, line n, column c: ..."). */
+static int copy_error(struct front *f, const struct xtable *t, const PGresult *r, struct err *e)
+{
+	const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+	const char *ctx = PQresultErrorField(r, PG_DIAG_CONTEXT);
+	const char *at = ctx ? strstr(ctx, ", line ") : NULL;
+	char col[130] = "";
+	int line = 0;
+	if (!msg)
+		return pgerr(f, e, ERR_INTERNAL, t->table, r);
+	if (at && sscanf(at, ", line %d, column %129[^:\n]", &line, col) >= 1 && *col)
+		return err_set(e, ERR_INTERNAL, "target", "前置库 %s 列 %s 不接受第 %d 行的值: %s", t->table, col, line,
+			       msg);
+	return err_set(e, ERR_INTERNAL, "target", "前置库 %s: %s%s%.*s", t->table, msg, ctx ? " — " : "",
+		       ctx ? (int)strcspn(ctx, "\n") : 0, ctx ? ctx : "");
+}
+
+/* "COPY t (c1, ...) FROM STDIN"; *key the position of DFSJZJ among them. */
+static char *copy_sql(struct front *f, const struct xtable *t, int *key)
+{
+	struct sbuf b = {0};
+	int n = 0;
+	sb_str(&b, "COPY ");
+	sb_ident(f, &b, t->tname);
+	sb_str(&b, " (");
+	for (int i = 0; i < t->ncols; i++) {
+		if (!t->cols[i].present)
+			continue;
+		if (strcmp(t->cols[i].source, "$dfsjzj") == 0)
+			*key = n;
+		sb_str(&b, n++ ? ", " : "");
+		sb_ident(f, &b, t->cols[i].tname);
+	}
+	sb_str(&b, ") FROM STDIN");
+	return b.p;
+}
+
+/* Send len bytes of COPY text and its end, without waiting for the front
+** DB to take them (copy_wait). */
+static int copy_send(struct front *f, const struct xtable *t, const char *data, size_t len, int *bad, struct err *e)
+{
+	int key = 0, ok = 1;
+	char *sql = copy_sql(f, t, &key);
+	PGresult *r = PQexec(f->c, sql);
+	free(sql);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		*bad = PQstatus(f->c) == CONNECTION_OK;
+		pgerr(f, e, ERR_INTERNAL, t->table, r);
+		PQclear(r);
+		return e->code;
+	}
+	PQclear(r);
+	for (size_t at = 0; at < len && ok; at += 262144)
+		ok = PQputCopyData(f->c, data + at, (int)(len - at < 262144 ? len - at : 262144)) == 1;
+	if (!ok || PQputCopyEnd(f->c, NULL) != 1)
+		return pgerr(f, e, ERR_INTERNAL, t->table, NULL);
+	return 0;
+}
+
+/* The outcome of the COPY sent: 0 when the front DB took every row. */
+static int copy_wait(struct front *f, const struct xtable *t, int *bad, struct err *e)
+{
+	PGresult *r;
+	int rc = 0;
+	while ((r = PQgetResult(f->c))) {
+		if (!rc && PQresultStatus(r) != PGRES_COMMAND_OK) {
+			*bad = PQstatus(f->c) == CONNECTION_OK;
+			rc = copy_error(f, t, r, e);
+		}
+		PQclear(r);
+	}
+	return rc;
+}
+
+/* The LSH of each row just copied: this transaction's rows (xmin is our
+** transaction id: txid_current() without its epoch) with those DFSJZJ. */
+static int copied_lsh(struct front *f, const struct xtable *t, const char *const *keys, int n, char **lsh,
+		      struct err *e)
+{
+	struct sbuf b = {0};
+	PGresult *r;
+	const char *dfs = col_of(t, "$dfsjzj");
+	sb_str(&b, "SELECT ");
+	sb_ident(f, &b, t->lsh_name);
+	sb_str(&b, "::text, ");
+	sb_ident(f, &b, dfs);
+	sb_str(&b, "::text FROM ");
+	sb_ident(f, &b, t->tname);
+	sb_str(&b, " WHERE ");
+	sb_ident(f, &b, dfs);
+	sb_str(&b, " = ANY($1) AND xmin::text::bigint = txid_current() % 4294967296");
+	char *arr = array_literal((const char **)keys, n);
+	const char *params[1] = {arr};
+	int rc = run(f, b.p, 1, params, &r, t->table, e);
+	free(b.p);
+	free(arr);
+	if (rc)
+		return rc;
+	for (int i = 0, at = 0; i < PQntuples(r); i++, at++) {
+		const char *k = PQgetvalue(r, i, 1);
+		if (at >= n || strcmp(k, keys[at]) != 0)      /* not in our order: look it up */
+			for (at = 0; at < n && strcmp(k, keys[at]) != 0; at++)
+				;
+		if (at < n && !lsh[at])
+			lsh[at] = strdup(PQgetvalue(r, i, 0));
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* Commit, unless a row has no LSH. */
+static int finish(struct front *f, const struct xtable *t, int n, char **lsh, struct err *e)
+{
+	for (int i = 0; i < n; i++)
+		if (!lsh[i]) {
+			PQclear(PQexec(f->c, "ROLLBACK"));
+			return err_set(e, ERR_INTERNAL, "target", "前置库 %s: no LSH came back for a row", t->table);
+		}
+	return run(f, "COMMIT", 0, NULL, NULL, "COMMIT", e);
+}
+
+int front_copy_start(struct front *f, const struct xtable *t, const char *data, size_t len, int *bad,
+		     struct err *e)
+{
+	assert(t->key_indexed);
+	*bad = 0;
+	if (run(f, "BEGIN", 0, NULL, NULL, "BEGIN", e))
+		return e->code;
+	if (copy_send(f, t, data, len, bad, e)) {
+		copy_wait(f, t, bad, &(struct err){0});
+		PQclear(PQexec(f->c, "ROLLBACK"));
+		return e->code;
+	}
+	return 0;
+}
+
+int front_copy_finish(struct front *f, const struct xtable *t, const char *const *keys, int n, char **lsh, int *bad,
+		      struct err *e)
+{
+	*bad = 0;
+	int rc = copy_wait(f, t, bad, e);
+	if (!rc)
+		rc = copied_lsh(f, t, keys, n, lsh, e);
+	if (rc) {
+		PQclear(PQexec(f->c, "ROLLBACK"));
+		return rc;
+	}
+	return finish(f, t, n, lsh, e);
+}
+
+int front_copy(struct front *f, const struct xtable *t, const char *data, size_t len, const char *const *keys, int n,
+	       char **lsh, int *bad, struct err *e)
+{
+	if (front_copy_start(f, t, data, len, bad, e))
+		return e->code;
+	return front_copy_finish(f, t, keys, n, lsh, bad, e);
+}
+
 int front_insert(struct front *f, const struct xtable *t, char ***values, int n, char **lsh, int *bad,
 		 struct err *e)
 {
-	int ncols = 0;
-	for (int i = 0; i < t->ncols; i++)
+	int ncols = 0, key = 0, rc = 0;
+	for (int i = 0; i < t->ncols; i++) {
+		if (t->cols[i].present && strcmp(t->cols[i].source, "$dfsjzj") == 0)
+			key = ncols;
 		ncols += t->cols[i].present;
+	}
+	if (t->key_indexed) {
+		struct buf data = {0};
+		const char **keys = malloc(sizeof *keys * (size_t)(n + 1));
+		for (int i = 0; i < n; i++) {
+			for (int j = 0; j < ncols; j++) {
+				if (j)
+					buf_append(&data, "\t", 1);
+				xmap_copy_field(&data, values[i][j]);
+			}
+			buf_append(&data, "\n", 1);
+			keys[i] = values[i][key];
+		}
+		rc = front_copy(f, t, data.data, data.len, keys, n, lsh, bad, e);
+		buf_free(&data);
+		free(keys);
+		return rc;
+	}
 	int per = ncols ? 60000 / ncols : 1;
 	if (per > FRONT_CHUNK)
 		per = FRONT_CHUNK;
 	*bad = 0;
 	if (run(f, "BEGIN", 0, NULL, NULL, "BEGIN", e))
 		return e->code;
-	for (int from = 0; from < n; from += per)
-		if (insert_chunk(f, t, values, from, n - from < per ? n - from : per, n - from >= per, lsh, bad, e)) {
-			PQclear(PQexec(f->c, "ROLLBACK"));
-			return e->code;
-		}
-	if (run(f, "COMMIT", 0, NULL, NULL, "COMMIT", e))
-		return e->code;
-	for (int i = 0; i < n; i++)
-		if (!lsh[i])
-			return err_set(e, ERR_INTERNAL, "target", "前置库 %s: RETURNING gave no LSH for a row", t->table);
-	return 0;
+	for (int from = 0; from < n && !rc; from += per)
+		rc = insert_chunk(f, t, values, from, n - from < per ? n - from : per, n - from >= per, lsh, bad, e);
+	if (rc) {
+		PQclear(PQexec(f->c, "ROLLBACK"));
+		return rc;
+	}
+	return finish(f, t, n, lsh, e);
 }
 
 /* ---- reading our rows back ---------------------------------------------------------------- */

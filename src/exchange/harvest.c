@@ -3,9 +3,17 @@
 ** in chunks of one SQLite transaction each (a chunk and the high-water mark
 ** or queue entries it consumed commit together, so a crash loses nothing).
 **
+** Appended rows (办件, status rows, documents, uploaded files) are read
+** without JSON (store_xchg_scan); those whose parents are ready go at once:
+** the chunk's transaction writes the batch's intent with its rows instead
+** of exchange_rows, the round's sender (push.c) copies them to the front DB
+** once it committed and records them sent in the next chunk's transaction.
+** The rest, and everything collected from the queue, is put due.
+**
 ** DFSJZJ keys: flow:<flow version id>, stage:<flow>:<n>, item:<flow>:<item
 ** version id>, project:<id>, unit:<project>:<credit code>:<DWLX>, case:<id>,
-** status:<case_status id>, special:<id>, doc:<id> (批复文件), att:<id>.
+** status:<case_status id>, special:<id>, doc:<id> (批复文件), att:<id>
+** (documents as attachments), file:<case_files id> (uploaded files).
 ** A 办件 row waits for its project and its stage item; every other row for
 ** the one above it (spgl.md's order).
 */
@@ -24,6 +32,9 @@ struct hv {
 	int64_t now;
 	int64_t rows;
 	json_t *seen;     /* flow:<id>, item:<flow>:<iv> already collected this round */
+	int imports;      /* anything brought in from a front DB (import_sources) */
+	const struct xsender *send;   /* NULL: everything waits for the send phase */
+	struct xfast fast[2];         /* the chunk's rows going at once, by table  */
 	struct err *e;
 };
 
@@ -38,6 +49,8 @@ static int adopted(struct hv *h, const json_t *rec, const char *dfsjzj, int *yes
 {
 	long long id = 0;
 	*yes = 0;
+	if (!h->imports)
+		return 0;
 	if (sscanf(dfsjzj, "project:%lld", &id) == 1 || sscanf(dfsjzj, "unit:%lld:", &id) == 1)
 		return store_xchg_imported(h->st, "project", id, yes, h->e);
 	if (sscanf(dfsjzj, "case:%lld", &id) == 1 || json_is_integer(json_object_get(rec, "case_id")))
@@ -57,10 +70,11 @@ static int put(struct hv *h, const char *source, const json_t *rec, const char *
 		return h->e->code;
 	struct xtable *t1 = p1.source ? xmap_table_of(h->m, p1.source) : NULL;
 	struct xtable *t2 = p2.source ? xmap_table_of(h->m, p2.source) : NULL;
-	json_t *content = xmap_content(t, rec, dfsjzj, h->cf->xzqhdm, withdrawn);
+	struct buf content = {0};
 	char hash[33];
-	char *text = json_dumps(content, JSON_COMPACT);
-	json_decref(content);
+	xmap_row_json(t, rec, &(struct xrow_ctx){.dfsjzj = dfsjzj, .xzqhdm = h->cf->xzqhdm, .withdrawn = withdrawn},
+		      &content);
+	const char *text = content.data;
 	xmap_hash_text(text, hash);
 	struct xchg_row r = {
 		.tbl = t->table, .dfsjzj = dfsjzj, .object = object, .department = dept && *dept ? dept : NULL,
@@ -69,7 +83,7 @@ static int put(struct hv *h, const char *source, const json_t *rec, const char *
 		.content = text, .hash = hash, .withdrawn = withdrawn, .adopted = from_front,
 	};
 	int rc = store_xchg_put(h->st, &r, h->now, h->e);
-	free(text);
+	buf_free(&content);
 	h->rows++;
 	return rc;
 }
@@ -157,14 +171,16 @@ static int unit_kind(const char *k)
 }
 
 /* Withdraw unit rows of the project no longer among its units. */
-static int units_gone(struct hv *h, const char *code, json_t *keep)
+static int units_gone(struct hv *h, int64_t id, json_t *keep)
 {
 	struct xtable *t = xmap_table_of(h->m, "unit");
-	json_t *old, *r;
+	json_t *old = json_array(), *r;
+	char prefix[48];
 	size_t i;
 	int rc = 0;
-	if (!t || store_xchg_rows_of(h->st, code, &old, h->e))
-		return t ? h->e->code : 0;
+	snprintf(prefix, sizeof prefix, "unit:%lld:", (long long)id);
+	if (t && store_xchg_rows_keyed(h->st, t->table, (const char *[]){prefix}, 1, old, h->e))
+		rc = h->e->code;
 	json_array_foreach(old, i, r) {
 		if (rc)
 			break;
@@ -205,7 +221,7 @@ static int project(struct hv *h, int64_t id)
 				 (struct parent){"project", key}, (struct parent){0}, gone);
 		}
 		if (!rc)
-			rc = units_gone(h, s_of(p, "project_code"), keep);
+			rc = units_gone(h, id, keep);
 		json_decref(keep);
 	}
 	json_decref(p);
@@ -213,22 +229,29 @@ static int project(struct hv *h, int64_t id)
 	return rc;
 }
 
-static int one_case(struct hv *h, const json_t *c)
+/* The flow version of a 办件 and its stage item (key ik) are collected. */
+static int case_parents(struct hv *h, int64_t fid, int64_t iv, char *ik, size_t cap)
 {
-	char key[48], pk[48], ik[64];
-	int64_t fid = i_of(c, "flow_id"), iv = i_of(c, "item_version_id");
 	int rc = flow(h, fid);
-	snprintf(ik, sizeof ik, "item:%lld:%lld", (long long)fid, (long long)iv);
+	snprintf(ik, cap, "item:%lld:%lld", (long long)fid, (long long)iv);
 	if (!rc && !json_object_get(h->seen, ik)) {
 		json_t *it;
 		rc = store_xchg_stage_item(h->st, fid, iv, &it, h->e);
-		if (rc == ERR_NOTFOUND)
+		if (rc == ERR_NOTFOUND) {
+			err_clear(h->e);
 			rc = 0;            /* an item outside the flow: the province will say so */
-		else if (!rc) {
+		} else if (!rc) {
 			rc = stage_item(h, fid, it);
 			json_decref(it);
 		}
 	}
+	return rc;
+}
+
+static int one_case(struct hv *h, const json_t *c)
+{
+	char key[48], pk[48], ik[64];
+	int rc = case_parents(h, i_of(c, "flow_id"), i_of(c, "item_version_id"), ik, sizeof ik);
 	snprintf(key, sizeof key, "case:%lld", (long long)i_of(c, "id"));
 	snprintf(pk, sizeof pk, "project:%lld", (long long)i_of(c, "project_id"));
 	return rc ? rc : put(h, "case", c, key, s_of(c, "case_number"), s_of(c, "department_code"),
@@ -278,6 +301,16 @@ static int one_document(struct hv *h, json_t *d)
 	snprintf(key, sizeof key, "att:%lld", (long long)i_of(d, "id"));
 	return rc ? rc : put(h, "attachment", d, key, s_of(d, "case_number"), s_of(d, "department_code"),
 			     (struct parent){"case", ck}, (struct parent){0}, NULL);
+}
+
+/* An uploaded file (case_files) as an attachment, FJFL its kind (1). */
+static int one_file(struct hv *h, const json_t *f)
+{
+	char key[48], ck[48];
+	snprintf(ck, sizeof ck, "case:%lld", (long long)i_of(f, "case_id"));
+	snprintf(key, sizeof key, "file:%lld", (long long)i_of(f, "id"));
+	return put(h, "attachment", f, key, s_of(f, "case_number"), s_of(f, "department_code"),
+		   (struct parent){"case", ck}, (struct parent){0}, NULL);
 }
 
 static const char *special_name(const char *kind)
@@ -352,7 +385,251 @@ static int withdrawal(struct hv *h, int64_t id)
 	return rc;
 }
 
-/* ---- driving the chunks --------------------------------------------------------------------- */
+/* ---- appended rows without JSON, going at once when they can ------------------------------------ */
+
+void xfast_reset(struct xfast *b)
+{
+	for (int i = 0; i < b->n; i++)
+		free(b->keys[i]);
+	free(b->keys);
+	buf_free(&b->copy);
+	buf_free(&b->blob);
+	memset(b, 0, sizeof *b);
+}
+
+int xchg_blob_next(char **p, char *f[9])
+{
+	char *s = *p;
+	if (!s || !*s)
+		return 0;
+	for (int i = 0; i < 9; i++)
+		f[i] = NULL;
+	for (int i = 0; i < 9; i++) {
+		char *w = s, *start = s;
+		int null = s[0] == '\\' && s[1] == 'N' && (s[2] == '\t' || s[2] == '\n' || !s[2]);
+		if (null)
+			s += 2;
+		for (; !null && *s && *s != '\t' && *s != '\n'; s++) {
+			if (*s == '\\' && s[1]) {
+				s++;
+				*w++ = *s == 'n' ? '\n' : *s == 'r' ? '\r' : *s == 't' ? '\t' : *s;
+			} else
+				*w++ = *s;
+		}
+		char end = *s;
+		if (!null) {
+			*w = 0;            /* may overwrite the separator: end keeps it */
+			f[i] = start;
+		}
+		if (end)
+			s++;
+		if (end != '\t')
+			break;
+	}
+	*p = s;
+	return 1;
+}
+
+static void blob_add(struct xfast *b, const struct xchg_row *r)
+{
+	const char *f[9] = {r->dfsjzj, r->object, r->department, r->ptbl, r->pkey, r->ptbl2, r->pkey2, r->content,
+			    r->hash};
+	for (int i = 0; i < 9; i++) {
+		if (i)
+			buf_append(&b->blob, "\t", 1);
+		xmap_copy_field(&b->blob, f[i]);
+	}
+	buf_append(&b->blob, "\n", 1);
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 256;
+		b->keys = realloc(b->keys, sizeof *b->keys * (size_t)b->cap);
+	}
+	b->keys[b->n++] = strdup(r->dfsjzj);
+}
+
+struct lean {
+	struct hv *h;
+	const char *kind;
+	json_t *ready;            /* parent key -> true | false, this chunk */
+};
+
+static int parent_ready(struct lean *l, const struct xtable *pt, const char *key, int *yes)
+{
+	json_t *v = json_object_get(l->ready, key);
+	if (v) {
+		*yes = json_is_true(v);
+		return 0;
+	}
+	if (store_xchg_ready(l->h->st, pt->table, key, l->h->cf->wait_accepted, yes, l->h->e))
+		return l->h->e->code;
+	json_object_set_new(l->ready, key, json_boolean(*yes));
+	return 0;
+}
+
+/* One appended row: into the chunk's batch b when its parents are ready
+** (sent, or accepted, as wait_for_parent asks) and every value fits the
+** front DB, else into exchange_rows, due. */
+static int lean_put(struct lean *l, struct xfast *b, const char *source, const struct xrec *rec, const char *dfsjzj,
+		    const char *object, const char *dept, struct parent p1, struct parent p2)
+{
+	struct hv *h = l->h;
+	struct xtable *t = xmap_table_of(h->m, source);
+	if (!t)
+		return 0;
+	struct xtable *t1 = p1.source ? xmap_table_of(h->m, p1.source) : NULL;
+	struct xtable *t2 = p2.source ? xmap_table_of(h->m, p2.source) : NULL;
+	int ready = h->send && t->present && t->key_indexed, yes = 1;
+	if (ready && t1 && parent_ready(l, t1, p1.key, &yes))
+		return h->e->code;
+	ready = ready && yes;
+	if (ready && t2 && parent_ready(l, t2, p2.key, &yes))
+		return h->e->code;
+	ready = ready && yes;
+	struct buf content = {0};
+	size_t at = b->copy.len;
+	char reason[400], hash[33];
+	struct xrow_ctx x = {.dfsjzj = dfsjzj, .xzqhdm = h->cf->xzqhdm, .now_text = h->send ? h->send->now_text : NULL};
+	if (xmap_row(t, rec, &x, &content, ready ? &b->copy : NULL, reason, sizeof reason) != 0) {
+		ready = 0;             /* the send phase refuses it, with the reason */
+		b->copy.len = at;
+		if (b->copy.data)
+			b->copy.data[at] = 0;
+	}
+	xmap_hash_text(content.data, hash);
+	h->rows++;
+	struct xchg_row r = {
+		.tbl = t->table, .dfsjzj = dfsjzj, .object = object, .department = dept && *dept ? dept : NULL,
+		.ptbl = t1 ? t1->table : NULL, .pkey = t1 ? p1.key : NULL,
+		.ptbl2 = t2 ? t2->table : NULL, .pkey2 = t2 ? p2.key : NULL, .content = content.data, .hash = hash,
+	};
+	int rc = 0;
+	if (ready) {
+		b->t = t;
+		blob_add(b, &r);
+	} else
+		rc = store_xchg_put(h->st, &r, h->now, h->e);
+	buf_free(&content);
+	return rc;
+}
+
+static struct xchg_val rv(const struct xrec *r, const char *name)
+{
+	for (int i = 0; i < r->n; i++)
+		if (strcmp(r->names[i], name) == 0)
+			return r->v[i];
+	return (struct xchg_val){.type = XCHG_NULL};
+}
+
+static int64_t ri(const struct xrec *r, const char *name)
+{
+	struct xchg_val v = rv(r, name);
+	return v.type == XCHG_INT ? v.i : 0;
+}
+
+static const char *rs(const struct xrec *r, const char *name)
+{
+	struct xchg_val v = rv(r, name);
+	return v.type == XCHG_TEXT ? v.s : "";
+}
+
+/* A document: the 批复文件 of an approval and an attachment, with the
+** title, class (2 issued document) and type the record lacks. */
+static int lean_document(struct lean *l, const struct xrec *rec, const char *ck)
+{
+	const char *names[64];
+	struct xchg_val v[64];
+	char title[400], key[48];
+	int n = rec->n < 61 ? rec->n : 61, rc = 0;
+	memcpy(names, rec->names, sizeof *names * (size_t)n);
+	memcpy(v, rec->v, sizeof *v * (size_t)n);
+	snprintf(title, sizeof title, "%s%s", rs(rec, "item_name"), doc_title(rs(rec, "kind")));
+	names[n] = "title";
+	v[n++] = (struct xchg_val){.type = XCHG_TEXT, .s = title};
+	names[n] = "doc_class";
+	v[n++] = (struct xchg_val){.type = XCHG_INT, .i = 2};
+	names[n] = "ext";
+	v[n++] = (struct xchg_val){.type = XCHG_TEXT, .s = "html"};
+	struct xrec r = {.n = n, .names = names, .v = v};
+	const char *number = rs(rec, "case_number"), *dept = rs(rec, "department_code");
+	if (strcmp(rs(rec, "kind"), "approval") == 0) {
+		snprintf(key, sizeof key, "doc:%lld", (long long)ri(rec, "id"));
+		rc = lean_put(l, &l->h->fast[0], "document", &r, key, number, dept, (struct parent){"case", ck},
+			      (struct parent){0});
+	}
+	snprintf(key, sizeof key, "att:%lld", (long long)ri(rec, "id"));
+	return rc ? rc : lean_put(l, &l->h->fast[1], "attachment", &r, key, number, dept, (struct parent){"case", ck},
+				  (struct parent){0});
+}
+
+static int lean_row(void *arg, int n, const char *const *names, const struct xchg_val *v)
+{
+	struct lean *l = arg;
+	struct hv *h = l->h;
+	struct xrec rec = {.n = n, .names = names, .v = v};
+	char key[48], pk[48], ik[64];
+	const char *number = rs(&rec, "case_number"), *dept = rs(&rec, "department_code");
+	snprintf(pk, sizeof pk, "case:%lld", (long long)ri(&rec, "case_id"));
+	switch (l->kind[0]) {
+	case 'c':                       /* case */
+		if (case_parents(h, ri(&rec, "flow_id"), ri(&rec, "item_version_id"), ik, sizeof ik))
+			return h->e->code;
+		snprintf(key, sizeof key, "case:%lld", (long long)ri(&rec, "id"));
+		snprintf(pk, sizeof pk, "project:%lld", (long long)ri(&rec, "project_id"));
+		return lean_put(l, &h->fast[0], "case", &rec, key, number, dept, (struct parent){"project", pk},
+				(struct parent){"stage_item", ik});
+	case 's': {                     /* status */
+		struct xchg_val prev = rv(&rec, "prev_status");
+		if (prev.type == XCHG_INT && prev.i == ri(&rec, "status"))
+			return 0;               /* a step change or a transfer: not a status change */
+		snprintf(key, sizeof key, "status:%lld", (long long)ri(&rec, "id"));
+		return lean_put(l, &h->fast[0], "status", &rec, key, number, dept, (struct parent){"case", pk},
+				(struct parent){0});
+	}
+	case 'd':                       /* document */
+		return lean_document(l, &rec, pk);
+	default:                        /* file */
+		snprintf(key, sizeof key, "file:%lld", (long long)ri(&rec, "id"));
+		return lean_put(l, &h->fast[0], "attachment", &rec, key, number, dept, (struct parent){"case", pk},
+				(struct parent){0});
+	}
+}
+
+/* A chunk of appended rows of kind past its mark, with the intents of the
+** batches going at once (sent by flush() once the chunk committed). */
+static int lean_chunk(struct hv *h, const char *kind, int *more)
+{
+	struct lean l = {.h = h, .kind = kind, .ready = json_object()};
+	int64_t last;
+	int n = 0, limit = h->cf->batch_rows > 0 ? h->cf->batch_rows : 1000;
+	int rc = store_xchg_mark(h->st, kind, &last, h->e);
+	if (!rc)
+		rc = store_xchg_scan(h->st, kind, last, limit, lean_row, &l, &last, &n, h->e);
+	json_decref(l.ready);
+	*more = n == limit;
+	if (!rc && n)
+		rc = store_xchg_mark_set(h->st, kind, last, h->e);
+	if (!rc && h->send)
+		rc = h->send->finish(h->send->arg, h->e);
+	for (int i = 0; i < 2 && !rc; i++)
+		if (h->fast[i].n)
+			rc = store_xchg_intent_rows(h->st, h->fast[i].t->table, h->fast[i].blob.data, h->now,
+						    &h->fast[i].batch, h->e);
+	return rc;
+}
+
+/* Send the committed chunk's batches (批复文件 before 附件, spgl.md's order). */
+static int flush(struct hv *h)
+{
+	int rc = 0;
+	for (int i = 0; i < 2; i++) {
+		if (!rc && h->fast[i].n)
+			rc = h->send->send(h->send->arg, &h->fast[i], h->e);
+		xfast_reset(&h->fast[i]);
+	}
+	return rc;
+}
+
+/* ---- driving the chunks ---------------------------------------------------------------------- */
 
 /* Consume queued refs of kind with fn, a chunk per transaction; *more 1
 ** when the queue held a full chunk. */
@@ -432,30 +709,45 @@ static int doc_again(struct hv *h, int64_t ref)
 	return again(h, ref, store_xchg_documents_after, doc_fn);
 }
 
+static int file_fn(struct hv *h, const json_t *f)
+{
+	return one_file(h, f);
+}
+
+/* A chunk of appended rows of kind: without JSON unless rows were brought
+** in from a front DB (their first put is an adoption: the JSON path). */
+static int appended(struct hv *h, const char *kind, after_fn read, int (*fn)(struct hv *, const json_t *), int *more)
+{
+	return h->imports ? mark_chunk(h, kind, read, fn, more) : lean_chunk(h, kind, more);
+}
+
 /* Step s of the round: 0 projects, 1 cases, 2 status rows, 3 documents, 4
-** special procedures, 5–7 corrected cases, status rows and documents, 8
-** withdrawals. */
+** files, 5 special procedures, 6–8 corrected cases, status rows and
+** documents, 9 withdrawals. */
 static int step(struct hv *h, int s, int *more)
 {
 	switch (s) {
 	case 0: return queue_chunk(h, "project", project, more);
-	case 1: return mark_chunk(h, "case", store_xchg_cases_after, one_case, more);
-	case 2: return mark_chunk(h, "status", store_xchg_status_after, one_status, more);
-	case 3: return mark_chunk(h, "document", store_xchg_documents_after, doc_fn, more);
-	case 4: return queue_chunk(h, "special", special, more);
-	case 5: return queue_chunk(h, "case", case_again, more);
-	case 6: return queue_chunk(h, "status", status_again, more);
-	case 7: return queue_chunk(h, "document", doc_again, more);
+	case 1: return appended(h, "case", store_xchg_cases_after, one_case, more);
+	case 2: return appended(h, "status", store_xchg_status_after, one_status, more);
+	case 3: return appended(h, "document", store_xchg_documents_after, doc_fn, more);
+	case 4: return appended(h, "file", store_xchg_files_after, file_fn, more);
+	case 5: return queue_chunk(h, "special", special, more);
+	case 6: return queue_chunk(h, "case", case_again, more);
+	case 7: return queue_chunk(h, "status", status_again, more);
+	case 8: return queue_chunk(h, "document", doc_again, more);
 	default: return queue_chunk(h, "withdraw", withdrawal, more);
 	}
 }
 
-int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *cf, int64_t now, int64_t *rows,
-		 struct err *e)
+int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *cf, int64_t now,
+		 const struct xsender *send, int64_t *rows, struct err *e)
 {
-	struct hv h = {.st = st, .m = m, .cf = cf, .now = now, .seen = json_object(), .e = e};
-	int rc = 0;
-	for (int s = 0; s < 9 && !rc; s++) {
+	struct hv h = {.st = st, .m = m, .cf = cf, .now = now, .seen = json_object(), .send = send, .e = e};
+	int rc = store_xchg_imported_any(st, &h.imports, e);
+	for (int s = 0; s < 10 && !rc; s++) {
+		if (s == 1 && send)
+			rc = send->parents(send->arg, e);
 		int more = 1;
 		while (more && !rc) {
 			if ((rc = store_begin(st, e)))
@@ -465,6 +757,10 @@ int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *c
 				store_rollback(st);
 			else
 				rc = store_commit(st, e);
+			if (!rc && send)
+				rc = flush(&h);
+			xfast_reset(&h.fast[0]);
+			xfast_reset(&h.fast[1]);
 		}
 	}
 	json_decref(h.seen);

@@ -10,6 +10,7 @@
 */
 #include "exchange/xchg_int.h"
 
+#include "base/buf.h"
 #include "base/clock.h"
 #include "base/embed.h"
 
@@ -46,6 +47,9 @@ static int load_col(const json_t *j, struct xcol *c, const char *table, struct e
 	memset(c, 0, sizeof *c);
 	c->name = name;
 	c->source = src;
+	static const char *const specials[] = {"none", "$dfsjzj", "$xzqhdm", "$valid", "$invalid_reason", "$state",
+					       "$now", NULL};
+	c->special = index_of(specials, src) + 1;
 	c->type = (enum xtype)type;
 	c->max = (int)json_integer_value(json_object_get(j, "max"));
 	c->precision = (int)json_integer_value(json_object_get(j, "precision"));
@@ -216,6 +220,228 @@ json_t *xmap_content(const struct xtable *t, const json_t *rec, const char *dfsj
 	return o;
 }
 
+/* A jansson value as a variant (strings borrowed from it). */
+static struct xchg_val val_of(const json_t *v)
+{
+	if (json_is_integer(v))
+		return (struct xchg_val){.type = XCHG_INT, .i = json_integer_value(v)};
+	if (json_is_real(v))
+		return (struct xchg_val){.type = XCHG_REAL, .d = json_real_value(v)};
+	if (json_is_string(v))
+		return (struct xchg_val){.type = XCHG_TEXT, .s = json_string_value(v)};
+	if (json_is_boolean(v))
+		return (struct xchg_val){.type = XCHG_INT, .i = json_is_true(v)};
+	return (struct xchg_val){.type = XCHG_NULL};
+}
+
+/* ---- a row's content as text, and its COPY line ---------------------------------------------- */
+
+/* The logical value of a source value for a column of type t (see the top
+** of this file); text it makes is written to buf (>= 32 bytes). */
+static struct xchg_val logical_val(enum xtype t, struct xchg_val v, char *buf)
+{
+	struct xchg_val null = {.type = XCHG_NULL}, text = {.type = XCHG_TEXT, .s = buf};
+	switch (t) {
+	case XT_TEXT:
+	case XT_VERSION:
+		if (v.type == XCHG_TEXT)
+			return *v.s ? v : null;
+		if (v.type == XCHG_INT)
+			snprintf(buf, 32, t == XT_VERSION ? "%lld.0" : "%lld", (long long)v.i);
+		else if (v.type == XCHG_REAL)
+			snprintf(buf, 32, "%g", v.d);
+		return v.type == XCHG_NULL ? null : text;
+	case XT_CODE:
+	case XT_DECIMAL:
+		return v;
+	case XT_DATE:
+		if (v.type == XCHG_INT)
+			return clock_cn_date(v.i, buf), text;
+		if (v.type != XCHG_TEXT)
+			return null;
+		snprintf(buf, 32, "%.10s", v.s);
+		return text;
+	case XT_TIMESTAMP:
+		if (v.type == XCHG_INT)
+			return clock_cn_datetime(v.i, buf), text;
+		return v;
+	}
+	return null;
+}
+
+/* 1 when s is valid UTF-8 (what jansson accepts as a string). */
+static int utf8_ok(const unsigned char *s)
+{
+	while (*s) {
+		int n = *s < 0x80 ? 0 : (*s & 0xE0) == 0xC0 ? 1 : (*s & 0xF0) == 0xE0 ? 2 : (*s & 0xF8) == 0xF0 ? 3 : -1;
+		if (n < 0 || (n == 1 && *s < 0xC2) || (n == 3 && *s > 0xF4))
+			return 0;
+		unsigned cp = n ? *s & (0x3F >> n) : *s;
+		for (int k = 1; k <= n; k++) {
+			if ((s[k] & 0xC0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[k] & 0x3F);
+		}
+		if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+			return 0;
+		s += n + 1;
+	}
+	return 1;
+}
+
+/* v as jansson's compact dump writes it (the content hash depends on it). */
+static void json_val(struct buf *b, const struct xchg_val *v)
+{
+	char num[40];
+	if (v->type == XCHG_INT) {
+		buf_int(b, v->i);
+		return;
+	}
+	if (v->type == XCHG_REAL && isfinite(v->d)) {
+		int n = snprintf(num, sizeof num, "%.17g", v->d);
+		char *x = strchr(num, 'e');
+		if (x) {          /* jansson drops '+' and leading zeros of the exponent */
+			char *from = x + 1, *to = x + 1;
+			if (*from == '+')
+				from++;
+			else if (*from == '-')
+				from++, to++;
+			while (*from == '0' && from[1])
+				from++;
+			memmove(to, from, strlen(from) + 1);
+		} else if (!strchr(num, '.'))
+			memcpy(num + n, ".0", 3);
+		buf_puts(b, num);
+		return;
+	}
+	if (v->type != XCHG_TEXT || !utf8_ok((const unsigned char *)v->s)) {
+		buf_append(b, "null", 4);
+		return;
+	}
+	buf_append(b, "\"", 1);
+	const char *run = v->s;
+	for (const char *p = v->s;; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch >= 0x20 && ch != '"' && ch != '\\')
+			continue;
+		buf_append(b, run, (size_t)(p - run));
+		if (!ch)
+			break;
+		const char *esc = ch == '"' ? "\\\"" : ch == '\\' ? "\\\\" : ch == '\b' ? "\\b" : ch == '\f' ? "\\f"
+			: ch == '\n' ? "\\n" : ch == '\r' ? "\\r" : ch == '\t' ? "\\t" : NULL;
+		if (!esc) {
+			snprintf(num, sizeof num, "\\u%04X", ch);
+			esc = num;
+		}
+		buf_puts(b, esc);
+		run = p + 1;
+	}
+	buf_append(b, "\"", 1);
+}
+
+static struct xchg_val rec_get(const struct xrec *r, const char *name)
+{
+	for (int i = 0; i < r->n; i++)
+		if (strcmp(r->names[i], name) == 0)
+			return r->v[i];
+	return (struct xchg_val){.type = XCHG_NULL};
+}
+
+/* One field of COPY's text format: \N, or the text with backslash escapes. */
+void xmap_copy_field(struct buf *b, const char *v)
+{
+	if (!v) {
+		buf_append(b, "\\N", 2);
+		return;
+	}
+	const char *run = v;
+	for (const char *p = v;; p++) {
+		char esc = *p == '\\' ? '\\' : *p == '\n' ? 'n' : *p == '\r' ? 'r' : *p == '\t' ? 't' : 0;
+		if (*p && !esc)
+			continue;
+		buf_append(b, run, (size_t)(p - run));
+		if (!*p)
+			return;
+		buf_append(b, (char[2]){'\\', esc}, 2);
+		run = p + 1;
+	}
+}
+
+/* Column c's logical value for record rec (text it makes in buf). */
+static struct xchg_val col_value(const struct xcol *c, const struct xrec *rec, const struct xrow_ctx *x, char *buf)
+{
+	switch (c->special) {
+	case XS_RECORD:
+		return logical_val(c->type, rec_get(rec, c->source), buf);
+	case XS_NOW:
+		return (struct xchg_val){.type = x->now_text ? XCHG_TEXT : XCHG_NULL, .s = x->now_text};
+	case XS_DFSJZJ:
+		return (struct xchg_val){.type = XCHG_TEXT, .s = x->dfsjzj};
+	case XS_XZQHDM:
+		return (struct xchg_val){.type = XCHG_TEXT, .s = x->xzqhdm};
+	case XS_VALID:
+		return (struct xchg_val){.type = XCHG_INT, .i = x->withdrawn ? 0 : 1};
+	case XS_REASON:
+		return (struct xchg_val){.type = x->withdrawn ? XCHG_TEXT : XCHG_NULL, .s = x->withdrawn};
+	case XS_STATE:
+		return (struct xchg_val){.type = XCHG_INT, .i = 0};
+	default:
+		return (struct xchg_val){.type = XCHG_NULL};
+	}
+}
+
+int xmap_row(const struct xtable *t, const struct xrec *rec, const struct xrow_ctx *x, struct buf *content,
+	     struct buf *copy, char *reason, size_t rcap)
+{
+	int bad = 0, first = 1, fields = 0;
+	buf_append(content, "{", 1);
+	for (int i = 0; i < t->ncols; i++) {
+		const struct xcol *c = &t->cols[i];
+		char lbuf[40], tbuf[80];
+		struct xchg_val v = col_value(c, rec, x, lbuf);
+		int now = c->special == XS_NOW;
+		if (!now) {
+			buf_append(content, first ? "\"" : ",\"", first ? 1 : 2);
+			buf_puts(content, c->name);
+			buf_append(content, "\":", 2);
+			json_val(content, &v);
+			first = 0;
+		}
+		if (!copy || !c->present || bad)
+			continue;
+		const char *text;
+		if (v.type == XCHG_TEXT && !utf8_ok((const unsigned char *)v.s))
+			v.type = XCHG_NULL;             /* as the content says (null) */
+		if (xmap_value_text(c, &v, tbuf, sizeof tbuf, &text, reason, rcap)) {
+			bad = 1;
+			continue;
+		}
+		if (fields++)
+			buf_append(copy, "\t", 1);
+		xmap_copy_field(copy, text);
+	}
+	buf_append(content, "}", 1);
+	if (copy && !bad)
+		buf_append(copy, "\n", 1);
+	return bad ? -1 : 0;
+}
+
+int xmap_row_json(const struct xtable *t, const json_t *rec, const struct xrow_ctx *x, struct buf *content)
+{
+	const char *names[64];
+	struct xchg_val v[64];
+	struct xrec r = {.names = names, .v = v};
+	const char *k;
+	json_t *jv;
+	json_object_foreach((json_t *)rec, k, jv) {
+		if (r.n == 64)
+			break;
+		names[r.n] = k;
+		v[r.n++] = val_of(jv);
+	}
+	return xmap_row(t, &r, x, content, NULL, NULL, 0);
+}
+
 void xmap_hash_text(const char *text, char *buf)
 {
 	unsigned char h[16];
@@ -232,15 +458,18 @@ void xmap_hash(const json_t *content, char *buf)
 
 /* ---- conversion to the target column ---------------------------------------------------- */
 
-static int in_codes(const json_t *codes, const json_t *v)
+static int in_codes(const json_t *codes, const struct xchg_val *v)
 {
 	size_t i;
 	const json_t *c;
 	json_array_foreach(codes, i, c) {
-		if (json_equal(c, v))
+		if (json_is_integer(c) && v->type == XCHG_INT && v->i == json_integer_value(c))
 			return 1;
-		if (json_is_integer(c) && json_is_string(v) && atoll(json_string_value(v)) == json_integer_value(c) &&
-		    *json_string_value(v))
+		if (json_is_string(c) && v->type == XCHG_TEXT && strcmp(json_string_value(c), v->s) == 0)
+			return 1;
+		if (json_is_integer(c) && v->type == XCHG_TEXT && *v->s && atoll(v->s) == json_integer_value(c))
+			return 1;
+		if (json_is_real(c) && v->type == XCHG_REAL && v->d == json_real_value(c))
 			return 1;
 	}
 	return 0;
@@ -255,109 +484,141 @@ static size_t utf8_chars(const char *s)
 }
 
 /* The number in v (number or numeric text); -1 when it is none. */
-static int number_of(const json_t *v, double *d)
+static int number_of(const struct xchg_val *v, double *d)
 {
 	char *end;
-	if (json_is_number(v)) {
-		*d = json_number_value(v);
+	if (v->type == XCHG_INT || v->type == XCHG_REAL) {
+		*d = v->type == XCHG_INT ? (double)v->i : v->d;
 		return 0;
 	}
-	if (!json_is_string(v) || !*json_string_value(v))
+	if (v->type != XCHG_TEXT || !*v->s)
 		return -1;
-	*d = strtod(json_string_value(v), &end);
+	*d = strtod(v->s, &end);
 	return *end ? -1 : 0;
 }
 
-static char *text_of(const json_t *v)
-{
-	if (json_is_string(v))
-		return strdup(json_string_value(v));
-	if (json_is_integer(v))
-		return json_dumps(v, JSON_ENCODE_ANY);
-	char buf[64];
-	snprintf(buf, sizeof buf, "%.10g", json_number_value(v));
-	return strdup(buf);
-}
-
-static int to_number(const struct xcol *c, const json_t *v, char **out, char *reason, size_t cap)
+static int to_number(const struct xcol *c, const struct xchg_val *v, char *buf, size_t cap, char *reason,
+		     size_t rcap)
 {
 	double d;
-	char buf[80];
 	if (number_of(v, &d)) {
-		snprintf(reason, cap, "%s的值不是数字：%s", c->name, json_string_value(v) ? json_string_value(v) : "");
+		snprintf(reason, rcap, "%s的值不是数字：%s", c->name, v->type == XCHG_TEXT ? v->s : "");
 		return -1;
 	}
 	if (c->kind == PK_INT) {
 		double lim = c->tprec == 16 ? 32767.0 : c->tprec == 32 ? 2147483647.0 : 9.2e18;
 		if (d != floor(d) || fabs(d) > lim) {
-			snprintf(reason, cap, "%s的值%g不能存入%s列", c->name, d, c->tdesc);
+			snprintf(reason, rcap, "%s的值%g不能存入%s列", c->name, d, c->tdesc);
 			return -1;
 		}
-		snprintf(buf, sizeof buf, "%.0f", d);
+		if (v->type == XCHG_INT)
+			snprintf(buf, cap, "%lld", (long long)v->i);
+		else
+			snprintf(buf, cap, "%.0f", d);
 	} else if (c->kind == PK_NUMERIC && c->tprec > 0) {
 		double lim = pow(10.0, c->tprec - c->tscale);
 		if (fabs(d) >= lim) {
-			snprintf(reason, cap, "%s的值%g超出%s(%d,%d)的范围", c->name, d, c->tdesc, c->tprec, c->tscale);
+			snprintf(reason, rcap, "%s的值%g超出%s(%d,%d)的范围", c->name, d, c->tdesc, c->tprec, c->tscale);
 			return -1;
 		}
-		snprintf(buf, sizeof buf, "%.*f", c->tscale, d);
+		snprintf(buf, cap, "%.*f", c->tscale, d);
+	} else if (c->kind == PK_BOOL) {
+		if (d != 0 && d != 1) {
+			snprintf(reason, rcap, "%s的值%g不能存入%s列（只收0或1）", c->name, d, c->tdesc);
+			return -1;
+		}
+		snprintf(buf, cap, "%d", d != 0);
 	} else
-		snprintf(buf, sizeof buf, "%.10g", d);
-	*out = strdup(buf);
+		snprintf(buf, cap, "%.10g", d);
 	return 0;
 }
 
-static int to_time(const struct xcol *c, const json_t *v, char **out, char *reason, size_t cap)
+/* Dates and timestamps in the forms every date/time type takes: date
+** "YYYY-MM-DD", timestamp "YYYY-MM-DD HH:MM:SS", timestamptz with "+08". */
+/* 1 when s starts with a real date YYYY-MM-DD. */
+static int date_ok(const char *s)
 {
-	const char *s = json_string_value(v);
-	char buf[40];
-	if (!s || strlen(s) < 10 || clock_cn_midnight((char[11]){s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7],
-								   s[8], s[9], 0}) < 0) {
-		snprintf(reason, cap, "%s的值不是日期：%s", c->name, s ? s : "");
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
+			return 0;
+	int y = atoi(s), m = (s[5] - '0') * 10 + s[6] - '0', d = (s[8] - '0') * 10 + s[9] - '0';
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1] + (m == 2 && leap);
+}
+
+static int to_time(const struct xcol *c, const struct xchg_val *v, char *buf, size_t cap, char *reason, size_t rcap)
+{
+	const char *s = v->type == XCHG_TEXT ? v->s : NULL;
+	if (!s || strlen(s) < 10 || !date_ok(s)) {
+		snprintf(reason, rcap, "%s的值不是日期：%s", c->name, s ? s : "");
 		return -1;
 	}
 	if (c->kind == PK_DATE)
-		snprintf(buf, sizeof buf, "%.10s", s);
+		snprintf(buf, cap, "%.10s", s);
 	else
-		snprintf(buf, sizeof buf, "%.10s %s%s", s, strlen(s) >= 19 ? s + 11 : "00:00:00",
+		snprintf(buf, cap, "%.10s %s%s", s, strlen(s) >= 19 ? s + 11 : "00:00:00",
 			 c->kind == PK_TIMESTAMPTZ ? "+08" : "");
-	*out = strdup(buf);
 	return 0;
 }
 
-int xmap_value(const struct xcol *c, const json_t *v, char **out, char *reason, size_t cap)
+int xmap_value_text(const struct xcol *c, const struct xchg_val *v, char *buf, size_t cap, const char **out,
+		    char *reason, size_t rcap)
 {
 	*out = NULL;
-	if (!v || json_is_null(v)) {
+	if (v->type == XCHG_NULL) {
 		if (c->required) {
-			snprintf(reason, cap, "数据不完整：%s不能为空", c->name);
+			snprintf(reason, rcap, "数据不完整：%s不能为空", c->name);
 			return -1;
 		}
 		return 0;
 	}
 	if (c->codes && !in_codes(c->codes, v)) {
-		snprintf(reason, cap, "%s的值不在代码项之中！", c->name);
+		snprintf(reason, rcap, "%s的值不在代码项之中！", c->name);
 		return -1;
 	}
 	switch (c->kind) {
 	case PK_INT:
 	case PK_NUMERIC:
 	case PK_FLOAT:
-		return to_number(c, v, out, reason, cap);
+	case PK_BOOL:
+		*out = buf;
+		return to_number(c, v, buf, cap, reason, rcap);
 	case PK_DATE:
 	case PK_TIMESTAMP:
 	case PK_TIMESTAMPTZ:
-		return to_time(c, v, out, reason, cap);
+		*out = buf;
+		return to_time(c, v, buf, cap, reason, rcap);
 	default:
-		*out = text_of(v);
+		if (v->type == XCHG_TEXT)
+			*out = v->s;
+		else {
+			if (v->type == XCHG_INT)
+				snprintf(buf, cap, "%lld", (long long)v->i);
+			else
+				snprintf(buf, cap, "%.10g", v->d);
+			*out = buf;
+		}
 		if (c->kind == PK_CHAR && c->len > 0 && utf8_chars(*out) > (size_t)c->len) {
-			snprintf(reason, cap, "%s超长：%zu个字符，列长%d", c->name, utf8_chars(*out), c->len);
-			free(*out);
+			snprintf(reason, rcap, "%s超长：%zu个字符，列长%d", c->name, utf8_chars(*out), c->len);
 			*out = NULL;
 			return -1;
 		}
 		return 0;
 	}
+}
+
+int xmap_value(const struct xcol *c, const json_t *v, char **out, char *reason, size_t cap)
+{
+	char buf[80];
+	const char *t;
+	struct xchg_val x = val_of(v);
+	*out = NULL;
+	if (xmap_value_text(c, &x, buf, sizeof buf, &t, reason, cap))
+		return -1;
+	if (t)
+		*out = strdup(t);
+	return 0;
 }
 
 /* ---- compatibility ------------------------------------------------------------------------ */
@@ -385,6 +646,13 @@ static int compat(const struct xcol *c, char *why, size_t cap)
 	int k_num = c->kind == PK_INT || c->kind == PK_NUMERIC || c->kind == PK_FLOAT;
 	if (c->kind == PK_OTHER)
 		return snprintf(why, cap, "列类型 %s 不受支持", c->tdesc), 1;
+	if (c->kind == PK_BOOL) {
+		size_t i;
+		const json_t *v;
+		int ok = c->type == XT_CODE && json_array_size(c->codes) > 0;
+		json_array_foreach(c->codes, i, v) ok = ok && json_is_integer(v) && (json_integer_value(v) >> 1) == 0;
+		return ok ? -1 : (snprintf(why, cap, "%s 列只能存放代码 0/1", c->tdesc), 1);
+	}
 	if (is_time && k_num)
 		return snprintf(why, cap, "%s 列不能存放%s", c->tdesc, c->type == XT_DATE ? "日期" : "时间"), 1;
 	if (!is_time && k_time)
@@ -417,6 +685,9 @@ int xmap_compare(const struct xtable *t, json_t *problems, int *errors, int *war
 	}
 	if (!t->has_lsh)
 		problem(problems, "LSH", 1, errors, warnings, "%s 缺少流水号列 LSH", t->table);
+	if (t->has_lsh && !t->key_indexed)
+		problem(problems, "DFSJZJ", 0, errors, warnings, "%s 的 DFSJZJ 列没有索引：行以 INSERT 逐批上报，"
+			"比 COPY 慢（可请省方在 DFSJZJ 上建索引）", t->table);
 	if (t->extra_notnull[0])
 		problem(problems, t->extra_notnull, 1, errors, warnings,
 			"%s.%s 为 NOT NULL 且无默认值，映射中没有这些列", t->table, t->extra_notnull);

@@ -29,6 +29,8 @@ struct round {
 	struct front *f;
 	int64_t now;
 	json_t *now_text;         /* SCSJ: now, Asia/Shanghai */
+	int64_t *sent, *refused;  /* per table of m, this round */
+	struct xfast inflight;    /* a collected batch the front DB is taking */
 	struct err *e;
 };
 
@@ -133,6 +135,72 @@ out:
 	return rc;
 }
 
+/* ---- batches collected and sent in one go (harvest.c's xfast) ---------------------------------- */
+
+/* The rows of a batch's blob into exchange_rows: sent with the LSH the
+** front DB gave (lsh[i] by line, or lsh_of by DFSJZJ), due without one;
+** and the intent removed. One SQLite transaction. */
+static int record_blob(struct round *r, const struct xtable *t, int64_t batch, char *blob, char **lsh,
+		       json_t *lsh_of, int64_t *sent, int own_txn)
+{
+	char *f[9], *p = blob;
+	int rc = own_txn ? store_begin(r->st, r->e) : 0;
+	for (int i = 0; !rc && xchg_blob_next(&p, f); i++) {
+		struct xchg_row x = {.tbl = t->table, .dfsjzj = f[0], .object = f[1] ? f[1] : "", .department = f[2],
+				     .ptbl = f[3], .pkey = f[4], .ptbl2 = f[5], .pkey2 = f[6],
+				     .content = f[7] ? f[7] : "{}", .hash = f[8] ? f[8] : ""};
+		const char *l = lsh ? lsh[i] : json_string_value(json_object_get(lsh_of, f[0] ? f[0] : ""));
+		if (!f[0])
+			continue;
+		rc = l ? store_xchg_put_sent(r->st, &x, l, r->now, r->e) : store_xchg_put(r->st, &x, r->now, r->e);
+		*sent += l != NULL;
+	}
+	if (!rc)
+		rc = store_xchg_batch_done(r->st, batch, r->e);
+	if (!own_txn)
+		return rc;
+	return rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);
+}
+
+static int blob_found(void *arg, const char *dfsjzj, const char *lsh)
+{
+	json_object_set_new(arg, dfsjzj, json_string(lsh));
+	return 0;
+}
+
+/* A crash left the intent of a collected batch: its rows the front DB has
+** (our DFSJZJ, unknown to exchange_rows before) are recorded sent, the
+** others due. */
+static int settle_blob(struct round *r, int64_t batch, const char *tbl, const char *rows, int64_t *settled)
+{
+	struct xtable *t = table_named(r->m, tbl);
+	char *blob = strdup(rows), *p = blob, *f[9];
+	json_t *lsh_of = json_object();
+	const char **keys = NULL;
+	int n = 0, cap = 0, rc = 0;
+	while (xchg_blob_next(&p, f)) {
+		if (n == cap)
+			keys = realloc(keys, sizeof *keys * (size_t)(cap = cap ? cap * 2 : 256));
+		keys[n++] = f[0] ? f[0] : "";
+	}
+	if (t && t->present && n)
+		rc = front_rows_of(r->f, t, r->cf->xzqhdm, keys, n, blob_found, lsh_of, r->e);
+	free(keys);
+	free(blob);
+	if (!rc && t) {
+		int64_t found = 0;
+		blob = strdup(rows);
+		rc = record_blob(r, t, batch, blob, NULL, lsh_of, &found, 1);
+		free(blob);
+		*settled += found;
+		if (!rc)
+			log_msg(LOG_WARN, "exchange", "settled batch %lld of %s left open by a crash: %lld row(s) had been "
+				"committed", (long long)batch, tbl, (long long)found);
+	}
+	json_decref(lsh_of);
+	return rc;
+}
+
 static int settle_all(struct round *r, int64_t *settled)
 {
 	json_t *b = NULL, *v;
@@ -141,8 +209,10 @@ static int settle_all(struct round *r, int64_t *settled)
 	json_array_foreach(b, i, v) {
 		if (rc)
 			break;
-		rc = settle_batch(r, json_integer_value(json_object_get(v, "batch")),
-				  json_string_value(json_object_get(v, "tbl")), settled);
+		int64_t batch = json_integer_value(json_object_get(v, "batch"));
+		const char *tbl = json_string_value(json_object_get(v, "tbl"));
+		const char *rows = json_string_value(json_object_get(v, "rows"));
+		rc = rows ? settle_blob(r, batch, tbl, rows, settled) : settle_batch(r, batch, tbl, settled);
 	}
 	json_decref(b);
 	return rc;
@@ -329,6 +399,61 @@ static int send_rows(struct round *r, const struct xtable *t, struct batch *b, i
 	return rc;
 }
 
+/* The batch in flight: wait for the front DB, then its rows into
+** exchange_rows as sent, or due when the front DB refused the batch (the
+** send phase then tries them one by one), in a transaction of its own or
+** the caller's. A connection error leaves the intent to the next round. */
+static int fast_finish(struct round *r, int own_txn)
+{
+	struct xfast *b = &r->inflight;
+	int bad = 0, rc;
+	int64_t sent = 0;
+	if (!b->n)
+		return 0;
+	char **lsh = calloc((size_t)b->n + 1, sizeof *lsh);
+	rc = front_copy_finish(r->f, b->t, (const char *const *)b->keys, b->n, lsh, &bad, r->e);
+	if (rc && bad) {
+		log_msg(LOG_WARN, "exchange", "%s: a batch of %d rows failed (%s); sending them one by one", b->t->table,
+			b->n, r->e->msg);
+		err_clear(r->e);
+		for (int i = 0; i < b->n; i++) {
+			free(lsh[i]);
+			lsh[i] = NULL;
+		}
+	} else if (!rc)
+		crash_point("commit");
+	if (!rc || bad)
+		rc = record_blob(r, b->t, b->batch, b->blob.data, lsh, NULL, &sent, own_txn);
+	r->sent[b->t - r->m->tables] += sent;
+	for (int i = 0; i < b->n; i++)
+		free(lsh[i]);
+	free(lsh);
+	xfast_reset(b);
+	return rc;
+}
+
+/* harvest.c's sender, once the chunk that filled b committed: finish the
+** batch in flight, then send b by COPY and return while the front DB takes
+** it (the next chunk is collected meanwhile). b's rows become the round's. */
+static int fast_send(void *arg, struct xfast *b, struct err *e)
+{
+	struct round *r = arg;
+	int bad = 0;
+	if (fast_finish(r, 1))
+		return e->code;
+	crash_point("intent");
+	if (front_copy_start(r->f, b->t, b->copy.data, b->copy.len, &bad, e)) {
+		if (!bad)
+			return e->code;
+		err_clear(e);
+		int64_t sent = 0;
+		return record_blob(r, b->t, b->batch, b->blob.data, NULL, NULL, &sent, 1);
+	}
+	r->inflight = *b;
+	memset(b, 0, sizeof *b);
+	return 0;
+}
+
 static int send_table(struct round *r, const struct xtable *t, int64_t *sent, int64_t *refused)
 {
 	int ncols = 0;
@@ -391,6 +516,72 @@ static int finish_run(struct round *r, const struct principal *who, const char *
 	return rc;
 }
 
+/* Send every table's due rows, parents first. */
+static int send_due(struct round *r)
+{
+	int rc = 0;
+	for (int i = 0; !rc && i < r->m->ntables; i++)
+		rc = send_table(r, &r->m->tables[i], &r->sent[i], &r->refused[i]);
+	return rc;
+}
+
+static int send_parents(void *arg, struct err *e)
+{
+	(void)e;
+	return fast_finish(arg, 1) ? ((struct round *)arg)->e->code : send_due(arg);
+}
+
+/* Harvest's next chunk records the batch in flight in its own transaction. */
+static int finish_in_chunk(void *arg, struct err *e)
+{
+	(void)e;
+	return fast_finish(arg, 0);
+}
+
+/* Collect and send: projects and the catalogue first, sent (the parents of
+** what follows), then the appended rows, going at once where their parents
+** allow, then everything still due. */
+static int collect_and_send(struct round *r, int64_t *collected)
+{
+	struct xsender s = {.arg = r, .now_text = json_string_value(r->now_text), .send = fast_send,
+			    .parents = send_parents, .finish = finish_in_chunk};
+	int rc = xchg_harvest(r->st, r->m, r->cf, r->now, &s, collected, r->e);
+	if (!rc)
+		rc = fast_finish(r, 1);
+	return rc ? rc : send_due(r);
+}
+
+/* A push with nothing to do (store_xchg_idle) does not reach the front DB:
+** its run is recorded with the report of a round that sent nothing. */
+static int idle_push(struct store *st, const struct exchange_conf *cf, const char *trigger, int64_t now,
+		     json_t **report, struct err *e)
+{
+	struct xmap *m;
+	int64_t run_id;
+	if (xmap_load(cf->mapping, &m, e))
+		return e->code;
+	json_t *out = json_pack("{s:[],s:i,s:i,s:i,s:i}", "tables", "rows", 0, "verdicts", 0, "collected", 0,
+				"settled", 0);
+	for (int i = 0; i < m->ntables; i++)
+		json_array_append_new(json_object_get(out, "tables"), json_pack("{s:s,s:i,s:i}", "table",
+					m->tables[i].table, "sent", 0, "refused", 0));
+	xmap_free(m);
+	char *text = json_dumps(out, JSON_COMPACT);
+	int rc = store_begin(st, e);
+	if (!rc)
+		rc = store_xchg_run_start(st, "push", trigger, now, &run_id, e);
+	if (!rc)
+		rc = store_xchg_run_finish(st, run_id, "done", 0, text, "", clock_now(NULL), e);
+	rc = rc ? (store_rollback(st), rc) : store_commit(st, e);
+	free(text);
+	if (rc) {
+		json_decref(out);
+		return rc;
+	}
+	*report = out;
+	return 0;
+}
+
 int exchange_push(struct store *st, const struct exchange_conf *cf, const struct principal *who, const char *trigger,
 		  int64_t now, json_t **report, struct err *e)
 {
@@ -398,6 +589,13 @@ int exchange_push(struct store *st, const struct exchange_conf *cf, const struct
 	struct round r = {.st = st, .cf = cf, .now = now, .e = e};
 	struct pull p = {0};
 	int64_t run_id, settled = 0, collected = 0, total = 0;
+	int idle;
+	if (!cf->target[0])
+		return err_set(e, ERR_INVALID, "target", "[exchange] target is empty: the exchange is off");
+	if (store_xchg_idle(st, &idle, e))
+		return e->code;
+	if (idle)
+		return idle_push(st, cf, trigger, now, report, e);
 	if (store_xchg_run_start(st, "push", trigger, now, &run_id, e))
 		return e->code;
 	r.now_text = json_string(clock_cn_datetime(now, when));
@@ -405,23 +603,27 @@ int exchange_push(struct store *st, const struct exchange_conf *cf, const struct
 	int rc = store_xchg_tune(st, e);
 	if (!rc)
 		rc = connect_round(&r, 1, 1);
-	if (!rc)
+	if (!rc) {
+		r.sent = calloc((size_t)r.m->ntables, sizeof *r.sent);
+		r.refused = calloc((size_t)r.m->ntables, sizeof *r.refused);
 		rc = settle_all(&r, &settled);
+	}
 	if (!rc)
 		rc = pull_all(&r, &p);
 	if (!rc)
-		rc = xchg_harvest(st, r.m, cf, now, &collected, e);
+		rc = collect_and_send(&r, &collected);
 	for (int i = 0; !rc && i < r.m->ntables; i++) {
-		int64_t sent = 0, refused = 0;
-		rc = send_table(&r, &r.m->tables[i], &sent, &refused);
-		total += sent;
+		total += r.sent[i];
 		json_array_append_new(json_object_get(out, "tables"), json_pack("{s:s,s:I,s:I}", "table",
-			r.m->tables[i].table, "sent", (json_int_t)sent, "refused", (json_int_t)refused));
+			r.m->tables[i].table, "sent", (json_int_t)r.sent[i], "refused", (json_int_t)r.refused[i]));
 	}
 	json_object_set_new(out, "rows", json_integer(total));
 	json_object_set_new(out, "verdicts", json_integer(p.changed));
 	json_object_set_new(out, "collected", json_integer(collected));
 	json_object_set_new(out, "settled", json_integer(settled));
+	free(r.sent);
+	free(r.refused);
+	xfast_reset(&r.inflight);         /* a failed round's batch: settled next time */
 	end_round(&r);
 	json_decref(r.now_text);
 	finish_run(&r, who, "push", run_id, rc, total, out);

@@ -154,6 +154,48 @@ int exchange_touch(struct store *st, const char *table, int64_t id, struct err *
 	return err_set(e, ERR_INVALID, "table", "the exchange reports no rows of %s by id", table);
 }
 
+/* The rows reported of a project (its row and its units') or of a 办件 (its
+** row, status rows, special procedures, documents as 批复文件 and
+** attachments, files), found by their DFSJZJ (harvest.c names them). */
+static int rows_of(struct store *st, const char *kind, int64_t id, json_t **rows, struct err *e)
+{
+	json_t *parts = NULL, *v;
+	size_t i;
+	char key[64], prefix[64];
+	*rows = json_array();
+	if (strcmp(kind, "project") == 0) {
+		snprintf(key, sizeof key, "project:%lld", (long long)id);
+		snprintf(prefix, sizeof prefix, "unit:%lld:", (long long)id);
+		if (store_xchg_rows_keyed(st, NULL, (const char *[]){key, prefix}, 2, *rows, e))
+			goto fail;
+		return 0;
+	}
+	snprintf(key, sizeof key, "case:%lld", (long long)id);
+	if (store_xchg_rows_keyed(st, NULL, (const char *[]){key}, 1, *rows, e) || store_xchg_case_parts(st, id, &parts, e))
+		goto fail;
+	json_array_foreach(parts, i, v) {
+		static const char *const keys[][3] = {{"status", "status", NULL}, {"special", "special", NULL},
+						       {"document", "doc", "att"}, {"file", "file", NULL}};
+		const char *k = json_string_value(json_object_get(v, "kind"));
+		for (size_t j = 0; j < sizeof keys / sizeof keys[0]; j++) {
+			if (strcmp(k, keys[j][0]) != 0)
+				continue;
+			char k1[64], k2[64];
+			long long ref = (long long)json_integer_value(json_object_get(v, "id"));
+			snprintf(k1, sizeof k1, "%s:%lld", keys[j][1], ref);
+			snprintf(k2, sizeof k2, "%s:%lld", keys[j][2] ? keys[j][2] : keys[j][1], ref);
+			if (store_xchg_rows_keyed(st, NULL, (const char *[]){k1, k2}, keys[j][2] ? 2 : 1, *rows, e))
+				goto fail;
+		}
+	}
+	json_decref(parts);
+	return 0;
+fail:
+	json_decref(parts);
+	json_decref(*rows);
+	return e->code;
+}
+
 int exchange_withdraw(struct store *st, const struct principal *who, const char *kind, int64_t id,
 		      const char *reason, int64_t now, struct err *e)
 {
@@ -165,7 +207,7 @@ int exchange_withdraw(struct store *st, const struct principal *who, const char 
 		return err_set(e, ERR_INVALID, "reason", "a withdrawal needs its reason (SJWXYY)");
 	if (strcmp(kind, "case") != 0 && strcmp(kind, "project") != 0)
 		return err_set(e, ERR_INVALID, "kind", "withdraw case or project, not '%s'", kind);
-	if (store_xchg_object(st, kind, id, object, sizeof object, e) || store_xchg_rows_of(st, object, &rows, e))
+	if (store_xchg_object(st, kind, id, object, sizeof object, e) || rows_of(st, kind, id, &rows, e))
 		return e->code;
 	rc = store_begin(st, e);
 	json_array_foreach(rows, i, v) {

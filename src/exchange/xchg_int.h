@@ -15,13 +15,18 @@
 #include <libpq-fe.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "exchange/exchange.h"
 #include "store/store.h"
 #include "store/store_exchange.h"
 
 enum xtype { XT_TEXT, XT_CODE, XT_VERSION, XT_DECIMAL, XT_DATE, XT_TIMESTAMP };
 /* What a front-DB column is (information_schema.columns.data_type). */
-enum pgkind { PK_NONE, PK_CHAR, PK_INT, PK_NUMERIC, PK_FLOAT, PK_DATE, PK_TIMESTAMP, PK_TIMESTAMPTZ, PK_OTHER };
+enum pgkind { PK_NONE, PK_CHAR, PK_INT, PK_NUMERIC, PK_FLOAT, PK_DATE, PK_TIMESTAMP, PK_TIMESTAMPTZ, PK_BOOL,
+	      PK_OTHER };
+
+/* Sources a row's content takes from us rather than from the record. */
+enum { XS_RECORD, XS_NONE, XS_DFSJZJ, XS_XZQHDM, XS_VALID, XS_REASON, XS_STATE, XS_NOW };
 
 struct xcol {
 	const char *name;           /* upper case, as in spgl.md                     */
@@ -31,6 +36,7 @@ struct xcol {
 	int max, precision, scale;  /* text length; decimal digits (0: unknown)      */
 	int required, optional;     /* optional: skipped when the target lacks it    */
 	const json_t *codes;        /* array or NULL                                 */
+	int special;                /* XS_* of source: the record's or ours          */
 	/* the target column, after front_discover() */
 	int present;
 	char tname[128];            /* its name in the catalogue                     */
@@ -46,6 +52,7 @@ struct xtable {
 	int present;                /* after front_discover()                        */
 	char tname[128];
 	int has_lsh;
+	int key_indexed;            /* an index leads with the DFSJZJ column: COPY */
 	char lsh_name[128], sbyy_name[128];   /* catalogue names of LSH and SBYY ("" none) */
 	char extra_notnull[256];    /* target NOT NULL columns without default we do not fill */
 };
@@ -70,6 +77,32 @@ json_t *xmap_content(const struct xtable *t, const json_t *rec, const char *dfsj
 /* Hex digest of a content object (or of its compact text); buf >= 33 bytes. */
 void xmap_hash(const json_t *content, char *buf);
 void xmap_hash_text(const char *text, char *buf);
+/* A source record without JSON: n values, v[i] named names[i]. */
+struct xrec {
+	int n;
+	const char *const *names;
+	const struct xchg_val *v;
+};
+/* What a row's content takes besides its record. withdrawn NULL for a
+** valid row; now_text the SCSJ of a COPY line (Asia/Shanghai). */
+struct xrow_ctx {
+	const char *dfsjzj, *xzqhdm, *withdrawn, *now_text;
+};
+/* The content of one row as text (the compact JSON object COLUMN -> logical
+** value, in column order, without $now columns: byte for byte what
+** json_dumps(xmap_content(...), JSON_COMPACT) gives) appended to content;
+** with copy, also its line of COPY text for the present columns. Returns
+** -1 with the reason (as xmap_value) when a value does not fit the target
+** (copy is then incomplete; content is whole). */
+int xmap_row(const struct xtable *t, const struct xrec *rec, const struct xrow_ctx *x, struct buf *content,
+	     struct buf *copy, char *reason, size_t rcap);
+int xmap_row_json(const struct xtable *t, const json_t *rec, const struct xrow_ctx *x, struct buf *content);
+/* One field of COPY's text format (NULL: \N). */
+void xmap_copy_field(struct buf *b, const char *v);
+/* The text for column c of the target from logical value v: *out is NULL
+** (SQL NULL), v's own text, or buf. -1 with reason as below. */
+int xmap_value_text(const struct xcol *c, const struct xchg_val *v, char *buf, size_t cap, const char **out,
+		    char *reason, size_t rcap);
 /* The text for column c of the target from content value v (NULL for SQL
 ** NULL, else malloc'd). A value the column cannot take or that breaks the
 ** mapping's rules (required, code list) fills reason (Chinese, names the
@@ -88,10 +121,22 @@ int front_lock(struct front *f, struct err *e);
 /* Fill the target fields of every table and column of m. */
 int front_discover(struct front *f, struct xmap *m, struct err *e);
 /* Insert n rows (values[i][j] for the present columns of t in order,
-** NULL = SQL NULL) in one transaction; lsh[i] gets each row's LSH (malloc'd).
+** NULL = SQL NULL) in one transaction, by COPY when t->key_indexed, else by
+** INSERT ... RETURNING; lsh[i] gets each row's LSH (malloc'd).
 ** On a data error (not the connection) *bad is set and nothing is inserted. */
 int front_insert(struct front *f, const struct xtable *t, char ***values, int n, char **lsh, int *bad,
 		 struct err *e);
+/* The same for rows already in COPY text (a table with key_indexed): n
+** lines whose DFSJZJ are keys[i]. */
+int front_copy(struct front *f, const struct xtable *t, const char *data, size_t len, const char *const *keys, int n,
+	       char **lsh, int *bad, struct err *e);
+/* front_copy in two halves: start sends the rows and returns while the
+** front DB takes them (the caller works meanwhile; the connection is busy
+** until finish, which waits, reads the LSHs and commits). */
+int front_copy_start(struct front *f, const struct xtable *t, const char *data, size_t len, int *bad,
+		     struct err *e);
+int front_copy_finish(struct front *f, const struct xtable *t, const char *const *keys, int n, char **lsh, int *bad,
+		      struct err *e);
 /* For each dfsjzj, call found(arg, dfsjzj, lsh) with every row of t with it
 ** and our XZQHDM.
 ** A callback that fails returns its code having filled the same e itself. */
@@ -106,9 +151,46 @@ int front_read(struct front *f, const char *sql, int n, const char *const *param
 /* name quoted as an identifier of the front DB (malloc'd). */
 char *front_ident(struct front *f, const char *name);
 
-/* harvest.c: collect what changed since the last push into exchange_rows. */
-int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *cf, int64_t now, int64_t *rows,
-		 struct err *e);
+/* Rows collected ready to go at once, for one table (harvest.c fills it,
+** push.c sends it): their COPY text, the DFSJZJ of each line, and the
+** exchange_rows they become as lines of the blob (xchg_blob_next) recorded
+** with the intent, so that the batch can be settled after a crash without
+** the source. */
+struct xfast {
+	const struct xtable *t;
+	struct buf copy, blob;
+	char **keys;
+	int n, cap;
+	int64_t batch;            /* its intent (exchange_batches), 0 before */
+};
+void xfast_reset(struct xfast *b);
+/* Split the next blob line at *p (in place): f[0..8] = dfsjzj object
+** department ptbl pkey ptbl2 pkey2 content hash (NULL for \N); 0 at the end. */
+int xchg_blob_next(char **p, char *f[9]);
+
+/* The round's side of a harvest: send() is called after the chunk that
+** filled b committed (with its intent); it records the rows sent, or due
+** when the front DB refused the batch. */
+struct xsender {
+	void *arg;
+	const char *now_text;     /* SCSJ */
+	int (*send)(void *arg, struct xfast *b, struct err *e);
+	/* after the projects and the catalogue (step 0): send them, parents of
+	** the appended rows that follow */
+	int (*parents)(void *arg, struct err *e);
+	/* at the end of a chunk, in its transaction: record the rows of the
+	** batch sent before, once the front DB took them (one commit less) */
+	int (*finish)(void *arg, struct err *e);
+};
+
+/* harvest.c: collect what changed since the last push into exchange_rows
+** (projects and what they need; appended 办件, status rows, documents,
+** files; special procedures, corrections and
+** withdrawals). With s, appended rows whose parents are ready go at once
+** through s (the first upload and the steady state's new rows: no second
+** pass over exchange_rows). */
+int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *cf, int64_t now,
+		 const struct xsender *s, int64_t *rows, struct err *e);
 /* The content of an existing row made a withdrawal, as put by harvest. */
 int xchg_withdraw_row(struct store *st, const json_t *row, const char *reason, int64_t now, struct err *e);
 

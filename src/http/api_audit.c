@@ -16,6 +16,7 @@ static int list_audit(struct http_req *r, struct http_resp *w, struct err *e)
 	struct audit_query q = {
 		.user = http_query(r, "user"), .action = http_query(r, "action"),
 		.object = http_query(r, "object"), .outcome = http_query(r, "outcome"),
+		.continued = r->page_force > 1,   /* GET /api/export: counted and audited on its first page */
 	};
 	struct audit_list_result res;
 	if (http_page(r, &pg, e) || http_query_time(r, "from", 0, &q.from, e) ||

@@ -22,16 +22,6 @@
 
 #define CASE_ROLES (ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD | ROLE_LEADER)
 
-static int64_t now_of(const struct http_req *r)
-{
-#ifdef GG_TESTING
-	const char *h = http_header(r, "X-GG-Now");
-	if (h && *h)
-		return strtoll(h, NULL, 10);
-#endif
-	return r->now;
-}
-
 /* The lifecycle environment of one request; give the calendar back with env_put. */
 static void env_get(struct http_req *r, struct case_env *env)
 {
@@ -87,7 +77,7 @@ static int apply(struct http_req *r, struct http_resp *w, struct err *e)
 	};
 	struct case_env env;
 	env_get(r, &env);
-	int rc = case_apply(r->st, &env, &r->me, now_of(r), id, &a, &out, e);
+	int rc = case_apply(r->st, &env, &r->me, http_now(r), id, &a, &out, e);
 	env_put(r, &env);
 	if (rc)
 		return rc;
@@ -103,7 +93,7 @@ static int timeline(struct http_req *r, struct http_resp *w, struct err *e)
 	if (http_param_id(r, 0, &id, e))
 		return e->code;
 	env_get(r, &env);
-	int rc = case_timeline(r->st, &env, &r->me, now_of(r), id, &w->json, e);
+	int rc = case_timeline(r->st, &env, &r->me, http_now(r), id, &w->json, e);
 	env_put(r, &env);
 	return rc;
 }
@@ -137,7 +127,7 @@ static int list(struct http_req *r, struct http_resp *w, struct err *e)
 	int64_t total;
 	struct case_env env;
 	env_get(r, &env);
-	int rc = case_list(r->st, &env, &r->me, now_of(r), &q, &pg, &items, &total, e);
+	int rc = case_list(r->st, &env, &r->me, http_now(r), &q, &pg, &items, &total, e);
 	env_put(r, &env);
 	if (rc)
 		return rc;
@@ -153,7 +143,7 @@ static int get(struct http_req *r, struct http_resp *w, struct err *e)
 	if (http_param_id(r, 0, &id, e))
 		return e->code;
 	env_get(r, &env);
-	int rc = case_get_text(r->st, &env, &r->me, now_of(r), id, &b, e);
+	int rc = case_get_text(r->st, &env, &r->me, http_now(r), id, &b, e);
 	env_put(r, &env);
 	return text_body(w, rc, &b);
 }
@@ -171,8 +161,8 @@ static int mine(struct http_req *r, struct http_resp *w, struct err *e, int todo
 	if (todo && light && (lt = deadline_light_parse(light)) < 0)
 		return err_set(e, ERR_INVALID, "light", "light: green | yellow | red");
 	env_get(r, &env);
-	int rc = todo ? case_todo(r->st, &env, &r->me, now_of(r), lt, &pg, &items, &total, counts, e)
-		: case_done(r->st, &env, &r->me, now_of(r), &pg, &items, &total, e);
+	int rc = todo ? case_todo(r->st, &env, &r->me, http_now(r), lt, &pg, &items, &total, counts, e)
+		: case_done(r->st, &env, &r->me, http_now(r), &pg, &items, &total, e);
 	env_put(r, &env);
 	if (rc)
 		return rc;
@@ -193,7 +183,7 @@ static int document(struct http_req *r, struct http_resp *w, struct err *e)
 	if (http_param_id(r, 0, &id, e))
 		return e->code;
 	env_get(r, &env);
-	int rc = case_document(r->st, &env, &r->me, now_of(r), id, r->params[1], &b, e);
+	int rc = case_document(r->st, &env, &r->me, http_now(r), id, r->params[1], &b, e);
 	env_put(r, &env);
 	if (rc)
 		return rc;
@@ -284,7 +274,7 @@ static int act(struct http_req *r, struct http_resp *w, struct err *e)
 		struct act_later *a = calloc(1, sizeof *a);
 		if (!a)
 			return err_set(e, ERR_INTERNAL, "", "out of memory");
-		*a = (struct act_later){.writer = r->app->case_writer, .in = in, .who = &r->me, .now = now_of(r), .id = id};
+		*a = (struct act_later){.writer = r->app->case_writer, .in = in, .who = &r->me, .now = http_now(r), .id = id};
 		env_get(r, &a->env);
 		w->later = (struct http_later){act_start, act_finish, a};
 		return 0;
@@ -293,11 +283,11 @@ static int act(struct http_req *r, struct http_resp *w, struct err *e)
 	int rc;
 	env_get(r, &env);
 	if (materials) {
-		rc = case_materials_received(r->st, &env, &r->me, now_of(r), id, e);
+		rc = case_materials_received(r->st, &env, &r->me, http_now(r), id, e);
 		if (!rc)
-			rc = case_get(r->st, &env, &r->me, now_of(r), id, &w->json, e);
+			rc = case_get(r->st, &env, &r->me, http_now(r), id, &w->json, e);
 	} else {
-		rc = case_act(r->st, &env, &r->me, now_of(r), id, &in, &w->json, e);
+		rc = case_act(r->st, &env, &r->me, http_now(r), id, &in, &w->json, e);
 	}
 	env_put(r, &env);
 	return act_answer(r, w, id, rc, e);

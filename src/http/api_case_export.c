@@ -3,7 +3,7 @@
 ** GET /api/cases> — every matching case in the caller's data scope as one
 ** file, however many (approval/case_export.h). The file name carries the
 ** Asia/Shanghai date and the number of rows (办件列表-2026-12-07-17171条.csv),
-** which the page reports. Sanitizer builds honour X-GG-Now like api_case.c.
+** which the page reports. Dated actions use http_now.
 */
 #include "http/http.h"
 #include "approval/case_export.h"
@@ -15,34 +15,6 @@
 #include <string.h>
 
 #define CASE_ROLES (ROLE_CLERK | ROLE_REVIEWER | ROLE_HEAD | ROLE_LEADER)
-
-static int64_t now_of(const struct http_req *r)
-{
-#ifdef GG_TESTING
-	const char *h = http_header(r, "X-GG-Now");
-	if (h && *h)
-		return strtoll(h, NULL, 10);
-#endif
-	return r->now;
-}
-
-/* RFC 5987 percent-encoding of a UTF-8 file name into out. */
-static void pct(const char *s, char *out, size_t n)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t k = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p && k + 4 < n; p++) {
-		if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    strchr("-._~", *p)) {
-			out[k++] = (char)*p;
-		} else {
-			out[k++] = '%';
-			out[k++] = hex[*p >> 4];
-			out[k++] = hex[*p & 15];
-		}
-	}
-	out[k] = 0;
-}
 
 static int query_of(struct http_req *r, struct case_query *q, struct err *e)
 {
@@ -73,7 +45,6 @@ static int export(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	struct case_query q;
 	struct case_export x;
-	char enc[200];
 	int format = case_export_format_parse(http_query(r, "format"));
 	if (format < 0)
 		return err_set(e, ERR_INVALID, "format", "格式应为 csv 或 xlsx (format: csv | xlsx)");
@@ -81,7 +52,7 @@ static int export(struct http_req *r, struct http_resp *w, struct err *e)
 		return e->code;
 	struct case_env env = {.cal = cal_shared_get(r->app->cal), .dl = r->app->deadlines,
 			       .cache = r->app->case_cache};
-	int rc = case_export_run(r->st, &env, &r->me, now_of(r), &q, format, &x, e);
+	int rc = case_export_run(r->st, &env, &r->me, http_now(r), &q, format, &x, e);
 	cal_shared_put(r->app->cal, env.cal);
 	if (rc)
 		return rc;
@@ -91,9 +62,7 @@ static int export(struct http_req *r, struct http_resp *w, struct err *e)
 	w->content_type = format == CASE_EXPORT_XLSX
 		? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 		: "text/csv; charset=utf-8";
-	pct(x.name, enc, sizeof enc);
-	snprintf(w->disposition, sizeof w->disposition, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
-		 x.ascii_name, enc);
+	http_attachment(w, x.name, x.ascii_name);
 	return 0;
 }
 
@@ -102,7 +71,6 @@ static int export_projects(struct http_req *r, struct http_resp *w, struct err *
 {
 	struct project_filter f = {.q = http_query(r, "q"), .division = http_query(r, "division")};
 	struct case_export x;
-	char enc[200];
 	int64_t type;
 	int format = case_export_format_parse(http_query(r, "format"));
 	if (format < 0)
@@ -110,7 +78,7 @@ static int export_projects(struct http_req *r, struct http_resp *w, struct err *
 	if (http_query_int(r, "flow_type", 0, 0, 10, &type, e))
 		return e->code;
 	f.flow_type = (int)type;
-	if (project_export_run(r->st, &r->me, now_of(r), &f, format, &x, e))
+	if (project_export_run(r->st, &r->me, http_now(r), &f, format, &x, e))
 		return e->code;
 	w->body = x.data;
 	w->body_len = x.len;
@@ -118,9 +86,7 @@ static int export_projects(struct http_req *r, struct http_resp *w, struct err *
 	w->content_type = format == CASE_EXPORT_XLSX
 		? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 		: "text/csv; charset=utf-8";
-	pct(x.name, enc, sizeof enc);
-	snprintf(w->disposition, sizeof w->disposition, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
-		 x.ascii_name, enc);
+	http_attachment(w, x.name, x.ascii_name);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 **   GET|POST /api/desk/consults                                   技术咨询
 **   GET|POST /api/desk/articles ?q&tag · GET|PUT /api/desk/articles/{id}   知识库 (帮助中心)
 **   GET|POST /api/desk/trainings · GET|POST /api/desk/backbones   培训服务, 技术骨干
+**   POST /api/desk/trainings/{id}/files?name=… (raw body) · GET /api/desk/files/{id}   培训资料
 **   GET|POST /api/desk/plans · GET|POST /api/desk/drills          应急演练
 **   GET|POST /api/desk/visits · POST /api/desk/visits/{id}/requests {"index"}   定期回访
 ** Every signed-in account may report and follow its own tickets; the desk
@@ -21,20 +22,11 @@
 */
 #include "http/http.h"
 #include "desk/desk.h"
+#include "approval/case_files.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int64_t now_of(const struct http_req *r)
-{
-#ifdef GG_TESTING
-	const char *h = http_header(r, "X-GG-Now");
-	if (h && *h)
-		return strtoll(h, NULL, 10);
-#endif
-	return r->now;
-}
 
 /* [desk] of the server's configuration (validated when serve starts). */
 static int conf_of(const struct http_req *r, struct desk_conf *cf, struct err *e)
@@ -53,7 +45,7 @@ static int list(struct http_req *r, struct http_resp *w, struct err *e)
 		return e->code;
 	struct desk_filter f = {.status = http_query(r, "status"), .level = (int)level,
 				.category = http_query(r, "category"), .q = http_query(r, "q")};
-	if (desk_ticket_list(r->st, &cf, &r->me, now_of(r), &f, mine && strcmp(mine, "1") == 0, &pg, &items,
+	if (desk_ticket_list(r->st, &cf, &r->me, http_now(r), &f, mine && strcmp(mine, "1") == 0, &pg, &items,
 			     &total, e))
 		return e->code;
 	w->json = http_list(items, total, &pg);
@@ -79,7 +71,7 @@ static int add(struct http_req *r, struct http_resp *w, struct err *e)
 		.reported_at = json_get_str(j, "reported_at", NULL), .caller = json_get_str(j, "caller", NULL),
 		.links = json_object_get(j, "links"),
 	};
-	int64_t now = now_of(r);
+	int64_t now = http_now(r);
 	if (desk_ticket_add(r->st, &cf, &r->me, now, &in, &id, e) ||
 	    desk_ticket_show(r->st, &cf, &r->me, now, id, &w->json, e))
 		return e->code;
@@ -92,7 +84,7 @@ static int show(struct http_req *r, struct http_resp *w, struct err *e)
 	struct desk_conf cf;
 	int64_t id;
 	if (conf_of(r, &cf, e) || http_param_id(r, 0, &id, e) ||
-	    desk_ticket_show(r->st, &cf, &r->me, now_of(r), id, &w->json, e))
+	    desk_ticket_show(r->st, &cf, &r->me, http_now(r), id, &w->json, e))
 		return e->code;
 	return 0;
 }
@@ -115,7 +107,7 @@ static int act(struct http_req *r, struct http_resp *w, struct err *e)
 		.cause = json_get_str(j, "cause", NULL), .fix = json_get_str(j, "fix", NULL),
 		.prevention = json_get_str(j, "prevention", NULL), .rca = json_get_str(j, "rca", NULL),
 	};
-	int64_t now = now_of(r);
+	int64_t now = http_now(r);
 	if (desk_ticket_act(r->st, &cf, &r->me, now, id, &in, e) ||
 	    desk_ticket_show(r->st, &cf, &r->me, now, id, &w->json, e))
 		return e->code;
@@ -127,7 +119,7 @@ static int report_ticket(struct http_req *r, struct http_resp *w, struct err *e)
 	struct desk_conf cf;
 	int64_t id;
 	if (conf_of(r, &cf, e) || http_param_id(r, 0, &id, e) ||
-	    desk_report_ticket(r->st, &cf, &r->me, now_of(r), id, &w->body, &w->body_len, e))
+	    desk_report_ticket(r->st, &cf, &r->me, http_now(r), id, &w->body, &w->body_len, e))
 		return e->code;
 	w->free_body = 1;
 	w->content_type = "text/html; charset=utf-8";
@@ -138,7 +130,7 @@ static int report_ticket(struct http_req *r, struct http_resp *w, struct err *e)
 static int badge(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	struct desk_conf cf;
-	return conf_of(r, &cf, e) || desk_badge(r->st, &cf, &r->me, now_of(r), &w->json, e) ? e->code : 0;
+	return conf_of(r, &cf, e) || desk_badge(r->st, &cf, &r->me, http_now(r), &w->json, e) ? e->code : 0;
 }
 
 static int report_monthly(struct http_req *r, struct http_resp *w, struct err *e)
@@ -149,7 +141,7 @@ static int report_monthly(struct http_req *r, struct http_resp *w, struct err *e
 		   : strcmp(fmt, "json") == 0 ? DESK_JSON : 0;
 	if (!format)
 		return err_set(e, ERR_INVALID, "format", "格式须为 xlsx、html 或 json");
-	if (conf_of(r, &cf, e) || desk_report_monthly(r->st, &cf, &r->me, now_of(r), period ? period : "", format,
+	if (conf_of(r, &cf, e) || desk_report_monthly(r->st, &cf, &r->me, http_now(r), period ? period : "", format,
 						       NULL, &w->body, &w->body_len, e))
 		return e->code;
 	w->free_body = 1;
@@ -203,7 +195,7 @@ static int requests(struct http_req *r, struct http_resp *w, struct err *e)
 static int request_add(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	int64_t id;
-	if (need_body(r, e) || desk_request_add(r->st, &r->me, now_of(r), r->json, &id, e) ||
+	if (need_body(r, e) || desk_request_add(r->st, &r->me, http_now(r), r->json, &id, e) ||
 	    desk_request_show(r->st, &r->me, id, &w->json, e))
 		return e->code;
 	w->status = 201;
@@ -219,7 +211,7 @@ static int request_show(struct http_req *r, struct http_resp *w, struct err *e)
 static int request_act(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	int64_t id;
-	if (http_param_id(r, 0, &id, e) || need_body(r, e) || desk_request_act(r->st, &r->me, now_of(r), id, r->json, e) ||
+	if (http_param_id(r, 0, &id, e) || need_body(r, e) || desk_request_act(r->st, &r->me, http_now(r), id, r->json, e) ||
 	    desk_request_show(r->st, &r->me, id, &w->json, e))
 		return e->code;
 	return 0;
@@ -239,7 +231,7 @@ static int consults(struct http_req *r, struct http_resp *w, struct err *e)
 static int consult_add(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	int64_t id;
-	return need_body(r, e) || desk_consult_add(r->st, &r->me, now_of(r), r->json, &id, e) ? e->code : created(w, id);
+	return need_body(r, e) || desk_consult_add(r->st, &r->me, http_now(r), r->json, &id, e) ? e->code : created(w, id);
 }
 
 static int articles(struct http_req *r, struct http_resp *w, struct err *e)
@@ -257,7 +249,7 @@ static int articles(struct http_req *r, struct http_resp *w, struct err *e)
 static int article_add(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	int64_t id;
-	return need_body(r, e) || desk_article_save(r->st, &r->me, now_of(r), 0, r->json, &id, e) ? e->code : created(w, id);
+	return need_body(r, e) || desk_article_save(r->st, &r->me, http_now(r), 0, r->json, &id, e) ? e->code : created(w, id);
 }
 
 static int article_show(struct http_req *r, struct http_resp *w, struct err *e)
@@ -269,7 +261,7 @@ static int article_show(struct http_req *r, struct http_resp *w, struct err *e)
 static int article_put(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	int64_t id, out;
-	if (http_param_id(r, 0, &id, e) || need_body(r, e) || desk_article_save(r->st, &r->me, now_of(r), id, r->json, &out, e))
+	if (http_param_id(r, 0, &id, e) || need_body(r, e) || desk_article_save(r->st, &r->me, http_now(r), id, r->json, &out, e))
 		return e->code;
 	return desk_article_show(r->st, &r->me, id, &w->json, e);
 }
@@ -288,7 +280,42 @@ static int trainings(struct http_req *r, struct http_resp *w, struct err *e)
 static int training_add(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	int64_t id;
-	return need_body(r, e) || desk_training_add(r->st, &r->me, now_of(r), r->json, &id, e) ? e->code : created(w, id);
+	return need_body(r, e) || desk_training_add(r->st, &r->me, http_now(r), r->json, &id, e) ? e->code : created(w, id);
+}
+
+/* A raw body of the file's own type; its name in ?name= (or X-File-Name). */
+static int training_file(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	int64_t id;
+	const char *name = http_query(r, "name");
+	if (http_param_id(r, 0, &id, e))
+		return e->code;
+	if (!name)
+		name = http_header(r, "X-File-Name");
+	int64_t max = r->app->upload_max ? r->app->upload_max : (int64_t)CASE_FILES_MAX_MB << 20;
+	if (desk_training_file_add(r->st, &r->me, http_now(r), id, name, r->body, r->body_len, max, &w->json, e))
+		return e->code;
+	w->status = 201;
+	return 0;
+}
+
+/* Always an attachment, typed by its content. */
+static int file_download(struct http_req *r, struct http_resp *w, struct err *e)
+{
+	struct desk_file_row f;
+	struct buf b;
+	int64_t id;
+	char ascii[48];
+	if (http_param_id(r, 0, &id, e) || desk_file_read(r->st, &r->me, id, &f, &b, e))
+		return e->code;
+	w->body = b.data;
+	w->body_len = b.len;
+	w->free_body = 1;
+	w->content_type = f.mime;
+	snprintf(ascii, sizeof ascii, "file-%lld.%s", (long long)f.id, f.ext);
+	http_attachment(w, f.name, ascii);
+	snprintf(w->etag, sizeof w->etag, "\"%.60s\"", f.sha256);
+	return 0;
 }
 
 static int backbones(struct http_req *r, struct http_resp *w, struct err *e)
@@ -302,7 +329,7 @@ static int backbones(struct http_req *r, struct http_resp *w, struct err *e)
 
 static int backbone_set(struct http_req *r, struct http_resp *w, struct err *e)
 {
-	return need_body(r, e) || desk_backbone_set(r->st, &r->me, now_of(r), r->json, e) ? e->code : backbones(r, w, e);
+	return need_body(r, e) || desk_backbone_set(r->st, &r->me, http_now(r), r->json, e) ? e->code : backbones(r, w, e);
 }
 
 static int plans(struct http_req *r, struct http_resp *w, struct err *e)
@@ -317,7 +344,7 @@ static int plans(struct http_req *r, struct http_resp *w, struct err *e)
 static int plan_add(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	int64_t id;
-	return need_body(r, e) || desk_plan_add(r->st, &r->me, now_of(r), r->json, &id, e) ? e->code : created(w, id);
+	return need_body(r, e) || desk_plan_add(r->st, &r->me, http_now(r), r->json, &id, e) ? e->code : created(w, id);
 }
 
 static int drills(struct http_req *r, struct http_resp *w, struct err *e)
@@ -334,7 +361,7 @@ static int drills(struct http_req *r, struct http_resp *w, struct err *e)
 static int drill_add(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	int64_t id;
-	return need_body(r, e) || desk_drill_add(r->st, &r->me, now_of(r), r->json, &id, e) ? e->code : created(w, id);
+	return need_body(r, e) || desk_drill_add(r->st, &r->me, http_now(r), r->json, &id, e) ? e->code : created(w, id);
 }
 
 static int visits(struct http_req *r, struct http_resp *w, struct err *e)
@@ -351,7 +378,7 @@ static int visits(struct http_req *r, struct http_resp *w, struct err *e)
 static int visit_add(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	int64_t id;
-	return need_body(r, e) || desk_visit_add(r->st, &r->me, now_of(r), r->json, &id, e) ? e->code : created(w, id);
+	return need_body(r, e) || desk_visit_add(r->st, &r->me, http_now(r), r->json, &id, e) ? e->code : created(w, id);
 }
 
 static int visit_request(struct http_req *r, struct http_resp *w, struct err *e)
@@ -359,7 +386,7 @@ static int visit_request(struct http_req *r, struct http_resp *w, struct err *e)
 	static const struct jfield f[] = {{"index", J_INT, 1}, {NULL}};
 	int64_t id, rq;
 	if (http_param_id(r, 0, &id, e) || http_body(r, f, e) ||
-	    desk_visit_to_request(r->st, &r->me, now_of(r), id, (int)json_get_int(r->json, "index", -1), &rq, e) ||
+	    desk_visit_to_request(r->st, &r->me, http_now(r), id, (int)json_get_int(r->json, "index", -1), &rq, e) ||
 	    desk_request_show(r->st, &r->me, rq, &w->json, e))
 		return e->code;
 	w->status = 201;
@@ -386,6 +413,8 @@ const struct route api_desk_routes[] = {
 	{"PUT", "/api/desk/articles/{id}", article_put, 0, 0},
 	{"GET", "/api/desk/trainings", trainings, 0, 0},
 	{"POST", "/api/desk/trainings", training_add, 0, 0},
+	{"POST", "/api/desk/trainings/{id}/files", training_file, 0, R_RAW_BODY},
+	{"GET", "/api/desk/files/{id}", file_download, 0, 0},
 	{"GET", "/api/desk/backbones", backbones, 0, 0},
 	{"POST", "/api/desk/backbones", backbone_set, 0, 0},
 	{"GET", "/api/desk/plans", plans, 0, 0},

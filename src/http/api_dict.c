@@ -8,12 +8,15 @@
 #include "base/dict.h"
 #include "http/http.h"
 #include "archive/archive.h"
+#include "business/business.h"
 #include "desk/desk.h"
 #include "exchange/exchange.h"
 #include "ops/ops.h"
 #include "paperwork/paperwork.h"
 #include "quality/quality.h"
 #include "repair/repair.h"
+
+#include <string.h>
 
 static const struct dict *const modules[] = {
 	ops_dicts,
@@ -24,9 +27,23 @@ static const struct dict *const modules[] = {
 	archive_dicts,
 	desk_dicts,
 	pw_dicts,
+	biz_dicts,
 	desk_service_dicts,
 	exchange_dicts,
 };
+
+const char *api_dict_label(const char *name, const char *code)
+{
+	for (size_t m = 0; m < sizeof modules / sizeof modules[0]; m++)
+		for (const struct dict *d = modules[m]; d->name; d++)
+			if (strcmp(d->name, name) == 0) {
+				for (const struct dict_entry *en = d->entries; en->code; en++)
+					if (strcmp(en->code, code) == 0)
+						return en->label;
+				return NULL;
+			}
+	return NULL;
+}
 
 static json_t *entries_json(const struct dict_entry *en)
 {

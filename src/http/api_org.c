@@ -81,7 +81,7 @@ static int save_department(struct http_req *r, struct http_resp *w, struct err *
 		{"code", J_STRING, 1}, {"name", J_STRING, 1}, {"district", J_STRING, 1}, {NULL},
 	};
 	static const struct jfield fu[] = {
-		{"name", J_STRING, 0}, {"active", J_BOOL, 0}, {"confirm", J_BOOL, 0}, {NULL},
+		{"name", J_STRING, 0}, {"district", J_STRING, 0}, {"active", J_BOOL, 0}, {"confirm", J_BOOL, 0}, {NULL},
 	};
 	struct org_dept_effect fx;
 	if (http_body(r, create ? fc : fu, e))

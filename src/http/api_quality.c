@@ -14,7 +14,7 @@
 **   GET  /api/quality/notice?period=YYYY-MM&format=json|xlsx|html   the 通报
 ** Scopes and permissions are the domain's (quality_*); the province's
 ** rejections come from app->quality_sources when the wiring registered one.
-** Sanitizer builds honour "X-GG-Now: <epoch seconds>" like api_stats.c.
+** Dated actions use http_now (X-GG-Now in sanitizer builds).
 */
 #include "http/http.h"
 #include "calendar/cal_admin.h"
@@ -26,16 +26,6 @@
 
 #define READERS (ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_OPS)
 #define EDITORS (ROLE_LEADER | ROLE_CATALOG | ROLE_SYSADMIN)
-
-static int64_t now_of(const struct http_req *r)
-{
-#ifdef GG_TESTING
-	const char *h = http_header(r, "X-GG-Now");
-	if (h && *h)
-		return strtoll(h, NULL, 10);
-#endif
-	return r->now;
-}
 
 /* The run's environment: the shared calendar (given back by env_put). */
 static int env_get(struct http_req *r, struct quality_env *env, struct err *e)
@@ -81,14 +71,14 @@ static int dismiss(struct http_req *r, struct http_resp *w, struct err *e)
 	static const struct jfield fields[] = {{"reason", J_STRING, 1}, {NULL}};
 	int64_t id;
 	if (http_param_id(r, 0, &id, e) || http_body(r, fields, e) ||
-	    quality_dismiss(r->st, &r->me, now_of(r), id, json_get_str(r->json, "reason", ""), e))
+	    quality_dismiss(r->st, &r->me, http_now(r), id, json_get_str(r->json, "reason", ""), e))
 		return e->code;
 	return quality_finding(r->st, &r->me, id, &w->json, e);
 }
 
 static int overview(struct http_req *r, struct http_resp *w, struct err *e)
 {
-	return quality_overview(r->st, &r->me, now_of(r), &w->json, e);
+	return quality_overview(r->st, &r->me, http_now(r), &w->json, e);
 }
 
 static int run(struct http_req *r, struct http_resp *w, struct err *e)
@@ -97,7 +87,7 @@ static int run(struct http_req *r, struct http_resp *w, struct err *e)
 	struct quality_env env;
 	if (http_body(r, fields, e) || env_get(r, &env, e))
 		return e->code;
-	int rc = quality_run(r->st, &env, &r->me, now_of(r), "api", json_get_str(r->json, "rule", NULL), &w->json, e);
+	int rc = quality_run(r->st, &env, &r->me, http_now(r), "api", json_get_str(r->json, "rule", NULL), &w->json, e);
 	env_put(r, &env);
 	return rc;
 }
@@ -142,7 +132,7 @@ static int rules_export(struct http_req *r, struct http_resp *w, struct err *e)
 static int rules_import(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	int n = 0;
-	if (quality_rules_import(r->st, &r->me, now_of(r), r->json, &n, e))
+	if (quality_rules_import(r->st, &r->me, http_now(r), r->json, &n, e))
 		return e->code;
 	w->json = json_pack("{s:i}", "versions", n);
 	return 0;
@@ -150,7 +140,7 @@ static int rules_import(struct http_req *r, struct http_resp *w, struct err *e)
 
 static int rule_update(struct http_req *r, struct http_resp *w, struct err *e)
 {
-	return quality_rule_update(r->st, &r->me, now_of(r), r->params[0], r->json, &w->json, e);
+	return quality_rule_update(r->st, &r->me, http_now(r), r->params[0], r->json, &w->json, e);
 }
 
 static int rule_history(struct http_req *r, struct http_resp *w, struct err *e)
@@ -168,7 +158,7 @@ static int notice(struct http_req *r, struct http_resp *w, struct err *e)
 		return err_set(e, ERR_INVALID, "format", "格式应为 json、xlsx 或 html: %s", f);
 	if (env_get(r, &env, e))
 		return e->code;
-	int rc = quality_notice(r->st, &env, &r->me, now_of(r), period, &n, e);
+	int rc = quality_notice(r->st, &env, &r->me, http_now(r), period, &n, e);
 	env_put(r, &env);
 	if (rc)
 		return rc;

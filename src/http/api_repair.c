@@ -9,7 +9,7 @@
 **   POST /api/repairs/{id}/undo                   {"reason"} (ops)
 **   GET  /api/repairs/finding/{id}                the operation pre-filled for a 数据质检 finding
 ** Permissions are the domain's; the routes' role gates only keep others out early.
-** Sanitizer builds honour "X-GG-Now: <epoch seconds>" like api_stats.c.
+** Dated actions use http_now (X-GG-Now in sanitizer builds).
 */
 #include "http/http.h"
 #include "base/json.h"
@@ -21,16 +21,6 @@
 #include <string.h>
 
 #define READERS (ROLE_OPS | ROLE_REPAIR | ROLE_LEADER)
-
-static int64_t now_of(const struct http_req *r)
-{
-#ifdef GG_TESTING
-	const char *h = http_header(r, "X-GG-Now");
-	if (h && *h)
-		return strtoll(h, NULL, 10);
-#endif
-	return r->now;
-}
 
 /* The environment of apply/undo: the shared calendar (given back by env_put). */
 static void env_get(struct http_req *r, struct case_env *cases, struct repair_env *env)
@@ -79,7 +69,7 @@ static int propose(struct http_req *r, struct http_resp *w, struct err *e)
 	int dry_run = json_is_true(dry);
 	json_object_del(req, "dry_run");
 	env_get(r, &cases, &env);
-	int rc = repair_propose(r->st, &env, &r->me, now_of(r), req, dry_run, &w->json, e);
+	int rc = repair_propose(r->st, &env, &r->me, http_now(r), req, dry_run, &w->json, e);
 	env_put(r, &cases);
 	json_decref(req);
 	if (!rc && !dry_run)
@@ -93,7 +83,7 @@ static int decide(struct http_req *r, struct http_resp *w, int approve, struct e
 	static const struct jfield fields[] = {{"note", J_STRING, 0}, {NULL, 0, 0}};
 	if (http_param_id(r, 0, &id, e) || http_body(r, fields, e))
 		return e->code;
-	return repair_decide(r->st, &r->me, now_of(r), id, approve, json_get_str(r->json, "note", NULL), &w->json, e);
+	return repair_decide(r->st, &r->me, http_now(r), id, approve, json_get_str(r->json, "note", NULL), &w->json, e);
 }
 
 static int approve(struct http_req *r, struct http_resp *w, struct err *e)
@@ -115,9 +105,9 @@ static int apply_or_undo(struct http_req *r, struct http_resp *w, int undo, stru
 	if (http_param_id(r, 0, &id, e) || http_body(r, fields, e))
 		return e->code;
 	env_get(r, &cases, &env);
-	int rc = undo ? repair_undo(r->st, &env, &r->me, now_of(r), id, json_get_str(r->json, "reason", NULL),
+	int rc = undo ? repair_undo(r->st, &env, &r->me, http_now(r), id, json_get_str(r->json, "reason", NULL),
 				    &w->json, e)
-		      : repair_apply(r->st, &env, &r->me, now_of(r), id, &w->json, e);
+		      : repair_apply(r->st, &env, &r->me, http_now(r), id, &w->json, e);
 	env_put(r, &cases);
 	return rc;
 }

@@ -20,16 +20,6 @@
 
 #define STATS_ROLES (ROLE_HEAD | ROLE_LEADER)
 
-static int64_t now_of(const struct http_req *r)
-{
-#ifdef GG_TESTING
-	const char *h = http_header(r, "X-GG-Now");
-	if (h && *h)
-		return strtoll(h, NULL, 10);
-#endif
-	return r->now;
-}
-
 static void env_get(struct http_req *r, struct case_env *env)
 {
 	*env = (struct case_env){.cal = cal_shared_get(r->app->cal), .dl = r->app->deadlines};
@@ -50,7 +40,7 @@ static int overview(struct http_req *r, struct http_resp *w, struct err *e)
 	struct stats_scope sc;
 	struct case_env env;
 	char trig[80];
-	int64_t now = now_of(r);
+	int64_t now = http_now(r);
 	if (stats_scope_of(&r->me, &sc, e))
 		return e->code;
 	trigger_of(r, trig, sizeof trig);
@@ -113,7 +103,7 @@ static int report(struct http_req *r, struct http_resp *w, struct err *e)
 	struct case_env env;
 	char trig[80];
 	int format;
-	int64_t now = now_of(r);
+	int64_t now = http_now(r);
 	if (request_of(r, now, &q, &format, e))
 		return e->code;
 	trigger_of(r, trig, sizeof trig);
@@ -140,7 +130,7 @@ static int lights(struct http_req *r, struct http_resp *w, struct err *e)
 		return e->code;
 	trigger_of(r, trig, sizeof trig);
 	env_get(r, &env);
-	int rc = stats_lights(r->st, &env, now_of(r), trig, &p, e);
+	int rc = stats_lights(r->st, &env, http_now(r), trig, &p, e);
 	env_put(r, &env);
 	if (rc)
 		return e->code;

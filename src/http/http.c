@@ -12,6 +12,8 @@
 
 const char *http_query(const struct http_req *r, const char *key)
 {
+	if (r->query_force && strcmp(key, r->query_force) == 0)
+		return r->query_force_val;
 	const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
 	return v && *v ? v : NULL;
 }
@@ -19,6 +21,42 @@ const char *http_query(const struct http_req *r, const char *key)
 const char *http_header(const struct http_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+/* RFC 5987 percent-encoding of a UTF-8 file name into out. */
+static void pct(const char *s, char *out, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t k = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p && k + 4 < n; p++) {
+		if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    strchr("-._~", *p)) {
+			out[k++] = (char)*p;
+		} else {
+			out[k++] = '%';
+			out[k++] = hex[*p >> 4];
+			out[k++] = hex[*p & 15];
+		}
+	}
+	out[k] = 0;
+}
+
+void http_attachment(struct http_resp *w, const char *name, const char *ascii_name)
+{
+	char enc[200];
+	pct(name, enc, sizeof enc);
+	snprintf(w->disposition, sizeof w->disposition, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
+		 ascii_name, enc);
+}
+
+int64_t http_now(const struct http_req *r)
+{
+#ifdef GG_TESTING
+	const char *h = http_header(r, "X-GG-Now");
+	if (h && *h)
+		return strtoll(h, NULL, 10);
+#endif
+	return r->now;
 }
 
 int http_query_int(const struct http_req *r, const char *key, int64_t def,
@@ -63,6 +101,11 @@ int http_query_time(const struct http_req *r, const char *key, int64_t def, int6
 int http_page(const struct http_req *r, struct page *pg, struct err *e)
 {
 	int64_t p, s;
+	if (r->page_force > 0) {
+		pg->page = r->page_force;
+		pg->page_size = r->page_size_force;
+		return 0;
+	}
 	if (http_query_int(r, "page", 1, 1, 1000000, &p, e) ||
 	    http_query_int(r, "page_size", 20, 1, 200, &s, e))
 		return e->code;

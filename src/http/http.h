@@ -42,6 +42,10 @@ struct http_req {
 	struct app *app;
 	int64_t now;
 	char pstore[512];              /* storage behind params              */
+	int page_force;                /* > 0: http_page answers this page of */
+	int page_size_force;           /*   page_size_force rows (the export) */
+	const char *query_force;       /* a query key http_query answers with */
+	char query_force_val[24];      /*   this value instead (the export's after=) */
 };
 
 /* Work another thread finishes for this request (the case writer's group
@@ -98,6 +102,14 @@ struct route {
 const char *http_query(const struct http_req *r, const char *key);
 /* Request header value or NULL. */
 const char *http_header(const struct http_req *r, const char *name);
+/* The time a dated action happens at: r->now, or in sanitizer builds
+** (GG_TESTING) the "X-GG-Now: <epoch seconds>" header when present, so
+** tests can act on chosen days; release builds ignore the header. Sessions
+** and rate limits always use r->now. */
+int64_t http_now(const struct http_req *r);
+/* Content-Disposition: attachment with a UTF-8 name (RFC 5987) and an
+** ASCII name for old clients. */
+void http_attachment(struct http_resp *w, const char *name, const char *ascii_name);
 /* Paging from ?page=&page_size= (default 1 and 20, max 200); 400 when bad. */
 int http_page(const struct http_req *r, struct page *pg, struct err *e);
 /* Integer path parameter i (e.g. {id}); ERR_NOTFOUND when not a number. */
@@ -132,8 +144,13 @@ extern const struct route api_quality_routes[];
 extern const struct route api_repair_routes[];
 extern const struct route api_import_routes[];
 extern const struct route api_dict_routes[];
+extern const struct route api_export_routes[];
+
+/* The label of code in dictionary name (GET /api/dict), NULL when either is unknown. */
+const char *api_dict_label(const char *name, const char *code);
 extern const struct route api_archive_routes[];
 extern const struct route api_paperwork_routes[];
+extern const struct route api_business_routes[];
 extern const struct route api_desk_routes[];
 extern const struct route api_exchange_routes[];
 

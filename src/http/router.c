@@ -35,10 +35,12 @@ static const struct route *const tables[] = {
 	api_dict_routes,
 	api_archive_routes,
 	api_paperwork_routes,
+	api_business_routes,
 	api_desk_routes,
 	api_repair_routes,
 	api_import_routes,
 	api_exchange_routes,
+	api_export_routes,
 };
 
 /* The flat list of routes, built once (then read-only): a route's index is
@@ -230,6 +232,31 @@ void router_run(int idx, struct http_req *r, struct http_resp *w)
 	w->status = 200;
 	if (precheck(rt, r, &e) || rt->fn(r, w, &e))
 		fail(w, &e);
+}
+
+int router_call(struct http_req *r, const char *path, struct http_resp *w, struct err *e)
+{
+	const char *saved_path = r->path, *saved_method = r->method;
+	const char *saved_params[HTTP_MAX_PARAMS];
+	char saved_store[sizeof r->pstore];
+	int known, rc;
+	memcpy(saved_params, r->params, sizeof saved_params);
+	memcpy(saved_store, r->pstore, sizeof saved_store);
+	r->path = path;
+	r->method = "GET";
+	int idx = router_match(r, &known);
+	const struct route *rt = idx >= 0 ? route_at(idx) : NULL;
+	if (!rt)
+		rc = err_set(e, ERR_NOTFOUND, "src", "没有这个列表: %s (no GET route)", path);
+	else if (rt->roles && !(r->me.roles & rt->roles))
+		rc = err_set(e, ERR_FORBIDDEN, "src", "无权访问 (your role does not allow this)");
+	else
+		rc = rt->fn(r, w, e);
+	r->path = saved_path;
+	r->method = saved_method;
+	memcpy(r->params, saved_params, sizeof saved_params);
+	memcpy(r->pstore, saved_store, sizeof saved_store);
+	return rc;
 }
 
 void router_finish(struct http_req *r, struct http_resp *w)

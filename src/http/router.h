@@ -27,6 +27,13 @@ void router_run(int idx, struct http_req *r, struct http_resp *w);
 ** its work is done; r->st must be a pooled connection again. */
 void router_finish(struct http_req *r, struct http_resp *w);
 
+/* GET path (a route of this API, without query: the query stays r's own)
+** as the already signed-in r->me, with that route's role gate, and fill w
+** as it would answer; r->path and r->params are restored afterwards. 0, or
+** ERR_NOTFOUND for a path no GET route serves, ERR_FORBIDDEN for a gate,
+** or the handler's error. Used by the list export (api_export.c). */
+int router_call(struct http_req *r, const char *path, struct http_resp *w, struct err *e);
+
 /* An error body for e into w. */
 void router_error(struct http_resp *w, const struct err *e);
 

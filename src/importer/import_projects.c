@@ -207,8 +207,16 @@ static int create_all(struct store *st, const struct principal *who, int64_t now
 	return store_commit(st, e);
 }
 
-int import_projects_csv(struct store *st, const struct principal *who, int64_t now, const char *text, size_t len,
-			int dry_run, json_t **report, struct err *e)
+/* A workbook is a ZIP archive: it starts "PK\3\4"; anything else is read as CSV text. */
+static int read_rows(const char *data, size_t len, json_t **rows, json_t **lines, struct err *e)
+{
+	if (len >= 4 && memcmp(data, "PK\3\4", 4) == 0)
+		return import_xlsx_parse(data, len, rows, lines, e);
+	return import_csv_parse(data, len, rows, lines, e);
+}
+
+int import_projects(struct store *st, const struct principal *who, int64_t now, const char *data, size_t len,
+		    int dry_run, json_t **report, struct err *e)
 {
 	json_t *rows, *lines, *errors, *created, *projects;
 	int pos[NCOLS];
@@ -222,7 +230,7 @@ int import_projects_csv(struct store *st, const struct principal *who, int64_t n
 	errors = json_array();
 	created = json_array();
 	projects = json_array();
-	if (import_csv_parse(text, len, &rows, &lines, e)) {
+	if (read_rows(data, len, &rows, &lines, e)) {
 		json_decref(errors);
 		json_decref(created);
 		json_decref(projects);

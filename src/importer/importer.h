@@ -16,9 +16,10 @@
 ** are matched by name, case-insensitively, never by position: SPGL names
 ** (XMDM XMMC GCDM SPLCLX JSDDXZQH JSDD ZTZE YDMJ JZMJ NKGSJ NJCSJ DWMC
 ** DWTYSHXYDM DWLX LXR LXDH), the Chinese headings (项目代码 项目名称 …) or the
-** API's field names. A UTF-8 BOM is skipped; quoted fields may hold commas,
-** quotes ("") and line breaks. XLSX is not read: save the sheet as CSV
-** (UTF-8) — see docs/operations.md.
+** API's field names. The file is a workbook (.xlsx: its first sheet, told
+** by content, not by name; dates formatted as dates become YYYY-MM-DD) or
+** CSV text (UTF-8; a BOM is skipped; quoted fields may hold commas, quotes
+** ("") and line breaks).
 **
 ** Ownership: *report belongs to the caller; inputs are borrowed.
 */
@@ -38,8 +39,8 @@
 ** written). Who: ops (帮客户导数据) or the CLI; the projects are created on the
 ** bureau's behalf: project_create runs with the clerk role added to the
 ** importing account, audited under its name. */
-int import_projects_csv(struct store *st, const struct principal *who, int64_t now, const char *text, size_t len,
-			int dry_run, json_t **report, struct err *e);
+int import_projects(struct store *st, const struct principal *who, int64_t now, const char *data, size_t len,
+		    int dry_run, json_t **report, struct err *e);
 
 /* ---- SPGL history ------------------------------------------------------------------------ */
 
@@ -75,5 +76,10 @@ int import_spgl(struct store *st, const struct case_env *env, const struct princ
 ** the 1-based line each row starts on. ERR_INVALID names the line of an
 ** unterminated quote. */
 int import_csv_parse(const char *text, size_t len, json_t **rows, json_t **lines, struct err *e);
+
+/* The first worksheet of an .xlsx workbook to rows, the same shape as
+** import_csv_parse; *lines the sheet's row numbers. ERR_INVALID names what
+** is wrong with the file (not a ZIP, a missing part, bad XML, a limit). */
+int import_xlsx_parse(const void *data, size_t len, json_t **rows, json_t **lines, struct err *e);
 
 #endif

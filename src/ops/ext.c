@@ -45,7 +45,7 @@ void ops_ext_add_job(struct ops_ext *x, const struct ops_ext_job *j)
 
 void ops_ext_add_observer(struct ops_ext *x, const struct ops_ext_observer *o)
 {
-	assert(x->nobservers < OPS_EXT_MAX && (o->on_inspection || o->on_job_failed));
+	assert(x->nobservers < OPS_EXT_MAX && (o->on_inspection || o->on_job_failed || o->on_job_succeeded));
 	x->observers[x->nobservers++] = *o;
 }
 
@@ -63,6 +63,15 @@ void ops_ext_job_failed(struct ops_env *env, const char *job, int64_t run_id, co
 		const struct ops_ext_observer *o = &env->cf->ext->observers[i];
 		if (o->on_job_failed)
 			o->on_job_failed(o->ctx, env, job, run_id, e);
+	}
+}
+
+void ops_ext_job_succeeded(struct ops_env *env, const char *job, int64_t run_id)
+{
+	for (int i = 0; env->cf->ext && i < env->cf->ext->nobservers; i++) {
+		const struct ops_ext_observer *o = &env->cf->ext->observers[i];
+		if (o->on_job_succeeded)
+			o->on_job_succeeded(o->ctx, env, job, run_id);
 	}
 }
 
@@ -103,5 +112,6 @@ int ops_ext_run(struct ops_env *env, const struct ops_ext_job *j, const struct p
 		return e->code;
 	}
 	log_info("ops", "%s run %lld done", j->name, (long long)run_id);
+	ops_ext_job_succeeded(env, j->name, run_id);
 	return 0;
 }

@@ -468,6 +468,7 @@ int ops_inspect(struct ops_env *env, const char *job, const struct principal *wh
 		if (o->on_inspection)
 			o->on_inspection(o->ctx, env, out);
 	}
+	ops_ext_job_succeeded(env, job, out->run_id);
 	return 0;
 }
 

@@ -173,7 +173,8 @@ struct ops_ext_item {
 /* A job run by the scheduler of `serve` on its schedule and on demand, with
 ** an ops_runs row (leased, exclusive) like the backups: the scheduler claims
 ** the run, calls run, closes the run as done or failed, logs a failure at
-** ERROR and tells the observers' on_job_failed. */
+** ERROR and tells the observers' on_job_failed (on_job_succeeded when it
+** succeeded). */
 struct ops_ext_job {
 	const char *name;         /* ops_runs job name, "exchange.push"                 */
 	int interval_s;           /* > 0: every interval_s seconds                      */
@@ -191,6 +192,10 @@ struct ops_ext_observer {
 	void (*on_inspection)(void *ctx, struct ops_env *env, const struct ops_inspection *in);
 	/* After a failed scheduled or requested job (backup, drill, cleanup, ext jobs). */
 	void (*on_job_failed)(void *ctx, struct ops_env *env, const char *job, int64_t run_id, const struct err *e);
+	/* After a job of the same kinds (and an inspection run, by its job name)
+	** that succeeded: run_id is its ops_runs row. Called on every success;
+	** the observer decides whether it is news. */
+	void (*on_job_succeeded)(void *ctx, struct ops_env *env, const char *job, int64_t run_id);
 	void *ctx;
 };
 
@@ -225,6 +230,8 @@ int ops_ext_run(struct ops_env *env, const struct ops_ext_job *j, const struct p
 /* Tell every observer of cf that job failed (used by the scheduler for the
 ** built-in jobs too). */
 void ops_ext_job_failed(struct ops_env *env, const char *job, int64_t run_id, const struct err *e);
+/* Tell every observer of cf that job succeeded (run run_id). */
+void ops_ext_job_succeeded(struct ops_env *env, const char *job, int64_t run_id);
 
 /* Compare dotted versions numerically ("3.40.1" > "3.40"): <0, 0, >0. */
 int ops_version_cmp(const char *a, const char *b);

@@ -283,25 +283,31 @@ static void other_job(struct ops_sched *s, int job, const struct principal *who,
 	if (job == OPS_JOB_BACKUP) {
 		struct ops_backup_out out;
 		rc = ops_backup(s->st, &s->cf, who, now, NULL, run_id, &s->stop, &out, &e);
-		if (!rc)
+		if (!rc) {
 			log_info("ops", "backup %s (%lld bytes, copy %.0f ms, check %.0f ms, %d removed)", out.rec.path,
 				 (long long)out.rec.size_bytes, out.rec.copy_ms, out.rec.check_ms, out.removed);
+			run_id = out.run_id;
+		}
 	} else if (job == OPS_JOB_DRILL) {
 		rc = ops_drill(s->st, &s->cf, who, now, run_id, &report, &e);
 	} else {
 		rc = ops_cleanup(s->st, &s->cf, who, now, dry_run, run_id, &report, &e);
 	}
+	if (!rc && json_integer_value(json_object_get(report, "run_id")) > 0)
+		run_id = json_integer_value(json_object_get(report, "run_id"));
 	json_decref(report);
 	const char *name = job == OPS_JOB_BACKUP ? "backup" : job == OPS_JOB_DRILL ? "drill" : "cleanup";
+	struct ops_env env;
+	env_of(s, &env);
 	if (rc && e.code == ERR_CONFLICT) {
 		log_warn("ops", "%s skipped: %s", name, e.msg);
 	} else if (rc) {
-		struct ops_env env;
 		log_error("ops", "%s failed: %s", name, e.msg);
-		env_of(s, &env);
 		ops_ext_job_failed(&env, name, run_id, &e);
 	} else {
 		log_info("ops", "%s done", name);
+		if (!dry_run)   /* a dry run proves nothing about the job */
+			ops_ext_job_succeeded(&env, name, run_id);
 	}
 }
 

@@ -48,6 +48,8 @@ struct audit_query {
 	const char *user, *action, *object, *outcome;
 	int64_t from, to;
 	int64_t after;
+	int continued;         /* a later page of one reading (an export): neither
+				  counted (total 0, capped) nor audited again      */
 };
 
 /* Counts stop here: a filtered list says "at least AUDIT_COUNT_CAP" rather

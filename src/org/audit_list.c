@@ -110,7 +110,11 @@ int audit_list(struct store *st, const struct principal *who, int64_t now, const
 	struct store_audit_filter f;
 	char group[80];
 	memset(out, 0, sizeof *out);
-	if (filter_of(st, q, &f, group, sizeof group, e) || count_of(st, &f, out, e))
+	if (filter_of(st, q, &f, group, sizeof group, e))
+		return e->code;
+	if (q->continued)
+		out->capped = 1;
+	else if (count_of(st, &f, out, e))
 		return e->code;
 	int64_t offset = f.after_id ? 0 : (int64_t)(pg->page - 1) * pg->page_size;
 	if (store_audit_page(st, &f, offset, pg->page_size, &out->items, e))
@@ -118,7 +122,7 @@ int audit_list(struct store *st, const struct principal *who, int64_t now, const
 	size_t n = json_array_size(out->items);
 	if (n == (size_t)pg->page_size)
 		out->next_after = json_integer_value(json_object_get(json_array_get(out->items, n - 1), "id"));
-	if (record_read(st, who, now, q, pg, e)) {
+	if (!q->continued && record_read(st, who, now, q, pg, e)) {
 		json_decref(out->items);
 		out->items = NULL;
 		return e->code;

@@ -9,7 +9,7 @@ static const struct dict_entry groups[] = {
 	{"department.*", "部门"}, {"project.*", "项目"}, {"case.*", "办件办理"}, {"catalog.*", "事项目录"},
 	{"calendar.*", "工作日历"}, {"stats.*", "统计"}, {"ops.*", "运维"}, {"audit.*", "审计"},
 	{"system.*", "系统"}, {"security.*", "安全密钥"}, {"demo.*", "演示数据"},
-	{"repair.*", "数据修复"}, {"import.*", "数据导入"},
+	{"repair.*", "数据修复"}, {"import.*", "数据导入"}, {"paperwork.*", "运维报告"}, {"business.*", "营商环境"},
 	{NULL, NULL},
 };
 
@@ -38,7 +38,7 @@ static const struct dict_entry actions[] = {
 	{"stats.lights", "刷新预警灯"}, {"stats.rebuild", "重建统计"},
 	{"ops.inspect", "巡检"}, {"ops.backup", "备份"}, {"ops.backup.verify", "校验备份"},
 	{"ops.drill", "恢复演练"}, {"ops.restore", "恢复数据库"}, {"ops.cleanup", "日志清理"},
-	{"ops.report", "生成巡检报告"},
+	{"ops.report", "生成巡检报告"}, {"paperwork.report", "生成运维报告"}, {"business.report", "生成营商环境报告"},
 	{"audit.read", "查看审计日志"}, {"audit.verify", "校验审计链"},
 	{"repair.propose", "提出数据修复"}, {"repair.approve", "批准数据修复"}, {"repair.reject", "驳回数据修复"},
 	{"repair.apply", "执行数据修复"}, {"repair.undo", "撤销数据修复"},

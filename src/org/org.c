@@ -119,7 +119,11 @@ int org_user_list(struct store *st, const struct principal *who, const char *dep
 {
 	json_t *it;
 	size_t i;
-	if (may_manage_accounts(who, e) || store_user_list(st, department, role, pg, items, total, e))
+	if (may_manage_accounts(who, e))
+		return e->code;
+	if (role && *role && rbac_role_bit(role) == 0)
+		return err_set(e, ERR_INVALID, "role", "未知角色 '%s' (unknown role)", role);
+	if (store_user_list(st, department, role, pg, items, total, e))
 		return e->code;
 	json_array_foreach(*items, i, it) {
 		char masked[40], roles[256];
@@ -217,6 +221,15 @@ static void object_of(int64_t id, char *buf, size_t n)
 	snprintf(buf, n, "user:%lld", (long long)id);
 }
 
+/* The policy names the field of a password change (new_password); an
+** account created or reset by an administrator takes it as "password". */
+static int password_field(struct err *e)
+{
+	if (strcmp(e->field, "new_password") == 0)
+		snprintf(e->field, sizeof e->field, "password");
+	return e->code;
+}
+
 int org_user_add(struct store *st, const struct auth_policy *pol, struct auth_gate *g,
 		 const struct principal *who, int64_t now, const struct user_input *in,
 		 int64_t *id, struct err *e)
@@ -225,9 +238,10 @@ int org_user_add(struct store *st, const struct auth_policy *pol, struct auth_ga
 			 .created_at = now, .updated_at = now};
 	char object[48];
 	if (may_manage_accounts(who, e) || check_username(in->username, e) ||
-	    check_roles(who, in->roles, e) || check_placement(st, in, e) ||
-	    auth_password_policy(pol, in->username, in->password ? in->password : "", e))
+	    check_roles(who, in->roles, e) || check_placement(st, in, e))
 		return e->code;
+	if (auth_password_policy(pol, in->username, in->password ? in->password : "", e))
+		return password_field(e);
 	if (in->roles && !who->cli && !rbac_has(who, ROLE_SECADMIN))
 		return err_set(e, ERR_FORBIDDEN, "roles", "三员分立：系统管理员创建的账号不带角色，角色由安全管理员授予 "
 			       "(sysadmin creates accounts without roles; secadmin grants them)");
@@ -400,7 +414,7 @@ int org_user_reset_password(struct store *st, const struct auth_policy *pol, str
 		pw = gen;
 	}
 	if (auth_set_password(st, pol, g, who, now, id, NULL, pw, e))
-		return e->code;
+		return password_field(e);
 	if (out_pw)
 		snprintf(out_pw, 17, "%s", pw);
 	return 0;
@@ -465,6 +479,26 @@ static int department_disable(struct store *st, int64_t now, const char *code, i
 	return 0;
 }
 
+/* A department moves to another district only while it has handled no case
+** (its cases were dispatched, counted and reported under the old one). */
+static int department_move(struct store *st, const char *code, const char *district, int64_t now, struct err *e)
+{
+	char current[16];
+	int64_t cases = 0;
+	if (!store_district_exists(st, district))
+		return err_set(e, ERR_INVALID, "district", "行政区划不存在 (unknown district)");
+	if (store_department_place(st, code, current, &cases, e))
+		return e->code;
+	if (!current[0])
+		return err_set(e, ERR_NOTFOUND, "code", "不存在: %s (not found)", code);
+	if (strcmp(current, district) == 0)
+		return 0;
+	if (cases > 0)
+		return err_set(e, ERR_CONFLICT, "district", "部门已办理 %lld 件办件，所属行政区划不可修改：办件按原区划统计和上报 "
+			       "(the district is fixed once the department has cases)", (long long)cases);
+	return store_department_move(st, code, district, now, e);
+}
+
 int org_department_save(struct store *st, const struct principal *who, int64_t now, const char *code,
 			const char *name, const char *district, int active, int create, int confirm,
 			struct org_dept_effect *fx, struct err *e)
@@ -491,6 +525,8 @@ int org_department_save(struct store *st, const struct principal *who, int64_t n
 		rc = department_disable(st, now, code, confirm, fx, details, e);
 	else if (!create && active == 1 && store_department_inactive(st, code))
 		fx->reenabled = 1;
+	if (!rc && !create && district)
+		rc = department_move(st, code, district, now, e);
 	if (!rc)
 		rc = create ? store_department_put(st, code, name, district, now, e)
 			: store_department_update(st, code, name, active, now, e);

@@ -77,7 +77,9 @@ int org_district_save(struct store *st, const struct principal *who, int64_t now
 ** disabled in the same transaction. Re-enabling leaves them disabled
 ** (reenabled 1 says so). fx may be NULL; on success fx->disabled is
 ** [{id, username}] of the accounts disabled (or NULL), caller decrefs; the
-** caller ends their sessions. */
+** caller ends their sessions. A district given on update moves the
+** department while it has handled no case (else ERR_CONFLICT, field
+** "district"). */
 struct org_dept_effect {
 	int64_t running_cases, active_accounts, disabled_accounts;
 	int reenabled;

@@ -26,8 +26,8 @@ static const struct dict_entry services[] = {
 
 /* Which providers evidence each service row (same order as services). */
 static const char *const evidence[][3] = {
-	{"desk.consults"}, {"desk.tickets"}, {"ops.inspections"}, {"ops.backups", "archive"},
-	{"quality", "repair"}, {"archive"}, {"desk.requests"}, {"archive"}, {"exchange", "quality"},
+	{"desk.consults"}, {"desk.tickets", "desk.reports"}, {"ops.inspections"}, {"ops.backups", "archive"},
+	{"quality", "repair"}, {"archive", "desk.reports"}, {"desk.requests"}, {"archive"}, {"exchange", "quality"},
 	{"exchange", "quality"}, {"desk.trainings"}, {"desk.drills", "ops.backups"}, {"desk.visits"},
 	{"ops.inspections", "desk.tickets", "quality"}};
 
@@ -256,7 +256,7 @@ int pw_build(struct store *st, const struct pw_providers *ps, const struct princ
 	return 0;
 }
 
-static int write_out(const json_t *doc, int format, const char *path, char **body, size_t *len, struct err *e)
+int pw_write(const json_t *doc, int format, const char *path, char **body, size_t *len, struct err *e)
 {
 	if (format == PW_XLSX)
 		return pw_xlsx(doc, path, e);
@@ -293,7 +293,7 @@ int pw_render(struct store *st, const struct pw_providers *ps, const struct prin
 		*body = NULL;
 	if (pw_build(st, ps, who, kind, from, to, now, &doc, e))
 		return e->code;
-	int rc = write_out(doc, format, path, body, len, e);
+	int rc = pw_write(doc, format, path, body, len, e);
 	if (!rc) {
 		static const char *const fmts[] = {"", "xlsx", "html", "json"};
 		rc = audit_write(st, who, now, "paperwork.report",

@@ -80,6 +80,11 @@ int pw_render(struct store *st, const struct pw_providers *ps, const struct prin
 	      int64_t from, int64_t to, int64_t now, int format, const char *path, char **body, size_t *len,
 	      struct err *e);
 
+/* Write doc (any document of this shape, e.g. business.h's) in format:
+** to path, or with path NULL into *body / *len (malloc'd; PW_XLSX needs
+** a path). */
+int pw_write(const json_t *doc, int format, const char *path, char **body, size_t *len, struct err *e);
+
 /* The writers (paperwork_xlsx.c, paperwork_html.c). */
 int pw_xlsx(const json_t *doc, const char *path, struct err *e);
 int pw_html(const json_t *doc, char **body, size_t *len, struct err *e);

@@ -5,9 +5,10 @@
 ** lock once: it loads every stored finding into a hash of (rule, object
 ** key), walks the hits (new -> insert, fixed -> reopen, open/overdue/
 ** dismissed -> nothing), closes the open ones no hit named (fixed by this
-** run), escalates the open ones past their deadline, records the run and
-** its audit row, and commits. A run that finds what the last one found
-** writes the run row, its audit row and nothing else.
+** run), escalates the open ones past their deadline, keeps the status
+** pass's marks, records the run and its audit row, and commits. A run that
+** finds what the last one found writes the run row, its audit row and the
+** status read mark, nothing else.
 */
 #include "quality/quality_int.h"
 #include "approval/deadline.h"
@@ -98,6 +99,7 @@ struct known {
 	struct slot *v;
 	size_t cap, n;
 	const struct q_ruleset *rs;
+	const struct q_rule *last;    /* of the previous row: findings come in runs of a rule */
 	int oom;
 };
 
@@ -121,7 +123,7 @@ static int grow(struct known *k)
 {
 	if ((k->n + 1) * 2 <= k->cap)
 		return 0;
-	struct known nk = {.cap = k->cap ? k->cap * 2 : 1024};
+	struct known nk = {.cap = k->cap ? k->cap * 2 : 65536};   /* a city has tens of thousands */
 	nk.v = calloc(nk.cap, sizeof *nk.v);
 	if (!nk.v)
 		return -1;
@@ -155,7 +157,8 @@ static int known_put(struct known *k, int64_t id, int rule, const char *key, cha
 static int known_row(void *arg, int64_t id, const char *rule, const char *key, const char *status)
 {
 	struct known *k = arg;
-	const struct q_rule *r = q_rule_find(k->rs, rule);
+	const struct q_rule *r = k->last && strcmp(k->last->id, rule) == 0 ? k->last : q_rule_find(k->rs, rule);
+	k->last = r;
 	if (!r)
 		return 0;                                   /* a rule no longer known: left alone */
 	return known_put(k, id, (int)(r - k->rs->v), key, status[0] == 'o' && status[1] == 'v' ? 'v' : status[0], 0);
@@ -181,6 +184,8 @@ struct run {
 	int *counts;                  /* hits per rule (deduplicated) */
 	struct known k;
 	struct qs_run row;
+	struct q_status status;       /* what the status pass concluded, kept with the run */
+	struct q_cases cases;         /* what the case pass concluded, kept with the run   */
 };
 
 static int deadline_of(const struct run *x, const char *severity, int32_t *out, struct err *e)
@@ -242,9 +247,26 @@ static int close_unseen(struct run *x, struct err *e)
 	return 0;
 }
 
+/* Keep what the status and case passes concluded (unless another run kept
+** its own meanwhile). */
+static int keep_marks(struct run *x, struct err *e)
+{
+	const struct q_status *q = &x->status;
+	const struct q_cases *c = &x->cases;
+	int kept;
+	if (q->ran && store_quality_marks_put(x->st, &q->read, x->row.id, q->full, q->cases, q->ncases, q->fresh,
+					      q->nfresh, &kept, e))
+		return e->code;
+	struct qs_case_marks m = {c->all, c->judged, c->njudged, c->insts, c->ninsts, c->suspects, c->dups,
+				  c->nsuspects, c->ndups};
+	if (c->ran && store_quality_case_marks_put(x->st, &c->read, c->fingerprint, x->row.id, &m, &kept, e))
+		return e->code;
+	return 0;
+}
+
 static int write_run(struct run *x, const struct q_hits *hits, struct err *e)
 {
-	if (store_quality_run_put(x->st, &x->row, e) ||
+	if (store_quality_run_put(x->st, &x->row, e) || keep_marks(x, e) ||
 	    store_quality_findings_all(x->st, known_row, &x->k, e))
 		return e->code;
 	if (x->k.oom)
@@ -310,7 +332,7 @@ static int run_with(struct run *x, const char *rule, json_t **report, struct err
 	int *active = (int *)x->active, *skipped = (int *)x->skipped;
 	int rc = active_set(x->rs, rule, active, e);
 	if (!rc)
-		rc = q_evaluate(x->st, x->env, x->rs, active, x->now, &hits, skipped, e);
+		rc = q_evaluate(x->st, x->env, x->rs, active, x->now, &hits, skipped, &x->status, &x->cases, e);
 	for (size_t i = 0; !rc && i < x->rs->n; i++) {
 		x->row.rules_run += active[i] && !skipped[i];
 		x->row.rules_skipped += active[i] && skipped[i];
@@ -350,6 +372,8 @@ int quality_run(struct store *st, const struct quality_env *env, const struct pr
 	int rc = x.active && x.skipped && x.counts ? run_with(&x, rule, report, e)
 						     : err_set(e, ERR_INTERNAL, "", "out of memory");
 	known_free(&x.k);
+	q_status_free(&x.status);
+	q_cases_free(&x.cases);
 	free((void *)x.active);
 	free((void *)x.skipped);
 	free(x.counts);

@@ -10,14 +10,15 @@
 ** carries its parameters, severity, message template, fix hint and basis.
 **
 ** A run (quality_run) evaluates every enabled rule in one pass per table
-** (the case pass and the status pass on two connections side by side), then
-** diffs what it found against the stored findings in one transaction and
-** writes only the changes: new findings (open, with a deadline in working
-** days by severity), fixed ones (open/overdue and not found: closed by this
-** run), reopened ones (fixed and found again), and escalations (open past
-** the deadline -> overdue). A finding is (rule, object): found again it is
-** the same finding. dismissed is a leader's decision with a reason
-** (quality_dismiss), audited.
+** (two lanes on two connections side by side; the concluded cases and the
+** status rows read only where they changed since the last run, see
+** quality_eval.c and quality_status.c), then diffs what it found against
+** the stored findings in one transaction and writes only the changes: new
+** findings (open, with a deadline in working days by severity), fixed ones
+** (open/overdue and not found: closed by this run), reopened ones (fixed
+** and found again), and escalations (open past the deadline -> overdue). A
+** finding is (rule, object): found again it is the same finding. dismissed
+** is a leader's decision with a reason (quality_dismiss), audited.
 **
 ** The province's rejections come from the exchange module through struct
 ** quality_sources, registered by the wiring above; rules whose source is not
@@ -71,7 +72,8 @@ struct quality_env {
 	const struct cal *cal;
 	struct quality_conf conf;
 	const struct quality_sources *sources;   /* NULL: none registered */
-	int threads;                  /* 2: the status pass on its own connection; 1: one by one */
+	int threads;                  /* 2: a second lane on its own connection; 1: one by one */
+	int rescan;                   /* 1: read every status row again (the marks rebuilt)     */
 };
 
 /* ---- rules ------------------------------------------------------------------------------ */

@@ -1,9 +1,19 @@
 /*
 ** quality_eval.c: the checks. Each table is read once (store_quality.h) and
-** every enabled rule of its object kind is evaluated on each row in C; the
-** status pass, the longest, runs on a second read-only connection in a
-** thread of its own while the other passes run here. What a pass finds is a
-** hit (quality_int.h); quality.c turns hits into findings.
+** every enabled rule of its object kind is evaluated on each row in C, in
+** two lanes: a second read-only connection in a thread of its own reads the
+** status rows (quality_status.c), projects, stages and units while this one
+** reads the pauses, the catalogue and the rejections; the cases are shared
+** between them. What a pass finds is a hit (quality_int.h); quality.c turns
+** hits into findings.
+**
+** A concluded case's defects depend on its own row, documents and
+** statistics' mark (queued by trigger when they change, migration 0024) and
+** on the departments, the calendar and the case rules (a fingerprint): the
+** case pass keeps the concluded cases it found a defect in and the instances
+** with an item twice, and a run under the same fingerprint reads only the
+** running cases, the kept ones and the queued ones — the same hits as
+** reading every case (test_quality compares them hit for hit).
 **
 ** Working days come from the calendar (calendar/cal.h); a count outside its
 ** range is no defect (the clock cannot tell).
@@ -91,6 +101,22 @@ void q_hit_arg(struct q_hit *h, const char *name, const char *fmt, ...)
 	h->nargs++;
 }
 
+int q_hits_append(struct q_hits *h, const struct q_hits *more)
+{
+	if (h->n + more->n > h->cap) {
+		size_t cap = h->n + more->n;
+		struct q_hit *v = realloc(h->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		h->v = v;
+		h->cap = cap;
+	}
+	if (more->n)
+		memcpy(h->v + h->n, more->v, more->n * sizeof *more->v);
+	h->n += more->n;
+	return 0;
+}
+
 void q_hits_free(struct q_hits *h)
 {
 	free(h->v);
@@ -143,9 +169,32 @@ char *q_message(const struct q_rule *r, const struct q_hit *h)
 	return b.data ? b.data : strdup("");
 }
 
+/* Copy s into d of size n, cut at n - 1 bytes as snprintf would. */
+static void cpy(char *d, size_t n, const char *s)
+{
+	size_t len = strnlen(s, n - 1);
+	memcpy(d, s, len);
+	d[len] = 0;
+}
+
+static int push(int64_t **v, size_t *n, size_t *cap, int64_t id)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 256;
+		int64_t *x = realloc(*v, c * sizeof *x);
+		if (!x)
+			return -1;
+		*v = x;
+		*cap = c;
+	}
+	(*v)[(*n)++] = id;
+	return 0;
+}
+
 /* ---- the evaluation context --------------------------------------------------------------------- */
 
 #define Q_PER_CHECK 8
+#define Q_WINS 64
 
 struct dept {
 	char code[48], district[16];
@@ -192,6 +241,12 @@ struct ev {
 	char (*items)[40];            /* interned item codes */
 	size_t nitems;
 	struct shash *item_index;
+	char num[64], numdept[48], numdist[16];   /* named(): a concluded case's number */
+	/* what the case pass keeps: concluded cases with a hit, instances with an item twice */
+	int64_t *sus, *dupi;
+	size_t nsus, capsus, ndupi, capdupi;
+	int rows_pair;                /* case rows give their (instance, item) pairs: every case read */
+	struct win { char division[16], dept[48]; int set; } wins[Q_WINS];   /* window_of's */
 	/* catalogue pass: promised limit per item code */
 	struct { char code[40]; int promised; } *cat;
 	size_t ncat;
@@ -265,10 +320,10 @@ static size_t hit_all(struct ev *x, int chk, const char *key, const char *object
 			x->oom = 1;
 			return i;
 		}
-		snprintf(h->key, sizeof h->key, "%s", key);
-		snprintf(h->object, sizeof h->object, "%s", object);
-		snprintf(h->department, sizeof h->department, "%s", dept ? dept : "");
-		snprintf(h->district, sizeof h->district, "%s", district ? district : "");
+		cpy(h->key, sizeof h->key, key);
+		cpy(h->object, sizeof h->object, object);
+		cpy(h->department, sizeof h->department, dept ? dept : "");
+		cpy(h->district, sizeof h->district, district ? district : "");
 	}
 	return x->nrules[chk];
 }
@@ -278,12 +333,24 @@ static size_t hit_all(struct ev *x, int chk, const char *key, const char *object
 				   H < (X)->out->v + (X)->out->n; H++)
 
 /* The owner of a project's findings: the window of its division. */
-static void window_of(const struct ev *x, const char *division, char dept[48], char district[16])
+static void window_of(struct ev *x, const char *division, char dept[48], char district[16])
 {
-	snprintf(dept, 48, "%s-XSP", division);
-	snprintf(district, 16, "%s", division);
-	if (!dept_find(x, dept))
-		dept[0] = 0;
+	struct win *w = &x->wins[sh_hash(division) % Q_WINS];    /* a handful of divisions: remembered */
+	cpy(district, 16, division);
+	if (strlen(division) >= sizeof w->division) {
+		snprintf(dept, 48, "%s-XSP", division);
+		if (!dept_find(x, dept))
+			dept[0] = 0;
+		return;
+	}
+	if (!w->set || strcmp(w->division, division) != 0) {
+		w->set = 1;
+		cpy(w->division, sizeof w->division, division);
+		snprintf(w->dept, sizeof w->dept, "%s-XSP", division);
+		if (!dept_find(x, w->dept))
+			w->dept[0] = 0;
+	}
+	memcpy(dept, w->dept, sizeof w->dept);
 }
 
 /* Rule r of a check with a per-rule parameter ("days"): hits only for the
@@ -300,10 +367,10 @@ static void hit_over(struct ev *x, int chk, const char *param, int def, int valu
 			x->oom = 1;
 			return;
 		}
-		snprintf(h->key, sizeof h->key, "%s", key);
-		snprintf(h->object, sizeof h->object, "%s", object);
-		snprintf(h->department, sizeof h->department, "%s", dept ? dept : "");
-		snprintf(h->district, sizeof h->district, "%s", district ? district : "");
+		cpy(h->key, sizeof h->key, key);
+		cpy(h->object, sizeof h->object, object);
+		cpy(h->department, sizeof h->department, dept ? dept : "");
+		cpy(h->district, sizeof h->district, district ? district : "");
 		q_hit_arg(h, argname, "%d", value);
 	}
 }
@@ -338,7 +405,7 @@ static uint32_t intern_item(struct ev *x, const char *code)
 	return (uint32_t)x->nitems - 1;
 }
 
-static void pair_add(struct ev *x, const struct qs_case *c)
+static void pair_push(struct ev *x, int64_t inst, uint32_t item, int64_t case_id)
 {
 	if (x->npairs == x->cappairs) {
 		size_t cap = x->cappairs ? x->cappairs * 2 : 4096;
@@ -350,11 +417,30 @@ static void pair_add(struct ev *x, const struct qs_case *c)
 		x->pairs = v;
 		x->cappairs = cap;
 	}
-	x->pairs[x->npairs++] = (struct pair){c->instance_id, intern_item(x, c->item_code), c->id};
+	x->pairs[x->npairs++] = (struct pair){inst, item, case_id};
+}
+
+static void pair_add(struct ev *x, const struct qs_case *c)
+{
+	pair_push(x, c->instance_id, intern_item(x, c->item_code), c->id);
+}
+
+/* A concluded case comes without its number and district (qs_case): read
+** them when it has a defect. */
+static int named(struct ev *x, struct qs_case *c)
+{
+	int found;
+	if (c->number)
+		return 0;
+	if (store_quality_case_ident(x->st, c->id, x->num, x->numdept, x->numdist, &found, x->e))
+		return x->e->code;
+	c->number = x->num;
+	c->district = x->numdist;
+	return 0;
 }
 
 /* A concluded case over its limit must carry the statistics' 逾期 mark. */
-static int case_overdue(struct ev *x, const struct qs_case *c, struct err *e)
+static int case_overdue(struct ev *x, struct qs_case *c, struct err *e)
 {
 	int used, late, found;
 	if (cal_count_workdays(x->env->cal, day_of(c->accepted_at), day_of(c->final_at), &used, NULL, NULL) ||
@@ -364,6 +450,8 @@ static int case_overdue(struct ev *x, const struct qs_case *c, struct err *e)
 		return e->code;
 	if (late)
 		return 0;
+	if (named(x, c))
+		return e->code;
 	size_t n = hit_all(x, C_CASE_OVERDUE_UNMARKED, c->number, c->number, c->department, c->district);
 	EACH_NEW(x, n, h) {
 		q_hit_arg(h, "used", "%d", used - c->paused_days);
@@ -373,22 +461,24 @@ static int case_overdue(struct ev *x, const struct qs_case *c, struct err *e)
 	return 0;
 }
 
-static int case_clock(struct ev *x, const struct qs_case *c)
+static int case_clock(struct ev *x, struct qs_case *c)
 {
 	if (any(x, C_CASE_OVERDUE_UNMARKED) && c->status >= 11 && c->status <= 13 && c->accepted_at && c->final_at &&
 	    case_overdue(x, c, x->e))
 		return x->e->code;
-	if (c->open && !c->paused_since && c->accepted && any(x, C_CASE_ZOMBIE))
+	if (!c->open)
+		return 0;
+	if (!c->paused_since && c->accepted && any(x, C_CASE_ZOMBIE))
 		hit_over(x, C_CASE_ZOMBIE, "days", 20, elapsed(x, day_of(c->updated_at)), c->number, c->number,
 			 c->department, c->district, "idle");
-	if (c->open && !c->accepted && !c->receipt_end && any(x, C_CASE_UNACCEPTED))
+	if (!c->accepted && !c->receipt_end && any(x, C_CASE_UNACCEPTED))
 		hit_over(x, C_CASE_UNACCEPTED, "days", 5,
 			 elapsed(x, c->receipt_day ? c->receipt_day : day_of(c->received_at)), c->number, c->number,
 			 c->department, c->district, "idle");
 	return 0;
 }
 
-static void case_order(struct ev *x, const struct qs_case *c)
+static int case_order(struct ev *x, struct qs_case *c)
 {
 	const char *bad = NULL;
 	if (c->accepted_at && c->accepted_at < c->received_at)
@@ -397,32 +487,44 @@ static void case_order(struct ev *x, const struct qs_case *c)
 		bad = "办结时间早于受理（接件）时间";
 	else if (c->updated_at < c->received_at)
 		bad = "最后办理时间早于接件时间";
-	if (bad) {
-		size_t n = hit_all(x, C_CASE_TIME_ORDER, c->number, c->number, c->department, c->district);
-		EACH_NEW(x, n, h)
-			q_hit_arg(h, "detail", "%s", bad);
-	}
+	if (!bad)
+		return 0;
+	if (named(x, c))
+		return x->e->code;
+	size_t n = hit_all(x, C_CASE_TIME_ORDER, c->number, c->number, c->department, c->district);
+	EACH_NEW(x, n, h)
+		q_hit_arg(h, "detail", "%s", bad);
+	return 0;
 }
 
-static int case_row(void *arg, const struct qs_case *c)
+static int case_row(void *arg, const struct qs_case *in)
 {
 	struct ev *x = arg;
-	if (case_clock(x, c))
+	struct qs_case c = *in;
+	size_t before = x->out->n;
+	if (case_clock(x, &c))
 		return 1;
-	if (any(x, C_CASE_DUPLICATE_ITEM))
-		pair_add(x, c);
-	if (any(x, C_CASE_APPROVAL_DOC) && (c->status == 11 || c->status == 12) && !c->approval_doc)
-		hit_all(x, C_CASE_APPROVAL_DOC, c->number, c->number, c->department, c->district);
-	if (any(x, C_CASE_TIME_ORDER))
-		case_order(x, c);
+	if (any(x, C_CASE_DUPLICATE_ITEM) && x->rows_pair)
+		pair_add(x, &c);
+	if (any(x, C_CASE_APPROVAL_DOC) && (c.status == 11 || c.status == 12) && !c.approval_doc) {
+		if (named(x, &c))
+			return 1;
+		hit_all(x, C_CASE_APPROVAL_DOC, c.number, c.number, c.department, c.district);
+	}
+	if (any(x, C_CASE_TIME_ORDER) && case_order(x, &c))
+		return 1;
 	if (any(x, C_CASE_DEPARTMENT)) {
-		const struct dept *d = dept_find(x, c->department);
+		const struct dept *d = dept_find(x, c.department);
 		if (!d || !d->active) {
-			size_t n = hit_all(x, C_CASE_DEPARTMENT, c->number, c->number, c->department, c->district);
+			if (named(x, &c))
+				return 1;
+			size_t n = hit_all(x, C_CASE_DEPARTMENT, c.number, c.number, c.department, c.district);
 			EACH_NEW(x, n, h)
-				q_hit_arg(h, "value", "%s", c->department);
+				q_hit_arg(h, "value", "%s", c.department);
 		}
 	}
+	if (x->out->n > before && !c.open && push(&x->sus, &x->nsus, &x->capsus, c.id))
+		x->oom = 1;
 	return x->oom;
 }
 
@@ -460,6 +562,8 @@ static int duplicates(struct ev *x, struct err *e)
 			if (store_quality_case_ident(x->st, x->pairs[k - 1].case_id, other, d2, t2, &found, e) ||
 			    store_quality_case_ident(x->st, x->pairs[k].case_id, num, dept, dist, &found, e))
 				return e->code;
+			if (push(&x->dupi, &x->ndupi, &x->capdupi, x->pairs[k].inst))
+				return err_set(e, ERR_INTERNAL, "", "out of memory");
 			size_t n = hit_all(x, C_CASE_DUPLICATE_ITEM, num, num, dept, dist);
 			EACH_NEW(x, n, h) {
 				q_hit_arg(h, "other", "%s", other);
@@ -507,27 +611,15 @@ static int pending_row(void *arg, const struct qs_pending *p)
 	return x->oom;
 }
 
-/* ---- status rows (the second connection) --------------------------------------------------------- */
-
-enum { S_SEEN = 1, S_FINAL = 2, S_ORDER = 4, S_AFTER = 8, S_CODE = 16 };
-
-struct spass {
-	struct ev *x;
-	struct q_hits hits;
-	int64_t max;
-	int64_t *last;                /* at of the case's previous row          */
-	uint8_t *flags, *final;
-	int oom;
-};
+/* ---- status rows (the second connection; quality_status.c) ----------------------------------------- */
 
 /* A hit of every rule of chk for a case (resolved later); the count added. */
-static size_t shit(struct spass *p, int chk, int64_t case_id, const char *name, int v)
+static size_t shit(struct ev *x, struct q_hits *out, int chk, int64_t case_id, const char *name, int v)
 {
-	struct ev *x = p->x;
 	for (int i = 0; i < x->nrules[chk]; i++) {
-		struct q_hit *h = q_hit_new(&p->hits, x->rules[chk][i]);
+		struct q_hit *h = q_hit_new(out, x->rules[chk][i]);
 		if (!h) {
-			p->oom = 1;
+			x->oom = 1;
 			return i;
 		}
 		h->case_id = case_id;
@@ -536,53 +628,41 @@ static size_t shit(struct spass *p, int chk, int64_t case_id, const char *name, 
 	return x->nrules[chk];
 }
 
-#define SEACH_NEW(P, COUNT, H) for (struct q_hit *H = (P)->hits.v + (P)->hits.n - (COUNT); \
-				    H < (P)->hits.v + (P)->hits.n; H++)
+#define SEACH_NEW(OUT, COUNT, H) for (struct q_hit *H = (OUT)->v + (OUT)->n - (COUNT); H < (OUT)->v + (OUT)->n; H++)
 
-static int status_row(void *arg, int64_t case_id, int status, int64_t at)
+/* The hits of the enabled status rules from the marks, in case order. */
+static void status_hits(struct ev *x, const struct q_status *q, struct q_hits *out)
 {
-	struct spass *p = arg;
-	struct ev *x = p->x;
-	if (case_id < 0 || case_id > p->max)
-		return 0;                                   /* a case written after the pass began */
-	uint8_t *f = &p->flags[case_id];
-	if (!(*f & S_SEEN) && status != 1 && any(x, C_STATUS_FIRST))
-		shit(p, C_STATUS_FIRST, case_id, "value", status);
-	if ((*f & S_SEEN) && at < p->last[case_id] && !(*f & S_ORDER) && any(x, C_STATUS_ORDER)) {
-		char when[CAL_DATE_LEN];
-		*f |= S_ORDER;
-		cal_date_format(deadline_day(at), when);
-		size_t n = shit(p, C_STATUS_ORDER, case_id, "status", status);
-		SEACH_NEW(p, n, h)
-			q_hit_arg(h, "at", "%s", when);
+	char when[CAL_DATE_LEN];
+	for (size_t i = 0; i < q->nmarks && !x->oom; i++) {
+		const struct qs_status_mark *m = &q->marks[i];
+		size_t n;
+		if (m->flags & QS_FIRST)
+			shit(x, out, C_STATUS_FIRST, m->case_id, "value", m->first_status);
+		if (m->flags & QS_ORDER) {
+			cal_date_format(deadline_day(m->order_at), when);
+			n = shit(x, out, C_STATUS_ORDER, m->case_id, "status", m->order_status);
+			SEACH_NEW(out, n, h)
+				q_hit_arg(h, "at", "%s", when);
+		}
+		if (m->flags & QS_AFTER) {
+			n = shit(x, out, C_STATUS_AFTER_FINAL, m->case_id, "status", m->after_status);
+			SEACH_NEW(out, n, h)
+				q_hit_arg(h, "final", "%d", m->after_final);
+		}
+		if (m->flags & QS_CODE)
+			shit(x, out, C_STATUS_CODE, m->case_id, "value", m->code);
 	}
-	if ((*f & S_FINAL) && !(*f & S_AFTER) && any(x, C_STATUS_AFTER_FINAL)) {
-		*f |= S_AFTER;
-		size_t n = shit(p, C_STATUS_AFTER_FINAL, case_id, "status", status);
-		SEACH_NEW(p, n, h)
-			q_hit_arg(h, "final", "%d", p->final[case_id]);
-	}
-	if ((status < 1 || status > 15) && !(*f & S_CODE) && any(x, C_STATUS_CODE)) {
-		*f |= S_CODE;
-		shit(p, C_STATUS_CODE, case_id, "value", status);
-	}
-	if (status >= 11 && status <= 15 && !(*f & S_FINAL)) {
-		*f |= S_FINAL;
-		p->final[case_id] = (uint8_t)status;
-	}
-	*f |= S_SEEN;
-	p->last[case_id] = at;
-	return p->oom;
 }
 
 /* Give the status pass's hits their case's number, department and district. */
-static int resolve_status_hits(struct ev *x, struct spass *p, struct err *e)
+static int resolve_status_hits(struct ev *x, const struct q_hits *sh, struct err *e)
 {
 	int64_t last = -1;
 	char num[64] = "", dept[48] = "", dist[16] = "";
 	int found = 0;
-	for (size_t i = 0; i < p->hits.n; i++) {
-		struct q_hit *h = &p->hits.v[i];
+	for (size_t i = 0; i < sh->n; i++) {
+		struct q_hit *h = &sh->v[i];
 		if (h->case_id != last &&
 		    store_quality_case_ident(x->st, h->case_id, num, dept, dist, &found, e))
 			return e->code;
@@ -832,10 +912,10 @@ static int item_row(void *arg, const struct qs_item *it)
 		struct q_hit *h = q_hit_new(x->out, ri);
 		if (!h)
 			return x->oom = 1;
-		snprintf(h->key, sizeof h->key, "%s", it->code);
-		snprintf(h->object, sizeof h->object, "%s", it->code);
-		snprintf(h->department, sizeof h->department, "%s", it->department);
-		snprintf(h->district, sizeof h->district, "%s", dist);
+		cpy(h->key, sizeof h->key, it->code);
+		cpy(h->object, sizeof h->object, it->code);
+		cpy(h->department, sizeof h->department, it->department);
+		cpy(h->district, sizeof h->district, dist);
 		q_hit_arg(h, "name", "%s", it->name);
 		q_hit_arg(h, "value", "%s", it->national_code);
 	}
@@ -875,10 +955,10 @@ static void stage_limit(struct ev *x, const struct qs_stage_item *s, const char 
 			x->oom = 1;
 			return;
 		}
-		snprintf(h->key, sizeof h->key, "%s", key);
-		snprintf(h->object, sizeof h->object, "%s", obj);
-		snprintf(h->department, sizeof h->department, "%s", dept);
-		snprintf(h->district, sizeof h->district, "%s", dist);
+		cpy(h->key, sizeof h->key, key);
+		cpy(h->object, sizeof h->object, obj);
+		cpy(h->department, sizeof h->department, dept);
+		cpy(h->district, sizeof h->district, dist);
 		q_hit_arg(h, "flow", "%s", s->flow);
 		q_hit_arg(h, "stage", "%d", s->stage);
 		q_hit_arg(h, "value", "%d", s->limit);
@@ -999,24 +1079,191 @@ static int any_of(const struct ev *x, int from, int to)
 	return 0;
 }
 
-/* The second lane: the status rows, then projects, their open stages and
-** units, on its own connection (path set) in a thread, or on the caller's. */
+/* ---- the cases that changed (what the case pass keeps, migration 0024) ---------------------------- */
+
+static uint64_t mix(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ c[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* What a concluded case's defects depend on besides its own rows: the
+** departments, every day of the calendar, the case rules enabled and their
+** parameters. */
+static void fingerprint(const struct ev *x, char out[72])
+{
+	uint64_t a = 1469598103934665603ULL, b = 0x84222325cbf29ce4ULL;
+	struct err e;
+	for (size_t i = 0; i < x->ndepts; i++) {
+		a = mix(a, x->depts[i].code, strlen(x->depts[i].code) + 1);
+		a = mix(a, x->depts[i].district, strlen(x->depts[i].district) + 1);
+		a = mix(a, &x->depts[i].active, sizeof x->depts[i].active);
+	}
+	int32_t first = cal_date_from_ymd(CAL_FIRST_YEAR, 1, 1), last = cal_date_from_ymd(CAL_LAST_YEAR, 12, 31);
+	for (int32_t d = first; d <= last; d++) {
+		struct cal_dayinfo info;
+		unsigned char w = cal_day(x->env->cal, d, &info, &e) ? 2 : (unsigned char)info.workday;
+		b = mix(b, &w, 1);
+	}
+	for (int c = C_CASE_OVERDUE_UNMARKED; c <= C_CASE_DEPARTMENT; c++)
+		for (int i = 0; i < x->nrules[c]; i++) {
+			const struct q_rule *r = &x->rs->v[x->rules[c][i]];
+			char *params = json_dumps(json_object_get(r->doc, "params"), JSON_SORT_KEYS | JSON_COMPACT);
+			a = mix(a, r->id, strlen(r->id) + 1);
+			a = mix(a, &c, sizeof c);
+			if (params)
+				a = mix(a, params, strlen(params));
+			free(params);
+		}
+	snprintf(out, 72, "1:%016llx%016llx", (unsigned long long)a, (unsigned long long)b);
+}
+
+/* Read only what changed when the kept marks were made under the same
+** fingerprint and a run would not read more than an eighth of the cases. */
+static int cases_plan(struct ev *x, struct q_cases *q, int *changed_only, struct err *e)
+{
+	int64_t pending = 0, max = 0;
+	*changed_only = 0;
+	q->ran = 1;
+	if (store_quality_case_state(x->st, &q->read, e))
+		return e->code;
+	fingerprint(x, q->fingerprint);
+	if (x->env->rescan || strcmp(q->read.fingerprint, q->fingerprint) != 0)
+		return 0;
+	if (store_quality_case_pending(x->st, q->read.dirty_upto, &pending, e) || store_quality_max_case(x->st, &max, e))
+		return e->code;
+	*changed_only = pending <= max / 8;
+	return 0;
+}
+
+struct cands {
+	struct ev *x;
+	struct q_cases *q;
+	size_t capj, capi;
+	int64_t inst;                 /* instance_row: the instance read */
+	int oom;
+};
+
+static int cand_row(void *arg, int64_t id, int dup)
+{
+	struct cands *k = arg;
+	if (dup ? push(&k->q->insts, &k->q->ninsts, &k->capi, id) : push(&k->q->judged, &k->q->njudged, &k->capj, id))
+		return k->oom = 1;
+	return 0;
+}
+
+/* A kept or dirty case: its instance is looked at again; a concluded one
+** judged here (the running ones come with the others). */
+static int judged_row(void *arg, const struct qs_case *c)
+{
+	struct cands *k = arg;
+	if (push(&k->q->insts, &k->q->ninsts, &k->capi, c->instance_id))
+		return k->oom = 1;
+	return c->open ? 0 : case_row(k->x, c);
+}
+
+static int instance_row(void *arg, int64_t case_id, const char *item_code)
+{
+	struct cands *k = arg;
+	pair_push(k->x, k->inst, intern_item(k->x, item_code), case_id);
+	return k->x->oom;
+}
+
+static int i64_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static void uniq(int64_t *v, size_t *n)
+{
+	size_t m = 0;
+	if (*n > 1)
+		qsort(v, *n, sizeof *v, i64_cmp);
+	for (size_t i = 0; i < *n; i++)
+		if (!m || v[i] != v[m - 1])
+			v[m++] = v[i];
+	*n = m;
+}
+
+/* The kept and dirty cases, every running case, and the instances of all
+** of those with an item twice before, in one read transaction. */
+static int cases_changed(struct ev *x, struct q_cases *q, struct err *e)
+{
+	struct cands k = {.x = x, .q = q};
+	int began, rc = store_quality_read_begin(x->st, &began, e);
+	if (!rc)
+		rc = store_quality_case_candidates(x->st, q->read.dirty_upto, cand_row, &k, e);
+	uniq(q->judged, &q->njudged);
+	for (size_t i = 0; !rc && i < q->njudged; i++)
+		rc = store_quality_case_get(x->st, q->judged[i], judged_row, &k, e);
+	if (!rc)
+		rc = store_quality_open_cases(x->st, case_row, x, e);
+	uniq(q->insts, &q->ninsts);
+	for (size_t i = 0; !rc && any(x, C_CASE_DUPLICATE_ITEM) && i < q->ninsts; i++) {
+		k.inst = q->insts[i];
+		rc = store_quality_instance_cases(x->st, k.inst, instance_row, &k, e);
+	}
+	if (!rc && any(x, C_CASE_DUPLICATE_ITEM))
+		rc = duplicates(x, e);
+	if (began)
+		rc = rc ? (store_quality_read_end(x->st, 1, &(struct err){0}), rc) : store_quality_read_end(x->st, 1, e);
+	if (k.oom || x->oom)
+		rc = err_set(e, ERR_INTERNAL, "", "out of memory");
+	return rc;
+}
+
+/* What the case pass concluded, for the run to keep. */
+static void cases_out(struct ev *x, struct q_cases *q, int changed_only)
+{
+	q->all = !changed_only;
+	q->suspects = x->sus;
+	q->nsuspects = x->nsus;
+	q->dups = x->dupi;
+	q->ndups = x->ndupi;
+	x->sus = x->dupi = NULL;
+	x->nsus = x->ndupi = 0;
+}
+
+void q_cases_free(struct q_cases *q)
+{
+	free(q->judged);
+	free(q->insts);
+	free(q->suspects);
+	free(q->dups);
+	memset(q, 0, sizeof *q);
+}
+
+/* The second lane: the upper cases, the status rows (what
+** changed), then projects, their open stages and units, on its own
+** connection (path set) in a thread, or on the caller's after the first. */
 struct lane {
-	struct ev x;                  /* a copy of the main context with its own hits */
-	struct q_hits hits;
-	struct spass sp;
+	struct ev x;                  /* a copy of the main context with its own hits and pairs */
+	struct q_hits hits, shits;    /* shits: status hits, resolved to their case after */
+	struct q_status *status;
+	int cases;                    /* this lane reads cases: those with id > cases_after */
+	int64_t cases_after;
 	const char *path;             /* NULL: use x.st on this thread */
 	struct err e;
 	int rc;
 };
 
-static int lane_passes(struct ev *x, struct spass *sp, struct err *e)
+static int cases_of(struct ev *x, int64_t after, int64_t upto, struct err *e)
 {
-	int rc = 0;
-	if (any_of(x, C_STATUS_ORDER, C_STATUS_FIRST))
-		rc = store_quality_statuses(x->st, status_row, sp, e);
-	if (!rc && sp->oom)
-		rc = err_set(e, ERR_INTERNAL, "", "out of memory");
+	if (!any_of(x, C_CASE_OVERDUE_UNMARKED, C_CASE_DEPARTMENT))
+		return 0;
+	int rc = store_quality_cases(x->st, after, upto, case_row, x, e);
+	return !rc && x->oom ? err_set(e, ERR_INTERNAL, "", "out of memory") : rc;
+}
+
+static int lane_passes(struct lane *l, struct err *e)
+{
+	struct ev *x = &l->x;
+	int rc = l->cases ? cases_of(x, l->cases_after, INT64_MAX, e) : 0;
+	if (!rc && any_of(x, C_STATUS_ORDER, C_STATUS_FIRST) && !(rc = q_status_pass(x->st, x->env->rescan, l->status, e)))
+		status_hits(x, l->status, &l->shits);
 	if (!rc && any_of(x, C_PROJECT_CODE, C_UNIT_REQUIRED))
 		rc = store_quality_projects(x->st, project_row, x, e);
 	if (!rc && any(x, C_PROJECT_STUCK))
@@ -1039,20 +1286,17 @@ static void *lane_run(void *arg)
 		l->rc = l->e.code;
 		return NULL;
 	}
-	l->rc = lane_passes(&l->x, &l->sp, &l->e);
+	l->rc = lane_passes(l, &l->e);
 	if (l->path)
 		store_close(l->x.st);
 	l->x.st = main;
 	return NULL;
 }
 
-static int main_passes(struct ev *x, int *skipped, struct err *e)
+static int main_passes(struct ev *x, int64_t cases_upto, struct q_cases *qc, int changed_only, int *skipped,
+		       struct err *e)
 {
-	int rc = 0;
-	if (any_of(x, C_CASE_OVERDUE_UNMARKED, C_CASE_DEPARTMENT))
-		rc = store_quality_cases(x->st, case_row, x, e);
-	if (!rc && any(x, C_CASE_DUPLICATE_ITEM))
-		rc = duplicates(x, e);
+	int rc = changed_only ? cases_changed(x, qc, e) : cases_of(x, 0, cases_upto, e);
 	if (!rc && any_of(x, C_CASE_TOLERANCE_OVERDUE, C_CASE_SUPPLEMENT_STALE))
 		rc = store_quality_pending(x->st, pending_row, x, e);
 	if (!rc && any_of(x, C_ITEM_NATIONAL_CODE, C_STAGE_LIMIT))
@@ -1068,67 +1312,69 @@ static int main_passes(struct ev *x, int *skipped, struct err *e)
 	return rc;
 }
 
-static int spass_init(struct ev *x, struct spass *p, struct err *e)
-{
-	memset(p, 0, sizeof *p);
-	p->x = x;
-	if (store_quality_max_case(x->st, &p->max, e))
-		return e->code;
-	p->last = calloc(p->max + 1, sizeof *p->last);
-	p->flags = calloc(p->max + 1, 1);
-	p->final = calloc(p->max + 1, 1);
-	if (!p->last || !p->flags || !p->final)
-		return err_set(e, ERR_INTERNAL, "", "out of memory");
-	return 0;
-}
-
-static void spass_free(struct spass *p)
-{
-	free(p->last);
-	free(p->flags);
-	free(p->final);
-	q_hits_free(&p->hits);
-}
-
-/* Append the lane's hits to the main list (status hits resolved to their case). */
+/* Append the lane's hits to the main list (status hits resolved to their
+** case) and its (instance, item) pairs to the main ones, then look for the
+** same item twice in an instance over both halves. */
 static int merge_lane(struct ev *x, struct lane *l, struct err *e)
 {
-	for (size_t i = 0; i < l->hits.n; i++) {
-		struct q_hit *o = q_hit_new(x->out, l->hits.v[i].rule);
-		if (!o)
-			return err_set(e, ERR_INTERNAL, "", "out of memory");
-		*o = l->hits.v[i];
+	if (q_hits_append(x->out, &l->hits))
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	if (resolve_status_hits(x, &l->shits, e))
+		return e->code;
+	for (size_t i = 0; i < l->x.npairs && !x->oom; i++) {
+		const struct pair *p = &l->x.pairs[i];
+		pair_push(x, p->inst, intern_item(x, l->x.items[p->item]), p->case_id);
 	}
-	return resolve_status_hits(x, &l->sp, e);
+	for (size_t i = 0; i < l->x.nsus && !x->oom; i++)
+		if (push(&x->sus, &x->nsus, &x->capsus, l->x.sus[i]))
+			x->oom = 1;
+	if (x->oom)
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	return any(x, C_CASE_DUPLICATE_ITEM) && x->rows_pair ? duplicates(x, e) : 0;
 }
 
 static void lane_free(struct lane *l)
 {
-	spass_free(&l->sp);
 	q_hits_free(&l->hits);
+	q_hits_free(&l->shits);
 	free(l->x.projs);
 	free(l->x.upairs);
+	free(l->x.pairs);
+	free(l->x.items);
+	free(l->x.item_index);
+	free(l->x.sus);
+	free(l->x.dupi);
 }
 
 /* The second lane beside the first (its own connection and thread) when
-** env->threads > 1, else after it on the caller's connection. */
-static int passes(struct ev *x, int *skipped, struct err *e)
+** env->threads > 1, else after it on the caller's connection. Each reads
+** a share of the cases. */
+static int passes(struct ev *x, int *skipped, struct q_status *status, struct q_cases *qc, struct err *e)
 {
 	struct lane *l = calloc(1, sizeof *l);
 	pthread_t th;
-	int threaded = 0, rc;
+	int threaded = 0, rc, changed_only = 0;
+	int64_t max = 0;
 	if (!l)
 		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	rc = store_quality_max_case(x->st, &max, e);
+	if (!rc && any_of(x, C_CASE_OVERDUE_UNMARKED, C_CASE_DEPARTMENT))
+		rc = cases_plan(x, qc, &changed_only, e);
+	x->rows_pair = !changed_only;
 	l->x = *x;
 	l->x.out = &l->hits;
 	l->x.e = &l->e;
-	rc = any_of(x, C_STATUS_ORDER, C_STATUS_FIRST) ? spass_init(&l->x, &l->sp, e) : 0;
+	l->status = status;
+	/* the second lane also reads projects, stages and units (and every status
+	** row on a rescan): the first takes more of the cases, or all that changed */
+	l->cases = !changed_only && !x->env->rescan;
+	l->cases_after = x->env->rescan ? max : max / 5 * 3;
 	if (!rc && x->env->threads > 1) {
 		l->path = store_path(x->st);
 		threaded = pthread_create(&th, NULL, lane_run, l) == 0;
 	}
 	if (!rc)
-		rc = main_passes(x, skipped, e);
+		rc = main_passes(x, l->cases ? l->cases_after : INT64_MAX, qc, changed_only, skipped, e);
 	if (threaded)
 		pthread_join(th, NULL);
 	else if (!rc)
@@ -1139,13 +1385,16 @@ static int passes(struct ev *x, int *skipped, struct err *e)
 	}
 	if (!rc)
 		rc = merge_lane(x, l, e);
+	if (!rc && qc->ran)
+		cases_out(x, qc, changed_only);
 	lane_free(l);
 	free(l);
 	return rc;
 }
 
 int q_evaluate(struct store *st, const struct quality_env *env, const struct q_ruleset *rs, const int *active,
-	       int64_t now, struct q_hits *out, int *skipped, struct err *e)
+	       int64_t now, struct q_hits *out, int *skipped, struct q_status *status, struct q_cases *cases,
+	       struct err *e)
 {
 	struct ev x = {.st = st, .env = env, .rs = rs, .today = deadline_day(now), .out = out, .e = e};
 	for (size_t i = 0; i < rs->n; i++) {
@@ -1158,12 +1407,14 @@ int q_evaluate(struct store *st, const struct quality_env *env, const struct q_r
 	if (!rc && (x.oom || dept_index(&x, dh)))
 		rc = err_set(e, ERR_INTERNAL, "", "out of memory (departments)");
 	if (!rc)
-		rc = passes(&x, skipped, e);
+		rc = passes(&x, skipped, status, cases, e);
 	free(dh);
 	free(x.depts);
 	free(x.pairs);
 	free(x.items);
 	free(x.item_index);
 	free(x.cat);
+	free(x.sus);
+	free(x.dupi);
 	return rc;
 }

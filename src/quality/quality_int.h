@@ -69,16 +69,56 @@ struct q_hits {
 };
 struct q_hit *q_hit_new(struct q_hits *h, int rule);   /* zeroed; NULL when out of memory */
 void q_hit_arg(struct q_hit *h, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Append a copy of more's hits to h; -1 when out of memory. */
+int q_hits_append(struct q_hits *h, const struct q_hits *more);
 void q_hits_free(struct q_hits *h);
 
 /* The message of a hit: the rule's template with {object} and the hit's
 ** arguments, then the rule's params, substituted. Caller frees. */
 char *q_message(const struct q_rule *r, const struct q_hit *h);
 
+/* ---- the status pass (quality_status.c) ------------------------------------------------------ */
+
+/* What the status pass read and concluded; the run keeps it with
+** store_quality_marks_put in its transaction. */
+struct q_status {
+	int ran, full;                /* it ran; it read every row                         */
+	struct qs_status_state read;  /* what it read (store_quality_status_state)         */
+	int64_t *cases;               /* !full: the cases it judged again, in order       */
+	size_t ncases;
+	struct qs_status_mark *fresh; /* their marks (every mark when full), in case order */
+	size_t nfresh;
+	struct qs_status_mark *marks; /* every mark now, in case order                     */
+	size_t nmarks;
+};
+/* Every case's status defects as marks: the kept marks with the cases that
+** changed judged again, or every row read (rescan, nothing kept yet, or
+** more than a quarter of the rows new). q is the caller's (q_status_free). */
+int q_status_pass(struct store *st, int rescan, struct q_status *q, struct err *e);
+void q_status_free(struct q_status *q);
+
+/* What the case pass read and concluded; the run keeps it with
+** store_quality_case_marks_put in its transaction (struct qs_case_marks). */
+struct q_cases {
+	int ran, all;                 /* it ran; it read every case                        */
+	struct qs_case_state read;
+	char fingerprint[72];         /* departments, calendar, case rules now            */
+	int64_t *judged, *insts;      /* !all: kept and dirty cases, instances looked at   */
+	size_t njudged, ninsts;
+	int64_t *suspects, *dups;     /* concluded cases with a defect, instances with an item twice */
+	size_t nsuspects, ndups;
+};
+void q_cases_free(struct q_cases *q);
+
 /* Evaluate the enabled rules (active[i] != 0) over the data: every hit into
-** out; skipped[i] set for a rule whose source is not registered. */
+** out; skipped[i] set for a rule whose source is not registered; status
+** (the caller's, q_status_free) what the status pass concluded, ran 0 when
+** no status rule is enabled; cases (the caller's, q_cases_free) what the
+** case pass concluded. With the same fingerprint as the kept marks the case
+** pass reads only the running cases, the kept and the dirty ones. */
 int q_evaluate(struct store *st, const struct quality_env *env, const struct q_ruleset *rs, const int *active,
-	       int64_t now, struct q_hits *out, int *skipped, struct err *e);
+	       int64_t now, struct q_hits *out, int *skipped, struct q_status *status, struct q_cases *cases,
+	       struct err *e);
 
 /* ---- scope ------------------------------------------------------------------------------------- */
 

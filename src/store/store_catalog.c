@@ -96,8 +96,8 @@ static int insert_item(struct store *st, const json_t *d, const char *text, int6
 	sqlite3_stmt *s = store_stmt(st, "INSERT INTO catalog_items(code, version, version_major, "
 				     "version_minor, effective_from, name, national_code, department_code, "
 				     "promised_limit, legal_limit, milestone, commitment, tolerance, applicant_kind, "
-				     "case_type, doc, created_at, created_by) "
-				     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e);
+				     "case_type, doc, created_at, created_by, fee, fee_basis) "
+				     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e);
 	if (!s)
 		return e->code;
 	if (version_parts(d, &major, &minor))
@@ -120,6 +120,10 @@ static int insert_item(struct store *st, const json_t *d, const char *text, int6
 	store_bind_text(s, 16, text);
 	sqlite3_bind_int64(s, 17, now);
 	store_bind_text(s, 18, by);
+	if (json_is_integer(json_object_get(d, "fee")))
+		sqlite3_bind_int64(s, 19, json_integer_value(json_object_get(d, "fee")));
+	if (json_is_string(json_object_get(d, "fee_basis")))
+		store_bind_text(s, 20, json_string_value(json_object_get(d, "fee_basis")));
 	if (store_step_done(st, s, e, "catalogue item"))
 		return e->code;
 	*id = sqlite3_last_insert_rowid(store_db(st));

@@ -160,6 +160,18 @@ int store_desk_training_attend(struct store *st, int64_t training_id, int64_t us
 /* Newest first, each with "attendees": "a,b". */
 int store_desk_training_list(struct store *st, const struct page *pg, json_t **items, int64_t *total,
 			     struct err *e);
+/* Attachments of desk records (desk_files, migration 0025). */
+struct desk_file_row {
+	int64_t id, owner_id, size, uploaded_at;
+	char owner[16], name[256], mime[96], ext[16], sha256[65], uploaded_by[64];
+};
+int store_desk_file_add(struct store *st, struct desk_file_row *f, struct err *e);
+/* [{id, name, mime, ext, size, sha256, uploaded_at, uploaded_by}] of one record, in upload order. */
+int store_desk_files(struct store *st, const char *owner, int64_t owner_id, json_t **rows, struct err *e);
+/* ERR_NOTFOUND naming id when there is no such file. */
+int store_desk_file_get(struct store *st, int64_t id, struct desk_file_row *f, struct err *e);
+/* 1 when training id exists. */
+int store_desk_training_exists(struct store *st, int64_t id);
 int store_desk_backbone_set(struct store *st, int64_t user_id, int on, int64_t at, const char *note,
 			    struct err *e);
 /* [{username, since, note, completed: "topic (day); ...", hours}] */

@@ -340,6 +340,75 @@ int store_desk_training_list(struct store *st, const struct page *pg, json_t **i
 	return store_rows_json(st, s, items, e);
 }
 
+int store_desk_file_add(struct store *st, struct desk_file_row *f, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO desk_files(owner, owner_id, name, mime, ext, size, sha256, "
+				     "uploaded_at, uploaded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, f->owner);
+	sqlite3_bind_int64(s, 2, f->owner_id);
+	store_bind_text(s, 3, f->name);
+	store_bind_text(s, 4, f->mime);
+	store_bind_text(s, 5, f->ext);
+	sqlite3_bind_int64(s, 6, f->size);
+	store_bind_text(s, 7, f->sha256);
+	sqlite3_bind_int64(s, 8, f->uploaded_at);
+	store_bind_text(s, 9, f->uploaded_by);
+	if (store_step_done(st, s, e, "desk file"))
+		return e->code;
+	f->id = sqlite3_last_insert_rowid(store_db(st));
+	return 0;
+}
+
+int store_desk_files(struct store *st, const char *owner, int64_t owner_id, json_t **rows, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT id, name, mime, ext, size, sha256, uploaded_at, uploaded_by "
+				     "FROM desk_files WHERE owner = ?1 AND owner_id = ?2 ORDER BY id", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, owner);
+	sqlite3_bind_int64(s, 2, owner_id);
+	return store_rows_json(st, s, rows, e);
+}
+
+int store_desk_file_get(struct store *st, int64_t id, struct desk_file_row *f, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT owner, owner_id, name, mime, ext, size, sha256, uploaded_at, "
+				     "uploaded_by FROM desk_files WHERE id = ?1", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*f = (struct desk_file_row){.id = id, .owner_id = sqlite3_column_int64(s, 1),
+					    .size = sqlite3_column_int64(s, 5), .uploaded_at = sqlite3_column_int64(s, 7)};
+		snprintf(f->owner, sizeof f->owner, "%s", (const char *)sqlite3_column_text(s, 0));
+		snprintf(f->name, sizeof f->name, "%s", (const char *)sqlite3_column_text(s, 2));
+		snprintf(f->mime, sizeof f->mime, "%s", (const char *)sqlite3_column_text(s, 3));
+		snprintf(f->ext, sizeof f->ext, "%s", (const char *)sqlite3_column_text(s, 4));
+		snprintf(f->sha256, sizeof f->sha256, "%s", (const char *)sqlite3_column_text(s, 6));
+		snprintf(f->uploaded_by, sizeof f->uploaded_by, "%s", (const char *)sqlite3_column_text(s, 8));
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return err_set(e, ERR_NOTFOUND, "id", "文件不存在 (no such file)");
+	if (rc != SQLITE_ROW)
+		return err_set(e, ERR_INTERNAL, "", "desk file: %s", sqlite3_errmsg(store_db(st)));
+	return 0;
+}
+
+int store_desk_training_exists(struct store *st, int64_t id)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT 1 FROM desk_trainings WHERE id = ?1", NULL);
+	if (!s)
+		return 0;
+	sqlite3_bind_int64(s, 1, id);
+	int found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	return found;
+}
+
 int store_desk_backbone_set(struct store *st, int64_t user_id, int on, int64_t at, const char *note,
 			    struct err *e)
 {

@@ -19,7 +19,8 @@
 
 int store_xchg_tune(struct store *st, struct err *e)
 {
-	return store_exec(st, "PRAGMA cache_size = -131072", e);   /* 128 MiB */
+	/* 128 MiB of cache; a checkpoint every 64 MiB of WAL rather than 4 */
+	return store_exec(st, "PRAGMA cache_size = -131072; PRAGMA wal_autocheckpoint = 16384", e);
 }
 
 /* Run a bound statement into a JSON array (the statement is reset). */
@@ -132,36 +133,40 @@ int store_xchg_project(struct store *st, int64_t id, json_t **project, json_t **
 	return 0;
 }
 
+static const char *const SQL_CASES =
+	"SELECT c.id, c.project_id, n.flow_id, c.item_version_id, p.code AS project_code, " GCDM ", "
+	"c.item_code, i.version AS item_version, f.code AS flow_code, f.version AS flow_version, "
+	"c.number AS case_number, c.department_code, d.name AS department_name, 1 AS accept_mode, "
+	"1 AS publish_mode, CASE WHEN n.ncases > 1 THEN n.number END AS instance_number, c.time_limit, "
+	"NULL AS none FROM cases c CROSS JOIN case_instances n ON n.id = c.instance_id "
+	"CROSS JOIN projects p ON p.id = c.project_id CROSS JOIN catalog_items i ON i.id = c.item_version_id "
+	"CROSS JOIN catalog_flows f ON f.id = n.flow_id CROSS JOIN departments d ON d.code = c.department_code "
+	"WHERE c.id > ? ORDER BY c.id LIMIT ?";
+
 int store_xchg_cases_after(struct store *st, int64_t after, int limit, json_t **out, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st,
-		"SELECT c.id, c.project_id, n.flow_id, c.item_version_id, p.code AS project_code, " GCDM ", "
-		"c.item_code, i.version AS item_version, f.code AS flow_code, f.version AS flow_version, "
-		"c.number AS case_number, c.department_code, d.name AS department_name, 1 AS accept_mode, "
-		"1 AS publish_mode, CASE WHEN n.ncases > 1 THEN n.number END AS instance_number, c.time_limit, "
-		"NULL AS none FROM cases c CROSS JOIN case_instances n ON n.id = c.instance_id "
-		"CROSS JOIN projects p ON p.id = c.project_id CROSS JOIN catalog_items i ON i.id = c.item_version_id "
-		"CROSS JOIN catalog_flows f ON f.id = n.flow_id CROSS JOIN departments d ON d.code = c.department_code "
-		"WHERE c.id > ? ORDER BY c.id LIMIT ?", e);
+	sqlite3_stmt *s = store_stmt(st, SQL_CASES, e);
 	if (!s)
 		return e->code;
 	sqlite3_bind_int64(s, 1, after);
 	sqlite3_bind_int(s, 2, limit);
 	return rows(st, s, out, e);
 }
+
+static const char *const SQL_STATUS =
+	"SELECT s.id, s.case_id, " GCDM ", c.number AS case_number, c.department_code, "
+	"COALESCE(d.name, cd.name) AS department_name, "
+	"CASE WHEN s.username = '' THEN '系统' ELSE s.username END AS handler, s.status, "
+	"NULLIF(s.opinion, '') AS opinion, s.at, NULL AS none, "
+	"(SELECT q.status FROM case_status q WHERE q.case_id = s.case_id AND q.id < s.id "
+	" ORDER BY q.id DESC LIMIT 1) AS prev_status "
+	"FROM case_status s CROSS JOIN cases c ON c.id = s.case_id CROSS JOIN projects p ON p.id = c.project_id "
+	"CROSS JOIN departments cd ON cd.code = c.department_code "
+	"LEFT JOIN departments d ON d.code = s.department_code WHERE s.id > ? ORDER BY s.id LIMIT ?";
 
 int store_xchg_status_after(struct store *st, int64_t after, int limit, json_t **out, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st,
-		"SELECT s.id, s.case_id, " GCDM ", c.number AS case_number, c.department_code, "
-		"COALESCE(d.name, cd.name) AS department_name, "
-		"CASE WHEN s.username = '' THEN '系统' ELSE s.username END AS handler, s.status, "
-		"NULLIF(s.opinion, '') AS opinion, s.at, NULL AS none, "
-		"(SELECT q.status FROM case_status q WHERE q.case_id = s.case_id AND q.id < s.id "
-		" ORDER BY q.id DESC LIMIT 1) AS prev_status "
-		"FROM case_status s CROSS JOIN cases c ON c.id = s.case_id CROSS JOIN projects p ON p.id = c.project_id "
-		"CROSS JOIN departments cd ON cd.code = c.department_code "
-		"LEFT JOIN departments d ON d.code = s.department_code WHERE s.id > ? ORDER BY s.id LIMIT ?", e);
+	sqlite3_stmt *s = store_stmt(st, SQL_STATUS, e);
 	if (!s)
 		return e->code;
 	sqlite3_bind_int64(s, 1, after);
@@ -169,19 +174,84 @@ int store_xchg_status_after(struct store *st, int64_t after, int limit, json_t *
 	return rows(st, s, out, e);
 }
 
+static const char *const SQL_DOCUMENTS =
+	"SELECT o.id, o.case_id, o.kind, " GCDM ", c.number AS case_number, c.department_code, o.number AS doc_number, "
+	"o.issued_at, CASE WHEN n.ncases > 1 THEN n.number END AS instance_number, i.name AS item_name, "
+	"'9999-01-01' AS term, NULL AS none FROM case_documents o CROSS JOIN cases c ON c.id = o.case_id "
+	"CROSS JOIN case_instances n ON n.id = c.instance_id CROSS JOIN projects p ON p.id = c.project_id "
+	"CROSS JOIN catalog_items i ON i.id = c.item_version_id WHERE o.id > ? ORDER BY o.id LIMIT ?";
+
 int store_xchg_documents_after(struct store *st, int64_t after, int limit, json_t **out, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st,
-		"SELECT o.id, o.case_id, o.kind, " GCDM ", c.number AS case_number, c.department_code, o.number AS doc_number, "
-		"o.issued_at, CASE WHEN n.ncases > 1 THEN n.number END AS instance_number, i.name AS item_name, "
-		"'9999-01-01' AS term, NULL AS none FROM case_documents o CROSS JOIN cases c ON c.id = o.case_id "
-		"CROSS JOIN case_instances n ON n.id = c.instance_id CROSS JOIN projects p ON p.id = c.project_id "
-		"CROSS JOIN catalog_items i ON i.id = c.item_version_id WHERE o.id > ? ORDER BY o.id LIMIT ?", e);
+	sqlite3_stmt *s = store_stmt(st, SQL_DOCUMENTS, e);
 	if (!s)
 		return e->code;
 	sqlite3_bind_int64(s, 1, after);
 	sqlite3_bind_int(s, 2, limit);
 	return rows(st, s, out, e);
+}
+
+static const char *const SQL_FILES =
+	"SELECT f.id, f.case_id, " GCDM ", c.number AS case_number, c.department_code, f.name AS title, "
+	"f.kind AS doc_class, f.ext, CAST(f.id AS TEXT) AS doc_number, "
+	"CASE WHEN n.ncases > 1 THEN n.number END AS instance_number, NULL AS none "
+	"FROM case_files f CROSS JOIN cases c ON c.id = f.case_id CROSS JOIN case_instances n ON n.id = c.instance_id "
+	"CROSS JOIN projects p ON p.id = c.project_id WHERE f.id > ? ORDER BY f.id LIMIT ?";
+
+int store_xchg_files_after(struct store *st, int64_t after, int limit, json_t **out, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_FILES, e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_int(s, 2, limit);
+	return rows(st, s, out, e);
+}
+
+int store_xchg_scan(struct store *st, const char *kind, int64_t after, int limit, store_xchg_row_fn fn, void *arg,
+		    int64_t *last, int *nrows, struct err *e)
+{
+	const char *sql = strcmp(kind, "case") == 0 ? SQL_CASES : strcmp(kind, "status") == 0 ? SQL_STATUS
+		: strcmp(kind, "document") == 0 ? SQL_DOCUMENTS : strcmp(kind, "file") == 0 ? SQL_FILES : NULL;
+	if (!sql)
+		return err_set(e, ERR_INVALID, "kind", "no appended rows of kind %s", kind);
+	sqlite3_stmt *s = store_stmt(st, sql, e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_int(s, 2, limit);
+	int n = sqlite3_column_count(s), rc, frc = 0;
+	const char *names[64];
+	struct xchg_val v[64];
+	if (n > 64)
+		n = 64;
+	for (int i = 0; i < n; i++)
+		names[i] = sqlite3_column_name(s, i);
+	*nrows = 0;
+	while (!frc && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (int i = 0; i < n; i++) {
+			v[i] = (struct xchg_val){.type = XCHG_NULL};
+			switch (sqlite3_column_type(s, i)) {
+			case SQLITE_INTEGER:
+				v[i] = (struct xchg_val){.type = XCHG_INT, .i = sqlite3_column_int64(s, i)};
+				break;
+			case SQLITE_FLOAT:
+				v[i] = (struct xchg_val){.type = XCHG_REAL, .d = sqlite3_column_double(s, i)};
+				break;
+			case SQLITE_TEXT:
+			case SQLITE_BLOB:
+				v[i] = (struct xchg_val){.type = XCHG_TEXT, .s = store_col_text(s, i)};
+				break;
+			}
+		}
+		*last = sqlite3_column_int64(s, 0);
+		(*nrows)++;
+		frc = fn(arg, n, names, v);
+	}
+	sqlite3_reset(s);
+	if (frc)
+		return frc;
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(st, e, kind);
 }
 
 int store_xchg_special(struct store *st, int64_t id, json_t **row, struct err *e)
@@ -299,6 +369,17 @@ static int adopt(struct store *st, const struct xchg_row *r, int64_t now, struct
 	return store_step_done(st, s, e, "exchange row");
 }
 
+int store_xchg_imported_any(struct store *st, int *yes, struct err *e)
+{
+	int64_t n;
+	sqlite3_stmt *s = store_stmt(st, "SELECT EXISTS (SELECT 1 FROM import_sources WHERE kind IN ('project', 'case'))",
+				     e);
+	if (!s || scalar(st, s, &n, e))
+		return e->code;
+	*yes = n > 0;
+	return 0;
+}
+
 int store_xchg_imported(struct store *st, const char *kind, int64_t ref, int *yes, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st, "SELECT EXISTS (SELECT 1 FROM import_sources WHERE kind = ?1 AND ref = ?2)", e);
@@ -345,14 +426,52 @@ int store_xchg_put(struct store *st, const struct xchg_row *r, int64_t now, stru
 	return store_step_done(st, s, e, "exchange row");
 }
 
-int store_xchg_rows_of(struct store *st, const char *object, json_t **out, struct err *e)
+/* The tables (a skip-scan of UNIQUE (tbl, dfsjzj): one seek per table) joined
+** with the key, or the key's range when it ends in ':'. */
+int store_xchg_rows_keyed(struct store *st, const char *tbl, const char *const *keys, int n, json_t *out,
+			  struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	sqlite3_stmt *s = tbl ? store_stmt(st,
 		"SELECT id, tbl, dfsjzj, object, department, ptbl, pkey, ptbl2, pkey2, content, withdrawn "
-		"FROM exchange_rows WHERE object = ? ORDER BY id", e);
+		"FROM exchange_rows WHERE tbl = ?3 AND dfsjzj >= ?1 AND dfsjzj <= ?2 ORDER BY id", e) : store_stmt(st,
+		"WITH RECURSIVE t(x) AS (SELECT MIN(tbl) FROM exchange_rows UNION ALL "
+		"  SELECT (SELECT MIN(tbl) FROM exchange_rows WHERE tbl > t.x) FROM t WHERE t.x IS NOT NULL) "
+		"SELECT r.id, r.tbl, r.dfsjzj, r.object, r.department, r.ptbl, r.pkey, r.ptbl2, r.pkey2, r.content, "
+		"r.withdrawn FROM t JOIN exchange_rows r ON r.tbl = t.x AND r.dfsjzj >= ?1 AND r.dfsjzj <= ?2 "
+		"ORDER BY r.id", e);
 	if (!s)
 		return e->code;
-	store_bind_text(s, 1, object);
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(keys[i]);
+		char hi[200];
+		json_t *got;
+		if (len == 0 || len + 2 > sizeof hi)
+			continue;
+		memcpy(hi, keys[i], len + 1);
+		if (hi[len - 1] == ':')          /* a prefix: every key it starts (keys are ASCII) */
+			memcpy(hi + len, "\xff", 2);
+		store_bind_text(s, 1, keys[i]);
+		sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
+		if (tbl)
+			store_bind_text(s, 3, tbl);
+		if (rows(st, s, &got, e))
+			return e->code;
+		json_array_extend(out, got);
+		json_decref(got);
+	}
+	return 0;
+}
+
+int store_xchg_case_parts(struct store *st, int64_t case_id, json_t **out, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"SELECT 'status' AS kind, id FROM case_status WHERE case_id = ?1 "
+		"UNION ALL SELECT 'special', id FROM case_specials WHERE case_id = ?1 "
+		"UNION ALL SELECT 'document', id FROM case_documents WHERE case_id = ?1 "
+		"UNION ALL SELECT 'file', id FROM case_files WHERE case_id = ?1", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, case_id);
 	return rows(st, s, out, e);
 }
 
@@ -430,6 +549,22 @@ int store_xchg_intent(struct store *st, const char *tbl, const int64_t *ids, int
 	return 0;
 }
 
+int store_xchg_intent_rows(struct store *st, const char *tbl, const char *rows, int64_t now, int64_t *batch,
+			   struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO exchange_batches(tbl, ids, rows, started_at) VALUES (?, '[]', ?, ?)",
+				     e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, tbl);
+	sqlite3_bind_text(s, 2, rows, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now);
+	if (store_step_done(st, s, e, "exchange intent"))
+		return e->code;
+	*batch = sqlite3_last_insert_rowid(store_db(st));
+	return 0;
+}
+
 int store_xchg_batch_done(struct store *st, int64_t batch, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st, "DELETE FROM exchange_batches WHERE id = ?", e);
@@ -443,6 +578,16 @@ int store_xchg_sent(struct store *st, int64_t row_id, const char *hash, const ch
 		    int64_t now, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st,
+		"INSERT OR IGNORE INTO exchange_sent(lsh, row_id, batch, sent_at) SELECT sent_lsh, id, ?2, sent_at "
+		"FROM exchange_rows WHERE id = ?1 AND sent_lsh <> '' AND sent_lsh <> 'import' AND sent_lsh IS NOT ?3", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, row_id);
+	sqlite3_bind_int64(s, 2, batch);
+	store_bind_text(s, 3, lsh);
+	if (store_step_done(st, s, e, "exchange sent"))
+		return e->code;
+	s = store_stmt(st,
 		"UPDATE exchange_rows SET due_since = CASE WHEN hash = ?2 THEN NULL ELSE due_since END, "
 		"sent_hash = ?2, sent_lsh = ?3, sent_at = ?4, sjsczt = 0, sbyy = NULL, verdict_at = NULL WHERE id = ?1", e);
 	if (!s)
@@ -451,16 +596,43 @@ int store_xchg_sent(struct store *st, int64_t row_id, const char *hash, const ch
 	store_bind_text(s, 2, hash);
 	store_bind_text(s, 3, lsh);
 	sqlite3_bind_int64(s, 4, now);
-	if (store_step_done(st, s, e, "exchange sent"))
-		return e->code;
-	s = store_stmt(st, "INSERT OR IGNORE INTO exchange_sent(lsh, row_id, batch, sent_at) VALUES (?, ?, ?, ?)", e);
+	return store_step_done(st, s, e, "exchange sent");
+}
+
+int store_xchg_put_sent(struct store *st, const struct xchg_row *r, const char *lsh, int64_t now, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"INSERT INTO exchange_rows(tbl, dfsjzj, object, department, ptbl, pkey, ptbl2, pkey2, content, hash, "
+		"due_since, sent_hash, sent_lsh, sent_at, sjsczt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, ?10, "
+		"?11, ?12, 0) ON CONFLICT(tbl, dfsjzj) DO UPDATE SET content = excluded.content, hash = excluded.hash, "
+		"due_since = NULL, sent_hash = excluded.hash, sent_lsh = excluded.sent_lsh, sent_at = excluded.sent_at, "
+		"sjsczt = 0, sbyy = NULL, verdict_at = NULL", e);
 	if (!s)
 		return e->code;
-	store_bind_text(s, 1, lsh);
-	sqlite3_bind_int64(s, 2, row_id);
-	sqlite3_bind_int64(s, 3, batch);
-	sqlite3_bind_int64(s, 4, now);
-	return store_step_done(st, s, e, "exchange sent");
+	const char *v[] = {r->tbl, r->dfsjzj, r->object, r->department, r->ptbl, r->pkey, r->ptbl2, r->pkey2,
+			   r->content, r->hash, lsh};
+	for (int i = 0; i < 11; i++)
+		store_bind_text(s, i + 1, v[i]);
+	sqlite3_bind_int64(s, 12, now);
+	return store_step_done(st, s, e, "exchange row");
+}
+
+int store_xchg_ready(struct store *st, const char *tbl, const char *dfsjzj, int wait_accepted, int *ready,
+		     struct err *e)
+{
+	int64_t n;
+	sqlite3_stmt *s = store_stmt(st,
+		"SELECT EXISTS (SELECT 1 FROM exchange_rows WHERE tbl = ?1 AND dfsjzj = ?2 AND due_since IS NULL "
+		"AND (sjsczt = 3 OR (?3 = 0 AND sjsczt IN (0, 1))))", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, tbl);
+	store_bind_text(s, 2, dfsjzj);
+	sqlite3_bind_int(s, 3, wait_accepted);
+	if (scalar(st, s, &n, e))
+		return e->code;
+	*ready = n > 0;
+	return 0;
 }
 
 int store_xchg_refused(struct store *st, int64_t row_id, const char *hash, const char *reason, int64_t now,
@@ -480,7 +652,7 @@ int store_xchg_refused(struct store *st, int64_t row_id, const char *hash, const
 
 int store_xchg_batches(struct store *st, json_t **out, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT id AS batch, tbl FROM exchange_batches ORDER BY id", e);
+	sqlite3_stmt *s = store_stmt(st, "SELECT id AS batch, tbl, rows FROM exchange_batches ORDER BY id", e);
 	return s ? rows(st, s, out, e) : e->code;
 }
 
@@ -496,7 +668,8 @@ int store_xchg_batch_rows(struct store *st, int64_t batch, json_t **out, struct 
 
 int store_xchg_lsh_known(struct store *st, int64_t row_id, const char *lsh, int *known, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT COUNT(*) FROM exchange_sent WHERE row_id = ? AND lsh = ?", e);
+	sqlite3_stmt *s = store_stmt(st, "SELECT EXISTS (SELECT 1 FROM exchange_rows WHERE id = ?1 AND sent_lsh = ?2) "
+				     "OR EXISTS (SELECT 1 FROM exchange_sent WHERE row_id = ?1 AND lsh = ?2)", e);
 	int64_t n;
 	if (!s)
 		return e->code;
@@ -557,6 +730,27 @@ int store_xchg_rejected(struct store *st, json_t **out, struct err *e)
 		"SELECT tbl AS \"table\", dfsjzj, object, department, sbyy AS reason, verdict_at AS since "
 		"FROM exchange_rows WHERE sjsczt = 2 AND due_since IS NULL ORDER BY verdict_at, id", e);
 	return s ? rows(st, s, out, e) : e->code;
+}
+
+int store_xchg_idle(struct store *st, int *idle, struct err *e)
+{
+	int64_t n;
+	sqlite3_stmt *s = store_stmt(st,
+		"SELECT EXISTS (SELECT 1 FROM exchange_batches) OR EXISTS (SELECT 1 FROM exchange_dirty) "
+		"OR EXISTS (SELECT 1 FROM exchange_rows WHERE due_since IS NOT NULL) "
+		"OR EXISTS (SELECT 1 FROM exchange_rows WHERE sjsczt IN (0, 1) AND sent_lsh <> '') "
+		"OR (SELECT COALESCE(MAX(id), 0) FROM cases) > "
+		"  COALESCE((SELECT last_id FROM exchange_marks WHERE kind = 'case'), 0) "
+		"OR (SELECT COALESCE(MAX(id), 0) FROM case_status) > "
+		"  COALESCE((SELECT last_id FROM exchange_marks WHERE kind = 'status'), 0) "
+		"OR (SELECT COALESCE(MAX(id), 0) FROM case_documents) > "
+		"  COALESCE((SELECT last_id FROM exchange_marks WHERE kind = 'document'), 0) "
+		"OR (SELECT COALESCE(MAX(id), 0) FROM case_files) > "
+		"  COALESCE((SELECT last_id FROM exchange_marks WHERE kind = 'file'), 0)", e);
+	if (!s || scalar(st, s, &n, e))
+		return e->code;
+	*idle = n == 0;
+	return 0;
 }
 
 int store_xchg_backlog(struct store *st, int64_t *oldest, int64_t *n, struct err *e)

@@ -17,6 +17,15 @@
 
 #include "store/store.h"
 
+/* A value of a source record read without JSON (store_xchg_scan). */
+enum { XCHG_NULL, XCHG_INT, XCHG_REAL, XCHG_TEXT };
+struct xchg_val {
+	int type;
+	int64_t i;
+	double d;
+	const char *s;            /* XCHG_TEXT: valid until the callback returns */
+};
+
 /* A page cache fit for a push over millions of rows on this connection. */
 int store_xchg_tune(struct store *st, struct err *e);
 
@@ -35,6 +44,17 @@ int store_xchg_project(struct store *st, int64_t id, json_t **project, json_t **
 int store_xchg_cases_after(struct store *st, int64_t after, int limit, json_t **rows, struct err *e);
 int store_xchg_status_after(struct store *st, int64_t after, int limit, json_t **rows, struct err *e);
 int store_xchg_documents_after(struct store *st, int64_t after, int limit, json_t **rows, struct err *e);
+/* Uploaded files (case_files) as attachments: title, doc_class (FJFL),
+** ext, doc_number (FJID: the file's id). */
+int store_xchg_files_after(struct store *st, int64_t after, int limit, json_t **rows, struct err *e);
+/* The rows of kind case | status | document | file with id > after (at
+** most limit, in id order) as the readers above give them, handed one by
+** one to fn without building JSON (n values named names[i]; the id is the
+** first). A non-zero return of fn stops the walk and is returned (fn sets
+** e). *last is the id of the last row handed, *nrows how many. */
+typedef int (*store_xchg_row_fn)(void *arg, int n, const char *const *names, const struct xchg_val *v);
+int store_xchg_scan(struct store *st, const char *kind, int64_t after, int limit, store_xchg_row_fn fn, void *arg,
+		    int64_t *last, int *nrows, struct err *e);
 int store_xchg_special(struct store *st, int64_t id, json_t **row, struct err *e);
 /* What the exchange calls an object: a 办件's number (kind "case") or a
 ** project's code ("project"). ERR_NOTFOUND when there is none. */
@@ -67,9 +87,18 @@ int store_xchg_put(struct store *st, const struct xchg_row *r, int64_t now, stru
 /* 1 in *yes when our row ref of kind ("project", "case") was brought in
 ** from a front DB (import_sources, migration 0019). */
 int store_xchg_imported(struct store *st, const char *kind, int64_t ref, int *yes, struct err *e);
-/* The rows with this object (project code / 办件 number), as
-** [{id, tbl, dfsjzj, object, department, ptbl, pkey, ptbl2, pkey2, content, withdrawn}]. */
-int store_xchg_rows_of(struct store *st, const char *object, json_t **rows, struct err *e);
+/* 1 in *yes when anything of kind project or case was brought in. */
+int store_xchg_imported_any(struct store *st, int *yes, struct err *e);
+/* The rows of table tbl (NULL: of any table) whose DFSJZJ is one of
+** keys[0..n) or, for a key ending in ':', starts with it, appended to rows
+** as [{id, tbl, dfsjzj, object, department, ptbl, pkey, ptbl2, pkey2,
+** content, withdrawn}]. */
+int store_xchg_rows_keyed(struct store *st, const char *tbl, const char *const *keys, int n, json_t *rows,
+			  struct err *e);
+/* What a 办件 has that the exchange may have reported, as [{kind, id}]:
+** kind status (case_status), special, document (case_documents), file
+** (case_files). */
+int store_xchg_case_parts(struct store *st, int64_t case_id, json_t **parts, struct err *e);
 /* One row by id (as rows_of); ERR_NOTFOUND when none. */
 int store_xchg_row(struct store *st, int64_t id, json_t **row, struct err *e);
 /* Mark a row withdrawn (reason) unless it is already, and queue it so the
@@ -84,15 +113,29 @@ int store_xchg_intent(struct store *st, const char *tbl, const int64_t *ids, int
 		      struct err *e);
 /* The batch is settled: remove its intent. */
 int store_xchg_batch_done(struct store *st, int64_t batch, struct err *e);
+/* The row's version hash went as lsh (the LSH of the version it replaces
+** is kept in exchange_sent). */
 int store_xchg_sent(struct store *st, int64_t row_id, const char *hash, const char *lsh, int64_t batch,
 		    int64_t now, struct err *e);
+/* A row collected and sent in one go: inserted (or, should it exist,
+** updated) as sent with lsh, SJSCZT 0. */
+int store_xchg_put_sent(struct store *st, const struct xchg_row *r, const char *lsh, int64_t now, struct err *e);
+/* 1 in *ready when row (tbl, dfsjzj) is sent and current: accepted (3), or
+** sent (0 1 3) when !wait_accepted (store_xchg_due's rule for parents). */
+int store_xchg_ready(struct store *st, const char *tbl, const char *dfsjzj, int wait_accepted, int *ready,
+		     struct err *e);
+/* The intent of a batch of rows not yet in exchange_rows: their lines
+** (exchange/harvest.c's TSV) in rows. */
+int store_xchg_intent_rows(struct store *st, const char *tbl, const char *rows, int64_t now, int64_t *batch,
+			   struct err *e);
 /* A row refused before it left (conversion or validation): final 2. */
 int store_xchg_refused(struct store *st, int64_t row_id, const char *hash, const char *reason, int64_t now,
 		       struct err *e);
-/* Open intents: [{batch, tbl}], and the rows of one: [{id, dfsjzj, hash}]. */
+/* Open intents: [{batch, tbl, rows}] (rows NULL but for intents_rows), and
+** the exchange_rows of one: [{id, dfsjzj, hash}]. */
 int store_xchg_batches(struct store *st, json_t **rows, struct err *e);
 int store_xchg_batch_rows(struct store *st, int64_t batch, json_t **rows, struct err *e);
-/* 1 when lsh was recorded for row_id already. */
+/* 1 when lsh was recorded for row_id already (its latest or an earlier version). */
 int store_xchg_lsh_known(struct store *st, int64_t row_id, const char *lsh, int *known, struct err *e);
 /* Rows of tbl sent and not final, id > after: [{id, lsh}]. */
 int store_xchg_open(struct store *st, const char *tbl, int64_t after, int limit, json_t **rows, struct err *e);
@@ -105,6 +148,9 @@ int store_xchg_verdict(struct store *st, int64_t row_id, const char *lsh, int sj
 int store_xchg_counts(struct store *st, json_t **rows, struct err *e);
 /* Current rejections, oldest first: [{table, dfsjzj, object, department, reason, since}]. */
 int store_xchg_rejected(struct store *st, json_t **rows, struct err *e);
+/* 1 in *idle when a push has nothing to do: no batch open, nothing queued,
+** due or awaiting a verdict, and no row appended past a mark. */
+int store_xchg_idle(struct store *st, int *idle, struct err *e);
 /* Oldest due_since (0: none) and how many rows are due. */
 int store_xchg_backlog(struct store *st, int64_t *oldest, int64_t *n, struct err *e);
 

@@ -99,10 +99,17 @@ int store_case_files(struct store *st, int64_t id, json_t **rows, struct err *e)
 
 int store_files_all(struct store *st, json_t **rows, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT sha256, max(size) AS size FROM ("
-				     "SELECT sha256, size FROM case_files UNION ALL "
-				     "SELECT sha256, -1 FROM case_documents WHERE sha256 IS NOT NULL) "
-				     "GROUP BY sha256 ORDER BY sha256", e);
+	/* desk_files from migration 0025 on (a backup may be older) */
+	sqlite3_stmt *s = store_schema_version(st) >= 25
+		? store_stmt(st, "SELECT sha256, max(size) AS size FROM ("
+			     "SELECT sha256, size FROM case_files UNION ALL "
+			     "SELECT sha256, -1 FROM case_documents WHERE sha256 IS NOT NULL UNION ALL "
+			     "SELECT sha256, size FROM desk_files) "
+			     "GROUP BY sha256 ORDER BY sha256", e)
+		: store_stmt(st, "SELECT sha256, max(size) AS size FROM ("
+			     "SELECT sha256, size FROM case_files UNION ALL "
+			     "SELECT sha256, -1 FROM case_documents WHERE sha256 IS NOT NULL) "
+			     "GROUP BY sha256 ORDER BY sha256", e);
 	return s ? store_rows_json(st, s, rows, e) : e->code;
 }
 

@@ -44,7 +44,7 @@ int store_case_file_add(struct store *st, struct case_file_rec *f, struct err *e
 int store_case_file_get(struct store *st, int64_t file_id, struct case_file_rec *f, struct err *e);
 /* [{id, material, name, mime, ext, size, sha256, kind, uploaded_at, uploaded_by}] of case id. */
 int store_case_files(struct store *st, int64_t id, json_t **rows, struct err *e);
-/* Every file the database refers to (uploads and issued documents), each
+/* Every file the database refers to (uploads, issued documents, desk attachments), each
 ** once: [{sha256, size}] (size -1 when only a document refers to it). */
 int store_files_all(struct store *st, json_t **rows, struct err *e);
 

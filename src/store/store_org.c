@@ -132,6 +132,37 @@ int store_department_update(struct store *st, const char *code, const char *name
 			    code, name, active, now, e);
 }
 
+int store_department_move(struct store *st, const char *code, const char *district, int64_t now, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE departments SET district_code = ?2, updated_at = ?3 WHERE code = ?1", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, code);
+	store_bind_text(s, 2, district);
+	sqlite3_bind_int64(s, 3, now);
+	return store_step_done(st, s, e, "update");
+}
+
+int store_department_place(struct store *st, const char *code, char district[16], int64_t *cases, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT district_code FROM departments WHERE code = ?", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, code);
+	district[0] = '\0';
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		snprintf(district, 16, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return err_set(e, ERR_INTERNAL, "", "department: %s", sqlite3_errmsg(store_db(st)));
+	s = store_stmt(st, "SELECT count(*) FROM cases WHERE department_code = ?", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, code);
+	return store_count(st, s, cases, e);
+}
+
 int store_department_inactive(struct store *st, const char *code)
 {
 	return exists(st, "SELECT 1 FROM departments WHERE code = ? AND NOT active", code);

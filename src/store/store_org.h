@@ -29,6 +29,10 @@ int store_department_list(struct store *st, const char *district, const struct p
 int store_department_update(struct store *st, const char *code, const char *name, int active,
 			    int64_t now, struct err *e);
 /* 1 when the department exists and is disabled (停用). */
+/* Move a department to another district (the caller checked it exists). */
+int store_department_move(struct store *st, const char *code, const char *district, int64_t now, struct err *e);
+/* *district of department code ("" when none); *cases every case it ever handled. */
+int store_department_place(struct store *st, const char *code, char district[16], int64_t *cases, struct err *e);
 int store_department_inactive(struct store *st, const char *code);
 /* Open cases of the department and its active accounts. */
 int store_department_load(struct store *st, const char *code, int64_t *running_cases,

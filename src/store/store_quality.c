@@ -2,9 +2,9 @@
 ** store_quality.c: SQL of 数据质检 (see store_quality.h).
 **
 ** The passes read each table once in its rowid (or index) order: the case
-** pass steps two statements side by side (cases and the approval
-** documents, both ordered by case id) and merges them in C instead of a
-** lookup per case. Day numbers are Asia/Shanghai
+** pass steps three statements side by side (cases, the running ones and
+** the approval documents, all ordered by case id) and merges them in C
+** instead of a lookup per case. Day numbers are Asia/Shanghai
 ** days: (t + 28800) / 86400.
 */
 #include "store/store_quality.h"
@@ -45,47 +45,256 @@ static void advance(struct cursor *c, int64_t upto)
 
 static void case_row(sqlite3_stmt *s, struct qs_case *c)
 {
+	*c = (struct qs_case){0};
 	c->id = sqlite3_column_int64(s, 0);
 	c->instance_id = sqlite3_column_int64(s, 1);
-	c->number = store_col_text(s, 2);
-	c->item_code = store_col_text(s, 3);
-	c->department = store_col_text(s, 4);
-	c->district = store_col_text(s, 5);
-	c->status = sqlite3_column_int(s, 6);
-	c->open = sqlite3_column_int(s, 7);
-	c->accepted = sqlite3_column_int(s, 8);
-	c->time_limit = sqlite3_column_int(s, 9);
-	c->paused_days = sqlite3_column_int(s, 10);
-	c->received_at = sqlite3_column_int64(s, 11);
-	c->accepted_at = sqlite3_column_int64(s, 12);
-	c->final_at = sqlite3_column_int64(s, 13);
-	c->updated_at = sqlite3_column_int64(s, 14);
-	c->paused_since = sqlite3_column_int(s, 15);
-	c->receipt_day = sqlite3_column_int(s, 16);
-	c->receipt_end = sqlite3_column_int(s, 17);
+	c->item_code = store_col_text(s, 2);
+	c->department = store_col_text(s, 3);
+	c->status = sqlite3_column_int(s, 4);
+	c->open = sqlite3_column_int(s, 5);
+	c->time_limit = sqlite3_column_int(s, 6);
+	c->paused_days = sqlite3_column_int(s, 7);
+	c->received_at = sqlite3_column_int64(s, 8);
+	c->accepted_at = sqlite3_column_int64(s, 9);
+	c->final_at = sqlite3_column_int64(s, 10);
+	c->updated_at = sqlite3_column_int64(s, 11);
 }
 
-int store_quality_cases(struct store *st, int (*each)(void *arg, const struct qs_case *c), void *arg,
-			struct err *e)
+/* What only a running case needs, from the open one's own cursor. */
+static void open_row(sqlite3_stmt *s, struct qs_case *c)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT id, instance_id, number, item_code, department_code, "
-				     "district_code, status, open, accepted, time_limit, paused_days, received_at, "
-				     "accepted_at, final_at, updated_at, paused_since, receipt_day, receipt_end FROM cases ORDER BY id", e);
+	c->accepted = sqlite3_column_int(s, 1);
+	c->paused_since = sqlite3_column_int(s, 2);
+	c->receipt_day = sqlite3_column_int(s, 3);
+	c->receipt_end = sqlite3_column_int(s, 4);
+	c->number = store_col_text(s, 5);
+	c->district = store_col_text(s, 6);
+}
+
+/* The cases: the wide table read once for the columns every case needs;
+** the running ones (a partial index holds them) and the approval documents
+** merged in by case id. One read transaction, so the three agree. */
+int store_quality_cases(struct store *st, int64_t after, int64_t upto, int (*each)(void *arg, const struct qs_case *c),
+			void *arg, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT id, instance_id, item_code, department_code, status, open, time_limit, "
+				     "paused_days, received_at, accepted_at, final_at, updated_at FROM cases "
+				     "WHERE id > ?1 AND id <= ?2 ORDER BY id", e);
 	struct cursor dc = {store_stmt(st, "SELECT case_id FROM case_documents WHERE kind IN ('approval', 'joint') "
-				       "ORDER BY case_id", e), 0};
-	int rc;
-	if (!s || !dc.s)
+				       "AND case_id > ?1 AND case_id <= ?2 ORDER BY case_id", e), 0};
+	struct cursor oc = {store_stmt(st, "SELECT id, accepted, paused_since, receipt_day, receipt_end, number, "
+				       "district_code FROM cases INDEXED BY cases_todo WHERE open = 1 "
+				       "AND id > ?1 AND id <= ?2 ORDER BY id", e), 0};
+	int rc, txn = sqlite3_get_autocommit(store_db(st));
+	if (!s || !dc.s || !oc.s || (txn && store_run(st, "BEGIN", e)))
 		return e->code;
+	sqlite3_stmt *all[] = {s, dc.s, oc.s};
+	for (int i = 0; i < 3; i++) {
+		sqlite3_bind_int64(all[i], 1, after);
+		sqlite3_bind_int64(all[i], 2, upto);
+	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct qs_case c;
 		case_row(s, &c);
 		advance(&dc, c.id);
 		c.approval_doc = dc.id == c.id;
+		if (c.open) {
+			advance(&oc, c.id);
+			if (oc.id == c.id)
+				open_row(oc.s, &c);
+		}
 		if (each(arg, &c))
 			break;
 	}
 	sqlite3_reset(dc.s);
+	sqlite3_reset(oc.s);
+	rc = done(st, s, rc, e, "quality cases");
+	if (txn && rc)
+		store_run(st, "COMMIT", &(struct err){0});
+	else if (txn)
+		rc = store_run(st, "COMMIT", e);
+	return rc;
+}
+
+static int one_int(struct store *st, const char *sql, int64_t def, int64_t *out, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, sql, e);
+	if (!s)
+		return e->code;
+	int rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL ? sqlite3_column_int64(s, 0) : def;
+	return done(st, s, rc == SQLITE_ROW ? SQLITE_DONE : rc, e, "quality status marks");
+}
+
+int store_quality_read_begin(struct store *st, int *began, struct err *e)
+{
+	*began = sqlite3_get_autocommit(store_db(st));
+	return *began ? store_run(st, "BEGIN", e) : 0;
+}
+
+int store_quality_read_end(struct store *st, int began, struct err *e)
+{
+	return began ? store_run(st, "COMMIT", e) : 0;
+}
+
+int store_quality_case_pending(struct store *st, int64_t dirty_upto, int64_t *n, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT (SELECT count(*) FROM quality_case_dirty WHERE id <= ?) + "
+				     "(SELECT count(*) FROM quality_case_suspects)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, dirty_upto);
+	return store_count(st, s, n, e);
+}
+
+/* ---- what the case pass keeps (migration 0024) ------------------------------------------------------ */
+
+#define CASE_ALL "SELECT id, instance_id, item_code, department_code, status, open, time_limit, paused_days, " \
+	"received_at, accepted_at, final_at, updated_at, accepted, paused_since, receipt_day, receipt_end, number, " \
+	"district_code, EXISTS (SELECT 1 FROM case_documents d WHERE d.case_id = cases.id " \
+	"AND d.kind IN ('approval', 'joint')) FROM cases "
+
+static void case_all_row(sqlite3_stmt *s, struct qs_case *c)
+{
+	case_row(s, c);
+	c->accepted = sqlite3_column_int(s, 12);
+	c->paused_since = sqlite3_column_int(s, 13);
+	c->receipt_day = sqlite3_column_int(s, 14);
+	c->receipt_end = sqlite3_column_int(s, 15);
+	c->number = store_col_text(s, 16);
+	c->district = store_col_text(s, 17);
+	c->approval_doc = sqlite3_column_int(s, 18);
+}
+
+static int case_rows(struct store *st, sqlite3_stmt *s, int (*each)(void *arg, const struct qs_case *c), void *arg,
+		     struct err *e)
+{
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct qs_case c;
+		case_all_row(s, &c);
+		if (each(arg, &c))
+			break;
+	}
 	return done(st, s, rc, e, "quality cases");
+}
+
+int store_quality_case_get(struct store *st, int64_t case_id, int (*each)(void *arg, const struct qs_case *c),
+			   void *arg, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, CASE_ALL "WHERE id = ?", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, case_id);
+	return case_rows(st, s, each, arg, e);
+}
+
+int store_quality_open_cases(struct store *st, int (*each)(void *arg, const struct qs_case *c), void *arg,
+			     struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, CASE_ALL "INDEXED BY cases_todo WHERE open = 1 ORDER BY id", e);
+	return s ? case_rows(st, s, each, arg, e) : e->code;
+}
+
+int store_quality_instance_cases(struct store *st, int64_t instance_id,
+				 int (*each)(void *arg, int64_t case_id, const char *item_code), void *arg,
+				 struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT id, item_code FROM cases WHERE instance_id = ? ORDER BY id", e);
+	int rc;
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, instance_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (each(arg, sqlite3_column_int64(s, 0), store_col_text(s, 1)))
+			break;
+	return done(st, s, rc, e, "quality instance cases");
+}
+
+int store_quality_case_state(struct store *st, struct qs_case_state *out, struct err *e)
+{
+	sqlite3_stmt *s;
+	memset(out, 0, sizeof *out);
+	if (one_int(st, "SELECT max(id) FROM quality_case_dirty", 0, &out->dirty_upto, e) ||
+	    !(s = store_stmt(st, "SELECT fingerprint, run_id FROM quality_case_read WHERE id = 1", e)))
+		return e->code;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		snprintf(out->fingerprint, sizeof out->fingerprint, "%s", store_col_text(s, 0));
+		out->run_id = sqlite3_column_int64(s, 1);
+	}
+	return done(st, s, rc == SQLITE_ROW ? SQLITE_DONE : rc, e, "quality case read");
+}
+
+int store_quality_case_candidates(struct store *st, int64_t dirty_upto, int (*each)(void *arg, int64_t id, int dup),
+				  void *arg, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT case_id, 0 FROM quality_case_dirty WHERE id <= ? UNION ALL "
+				     "SELECT case_id, 0 FROM quality_case_suspects UNION ALL "
+				     "SELECT instance_id, 1 FROM quality_case_dups", e);
+	int rc;
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, dirty_upto);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (each(arg, sqlite3_column_int64(s, 0), sqlite3_column_int(s, 1)))
+			break;
+	return done(st, s, rc, e, "quality case candidates");
+}
+
+static int ids_op(struct store *st, const char *sql, const int64_t *v, size_t n, struct err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *s = store_stmt(st, sql, e);
+		if (!s)
+			return e->code;
+		sqlite3_bind_int64(s, 1, v[i]);
+		if (done(st, s, sqlite3_step(s), e, "quality case marks"))
+			return e->code;
+	}
+	return 0;
+}
+
+/* Take the case read mark from the run that wrote it to run_id; *won 0 when
+** another run wrote it in between. */
+static int take_case_mark(struct store *st, const struct qs_case_state *from, const char *fingerprint,
+			  int64_t run_id, int *won, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, !from->fingerprint[0]
+		? "INSERT INTO quality_case_read(id, fingerprint, run_id) VALUES (1, ?1, ?2) ON CONFLICT(id) DO NOTHING"
+		: "UPDATE quality_case_read SET fingerprint = ?1, run_id = ?2 WHERE id = 1 AND run_id = ?3", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, fingerprint);
+	sqlite3_bind_int64(s, 2, run_id);
+	if (from->fingerprint[0])
+		sqlite3_bind_int64(s, 3, from->run_id);
+	if (done(st, s, sqlite3_step(s), e, "quality case read"))
+		return e->code;
+	*won = sqlite3_changes(store_db(st)) > 0;
+	return 0;
+}
+
+int store_quality_case_marks_put(struct store *st, const struct qs_case_state *read, const char *fingerprint,
+				 int64_t run_id, const struct qs_case_marks *m, int *kept, struct err *e)
+{
+	if (take_case_mark(st, read, fingerprint, run_id, kept, e))
+		return e->code;
+	if (!*kept)
+		return 0;
+	if (m->all && (store_exec(st, "DELETE FROM quality_case_suspects", e) ||
+		       store_exec(st, "DELETE FROM quality_case_dups", e)))
+		return e->code;
+	if ((!m->all && ids_op(st, "DELETE FROM quality_case_suspects WHERE case_id = ?", m->judged, m->njudged, e)) ||
+	    (!m->all && ids_op(st, "DELETE FROM quality_case_dups WHERE instance_id = ?", m->insts, m->ninsts, e)) ||
+	    ids_op(st, "INSERT OR IGNORE INTO quality_case_suspects(case_id) VALUES (?)", m->suspects, m->nsuspects, e) ||
+	    ids_op(st, "INSERT OR IGNORE INTO quality_case_dups(instance_id) VALUES (?)", m->dups, m->ndups, e))
+		return e->code;
+	sqlite3_stmt *s = store_stmt(st, "DELETE FROM quality_case_dirty WHERE id <= ?", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, read->dirty_upto);
+	return done(st, s, sqlite3_step(s), e, "quality case dirty");
 }
 
 int store_quality_case_late(struct store *st, int64_t case_id, int *late, int *found, struct err *e)
@@ -100,17 +309,148 @@ int store_quality_case_late(struct store *st, int64_t case_id, int *late, int *f
 	return done(st, s, *found ? SQLITE_DONE : rc, e, "stats case");
 }
 
-int store_quality_statuses(struct store *st, int (*each)(void *arg, int64_t case_id, int status, int64_t at),
-			   void *arg, struct err *e)
+int store_quality_statuses(struct store *st, int64_t upto,
+			   int (*each)(void *arg, int64_t case_id, int status, int64_t at), void *arg, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT case_id, status, at FROM case_status ORDER BY id", e);
+	sqlite3_stmt *s = store_stmt(st, "SELECT case_id, status, at FROM case_status WHERE id <= ? ORDER BY id", e);
 	int rc;
 	if (!s)
 		return e->code;
+	sqlite3_bind_int64(s, 1, upto);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		if (each(arg, sqlite3_column_int64(s, 0), sqlite3_column_int(s, 1), sqlite3_column_int64(s, 2)))
 			break;
 	return done(st, s, rc, e, "quality status rows");
+}
+
+/* ---- what the status pass keeps (migration 0024) ------------------------------------------------- */
+
+int store_quality_status_state(struct store *st, struct qs_status_state *out, struct err *e)
+{
+	if (one_int(st, "SELECT max(id) FROM quality_status_dirty", 0, &out->dirty_upto, e) ||
+	    one_int(st, "SELECT max(id) FROM case_status", 0, &out->upto, e) ||
+	    one_int(st, "SELECT max(id) FROM cases", 0, &out->max_case, e) ||
+	    one_int(st, "SELECT last_id FROM quality_status_read WHERE id = 1", -1, &out->last_id, e) ||
+	    one_int(st, "SELECT run_id FROM quality_status_read WHERE id = 1", 0, &out->run_id, e))
+		return e->code;
+	return 0;
+}
+
+int store_quality_status_touched(struct store *st, int64_t after, int64_t upto, int64_t dirty_upto,
+				 int (*each)(void *arg, int64_t case_id), void *arg, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT case_id FROM case_status WHERE id > ?1 AND id <= ?2 "
+				     "UNION ALL SELECT case_id FROM quality_status_dirty WHERE id <= ?3", e);
+	int rc;
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_int64(s, 2, upto);
+	sqlite3_bind_int64(s, 3, dirty_upto);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (each(arg, sqlite3_column_int64(s, 0)))
+			break;
+	return done(st, s, rc, e, "quality touched cases");
+}
+
+int store_quality_case_statuses(struct store *st, int64_t case_id,
+				int (*each)(void *arg, int64_t case_id, int status, int64_t at), void *arg,
+				struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT status, at FROM case_status WHERE case_id = ? ORDER BY id", e);
+	int rc;
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, case_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (each(arg, case_id, sqlite3_column_int(s, 0), sqlite3_column_int64(s, 1)))
+			break;
+	return done(st, s, rc, e, "quality case status rows");
+}
+
+int store_quality_marks(struct store *st, int (*each)(void *arg, const struct qs_status_mark *m), void *arg,
+			struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT case_id, flags, first_status, order_status, order_at, after_status, "
+				     "after_final, code FROM quality_status_marks ORDER BY case_id", e);
+	int rc;
+	if (!s)
+		return e->code;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct qs_status_mark m = {
+			.case_id = sqlite3_column_int64(s, 0), .flags = sqlite3_column_int(s, 1),
+			.first_status = sqlite3_column_int(s, 2), .order_status = sqlite3_column_int(s, 3),
+			.order_at = sqlite3_column_int64(s, 4), .after_status = sqlite3_column_int(s, 5),
+			.after_final = sqlite3_column_int(s, 6), .code = sqlite3_column_int(s, 7),
+		};
+		if (each(arg, &m))
+			break;
+	}
+	return done(st, s, rc, e, "quality status marks");
+}
+
+static int mark_put(struct store *st, const struct qs_status_mark *m, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO quality_status_marks(case_id, flags, first_status, order_status, "
+				     "order_at, after_status, after_final, code) VALUES (?,?,?,?,?,?,?,?)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, m->case_id);
+	sqlite3_bind_int(s, 2, m->flags);
+	sqlite3_bind_int(s, 3, m->first_status);
+	sqlite3_bind_int(s, 4, m->order_status);
+	sqlite3_bind_int64(s, 5, m->order_at);
+	sqlite3_bind_int(s, 6, m->after_status);
+	sqlite3_bind_int(s, 7, m->after_final);
+	sqlite3_bind_int(s, 8, m->code);
+	return done(st, s, sqlite3_step(s), e, "quality status mark");
+}
+
+/* Take the read mark from the run that wrote it (prev) to run_id; *won 0
+** when another run wrote it in between. */
+static int take_mark(struct store *st, const struct qs_status_state *from, int64_t run_id, int64_t upto, int *won,
+		     struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, from->last_id < 0
+		? "INSERT INTO quality_status_read(id, last_id, run_id) VALUES (1, ?1, ?2) ON CONFLICT(id) DO NOTHING"
+		: "UPDATE quality_status_read SET last_id = ?1, run_id = ?2 WHERE id = 1 AND run_id = ?3", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, upto);
+	sqlite3_bind_int64(s, 2, run_id);
+	if (from->last_id >= 0)
+		sqlite3_bind_int64(s, 3, from->run_id);
+	if (done(st, s, sqlite3_step(s), e, "quality status read"))
+		return e->code;
+	*won = sqlite3_changes(store_db(st)) > 0;
+	return 0;
+}
+
+int store_quality_marks_put(struct store *st, const struct qs_status_state *read, int64_t run_id, int all,
+			    const int64_t *cases, size_t ncases, const struct qs_status_mark *m, size_t n, int *kept,
+			    struct err *e)
+{
+	sqlite3_stmt *s;
+	if (take_mark(st, read, run_id, read->upto, kept, e))
+		return e->code;
+	if (!*kept)
+		return 0;
+	if (all && store_exec(st, "DELETE FROM quality_status_marks", e))
+		return e->code;
+	for (size_t i = 0; !all && i < ncases; i++) {
+		if (!(s = store_stmt(st, "DELETE FROM quality_status_marks WHERE case_id = ?", e)))
+			return e->code;
+		sqlite3_bind_int64(s, 1, cases[i]);
+		if (done(st, s, sqlite3_step(s), e, "quality status mark"))
+			return e->code;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (mark_put(st, &m[i], e))
+			return e->code;
+	if (!(s = store_stmt(st, "DELETE FROM quality_status_dirty WHERE id <= ?", e)))
+		return e->code;
+	sqlite3_bind_int64(s, 1, read->dirty_upto);
+	return done(st, s, sqlite3_step(s), e, "quality status dirty");
 }
 
 int store_quality_max_case(struct store *st, int64_t *out, struct err *e)
@@ -135,6 +475,23 @@ int store_quality_case_ident(struct store *st, int64_t case_id, char number[64],
 		rc = SQLITE_DONE;
 	}
 	return done(st, s, rc, e, "quality case");
+}
+
+int store_quality_requeue(struct store *st, int64_t every, int64_t *n, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO quality_status_dirty(case_id) SELECT id FROM cases "
+				     "WHERE id % ?1 = 0", e), *c;
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, every > 0 ? every : 1);
+	if (done(st, s, sqlite3_step(s), e, "quality requeue"))
+		return e->code;
+	*n = sqlite3_changes(store_db(st));
+	if (!(c = store_stmt(st, "INSERT INTO quality_case_dirty(case_id) SELECT case_id FROM quality_status_dirty "
+			     "WHERE id > (SELECT coalesce(max(id), 0) FROM quality_status_dirty) - ?", e)))
+		return e->code;
+	sqlite3_bind_int64(c, 1, *n);
+	return done(st, c, sqlite3_step(c), e, "quality requeue");
 }
 
 /* ---- projects, units, stages --------------------------------------------------------------------- */

@@ -19,7 +19,10 @@
 /* ---- passes ------------------------------------------------------------------------------ */
 
 /* One 办件 with whether it has an approval document (case_documents merged
-** in id order, not joined). Days are day numbers, 0 when absent. */
+** in id order, not joined). Days are day numbers, 0 when absent. A running
+** case (open) comes with everything; a concluded one without what only the
+** running need: number and district NULL (store_quality_case_ident when it
+** has a defect), accepted, paused_since and the receipt days 0. */
 struct qs_case {
 	int64_t id, instance_id;
 	const char *number, *item_code, *department, *district;
@@ -28,16 +31,109 @@ struct qs_case {
 	int32_t paused_since, receipt_day, receipt_end;
 	int approval_doc;             /* an approval or joint document exists   */
 };
-int store_quality_cases(struct store *st, int (*each)(void *arg, const struct qs_case *c), void *arg,
-			struct err *e);
+/* The cases with after < id <= upto, in id order. */
+int store_quality_cases(struct store *st, int64_t after, int64_t upto, int (*each)(void *arg, const struct qs_case *c),
+			void *arg, struct err *e);
+
+/* What the case pass keeps between runs (migration 0024): the concluded
+** cases it found a defect in (suspects), the instances with an item twice
+** (dups), under which fingerprint (departments, calendar, rules: the
+** caller's text) and by which run, and the cases queued by trigger since
+** (a concluded case's row, documents or statistics changed; a case added,
+** moved or deleted). */
+struct qs_case_state {
+	int64_t dirty_upto;           /* now: the last dirty row                  */
+	char fingerprint[72];         /* kept; "" when nothing is kept            */
+	int64_t run_id;
+};
+int store_quality_case_state(struct store *st, struct qs_case_state *out, struct err *e);
+/* The dirty cases up to dirty_upto and the suspects (dup 0, repeats
+** included), then the dup instances (dup 1). */
+int store_quality_case_candidates(struct store *st, int64_t dirty_upto, int (*each)(void *arg, int64_t id, int dup),
+				  void *arg, struct err *e);
+/* One case (nothing when none) / every running case in id order, each with
+** everything (number, district and what only the running need). */
+int store_quality_case_get(struct store *st, int64_t case_id, int (*each)(void *arg, const struct qs_case *c),
+			   void *arg, struct err *e);
+int store_quality_open_cases(struct store *st, int (*each)(void *arg, const struct qs_case *c), void *arg,
+			     struct err *e);
+/* The cases of an instance in id order with their item codes. */
+int store_quality_instance_cases(struct store *st, int64_t instance_id,
+				 int (*each)(void *arg, int64_t case_id, const char *item_code), void *arg,
+				 struct err *e);
+/* Dirty rows up to dirty_upto plus suspects: what a run would read again. */
+int store_quality_case_pending(struct store *st, int64_t dirty_upto, int64_t *n, struct err *e);
+/* Begin a read transaction when none is open (*began 1), so that the reads
+** after see one state; end it (when began). */
+int store_quality_read_begin(struct store *st, int *began, struct err *e);
+int store_quality_read_end(struct store *st, int began, struct err *e);
+struct qs_case_marks {
+	int all;                      /* every case was read: replace everything      */
+	const int64_t *judged;        /* !all: the concluded cases judged again       */
+	size_t njudged;
+	const int64_t *insts;         /* !all: the instances looked at again          */
+	size_t ninsts;
+	const int64_t *suspects, *dups;   /* of those: with a defect / an item twice  */
+	size_t nsuspects, ndups;
+};
+/* Keep them (the caller's transaction) if no other run kept its own since
+** `read` (*kept 0: nothing written); the dirty rows up to read->dirty_upto go. */
+int store_quality_case_marks_put(struct store *st, const struct qs_case_state *read, const char *fingerprint,
+				 int64_t run_id, const struct qs_case_marks *m, int *kept, struct err *e);
 
 /* The statistics' 逾期 mark of a case (stats_case.late); *found 0 when the
 ** case has no statistics row. */
 int store_quality_case_late(struct store *st, int64_t case_id, int *late, int *found, struct err *e);
 
-/* Every status row in insertion (id) order. */
-int store_quality_statuses(struct store *st, int (*each)(void *arg, int64_t case_id, int status, int64_t at),
-			   void *arg, struct err *e);
+/* Every status row up to id upto in insertion (id) order. */
+int store_quality_statuses(struct store *st, int64_t upto,
+			   int (*each)(void *arg, int64_t case_id, int status, int64_t at), void *arg, struct err *e);
+
+/* What the status pass keeps between runs (migration 0024): a mark per case
+** with a status defect, how far the marks have read (last_id; -1: never,
+** read everything), the run that wrote them, and the cases whose rows
+** changed in place since (quality_status_dirty, by trigger). Read in this
+** order, so that every change after dirty_upto is either a row past upto
+** or a dirty row past dirty_upto: the next run's. */
+struct qs_status_state {
+	int64_t dirty_upto, upto, max_case;   /* now: last dirty row, last status row, last case */
+	int64_t last_id, run_id;              /* kept by the last run                      */
+};
+int store_quality_status_state(struct store *st, struct qs_status_state *out, struct err *e);
+/* The case of every status row in (after, upto] and of every dirty row up to
+** dirty_upto (repeats included). */
+int store_quality_status_touched(struct store *st, int64_t after, int64_t upto, int64_t dirty_upto,
+				 int (*each)(void *arg, int64_t case_id), void *arg, struct err *e);
+/* Every status row of one case in id order. */
+int store_quality_case_statuses(struct store *st, int64_t case_id,
+				int (*each)(void *arg, int64_t case_id, int status, int64_t at), void *arg,
+				struct err *e);
+
+/* Queue every every-th case to be judged again by the next status and case
+** passes, as if it had changed (the benchmark's weeks of work); *n queued. */
+int store_quality_requeue(struct store *st, int64_t every, int64_t *n, struct err *e);
+
+#define QS_FIRST 1                    /* flags of a mark */
+#define QS_ORDER 2
+#define QS_AFTER 4
+#define QS_CODE 8
+struct qs_status_mark {
+	int64_t case_id;
+	int flags, first_status, order_status;
+	int64_t order_at;
+	int after_status, after_final, code;
+};
+/* The stored marks in case order. */
+int store_quality_marks(struct store *st, int (*each)(void *arg, const struct qs_status_mark *m), void *arg,
+			struct err *e);
+/* Keep what a status pass that read `read` concluded, in the caller's
+** transaction: all — it read everything, m are all the marks; else the
+** marks of the ncases cases are replaced by m (theirs). The read mark moves
+** to read->upto and run_id, the dirty rows up to read->dirty_upto go. *kept
+** 0 (nothing written) when another run kept its marks since `read`. */
+int store_quality_marks_put(struct store *st, const struct qs_status_state *read, int64_t run_id, int all,
+			    const int64_t *cases, size_t ncases, const struct qs_status_mark *m, size_t n, int *kept,
+			    struct err *e);
 /* The largest case id (0 when none): the size of per-case arrays. */
 int store_quality_max_case(struct store *st, int64_t *out, struct err *e);
 /* Number, department and district of a case (*found 0 when none). */

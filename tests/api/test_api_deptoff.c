@@ -7,7 +7,8 @@
 ** new application naming one of its items is 409 naming the department.
 ** Re-enabling the department leaves the accounts disabled (and they cannot
 ** be enabled while it is disabled). A department
-** with neither disables without confirmation.
+** with neither disables without confirmation, and moves to another
+** district while it has handled no case (one with cases: 409 district).
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -171,6 +172,22 @@ static void test_disable_department(void **state)
 				    "{\"code\":\"610200-TST\",\"name\":\"测试局\",\"district\":\"610200\"}", NULL, NULL), 201);
 	assert_int_equal(client_req(sys, "PATCH", "/api/departments/610200-TST", "{\"active\":false}", NULL, NULL),
 			 200);
+
+	/* a department that never handled a case moves to another district; one with cases does not */
+	assert_int_equal(client_req(sys, "PATCH", "/api/departments/610200-TST", "{\"district\":\"610203\"}", NULL,
+				    NULL), 200);
+	assert_int_equal(client_req(sys, "GET", "/api/departments?district=610203", NULL, NULL, &j), 200);
+	assert_non_null(strstr(client_body(sys), "610200-TST"));
+	json_decref(j);
+	assert_int_equal(client_req(sys, "PATCH", "/api/departments/610200-TST", "{\"district\":\"999999\"}", NULL,
+				    &j), 400);
+	assert_string_equal(js(j, "error", "field"), "district");
+	json_decref(j);
+	assert_int_equal(client_req(sys, "PATCH", "/api/departments/" DEPT, "{\"district\":\"610203\"}", NULL, &j), 409);
+	assert_string_equal(js(j, "error", "field"), "district");
+	json_decref(j);
+	assert_int_equal(client_req(sys, "GET", "/api/departments?district=610203", NULL, NULL, NULL), 200);
+	assert_null(strstr(client_body(sys), DEPT));
 	client_free(win);
 	client_free(sys);
 	client_free(zr);

@@ -303,8 +303,32 @@ static void test_services(void **state)
 	json_decref(r);
 
 	/* 培训服务 and 技术骨干 */
-	post_id(OPS, "/api/desk/trainings", "{\"day\":\"2026-10-28\",\"topic\":\"并联审批操作\",\"trainer\":\"ops1\","
-		"\"hours\":2,\"feedback\":4.5,\"attendees\":[\"clerk1\",\"clerk2\"]}", 201);
+	long long tr = post_id(OPS, "/api/desk/trainings", "{\"day\":\"2026-10-28\",\"topic\":\"并联审批操作\","
+			       "\"trainer\":\"ops1\",\"hours\":2,\"feedback\":4.5,\"attendees\":[\"clerk1\",\"clerk2\"]}", 201);
+	/* 培训资料: a PDF attached (ops only, typed by content), listed with the session, downloaded byte for byte */
+	const char pdf[] = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+	snprintf(path, sizeof path, "/api/desk/trainings/%lld/files?name=%%E8%%AF%%BE%%E4%%BB%%B6.pdf", tr);
+	assert_int_equal(client_req(OPS, "POST", path, pdf, "application/pdf", &r), 201);
+	long long file = json_integer_value(json_object_get(r, "id"));
+	assert_string_equal(json_string_value(json_object_get(r, "ext")), "pdf");
+	json_decref(r);
+	assert_int_equal(client_req(OPS, "POST", path, "<html><script>x</script></html>", "application/pdf", &r), 415);
+	json_decref(r);
+	assert_int_equal(client_req(CLERK, "POST", path, pdf, "application/pdf", &r), 403);
+	json_decref(r);
+	snprintf(path, sizeof path, "/api/desk/trainings/99999/files?name=a.pdf");
+	assert_int_equal(client_req(OPS, "POST", path, pdf, "application/pdf", &r), 404);
+	json_decref(r);
+	assert_int_equal(client_req(OPS, "GET", "/api/desk/trainings", NULL, NULL, &r), 200);
+	json_t *files = json_object_get(json_array_get(json_object_get(r, "items"), 0), "files");
+	assert_int_equal(json_array_size(files), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(files, 0), "name")), "课件.pdf");
+	json_decref(r);
+	snprintf(path, sizeof path, "/api/desk/files/%lld", file);
+	assert_int_equal(client_req(OPS, "GET", path, NULL, NULL, NULL), 200);
+	assert_string_equal(client_body(OPS), pdf);
+	assert_int_equal(client_req(CLERK, "GET", path, NULL, NULL, &r), 403);
+	json_decref(r);
 	assert_int_equal(client_req(OPS, "POST", "/api/desk/trainings", "{\"day\":\"2026-10-28\",\"topic\":\"t\","
 				    "\"trainer\":\"x\",\"hours\":2,\"attendees\":[\"nobody\"]}", NULL, &r), 400);
 	assert_string_equal(field_of(r), "attendees");

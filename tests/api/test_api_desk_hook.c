@@ -3,7 +3,9 @@
 ** inspection run through the API that finds an endpoint down (a closed
 ** loopback port) opens one ticket for its item however often it repeats,
 ** and the desk worker of `serve` delivers the ticket's event to the
-** configured webhook — a small HTTP listener on 127.0.0.1 in this test.
+** configured webhook — a small HTTP listener on 127.0.0.1 in this test. A
+** backup that cannot be written opens a job ticket; the next backup that
+** succeeds notes its recovery on that ticket, which stays open.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -33,6 +35,7 @@ struct listener {
 	char bodies[32768];     /* every body received, one per line */
 };
 static struct listener L;
+static char Blocked[64];        /* a file where the backups' parent directory should be */
 
 /* Read one request, keep its body, answer 200. */
 static void serve_conn(int c)
@@ -99,9 +102,14 @@ static int setup(void **state)
 	pthread_mutex_init(&L.mu, NULL);
 	if (pthread_create(&L.thread, NULL, listen_main, NULL))
 		return -1;
+	snprintf(Blocked, sizeof Blocked, "/tmp/h-desk-hook-XXXXXX");
+	int bf = mkstemp(Blocked);
+	if (bf < 0)
+		return -1;
+	close(bf);
 	snprintf(ini, sizeof ini, "[desk]\ninterval_s = 1\nwebhook_url = http://127.0.0.1:%d/hook\n"
-		 "[ops]\ncatchup_delay_seconds = 1\nbackup_dir = /proc/gonggai-none/backups\n[inspect]\nendpoints = closed=tcp://127.0.0.1:%d\n"
-		 "probe_timeout_ms = 2000\n", L.port, closed_port);
+		 "[ops]\ncatchup_delay_seconds = 1\nbackup_dir = %s/backups\n[inspect]\nendpoints = "
+		 "closed=tcp://127.0.0.1:%d\nprobe_timeout_ms = 2000\n", L.port, Blocked, closed_port);
 	if (apitest_start(&T, ini) != 0 || apitest_user(&T, "ops1", "ops", NULL) != 0)
 		return -1;
 	OPS = client_new(&T);
@@ -112,6 +120,10 @@ static int teardown(void **state)
 {
 	client_free(OPS);
 	apitest_stop(&T);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", Blocked);
+	if (system(cmd) != 0)
+		return -1;
 	__atomic_store_n(&L.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(L.thread, NULL);
 	close(L.fd);
@@ -149,7 +161,7 @@ static void test_inspection_ticket_and_webhook(void **state)
 	assert_true(received("\"source_ref\":\"net.closed\""));
 }
 
-/* A backup that cannot be written (its directory is under /proc) is a failed
+/* A backup that cannot be written (its directory's parent is a file) is a failed
 ** job: a level-1 ticket for job.backup, one however often it fails. */
 static void test_failed_job_ticket(void **state)
 {
@@ -174,11 +186,47 @@ static void test_failed_job_ticket(void **state)
 	json_decref(r);
 }
 
+/* The parent of the backup directory is a directory again: the next backup
+** succeeds and its run is noted once on the job's ticket, which stays open
+** for a person to resolve and close. */
+static void test_recovered_job_noted(void **state)
+{
+	json_t *r = NULL;
+	char path[64], note[64];
+	int64_t run = 0;
+	assert_int_equal(unlink(Blocked), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(client_req(OPS, "POST", "/api/backups", "{\"wait\":true}", NULL, &r), 200);
+		assert_string_equal(json_string_value(json_object_get(r, "state")), "done");
+		if (!run)
+			run = json_integer_value(json_object_get(r, "id"));
+		json_decref(r);
+	}
+	assert_int_equal(client_req(OPS, "GET", "/api/desk/tickets?q=job.backup", NULL, NULL, &r), 200);
+	assert_int_equal(json_integer_value(json_object_get(r, "total")), 1);
+	snprintf(path, sizeof path, "/api/desk/tickets/%lld",
+		 (long long)json_integer_value(json_object_get(json_array_get(json_object_get(r, "items"), 0), "id")));
+	json_decref(r);
+	assert_int_equal(client_req(OPS, "GET", path, NULL, NULL, &r), 200);
+	assert_string_equal(json_string_value(json_object_get(r, "status")), "open");
+	json_t *ev = json_object_get(r, "events");
+	size_t n = json_array_size(ev), recovered = 0;
+	for (size_t i = 0; i < n; i++)
+		recovered += strcmp(json_string_value(json_object_get(json_array_get(ev, i), "action")), "job_recovered") == 0;
+	assert_int_equal(recovered, 1);   /* the second success is no news */
+	json_t *last = json_array_get(ev, n - 1);
+	assert_string_equal(json_string_value(json_object_get(last, "action")), "job_recovered");
+	snprintf(note, sizeof note, "作业已恢复成功, run %lld", (long long)run);
+	assert_string_equal(json_string_value(json_object_get(last, "note")), note);
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inspection_ticket_and_webhook),
 		cmocka_unit_test(test_failed_job_ticket),
+		cmocka_unit_test(test_recovered_job_noted),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

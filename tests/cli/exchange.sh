@@ -3,10 +3,12 @@
 # by tests/pg.sh in a temporary directory, with the province simulator of
 # tests/exchange/province.sql answering SJSCZT 3 or 2:
 #   mapping of every table from a demo database, parents first and waiting,
-#   idempotence, rejected -> corrected -> accepted, withdrawals as new rows,
+#   idempotence, rejected -> corrected -> accepted (数据质检 running after the
+#   pull that learned each verdict), withdrawals as new rows,
 #   SIGKILL during a push (at chosen points and at random), `check` naming a
-#   missing column, a vendor DDL with other column order and types, and the
-#   3.0 attachments mapping.
+#   missing column, a column type that cannot take our values, a vendor DDL
+#   with other column order and types, the 3.0 attachments mapping, and
+#   uploaded files (case_files) as attachments (FJFL 1).
 set -u
 bin=${GG_BIN:?GG_BIN must name the gonggai binary}
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,7 +50,7 @@ status() { "$bin" exchange status --db "$1" --json; }
 pending() { status "$1" | jq '[.tables[].pending] | add'; }
 
 "$bin" demo --db "$tmp/a.db" --projects 25 --seed 11 >/dev/null 2>&1 || fail "demo"
-cp "$tmp/a.db" "$tmp/b.db"; cp "$tmp/a.db" "$tmp/c.db"; cp "$tmp/a.db" "$tmp/d.db"
+cp "$tmp/a.db" "$tmp/b.db"; cp "$tmp/a.db" "$tmp/c.db"; cp "$tmp/a.db" "$tmp/d.db"; cp "$tmp/a.db" "$tmp/e.db"
 
 # ---- usage and check ---------------------------------------------------------------------
 "$bin" exchange --help | grep -q "gonggai exchange check" && ok || fail "--help"
@@ -71,7 +73,21 @@ push "$tmp/d.db" --target "$broken"; expect "push on a broken front DB exit" $? 
 grep -q "JSDD" "$tmp/push.err" && ok || fail "push names JSDD: $(cat "$tmp/push.err")"
 expect "nothing written to the broken front DB" "$(q "$broken" 'SELECT count(*) FROM spgl_dfxmsplcxxb')" 0
 
+# a column type that cannot hold our values: named, nothing written
+typed=$(newdb typed "$here/exchange/spgl-ddl.sql")
+psql "$typed" -qc "ALTER TABLE spgl_xmspsxblxxb ALTER COLUMN slfs TYPE interval USING NULL"
+"$bin" exchange check --target "$typed" >"$tmp/out"; expect "check on an interval column exit" $? 1
+grep -q "SPGL_XMSPSXBLXXB.SLFS: 列类型 interval 不受支持" "$tmp/out" && ok || fail "check names SLFS: $(cat "$tmp/out")"
+push "$tmp/d.db" --target "$typed"; expect "push on an interval column exit" $? 1
+grep -q "SLFS" "$tmp/push.err" && ok || fail "push names SLFS: $(cat "$tmp/push.err")"
+expect "nothing written to the typed front DB" "$(q "$typed" 'SELECT (SELECT count(*) FROM spgl_dfxmsplcxxb) + (SELECT count(*) FROM spgl_xmspsxblxxb)')" 0
+
 # ---- parents first, waiting for acceptance -------------------------------------------------
+# an uploaded file of the first 办件 goes as an attachment with the rest
+printf '%%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%%%EOF\n' >"$tmp/a.pdf"
+first=$(sqlite3 "$tmp/a.db" 'SELECT number FROM cases ORDER BY id LIMIT 1')
+"$bin" case upload --db "$tmp/a.db" --case "$first" --file "$tmp/a.pdf" --name "申请书.pdf" >/dev/null || fail "upload"
+
 front=$(newdb front "$here/exchange/spgl-ddl.sql")
 "$bin" exchange check --target "$front" >/dev/null; expect "check on the full DDL exit" $? 0
 push "$tmp/a.db" --target "$front" || fail "first push: $(cat "$tmp/push.err")"
@@ -110,6 +126,8 @@ expect "XZQHDM" "$(q "$front" "SELECT DISTINCT xzqhdm FROM spgl_xmjbxxb")" 61020
 expect "LSH left to the front DB, SCSJ written" "$(q "$front" "SELECT count(*) FROM spgl_xmjbxxb WHERE scsj IS NULL OR lsh IS NULL")" 0
 expect "approval documents have no term" "$(q "$front" "SELECT DISTINCT pfwjyxqx FROM spgl_xmspsxpfwjxxb")" 9999-01-01
 expect "BLZT in range" "$(q "$front" "SELECT count(*) FROM spgl_xmspsxblxxxxb WHERE blzt NOT BETWEEN 1 AND 15")" 0
+expect "the uploaded file as an attachment" "$(q "$front" "SELECT fjid || ' ' || fjmc || ' ' || fjlx || ' ' || fjfl || ' ' || spsxslbm FROM spgl_xmqtfjxxb WHERE dfsjzj = 'file:1'")" \
+  "1 申请书.pdf pdf 1 $first"
 nodup "$front"
 
 # ---- idempotence ----------------------------------------------------------------------------
@@ -117,6 +135,14 @@ before=$(q "$front" 'SELECT sum(n) FROM (SELECT count(*) n FROM spgl_xmjbxxb UNI
 push "$tmp/a.db" --target "$front"; expect "push with nothing changed" "$(sent)" 0
 push "$tmp/a.db" --target "$front"; expect "and again" "$(sent)" 0
 expect "no new rows" "$(q "$front" 'SELECT sum(n) FROM (SELECT count(*) n FROM spgl_xmjbxxb UNION ALL SELECT count(*) FROM spgl_xmspsxblxxxxb) x')" "$before"
+# a file uploaded to an accepted 办件 goes at the next push, alone
+last=$(sqlite3 "$tmp/a.db" 'SELECT number FROM cases ORDER BY id DESC LIMIT 1')
+"$bin" case upload --db "$tmp/a.db" --case "$last" --file "$tmp/a.pdf" --name "补正材料.pdf" >/dev/null || fail "upload 2"
+push "$tmp/a.db" --target "$front"; expect "the new file goes" "$(sent)" 1
+expect "its row" "$(q "$front" "SELECT fjid || ' ' || fjmc || ' ' || fjfl || ' ' || sjyxbs FROM spgl_xmqtfjxxb WHERE dfsjzj = 'file:2'")" \
+  "2 补正材料.pdf 1 1"
+province "$front"
+push "$tmp/a.db" --target "$front"; expect "and only once" "$(sent)" 0
 
 # ---- rejected -> corrected -> accepted ----------------------------------------------------------
 pid=$(sqlite3 "$tmp/a.db" 'SELECT project_id FROM case_progress WHERE finished_at IS NULL ORDER BY project_id LIMIT 1')
@@ -130,6 +156,8 @@ status "$tmp/a.db" >"$tmp/st.json"
 jq -e --arg c "$code" '.rejected | length == 1 and .[0].table == "SPGL_XMJBXXB" and .[0].object == $c and
   .[0].reason == "NKGSJ时间要早于NJCSJ时间" and (.[0].since | test("^20[0-9-]+T")) and .[0].dfsjzj == "project:'"$pid"'"' \
   "$tmp/st.json" >/dev/null && ok || fail "status lists the rejection: $(jq -c .rejected "$tmp/st.json")"
+findings() { "$bin" quality findings --db "$tmp/a.db" --rule exchange-rejected --status "$1" --json | jq '.total'; }
+expect "the pull ran 数据质检: the rejection is a finding" "$(findings open)" 1
 push "$tmp/a.db" --target "$front"; expect "a rejected row is not sent again" "$(sent)" 0
 "$bin" project update --db "$tmp/a.db" --id "$pid" --start 2027-01-01 --finish 2028-06-30 >/dev/null || fail "project update"
 push "$tmp/a.db" --target "$front"; expect "the corrected project goes as a new row" "$(sent)" 1
@@ -138,6 +166,8 @@ push "$tmp/a.db" --target "$front"
 expect "three rows with the key" "$(q "$front" "SELECT count(*) FROM spgl_xmjbxxb WHERE dfsjzj = 'project:$pid'")" 3
 expect "verdicts per row" "$(q "$front" "SELECT string_agg(sjsczt::text, ',' ORDER BY lsh) FROM spgl_xmjbxxb WHERE dfsjzj = 'project:$pid'")" 3,2,3
 expect "no rejection left" "$(status "$tmp/a.db" | jq '.rejected | length')" 0
+expect "the push that learned the acceptance closed the finding" "$(findings fixed)" 1
+grep -q "质检运行" "$tmp/push.out" && ok || fail "the push says what 数据质检 found: $(cat "$tmp/push.out")"
 # completion is reported as a new row
 sqlite3 "$tmp/a.db" "UPDATE case_progress SET finished_at = strftime('%s','now') WHERE project_id = $pid"
 push "$tmp/a.db" --target "$front"; expect "completion goes" "$(sent)" 1
@@ -220,6 +250,20 @@ jq -e '[.tables[].pending, .tables[].rejected, .tables[].sent] | add == 0' "$tmp
 expect "vendor LSH is text" "$(q "$vendor" "SELECT count(*) FROM spgl_xmjbxxb WHERE length(lsh) = 32")" \
   "$(q "$vendor" "SELECT count(*) FROM spgl_xmjbxxb")"
 nodup "$vendor"
+
+# ---- a value the front DB will not take: the batch rolls back, the row is refused with the column named ------
+dom=$(newdb dom "$here/exchange/spgl-ddl.sql")
+psql "$dom" -qc "CREATE DOMAIN small_code AS numeric(10) CHECK (VALUE < 10); ALTER TABLE spgl_xmspsxblxxxxb ALTER COLUMN blzt TYPE small_code"
+push "$tmp/e.db" --target "$dom" --wait-for-parent sent || fail "push with a domain: $(cat "$tmp/push.err")"
+big=$(q "$dom" "SELECT count(*) FROM spgl_xmspsxblxxxxb WHERE blzt >= 10")
+expect "no row with BLZT >= 10 written" "$big" 0
+status "$tmp/e.db" >"$tmp/st.json"
+jq -e '(.rejected | length) > 0 and all(.rejected[]; .table == "SPGL_XMSPSXBLXXXXB" and
+  (.reason | test("前置库拒绝写入: 前置库 SPGL_XMSPSXBLXXXXB 列 blzt 不接受第 1 行的值: .*small_code")))' "$tmp/st.json" >/dev/null &&
+  ok || fail "refusals name table and column: $(jq -c '.rejected[0]' "$tmp/st.json")"
+expect "every other status row written" "$(q "$dom" "SELECT count(*) FROM spgl_xmspsxblxxxxb")" \
+  "$(jq '.tables[] | select(.table == "SPGL_XMSPSXBLXXXXB") | .sent' "$tmp/st.json")"
+nodup "$dom"
 
 # ---- the 3.0 attachments mapping -----------------------------------------------------------------------
 v30=$(newdb v30 "$here/exchange/spgl-ddl.sql" "$here/exchange/spgl-3.0-attachments-ddl.sql")

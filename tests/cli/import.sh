@@ -62,5 +62,36 @@ t 1 "已登记" "未导入任何数据" -- import projects --db "$db" --file "$t
 ok '[ "$(q "SELECT count(*) FROM projects")" = 2 ]' "all or nothing: nothing more"
 t 0 "audit chain ok" "" -- audit verify --db "$db"
 
+# The same from an Excel workbook (written by openpyxl as Excel does): dates as date cells, investment and phone
+# as numbers, a code as a number, columns in another order, a second sheet that is not read.
+/usr/bin/python3 - "$tmp/p.xlsx" <<'PY'
+import sys, datetime, openpyxl
+wb = openpyxl.Workbook(); ws = wb.active; ws.title = "项目"
+ws.append(["项目代码", "项目名称", "审批流程类型", "建设地点行政区划", "建设地点", "总投资（万元）", "用地面积", "建筑面积",
+           "拟开工时间", "拟建成时间", "单位名称", "统一社会信用代码", "单位类型", "联系人", "联系电话"])
+ws.append(["2026-610203-47-01-000103", "表格项目", 4, 610203, "铜川市印台区", 1200, 3000, 4500,
+           datetime.date(2026, 5, 1), datetime.date(2028, 4, 30), "铜川市某公司", "11610200MB29655940", 1, "钱七", 13700000001])
+ws.append([])
+ws.append(["2026-610203-47-01-000104", "表格项目二", 4, 610203, "铜川市印台区", 90, 100, 200,
+           datetime.date(2026, 6, 1), datetime.date(2026, 5, 1), "铜川市某公司", "11610200MB29655940", 1, "钱七", 13700000001])
+wb.create_sheet("说明").append(["不读取"])
+wb.save(sys.argv[1])
+PY
+t 1 "第 4 行  planned_finish" "1 处错误" -- import projects --db "$db" --file "$tmp/p.xlsx" --dry-run
+ok '[ "$(q "SELECT count(*) FROM projects")" = 2 ]' "an xlsx dry run writes nothing"
+printf 'PK\003\004not a workbook' >"$tmp/bad.xlsx"
+t 1 "" "不是有效的 XLSX 文件" -- import projects --db "$db" --file "$tmp/bad.xlsx" --dry-run
+/usr/bin/python3 - "$tmp/p.xlsx" <<'PY'
+import sys, datetime, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1]); ws = wb["项目"]
+ws["J4"] = datetime.date(2027, 5, 1)
+wb.save(sys.argv[1])
+PY
+t 0 "已创建 2026-610203-47-01-000104" "" -- import projects --db "$db" --file "$tmp/p.xlsx"
+ok '[ "$(q "SELECT planned_start || '"' '"' || planned_finish || '"' '"' || investment_wan FROM projects WHERE code = '"'2026-610203-47-01-000103'"'")" = "2026-05-01 2028-04-30 1200" ]' \
+   "dates and numbers of the workbook stored as typed"
+ok '[ "$(q "SELECT phone FROM project_units u JOIN projects p ON p.id = u.project_id WHERE p.code = '"'2026-610203-47-01-000103'"'")" = 13700000001 ]' \
+   "a phone typed as a number kept whole"
+
 echo "import.sh: $checks checks, $fails failed"
 [ "$fails" = 0 ]

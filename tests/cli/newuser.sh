@@ -5,7 +5,8 @@
 # accounts' 已办, place names in their district; `case todo` without --as is a
 # usage error and `case act` without --as says on whose behalf it acts; the
 # case table is aligned by display width (Chinese status names); serve on a
-# busy port names the address and the port.
+# busy port names the address and the port; `user list --role` with an unknown
+# role is a usage error and a weak password in `user add` names `password`.
 set -u
 BIN=${GG_BIN:-build/asan/gonggai}
 d=$(mktemp -d); trap 'rm -rf "$d"' EXIT
@@ -60,6 +61,13 @@ total=$(python3 -c "import json; print(json.load(open('$d/out'))['total'])")
 expect 2 "case todo without --as is a usage error" -- "$BIN" case todo --db "$db"
 grep -q -- "--as" "$d/err" && ok "the message names --as" || bad "todo message: $(cat "$d/err")"
 expect 2 "case done without --as is a usage error" -- "$BIN" case done --db "$db"
+expect 2 "user list with a role that does not exist is a usage error" -- "$BIN" user list --db "$db" --role nonsense
+grep -q "nonsense" "$d/err" && ok "the message names the role" || bad "role message: $(cat "$d/err")"
+expect 1 "user add with a weak password" -- "$BIN" user add --db "$db" --username weakling --password abc \
+  --role clerk --department 610200-XSP
+grep -q "^gonggai: password:" "$d/err" && ok "the weak password names the field password" || bad "field: $(cat "$d/err")"
+expect 0 "user list --role clerk" -- "$BIN" user list --db "$db" --role clerk
+grep -q "demo_610203_xsp_clerk" "$d/out" && ok "the clerks are listed" || bad "clerks: $(head -3 "$d/out")"
 id=$(sql "SELECT id FROM cases WHERE open = 1 AND status = 1 LIMIT 1")
 if [ -n "$id" ]; then
   expect 0 "case act without --as" -- "$BIN" case act --db "$db" --case "$id" --action accept

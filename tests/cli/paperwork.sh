@@ -89,6 +89,14 @@ assert t["响应及时率"] == 100.0, t   # the one response was in time
 assert t["解决及时率"] is None, t    # nothing resolved yet
 rows = secs["desk.tickets"]["tables"][0]["rows"]
 assert sorted(r["report"] for r in rows) == sorted(f"/api/desk/tickets/{x['id']}/report" for x in items)
+# the 故障处理报告 / 重大事件故障报告 of the period, collected
+r = doc_summary("desk.reports")
+assert r["故障处理报告"] == 3 and r["重大事件故障报告"] == 1 and r["已提交根本原因分析"] == 0, r
+reps = secs["desk.reports"]["tables"][0]["rows"]
+assert sorted(x["id"] for x in reps) == sorted(x["id"] for x in items)
+major = next(x for x in reps if x["report_kind"] == "重大事件故障报告")
+assert major["rca"] == "（未提交）" and major["cause"] == "（未填写）", major
+assert all(x["rca"] == "—" for x in reps if x is not major)
 b = doc_summary("ops.backups")
 assert b["备份次数"] == len(backups) == 1 and b["备份成功"] == 1, b
 assert b["恢复演练"] == 1 and b["最近一次成功恢复演练"] != "无", b
@@ -120,6 +128,8 @@ assert names == ["技术咨询", "故障处理", "日常巡检", "系统维护",
 fault = secs["service.fault"]
 assert {x["label"]: x["value"] for x in fault["summary"]}["故障工单"] == 4
 assert len(fault["tables"][0]["rows"]) == 4          # the examples
+assert {x["label"]: x["value"] for x in fault["summary"]}["重大事件故障报告"] == 1   # the reports, collected
+assert "重大事件故障报告" in [x["label"] for x in secs["service.documents"]["summary"]]
 assert "上报行数" in [x["label"] for x in secs["service.data_service"]["summary"]]   # the exchange's figures
 assert any("repair" in n for n in secs["service.data_repair"]["notes"])   # not wired yet: said so
 wb = openpyxl.load_workbook(f"{d}/a.xlsx")

@@ -267,6 +267,18 @@ export default [
       await dialogButton(page, '确定');
       await page.locator('.dialog .form-row[data-field=code] .field-error', { hasText: '已存在' }).waitFor();
       await dialogButton(page, '取消');
+      // a department without cases moves to another district through 编辑, and back
+      for (const [from, to, name] of [['610204', '610222', '宜君县'], ['610222', '610204', '耀州区']]) {
+        await page.locator('#dept-list select[name=district]').selectOption(from);
+        await page.click('#dept-list button:has-text("搜索")');
+        await page.locator('#dept-list tbody tr', { hasText: '610204-FGW' }).locator('button:has-text("编辑")').click();
+        await page.locator('.dialog #f-district').selectOption(to);
+        await dialogButton(page, '确定');
+        await page.locator('.dialog').waitFor({ state: 'detached' });
+        await page.locator('#dept-list select[name=district]').selectOption(to);
+        await page.click('#dept-list button:has-text("搜索")');
+        await page.locator('#dept-list tbody tr', { hasText: '610204-FGW' }).filter({ hasText: name }).waitFor();
+      }
       await shot(page, 'departments');
       await page.click('.menu a[data-path="/system/districts"]');
       await page.locator('#district-list tbody tr', { hasText: '宜君县' }).waitFor();
@@ -354,10 +366,17 @@ export default [
       await page.locator('#audit-list tbody tr td:not(.empty)').first().waitFor();
       await shot(page, 'audit');
       // export: a CSV with a BOM and the header
-      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#audit-list button:has-text("导出")')]);
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#audit-list button[data-export=csv]')]);
       const file = await dl.path();
       const csv = (await import('node:fs')).readFileSync(file, 'utf8');
       assert(csv.startsWith('\ufeff序号,时间,用户'), 'CSV header');
+      // written by the server: every row of the filter, the count in the name and the toast
+      const rows = csv.trim().split('\r\n').length - 1;
+      assert(dl.suggestedFilename() === `审计日志-${today}-${rows}条.csv`, `file name ${dl.suggestedFilename()} for ${rows} rows`);
+      await page.locator('.toast', { hasText: `已导出 ${rows} 条` }).waitFor();
+      const [x] = await Promise.all([page.waitForEvent('download'), page.click('#audit-list button[data-export=xlsx]')]);
+      const head = (await import('node:fs')).readFileSync(await x.path()).subarray(0, 2).toString();
+      assert(head === 'PK' && x.suggestedFilename().endsWith('条.xlsx'), `an xlsx workbook: ${x.suggestedFilename()}`);
     },
   },
   {

@@ -60,6 +60,12 @@ export default [
         await diff.locator('button:has-text("确认保存")').click();
         await diff.waitFor({ state: 'detached' });
       };
+      // the fee goes with its basis: the server names the one missing
+      await dlg.locator('#f-fee_basis').fill('');
+      await save([]);
+      const ferr = dlg.locator('.form-row[data-field=fee_basis] .field-error');
+      await ferr.filter({ hasText: /\S/ }).waitFor();
+      await dlg.locator('#f-fee_basis').fill('行政许可依法不收费');
       await dlg.locator('#f-promised_limit').fill('50');
       await save(['承诺时限', '50']);
       const err = dlg.locator('.form-row[data-field=promised_limit] .field-error');
@@ -75,6 +81,7 @@ export default [
       await dlg.waitFor({ state: 'detached' });
       await page.locator('#versions', { hasText: 'v1.2' }).waitFor();
       assert((await text(page.locator('.card-title').first())).includes('v1.2'), 'shows the new version');
+      assert((await text(page.locator('#item-fee'))).includes('不收费'), 'the new version keeps its fee');
       await shot(page, 'catalog-item');
     },
   },

@@ -109,6 +109,14 @@ export default [
       await dlg.locator('input[name=attendees]').fill('desk.clerk');
       await dlg.locator('.dialog-foot .btn-primary').click();
       await page.locator('#training-list tbody tr', { hasText: 'desk.clerk' }).waitFor();
+      // 培训资料: the slides attached to the session, then offered for download
+      const row = page.locator('#training-list tbody tr', { hasText: '并联审批操作' });
+      await row.locator('input[type=file]').setInputFiles({ name: '并联审批课件.pdf', mimeType: 'application/pdf',
+        buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n') });
+      const link = page.locator('#training-list tbody tr a', { hasText: '并联审批课件.pdf' });
+      await link.waitFor();
+      const res = await page.request.get(await link.getAttribute('href'));
+      assert(res.status() === 200 && (await res.body()).toString().startsWith('%PDF'), `download ${res.status()}`);
     },
   },
 ];

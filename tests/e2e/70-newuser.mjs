@@ -2,7 +2,7 @@
 // at 1366x768: the report's name column, words instead of national codes,
 // the case history's step and names, the server-side export, the audit log
 // in words with its chain check, the project clock, documents and amounts.
-import { assert, text, login, apiSession, DEMO_PASSWORD } from './lib.mjs';
+import { assert, text, shot, login, apiSession, DEMO_PASSWORD } from './lib.mjs';
 
 let demo = null;
 async function server(t) {
@@ -234,17 +234,47 @@ export default [
     },
   },
   {
+    name: 'new user: 流程类型 and 所在地 are locked, with the reason, once a stage is applied for',
+    async run(t) {
+      const s = await server(t);
+      const api = await apiSession(s.url, 'demo_xsp_clerk', DEMO_PASSWORD);
+      const p = (await api.get('/api/projects?page_size=5')).items[0];
+      const full = await api.get(`/api/projects/${p.id}`);
+      assert(full.stage_applications > 0 && full.deletable === false, `a demo project with cases: ${JSON.stringify(full)}`);
+      const page = await t.page(s.url);
+      await login(page, 'demo_xsp_clerk', DEMO_PASSWORD);
+      await page.goto(`/#/projects/${p.id}/edit`);
+      await page.waitForSelector('#save-project');
+      for (const f of ['flow_type', 'division']) {
+        assert(await page.locator(`#f-${f}`).isDisabled(), `${f} is locked`);
+        const hint = await text(page.locator(`.form-row[data-field=${f}] .hint`));
+        assert(hint.includes('已申报审批阶段'), `${f} says why: ${hint}`);
+      }
+      const codeHint = await text(page.locator('.form-row[data-field=code] .hint'));
+      assert(!codeHint.includes('删除后重新登记') && codeHint.includes('数据修复'), `no impossible hint: ${codeHint}`);
+      await page.fill('#f-address', `${full.address}（东侧）`);
+      await page.click('#save-project');
+      await page.waitForURL(new RegExp(`#/projects/${p.id}$`));
+      const after = await api.get(`/api/projects/${p.id}`);
+      assert(after.address.endsWith('（东侧）') && after.flow_type === full.flow_type && after.division === full.division,
+        `saved without touching the locked fields: ${JSON.stringify(after)}`);
+      await shot(page, 'project-edit-locked');
+    },
+  },
+  {
     name: 'new user: a list exported at 01:30 in Shanghai is named with the Shanghai date',
     async run(t) {
       const s = await server(t);
       const page = await t.page(s.url);
-      // 2026-12-07 17:30 UTC is 2026-12-08 01:30 in Asia/Shanghai
+      // 2026-12-07 17:30 UTC is 2026-12-08 01:30 in Asia/Shanghai: for the page, and for the server
+      // (test builds take the time of dated actions from X-GG-Now)
       await page.clock.setFixedTime(new Date('2026-12-07T17:30:00Z'));
+      await page.setExtraHTTPHeaders({ 'X-GG-Now': String(Date.parse('2026-12-07T17:30:00Z') / 1000) });
       await login(page, 'demo_auditor', DEMO_PASSWORD);
       await page.goto('/#/audit');
       await page.locator('#audit-list tbody tr td:not(.empty)').first().waitFor();
       const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#audit-list button[data-export=csv]')]);
-      assert(dl.suggestedFilename() === '审计日志-2026-12-08.csv', `file name ${dl.suggestedFilename()}`);
+      assert(/^审计日志-2026-12-08-\d+条\.csv$/.test(dl.suggestedFilename()), `file name ${dl.suggestedFilename()}`);
       // the CSV says 成功 and 登录, not success and session.login
       const csv = (await import('node:fs')).readFileSync(await dl.path(), 'utf8');
       assert(csv.includes(',成功,') && !/,success,/.test(csv) && !/,session\.login,/.test(csv), 'CSV in words');

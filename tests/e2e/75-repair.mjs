@@ -3,6 +3,7 @@
 // bureau's approver (repair_approve, made by the secadmin) approves it with
 // the changes in front of them, the engineer applies it, and the project
 // shows the corrected address.
+import { execFileSync } from 'node:child_process';
 import { assert, text, shot, login, apiSession, DEMO_PASSWORD } from './lib.mjs';
 
 export default [
@@ -85,6 +86,22 @@ export default [
         const leader = await apiSession(s.url, 'demo_leader', DEMO_PASSWORD);
         const found = await leader.get('/api/projects?q=2026-610202-47-01-000901');
         assert(found.total === 1, `the imported project is listed: ${found.total}`);
+
+        // the same from an Excel workbook (dates as date cells), written by openpyxl as Excel would
+        const xlsx = execFileSync('/usr/bin/python3', ['-c', `
+import io, sys, datetime, openpyxl
+wb = openpyxl.Workbook(); ws = wb.active
+ws.append(${JSON.stringify(head.trim().split(','))})
+ws.append(["2026-610202-47-01-000902", "工作簿项目", 4, 610202, "铜川市王益区", 600, 900, 1800,
+           datetime.date(2026, 8, 1), datetime.date(2028, 7, 31), "铜川市行政审批服务局", "11610200MB29655940", 1, "王五", 13912345678])
+b = io.BytesIO(); wb.save(b); sys.stdout.buffer.write(b.getvalue())`]);
+        await page.setInputFiles('#import-file', { name: '项目.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: xlsx });
+        await page.click('#import-dry');
+        await page.locator('#import-summary', { hasText: '全部通过校验' }).waitFor();
+        await page.click('#import-apply');
+        await page.locator('#import-summary', { hasText: '已创建 1 个项目' }).waitFor();
+        const fromBook = (await leader.get('/api/projects?q=2026-610202-47-01-000902')).items[0];
+        assert(fromBook && fromBook.planned_start === '2026-08-01', `the workbook's dates: ${JSON.stringify(fromBook)}`);
       } finally {
         await s.stop();
         s.cleanup();

@@ -95,7 +95,11 @@ export default [
       await dlg.locator('#f-to_user option[value="zrzy.rev2"]').waitFor({ state: 'attached' });
       const offered = await dlg.locator('#f-to_user option').evaluateAll((o) => o.map((x) => x.value).filter(Boolean));
       assert(!offered.includes('zrzy.rev') && !offered.includes('zrzy.head'), `only other reviewers offered: ${offered}`);
-      await dlg.locator('#f-to_user').selectOption('zrzy.rev2');
+      // search by name: nothing matches a stranger, one match is chosen
+      await dlg.locator('#f-to_user-search').fill('没有这个人');
+      assert(await dlg.locator('#f-to_user').inputValue() === '', 'no match, nothing chosen');
+      await dlg.locator('#f-to_user-search').fill('吴');
+      assert(await dlg.locator('#f-to_user').inputValue() === 'zrzy.rev2', 'the one match is chosen');
       await dlg.locator('.dialog-foot .btn-primary').click();
       await dlg.waitFor({ state: 'detached' });
       await rev.locator('.desc', { hasText: /吴复核|zrzy\.rev2/ }).waitFor();

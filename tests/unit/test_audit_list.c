@@ -129,7 +129,7 @@ static void test_filters_match_the_old_query(void **state)
 				for (size_t c = 0; c < 2; c++)
 					for (size_t r = 0; r < 3; r++) {
 						struct audit_query q = {users[u], actions[a], objects[o], outcomes[c],
-									ranges[r][0], ranges[r][1], 0};
+									ranges[r][0], ranges[r][1], 0, 0};
 						expect_same(&q, 1, 20);
 						expect_same(&q, 3, 7);
 					}

@@ -4,7 +4,8 @@
 ** level map), the clocks (pauses stop only the resolution clock, the third
 ** party's 30 minutes, the warning at 80 %), tickets opened by inspections
 ** (one per item however often the fault repeats, the recovery noted once, a
-** new ticket after the old one closed) and by failed jobs, and the webhook
+** new ticket after the old one closed) and by failed jobs (a later success
+** noted once, the ticket left open), and the webhook
 ** against a listener on 127.0.0.1 (delivered; a refusing gateway retried,
 ** then given up).
 */
@@ -345,6 +346,58 @@ static void test_job_tickets(void **state)
 	json_decref(t);
 }
 
+static const char *event_field(const json_t *t, size_t i, const char *field)
+{
+	return json_string_value(json_object_get(json_array_get(json_object_get(t, "events"), i), field));
+}
+
+/* A job that succeeds after failing notes it once on its open ticket, which
+** stays open for a person; a success without a ticket writes nothing. */
+static void test_job_recovered(void **state)
+{
+	struct desk_conf cf;
+	struct err e;
+	defaults(&cf);
+	int64_t base = T0 + 200 * 86400;
+	assert_int_equal(desk_on_job_succeeded(st, &cf, base, "quality.run", 40, &e), 0);
+	assert_int_equal(count_tickets("job.quality.run"), 0);
+	assert_int_equal(desk_on_job_failed(st, &cf, base + 60, "quality.run", 41, "数据库忙", &e), 0);
+	assert_int_equal(desk_on_job_failed(st, &cf, base + 120, "quality.run", 42, "数据库忙", &e), 0);
+	assert_int_equal(desk_on_job_succeeded(st, &cf, base + 180, "quality.run", 43, &e), 0);
+	assert_int_equal(desk_on_job_succeeded(st, &cf, base + 240, "quality.run", 44, &e), 0);
+	json_t *t = ticket_of(&cf, "job.quality.run", base + 240);
+	assert_non_null(t);
+	assert_int_equal(json_array_size(json_object_get(t, "events")), 3);
+	assert_string_equal(event_field(t, 2, "action"), "job_recovered");
+	assert_string_equal(event_field(t, 2, "note"), "作业已恢复成功, run 43");
+	assert_string_equal(event_field(t, 2, "actor"), "system:desk");
+	assert_string_equal(json_string_value(json_object_get(t, "status")), "open");
+	int64_t id = json_integer_value(json_object_get(t, "id"));
+	json_decref(t);
+	/* it fails again and recovers again: each noted, the same ticket */
+	assert_int_equal(desk_on_job_failed(st, &cf, base + 300, "quality.run", 45, "磁盘已满", &e), 0);
+	assert_int_equal(desk_on_job_succeeded(st, &cf, base + 360, "quality.run", 46, &e), 0);
+	t = ticket_of(&cf, "job.quality.run", base + 360);
+	assert_int_equal(json_integer_value(json_object_get(t, "id")), id);
+	assert_int_equal(json_array_size(json_object_get(t, "events")), 5);
+	assert_string_equal(event_field(t, 3, "action"), "job_failed");
+	assert_string_equal(event_field(t, 4, "note"), "作业已恢复成功, run 46");
+	json_decref(t);
+	/* closed by a person: a later success adds nothing anywhere */
+	act(&cf, id, base + 400, (struct desk_act_in){.action = "respond"});
+	act(&cf, id, base + 460, (struct desk_act_in){.action = "resolve", .cause = "锁等待", .fix = "重跑",
+						     .prevention = "错峰"});
+	act(&cf, id, base + 520, (struct desk_act_in){.action = "close"});
+	assert_int_equal(desk_on_job_succeeded(st, &cf, base + 600, "quality.run", 47, &e), 0);
+	assert_null(ticket_of(&cf, "job.quality.run", base + 600));
+	assert_int_equal(count_tickets("job.quality.run"), 1);
+	json_t *ev;
+	assert_int_equal(store_desk_events(st, id, &ev, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(ev, json_array_size(ev) - 1), "action")),
+			    "close");
+	json_decref(ev);
+}
+
 static void test_sweep(void **state)
 {
 	struct desk_conf cf;
@@ -486,6 +539,7 @@ int main(void)
 		cmocka_unit_test(test_clocks),
 		cmocka_unit_test(test_inspection_tickets),
 		cmocka_unit_test(test_job_tickets),
+		cmocka_unit_test(test_job_recovered),
 		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_webhook),
 	};

@@ -114,6 +114,104 @@ static void test_content_and_hash(void **state)
 	xmap_free(m);
 }
 
+/* The content text written without jansson is jansson's compact dump of
+** xmap_content, byte for byte (rows hashed before and after compare). */
+static void same_text(const struct xtable *t, json_t *rec, const char *withdrawn)
+{
+	json_t *c = xmap_content(t, rec, "k:1", "610200", withdrawn);
+	char *want = json_dumps(c, JSON_COMPACT);
+	struct buf got = {0};
+	assert_int_equal(xmap_row_json(t, rec, &(struct xrow_ctx){.dfsjzj = "k:1", .xzqhdm = "610200",
+								   .withdrawn = withdrawn}, &got), 0);
+	assert_string_equal(got.data, want);
+	buf_free(&got);
+	free(want);
+	json_decref(c);
+	json_decref(rec);
+}
+
+static void test_content_text(void **state)
+{
+	struct err e = {0};
+	struct xmap *m;
+	assert_int_equal(xmap_load("spgl-2019", &m, &e), 0);
+	same_text(xmap_table_of(m, "project"), json_pack("{s:s,s:s,s:f,s:f,s:f,s:i,s:s,s:I,s:n,s:s,s:i}",
+		"project_code", "P-1", "project_name", "引号\"反斜杠\\换行\n制表\t\x01\x1f/\u2028", "investment_wan",
+		1234.5678, "land_area", 1e-5, "floor_area", 100.0, "flow_type", 2, "planned_start", "2024-01-02",
+		"applied_at", (json_int_t)1700000000, "address", "scale", "", "flow_version", 3), NULL);
+	same_text(xmap_table_of(m, "project"), json_pack("{s:f,s:f,s:s}", "investment_wan", 1e21, "land_area", -0.1,
+		"planned_start", "2024-01-02 08:00:00"), "项目已删除");
+	same_text(xmap_table_of(m, "status"), json_pack("{s:s,s:i,s:I,s:s}", "case_number", "N1", "status", 3, "at",
+		(json_int_t)-1, "opinion", "同意"), NULL);
+	same_text(xmap_table_of(m, "attachment"), json_pack("{s:s,s:i,s:s,s:i}", "title", "申请书.pdf", "doc_class", 1,
+		"ext", "pdf", "doc_number", 17), NULL);
+	xmap_free(m);
+}
+
+/* The COPY line of a row: the present columns' texts in column order, \N
+** for NULL, backslash escapes; a value that does not fit gives the reason. */
+static void test_copy_line(void **state)
+{
+	struct err e = {0};
+	struct xmap *m;
+	assert_int_equal(xmap_load("spgl-2019", &m, &e), 0);
+	struct xtable *t = xmap_table_of(m, "status");
+	for (int i = 0; i < t->ncols; i++) {
+		struct xcol *c = &t->cols[i];
+		int is_text = c->type == XT_TEXT;
+		c->present = strcmp(c->name, "SJWXYY") != 0;
+		c->kind = strcmp(c->name, "SJYXBS") == 0 ? PK_BOOL : is_text ? PK_CHAR : c->type == XT_TIMESTAMP ?
+			PK_TIMESTAMPTZ : PK_INT;
+	}
+	const char *names[] = {"gcdm", "case_number", "department_name", "handler", "status", "opinion", "at"};
+	struct xchg_val v[] = {{.type = XCHG_TEXT, .s = "G\\1"}, {.type = XCHG_TEXT, .s = "N1"},
+			       {.type = XCHG_TEXT, .s = "住建局"}, {.type = XCHG_TEXT, .s = "a\tb"},
+			       {.type = XCHG_INT, .i = 3}, {.type = XCHG_TEXT, .s = "同意\n盖章"},
+			       {.type = XCHG_INT, .i = 1700000000}};
+	struct xrec rec = {.n = 7, .names = names, .v = v};
+	struct buf content = {0}, copy = {0};
+	char why[300] = "";
+	struct xrow_ctx x = {.dfsjzj = "status:7", .xzqhdm = "610200", .now_text = "2024-05-06 07:08:09"};
+	assert_int_equal(xmap_row(t, &rec, &x, &content, &copy, why, sizeof why), 0);
+	/* DFSJZJ XZQHDM SJYXBS (boolean: 1) SJSCZT SCSJ (+08) GCDM SPSXSLBM BLCS BLR BLZT BLYJ BLSJ */
+	assert_string_equal(copy.data, "status:7\t610200\t1\t0\t2024-05-06 07:08:09+08\tG\\\\1\tN1\t住建局\ta\\tb\t3\t"
+			    "同意\\n盖章\t2023-11-15 06:13:20+08\n");
+	buf_free(&content);
+	buf_free(&copy);
+	v[4] = (struct xchg_val){.type = XCHG_INT, .i = 99};          /* outside BLZT's code list */
+	assert_int_equal(xmap_row(t, &rec, &x, &content, &copy, why, sizeof why), -1);
+	assert_string_equal(why, "BLZT的值不在代码项之中！");
+	assert_non_null(strstr(content.data, "\"BLZT\":99"));        /* the content is whole anyway */
+	buf_free(&content);
+	buf_free(&copy);
+	xmap_free(m);
+}
+
+/* The intent of a batch collected and sent at once: lines of fields in
+** COPY's escaping, read back by xchg_blob_next. */
+static void test_blob(void **state)
+{
+	struct buf b = {0};
+	const char *row[9] = {"status:1", "N1", NULL, "SPGL_XMSPSXBLXXB", "case:1", NULL, NULL, "{\"A\":\"x\\ty\\n\"}",
+			      "abc"};
+	for (int k = 0; k < 2; k++)
+		for (int i = 0; i < 9; i++) {
+			xmap_copy_field(&b, row[i]);
+			buf_append(&b, i < 8 ? "\t" : "\n", 1);
+		}
+	char *p = b.data, *f[9];
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(xchg_blob_next(&p, f), 1);
+		for (int i = 0; i < 9; i++)
+			if (row[i])
+				assert_string_equal(f[i], row[i]);
+			else
+				assert_null(f[i]);
+	}
+	assert_int_equal(xchg_blob_next(&p, f), 0);
+	buf_free(&b);
+}
+
 static void test_conversion(void **state)
 {
 	struct xcol name = col("XMMC", XT_TEXT, PK_CHAR, 4, 0, 0);
@@ -166,7 +264,8 @@ static void test_compare(void **state)
 	cols[2].present = 0;
 	cols[2].required = 1;
 	cols[3].present = 0;
-	struct xtable t = {.table = "SPGL_XMJBXXB", .cols = cols, .ncols = 4, .present = 1, .has_lsh = 1};
+	struct xtable t = {.table = "SPGL_XMJBXXB", .cols = cols, .ncols = 4, .present = 1, .has_lsh = 1,
+			   .key_indexed = 1};
 	json_t *p = json_array();
 	int errors = 0, warnings = 0;
 	xmap_compare(&t, p, &errors, &warnings);
@@ -175,6 +274,29 @@ static void test_compare(void **state)
 	char *text = json_dumps(p, 0);
 	assert_non_null(strstr(text, "SPGL_XMJBXXB 缺少列 JSDD"));
 	free(text);
+	json_decref(p);
+	t.key_indexed = 0;                 /* no index on DFSJZJ: INSERT rather than COPY, a warning */
+	p = json_array();
+	errors = warnings = 0;
+	xmap_compare(&t, p, &errors, &warnings);
+	assert_int_equal(warnings, 3);
+	json_decref(p);
+	/* a boolean column takes a 0/1 code list, nothing else */
+	struct xcol flag = col("SJYXBS", XT_CODE, PK_BOOL, 0, 0, 0);
+	json_t *codes = json_pack("[i,i]", 0, 1);
+	flag.codes = codes;
+	struct xtable tb = {.table = "SPGL_XMDWXXB", .cols = &flag, .ncols = 1, .present = 1, .has_lsh = 1,
+			    .key_indexed = 1};
+	p = json_array();
+	errors = warnings = 0;
+	xmap_compare(&tb, p, &errors, &warnings);
+	assert_int_equal(errors + warnings, 0);
+	expect(&flag, json_integer(1), "1");
+	refuse(&flag, json_integer(2), "不在代码项之中");
+	json_array_append_new(codes, json_integer(2));
+	xmap_compare(&tb, p, &errors, &warnings);
+	assert_int_equal(errors, 1);
+	json_decref(codes);
 	json_decref(p);
 	t.present = 0;
 	p = json_array();
@@ -217,6 +339,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mappings_load),
 		cmocka_unit_test(test_content_and_hash),
+		cmocka_unit_test(test_content_text),
+		cmocka_unit_test(test_copy_line),
+		cmocka_unit_test(test_blob),
 		cmocka_unit_test(test_conversion),
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_conf),

@@ -431,8 +431,9 @@ static void test_maintenance_items(void **state)
 /* ---- extensions registered from above ------------------------------------------------ */
 
 struct ext_seen {
-	int inspections, failures, last_status;
-	char failed_job[64];
+	int inspections, failures, successes, last_status;
+	char failed_job[64], succeeded_job[64];
+	int64_t succeeded_run;
 };
 
 static void ext_probe_fixed(const struct ops_ext_item *it, struct ops_env *env, struct ops_result *r)
@@ -454,6 +455,14 @@ static void ext_on_failed(void *ctx, struct ops_env *env, const char *job, int64
 	snprintf(seen->failed_job, sizeof seen->failed_job, "%s", job);
 }
 
+static void ext_on_succeeded(void *ctx, struct ops_env *env, const char *job, int64_t run_id)
+{
+	struct ext_seen *seen = ctx;
+	seen->successes++;
+	seen->succeeded_run = run_id;
+	snprintf(seen->succeeded_job, sizeof seen->succeeded_job, "%s", job);
+}
+
 static int ext_job_fail(void *ctx, struct ops_env *env, const struct principal *who, int64_t run_id,
 			json_t **report, struct err *e)
 {
@@ -471,7 +480,8 @@ static int ext_job_ok(void *ctx, struct ops_env *env, const struct principal *wh
 /* An item, two jobs and an observer of a module above ops: the item is
 ** selectable by name and group and graded with its own thresholds (the ini
 ** wins over the default), the observer sees every recorded run, a failing
-** job is recorded failed with its message and reported to the observer. */
+** job is recorded failed with its message and reported to the observer, a
+** succeeding one (and each inspection run) reported as a success. */
 static void test_ext(void **state)
 {
 	struct store *st;
@@ -484,7 +494,9 @@ static void test_ext(void **state)
 	struct ops_ext x = {0};
 	ops_ext_add_item(&x, &(struct ops_ext_item){"demo.backlog", "demo", "上报积压", "行", 0, 100, NAN,
 						     ext_probe_fixed, &backlog});
-	ops_ext_add_observer(&x, &(struct ops_ext_observer){ext_on_inspection, ext_on_failed, &seen});
+	ops_ext_add_observer(&x, &(struct ops_ext_observer){.on_inspection = ext_on_inspection,
+							    .on_job_failed = ext_on_failed,
+							    .on_job_succeeded = ext_on_succeeded, .ctx = &seen});
 	ops_ext_add_job(&x, &(struct ops_ext_job){"exchange.push", 300, 0, 60, ext_job_fail, NULL});
 	ops_ext_add_job(&x, &(struct ops_ext_job){"quality.run", 0, 150, 0, ext_job_ok, NULL});
 	struct conf *c = conf_new();
@@ -506,6 +518,8 @@ static void test_ext(void **state)
 	assert_int_equal(in.items[0].status, OPS_CRIT);
 	ops_inspection_free(&in);
 	assert_int_equal(seen.inspections, 2);
+	assert_int_equal(seen.successes, 2);   /* each recorded inspection run is a success of its job */
+	assert_string_equal(seen.succeeded_job, "inspect.manual");
 
 	int64_t run = 0;
 	assert_ptr_equal(ops_ext_job_find(&cf, "quality.run"), &x.jobs[1]);
@@ -525,6 +539,8 @@ static void test_ext(void **state)
 	assert_string_equal(json_string_value(json_object_get(r, "message")), "上报 3 行");
 	json_decref(r);
 	assert_int_equal(seen.failures, 1);
+	assert_string_equal(seen.succeeded_job, "quality.run");
+	assert_int_equal(seen.succeeded_run, run);
 	store_close(st);
 	conf_free(c);
 }

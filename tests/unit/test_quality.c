@@ -12,7 +12,8 @@
 ** that only a leader dismisses, that scopes hold, and that the province's
 ** rejections (a source implemented here) open and close findings by
 ** themselves. The one-pass engine is compared with one naive statement per
-** rule, and one thread with two.
+** rule, and one thread with two; the status and case passes that read only
+** what changed since the last run with ones that read everything.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,6 +33,7 @@
 #include "calendar/cal_admin.h"
 #include "cli/cli.h"
 #include "quality/quality.h"
+#include "quality/quality_int.h"
 #include "store/store_quality.h"
 
 static char Dir[256], Db[300];
@@ -116,6 +118,11 @@ static json_t *the_finding(const char *rule, const char *object)
 	json_t *f = json_incref(json_array_get(json_object_get(o, "items"), 0));
 	json_decref(o);
 	return f;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* ---- setup ---------------------------------------------------------------------------------- */
@@ -545,6 +552,230 @@ static void test_engine_matches_naive(void **state)
 	json_decref(r);
 }
 
+/* ---- the status pass reads what changed: the same as reading everything ------------------------------- */
+
+/* The marks of two passes, value for value. */
+static void same_marks(const struct q_status *a, const struct q_status *b)
+{
+	assert_int_equal(a->nmarks, b->nmarks);
+	for (size_t i = 0; i < a->nmarks; i++) {
+		const struct qs_status_mark *x = &a->marks[i], *y = &b->marks[i];
+		assert_int_equal(x->case_id, y->case_id);
+		assert_int_equal(x->flags, y->flags);
+		assert_int_equal(x->first_status, y->first_status);
+		assert_int_equal(x->order_status, y->order_status);
+		assert_int_equal(x->order_at, y->order_at);
+		assert_int_equal(x->after_status, y->after_status);
+		assert_int_equal(x->after_final, y->after_final);
+		assert_int_equal(x->code, y->code);
+	}
+}
+
+static void status_pass(int rescan, struct q_status *q)
+{
+	struct err e;
+	if (q_status_pass(St, rescan, q, &e))
+		fail_msg("status pass: %s", e.msg);
+}
+
+/* Every status row changed the ways a repair, its undo or a bug can: a row
+** appended, a time moved, a status rewritten, a row deleted, a row put back
+** below the end with its old id, a defect repaired. The pass that reads
+** only the rows past the kept mark and the cases the triggers queued finds
+** the same marks (value for value) as the pass that reads every row, and a
+** run either way finds the same findings. */
+static void test_status_incremental(void **state)
+{
+	struct q_status inc, full;
+	json_t *r1, *r2;
+	json_decref(run_at(Now + 20000, NULL));
+	char c1[32], c2[32], c3[32], c4[32], gone[32];
+	snprintf(c1, sizeof c1, "%s", one("SELECT id FROM cases WHERE status = 11 ORDER BY id DESC LIMIT 1 OFFSET 5"));
+	snprintf(c2, sizeof c2, "%s", one("SELECT case_id FROM case_status GROUP BY case_id HAVING count(*) >= 3 "
+					  "ORDER BY case_id LIMIT 1 OFFSET 7"));
+	snprintf(c3, sizeof c3, "%s", one("SELECT case_id FROM case_status GROUP BY case_id HAVING count(*) >= 3 "
+					  "ORDER BY case_id LIMIT 1 OFFSET 9"));
+	snprintf(c4, sizeof c4, "%s", one("SELECT case_id FROM case_status GROUP BY case_id HAVING count(*) >= 3 "
+					  "ORDER BY case_id LIMIT 1 OFFSET 11"));
+	sql("INSERT INTO case_status(case_id, status, action, step, step_name, at, username, department_code) "
+	    "SELECT id, 9, 'test', 0, '审查', final_at + 600, 'test', department_code FROM cases WHERE id = %s", c1);
+	sql("UPDATE case_status SET at = at - 90 * 86400 WHERE id = (SELECT id FROM case_status WHERE case_id = %s "
+	    "ORDER BY id LIMIT 1 OFFSET 2)", c2);
+	sql("UPDATE case_status SET status = 77 WHERE id = (SELECT id FROM case_status WHERE case_id = %s "
+	    "ORDER BY id LIMIT 1 OFFSET 1)", c3);
+	snprintf(gone, sizeof gone, "%s", one("SELECT min(id) FROM case_status WHERE case_id = %s", c4));
+	sql("CREATE TEMP TABLE kept_row AS SELECT * FROM case_status WHERE id = %s", gone);
+	sql("DELETE FROM case_status WHERE id = %s", gone);                /* its first row is gone */
+	status_pass(0, &inc);
+	assert_false(inc.full);
+	assert_int_equal(inc.ncases, 4);
+	status_pass(1, &full);
+	assert_true(full.full);
+	same_marks(&inc, &full);
+	assert_true(inc.nmarks >= 4);
+	q_status_free(&inc);
+	q_status_free(&full);
+	r1 = run_at(Now + 20000, NULL);
+	assert_int_equal(rule_findings(r1, "status-first"), atoi(one("SELECT count(*) FROM (SELECT case_id, status, "
+		"min(id) FROM case_status GROUP BY case_id) WHERE status <> 1")));
+	/* the row back below the end with its own id, the rewritten status repaired */
+	sql("INSERT INTO case_status SELECT * FROM temp.kept_row");
+	sql("UPDATE case_status SET status = 8 WHERE case_id = %s AND status = 77", c3);
+	status_pass(0, &inc);
+	assert_false(inc.full);
+	assert_int_equal(inc.ncases, 2);
+	assert_true(inc.nmarks > inc.nfresh);                /* c1's and c2's marks were kept, not read again */
+	status_pass(1, &full);
+	same_marks(&inc, &full);
+	q_status_free(&inc);
+	q_status_free(&full);
+	/* a run reading what changed, then one reading everything: nothing to tell apart */
+	json_decref(r1);
+	r1 = run_at(Now + 20000, NULL);
+	Env.rescan = 1;
+	r2 = run_at(Now + 20000, NULL);
+	Env.rescan = 0;
+	assert_int_equal(run_count(r2, "opened"), 0);
+	assert_int_equal(run_count(r2, "fixed"), 0);
+	assert_int_equal(run_count(r2, "reopened"), 0);
+	assert_true(json_equal(json_object_get(r1, "rules"), json_object_get(r2, "rules")));
+	assert_int_equal(rule_findings(r2, "status-code"), 0);
+	json_decref(the_finding("status-after-final", one("SELECT number FROM cases WHERE id = %s", c1)));
+	json_decref(r1);
+	json_decref(r2);
+	sql("DROP TABLE temp.kept_row");
+}
+
+/* Every hit of every enabled rule as sorted lines "rule|key|object|department|district|message", from
+** one evaluation (nothing written); *all: the case pass read every case. */
+static char *evaluation(int rescan, int *all)
+{
+	struct q_ruleset rs;
+	struct q_hits hits = {0};
+	struct q_status status;
+	struct q_cases cases = {0};
+	struct err e;
+	assert_int_equal(q_rules_load(St, &rs, &e), 0);
+	int *active = calloc(rs.n + 1, sizeof *active), *skipped = calloc(rs.n + 1, sizeof *skipped);
+	for (size_t i = 0; i < rs.n; i++)
+		active[i] = rs.v[i].enabled;
+	Env.rescan = rescan;
+	if (q_evaluate(St, &Env, &rs, active, Now + 40000, &hits, skipped, &status, &cases, &e))
+		fail_msg("evaluate: %s", e.msg);
+	Env.rescan = 0;
+	*all = cases.all;
+	char **lines = calloc(hits.n + 1, sizeof *lines);
+	size_t len = 1;
+	for (size_t i = 0; i < hits.n; i++) {
+		const struct q_hit *h = &hits.v[i];
+		char *msg = q_message(&rs.v[h->rule], h);
+		assert_true(asprintf(&lines[i], "%s|%s|%s|%s|%s|%s\n", rs.v[h->rule].id, h->key, h->object, h->department,
+				     h->district, msg) > 0);
+		len += strlen(lines[i]);
+		free(msg);
+	}
+	qsort(lines, hits.n, sizeof *lines, cmp_str);
+	char *out = calloc(1, len);
+	for (size_t i = 0; i < hits.n; i++) {
+		strcat(out, lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	free(active);
+	free(skipped);
+	q_hits_free(&hits);
+	q_status_free(&status);
+	q_cases_free(&cases);
+	q_rules_free(&rs);
+	return out;
+}
+
+static void same_evaluation(void)
+{
+	int inc_all, full_all;
+	char *inc = evaluation(0, &inc_all), *full = evaluation(1, &full_all);
+	assert_false(inc_all);
+	assert_true(full_all);
+	assert_string_equal(inc, full);
+	free(inc);
+	free(full);
+}
+
+/* Concluded cases changed the ways a repair, an import or a bug can: an
+** approval document lost, a time moved, the statistics' mark taken away,
+** an item made the same as another in its instance, a defect repaired. The
+** run that reads only the running, the kept and the dirty cases finds the
+** same hits, message for message, as one that reads every case; a
+** department switched off reads every case again. */
+static void test_case_incremental(void **state)
+{
+	json_decref(run_at(Now + 40000, NULL));
+	same_evaluation();
+	char doc[32], order[32], late[32], dup[32];
+	snprintf(doc, sizeof doc, "%s", one("SELECT c.id FROM cases c JOIN case_documents d ON d.case_id = c.id "
+					    "AND d.kind = 'approval' WHERE c.status = 11 AND c.open = 0 AND NOT EXISTS "
+					    "(SELECT 1 FROM case_documents j WHERE j.case_id = c.id AND j.kind = 'joint') "
+					    "ORDER BY c.id DESC LIMIT 1 OFFSET 3"));
+	sql("UPDATE case_documents SET kind = 'approval-lost' WHERE kind = 'approval' AND case_id = %s", doc);
+	snprintf(order, sizeof order, "%s", one("SELECT id FROM cases WHERE open = 0 AND accepted_at IS NOT NULL "
+						"ORDER BY id DESC LIMIT 1 OFFSET 9"));
+	sql("UPDATE cases SET accepted_at = received_at - 3600 WHERE id = %s", order);
+	snprintf(late, sizeof late, "%s", one("SELECT c.id FROM cases c JOIN stats_case s ON s.case_id = c.id "
+					      "WHERE s.late = 1 AND c.paused_days = 0 AND c.status IN (11, 12, 13) AND "
+					      "(c.final_at - c.accepted_at) / 86400 > 2 * c.time_limit + 10 "
+					      "ORDER BY c.id DESC LIMIT 1"));
+	sql("UPDATE stats_case SET late = 0 WHERE case_id = %s", late);
+	snprintf(dup, sizeof dup, "%s", one("SELECT b.id FROM cases a JOIN cases b ON b.instance_id = a.instance_id "
+					    "AND b.id > a.id AND b.item_code <> a.item_code WHERE b.open = 0 "
+					    "ORDER BY a.id DESC LIMIT 1"));
+	sql("UPDATE cases SET item_code = (SELECT a.item_code FROM cases a WHERE a.instance_id = cases.instance_id "
+	    "AND a.id < cases.id ORDER BY a.id LIMIT 1) WHERE id = %s", dup);
+	same_evaluation();
+	json_t *r = run_at(Now + 40000, NULL);
+	json_decref(r);
+	json_decref(the_finding("case-approval-doc", one("SELECT number FROM cases WHERE id = %s", doc)));
+	json_decref(the_finding("case-time-order", one("SELECT number FROM cases WHERE id = %s", order)));
+	json_decref(the_finding("case-overdue-unmarked", one("SELECT number FROM cases WHERE id = %s", late)));
+	json_decref(the_finding("case-duplicate-item", one("SELECT number FROM cases WHERE id = %s", dup)));
+	/* repaired: the kept cases are judged again and let go */
+	sql("UPDATE case_documents SET kind = 'approval' WHERE kind = 'approval-lost' AND case_id = %s", doc);
+	sql("UPDATE stats_case SET late = 1 WHERE case_id = %s", late);
+	same_evaluation();
+	r = run_at(Now + 40000, NULL);
+	assert_int_equal(run_count(r, "fixed"), 2);
+	json_decref(r);
+	/* a department switched off: every case is read again */
+	sql("UPDATE departments SET active = 0 WHERE code = (SELECT department_code FROM cases WHERE id = %s)", order);
+	int all;
+	free(evaluation(0, &all));
+	assert_true(all);
+	json_decref(run_at(Now + 40000, NULL));
+	sql("UPDATE departments SET active = 1 WHERE code = (SELECT department_code FROM cases WHERE id = %s)", order);
+	json_decref(run_at(Now + 40000, NULL));
+	same_evaluation();
+}
+
+/* Two runs at once: the one that kept its marks last read them first, so
+** it keeps nothing (its marks would be older than the dirty rows it drops). */
+static void test_status_marks_race(void **state)
+{
+	struct err e;
+	struct qs_status_state old;
+	int kept = -1;
+	assert_int_equal(store_quality_status_state(St, &old, &e), 0);
+	assert_true(old.last_id > 0);
+	char before[32];
+	snprintf(before, sizeof before, "%s", one("SELECT count(*) FROM quality_status_marks"));
+	assert_true(atoi(before) > 0);
+	json_decref(run_at(Now + 30000, NULL));             /* nothing changed: the marks stay */
+	assert_string_equal(one("SELECT count(*) FROM quality_status_marks"), before);
+	assert_int_equal(store_begin(St, &e), 0);
+	assert_int_equal(store_quality_marks_put(St, &old, 999999, 1, NULL, 0, NULL, 0, &kept, &e), 0);
+	assert_int_equal(store_commit(St, &e), 0);
+	assert_int_equal(kept, 0);
+	assert_string_equal(one("SELECT count(*) FROM quality_status_marks"), before);
+}
+
 /* ---- the 通报 -------------------------------------------------------------------------------------------- */
 
 static void test_notice(void **state)
@@ -592,6 +823,8 @@ int main(void)
 		cmocka_unit_test(test_defects_found), cmocka_unit_test(test_fixed_and_reopened),
 		cmocka_unit_test(test_overdue_and_dismiss), cmocka_unit_test(test_scope),
 		cmocka_unit_test(test_rejections), cmocka_unit_test(test_engine_matches_naive),
+		cmocka_unit_test(test_status_incremental), cmocka_unit_test(test_status_marks_race),
+		cmocka_unit_test(test_case_incremental),
 		cmocka_unit_test(test_notice),
 	};
 	return cmocka_run_group_tests_name("quality", tests, setup, teardown);

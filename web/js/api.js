@@ -119,6 +119,21 @@ export function saveBlob(blob, name) {
 }
 
 /* GET a file (report, export) and save it; returns the file name. */
+/* POST a file itself as the body (the server types it by content, never by
+   name); the created record, or an ApiError with the server's message. */
+export async function upload(path, file) {
+  let res;
+  try {
+    res = await fetch(path, { method: 'POST', credentials: 'same-origin', body: file,
+      headers: { 'Content-Type': file.type || 'application/octet-stream', Accept: 'application/json' } });
+  } catch (e) {
+    throw new ApiError(0, 'network', '', '无法连接服务器，请检查网络');
+  }
+  lastRequestAt = Date.now();
+  if (res.ok) return res.json();
+  throw await errorOf(res);
+}
+
 export async function download(path, fallbackName) {
   const res = await request('GET', path, undefined, { raw: true });
   const name = filenameOf(res, fallbackName);

@@ -30,7 +30,7 @@ const FIELD_LABELS = {
   code: '编码', name: '名称', national_code: '国家事项编码', department: '办理部门', promised_limit: '承诺时限',
   legal_limit: '法定时限', legal_basis: '办理依据', materials: '申请材料', steps: '办理环节', milestone: '里程碑',
   prerequisites: '前置事项', commitment: '告知承诺制', tolerance: '容缺受理', applicant_kind: '申请人类型',
-  case_type: '办件类型', version: '版本', effective_from: '生效日期', required: '必要', copies: '份数', form: '形式',
+  case_type: '办件类型', fee: '收费标准', fee_basis: '收费依据', version: '版本', effective_from: '生效日期', required: '必要', copies: '份数', form: '形式',
   tolerable: '可容缺', template: '样表',
   role: '办理角色', flow_type: '流程类型', division: '区划', stages: '阶段', number: '阶段编号', limit: '时限',
   completion_rule: '办结规则', lead_department: '牵头部门', items: '事项', side_lines: '辅线',

@@ -7,7 +7,7 @@
 **
 ** A field: {name, label, type: text|password|number|date|select|textarea|
 ** checks|checkbox, required, options: [{value,label}] or async () => [...],
-** placeholder, hint, span2, readonly, errorFields: ['other.api.field'],
+** placeholder, hint, span2, readonly, searchable (select), errorFields: ['other.api.field'],
 ** autocomplete, inputmode, maxlength}.
 */
 import { h, clear, dialog } from './ui.js';
@@ -18,6 +18,26 @@ function optionEls(options, value, placeholder) {
   for (const o of options || [])
     els.push(h('option', { value: o.value, selected: String(o.value) === String(value ?? '') }, o.label));
   return els;
+}
+
+/* A select with a filter box above it (searchable: true): typing part of a
+** name or account hides the options that do not contain it; a single match
+** is chosen. The select keeps its id, so readForm reads it as before. */
+function searchable(sel, f) {
+  const box = h('input.input', { id: `f-${f.name}-search`, type: 'search', placeholder: f.searchPlaceholder || '输入姓名或账号筛选',
+    autocomplete: 'off' });
+  box.addEventListener('input', () => {
+    const q = box.value.trim().toLowerCase();
+    const shown = [];
+    for (const o of sel.options) {
+      if (!o.value) continue;
+      o.hidden = !!q && !o.textContent.toLowerCase().includes(q);
+      if (!o.hidden) shown.push(o);
+    }
+    if (shown.length === 1) sel.value = shown[0].value;
+    else if (q && !shown.some((o) => o.value === sel.value)) sel.value = '';
+  });
+  return h('div.select-search', { style: { display: 'flex', flexDirection: 'column', gap: '4px' } }, box, sel);
 }
 
 function inputOf(f, value) {
@@ -31,7 +51,7 @@ function inputOf(f, value) {
         fill([]);
         Promise.resolve(f.options()).then(fill).catch(() => fill([]));
       } else fill(f.options);
-      return sel;
+      return f.searchable ? searchable(sel, f) : sel;
     }
     case 'textarea':
       return h('textarea', { ...common, rows: f.rows || 3, maxlength: f.maxlength }, value ?? '');

@@ -8,12 +8,17 @@
 ** (keyset) and ‹ steps back along the same trail.
 ** Export: with exportUrl(params, format) the server produces the file
 ** (every row, CSV or XLSX) and the page says how many rows it holds (from
-** the file name, "…-N条.csv"); otherwise the page fetches every page of the
+** the file name, "…-N条.csv"); with exportSrc (the list's path, e.g.
+** '/api/audit') the same through GET /api/export, which pages through that
+** list on the server and writes the columns that have a key (column.dict:
+** the server writes the dictionary's label; column.exportType 'time' |
+** 'date': epoch seconds as Asia/Shanghai time; column.exportKey: the field
+** when it differs from key); otherwise the page fetches every page of the
 ** current filter (200 rows a request, up to EXPORT_MAX, and says so when it
 ** stops there) and saves a UTF-8 CSV with a BOM so Excel reads the Chinese.
 ** File names carry the Asia/Shanghai date.
 **
-** listPage(el, {filters, columns, load, toolbar, exportName, exportUrl,
+** listPage(el, {filters, columns, load, toolbar, exportName, exportUrl, exportSrc,
 **               pageSize, initial, onState}) -> {reload(keepPage), state}
 ** filter: {name, label, type: text|select|date, options|async fn, width}
 ** column: {key, title, render(row) -> node|string, text(row) -> string, width}
@@ -91,7 +96,7 @@ export function listPage(el, opts) {
     tools.append(h(`button.btn.btn-sm${t.kind ? '.btn-' + t.kind : ''}`, { type: 'button', dataset: t.id ? { tool: t.id } : {}, on: { click: () => t.onClick(api) } }, t.label));
   }
   const right = h('div.right');
-  if (exportName && opts.exportUrl) {
+  if (exportName && (opts.exportUrl || opts.exportSrc)) {
     right.append(h('button.btn.btn-sm.btn-warning', { type: 'button', dataset: { export: 'xlsx' }, on: { click: () => exportServer('xlsx') } }, '导出 Excel'),
       h('button.btn.btn-sm.btn-warning', { type: 'button', dataset: { export: 'csv' }, on: { click: () => exportServer('csv') } }, '导出 CSV'));
   } else if (exportName) {
@@ -228,12 +233,26 @@ export function listPage(el, opts) {
     delete p.page_size;
     toast('正在导出…', 'info', 1500);
     try {
-      const name = await download(opts.exportUrl(p, format), `${exportName}-${today()}.${format}`);
+      const url = opts.exportUrl ? opts.exportUrl(p, format) : genericExportUrl(p, format);
+      const name = await download(url, `${exportName}-${today()}.${format}`);
       const m = /-(\d+)条\.\w+$/.exec(name);
       toast(m ? `已导出 ${m[1]} 条：${name}` : `已导出：${name}`, 'success', 6000);
     } catch (err) {
       toast(err.message || '导出失败', 'error');
     }
+  }
+
+  /* GET /api/export: the server pages through exportSrc (the list this page
+     loads) with these filters and writes the columns shown here. */
+  function genericExportUrl(p, format) {
+    const cols = columns.filter((c) => c.export !== false && c.key).map((c) => {
+      const x = { key: c.exportKey || c.key, title: c.title };
+      if (c.dict) x.dict = c.dict;
+      if (c.exportType) x.type = c.exportType;
+      return x;
+    });
+    const q = new URLSearchParams({ ...p, src: opts.exportSrc, format, name: exportName, columns: JSON.stringify(cols) });
+    return `/api/export?${q}`;
   }
 
   const api = { reload, state, el };

@@ -77,7 +77,7 @@ export async function render(ctx) {
   ctx.el.append(h('div.card', h('div#audit-list')));
   const pre = Object.fromEntries(['user', 'action', 'object', 'outcome', 'from', 'to'].map((k) => [k, ctx.query.get(k) || '']));
   listPage(ctx.el.querySelector('#audit-list'), {
-    exportName: '审计日志',
+    exportName: '审计日志', exportSrc: '/api/audit',
     initial: pre,
     toolbar: [{ label: '校验审计链', kind: 'primary', onClick: (api) => verifyChain(api.el.querySelector('[data-tool="verify"]')), id: 'verify' }],
     filters: [
@@ -90,12 +90,12 @@ export async function render(ctx) {
     ],
     columns: [
       { key: 'id', title: '序号', width: '70px' },
-      { key: 'at', title: '时间', text: (r) => fmtTime(r.at), cls: 'nowrap' },
+      { key: 'at', title: '时间', text: (r) => fmtTime(r.at), cls: 'nowrap', exportType: 'time' },
       { key: 'username', title: '用户' },
       { key: 'source', title: '来源地址' },
-      { key: 'action', title: '操作', cls: 'nowrap', render: (r) => h('span', { title: r.action }, actionName(r.action)), text: (r) => actionName(r.action) },
+      { key: 'action', title: '操作', cls: 'nowrap', dict: 'audit.action', render: (r) => h('span', { title: r.action }, actionName(r.action)), text: (r) => actionName(r.action) },
       { key: 'object', title: '对象' },
-      { key: 'outcome', title: '结果', render: (r) => h(`span.tag.${r.outcome === 'success' ? 'green' : 'red'}`, outcomeName(r.outcome)), text: (r) => outcomeName(r.outcome) },
+      { key: 'outcome', title: '结果', dict: 'audit.outcome', render: (r) => h(`span.tag.${r.outcome === 'success' ? 'green' : 'red'}`, outcomeName(r.outcome)), text: (r) => outcomeName(r.outcome) },
       { key: 'details', title: '详情', text: detailText, render: (r) => {
         const d = detailText(r);
         return h('a.audit-details', { title: '查看完整记录', on: { click: () => showRecord(r) } }, d.length > 48 ? `${d.slice(0, 48)}…` : d || '查看');

@@ -15,7 +15,7 @@
 ** the step's role. Actions come in two groups: the decisions of the step,
 ** then 更多 (转办, 特别程序, 撤回, 撤销) with what each means.
 */
-import { get, post, put, names } from '../js/api.js';
+import { get, post, put, names, upload as uploadFile } from '../js/api.js';
 import { h, clear, toast, dialog, fmtTime, fmtDate, ROLE_NAMES } from '../js/ui.js';
 import { formDialog } from '../js/form.js';
 import {
@@ -39,7 +39,7 @@ function fieldsFor(name, def, c, paper) {
   const missing = paper && paper.checklist ? mats.filter((m) => m.required && !m.received) : [];
   if (def.toUser || (name === 'next_step' && paper && paper.next && paper.next.users.length))
     f.push({ name: 'to_user', label: name === 'next_step' ? '下一环节办理人（可选）' : '转办给', type: 'select', required: name !== 'next_step',
-      emptyLabel: '（本部门待办池）',
+      emptyLabel: '（本部门待办池）', searchable: true,
       options: ((name === 'next_step' ? paper.next : paper.handlers) || { users: [] }).users
         .filter((u) => name === 'next_step' || u.username !== paper.me)
         .map((u) => ({ value: u.username, label: u.display_name ? `${u.display_name}（${u.username}）` : u.username })),
@@ -70,15 +70,10 @@ function fieldsFor(name, def, c, paper) {
 const fmtSize = (n) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} B`);
 
 /* POST the file itself (the server types it by content); the API's error message on failure. */
-async function sendFile(caseId, file, material) {
+function sendFile(caseId, file, material) {
   const q = new URLSearchParams({ name: file.name });
   if (material) q.set('material', material);
-  const res = await fetch(`/api/cases/${caseId}/files?${q}`, {
-    method: 'POST', credentials: 'same-origin', body: file, headers: { 'Content-Type': file.type || 'application/octet-stream', Accept: 'application/json' },
-  });
-  const body = await res.json().catch(() => null);
-  if (!res.ok) throw new Error((body && body.error && body.error.message) || `上传失败（${res.status}）`);
-  return body;
+  return uploadFile(`/api/cases/${caseId}/files?${q}`, file);
 }
 
 export async function render(ctx) {

@@ -60,6 +60,12 @@ function confirmChanges(changes, doc) {
   });
 }
 
+/* The official fee of a version, stored in fen (docs/catalog.md). */
+function feeText(fen) {
+  if (fen === undefined || fen === null) return '未登记';
+  return fen === 0 ? '不收费（0 元）' : `${(fen / 100).toFixed(2)} 元`;
+}
+
 export async function render(ctx) {
   const code = ctx.params.code;
   const names = await maps();
@@ -88,6 +94,7 @@ export async function render(ctx) {
         h('div.k', '里程碑事项'), h('div', yes(d.milestone)), h('div.k', '告知承诺制'), h('div', yes(d.commitment)),
         h('div.k', '容缺受理'), h('div', yes(d.tolerance)), h('div.k', '前置事项'),
         h('div', d.prerequisites.length ? d.prerequisites.map((p) => h('a.tag', { href: `#/catalog/items/${encodeURIComponent(p)}` }, p)) : '无'),
+        h('div.k', '收费标准'), h('div#item-fee', feeText(d.fee)), h('div.k', '收费依据'), h('div', d.fee_basis || '未登记'),
         h('div.k', '办理依据'), h('div.wide', d.legal_basis))),
     h('div.grid.grid-2',
       h('div.card', h('div.card-title', `申请材料（${d.materials.length}）`),
@@ -106,7 +113,7 @@ export async function render(ctx) {
     const r = await formDialog({
       title: `编辑事项：${src.name}（基于 v${src.version} 生成新版本）`, wide: true, grid: true,
       intro: h('div.alert.alert-info', '修改将保存为新版本，自生效日期起用于新办件；已在办的办件继续使用原版本，不受影响。'),
-      values: { ...src, version: nextVersion(src.version), effective_from: src.effective_from >= tomorrow ? src.effective_from : tomorrow,
+      values: { ...src, fee: src.fee === undefined ? '' : src.fee / 100, version: nextVersion(src.version), effective_from: src.effective_from >= tomorrow ? src.effective_from : tomorrow,
         prerequisites: src.prerequisites.join(', ') },
       mapField: localField,
       fields: [
@@ -123,6 +130,8 @@ export async function render(ctx) {
         { name: 'commitment', label: '告知承诺制', type: 'checkbox', text: '可凭书面承诺审批' },
         { name: 'tolerance', label: '容缺受理', type: 'checkbox', text: '可容缺后补材料' },
         { name: 'prerequisites', label: '前置事项', placeholder: '事项编码，以逗号分隔', keepEmpty: true },
+        { name: 'fee', label: '收费标准（元）', type: 'number', min: 0, step: '0.01', hint: '免费事项填 0 并写明依据' },
+        { name: 'fee_basis', label: '收费依据', placeholder: '如：行政许可依法不收费' },
         { name: 'legal_basis', label: '办理依据', type: 'textarea', required: true, span2: true },
         { name: 'materials', label: '申请材料', type: 'rows', span2: true, rowLabel: '材料', newRow: { required: true, copies: 1, form: 'original' },
           columns: [
@@ -150,6 +159,9 @@ export async function render(ctx) {
           commitment: v.commitment, tolerance: v.tolerance, applicant_kind: Number(v.applicant_kind),
           case_type: Number(v.case_type), version: v.version, effective_from: v.effective_from,
         };
+        // the fee is stored in fen; both or neither (the server names the one missing)
+        if (v.fee !== undefined) doc.fee = Math.round(Number(v.fee) * 100);
+        if (v.fee_basis !== undefined) doc.fee_basis = v.fee_basis;
         if (!(await confirmChanges(itemChanges(src, doc), doc))) throw { message: '未保存：请检查改动后再保存' };
         return put(`/api/catalog/items/${encodeURIComponent(code)}`, doc);
       },

@@ -1,6 +1,8 @@
 /*
-** departments.js: 部门管理. Everyone may read; the sysadmin adds, renames and
-** enables/disables departments (PATCH with name / active; disabling one
+** departments.js: 部门管理. Everyone may read; the sysadmin adds, renames,
+** moves (district, while the department has handled no case: the server's
+** 409 shows under the field) and enables/disables departments (PATCH with
+** name / district / active; disabling one
 ** with open cases or active accounts is confirmed with both counts). Above the list,
 ** the departments as a tree under their districts (province → city →
 ** districts), each with its count; clicking a district filters the list.
@@ -42,7 +44,7 @@ export async function render(ctx) {
   };
   const drawTree = async () => { treeBox.replaceChildren(await tree(pick)); };
   const list = listPage(ctx.el.querySelector('#dept-list'), {
-    exportName: '部门列表',
+    exportName: '部门列表', exportSrc: '/api/departments',
     filters: [{ name: 'district', label: '行政区划', type: 'select', options: () => districtOptions(2) }],
     toolbar: [{ label: '＋ 新增部门', kind: 'primary', show: canEdit, onClick: () => create() }],
     columns: [
@@ -73,8 +75,12 @@ export async function render(ctx) {
   }
   async function rename(d) {
     const r = await formDialog({
-      title: `编辑部门：${d.code}`, values: d,
-      fields: [{ name: 'name', label: '部门名称', required: true }],
+      title: `编辑部门：${d.code}`, values: { ...d, district: d.district_code },
+      fields: [
+        { name: 'name', label: '部门名称', required: true },
+        { name: 'district', label: '所属区划', type: 'select', required: true, options: () => districtOptions(2),
+          hint: '部门尚未办理办件时可改；已有办件的部门按原区划统计和上报，不可修改' },
+      ],
       submit: (v) => patch(`/api/departments/${encodeURIComponent(d.code)}`, v),
     });
     if (r) { forget(); toast('已保存', 'success'); list.reload(true); drawTree(); }

@@ -14,7 +14,7 @@ export async function render(ctx) {
   const box = h('div#consult-list');
   ctx.el.append(h('div.card', box));
   const list = listPage(box, {
-    exportName: '技术咨询', filters: [{ name: 'q', label: '关键字' }],
+    exportName: '技术咨询', exportSrc: '/api/desk/consults', filters: [{ name: 'q', label: '关键字' }],
     toolbar: [{ label: '登记咨询', kind: 'primary', show: ctx.hasRole('ops'), onClick: async () => {
       const r = await formDialog({ title: '登记咨询', grid: true, wide: true, fields: [
         { name: 'caller', label: '咨询人', required: true },
@@ -37,10 +37,10 @@ export async function render(ctx) {
       if (r) { toast('已登记', 'success'); list.reload(); }
     } }],
     columns: [
-      { key: 'at', title: '时间', cls: 'nowrap', text: (r) => fmtTime(r.at) },
+      { key: 'at', title: '时间', cls: 'nowrap', text: (r) => fmtTime(r.at), exportType: 'time' },
       { key: 'caller', title: '咨询人' },
       { key: 'unit', title: '单位' },
-      { key: 'channel', title: '渠道', text: (r) => channels[r.channel] || r.channel },
+      { key: 'channel', title: '渠道', dict: 'desk.channel', text: (r) => channels[r.channel] || r.channel },
       { key: 'question', title: '问题' },
       { key: 'answer', title: '解答' },
       { key: 'minutes', title: '分钟' },

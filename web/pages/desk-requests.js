@@ -26,7 +26,7 @@ export async function render(ctx, mineOnly) {
   const box = h('div#request-list');
   ctx.el.append(h('div.card', box));
   const list = listPage(box, {
-    exportName: '需求', filters: [
+    exportName: '需求', exportSrc: '/api/desk/requests', filters: [
       { name: 'status', label: '状态', type: 'select', options: () => options('desk.request_status') },
       { name: 'q', label: '标题' }],
     toolbar: [{ label: '提需求', kind: 'primary', onClick: async () => {
@@ -40,14 +40,14 @@ export async function render(ctx, mineOnly) {
     } }],
     columns: [
       { key: 'id', title: '编号', width: '60px' },
-      { key: 'kind', title: '类型', text: (r) => kinds[r.kind] || r.kind },
+      { key: 'kind', title: '类型', dict: 'desk.request_kind', text: (r) => kinds[r.kind] || r.kind },
       { key: 'title', title: '标题', render: (r) => h('button.btn-link', { type: 'button', on: { click: () => show(r.id) } }, r.title) },
       { key: 'requester', title: '提出人' },
       { key: 'unit', title: '单位' },
-      { key: 'status', title: '状态', text: (r) => status[r.status] || r.status },
+      { key: 'status', title: '状态', text: (r) => status[r.status] || r.status, dict: 'desk.request_status' },
       { key: 'estimate_days', title: '人天' },
       { key: 'scheduled_for', title: '排期' },
-      { key: 'created_at', title: '提出时间', text: (r) => fmtTime(r.created_at) },
+      { key: 'created_at', title: '提出时间', text: (r) => fmtTime(r.created_at), exportType: 'time' },
     ],
     load: (p) => get(`/api/desk/requests?${new URLSearchParams({ ...p, ...(mine ? { mine: 1 } : {}) })}`),
   });

@@ -39,20 +39,20 @@ export async function render(ctx, mineOnly) {
     { name: 'q', label: '标题/巡检项' },
   ];
   const list = listPage(box, {
-    filters, exportName: mine ? '我的报障' : '故障工单', initial: mine ? {} : { status: 'active' },
+    filters, exportName: mine ? '我的报障' : '故障工单', exportSrc: mine ? undefined : '/api/desk/tickets', initial: mine ? {} : { status: 'active' },
     toolbar: [{ label: '报障', kind: 'primary', onClick: async () => {
       const t = await reportFault(isOps);
       if (t) { toast(`已登记工单 ${t.id}`, 'success'); list.reload(); }
     } }],
     columns: [
       { key: 'id', title: '编号', width: '60px' },
-      { key: 'level', title: '级别', text: (r) => level[String(r.level)] || r.level },
-      { key: 'category', title: '分类', text: (r) => category[r.category] || r.category },
+      { key: 'level', title: '级别', dict: 'desk.level', text: (r) => level[String(r.level)] || r.level },
+      { key: 'category', title: '分类', dict: 'desk.category', text: (r) => category[r.category] || r.category },
       { key: 'title', title: '标题', render: (r) => h('a', { href: `#/desk/tickets/${r.id}` }, r.title) },
       { key: 'source_ref', title: '巡检项/任务', text: (r) => r.source_ref || '' },
-      { key: 'status', title: '状态', text: (r) => status[r.status] || r.status },
-      { key: 'response', title: '响应', render: (r) => clockTag(r.sla.response), text: (r) => clockText(r.sla.response) },
-      { key: 'resolution', title: '解决', render: (r) => clockTag(r.sla.resolution), text: (r) => clockText(r.sla.resolution) },
+      { key: 'status', title: '状态', text: (r) => status[r.status] || r.status, dict: 'desk.status' },
+      { key: 'response', title: '响应', export: false, render: (r) => clockTag(r.sla.response), text: (r) => clockText(r.sla.response) },
+      { key: 'resolution', title: '解决', export: false, render: (r) => clockTag(r.sla.resolution), text: (r) => clockText(r.sla.resolution) },
       { key: 'reported_at', title: '报障时间', cls: 'nowrap', text: (r) => (r.reported_at || '').slice(0, 16).replace('T', ' ') },
       { key: 'handler', title: '处理人' },
     ],

@@ -14,7 +14,7 @@ export async function render(ctx) {
   const canEdit = ctx.hasRole('sysadmin');
   ctx.el.append(h('div.card', h('div#district-list')));
   const list = listPage(ctx.el.querySelector('#district-list'), {
-    exportName: '行政区划',
+    exportName: '行政区划', exportSrc: '/api/districts',
     toolbar: [{ label: '＋ 新增区划', kind: 'primary', show: canEdit, onClick: () => create() }],
     columns: [
       { key: 'code', title: '区划代码' },

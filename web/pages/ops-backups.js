@@ -19,10 +19,10 @@ export async function render(ctx) {
       h('p.muted', '在线备份使用 SQLite 备份接口，服务不中断；备份后对副本做完整性检查并记录 SHA-256。夜间自动备份，按保留策略清理。'), list),
     h('div.card', h('div.card-title', '恢复演练记录'), drills));
   const backups = listPage(list, {
-    exportName: '备份记录',
+    exportName: '备份记录', exportSrc: '/api/backups',
     columns: [
       { key: 'id', title: '编号' },
-      { key: 'created_at', title: '时间', cls: 'nowrap', text: (b) => fmtTime(b.created_at) },
+      { key: 'created_at', title: '时间', cls: 'nowrap', text: (b) => fmtTime(b.created_at), exportType: 'time' },
       { key: 'path', title: '文件', cls: 'mono' },
       { key: 'size_bytes', title: '大小', cls: 'nowrap', text: (b) => fmtBytes(b.size_bytes) },
       { key: 'integrity', title: '完整性', render: (b) => h(`span.tag.${b.integrity === 'ok' ? 'green' : 'red'}`, b.integrity === 'ok' ? '通过' : b.integrity), text: (b) => b.integrity },

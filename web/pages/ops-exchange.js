@@ -60,13 +60,13 @@ export async function render(ctx) {
   }
 
   const list = listPage(runs, {
-    exportName: '上报记录',
+    exportName: '上报记录', exportSrc: '/api/exchange/runs',
     columns: [
       { key: 'id', title: '编号' },
-      { key: 'kind', title: '类型', text: (r) => kinds[r.kind] || r.kind },
-      { key: 'trigger', title: '触发', text: (r) => triggers[r.trigger] || r.trigger },
-      { key: 'started_at', title: '时间', cls: 'nowrap', text: (r) => fmtTime(r.started_at) },
-      { key: 'state', title: '执行', text: (r) => runStates[r.state] || r.state },
+      { key: 'kind', title: '类型', dict: 'exchange.run_kind', text: (r) => kinds[r.kind] || r.kind },
+      { key: 'trigger', title: '触发', dict: 'exchange.trigger', text: (r) => triggers[r.trigger] || r.trigger },
+      { key: 'started_at', title: '时间', cls: 'nowrap', text: (r) => fmtTime(r.started_at), exportType: 'time' },
+      { key: 'state', title: '执行', dict: 'exchange.run_state', text: (r) => runStates[r.state] || r.state },
       { key: 'rows', title: '行数' },
       { key: 'message', title: '说明' },
     ],

@@ -74,15 +74,15 @@ async function statusTab(el, ctx) {
 
 function runsTab(el) {
   listPage(el, {
-    exportName: '巡检记录',
+    exportName: '巡检记录', exportSrc: '/api/inspections/runs',
     columns: [
       { key: 'id', title: '编号' },
       { key: 'job', title: '类型', text: (r) => jobName(r.job) },
       { key: 'trigger', title: '触发' },
       { key: 'state', title: '执行', text: (r) => JOB_STATES[r.state] || r.state },
       { key: 'status', title: '结果', render: (r) => statusTag(r.status), text: (r) => r.status },
-      { key: 'started_at', title: '开始', cls: 'nowrap', text: (r) => fmtTime(r.started_at) },
-      { key: 'finished_at', title: '结束', cls: 'nowrap', text: (r) => fmtTime(r.finished_at) },
+      { key: 'started_at', title: '开始', cls: 'nowrap', text: (r) => fmtTime(r.started_at), exportType: 'time' },
+      { key: 'finished_at', title: '结束', cls: 'nowrap', text: (r) => fmtTime(r.finished_at), exportType: 'time' },
       { key: 'message', title: '摘要' },
       { title: '操作', export: false, render: (r) => h('button.btn-link', { type: 'button', on: { click: () => showRun(r.id) } }, '明细') },
     ],
@@ -105,7 +105,7 @@ async function showRun(id) {
 async function historyTab(el, ctx) {
   const s = await get('/api/inspections');
   listPage(el, {
-    exportName: '巡检单项历史',
+    exportName: '巡检单项历史', exportSrc: '/api/inspections/results',
     initial: { item: ctx.query.get('item') || ((s.catalog || [])[0] || {}).item || '' },
     filters: [
       { name: 'item', label: '巡检项', type: 'select', all: '全部', options: (s.catalog || []).map((c) => ({ value: c.item, label: c.title })) },
@@ -113,7 +113,7 @@ async function historyTab(el, ctx) {
       { name: 'to', label: '结束日期', type: 'date' },
     ],
     columns: [
-      { key: 'at', title: '时间', cls: 'nowrap', text: (r) => fmtTime(r.at) },
+      { key: 'at', title: '时间', cls: 'nowrap', text: (r) => fmtTime(r.at), exportType: 'time' },
       { key: 'item', title: '巡检项', cls: 'mono' },
       { key: 'status', title: '状态', render: (r) => statusTag(r.status), text: (r) => r.status },
       { key: 'value', title: '值', cls: 'nowrap', text: (r) => fmtValue(r.value, r.unit) },

@@ -4,7 +4,8 @@
 ** shape and division, 统一社会信用代码 check digits, planned start < finish,
 ** amounts; its 400 names the field (units[1].credit_code) and the message
 ** appears under exactly that input. The code cannot change after
-** registration.
+** registration; flow type and division cannot once a stage is applied for
+** (stage_applications), and the form says so and why.
 */
 import { get, post, patch } from '../js/api.js';
 import { h, toast } from '../js/ui.js';
@@ -16,13 +17,21 @@ export async function render(ctx) {
   const id = ctx.params.id;
   const p = id ? await get(`/api/projects/${id}`) : null;
   if (p) ctx.setTitle(`编辑项目：${p.name}`);
+  /* fixed once a stage is applied for (the server answers 409 otherwise): say so before anyone tries */
+  const fixed = !!(p && p.stage_applications > 0);
+  const fixedHint = '项目已申报审批阶段，不可修改：已有办件按原流程和所在地分派和计时；确属登记错误请联系运维提交数据修复';
+  const codeHint = !p ? '24 位：年份-行政区划代码-行业代码-类别-流水号'
+    : p.deletable ? '登记后不可修改；登记错误请由部门负责人删除后重新登记'
+      : '登记后不可修改；项目已有部门在办理事项，不能删除重登，确属登记错误请联系运维提交数据修复';
   const fields = [
     { name: 'code', label: '投资项目代码', required: !p, readonly: !!p, placeholder: '如 2025-610202-48-01-012345',
-      hint: p ? '登记后不可修改；登记错误请由部门负责人删除后重新登记' : '24 位：年份-行政区划代码-行业代码-类别-流水号' },
+      hint: codeHint },
     { name: 'gcdm', label: '工程代码', placeholder: '可选；大写字母、数字和 -', keepEmpty: !!p },
     { name: 'name', label: '项目名称', required: true, span2: true },
-    { name: 'flow_type', label: '流程类型', type: 'select', required: true, options: flowTypeOptions() },
-    { name: 'division', label: '项目所在地', type: 'select', required: true, options: DIVISIONS },
+    { name: 'flow_type', label: '流程类型', type: 'select', required: true, options: flowTypeOptions(),
+      readonly: fixed, disabled: fixed, hint: fixed ? fixedHint : undefined },
+    { name: 'division', label: '项目所在地', type: 'select', required: true, options: DIVISIONS,
+      readonly: fixed, disabled: fixed, hint: fixed ? fixedHint : undefined },
     { name: 'address', label: '建设地点', required: true, span2: true },
     { name: 'investment_wan', label: '总投资（万元）', type: 'number', required: true, min: 1, step: 1, hint: '整数万元，如 3500（不足 1 万元的部分不填）' },
     { name: 'land_area_m2', label: '用地面积（平方米）', type: 'number', required: true, min: 0, step: 1, hint: '整数平方米' },
@@ -51,7 +60,7 @@ export async function render(ctx) {
     ev.preventDefault();
     if (!checkRequired(form)) return;
     const v = readForm(form);
-    v.flow_type = Number(v.flow_type);
+    if (v.flow_type !== undefined) v.flow_type = Number(v.flow_type);
     /* whole numbers only: a fraction goes to the server, which names the field (never rounded here) */
     delete v.code;
     if (!p) v.code = form.querySelector('#f-code').value.trim();

@@ -37,7 +37,7 @@ export async function render(ctx) {
   }
   ctx.el.append(h('div.card', h('div#quality-findings')));
   const list = listPage(ctx.el.querySelector('#quality-findings'), {
-    exportName: '质检问题清单',
+    exportName: '质检问题清单', exportSrc: '/api/quality/findings',
     initial,
     filters: [
       { name: 'status', label: '状态', type: 'select', options: statuses.map((s) => ({ value: s.code, label: s.label })) },
@@ -48,12 +48,12 @@ export async function render(ctx) {
     ],
     columns: [
       { key: 'id', title: '编号' },
-      { key: 'severity', title: '级别', render: (f) => h(`span.tag${f.severity === 'error' ? '.red' : '.yellow'}`, labelOf(severities, f.severity)), text: (f) => labelOf(severities, f.severity) },
+      { key: 'severity', title: '级别', dict: 'quality.severity', render: (f) => h(`span.tag${f.severity === 'error' ? '.red' : '.yellow'}`, labelOf(severities, f.severity)), text: (f) => labelOf(severities, f.severity) },
       { key: 'rule', title: '规则', text: (f) => (rules.find((r) => r.id === f.rule) || { name: f.rule }).name },
       { key: 'object', title: '对象', cls: 'nowrap', render: (f) => h('a', { href: objectHref(f), title: labelOf(kinds, f.object_kind) }, f.object) },
       { key: 'department', title: '责任部门' }, { key: 'district', title: '区县' },
       { key: 'message', title: '问题' },
-      { key: 'status', title: '状态', render: (f) => h(`span.tag${f.status === 'overdue' ? '.red' : f.status === 'fixed' ? '.green' : f.status === 'open' ? '.yellow' : '.gray'}`, labelOf(statuses, f.status)), text: (f) => labelOf(statuses, f.status) },
+      { key: 'status', title: '状态', dict: 'quality.status', render: (f) => h(`span.tag${f.status === 'overdue' ? '.red' : f.status === 'fixed' ? '.green' : f.status === 'open' ? '.yellow' : '.gray'}`, labelOf(statuses, f.status)), text: (f) => labelOf(statuses, f.status) },
       { key: 'deadline', title: '整改期限', cls: 'nowrap' },
       { key: 'found_at', title: '发现时间', cls: 'nowrap', text: (f) => f.found_at.replace('T', ' ').slice(0, 16) },
       { title: '操作', export: false, render: (f) => h('button.btn-link', { type: 'button', on: { click: () => detail(f.id) } }, '详情') },

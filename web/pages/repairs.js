@@ -44,19 +44,19 @@ export async function render(ctx) {
   const isApprover = ctx.hasRole('repair_approve');
   ctx.el.append(h('div.card', h('div#repairs')));
   const list = listPage(ctx.el.querySelector('#repairs'), {
-    exportName: '数据修复单',
+    exportName: '数据修复单', exportSrc: '/api/repairs',
     initial: ctx.query.get('status') ? { status: ctx.query.get('status') } : {},
     filters: [{ name: 'status', label: '状态', type: 'select', options: statuses.map((s) => ({ value: s.code, label: s.label })) }],
     toolbar: isOps ? [{ label: '发起修复', kind: 'primary', onClick: () => proposeDialog({}) }] : [],
     columns: [
       { key: 'id', title: '编号' },
-      { key: 'op', title: '操作', text: (r) => labelOf(ops, r.op) },
+      { key: 'op', title: '操作', dict: 'repair.op', text: (r) => labelOf(ops, r.op) },
       { key: 'target', title: '对象', cls: 'nowrap' },
       { key: 'reason', title: '理由' },
-      { key: 'status', title: '状态', render: (r) => h(`span.tag${r.status === 'applied' ? '.green' : r.status === 'proposed' ? '.yellow' : '.gray'}`, labelOf(statuses, r.status)), text: (r) => labelOf(statuses, r.status) },
+      { key: 'status', title: '状态', dict: 'repair.status', render: (r) => h(`span.tag${r.status === 'applied' ? '.green' : r.status === 'proposed' ? '.yellow' : '.gray'}`, labelOf(statuses, r.status)), text: (r) => labelOf(statuses, r.status) },
       { key: 'proposed_by', title: '提出人' },
       { key: 'decided_by', title: '审批人' },
-      { key: 'proposed_at', title: '提出时间', cls: 'nowrap', text: (r) => fmtTime(r.proposed_at) },
+      { key: 'proposed_at', title: '提出时间', cls: 'nowrap', text: (r) => fmtTime(r.proposed_at), exportType: 'time' },
       { title: '操作', export: false, render: (r) => h('button.btn-link', { type: 'button', on: { click: () => detail(r.id) } }, '详情') },
     ],
     load: (p) => get(`/api/repairs?${new URLSearchParams(p)}`),

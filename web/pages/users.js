@@ -41,7 +41,7 @@ export async function render(ctx) {
   const names = await maps();
   ctx.el.append(h('div.card', h('div#users-list')));
   const list = listPage(ctx.el.querySelector('#users-list'), {
-    exportName: '用户列表',
+    exportName: '用户列表', exportSrc: '/api/users',
     initial: { department: ctx.query.get('department') || '', role: ctx.query.get('role') || '' },
     filters: [
       { name: 'department', label: '部门', type: 'select', options: departmentOptions },
@@ -57,7 +57,7 @@ export async function render(ctx) {
       { key: 'roles', title: '角色', render: (u) => roleTags(u.roles), text: (u) => (u.roles || []).map((r) => ROLE_NAMES[r] || r).join('、') },
       { key: 'active', title: '状态', render: statusTags, text: (u) => (u.active ? '正常' : '停用') },
       { key: 'totp_enrolled', title: '动态口令', render: totpTag, text: (u) => (u.totp_enrolled ? '已绑定' : '未绑定') },
-      { key: 'created_at', title: '创建时间', text: (u) => fmtTime(u.created_at) },
+      { key: 'created_at', title: '创建时间', text: (u) => fmtTime(u.created_at), exportType: 'time' },
       { title: '操作', cls: 'ops', export: false, render: (u) => ops(u) },
     ],
     load: (p) => get(`/api/users?${new URLSearchParams(p)}`),
