@@ -168,7 +168,7 @@ static int on_joint(void *arg, const char *key, int64_t joint, int64_t passed)
 	struct rows *r = arg;
 	struct stats_row *row = row_find(r, key);
 	if (!row && !(row = row_add(r, key)))
-		return ERR_INTERNAL;
+		return 1;            /* reported by the caller */
 	row->c.n[SC_JOINT] += joint;
 	row->c.n[SC_JOINT_PASSED] += passed;
 	return 0;

@@ -145,7 +145,9 @@ typedef int (*stats_hist_fn)(void *arg, const char *key, int64_t wd, int64_t n);
 int store_stats_hist(struct store *st, const struct stats_range *r, int g, stats_hist_fn fn, void *arg,
 		     struct err *e);
 /* Joint acceptances (54Y instances) closed in the range, by the keys of each
-** instance's first case: fn(key, joint, passed). */
+** instance's first case: fn(key, joint, passed) — for a grouping once per
+** instance (1, passed 0 or 1: the caller adds them up per key), for SG_COUNT
+** once with the counts. */
 typedef int (*stats_joint_fn)(void *arg, const char *key, int64_t joint, int64_t passed);
 int store_stats_joint(struct store *st, const struct stats_range *r, int g, stats_joint_fn fn, void *arg,
 		      struct err *e);
