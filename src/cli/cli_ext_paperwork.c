@@ -376,6 +376,54 @@ static int quality_fill(void *ctx, struct store *st, int64_t from, int64_t to, j
 	return 0;
 }
 
+/* ---- 数据异常修复 (repair) ------------------------------------------------------------------ */
+
+/* The 数据修复单 of the period: proposed, applied, undone or decided in it,
+** newest first (repair_list pages by id, newest first). */
+static int repair_fill(void *ctx, struct store *st, int64_t from, int64_t to, json_t **out, struct err *e)
+{
+	struct principal who;
+	json_t *rows = json_array(), *res, *r;
+	int64_t total = 0, seen = 0, proposed = 0, applied = 0, undone = 0, rejected = 0;
+	size_t i;
+	(void)ctx;
+	reader(&who);
+	for (int page = 1; seen < total || page == 1; page++) {
+		if (repair_list(st, &who, NULL, &(struct page){page, PAGE}, &res, e)) {
+			json_decref(rows);
+			return e->code;
+		}
+		total = json_integer_value(json_object_get(res, "total"));
+		json_array_foreach(json_object_get(res, "items"), i, r) {
+			int p = in_range(json_object_get(r, "proposed_at"), from, to);
+			int a = in_range(json_object_get(r, "applied_at"), from, to);
+			int u = in_range(json_object_get(r, "undone_at"), from, to);
+			const char *status = json_string_value(json_object_get(r, "status"));
+			int d = in_range(json_object_get(r, "decided_at"), from, to) && status &&
+				strcmp(status, "rejected") == 0;
+			seen++;
+			proposed += p;
+			applied += a;
+			undone += u;
+			rejected += d;
+			if (p || a || u || d)
+				json_array_append_new(rows, readable(r));
+		}
+		size_t got = json_array_size(json_object_get(res, "items"));
+		json_decref(res);
+		if (!got)
+			break;
+	}
+	static const char *const cols[][2] = {{"id", "编号"}, {"op", "操作"}, {"target", "对象"}, {"reason", "理由"},
+					      {"status", "状态"}, {"proposed_by", "提出人"}, {"decided_by", "审批人"},
+					      {"applied_at", "执行时间"}, {NULL, NULL}};
+	*out = json_pack("{s:[o,o,o,o],s:[o],s:[s]}", "summary", item("提出修复单", json_integer(proposed), "份"),
+			 item("执行修复", json_integer(applied), "份"), item("撤销修复", json_integer(undone), "份"),
+			 item("驳回", json_integer(rejected), "份"), "tables", table("本期数据修复单", cols, rows), "notes",
+			 "每份修复单经委办局授权（repair_approve）审批后执行，执行与撤销均保留修改前后的完整数据。");
+	return 0;
+}
+
 /* ---- 运维档案: maintenance events --------------------------------------------------------- */
 
 static int archive_fill(void *ctx, struct store *st, int64_t from, int64_t to, json_t **out, struct err *e)
@@ -556,6 +604,7 @@ void cli_ext_paperwork(struct cli_ext *x, const struct ops_conf *ops)
 		pw_add(ps, &(struct pw_provider){ids[i], titles[i], listing_fill, (void *)&listings[i]});
 	pw_add(ps, &(struct pw_provider){"ops.backups", "备份与恢复", backups_fill, (void *)ops});
 	pw_add(ps, &(struct pw_provider){"quality", "数据质量", quality_fill, NULL});
+	pw_add(ps, &(struct pw_provider){"repair", "数据异常修复", repair_fill, NULL});
 	pw_add(ps, &(struct pw_provider){"exchange", "数据上报", exchange_fill, &x->exchange});
 	pw_add(ps, &(struct pw_provider){"archive", "维护事件（运维档案）", archive_fill, &x->archive});
 }

@@ -93,5 +93,13 @@ t 0 "audit chain ok" "" -- audit verify --db "$db"
 t 0 "$mid" "" -- repair list --db "$db" --status applied
 ok '[ "$nusers" -gt 0 ]' "the moved department had accounts"
 
+# the month's O&M report counts the repairs (数据异常修复 section)
+month=$(TZ=Asia/Shanghai date +%Y-%m-01)
+next=$(TZ=Asia/Shanghai date -d "$month +1 month" +%Y-%m-%d)
+t 0 "" "" -- report monthly --db "$db" --from "$month" --to "$next" --format json -o "$tmp/om.json"
+applied=$(q "SELECT count(*) FROM repairs WHERE status IN ('applied', 'undone')")
+ok '[ "$(/usr/bin/python3 -c "import json; d=json.load(open(\"$tmp/om.json\")); s=[x for x in d[\"sections\"] if x[\"id\"]==\"repair\"][0]; print({i[\"label\"]: i[\"value\"] for i in s[\"summary\"]}[\"执行修复\"], len(s[\"tables\"][0][\"rows\"]))")" = "$applied $(q "SELECT count(*) FROM repairs")" ]' \
+   "the monthly report's 数据异常修复 counts the applied repairs and lists every repair of the month"
+
 echo "repair.sh: $checks checks, $fails failed"
 [ "$fails" = 0 ]
