@@ -84,27 +84,6 @@ static int upload(struct http_req *r, struct http_resp *w, struct err *e)
 	return 0;
 }
 
-/* Content-Disposition: attachment with an ASCII name and the UTF-8 one. */
-static void disposition(struct http_resp *w, const struct case_file_rec *f)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char enc[160];
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)f->name; *p && n + 4 < sizeof enc; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr(".-_", *p)) {
-			enc[n++] = (char)*p;
-		} else {
-			enc[n++] = '%';
-			enc[n++] = hex[*p >> 4];
-			enc[n++] = hex[*p & 15];
-		}
-	}
-	enc[n] = 0;
-	snprintf(w->disposition, sizeof w->disposition, "attachment; filename=\"file-%lld.%s\"; filename*=UTF-8''%s",
-		 (long long)f->id, f->ext, enc);
-}
-
 static int download(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	struct case_file_rec f;
@@ -117,7 +96,9 @@ static int download(struct http_req *r, struct http_resp *w, struct err *e)
 	w->free_body = 1;
 	const char *ext, *mime = filestore_sniff(b.data, b.len, f.name, &ext);
 	w->content_type = mime ? mime : "application/octet-stream";
-	disposition(w, &f);
+	char ascii[48];
+	snprintf(ascii, sizeof ascii, "file-%lld.%s", (long long)f.id, f.ext);
+	http_attachment(w, f.name, ascii);
 	snprintf(w->etag, sizeof w->etag, "\"%.60s\"", f.sha256);
 	return 0;
 }
