@@ -165,6 +165,7 @@ async function enter() {
   me.user = u;
   if (u.must_change) return toForcedPassword();
   if (u.must_enroll_totp) return toEnrolment();
+  await dicts().catch(() => null);   /* role names in the header come from the dictionaries */
   buildLayout();
   showView('app');
   startIdle(u.idle_minutes, idleCallbacks());

@@ -12,6 +12,7 @@
 ** off it in one UNION).
 */
 #include "approval/case_int.h"
+#include "approval/names.h"
 #include "approval/project.h"
 
 #include <stdio.h>
@@ -509,14 +510,13 @@ int case_filter_of(const struct principal *who, const struct case_query *q, int6
 int case_query_parse(struct case_query *q, const char *light, const char *sort, const char *order,
 		     struct err *e)
 {
-	static const char *const sorts[] = {"received", "due", "number", "updated", NULL};
 	q->light = -1;
 	if (light && (q->light = deadline_light_parse(light)) < 0)
 		return err_set(e, ERR_INVALID, "light", "light: green | yellow | red");
-	const char *const *s = sorts;
-	while (sort && *s && strcmp(sort, *s) != 0)
+	const struct dict_entry *s = approval_case_sorts;
+	while (sort && s->code && strcmp(sort, s->code) != 0)
 		s++;
-	if (sort && !*s)
+	if (sort && !s->code)
 		return err_set(e, ERR_INVALID, "sort", "sort: received | due | number | updated");
 	if (order && strcmp(order, "asc") != 0 && strcmp(order, "desc") != 0)
 		return err_set(e, ERR_INVALID, "order", "order: asc | desc");

@@ -47,6 +47,9 @@ const struct dict_entry approval_action_names[] = {
 	{NULL, NULL},
 };
 
+const struct dict_entry approval_case_sorts[] = {
+	{"received", "接件时间"}, {"due", "到期日"}, {"updated", "最近办理"}, {"number", "办件编号"}, {NULL, NULL}};
+
 const struct dict_entry approval_light_names[] = {
 	{"green", "正常"}, {"yellow", "预警"}, {"red", "逾期"}, {NULL, NULL},
 };
@@ -96,6 +99,7 @@ const struct dict approval_dicts[] = {
 	{"approval.flow_type", approval_flow_type_names},
 	{"approval.case_action", approval_action_names},
 	{"approval.light", approval_light_names},
+	{"approval.case_sort", approval_case_sorts},
 	{"approval.step_role", step_roles},
 	{"approval.document", documents},
 	{"approval.material_form", material_forms},

@@ -28,6 +28,8 @@ extern const struct dict_entry approval_side_line_names[];
 extern const struct dict_entry approval_flow_type_names[];
 extern const struct dict_entry approval_action_names[];
 extern const struct dict_entry approval_light_names[];
+/* The sorts a case list offers (case_query_parse), with their words. */
+extern const struct dict_entry approval_case_sorts[];
 extern const struct dict_entry approval_unit_kinds[];
 
 /* The label users read for a BLZT status ("补正中"), "未知" when out of range. */

@@ -17,6 +17,7 @@
 #include "paperwork/paperwork.h"
 #include "quality/quality.h"
 #include "repair/repair.h"
+#include "stats/stats.h"
 
 #include <string.h>
 
@@ -33,6 +34,7 @@ static const struct dict *const modules[] = {
 	desk_service_dicts,
 	exchange_dicts,
 	org_dicts,
+	stats_dicts,
 	workday_dicts,
 };
 

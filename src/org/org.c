@@ -22,7 +22,18 @@ static const struct { const char *code, *name, *parent; int level; } base_distri
 
 static const struct dict_entry district_levels[] = {{"1", "省"}, {"2", "市"}, {"3", "区县"}, {NULL, NULL}};
 
+/* The roles' names as pages show them (the roles table's own name column
+** is the same words, seeded by migrations 0001 and 0019). */
+static const struct dict_entry role_names[] = {
+	{"clerk", "窗口人员"}, {"reviewer", "审查人员"}, {"head", "部门负责人"}, {"leader", "局领导"},
+	{"ops", "运维工程师"}, {"catalog", "事项管理员"}, {"sysadmin", "系统管理员"}, {"secadmin", "安全管理员"},
+	{"auditor", "审计管理员"}, {"repair_approve", "数据修复审批"}, {NULL, NULL}};
+static const struct dict_entry role_scopes[] = {
+	{"city", "全市"}, {"department", "本部门"}, {"district", "本区县"}, {"none", "不涉及办件数据"}, {NULL, NULL}};
+
 const struct dict org_dicts[] = {
+	{"org.role", role_names},
+	{"org.role_scope", role_scopes},
 	{"org.district_level", district_levels},
 	{NULL, NULL},
 };

@@ -34,8 +34,13 @@ static const struct dict_entry field_names[] = {
 	{"handler_id", "办理人（账号）"}, {"completed_at", "阶段完成时间"}, {"ncases", "实例办件数"},
 	{"updated_at", "更新时间"}, {NULL, NULL},
 };
+static const struct dict_entry object_names[] = {
+	{"project", "项目"}, {"unit", "项目单位"}, {"case", "办件"}, {"status", "办理记录"}, {"document", "批复文件"},
+	{NULL, NULL},
+};
 const struct dict repair_dicts[] = {
-	{"repair.status", status_names}, {"repair.op", op_names}, {"repair.field", field_names}, {NULL, NULL},
+	{"repair.status", status_names}, {"repair.op", op_names}, {"repair.field", field_names},
+	{"repair.object", object_names}, {NULL, NULL},
 };
 
 int repair_may_read(const struct principal *who)

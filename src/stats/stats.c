@@ -178,6 +178,14 @@ double stats_diff(double cur, double base)
 static const char *const group_names[SG_COUNT] = {"district", "department", "item", "stage", "flow-type"};
 static const char *const group_labels[SG_COUNT] = {"区县", "部门", "事项", "阶段", "项目类型"};
 
+/* The same words for the web (GET /api/dict): stats.group, stats.period. */
+static const struct dict_entry groups[] = {
+	{"district", "区县"}, {"department", "部门"}, {"item", "事项"}, {"stage", "阶段"}, {"flow-type", "项目类型"},
+	{NULL, NULL}};
+static const struct dict_entry periods[] = {
+	{"day", "日"}, {"month", "月"}, {"quarter", "季度"}, {"year", "年"}, {"range", "自定义"}, {NULL, NULL}};
+const struct dict stats_dicts[] = {{"stats.group", groups}, {"stats.period", periods}, {NULL, NULL}};
+
 const char *stats_group_name(int g)
 {
 	return g >= 0 && g < SG_COUNT ? group_names[g] : "";

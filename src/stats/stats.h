@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/dict.h"
 #include "base/err.h"
 
 #define STATS_NULL NAN
@@ -208,5 +209,8 @@ int stats_flow_type_target(int t);
 enum stats_light { SL_NONE = 0, SL_GREEN = 1, SL_YELLOW = 2, SL_RED = 3 };
 const char *stats_light_name(int light);   /* "none" "green" "yellow" "red" */
 int stats_light_parse(const char *s);      /* -1 when unknown               */
+
+/* stats.group and stats.period: the words of groupings and period kinds. */
+extern const struct dict stats_dicts[];
 
 #endif

@@ -2,10 +2,12 @@
 ** stats-common.js: formatting of the statistics API's values by column kind
 ** (count, rate, days, ratio) and the period vocabulary.
 */
+import { names } from './api.js';
 import { fmtNum } from './ui.js';
 
-export const PERIODS = { day: '日', month: '月', quarter: '季度', year: '年', range: '自定义' };
-export const GROUPS = { district: '区县', department: '部门', item: '事项', stage: '阶段', 'flow-type': '项目类型' };
+/* {code: word} of period kinds and groupings, from GET /api/dict (filled before a page renders). */
+export const PERIODS = names('stats.period');
+export const GROUPS = names('stats.group');
 
 export function fmtKind(v, kind) {
   if (v === null || v === undefined) return '-';

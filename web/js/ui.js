@@ -160,11 +160,9 @@ export function fmtBytes(n) {
 
 /* ---- vocabulary ---------------------------------------------------------------- */
 
-export const ROLE_NAMES = {
-  clerk: '窗口人员', reviewer: '审查人员', head: '部门负责人', leader: '局领导', ops: '运维工程师',
-  catalog: '事项管理员', sysadmin: '系统管理员', secadmin: '安全管理员', auditor: '审计管理员',
-  repair_approve: '数据修复审批',
-};
+/* {code: name} of the roles, from GET /api/dict (org.role): filled once the
+   dictionaries are loaded, which app.js does before it draws the layout. */
+export const ROLE_NAMES = names('org.role');
 export const BUSINESS_ROLES = ['clerk', 'reviewer', 'head', 'leader', 'ops', 'catalog', 'repair_approve'];
 export const ADMIN_ROLES = ['sysadmin', 'secadmin', 'auditor'];
 

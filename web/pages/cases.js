@@ -3,11 +3,11 @@
 ** (district, department, item, stage, status, light, received from/to, q
 ** for project name or code) and sorting, in the caller's data scope.
 */
-import { get } from '../js/api.js';
+import { get, nameOptions } from '../js/api.js';
 import { h } from '../js/ui.js';
 import { listPage } from '../js/table.js';
 import { departmentOptions } from '../js/org.js';
-import { DIVISIONS } from '../js/project-common.js';
+import { divisionOptions } from '../js/project-common.js';
 import { CASE_COLUMNS, statusOptions, stageOptions, lightOptions } from '../js/cases-common.js';
 
 let itemOpts = null;
@@ -19,10 +19,6 @@ async function itemOptions() {
   return itemOpts;
 }
 
-const SORTS = [
-  { value: 'received', label: '接件时间' }, { value: 'due', label: '到期日' },
-  { value: 'updated', label: '最近办理' }, { value: 'number', label: '办件编号' },
-];
 
 export async function render(ctx) {
   const initial = {};
@@ -36,7 +32,7 @@ export async function render(ctx) {
     initial,
     filters: [
       { name: 'q', label: '项目', placeholder: '项目名称或代码' },
-      { name: 'district', label: '区县', type: 'select', options: DIVISIONS },
+      { name: 'district', label: '区县', type: 'select', options: divisionOptions },
       { name: 'department', label: '部门', type: 'select', options: departmentOptions },
       { name: 'item', label: '事项', type: 'select', options: itemOptions },
       { name: 'stage', label: '阶段', type: 'select', options: stageOptions() },
@@ -44,7 +40,7 @@ export async function render(ctx) {
       { name: 'light', label: '预警', type: 'select', options: lightOptions() },
       { name: 'from', label: '接件日期', type: 'date' },
       { name: 'to', label: '至', type: 'date' },
-      { name: 'sort', label: '排序', type: 'select', options: SORTS, all: '默认' },
+      { name: 'sort', label: '排序', type: 'select', options: nameOptions('approval.case_sort'), all: '默认' },
     ],
     columns: [...CASE_COLUMNS, { title: '操作', export: false, render: (c) => h('a', { href: `#/cases/${c.id}` }, '查看') }],
     load: (p) => get(`/api/cases?${new URLSearchParams(p)}`),

@@ -11,7 +11,7 @@ import { get, post, patch } from '../js/api.js';
 import { h, toast } from '../js/ui.js';
 import { buildForm, readForm, showErrors, checkRequired } from '../js/form.js';
 import { flowTypeOptions } from '../js/catalog-common.js';
-import { DIVISIONS, unitKindOptions } from '../js/project-common.js';
+import { divisionOptions, unitKindOptions } from '../js/project-common.js';
 
 export async function render(ctx) {
   const id = ctx.params.id;
@@ -30,7 +30,7 @@ export async function render(ctx) {
     { name: 'name', label: '项目名称', required: true, span2: true },
     { name: 'flow_type', label: '流程类型', type: 'select', required: true, options: flowTypeOptions(),
       readonly: fixed, disabled: fixed, hint: fixed ? fixedHint : undefined },
-    { name: 'division', label: '项目所在地', type: 'select', required: true, options: DIVISIONS,
+    { name: 'division', label: '项目所在地', type: 'select', required: true, options: divisionOptions,
       readonly: fixed, disabled: fixed, hint: fixed ? fixedHint : undefined },
     { name: 'address', label: '建设地点', required: true, span2: true },
     { name: 'investment_wan', label: '总投资（万元）', type: 'number', required: true, min: 1, step: 1, hint: '整数万元，如 3500（不足 1 万元的部分不填）' },

@@ -7,7 +7,7 @@ import { get, del } from '../js/api.js';
 import { h, toast, confirmBox, fmtNum, fmtTime } from '../js/ui.js';
 import { listPage } from '../js/table.js';
 import { FLOW_TYPES, flowTypeOptions } from '../js/catalog-common.js';
-import { DIVISIONS, builderOf } from '../js/project-common.js';
+import { divisionOptions, builderOf } from '../js/project-common.js';
 
 export async function render(ctx) {
   const canWrite = ctx.hasRole('clerk', 'head');
@@ -18,7 +18,7 @@ export async function render(ctx) {
     filters: [
       { name: 'q', label: '项目', placeholder: '名称或项目代码', width: '200px' },
       { name: 'flow_type', label: '流程类型', type: 'select', options: flowTypeOptions() },
-      { name: 'division', label: '所在地', type: 'select', options: DIVISIONS },
+      { name: 'division', label: '所在地', type: 'select', options: divisionOptions },
     ],
     toolbar: [{ label: '＋ 登记项目', kind: 'primary', show: ctx.hasRole('clerk', 'head'), onClick: () => ctx.navigate('/projects/new') }],
     columns: [

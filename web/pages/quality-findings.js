@@ -8,7 +8,7 @@
 import { get, post, dict } from '../js/api.js';
 import { h, toast, dialog } from '../js/ui.js';
 import { listPage } from '../js/table.js';
-import { DIVISIONS } from '../js/project-common.js';
+import { divisionOptions } from '../js/project-common.js';
 
 const PROJECT_CODE = /^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$/;
 
@@ -42,7 +42,7 @@ export async function render(ctx) {
     filters: [
       { name: 'status', label: '状态', type: 'select', options: statuses.map((s) => ({ value: s.code, label: s.label })) },
       { name: 'rule', label: '规则', type: 'select', options: rules.map((r) => ({ value: r.id, label: r.name })) },
-      { name: 'district', label: '区县', type: 'select', options: DIVISIONS },
+      { name: 'district', label: '区县', type: 'select', options: divisionOptions },
       { name: 'department', label: '部门', placeholder: '部门代码，如 610200-ZJJ' },
       { name: 'object', label: '对象', placeholder: '项目代码、办件编号或事项编码' },
     ],

@@ -6,7 +6,7 @@
 ** bureau's approvers (repair_approve) approve or reject with the preview in
 ** front of them. Names (statuses, operations, fields) come from /api/dict.
 */
-import { get, post, dict } from '../js/api.js';
+import { get, post, dict, nameOptions } from '../js/api.js';
 import { h, toast, dialog, fmtTime } from '../js/ui.js';
 import { listPage } from '../js/table.js';
 
@@ -28,7 +28,8 @@ const INPUT_LABELS = {
   user: '改派给（账号）', project: '项目代码', stage: '阶段（1–5）', from: '原部门编码 / 重复登记的项目代码',
   to: '新部门编码', into: '保留的项目代码',
 };
-const OBJECTS = [['project', '项目'], ['unit', '项目单位'], ['case', '办件'], ['status', '办理记录'], ['document', '批复文件']];
+/* the kinds of object a field correction names, in the dictionary's words */
+const objects = () => nameOptions('repair.object');
 const NUMERIC_KEYS = ['unit', 'status', 'document'];
 
 function changesTable(changes, fields) {
@@ -78,13 +79,13 @@ export async function render(ctx) {
     const reason = h('textarea.input#repair-reason', { rows: 2, placeholder: '修复理由（必填，将记入审计日志）' });
     const answers = h('input.input#repair-answers', { value: pre.answers || '', placeholder: 'finding:编号 或 ticket:编号（可选）' });
     const preview = h('div#repair-preview');
-    const objectOf = () => OBJECTS.map(([k]) => k).find((k) => pre[k] !== undefined) || 'project';
+    const objectOf = () => objects().map((o) => o.value).find((k) => pre[k] !== undefined) || 'project';
     function build() {
       box.replaceChildren();
       for (const name of OP_INPUTS[opSel.value] || []) {
         let el;
         if (name === 'object') {
-          el = h('select.input', OBJECTS.map(([k, l]) => h('option', { value: k, selected: k === objectOf() }, l)));
+          el = h('select.input', objects().map((o) => h('option', { value: o.value, selected: o.value === objectOf() }, o.label)));
         } else if (name === 'field') {
           el = h('select.input', fields.map((f) => h('option', { value: f.code, selected: f.code === pre.field }, `${f.label}（${f.code}）`)));
         } else {

@@ -3,11 +3,11 @@
 ** them with their data scope and how many accounts hold each, and links to
 ** the user list filtered by role. Granting is done per user (secadmin).
 */
-import { get } from '../js/api.js';
+import { get, names } from '../js/api.js';
 import { h } from '../js/ui.js';
 import { listPage } from '../js/table.js';
 
-const SCOPES = { city: '全市', department: '本部门', district: '本区县', none: '不涉及办件数据' };
+const SCOPES = names('org.role_scope');
 const ADMINS = ['sysadmin', 'secadmin', 'auditor'];
 
 export async function render(ctx) {

@@ -23,7 +23,7 @@ export function randomPassword() {
   return chars.join('');
 }
 
-const businessRoleOptions = BUSINESS_ROLES.map((r) => ({ value: r, label: ROLE_NAMES[r] }));
+const businessRoleOptions = BUSINESS_ROLES.map((r) => ({ value: r, label: ROLE_NAMES[r] || r }));
 
 function totpTag(u) {
   return u.totp_enrolled ? h('span.tag.green', '已绑定') : h('span.tag.gray', '未绑定');
