@@ -131,7 +131,7 @@ assert len(fault["tables"][0]["rows"]) == 4          # the examples
 assert {x["label"]: x["value"] for x in fault["summary"]}["重大事件故障报告"] == 1   # the reports, collected
 assert "重大事件故障报告" in [x["label"] for x in secs["service.documents"]["summary"]]
 assert "上报行数" in [x["label"] for x in secs["service.data_service"]["summary"]]   # the exchange's figures
-assert any("repair" in n for n in secs["service.data_repair"]["notes"])   # not wired yet: said so
+assert "执行修复" in [x["label"] for x in secs["service.data_repair"]["summary"]]   # the repairs' figures
 wb = openpyxl.load_workbook(f"{d}/a.xlsx")
 assert len(wb.sheetnames) == len(doc["sections"]) + 1
 ws = wb[next(n for n in wb.sheetnames if n.endswith("故障处理") and "服务" not in n)]
