@@ -44,6 +44,17 @@ struct args {
 	int json;
 };
 
+/* A rendered report: its bytes to stdout, or the name of the file it was written to. Frees body. */
+static int emit(int to_stdout, const char *path, char *body, size_t len)
+{
+	if (to_stdout)
+		fwrite(body, 1, len, stdout);
+	else
+		printf("%s\n", path);
+	free(body);
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct args *a)
 {
 	static const struct option opts[] = {
@@ -96,12 +107,7 @@ static int render(const struct args *a, const struct ops_conf *cf, const struct 
 	db_close(st);
 	if (rc)
 		return rc;
-	if (to_stdout)
-		fwrite(body, 1, len, stdout);
-	else
-		printf("%s\n", path);
-	free(body);
-	return 0;
+	return emit(to_stdout, path, body, len);
 }
 
 static int paperwork(const struct args *a, const struct ops_conf *cf, const struct conf *c, int kind,
@@ -134,12 +140,7 @@ static int paperwork(const struct args *a, const struct ops_conf *cf, const stru
 	cli_ext_free(&ext);
 	if (rc)
 		return rc;
-	if (to_stdout)
-		fwrite(body, 1, len, stdout);
-	else
-		printf("%s\n", path);
-	free(body);
-	return 0;
+	return emit(to_stdout, path, body, len);
 }
 
 static int cli_report_om(int argc, char **argv)
@@ -192,12 +193,7 @@ static int business(const struct args *a, const struct conf *c, const char *db, 
 	db_close(st);
 	if (rc)
 		return rc;
-	if (to_stdout)
-		fwrite(body, 1, len, stdout);
-	else
-		printf("%s\n", path);
-	free(body);
-	return 0;
+	return emit(to_stdout, path, body, len);
 }
 
 static int cli_report_business(int argc, char **argv)

@@ -68,15 +68,14 @@ static int files_get(struct http_req *r, struct http_resp *w, struct err *e)
 static int upload(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	struct case_env env;
-	int64_t id, max;
+	int64_t id;
 	if (http_param_id(r, 0, &id, e))
 		return e->code;
 	const char *name = http_query(r, "name");
 	if (!name)
 		name = http_header(r, "X-File-Name");
-	max = r->app->upload_max ? r->app->upload_max : (int64_t)CASE_FILES_MAX_MB << 20;
 	struct case_upload u = {.name = name, .material = http_query(r, "material"), .data = r->body,
-				.len = r->body_len, .max_bytes = max};
+				.len = r->body_len, .max_bytes = r->app->upload_max};   /* [files] max_mb, set by serve */
 	env_of(r, &env);
 	if (case_file_upload(r->st, &env, &r->me, r->now, id, &u, &w->json, e))
 		return e->code;

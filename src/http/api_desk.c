@@ -22,7 +22,6 @@
 */
 #include "http/http.h"
 #include "desk/desk.h"
-#include "approval/case_files.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -292,8 +291,8 @@ static int training_file(struct http_req *r, struct http_resp *w, struct err *e)
 		return e->code;
 	if (!name)
 		name = http_header(r, "X-File-Name");
-	int64_t max = r->app->upload_max ? r->app->upload_max : (int64_t)CASE_FILES_MAX_MB << 20;
-	if (desk_training_file_add(r->st, &r->me, http_now(r), id, name, r->body, r->body_len, max, &w->json, e))
+	if (desk_training_file_add(r->st, &r->me, http_now(r), id, name, r->body, r->body_len, r->app->upload_max,
+				   &w->json, e))
 		return e->code;
 	w->status = 201;
 	return 0;

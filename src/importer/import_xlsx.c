@@ -74,6 +74,20 @@ static int xml_run(const char *part, const char *text, size_t len, void *ud, XML
 	return rc;
 }
 
+/* Read part name and run the handlers over it; an optional part that is
+** missing is no error and no call. */
+static int xml_part(zip_t *z, const char *name, int optional, void *ud, XML_StartElementHandler start,
+		    XML_EndElementHandler end, XML_CharacterDataHandler chars, struct err *e)
+{
+	char *text;
+	size_t len;
+	int rc = part_read(z, name, optional, &text, &len, e);
+	if (!rc && text)
+		rc = xml_run(name, text, len, ud, start, end, chars, e);
+	free(text);
+	return rc;
+}
+
 /* The local name of a possibly prefixed element or attribute ("x:row" → "row"). */
 static const char *local(const char *name)
 {
@@ -127,21 +141,11 @@ static void no_end(void *ud, const char *el)
 
 static int first_sheet(zip_t *z, struct book *b, struct err *e)
 {
-	char *text;
-	size_t len;
-	int rc = part_read(z, "xl/workbook.xml", 0, &text, &len, e);
-	if (!rc)
-		rc = xml_run("xl/workbook.xml", text, len, b, book_start, no_end, NULL, e);
-	free(text);
+	int rc = xml_part(z, "xl/workbook.xml", 0, b, book_start, no_end, NULL, e);
 	if (!rc && !b->rid[0])
 		rc = err_set(e, ERR_INVALID, "file", "XLSX 文件中没有工作表");
 	if (!rc)
-		rc = part_read(z, "xl/_rels/workbook.xml.rels", 0, &text, &len, e);
-	else
-		return rc;
-	if (!rc)
-		rc = xml_run("xl/_rels/workbook.xml.rels", text, len, b, rels_start, no_end, NULL, e);
-	free(text);
+		rc = xml_part(z, "xl/_rels/workbook.xml.rels", 0, b, rels_start, no_end, NULL, e);
 	if (!rc && !b->target[0])
 		rc = err_set(e, ERR_INVALID, "file", "XLSX 文件的第一个工作表找不到 (relationship %s)", b->rid);
 	return rc;
@@ -394,12 +398,7 @@ static void sheet_chars(void *ud, const char *text, int len)
 static int read_strings(zip_t *z, json_t *strings, struct err *e)
 {
 	struct sst s = {.strings = strings};
-	char *text;
-	size_t len;
-	int rc = part_read(z, "xl/sharedStrings.xml", 1, &text, &len, e);
-	if (!rc && text)
-		rc = xml_run("xl/sharedStrings.xml", text, len, &s, sst_start, sst_end, sst_chars, e);
-	free(text);
+	int rc = xml_part(z, "xl/sharedStrings.xml", 1, &s, sst_start, sst_end, sst_chars, e);
 	buf_free(&s.cur);
 	return rc;
 }
@@ -407,27 +406,17 @@ static int read_strings(zip_t *z, json_t *strings, struct err *e)
 static int read_styles(zip_t *z, json_t *xf_date, struct err *e)
 {
 	struct styles *s = calloc(1, sizeof *s);
-	char *text;
-	size_t len;
 	if (!s)
 		return err_set(e, ERR_INTERNAL, "", "out of memory");
 	s->xf_date = xf_date;
-	int rc = part_read(z, "xl/styles.xml", 1, &text, &len, e);
-	if (!rc && text)
-		rc = xml_run("xl/styles.xml", text, len, s, styles_start, styles_end, NULL, e);
-	free(text);
+	int rc = xml_part(z, "xl/styles.xml", 1, s, styles_start, styles_end, NULL, e);
 	free(s);
 	return rc;
 }
 
 static int read_sheet(zip_t *z, const struct book *b, struct sheet *s, struct err *e)
 {
-	char *text;
-	size_t len;
-	int rc = part_read(z, b->target, 0, &text, &len, e);
-	if (!rc)
-		rc = xml_run(b->target, text, len, s, sheet_start, sheet_end, sheet_chars, e);
-	free(text);
+	int rc = xml_part(z, b->target, 0, s, sheet_start, sheet_end, sheet_chars, e);
 	json_decref(s->row);
 	s->row = NULL;
 	buf_free(&s->val);

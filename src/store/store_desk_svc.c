@@ -356,10 +356,7 @@ int store_desk_file_add(struct store *st, struct desk_file_row *f, struct err *e
 	store_bind_text(s, 7, f->sha256);
 	sqlite3_bind_int64(s, 8, f->uploaded_at);
 	store_bind_text(s, 9, f->uploaded_by);
-	if (store_step_done(st, s, e, "desk file"))
-		return e->code;
-	f->id = sqlite3_last_insert_rowid(store_db(st));
-	return 0;
+	return inserted(st, s, &f->id, e, "desk file");
 }
 
 int store_desk_files(struct store *st, const char *owner, int64_t owner_id, json_t **rows, struct err *e)
