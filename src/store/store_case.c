@@ -7,8 +7,10 @@
 #include "store/store_case.h"
 #include "store/store_int.h"
 #include "base/buf.h"
+#include "store/store_list.h"
 #include "store/store_search.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -733,8 +735,21 @@ int store_project_instances(struct store *st, int64_t project_id, json_t **rows,
 /* ---- the list query ------------------------------------------------------------------ */
 
 /* Light predicates (deadline.h): the clock of a paused case stands at the
-** day its pause began. ?L is the reference day. */
-#define REF "coalesce(c.paused_since, ?)"
+** day its pause began. :today is the reference day. */
+#define REF "coalesce(c.paused_since, :today)"
+
+static void light_where(struct store_list *l, int light, int64_t today)
+{
+	store_list_and(l, "c.open = 1 AND c.accepted = 1");
+	if (light == 3)
+		store_list_and(l, "c.due_day < " REF);
+	if (light == 2)
+		store_list_and(l, "c.due_day >= " REF " AND c.warn_day <= " REF);
+	if (light == 1)
+		store_list_and(l, "c.warn_day > " REF);
+	if (light >= 1 && light <= 3)
+		store_list_bind_int(l, ":today", today);
+}
 
 /* 1 when user acted on more than STORE_COUNT_CAP cases (reads at most that
 ** many entries of case_status_user, in order; counting them through the
@@ -770,8 +785,8 @@ static int done_only(const struct case_filter *f)
 ** sort) and walks when more match ("wide": a district's name, a busy
 ** clerk's 已办: the page's rows come soon), the unary + or a probe keeping
 ** SQLite from driving by the list. */
-#define Q_SCAN "(instr(c.number, ?) > 0 OR c.project_id IN (SELECT id FROM projects " \
-	"WHERE instr(name, ?) > 0 OR instr(code, ?) > 0))"
+#define Q_SCAN "(instr(c.number, :q) > 0 OR c.project_id IN (SELECT id FROM projects " \
+	"WHERE instr(name, :q) > 0 OR instr(code, :q) > 0))"
 
 struct q_hits {
 	struct buf cases, projects;       /* "[id,...]" */
@@ -785,113 +800,112 @@ static int q_hits(struct store *st, const char *q, const char *terms, struct q_h
 	return store_search_ids(st, "projects_fts", q, terms, &h->projects, &h->nprojects, e);
 }
 
-static void q_where(const struct q_hits *h, int wide, struct buf *w, int *n, struct store_binds *bv)
+static void q_where(const struct q_hits *h, int wide, struct store_list *l)
 {
 	const char *plus = wide ? "+" : "";
 	struct buf c = {0};
 	if (!h->ncases && !h->nprojects) {
-		store_where_add(w, n, "0");
+		store_list_and(l, "0");
 		return;
 	}
 	buf_puts(&c, "(");
 	if (h->ncases) {
-		buf_printf(&c, "%sc.id IN (SELECT value FROM json_each(?))", plus);
-		store_bind_str(bv, h->cases.data);
+		buf_printf(&c, "%sc.id IN (SELECT value FROM json_each(:cases))", plus);
+		store_list_bind_text(l, ":cases", h->cases.data);
 	}
 	if (h->ncases && h->nprojects)
 		buf_puts(&c, " OR ");
 	if (h->nprojects) {
-		buf_printf(&c, "%sc.project_id IN (SELECT value FROM json_each(?))", plus);
-		store_bind_str(bv, h->projects.data);
+		buf_printf(&c, "%sc.project_id IN (SELECT value FROM json_each(:projects))", plus);
+		store_list_bind_text(l, ":projects", h->projects.data);
 	}
 	buf_puts(&c, ")");
-	store_where_add(w, n, c.data);
+	store_list_and(l, c.data);
 	buf_free(&c);
 }
 
-/* The roles of ",clerk,reviewer," as `c.step_role IN (?,?)` (so the 待办
-** index is used); roles points into csv's copy, the caller's. */
-static void roles_in(struct buf *w, int *n, char *csv, struct store_binds *bv)
+/* The roles of ",clerk,reviewer," as `c.step_role IN (:role0,:role1)` (so the
+** 待办 index is used); roles points into csv's copy, the caller's. */
+static void roles_in(struct store_list *l, char *csv)
 {
+	static const char *const names[] = {":role0", ":role1", ":role2", ":role3", ":role4", ":role5",
+					    ":role6", ":role7"};
 	struct buf c = {0};
 	int k = 0;
 	buf_puts(&c, "c.step_role IN (");
 	for (char *save = NULL, *r = strtok_r(csv, ",", &save); r; r = strtok_r(NULL, ",", &save)) {
-		buf_puts(&c, k++ ? ",?" : "?");
-		store_bind_str(bv, r);
+		assert(k < (int)(sizeof names / sizeof names[0]));
+		buf_printf(&c, "%s%s", k ? "," : "", names[k]);
+		store_list_bind_text(l, names[k++], r);
 	}
 	buf_puts(&c, k ? ")" : "NULL)");
-	store_where_add(w, n, c.data);
+	store_list_and(l, c.data);
 	buf_free(&c);
 }
 
-/* Assemble WHERE from the filters present; bv receives what to bind, in
-** order. hits: what the search found (NULL when q is too short for the
-** trigram tables); wide: see q_where; roles: a writable copy of todo_roles. */
-static void where_sql(const struct case_filter *f, const struct q_hits *hits, int wide, char *roles, struct buf *b,
-		      struct store_binds *bv)
+/* The filter of the list from the filters present. hits: what the search
+** found (NULL when q is too short for the trigram tables); wide: see
+** q_where; roles: a writable copy of todo_roles. */
+static void case_filter(const struct case_filter *f, const struct q_hits *hits, int wide, char *roles,
+			struct store_list *l)
 {
-	int n = 0;
-	if (!f->all && f->scope_department) { store_where_add(b, &n, "c.department_code = ?"); store_bind_str(bv, f->scope_department); }
-	if (!f->all && !f->scope_department) { store_where_add(b, &n, "c.district_code = ?"); store_bind_str(bv, f->scope_district ? f->scope_district : ""); }
-	if (f->district) { store_where_add(b, &n, "c.district_code = ?"); store_bind_str(bv, f->district); }
-	if (f->department) { store_where_add(b, &n, "c.department_code = ?"); store_bind_str(bv, f->department); }
-	if (f->item) { store_where_add(b, &n, "c.item_code = ?"); store_bind_str(bv, f->item); }
-	if (f->stage) { store_where_add(b, &n, "c.stage = ?"); store_bind_i64(bv, f->stage); }
-	if (f->status) { store_where_add(b, &n, "c.status = ?"); store_bind_i64(bv, f->status); }
-	if (f->open >= 0) { store_where_add(b, &n, f->open ? "c.open = 1" : "c.open = 0"); }
-	if (f->from) { store_where_add(b, &n, "c.received_at >= ?"); store_bind_i64(bv, f->from); }
-	if (f->to) { store_where_add(b, &n, "c.received_at < ?"); store_bind_i64(bv, f->to); }
-	if (f->q && hits) {
-		q_where(hits, wide, b, &n, bv);
-	} else if (f->q) {
-		store_where_add(b, &n, Q_SCAN);
-		store_bind_str(bv, f->q); store_bind_str(bv, f->q); store_bind_str(bv, f->q);
-	}
-	if (f->light > 0) {
-		store_where_add(b, &n, "c.open = 1 AND c.accepted = 1");
-		if (f->light == 3) { store_where_add(b, &n, "c.due_day < " REF); store_bind_i64(bv, f->today); }
-		if (f->light == 2) {
-			store_where_add(b, &n, "c.due_day >= " REF " AND c.warn_day <= " REF);
-			store_bind_i64(bv, f->today); store_bind_i64(bv, f->today);
-		}
-		if (f->light == 1) { store_where_add(b, &n, "c.warn_day > " REF); store_bind_i64(bv, f->today); }
-	}
+	if (!f->all && f->scope_department)
+		store_list_text(l, "c.department_code = :scope_department", ":scope_department", f->scope_department);
+	if (!f->all && !f->scope_department)
+		store_list_text(l, "c.district_code = :scope_district", ":scope_district",
+				f->scope_district ? f->scope_district : "");
+	if (f->district)
+		store_list_text(l, "c.district_code = :district", ":district", f->district);
+	if (f->department)
+		store_list_text(l, "c.department_code = :department", ":department", f->department);
+	if (f->item)
+		store_list_text(l, "c.item_code = :item", ":item", f->item);
+	if (f->stage)
+		store_list_int(l, "c.stage = :stage", ":stage", f->stage);
+	if (f->status)
+		store_list_int(l, "c.status = :status", ":status", f->status);
+	if (f->open >= 0)
+		store_list_and(l, f->open ? "c.open = 1" : "c.open = 0");
+	if (f->from)
+		store_list_int(l, "c.received_at >= :from", ":from", f->from);
+	if (f->to)
+		store_list_int(l, "c.received_at < :to", ":to", f->to);
+	if (f->q && hits)
+		q_where(hits, wide, l);
+	else if (f->q)
+		store_list_text(l, Q_SCAN, ":q", f->q);
+	if (f->light > 0)
+		light_where(l, f->light, f->today);
 	if (f->todo_roles) {
-		store_where_add(b, &n, "c.open = 1");
-		roles_in(b, &n, roles, bv);
-		store_where_add(b, &n, "(c.handler_id IS NULL OR c.handler_id = ?)");
-		store_bind_i64(bv, f->todo_user);
+		store_list_and(l, "c.open = 1");
+		roles_in(l, roles);
+		store_list_int(l, "(c.handler_id IS NULL OR c.handler_id = :todo_user)", ":todo_user", f->todo_user);
 	}
-	if (f->done_user) {
+	if (f->done_user)
 		/* wide: a probe of case_status_user per case the page walks */
-		store_where_add(b, &n, wide ? "EXISTS (SELECT 1 FROM case_status s WHERE s.user_id = ? AND s.case_id = c.id)"
-				: "c.id IN (SELECT case_id FROM case_status WHERE user_id = ?)");
-		store_bind_i64(bv, f->done_user);
-	}
+		store_list_int(l, wide ? "EXISTS (SELECT 1 FROM case_status s WHERE s.user_id = :done_user "
+			       "AND s.case_id = c.id)" : "c.id IN (SELECT case_id FROM case_status WHERE user_id = :done_user)",
+			       ":done_user", f->done_user);
 }
 
 static const char *order_sql(const struct case_filter *f)
 {
 	const char *sort = f->sort ? f->sort : "received";
 	if (strcmp(sort, "due") == 0)
-		return f->desc ? " ORDER BY c.due_day IS NULL, c.due_day DESC, c.id DESC"
-			: " ORDER BY c.due_day IS NULL, c.due_day, c.id";
+		return f->desc ? "ORDER BY c.due_day IS NULL, c.due_day DESC, c.id DESC"
+			: "ORDER BY c.due_day IS NULL, c.due_day, c.id";
 	if (strcmp(sort, "number") == 0)
-		return f->desc ? " ORDER BY c.number DESC" : " ORDER BY c.number";
+		return f->desc ? "ORDER BY c.number DESC" : "ORDER BY c.number";
 	if (strcmp(sort, "updated") == 0)
-		return f->desc ? " ORDER BY c.updated_at DESC, c.id DESC" : " ORDER BY c.updated_at, c.id";
-	return f->desc ? " ORDER BY c.received_at DESC, c.id DESC" : " ORDER BY c.received_at, c.id";
+		return f->desc ? "ORDER BY c.updated_at DESC, c.id DESC" : "ORDER BY c.updated_at, c.id";
+	return f->desc ? "ORDER BY c.received_at DESC, c.id DESC" : "ORDER BY c.received_at, c.id";
 }
 
-static int page_ids(struct store *st, const char *where, const struct case_filter *f, const struct page *pg,
-		    const struct store_binds *bv, int64_t *ids, int *nids, struct err *e)
+static int page_ids(struct store *st, const struct store_list *l, const struct case_filter *f, const struct page *pg,
+		    int64_t *ids, int *nids, struct err *e)
 {
-	struct buf q = {0};
-	buf_printf(&q, "SELECT c.id FROM cases c%s%s LIMIT %d OFFSET %lld", where, order_sql(f), pg->page_size,
-		   (long long)(pg->page - 1) * pg->page_size);
-	sqlite3_stmt *s = store_prepare_bound(st, q.data, bv, "case list", e);
-	buf_free(&q);
+	sqlite3_stmt *s = store_list_stmt(st, l, "SELECT c.id FROM cases c", order_sql(f), pg->page_size,
+					  (int64_t)(pg->page - 1) * pg->page_size, e);
 	if (!s)
 		return e->code;
 	int rc;
@@ -905,13 +919,12 @@ static int page_ids(struct store *st, const char *where, const struct case_filte
 int store_case_find(struct store *st, const struct case_filter *f, const struct page *pg,
 		    int64_t *ids, int *nids, int64_t *total, int *capped, struct err *e)
 {
-	struct buf w = {0}, from = {0}, phrase = {0};
-	struct store_binds bv = {0}, cv = {0};
+	struct buf phrase = {0};
+	struct store_list count = STORE_LIST("case count"), list = STORE_LIST("case list");
 	struct q_hits hits = {0};
 	const struct q_hits *h = NULL;
 	char roles[64];
-	int wide = 0, many = 0, rc = 0;
-	snprintf(roles, sizeof roles, "%s", f->todo_roles ? f->todo_roles : "");
+	int many = 0, rc = 0;
 	if (done_only(f))
 		rc = done_many(st, f->done_user, &many, e);
 	if (!rc && f->q && store_search_indexed(f->q)) {
@@ -925,19 +938,17 @@ int store_case_find(struct store *st, const struct case_filter *f, const struct 
 		*capped = 1;
 	} else if (!rc) {
 		/* the count drives by the lists however wide: it stops at the cap */
-		where_sql(f, h, 0, roles, &w, &cv);
-		buf_printf(&from, "FROM cases c%s", w.len ? w.data : "");
-		rc = store_count_capped(st, from.data, &cv, total, capped, "case count", e);
+		snprintf(roles, sizeof roles, "%s", f->todo_roles ? f->todo_roles : "");
+		case_filter(f, h, 0, roles, &count);
+		rc = store_list_count_capped(st, &count, "FROM cases c", STORE_COUNT_CAP, total, capped, e);
 	}
 	if (!rc) {
-		wide = *capped;
-		w.len = 0;
 		snprintf(roles, sizeof roles, "%s", f->todo_roles ? f->todo_roles : "");
-		where_sql(f, h, wide, roles, &w, &bv);
-		rc = page_ids(st, w.len ? w.data : "", f, pg, &bv, ids, nids, e);
+		case_filter(f, h, *capped, roles, &list);
+		rc = page_ids(st, &list, f, pg, ids, nids, e);
 	}
-	buf_free(&w);
-	buf_free(&from);
+	store_list_free(&count);
+	store_list_free(&list);
 	buf_free(&phrase);
 	buf_free(&hits.cases);
 	buf_free(&hits.projects);
