@@ -21,8 +21,9 @@
 ** statement left without a value, or a `?` without a name is ERR_INTERNAL,
 ** and an assert in the test build.
 **
-** The statements are prepared for each call and finalised (their text
-** depends on the filters given; a page's LIMIT and OFFSET are parameters).
+** The statements are prepared for each call and finalised: their text
+** depends on the filters given, and a page's LIMIT and OFFSET are written as
+** numbers (the planner chooses differently for a page known to be small).
 */
 #ifndef GG_STORE_LIST_H
 #define GG_STORE_LIST_H
@@ -61,7 +62,7 @@ void store_list_bind_int(struct store_list *l, const char *name, int64_t v);
 void store_list_text(struct store_list *l, const char *cond, const char *name, const char *v);
 void store_list_int(struct store_list *l, const char *cond, const char *name, int64_t v);
 
-/* head + l's WHERE + " " tail, then " LIMIT :limit OFFSET :offset" when
+/* head + l's WHERE + " " tail, then " LIMIT limit OFFSET offset" when
 ** limit >= 0, prepared and bound: NULL with e set on a refused statement or
 ** a name that does not match (above). The caller finalises it. */
 sqlite3_stmt *store_list_stmt(struct store *st, const struct store_list *l, const char *head, const char *tail,
