@@ -662,11 +662,10 @@ int store_stats_live(struct store *st, const char *department, const char *distr
 int store_stats_live_scan(struct store *st, const char *department, const char *district, int32_t today,
 			  stats_live_fn fn, void *arg, struct err *e)
 {
-	/* the light predicates of store_case.c's list filter, on every row */
+	/* the light rule of the list filter (store_case.c), on every row */
 	sqlite3_stmt *s = store_stmt(st,
 		"SELECT district_code, department_code, status, "
-		"CASE WHEN open = 1 AND accepted = 1 THEN CASE WHEN due_day < coalesce(paused_since, ?2) THEN 3 "
-		"WHEN warn_day <= coalesce(paused_since, ?2) THEN 2 ELSE 1 END ELSE 0 END, count(*) "
+		"case_light(open, accepted, due_day, warn_day, coalesce(paused_since, ?2)), count(*) "
 		"FROM cases WHERE (?1 IS NULL OR department_code = ?1) AND (?3 IS NULL OR district_code = ?3) "
 		"GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4", e);
 	if (!s)
