@@ -12,7 +12,7 @@
 void store_list_free(struct store_list *l)
 {
 	buf_free(&l->where);
-	l->nconds = l->nbinds = 0;
+	l->nconds = l->nbinds = l->overflow = 0;
 }
 
 void store_list_and(struct store_list *l, const char *cond)
@@ -21,27 +21,28 @@ void store_list_and(struct store_list *l, const char *cond)
 	buf_puts(&l->where, cond);
 }
 
-static struct store_list_bind *bind_slot(struct store_list *l, const char *name)
+/* The next value's slot; when all are taken, l is marked and its
+** statements fail (store_list_stmt). */
+static void bind_add(struct store_list *l, const struct store_list_bind *b)
 {
-	assert(name[0] == ':');
+	assert(b->name[0] == ':');
 	assert(l->nbinds < STORE_LIST_BINDS);
 	for (int i = 0; i < l->nbinds; i++)
-		assert(strcmp(l->b[i].name, name) != 0);   /* one value per name */
-	struct store_list_bind *b = &l->b[l->nbinds++];
-	*b = (struct store_list_bind){.name = name};
-	return b;
+		assert(strcmp(l->b[i].name, b->name) != 0);   /* one value per name */
+	if (l->nbinds < STORE_LIST_BINDS)
+		l->b[l->nbinds++] = *b;
+	else
+		l->overflow = 1;
 }
 
 void store_list_bind_text(struct store_list *l, const char *name, const char *v)
 {
-	bind_slot(l, name)->s = v;
+	bind_add(l, &(struct store_list_bind){.name = name, .s = v});
 }
 
 void store_list_bind_int(struct store_list *l, const char *name, int64_t v)
 {
-	struct store_list_bind *b = bind_slot(l, name);
-	b->is_int = 1;
-	b->i = v;
+	bind_add(l, &(struct store_list_bind){.name = name, .is_int = 1, .i = v});
 }
 
 void store_list_text(struct store_list *l, const char *cond, const char *name, const char *v)
@@ -107,6 +108,10 @@ sqlite3_stmt *store_list_stmt(struct store *st, const struct store_list *l, cons
 {
 	struct buf q = {0};
 	sqlite3_stmt *s = NULL;
+	if (l->overflow) {
+		misnamed(l, "values", "exceed STORE_LIST_BINDS", e);
+		return NULL;
+	}
 	buf_puts(&q, head);
 	if (l->where.len)
 		buf_puts(&q, l->where.data);

@@ -42,6 +42,7 @@ struct store_list {
 	const char *what;             /* names the list in errors            */
 	struct buf where;             /* " WHERE a AND b", empty without any  */
 	int nconds, nbinds;
+	int overflow;                 /* more values than STORE_LIST_BINDS    */
 	struct store_list_bind {
 		const char *name;     /* ":dept": a literal, or lives as long */
 		int is_int;
