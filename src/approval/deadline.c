@@ -101,8 +101,10 @@ static int clock_after_acceptance(const struct cal *cal, const struct deadline_c
 	if (cal_count_workdays(cal, ref, d->due_day, &d->workdays_left, &prov, e))
 		return e->code;
 	note_provisional(d, prov);
+	/* red once the due day has ended, on a rest day too (left is 0 there:
+	** no working day has passed), as the lists' day rule (case_light) says */
 	if (d->running)
-		d->light = deadline_light(cf, f->limit, d->workdays_left);
+		d->light = d->due_day < ref ? LIGHT_RED : deadline_light(cf, f->limit, d->workdays_left);
 	else if (case_status_concluded(f->status))
 		d->on_time = f->final_day <= d->due_day;
 	return 0;

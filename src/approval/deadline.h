@@ -17,8 +17,8 @@
 **   reference    = today while running, the final day once final
 **   used         = count(accepted, reference) - paused
 **   left         = count(reference, due)     (negative once overdue)
-**   light        running and accepted only: red when left < 0 (the due day
-**                has ended), yellow when left <= max(warn_days,
+**   light        running and accepted only: red once the due day has ended
+**                (left < 0, or a rest day after it), yellow when left <= max(warn_days,
 **                floor(limit * warn_percent / 100)), else green; "none" before
 **                acceptance and for final cases
 **   on_time      办结 (11 12 13) after acceptance: final day <= due; else -1

@@ -104,6 +104,25 @@ static void test_plain_week(void **state)
 	assert_int_equal(d.workdays_used, 6);
 }
 
+/* Due on a Friday: the weekend after it is red, as the lists' day rule says,
+** though no working day has passed yet (left 0). */
+static void test_red_on_the_weekend_after(void **state)
+{
+	/* 5 days accepted Friday 2025-02-28: due Friday 03-07 */
+	struct deadline_facts f = accepted(CASE_PROCESSING, "2025-02-28", 5);
+	struct deadline d = run(&f, T("2025-03-07", 18));
+	assert_string_equal(S(d.due_day), "2025-03-07");
+	assert_int_equal(d.light, LIGHT_YELLOW);
+	d = run(&f, T("2025-03-08", 10));      /* Saturday */
+	assert_int_equal(d.workdays_left, 0);
+	assert_int_equal(d.light, LIGHT_RED);
+	d = run(&f, T("2025-03-09", 10));      /* Sunday */
+	assert_int_equal(d.light, LIGHT_RED);
+	d = run(&f, T("2025-03-10", 10));      /* Monday */
+	assert_int_equal(d.workdays_left, -1);
+	assert_int_equal(d.light, LIGHT_RED);
+}
+
 static void test_holidays(void **state)
 {
 	/* 2024 National Day: 10-01..07 off, Sunday 09-29 and Saturday 10-12
@@ -402,6 +421,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_week),
+		cmocka_unit_test(test_red_on_the_weekend_after),
 		cmocka_unit_test(test_holidays),
 		cmocka_unit_test(test_year_end),
 		cmocka_unit_test(test_pause_over_holiday),
