@@ -142,18 +142,20 @@ bench_size() { # SIZE
   clerk_id=$(sqlite3 "$db" "SELECT id FROM users WHERE username = 'demo_zrzy_clerk'")
   echo "-- $1: $n_cases 办件, $(du -h "$db" | cut -f1); project code $code, number prefix $prefix; p50/p99 of $REPS"
   printf '%-7s %-38s %9s %9s %10s %8s %s\n' role request p50_ms p99_ms scan_ms ratio target
-  local role label path scan order off p50 p99 s sql fails=0
+  local role label path scan order off p50 p99 s sql target fails=0
   while IFS='|' read -r role label path scan order off; do
     scan=${scan//handler_id=0/handler_id=$clerk_id}; scan=${scan//user_id=0/user_id=$clerk_id}
+    # 200 ms, and 1 s for a year's XLSX (issue 21: exports stream)
+    target=200; [[ $path == *format=xlsx* ]] && target=1000
     read -r p50 p99 <<<"$(timed "${tok[$role]}" "$url$path")"
     sql="SELECT count(*) FROM ${scan/#cases/cases NOT INDEXED}; SELECT id FROM ${scan/#cases/cases NOT INDEXED} ORDER BY $order LIMIT 50 OFFSET $off"
     s=$(scan_ms "$db" "$sql")
     printf '%-7s %-38s %9.1f %9.1f %10.0f %8.1fx %s\n' "$role" "$label" "$p50" "$p99" "$s" \
       "$(awk -v s="$s" -v p="$p50" 'BEGIN { print (p > 0 ? s / p : 0) }')" \
-      "$(awk -v p="$p50" 'BEGIN { print (p <= 200 ? "met" : "MISSED") }')"
-    awk -v p="$p50" 'BEGIN { exit !(p > 200) }' && fails=$((fails + 1))
+      "$(awk -v p="$p50" -v t="$target" 'BEGIN { print (p <= t ? "met" : "MISSED") (t == 200 ? "" : " (" t " ms)") }')"
+    awk -v p="$p50" -v t="$target" 'BEGIN { exit !(p > t) }' && fails=$((fails + 1))
   done < <(requests "$code" "$prefix")
-  [ "$fails" = 0 ] || { echo "$fails requests over 200 ms at $1"; status=1; }
+  [ "$fails" = 0 ] || { echo "$fails requests over their target at $1"; status=1; }
   detail_uncached "$url" "${tok[leader]}" "$db"
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null; unset 'pids[-1]'
 }
