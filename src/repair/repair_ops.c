@@ -273,6 +273,10 @@ static int touch_case(struct store *st, json_t *list, const json_t *row, int64_t
 	return rc;
 }
 
+static int move_children(struct store *st, json_t *list, const char *tbl, const json_t *from, const json_t *patch,
+			 int (*check)(struct store *, const json_t *, const json_t *, struct err *), const json_t *into,
+			 struct err *e);
+
 static int op_field(struct store *st, int64_t now, const json_t *req, json_t *list, char *target, size_t tn,
 		    struct err *e)
 {
@@ -306,6 +310,12 @@ static int op_field(struct store *st, int64_t now, const json_t *req, json_t *li
 	}
 	if (!rc)
 		rc = repair_chg_update(st, list, o->table, row, after, e);
+	if (!rc && strcmp(o->object, "project") == 0 && strcmp(f->field, "flow_type") == 0) {
+		/* the copy on the project's progress row (migration 0028's trigger writes it too) */
+		json_t *copy = json_pack("{s:O}", "flow_type", json_object_get(after, "flow_type"));
+		rc = move_children(st, list, "case_progress", row, copy, NULL, NULL, e);
+		json_decref(copy);
+	}
 	if (!rc && (strcmp(o->object, "status") == 0 || strcmp(o->object, "document") == 0))
 		rc = touch_case(st, list, row, now, e);
 	const json_t *kv = json_object_get(req, o->object);
@@ -609,13 +619,17 @@ static int op_merge_projects(struct store *st, int64_t now, const json_t *req, j
 	if (!rc && (!json_is_null(json_object_get(from, "deleted_at")) || !json_is_null(json_object_get(into, "deleted_at"))))
 		rc = err_set(e, ERR_CONFLICT, "from", "已删除的项目不能合并");
 	json_t *to_id = json_pack("{s:O}", "project_id", into ? json_object_get(into, "id") : json_null());
+	/* the project's copies on its progress row (migration 0028) and cases */
+	json_t *to_progress = json_pack("{s:O,s:O,s:O}", "project_id", into ? json_object_get(into, "id") : json_null(),
+					"flow_type", into ? json_object_get(into, "flow_type") : json_null(),
+					"division_code", into ? json_object_get(into, "division_code") : json_null());
 	json_t *to_case = json_pack("{s:O,s:O,s:I}", "project_id", into ? json_object_get(into, "id") : json_null(),
 				    "district_code", into ? json_object_get(into, "division_code") : json_null(),
 				    "updated_at", (json_int_t)now);
 	if (!rc)
 		rc = move_children(st, list, "case_stages", from, to_id, no_collision, into, e);
 	if (!rc)
-		rc = move_children(st, list, "case_progress", from, to_id, no_collision, into, e);
+		rc = move_children(st, list, "case_progress", from, to_progress, no_collision, into, e);
 	if (!rc)
 		rc = move_children(st, list, "case_instances", from, to_id, NULL, into, e);
 	if (!rc)
@@ -626,6 +640,7 @@ static int op_merge_projects(struct store *st, int64_t now, const json_t *req, j
 		rc = move_links(st, list, json_pack("{s:O}", "project_id", json_object_get(from, "id")),
 				json_pack("{s:O}", "project_id", json_object_get(into, "id")), e);
 	json_decref(to_case);
+	json_decref(to_progress);
 	json_decref(to_id);
 	if (!rc) {
 		json_t *gone = json_pack("{s:I,s:I}", "deleted_at", (json_int_t)now, "updated_at", (json_int_t)now);

@@ -593,12 +593,11 @@ int store_stats_projects(struct store *st, const struct stats_range *r, stats_pr
 			 struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st,
-		"SELECT p.flow_type, g.started_at, g.finished_at FROM case_progress g "
-		"JOIN projects p INDEXED BY stats_projects_flow ON p.id = g.project_id "
+		"SELECT g.flow_type, g.started_at, g.finished_at FROM case_progress g INDEXED BY stats_progress_finished "
 		"WHERE g.finished_at IS NOT NULL AND g.finished_at >= ?1 AND g.finished_at < ?2 "
 		"AND (?3 IS NULL OR EXISTS (SELECT 1 FROM project_departments d "
 		"WHERE d.department_code = ?3 AND d.project_id = g.project_id)) "
-		"AND (?4 IS NULL OR p.division_code = ?4)", e);
+		"AND (?4 IS NULL OR g.division_code = ?4)", e);
 	if (!s)
 		return e->code;
 	bind_range(s, r, 1);

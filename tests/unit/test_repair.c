@@ -304,6 +304,21 @@ static void field_of_project(void **state)
 	round_trip(req);
 }
 
+/* The flow type is copied onto the project's progress row (migration 0028):
+** the preview shows that copy too, and undo restores both. */
+static void flow_type_of_project(void **state)
+{
+	char req[512], code[64];
+	(void)state;
+	snprintf(code, sizeof code, "%s",
+		 one("SELECT p.code FROM projects p JOIN case_progress g ON g.project_id = p.id ORDER BY p.id LIMIT 1"));
+	snprintf(req, sizeof req, "{\"op\":\"field\",\"project\":\"%s\",\"field\":\"flow_type\",\"value\":%s,"
+		 "\"reason\":\"项目类型选错\"}", code,
+		 one("SELECT CASE p.flow_type WHEN 1 THEN 2 ELSE 1 END FROM projects p "
+		     "JOIN case_progress g ON g.project_id = p.id ORDER BY p.id LIMIT 1"));
+	round_trip(req);
+}
+
 static void department_of_case(void **state)
 {
 	char req[512], number[64], dept[64];
@@ -534,6 +549,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(field_of_project),
+		cmocka_unit_test(flow_type_of_project),
 		cmocka_unit_test(department_of_case),
 		cmocka_unit_test(time_of_status_row),
 		cmocka_unit_test(reassign),
