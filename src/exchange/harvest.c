@@ -389,11 +389,7 @@ static int withdrawal(struct hv *h, int64_t id)
 
 void xfast_reset(struct xfast *b)
 {
-	for (int i = 0; i < b->n; i++)
-		free(b->keys[i]);
-	free(b->keys);
 	buf_free(&b->copy);
-	buf_free(&b->blob);
 	memset(b, 0, sizeof *b);
 }
 
@@ -428,23 +424,6 @@ int xchg_blob_next(char **p, char *f[9])
 	}
 	*p = s;
 	return 1;
-}
-
-static void blob_add(struct xfast *b, const struct xchg_row *r)
-{
-	const char *f[9] = {r->dfsjzj, r->object, r->department, r->ptbl, r->pkey, r->ptbl2, r->pkey2, r->content,
-			    r->hash};
-	for (int i = 0; i < 9; i++) {
-		if (i)
-			buf_append(&b->blob, "\t", 1);
-		xmap_copy_field(&b->blob, f[i]);
-	}
-	buf_append(&b->blob, "\n", 1);
-	if (b->n == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 256;
-		b->keys = realloc(b->keys, sizeof *b->keys * (size_t)b->cap);
-	}
-	b->keys[b->n++] = strdup(r->dfsjzj);
 }
 
 struct lean {
@@ -502,12 +481,19 @@ static int lean_put(struct lean *l, struct xfast *b, const char *source, const s
 		.ptbl = t1 ? t1->table : NULL, .pkey = t1 ? p1.key : NULL,
 		.ptbl2 = t2 ? t2->table : NULL, .pkey2 = t2 ? p2.key : NULL, .content = content.data, .hash = hash,
 	};
-	int rc = 0;
-	if (ready) {
+	int64_t id = 0;
+	int rc = ready ? store_xchg_put_keyed(h->st, &r, h->now, &id, h->e) : 0;
+	if (!rc && id) {
 		b->t = t;
-		blob_add(b, &r);
-	} else
+		b->lo = b->lo ? b->lo : id;
+		b->hi = id;
+		b->n++;
+	} else if (!rc) {
+		b->copy.len = at;      /* not new to exchange_rows: the send phase takes it */
+		if (b->copy.data)
+			b->copy.data[at] = 0;
 		rc = store_xchg_put(h->st, &r, h->now, h->e);
+	}
 	buf_free(&content);
 	return rc;
 }
@@ -608,12 +594,17 @@ static int lean_chunk(struct hv *h, const char *kind, int *more)
 	*more = n == limit;
 	if (!rc && n)
 		rc = store_xchg_mark_set(h->st, kind, last, h->e);
+	int refused = 0;
 	if (!rc && h->send)
-		rc = h->send->finish(h->send->arg, h->e);
-	for (int i = 0; i < 2 && !rc; i++)
-		if (h->fast[i].n)
-			rc = store_xchg_intent_rows(h->st, h->fast[i].t->table, h->fast[i].blob.data, h->now,
-						    &h->fast[i].batch, h->e);
+		rc = h->send->finish(h->send->arg, &refused, h->e);
+	for (int i = 0; i < 2 && !rc; i++) {
+		struct xfast *b = &h->fast[i];
+		if (b->n && refused) {
+			rc = store_xchg_unsend(h->st, b->t->table, b->lo, b->hi, h->now, h->e);
+			xfast_reset(b);
+		} else if (b->n)
+			rc = store_xchg_intent_keyed(h->st, b->t->table, b->lo, b->hi, h->now, &b->batch, h->e);
+	}
 	return rc;
 }
 
@@ -740,13 +731,37 @@ static int step(struct hv *h, int s, int *more)
 	}
 }
 
+/* The flows and stage items the 办件 past the mark need, collected before
+** them: sent with the projects, they let the 办件 go at once. */
+static int case_items(struct hv *h)
+{
+	json_t *pairs, *v;
+	size_t i;
+	int64_t last;
+	char ik[64];
+	int rc = store_begin(h->st, h->e);
+	if (!rc)
+		rc = store_xchg_mark(h->st, "case", &last, h->e);
+	if (!rc && !(rc = store_xchg_case_items_after(h->st, last, &pairs, h->e))) {
+		json_array_foreach(pairs, i, v) {
+			if (rc)
+				break;
+			rc = case_parents(h, i_of(v, "flow_id"), i_of(v, "item_version_id"), ik, sizeof ik);
+		}
+		json_decref(pairs);
+	}
+	return rc ? (store_rollback(h->st), rc) : store_commit(h->st, h->e);
+}
+
 int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *cf, int64_t now,
 		 const struct xsender *send, int64_t *rows, struct err *e)
 {
 	struct hv h = {.st = st, .m = m, .cf = cf, .now = now, .seen = json_object(), .send = send, .e = e};
 	int rc = store_xchg_imported_any(st, &h.imports, e);
 	for (int s = 0; s < 10 && !rc; s++) {
-		if (s == 1 && send)
+		if (s == 1 && send && !h.imports)
+			rc = case_items(&h);
+		if (s == 1 && send && !rc)
 			rc = send->parents(send->arg, e);
 		int more = 1;
 		while (more && !rc) {
