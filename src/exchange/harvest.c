@@ -32,6 +32,7 @@ struct hv {
 	int64_t now;
 	int64_t rows;
 	json_t *seen;     /* flow:<id>, item:<flow>:<iv> already collected this round */
+	struct buf content;           /* the content of the row being collected */
 	int imports;      /* anything brought in from a front DB (import_sources) */
 	const struct xsender *send;   /* NULL: everything waits for the send phase */
 	struct xfast fast[2];         /* the chunk's rows going at once, by table  */
@@ -464,22 +465,23 @@ static int lean_put(struct lean *l, struct xfast *b, const char *source, const s
 	if (ready && t2 && parent_ready(l, t2, p2.key, &yes))
 		return h->e->code;
 	ready = ready && yes;
-	struct buf content = {0};
+	struct buf *content = &h->content;
 	size_t at = b->copy.len;
 	char reason[400], hash[33];
+	content->len = 0;
 	struct xrow_ctx x = {.dfsjzj = dfsjzj, .xzqhdm = h->cf->xzqhdm, .now_text = h->send ? h->send->now_text : NULL};
-	if (xmap_row(t, rec, &x, &content, ready ? &b->copy : NULL, reason, sizeof reason) != 0) {
+	if (xmap_row(t, rec, &x, content, ready ? &b->copy : NULL, reason, sizeof reason) != 0) {
 		ready = 0;             /* the send phase refuses it, with the reason */
 		b->copy.len = at;
 		if (b->copy.data)
 			b->copy.data[at] = 0;
 	}
-	xmap_hash_text(content.data, hash);
+	xmap_hash_text(content->data, hash);
 	h->rows++;
 	struct xchg_row r = {
 		.tbl = t->table, .dfsjzj = dfsjzj, .object = object, .department = dept && *dept ? dept : NULL,
 		.ptbl = t1 ? t1->table : NULL, .pkey = t1 ? p1.key : NULL,
-		.ptbl2 = t2 ? t2->table : NULL, .pkey2 = t2 ? p2.key : NULL, .content = content.data, .hash = hash,
+		.ptbl2 = t2 ? t2->table : NULL, .pkey2 = t2 ? p2.key : NULL, .content = content->data, .hash = hash,
 	};
 	int64_t id = 0;
 	int rc = ready ? store_xchg_put_keyed(h->st, &r, h->now, &id, h->e) : 0;
@@ -494,7 +496,6 @@ static int lean_put(struct lean *l, struct xfast *b, const char *source, const s
 			b->copy.data[at] = 0;
 		rc = store_xchg_put(h->st, &r, h->now, h->e);
 	}
-	buf_free(&content);
 	return rc;
 }
 
@@ -779,6 +780,7 @@ int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *c
 		}
 	}
 	json_decref(h.seen);
+	buf_free(&h.content);
 	*rows = h.rows;
 	return rc;
 }

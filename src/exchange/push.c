@@ -350,13 +350,13 @@ static int pull_got(void *arg, const char *lsh, int sjsczt, const char *sbyy)
 	return 0;
 }
 
-static int pull_table(struct round *r, struct xtable *t, struct pull *p)
+static int pull_group(struct round *r, struct xtable *t, struct pull *p, int sjsczt, int due)
 {
 	int64_t after = 0;
 	for (;;) {
 		json_t *rows, *v;
 		size_t i;
-		if (store_xchg_open(r->st, t->table, after, 1000, &rows, r->e))
+		if (store_xchg_open(r->st, t->table, sjsczt, due, after, 1000, &rows, r->e))
 			return r->e->code;
 		size_t n = json_array_size(rows), nl = 0;
 		const char **lsh = calloc(n + 1, sizeof *lsh);
@@ -390,6 +390,19 @@ static int pull_table(struct round *r, struct xtable *t, struct pull *p)
 		if (rc || n < 1000)
 			return rc;
 	}
+}
+
+/* The rows of t awaiting a verdict, SJSCZT 1 first (a row the front DB
+** moves from 0 to 1 meanwhile is not read twice), due again or not: each
+** group in id order. */
+static int pull_table(struct round *r, struct xtable *t, struct pull *p)
+{
+	for (int g = 0; g < 4; g++) {
+		int rc = pull_group(r, t, p, g < 2, g % 2);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 static int pull_all(struct round *r, struct pull *p)

@@ -778,16 +778,20 @@ int store_xchg_lsh_known(struct store *st, int64_t row_id, const char *lsh, int 
 	return 0;
 }
 
-int store_xchg_open(struct store *st, const char *tbl, int64_t after, int limit, json_t **out, struct err *e)
+/* One group of exchange_rows_state at a time: its rows are in id order. */
+int store_xchg_open(struct store *st, const char *tbl, int sjsczt, int due, int64_t after, int limit, json_t **out,
+		    struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st,
-		"SELECT id, sent_lsh AS lsh, dfsjzj FROM exchange_rows WHERE tbl = ? AND sjsczt IN (0, 1) AND sent_lsh <> '' "
-		"AND id > ? ORDER BY id LIMIT ?", e);
+		"SELECT id, sent_lsh AS lsh, dfsjzj FROM exchange_rows WHERE tbl = ?1 AND sjsczt = ?2 "
+		"AND (due_since IS NULL) = ?3 AND id > ?4 AND sent_lsh <> '' ORDER BY id LIMIT ?5", e);
 	if (!s)
 		return e->code;
 	store_bind_text(s, 1, tbl);
-	sqlite3_bind_int64(s, 2, after);
-	sqlite3_bind_int(s, 3, limit);
+	sqlite3_bind_int(s, 2, sjsczt);
+	sqlite3_bind_int(s, 3, !due);
+	sqlite3_bind_int64(s, 4, after);
+	sqlite3_bind_int(s, 5, limit);
 	return rows(st, s, out, e);
 }
 
@@ -833,9 +837,12 @@ int store_xchg_idle(struct store *st, int *idle, struct err *e)
 {
 	int64_t n;
 	sqlite3_stmt *s = store_stmt(st,
+		"WITH RECURSIVE t(x) AS (SELECT MIN(tbl) FROM exchange_rows UNION ALL "   /* the tables: one seek each */
+		"  SELECT (SELECT MIN(tbl) FROM exchange_rows WHERE tbl > t.x) FROM t WHERE t.x IS NOT NULL) "
 		"SELECT EXISTS (SELECT 1 FROM exchange_batches) OR EXISTS (SELECT 1 FROM exchange_dirty) "
 		"OR EXISTS (SELECT 1 FROM exchange_rows WHERE due_since IS NOT NULL) "
-		"OR EXISTS (SELECT 1 FROM exchange_rows WHERE sjsczt IN (0, 1) AND sent_lsh <> '') "
+		"OR EXISTS (SELECT 1 FROM t WHERE EXISTS (SELECT 1 FROM exchange_rows r WHERE r.tbl = t.x "
+		"  AND r.sjsczt IN (0, 1) AND r.sent_lsh <> '')) "
 		"OR (SELECT COALESCE(MAX(id), 0) FROM cases) > "
 		"  COALESCE((SELECT last_id FROM exchange_marks WHERE kind = 'case'), 0) "
 		"OR (SELECT COALESCE(MAX(id), 0) FROM case_status) > "

@@ -162,8 +162,10 @@ int store_xchg_batches(struct store *st, json_t **rows, struct err *e);
 int store_xchg_batch_rows(struct store *st, int64_t batch, json_t **rows, struct err *e);
 /* 1 when lsh was recorded for row_id already (its latest or an earlier version). */
 int store_xchg_lsh_known(struct store *st, int64_t row_id, const char *lsh, int *known, struct err *e);
-/* Rows of tbl sent and not final, id > after: [{id, lsh, dfsjzj}]. */
-int store_xchg_open(struct store *st, const char *tbl, int64_t after, int limit, json_t **rows, struct err *e);
+/* Rows of tbl sent and not final (SJSCZT sjsczt: 0 or 1), due again or not
+** (due), id > after, in id order: [{id, lsh, dfsjzj}]. */
+int store_xchg_open(struct store *st, const char *tbl, int sjsczt, int due, int64_t after, int limit, json_t **rows,
+		    struct err *e);
 /* Record a verdict (SJSCZT, SBYY) on the latest version sent as lsh; *changed 1 when new. */
 int store_xchg_verdict(struct store *st, int64_t row_id, const char *lsh, int sjsczt, const char *sbyy,
 		       int64_t now, int *changed, struct err *e);
