@@ -4,10 +4,13 @@
 ** or queue entries it consumed commit together, so a crash loses nothing).
 **
 ** Appended rows (办件, status rows, documents, uploaded files) are read
-** without JSON (store_xchg_scan); those whose parents are ready go at once:
-** the chunk's transaction writes the batch's intent with its rows instead
-** of exchange_rows, the round's sender (push.c) copies them to the front DB
-** once it committed and records them sent in the next chunk's transaction.
+** without JSON (store_xchg_scan); those new to exchange_rows whose parents
+** are ready go at once, a keyed batch: the chunk's transaction inserts them
+** recorded as sent (LSH '*') with the batch's intent naming them, the
+** round's sender (push.c) copies them to the front DB once it committed and
+** the next chunk's transaction removes the intent (or, when the front DB
+** refused the batch, makes its rows and the chunk's due). The flows and
+** stage items the new 办件 need are collected before them (case_items).
 ** The rest, and everything collected from the queue, is put due.
 **
 ** DFSJZJ keys: flow:<flow version id>, stage:<flow>:<n>, item:<flow>:<item
@@ -33,6 +36,7 @@ struct hv {
 	int64_t rows;
 	json_t *seen;     /* flow:<id>, item:<flow>:<iv> already collected this round */
 	struct buf content;           /* the content of the row being collected */
+	int *at;                      /* xrow_ctx.at of each table of m, this chunk */
 	int imports;      /* anything brought in from a front DB (import_sources) */
 	const struct xsender *send;   /* NULL: everything waits for the send phase */
 	struct xfast fast[2];         /* the chunk's rows going at once, by table  */
@@ -469,7 +473,8 @@ static int lean_put(struct lean *l, struct xfast *b, const char *source, const s
 	size_t at = b->copy.len;
 	char reason[400], hash[33];
 	content->len = 0;
-	struct xrow_ctx x = {.dfsjzj = dfsjzj, .xzqhdm = h->cf->xzqhdm, .now_text = h->send ? h->send->now_text : NULL};
+	struct xrow_ctx x = {.dfsjzj = dfsjzj, .xzqhdm = h->cf->xzqhdm, .now_text = h->send ? h->send->now_text : NULL,
+			     .at = h->at + (t - h->m->tables) * XROW_AT};
 	if (xmap_row(t, rec, &x, content, ready ? &b->copy : NULL, reason, sizeof reason) != 0) {
 		ready = 0;             /* the send phase refuses it, with the reason */
 		b->copy.len = at;
@@ -582,13 +587,16 @@ static int lean_row(void *arg, int n, const char *const *names, const struct xch
 }
 
 /* A chunk of appended rows of kind past its mark, with the intents of the
-** batches going at once (sent by flush() once the chunk committed). */
+** batches going at once (sent by flush() once the chunk committed); the
+** batch sent before is settled in the same transaction. */
 static int lean_chunk(struct hv *h, const char *kind, int *more)
 {
 	struct lean l = {.h = h, .kind = kind, .ready = json_object()};
 	int64_t last;
 	int n = 0, limit = h->cf->batch_rows > 0 ? h->cf->batch_rows : 1000;
 	int rc = store_xchg_mark(h->st, kind, &last, h->e);
+	for (int i = 0; i < h->m->ntables * XROW_AT; i++)
+		h->at[i] = -1;
 	if (!rc)
 		rc = store_xchg_scan(h->st, kind, last, limit, lean_row, &l, &last, &n, h->e);
 	json_decref(l.ready);
@@ -757,8 +765,9 @@ static int case_items(struct hv *h)
 int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *cf, int64_t now,
 		 const struct xsender *send, int64_t *rows, struct err *e)
 {
-	struct hv h = {.st = st, .m = m, .cf = cf, .now = now, .seen = json_object(), .send = send, .e = e};
-	int rc = store_xchg_imported_any(st, &h.imports, e);
+	struct hv h = {.st = st, .m = m, .cf = cf, .now = now, .seen = json_object(), .send = send, .e = e,
+		       .at = calloc((size_t)m->ntables * XROW_AT, sizeof(int))};
+	int rc = h.at ? store_xchg_imported_any(st, &h.imports, e) : err_set(e, ERR_INTERNAL, "", "out of memory");
 	for (int s = 0; s < 10 && !rc; s++) {
 		if (s == 1 && send && !h.imports)
 			rc = case_items(&h);
@@ -781,6 +790,7 @@ int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *c
 	}
 	json_decref(h.seen);
 	buf_free(&h.content);
+	free(h.at);
 	*rows = h.rows;
 	return rc;
 }

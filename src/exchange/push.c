@@ -14,11 +14,15 @@
 ** is the batch's row, which committed; none means it did not, and the rows
 ** are due again.
 **
-** A batch collected and sent at once (harvest.c): its intent carries the
-** rows themselves, committed with the chunk that collected them; the COPY
-** runs while the next chunk is collected, whose transaction then inserts
-** the rows sent. Settling such an intent inserts its rows sent (the front
-** DB has their DFSJZJ) or due.
+** A batch collected and sent at once (harvest.c, a keyed batch): its rows
+** go into exchange_rows already recorded as sent (LSH '*') with the chunk
+** that collected them, and its intent names them (ids lo..hi of the
+** table); the COPY runs while the next chunk is collected, whose
+** transaction then removes the intent. No LSH is read back: a first
+** version is the only front-DB row with its DFSJZJ, so the next pull finds
+** its verdict and LSH by DFSJZJ, and settling the intent after a crash
+** keeps the rows the front DB has and makes the others due. (Intents of
+** migration 0023 carry their rows as TSV; they are still settled.)
 */
 #include "exchange/xchg_int.h"
 
@@ -146,19 +150,19 @@ out:
 
 /* ---- batches collected and sent in one go (harvest.c's xfast) ---------------------------------- */
 
-/* The rows of a batch's blob into exchange_rows: sent with the LSH the
-** front DB gave (lsh[i] by line, or lsh_of by DFSJZJ), due without one;
-** and the intent removed. One SQLite transaction. */
-static int record_blob(struct round *r, const struct xtable *t, int64_t batch, char *blob, char **lsh,
-		       json_t *lsh_of, int64_t *sent, int own_txn)
+/* The rows of a 0023 intent (its rows as TSV) into exchange_rows: sent
+** with the LSH the front DB has for their DFSJZJ (lsh_of), due without
+** one; and the intent removed. One SQLite transaction. */
+static int record_blob(struct round *r, const struct xtable *t, int64_t batch, char *blob, json_t *lsh_of,
+		       int64_t *sent)
 {
 	char *f[9], *p = blob;
-	int rc = own_txn ? store_begin(r->st, r->e) : 0;
-	for (int i = 0; !rc && xchg_blob_next(&p, f); i++) {
+	int rc = store_begin(r->st, r->e);
+	while (!rc && xchg_blob_next(&p, f)) {
 		struct xchg_row x = {.tbl = t->table, .dfsjzj = f[0], .object = f[1] ? f[1] : "", .department = f[2],
 				     .ptbl = f[3], .pkey = f[4], .ptbl2 = f[5], .pkey2 = f[6],
 				     .content = f[7] ? f[7] : "{}", .hash = f[8] ? f[8] : ""};
-		const char *l = lsh ? lsh[i] : json_string_value(json_object_get(lsh_of, f[0] ? f[0] : ""));
+		const char *l = json_string_value(json_object_get(lsh_of, f[0] ? f[0] : ""));
 		if (!f[0])
 			continue;
 		rc = l ? store_xchg_put_sent(r->st, &x, l, r->now, r->e) : store_xchg_put(r->st, &x, r->now, r->e);
@@ -166,8 +170,6 @@ static int record_blob(struct round *r, const struct xtable *t, int64_t batch, c
 	}
 	if (!rc)
 		rc = store_xchg_batch_done(r->st, batch, r->e);
-	if (!own_txn)
-		return rc;
 	return rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);
 }
 
@@ -177,7 +179,7 @@ static int blob_found(void *arg, const char *dfsjzj, const char *lsh)
 	return 0;
 }
 
-/* A crash left the intent of a collected batch: its rows the front DB has
+/* A crash left a 0023 intent of a collected batch: its rows the front DB has
 ** (our DFSJZJ, unknown to exchange_rows before) are recorded sent, the
 ** others due. */
 static int settle_blob(struct round *r, int64_t batch, const char *tbl, const char *rows, int64_t *settled)
@@ -206,7 +208,7 @@ static int settle_blob(struct round *r, int64_t batch, const char *tbl, const ch
 	if (!rc && t) {
 		int64_t found = 0;
 		blob = strdup(rows);
-		rc = record_blob(r, t, batch, blob, NULL, lsh_of, &found, 1);
+		rc = record_blob(r, t, batch, blob, lsh_of, &found);
 		free(blob);
 		*settled += found;
 		if (!rc)

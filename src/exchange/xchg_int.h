@@ -84,9 +84,14 @@ struct xrec {
 	const struct xchg_val *v;
 };
 /* What a row's content takes besides its record. withdrawn NULL for a
-** valid row; now_text the SCSJ of a COPY line (Asia/Shanghai). */
+** valid row; now_text the SCSJ of a COPY line (Asia/Shanghai); at (NULL:
+** none) the caller's XROW_AT ints, -1 at first, where the record's values
+** of the table's first XROW_AT columns were found last time (records of one
+** reader keep their names' order). */
+#define XROW_AT 64
 struct xrow_ctx {
 	const char *dfsjzj, *xzqhdm, *withdrawn, *now_text;
+	int *at;
 };
 /* The content of one row as text (the compact JSON object COLUMN -> logical
 ** value, in column order, without $now columns: byte for byte what
