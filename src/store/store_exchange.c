@@ -560,22 +560,6 @@ int store_xchg_intent(struct store *st, const char *tbl, const int64_t *ids, int
 	return 0;
 }
 
-int store_xchg_intent_rows(struct store *st, const char *tbl, const char *rows, int64_t now, int64_t *batch,
-			   struct err *e)
-{
-	sqlite3_stmt *s = store_stmt(st, "INSERT INTO exchange_batches(tbl, ids, rows, started_at) VALUES (?, '[]', ?, ?)",
-				     e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, tbl);
-	sqlite3_bind_text(s, 2, rows, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, now);
-	if (store_step_done(st, s, e, "exchange intent"))
-		return e->code;
-	*batch = sqlite3_last_insert_rowid(store_db(st));
-	return 0;
-}
-
 int store_xchg_batch_done(struct store *st, int64_t batch, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st, "DELETE FROM exchange_batches WHERE id = ?", e);

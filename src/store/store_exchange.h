@@ -120,17 +120,13 @@ int store_xchg_batch_done(struct store *st, int64_t batch, struct err *e);
 ** is kept in exchange_sent). */
 int store_xchg_sent(struct store *st, int64_t row_id, const char *hash, const char *lsh, int64_t batch,
 		    int64_t now, struct err *e);
-/* A row collected and sent in one go: inserted (or, should it exist,
-** updated) as sent with lsh, SJSCZT 0. */
+/* A row of a 0023 intent (rows carried as TSV) the front DB has: inserted
+** (or, should it exist, updated) as sent with lsh, SJSCZT 0. */
 int store_xchg_put_sent(struct store *st, const struct xchg_row *r, const char *lsh, int64_t now, struct err *e);
 /* 1 in *ready when row (tbl, dfsjzj) is sent and current: accepted (3), or
 ** sent (0 1 3) when !wait_accepted (store_xchg_due's rule for parents). */
 int store_xchg_ready(struct store *st, const char *tbl, const char *dfsjzj, int wait_accepted, int *ready,
 		     struct err *e);
-/* The intent of a batch of rows not yet in exchange_rows: their lines
-** (exchange/harvest.c's TSV) in rows. */
-int store_xchg_intent_rows(struct store *st, const char *tbl, const char *rows, int64_t now, int64_t *batch,
-			   struct err *e);
 /* sent_lsh of a row sent in a keyed batch (0026): its LSH is not read back
 ** but learned by DFSJZJ (a first version is the only front-DB row with its
 ** key) when its verdict is pulled. */
