@@ -482,6 +482,16 @@ int front_copy_finish(struct front *f, const struct xtable *t, const char *const
 	return finish(f, t, n, lsh, e);
 }
 
+int front_copy_end(struct front *f, const struct xtable *t, int *bad, struct err *e)
+{
+	*bad = 0;
+	if (copy_wait(f, t, bad, e)) {
+		PQclear(PQexec(f->c, "ROLLBACK"));
+		return e->code;
+	}
+	return run(f, "COMMIT", 0, NULL, NULL, "COMMIT", e);
+}
+
 int front_copy(struct front *f, const struct xtable *t, const char *data, size_t len, const char *const *keys, int n,
 	       char **lsh, int *bad, struct err *e)
 {
@@ -623,6 +633,49 @@ int front_verdicts(struct front *f, const struct xtable *t, const char **lsh, in
 	for (int i = 0; i < PQntuples(r) && !rc; i++)
 		rc = got(arg, PQgetvalue(r, i, 0), atoi(PQgetvalue(r, i, 1)),
 			 PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2));
+	PQclear(r);
+	return rc;   /* a failing got() filled e through its arg */
+}
+
+int front_verdicts_keyed(struct front *f, const struct xtable *t, const char *xzqhdm, const char **keys, int n,
+			 int (*got)(void *arg, const char *dfsjzj, const char *lsh, int sjsczt, const char *sbyy),
+			 void *arg, struct err *e)
+{
+	struct sbuf b = {0};
+	PGresult *r;
+	const char *dfs = col_of(t, "$dfsjzj"), *div = col_of(t, "$xzqhdm"), *state = col_of(t, "$state");
+	sb_str(&b, "SELECT ");
+	sb_ident(f, &b, dfs ? dfs : "dfsjzj");
+	sb_str(&b, "::text, ");
+	sb_ident(f, &b, t->lsh_name);
+	sb_str(&b, "::text, ");
+	sb_ident(f, &b, state ? state : "sjsczt");
+	sb_str(&b, "::text, ");
+	if (t->sbyy_name[0]) {
+		sb_ident(f, &b, t->sbyy_name);
+		sb_str(&b, "::text");
+	} else
+		sb_str(&b, "NULL::text");
+	sb_str(&b, " FROM ");
+	sb_ident(f, &b, t->tname);
+	sb_str(&b, " WHERE ");
+	sb_ident(f, &b, dfs ? dfs : "dfsjzj");
+	sb_str(&b, " = ANY($1)");
+	if (div) {
+		sb_str(&b, " AND ");
+		sb_ident(f, &b, div);
+		sb_str(&b, "::text = $2");
+	}
+	char *arr = array_literal(keys, n);
+	const char *params[2] = {arr, xzqhdm};
+	int rc = run(f, b.p, div ? 2 : 1, params, &r, t->table, e);
+	free(b.p);
+	free(arr);
+	if (rc)
+		return rc;
+	for (int i = 0; i < PQntuples(r) && !rc; i++)
+		rc = got(arg, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), atoi(PQgetvalue(r, i, 2)),
+			 PQgetisnull(r, i, 3) ? NULL : PQgetvalue(r, i, 3));
 	PQclear(r);
 	return rc;   /* a failing got() filled e through its arg */
 }

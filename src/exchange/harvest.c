@@ -4,10 +4,13 @@
 ** or queue entries it consumed commit together, so a crash loses nothing).
 **
 ** Appended rows (办件, status rows, documents, uploaded files) are read
-** without JSON (store_xchg_scan); those whose parents are ready go at once:
-** the chunk's transaction writes the batch's intent with its rows instead
-** of exchange_rows, the round's sender (push.c) copies them to the front DB
-** once it committed and records them sent in the next chunk's transaction.
+** without JSON (store_xchg_scan); those new to exchange_rows whose parents
+** are ready go at once, a keyed batch: the chunk's transaction inserts them
+** recorded as sent (LSH '*') with the batch's intent naming them, the
+** round's sender (push.c) copies them to the front DB once it committed and
+** the next chunk's transaction removes the intent (or, when the front DB
+** refused the batch, makes its rows and the chunk's due). The flows and
+** stage items the new 办件 need are collected before them (case_items).
 ** The rest, and everything collected from the queue, is put due.
 **
 ** DFSJZJ keys: flow:<flow version id>, stage:<flow>:<n>, item:<flow>:<item
@@ -32,6 +35,8 @@ struct hv {
 	int64_t now;
 	int64_t rows;
 	json_t *seen;     /* flow:<id>, item:<flow>:<iv> already collected this round */
+	struct buf content;           /* the content of the row being collected */
+	int *at;                      /* xrow_ctx.at of each table of m, this chunk */
 	int imports;      /* anything brought in from a front DB (import_sources) */
 	const struct xsender *send;   /* NULL: everything waits for the send phase */
 	struct xfast fast[2];         /* the chunk's rows going at once, by table  */
@@ -389,11 +394,7 @@ static int withdrawal(struct hv *h, int64_t id)
 
 void xfast_reset(struct xfast *b)
 {
-	for (int i = 0; i < b->n; i++)
-		free(b->keys[i]);
-	free(b->keys);
 	buf_free(&b->copy);
-	buf_free(&b->blob);
 	memset(b, 0, sizeof *b);
 }
 
@@ -428,23 +429,6 @@ int xchg_blob_next(char **p, char *f[9])
 	}
 	*p = s;
 	return 1;
-}
-
-static void blob_add(struct xfast *b, const struct xchg_row *r)
-{
-	const char *f[9] = {r->dfsjzj, r->object, r->department, r->ptbl, r->pkey, r->ptbl2, r->pkey2, r->content,
-			    r->hash};
-	for (int i = 0; i < 9; i++) {
-		if (i)
-			buf_append(&b->blob, "\t", 1);
-		xmap_copy_field(&b->blob, f[i]);
-	}
-	buf_append(&b->blob, "\n", 1);
-	if (b->n == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 256;
-		b->keys = realloc(b->keys, sizeof *b->keys * (size_t)b->cap);
-	}
-	b->keys[b->n++] = strdup(r->dfsjzj);
 }
 
 struct lean {
@@ -485,30 +469,38 @@ static int lean_put(struct lean *l, struct xfast *b, const char *source, const s
 	if (ready && t2 && parent_ready(l, t2, p2.key, &yes))
 		return h->e->code;
 	ready = ready && yes;
-	struct buf content = {0};
+	struct buf *content = &h->content;
 	size_t at = b->copy.len;
 	char reason[400], hash[33];
-	struct xrow_ctx x = {.dfsjzj = dfsjzj, .xzqhdm = h->cf->xzqhdm, .now_text = h->send ? h->send->now_text : NULL};
-	if (xmap_row(t, rec, &x, &content, ready ? &b->copy : NULL, reason, sizeof reason) != 0) {
+	content->len = 0;
+	struct xrow_ctx x = {.dfsjzj = dfsjzj, .xzqhdm = h->cf->xzqhdm, .now_text = h->send ? h->send->now_text : NULL,
+			     .at = h->at + (t - h->m->tables) * XROW_AT};
+	if (xmap_row(t, rec, &x, content, ready ? &b->copy : NULL, reason, sizeof reason) != 0) {
 		ready = 0;             /* the send phase refuses it, with the reason */
 		b->copy.len = at;
 		if (b->copy.data)
 			b->copy.data[at] = 0;
 	}
-	xmap_hash_text(content.data, hash);
+	xmap_hash_text(content->data, hash);
 	h->rows++;
 	struct xchg_row r = {
 		.tbl = t->table, .dfsjzj = dfsjzj, .object = object, .department = dept && *dept ? dept : NULL,
 		.ptbl = t1 ? t1->table : NULL, .pkey = t1 ? p1.key : NULL,
-		.ptbl2 = t2 ? t2->table : NULL, .pkey2 = t2 ? p2.key : NULL, .content = content.data, .hash = hash,
+		.ptbl2 = t2 ? t2->table : NULL, .pkey2 = t2 ? p2.key : NULL, .content = content->data, .hash = hash,
 	};
-	int rc = 0;
-	if (ready) {
+	int64_t id = 0;
+	int rc = ready ? store_xchg_put_keyed(h->st, &r, h->now, &id, h->e) : 0;
+	if (!rc && id) {
 		b->t = t;
-		blob_add(b, &r);
-	} else
+		b->lo = b->lo ? b->lo : id;
+		b->hi = id;
+		b->n++;
+	} else if (!rc) {
+		b->copy.len = at;      /* not new to exchange_rows: the send phase takes it */
+		if (b->copy.data)
+			b->copy.data[at] = 0;
 		rc = store_xchg_put(h->st, &r, h->now, h->e);
-	buf_free(&content);
+	}
 	return rc;
 }
 
@@ -595,25 +587,33 @@ static int lean_row(void *arg, int n, const char *const *names, const struct xch
 }
 
 /* A chunk of appended rows of kind past its mark, with the intents of the
-** batches going at once (sent by flush() once the chunk committed). */
+** batches going at once (sent by flush() once the chunk committed); the
+** batch sent before is settled in the same transaction. */
 static int lean_chunk(struct hv *h, const char *kind, int *more)
 {
 	struct lean l = {.h = h, .kind = kind, .ready = json_object()};
 	int64_t last;
 	int n = 0, limit = h->cf->batch_rows > 0 ? h->cf->batch_rows : 1000;
 	int rc = store_xchg_mark(h->st, kind, &last, h->e);
+	for (int i = 0; i < h->m->ntables * XROW_AT; i++)
+		h->at[i] = -1;
 	if (!rc)
 		rc = store_xchg_scan(h->st, kind, last, limit, lean_row, &l, &last, &n, h->e);
 	json_decref(l.ready);
 	*more = n == limit;
 	if (!rc && n)
 		rc = store_xchg_mark_set(h->st, kind, last, h->e);
+	int refused = 0;
 	if (!rc && h->send)
-		rc = h->send->finish(h->send->arg, h->e);
-	for (int i = 0; i < 2 && !rc; i++)
-		if (h->fast[i].n)
-			rc = store_xchg_intent_rows(h->st, h->fast[i].t->table, h->fast[i].blob.data, h->now,
-						    &h->fast[i].batch, h->e);
+		rc = h->send->finish(h->send->arg, &refused, h->e);
+	for (int i = 0; i < 2 && !rc; i++) {
+		struct xfast *b = &h->fast[i];
+		if (b->n && refused) {
+			rc = store_xchg_unsend(h->st, b->t->table, b->lo, b->hi, h->now, h->e);
+			xfast_reset(b);
+		} else if (b->n)
+			rc = store_xchg_intent_keyed(h->st, b->t->table, b->lo, b->hi, h->now, &b->batch, h->e);
+	}
 	return rc;
 }
 
@@ -740,13 +740,38 @@ static int step(struct hv *h, int s, int *more)
 	}
 }
 
+/* The flows and stage items the 办件 past the mark need, collected before
+** them: sent with the projects, they let the 办件 go at once. */
+static int case_items(struct hv *h)
+{
+	json_t *pairs, *v;
+	size_t i;
+	int64_t last;
+	char ik[64];
+	int rc = store_begin(h->st, h->e);
+	if (!rc)
+		rc = store_xchg_mark(h->st, "case", &last, h->e);
+	if (!rc && !(rc = store_xchg_case_items_after(h->st, last, &pairs, h->e))) {
+		json_array_foreach(pairs, i, v) {
+			if (rc)
+				break;
+			rc = case_parents(h, i_of(v, "flow_id"), i_of(v, "item_version_id"), ik, sizeof ik);
+		}
+		json_decref(pairs);
+	}
+	return rc ? (store_rollback(h->st), rc) : store_commit(h->st, h->e);
+}
+
 int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *cf, int64_t now,
 		 const struct xsender *send, int64_t *rows, struct err *e)
 {
-	struct hv h = {.st = st, .m = m, .cf = cf, .now = now, .seen = json_object(), .send = send, .e = e};
-	int rc = store_xchg_imported_any(st, &h.imports, e);
+	struct hv h = {.st = st, .m = m, .cf = cf, .now = now, .seen = json_object(), .send = send, .e = e,
+		       .at = calloc((size_t)m->ntables * XROW_AT, sizeof(int))};
+	int rc = h.at ? store_xchg_imported_any(st, &h.imports, e) : err_set(e, ERR_INTERNAL, "", "out of memory");
 	for (int s = 0; s < 10 && !rc; s++) {
-		if (s == 1 && send)
+		if (s == 1 && send && !h.imports)
+			rc = case_items(&h);
+		if (s == 1 && send && !rc)
 			rc = send->parents(send->arg, e);
 		int more = 1;
 		while (more && !rc) {
@@ -764,6 +789,8 @@ int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *c
 		}
 	}
 	json_decref(h.seen);
+	buf_free(&h.content);
+	free(h.at);
 	*rows = h.rows;
 	return rc;
 }

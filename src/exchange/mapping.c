@@ -339,11 +339,18 @@ static void json_val(struct buf *b, const struct xchg_val *v)
 	buf_append(b, "\"", 1);
 }
 
-static struct xchg_val rec_get(const struct xrec *r, const char *name)
+/* The record's value named name; *at (when given) remembers where it was
+** for the next record of the same reader. */
+static struct xchg_val rec_get(const struct xrec *r, const char *name, int *at)
 {
+	if (at && *at >= 0 && *at < r->n && strcmp(r->names[*at], name) == 0)
+		return r->v[*at];
 	for (int i = 0; i < r->n; i++)
-		if (strcmp(r->names[i], name) == 0)
+		if (strcmp(r->names[i], name) == 0) {
+			if (at)
+				*at = i;
 			return r->v[i];
+		}
 	return (struct xchg_val){.type = XCHG_NULL};
 }
 
@@ -368,11 +375,12 @@ void xmap_copy_field(struct buf *b, const char *v)
 }
 
 /* Column c's logical value for record rec (text it makes in buf). */
-static struct xchg_val col_value(const struct xcol *c, const struct xrec *rec, const struct xrow_ctx *x, char *buf)
+static struct xchg_val col_value(const struct xcol *c, int i, const struct xrec *rec, const struct xrow_ctx *x,
+			       char *buf)
 {
 	switch (c->special) {
 	case XS_RECORD:
-		return logical_val(c->type, rec_get(rec, c->source), buf);
+		return logical_val(c->type, rec_get(rec, c->source, x->at && i < XROW_AT ? &x->at[i] : NULL), buf);
 	case XS_NOW:
 		return (struct xchg_val){.type = x->now_text ? XCHG_TEXT : XCHG_NULL, .s = x->now_text};
 	case XS_DFSJZJ:
@@ -398,7 +406,7 @@ int xmap_row(const struct xtable *t, const struct xrec *rec, const struct xrow_c
 	for (int i = 0; i < t->ncols; i++) {
 		const struct xcol *c = &t->cols[i];
 		char lbuf[40], tbuf[80];
-		struct xchg_val v = col_value(c, rec, x, lbuf);
+		struct xchg_val v = col_value(c, i, rec, x, lbuf);
 		int now = c->special == XS_NOW;
 		if (!now) {
 			buf_append(content, first ? "\"" : ",\"", first ? 1 : 2);
@@ -497,10 +505,46 @@ static int number_of(const struct xchg_val *v, double *d)
 	return *end ? -1 : 0;
 }
 
+/* An integer the column holds as it is, written without printf (the hot
+** path: codes and counts); 0 when it takes the general path. */
+static int int_text(const struct xcol *c, const struct xchg_val *v, char *buf, size_t cap)
+{
+	/* as many digits as the type holds for sure; "%.10g" prints up to 10 as they are */
+	int digits = c->kind == PK_NUMERIC ? (c->tprec > 0 ? c->tprec - c->tscale : 10) : c->kind == PK_INT ? 9
+		: c->kind == PK_FLOAT ? 10 : 0;
+	int scale = c->kind == PK_NUMERIC && c->tprec > 0 ? c->tscale : 0;
+	if (v->type != XCHG_INT || digits <= 0 || digits > 18 || scale > 8 || (c->kind == PK_INT && c->tprec == 16) ||
+	    cap < 34)
+		return 0;
+	unsigned long long a = v->i < 0 ? 0ULL - (unsigned long long)v->i : (unsigned long long)v->i, lim = 1;
+	for (int i = 0; i < digits; i++)
+		lim *= 10;
+	if (a >= lim)
+		return 0;
+	char tmp[24];
+	int n = 0;
+	do
+		tmp[n++] = (char)('0' + a % 10);
+	while ((a /= 10) != 0);
+	int k = 0;
+	if (v->i < 0)
+		buf[k++] = '-';
+	while (n)
+		buf[k++] = tmp[--n];
+	if (scale)                   /* "%.*f" of an integer */
+		buf[k++] = '.';
+	for (int i = 0; i < scale; i++)
+		buf[k++] = '0';
+	buf[k] = 0;
+	return 1;
+}
+
 static int to_number(const struct xcol *c, const struct xchg_val *v, char *buf, size_t cap, char *reason,
 		     size_t rcap)
 {
 	double d;
+	if (int_text(c, v, buf, cap))
+		return 0;
 	if (number_of(v, &d)) {
 		snprintf(reason, rcap, "%s的值不是数字：%s", c->name, v->type == XCHG_TEXT ? v->s : "");
 		return -1;
@@ -554,11 +598,17 @@ static int to_time(const struct xcol *c, const struct xchg_val *v, char *buf, si
 		snprintf(reason, rcap, "%s的值不是日期：%s", c->name, s ? s : "");
 		return -1;
 	}
-	if (c->kind == PK_DATE)
+	if (c->kind == PK_DATE || cap < 32) {
 		snprintf(buf, cap, "%.10s", s);
-	else
-		snprintf(buf, cap, "%.10s %s%s", s, strlen(s) >= 19 ? s + 11 : "00:00:00",
-			 c->kind == PK_TIMESTAMPTZ ? "+08" : "");
+		return 0;
+	}
+	size_t n = strlen(s) >= 19 ? strlen(s + 11) : 8;      /* "YYYY-MM-DD rest" without printf */
+	if (n > cap - 15)
+		n = cap - 15;
+	memcpy(buf, s, 10);
+	buf[10] = ' ';
+	memcpy(buf + 11, strlen(s) >= 19 ? s + 11 : "00:00:00", n);
+	memcpy(buf + 11 + n, c->kind == PK_TIMESTAMPTZ ? "+08" : "", c->kind == PK_TIMESTAMPTZ ? 4 : 1);
 	return 0;
 }
 

@@ -14,11 +14,15 @@
 ** is the batch's row, which committed; none means it did not, and the rows
 ** are due again.
 **
-** A batch collected and sent at once (harvest.c): its intent carries the
-** rows themselves, committed with the chunk that collected them; the COPY
-** runs while the next chunk is collected, whose transaction then inserts
-** the rows sent. Settling such an intent inserts its rows sent (the front
-** DB has their DFSJZJ) or due.
+** A batch collected and sent at once (harvest.c, a keyed batch): its rows
+** go into exchange_rows already recorded as sent (LSH '*') with the chunk
+** that collected them, and its intent names them (ids lo..hi of the
+** table); the COPY runs while the next chunk is collected, whose
+** transaction then removes the intent. No LSH is read back: a first
+** version is the only front-DB row with its DFSJZJ, so the next pull finds
+** its verdict and LSH by DFSJZJ, and settling the intent after a crash
+** keeps the rows the front DB has and makes the others due. (Intents of
+** migration 0023 carry their rows as TSV; they are still settled.)
 */
 #include "exchange/xchg_int.h"
 
@@ -146,19 +150,19 @@ out:
 
 /* ---- batches collected and sent in one go (harvest.c's xfast) ---------------------------------- */
 
-/* The rows of a batch's blob into exchange_rows: sent with the LSH the
-** front DB gave (lsh[i] by line, or lsh_of by DFSJZJ), due without one;
-** and the intent removed. One SQLite transaction. */
-static int record_blob(struct round *r, const struct xtable *t, int64_t batch, char *blob, char **lsh,
-		       json_t *lsh_of, int64_t *sent, int own_txn)
+/* The rows of a 0023 intent (its rows as TSV) into exchange_rows: sent
+** with the LSH the front DB has for their DFSJZJ (lsh_of), due without
+** one; and the intent removed. One SQLite transaction. */
+static int record_blob(struct round *r, const struct xtable *t, int64_t batch, char *blob, json_t *lsh_of,
+		       int64_t *sent)
 {
 	char *f[9], *p = blob;
-	int rc = own_txn ? store_begin(r->st, r->e) : 0;
-	for (int i = 0; !rc && xchg_blob_next(&p, f); i++) {
+	int rc = store_begin(r->st, r->e);
+	while (!rc && xchg_blob_next(&p, f)) {
 		struct xchg_row x = {.tbl = t->table, .dfsjzj = f[0], .object = f[1] ? f[1] : "", .department = f[2],
 				     .ptbl = f[3], .pkey = f[4], .ptbl2 = f[5], .pkey2 = f[6],
 				     .content = f[7] ? f[7] : "{}", .hash = f[8] ? f[8] : ""};
-		const char *l = lsh ? lsh[i] : json_string_value(json_object_get(lsh_of, f[0] ? f[0] : ""));
+		const char *l = json_string_value(json_object_get(lsh_of, f[0] ? f[0] : ""));
 		if (!f[0])
 			continue;
 		rc = l ? store_xchg_put_sent(r->st, &x, l, r->now, r->e) : store_xchg_put(r->st, &x, r->now, r->e);
@@ -166,8 +170,6 @@ static int record_blob(struct round *r, const struct xtable *t, int64_t batch, c
 	}
 	if (!rc)
 		rc = store_xchg_batch_done(r->st, batch, r->e);
-	if (!own_txn)
-		return rc;
 	return rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);
 }
 
@@ -177,7 +179,7 @@ static int blob_found(void *arg, const char *dfsjzj, const char *lsh)
 	return 0;
 }
 
-/* A crash left the intent of a collected batch: its rows the front DB has
+/* A crash left a 0023 intent of a collected batch: its rows the front DB has
 ** (our DFSJZJ, unknown to exchange_rows before) are recorded sent, the
 ** others due. */
 static int settle_blob(struct round *r, int64_t batch, const char *tbl, const char *rows, int64_t *settled)
@@ -206,7 +208,7 @@ static int settle_blob(struct round *r, int64_t batch, const char *tbl, const ch
 	if (!rc && t) {
 		int64_t found = 0;
 		blob = strdup(rows);
-		rc = record_blob(r, t, batch, blob, NULL, lsh_of, &found, 1);
+		rc = record_blob(r, t, batch, blob, lsh_of, &found);
 		free(blob);
 		*settled += found;
 		if (!rc)
@@ -214,6 +216,94 @@ static int settle_blob(struct round *r, int64_t batch, const char *tbl, const ch
 				"committed", (long long)batch, tbl, (long long)found);
 	}
 	json_decref(lsh_of);
+	return rc;
+}
+
+struct keyed {
+	struct round *r;
+	json_t *ids;      /* dfsjzj -> row id, of rows whose LSH is not known */
+	int64_t found, changed, accepted, rejected;
+};
+
+/* A front-DB row with the key of one of ours sent in a keyed batch: its
+** LSH (and verdict, sjsczt >= 0). The first one found is the row's. */
+static int keyed_got(void *arg, const char *dfsjzj, const char *lsh, int sjsczt, const char *sbyy)
+{
+	struct keyed *k = arg;
+	json_t *id = json_object_get(k->ids, dfsjzj);
+	int changed;
+	if (!id)
+		return 0;
+	if (sjsczt > 3)
+		sjsczt = -1;
+	if (store_xchg_lsh_learned(k->r->st, json_integer_value(id), lsh, sjsczt, sjsczt == 2 ? sbyy : NULL,
+				   k->r->now, &changed, k->r->e))
+		return k->r->e->code;
+	json_object_del(k->ids, dfsjzj);
+	k->found++;
+	k->changed += changed;
+	k->accepted += changed && sjsczt == 3;
+	k->rejected += changed && sjsczt == 2;
+	return 0;
+}
+
+static int keyed_found(void *arg, const char *dfsjzj, const char *lsh)
+{
+	return keyed_got(arg, dfsjzj, lsh, -1, NULL);
+}
+
+/* Learn the LSH of rows[i] (whose ids by key are in k->ids) from the front
+** DB; the ones it lacks stay in k->ids. */
+static int keyed_lookup(struct round *r, const struct xtable *t, struct keyed *k, int verdicts)
+{
+	const char *key;
+	json_t *v;
+	size_t n = json_object_size(k->ids), i = 0;
+	const char **keys = calloc(n + 1, sizeof *keys);
+	json_object_foreach(k->ids, key, v)
+		keys[i++] = key;
+	int rc = 0;
+	if (n && verdicts)
+		rc = front_verdicts_keyed(r->f, t, r->cf->xzqhdm, keys, (int)n, keyed_got, k, r->e);
+	else if (n)
+		rc = front_rows_of(r->f, t, r->cf->xzqhdm, keys, (int)n, keyed_found, k, r->e);
+	free(keys);
+	return rc;
+}
+
+/* A crash left the intent of a keyed batch (rows lo..hi of tbl sent with
+** '*'): the rows the front DB has stay sent, with their LSH; the others
+** are due again. */
+static int settle_keyed(struct round *r, int64_t batch, const char *tbl, int64_t lo, int64_t hi, int64_t *settled)
+{
+	struct xtable *t = table_named(r->m, tbl);
+	struct keyed k = {.r = r, .ids = json_object()};
+	json_t *rows, *v;
+	size_t i;
+	int rc = store_begin(r->st, r->e);
+	if (!rc)
+		rc = store_xchg_keyed_rows(r->st, tbl, lo, hi, &rows, r->e);
+	if (!rc) {
+		json_array_foreach(rows, i, v)
+			json_object_set(k.ids, json_string_value(json_object_get(v, "dfsjzj")), json_object_get(v, "id"));
+		json_decref(rows);
+		if (t && t->present)
+			rc = keyed_lookup(r, t, &k, 0);
+	}
+	const char *key;
+	json_object_foreach(k.ids, key, v) {
+		if (rc)
+			break;
+		rc = store_xchg_unsend(r->st, tbl, json_integer_value(v), json_integer_value(v), r->now, r->e);
+	}
+	if (!rc)
+		rc = store_xchg_batch_done(r->st, batch, r->e);
+	rc = rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);
+	json_decref(k.ids);
+	*settled += k.found;
+	if (!rc)
+		log_msg(LOG_WARN, "exchange", "settled batch %lld of %s left open by a crash: %lld row(s) had been "
+			"committed", (long long)batch, tbl, (long long)k.found);
 	return rc;
 }
 
@@ -228,7 +318,11 @@ static int settle_all(struct round *r, int64_t *settled)
 		int64_t batch = json_integer_value(json_object_get(v, "batch"));
 		const char *tbl = json_string_value(json_object_get(v, "tbl"));
 		const char *rows = json_string_value(json_object_get(v, "rows"));
-		rc = rows ? settle_blob(r, batch, tbl, rows, settled) : settle_batch(r, batch, tbl, settled);
+		if (json_is_integer(json_object_get(v, "lo")))
+			rc = settle_keyed(r, batch, tbl, json_integer_value(json_object_get(v, "lo")),
+					  json_integer_value(json_object_get(v, "hi")), settled);
+		else
+			rc = rows ? settle_blob(r, batch, tbl, rows, settled) : settle_batch(r, batch, tbl, settled);
 	}
 	json_decref(b);
 	return rc;
@@ -258,33 +352,59 @@ static int pull_got(void *arg, const char *lsh, int sjsczt, const char *sbyy)
 	return 0;
 }
 
-static int pull_table(struct round *r, struct xtable *t, struct pull *p)
+static int pull_group(struct round *r, struct xtable *t, struct pull *p, int sjsczt, int due)
 {
 	int64_t after = 0;
 	for (;;) {
 		json_t *rows, *v;
 		size_t i;
-		if (store_xchg_open(r->st, t->table, after, 1000, &rows, r->e))
+		if (store_xchg_open(r->st, t->table, sjsczt, due, after, 1000, &rows, r->e))
 			return r->e->code;
-		size_t n = json_array_size(rows);
+		size_t n = json_array_size(rows), nl = 0;
 		const char **lsh = calloc(n + 1, sizeof *lsh);
+		struct keyed k = {.r = r, .ids = json_object()};
 		p->ids = json_object();
 		json_array_foreach(rows, i, v) {
-			lsh[i] = json_string_value(json_object_get(v, "lsh"));
-			json_object_set(p->ids, lsh[i], json_object_get(v, "id"));
+			const char *l = json_string_value(json_object_get(v, "lsh"));
+			if (strcmp(l, XCHG_LSH_BYKEY) == 0)      /* a keyed batch's: found by DFSJZJ */
+				json_object_set(k.ids, json_string_value(json_object_get(v, "dfsjzj")),
+						json_object_get(v, "id"));
+			else {
+				lsh[nl++] = l;
+				json_object_set(p->ids, l, json_object_get(v, "id"));
+			}
 			after = json_integer_value(json_object_get(v, "id"));
 		}
 		int rc = n ? store_begin(r->st, r->e) : 0;
 		if (n && !rc) {
-			rc = front_verdicts(r->f, t, lsh, (int)n, pull_got, p, r->e);
+			rc = nl ? front_verdicts(r->f, t, lsh, (int)nl, pull_got, p, r->e) : 0;
+			if (!rc)
+				rc = keyed_lookup(r, t, &k, 1);
 			rc = rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);
 		}
+		p->changed += k.changed;
+		p->accepted += k.accepted;
+		p->rejected += k.rejected;
 		free(lsh);
+		json_decref(k.ids);
 		json_decref(p->ids);
 		json_decref(rows);
 		if (rc || n < 1000)
 			return rc;
 	}
+}
+
+/* The rows of t awaiting a verdict, SJSCZT 1 first (a row the front DB
+** moves from 0 to 1 meanwhile is not read twice), due again or not: each
+** group in id order. */
+static int pull_table(struct round *r, struct xtable *t, struct pull *p)
+{
+	for (int g = 0; g < 4; g++) {
+		int rc = pull_group(r, t, p, g < 2, g % 2);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 static int pull_all(struct round *r, struct pull *p)
@@ -415,59 +535,88 @@ static int send_rows(struct round *r, const struct xtable *t, struct batch *b, i
 	return rc;
 }
 
-/* The batch in flight: wait for the front DB, then its rows into
-** exchange_rows as sent, or due when the front DB refused the batch (the
-** send phase then tries them one by one), in a transaction of its own or
-** the caller's. A connection error leaves the intent to the next round. */
-static int fast_finish(struct round *r, int own_txn)
+/* The batch in flight: wait for the front DB to commit it, then remove its
+** intent, or, when the front DB refused it, make its rows due (the send
+** phase then tries them one by one; *refused tells the caller), in a
+** transaction of its own or the caller's. A connection error leaves the
+** intent to the next round. */
+static int fast_finish(struct round *r, int own_txn, int *refused)
 {
 	struct xfast *b = &r->inflight;
 	int bad = 0, rc;
-	int64_t sent = 0;
 	if (!b->n)
 		return 0;
-	char **lsh = calloc((size_t)b->n + 1, sizeof *lsh);
-	rc = front_copy_finish(r->f, b->t, (const char *const *)b->keys, b->n, lsh, &bad, r->e);
+	rc = front_copy_end(r->f, b->t, &bad, r->e);
 	if (rc && bad) {
 		log_msg(LOG_WARN, "exchange", "%s: a batch of %d rows failed (%s); sending them one by one", b->t->table,
 			b->n, r->e->msg);
 		err_clear(r->e);
-		for (int i = 0; i < b->n; i++) {
-			free(lsh[i]);
-			lsh[i] = NULL;
-		}
-	} else if (!rc)
+		if (refused)
+			*refused = 1;
+	} else if (!rc) {
 		crash_point("commit");
-	if (!rc || bad)
-		rc = record_blob(r, b->t, b->batch, b->blob.data, lsh, NULL, &sent, own_txn);
-	r->sent[b->t - r->m->tables] += sent;
-	for (int i = 0; i < b->n; i++)
-		free(lsh[i]);
-	free(lsh);
+		r->sent[b->t - r->m->tables] += b->n;
+	}
+	if (rc && !bad) {
+		xfast_reset(b);
+		return rc;
+	}
+	rc = own_txn ? store_begin(r->st, r->e) : 0;
+	int began = own_txn && !rc;
+	if (!rc && bad)
+		rc = store_xchg_unsend(r->st, b->t->table, b->lo, b->hi, r->now, r->e);
+	if (!rc)
+		rc = store_xchg_batch_done(r->st, b->batch, r->e);
+	if (began)
+		rc = rc ? (store_rollback(r->st), rc) : store_commit(r->st, r->e);
 	xfast_reset(b);
 	return rc;
 }
 
-/* harvest.c's sender, once the chunk that filled b committed: finish the
-** batch in flight, then send b by COPY and return while the front DB takes
-** it (the next chunk is collected meanwhile). b's rows become the round's. */
+/* harvest.c's sender, once the chunk that filled b committed: send b by
+** COPY and return while the front DB takes it (the next chunk is collected
+** meanwhile). b's rows become the round's. */
 static int fast_send(void *arg, struct xfast *b, struct err *e)
 {
 	struct round *r = arg;
 	int bad = 0;
-	if (fast_finish(r, 1))
+	if (fast_finish(r, 1, NULL))
 		return e->code;
 	crash_point("intent");
-	if (front_copy_start(r->f, b->t, b->copy.data, b->copy.len, &bad, e)) {
+	r->inflight = *b;
+	memset(b, 0, sizeof *b);
+	if (front_copy_start(r->f, r->inflight.t, r->inflight.copy.data, r->inflight.copy.len, &bad, e)) {
 		if (!bad)
 			return e->code;
 		err_clear(e);
-		int64_t sent = 0;
-		return record_blob(r, b->t, b->batch, b->blob.data, NULL, NULL, &sent, 1);
+		struct xfast *f = &r->inflight;
+		int rc = store_begin(r->st, e);
+		if (!rc)
+			rc = store_xchg_unsend(r->st, f->t->table, f->lo, f->hi, r->now, e);
+		if (!rc)
+			rc = store_xchg_batch_done(r->st, f->batch, e);
+		rc = rc ? (store_rollback(r->st), rc) : store_commit(r->st, e);
+		xfast_reset(f);
+		return rc;
 	}
-	r->inflight = *b;
-	memset(b, 0, sizeof *b);
 	return 0;
+}
+
+/* Due rows whose version sent before went in a keyed batch (LSH '*'):
+** their LSH is learned now, so that settling the batch they go in after a
+** crash can tell the new front-DB row from the old. */
+static int resolve_keyed(struct round *r, const struct xtable *t, json_t *rows)
+{
+	struct keyed k = {.r = r, .ids = json_object()};
+	json_t *v;
+	size_t i;
+	json_array_foreach(rows, i, v)
+		if (json_is_string(json_object_get(v, "lsh")) &&
+		    strcmp(json_string_value(json_object_get(v, "lsh")), XCHG_LSH_BYKEY) == 0)
+			json_object_set(k.ids, json_string_value(json_object_get(v, "dfsjzj")), json_object_get(v, "id"));
+	int rc = t->present ? keyed_lookup(r, t, &k, 0) : 0;
+	json_decref(k.ids);
+	return rc;
 }
 
 static int send_table(struct round *r, const struct xtable *t, int64_t *sent, int64_t *refused)
@@ -485,6 +634,8 @@ static int send_table(struct round *r, const struct xtable *t, int64_t *sent, in
 		struct batch b = {.ids = calloc(n + 1, sizeof(int64_t)), .hash = calloc(n + 1, sizeof(char *)),
 				  .values = calloc(n + 1, sizeof(char **)), .lsh = calloc(n + 1, sizeof(char *))};
 		int rc = store_begin(r->st, r->e);
+		if (!rc)
+			rc = resolve_keyed(r, t, rows);
 		json_array_foreach(rows, i, v) {
 			if (rc)
 				break;
@@ -544,14 +695,14 @@ static int send_due(struct round *r)
 static int send_parents(void *arg, struct err *e)
 {
 	(void)e;
-	return fast_finish(arg, 1) ? ((struct round *)arg)->e->code : send_due(arg);
+	return fast_finish(arg, 1, NULL) ? ((struct round *)arg)->e->code : send_due(arg);
 }
 
-/* Harvest's next chunk records the batch in flight in its own transaction. */
-static int finish_in_chunk(void *arg, struct err *e)
+/* Harvest's next chunk settles the batch in flight in its own transaction. */
+static int finish_in_chunk(void *arg, int *refused, struct err *e)
 {
 	(void)e;
-	return fast_finish(arg, 0);
+	return fast_finish(arg, 0, refused);
 }
 
 /* Collect and send: projects and the catalogue first, sent (the parents of
@@ -563,7 +714,7 @@ static int collect_and_send(struct round *r, int64_t *collected)
 			    .parents = send_parents, .finish = finish_in_chunk};
 	int rc = xchg_harvest(r->st, r->m, r->cf, r->now, &s, collected, r->e);
 	if (!rc)
-		rc = fast_finish(r, 1);
+		rc = fast_finish(r, 1, NULL);
 	return rc ? rc : send_due(r);
 }
 

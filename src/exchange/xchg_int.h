@@ -84,9 +84,14 @@ struct xrec {
 	const struct xchg_val *v;
 };
 /* What a row's content takes besides its record. withdrawn NULL for a
-** valid row; now_text the SCSJ of a COPY line (Asia/Shanghai). */
+** valid row; now_text the SCSJ of a COPY line (Asia/Shanghai); at (NULL:
+** none) the caller's XROW_AT ints, -1 at first, where the record's values
+** of the table's first XROW_AT columns were found last time (records of one
+** reader keep their names' order). */
+#define XROW_AT 64
 struct xrow_ctx {
 	const char *dfsjzj, *xzqhdm, *withdrawn, *now_text;
+	int *at;
 };
 /* The content of one row as text (the compact JSON object COLUMN -> logical
 ** value, in column order, without $now columns: byte for byte what
@@ -137,6 +142,9 @@ int front_copy_start(struct front *f, const struct xtable *t, const char *data, 
 		     struct err *e);
 int front_copy_finish(struct front *f, const struct xtable *t, const char *const *keys, int n, char **lsh, int *bad,
 		      struct err *e);
+/* The end of a COPY started with front_copy_start whose LSHs are not read
+** back (a keyed batch): wait for the front DB and commit. */
+int front_copy_end(struct front *f, const struct xtable *t, int *bad, struct err *e);
 /* For each dfsjzj, call found(arg, dfsjzj, lsh) with every row of t with it
 ** and our XZQHDM.
 ** A callback that fails returns its code having filled the same e itself. */
@@ -145,6 +153,11 @@ int front_rows_of(struct front *f, const struct xtable *t, const char *xzqhdm, c
 /* For each lsh, call got(arg, lsh, sjsczt, sbyy) (sbyy NULL when none). */
 int front_verdicts(struct front *f, const struct xtable *t, const char **lsh, int n,
 		   int (*got)(void *arg, const char *lsh, int sjsczt, const char *sbyy), void *arg, struct err *e);
+/* For each dfsjzj, call got(arg, dfsjzj, lsh, sjsczt, sbyy) with every row
+** of t with it and our XZQHDM (the verdicts of a keyed batch's rows). */
+int front_verdicts_keyed(struct front *f, const struct xtable *t, const char *xzqhdm, const char **keys, int n,
+			 int (*got)(void *arg, const char *dfsjzj, const char *lsh, int sjsczt, const char *sbyy),
+			 void *arg, struct err *e);
 
 /* Run one read statement (params as text); *res the caller's (PQclear). */
 int front_read(struct front *f, const char *sql, int n, const char *const *params, PGresult **res, struct err *e);
@@ -152,25 +165,25 @@ int front_read(struct front *f, const char *sql, int n, const char *const *param
 char *front_ident(struct front *f, const char *name);
 
 /* Rows collected ready to go at once, for one table (harvest.c fills it,
-** push.c sends it): their COPY text, the DFSJZJ of each line, and the
-** exchange_rows they become as lines of the blob (xchg_blob_next) recorded
-** with the intent, so that the batch can be settled after a crash without
-** the source. */
+** push.c sends it): a keyed batch. Its rows are in exchange_rows already
+** (ids lo..hi of the table with sent_lsh '*', written with the chunk that
+** collected them, as is its intent); copy is their COPY text. */
 struct xfast {
 	const struct xtable *t;
-	struct buf copy, blob;
-	char **keys;
-	int n, cap;
+	struct buf copy;
+	int n;
+	int64_t lo, hi;
 	int64_t batch;            /* its intent (exchange_batches), 0 before */
 };
 void xfast_reset(struct xfast *b);
-/* Split the next blob line at *p (in place): f[0..8] = dfsjzj object
-** department ptbl pkey ptbl2 pkey2 content hash (NULL for \N); 0 at the end. */
+/* Split the next line of a 0023 intent's rows at *p (in place): f[0..8] =
+** dfsjzj object department ptbl pkey ptbl2 pkey2 content hash (NULL for
+** \N); 0 at the end. */
 int xchg_blob_next(char **p, char *f[9]);
 
 /* The round's side of a harvest: send() is called after the chunk that
-** filled b committed (with its intent); it records the rows sent, or due
-** when the front DB refused the batch. */
+** filled b committed (with its rows and intent); it starts the COPY, or
+** makes the rows due when the front DB refuses it at once. */
 struct xsender {
 	void *arg;
 	const char *now_text;     /* SCSJ */
@@ -178,9 +191,11 @@ struct xsender {
 	/* after the projects and the catalogue (step 0): send them, parents of
 	** the appended rows that follow */
 	int (*parents)(void *arg, struct err *e);
-	/* at the end of a chunk, in its transaction: record the rows of the
-	** batch sent before, once the front DB took them (one commit less) */
-	int (*finish)(void *arg, struct err *e);
+	/* at the end of a chunk, in its transaction: settle the batch sent
+	** before, once the front DB took it (one commit less); *refused 1 when
+	** the front DB refused it (its rows are due again, and so must be the
+	** chunk's, which may be their children) */
+	int (*finish)(void *arg, int *refused, struct err *e);
 };
 
 /* harvest.c: collect what changed since the last push into exchange_rows

@@ -256,6 +256,16 @@ int store_xchg_scan(struct store *st, const char *kind, int64_t after, int limit
 	return rc == SQLITE_DONE ? 0 : store_sqlerr(st, e, kind);
 }
 
+int store_xchg_case_items_after(struct store *st, int64_t after, json_t **out, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT DISTINCT n.flow_id, c.item_version_id FROM cases c "
+				     "CROSS JOIN case_instances n ON n.id = c.instance_id WHERE c.id > ? ORDER BY 1, 2", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, after);
+	return rows(st, s, out, e);
+}
+
 int store_xchg_special(struct store *st, int64_t id, json_t **row, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st,
@@ -514,7 +524,7 @@ int store_xchg_due(struct store *st, const char *tbl, int wait_accepted, int64_t
 		   json_t **out, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st,
-		"SELECT r.id, r.dfsjzj, r.content, r.hash FROM exchange_rows r "
+		"SELECT r.id, r.dfsjzj, r.content, r.hash, r.sent_lsh AS lsh FROM exchange_rows r "
 		"LEFT JOIN exchange_rows p ON p.tbl = r.ptbl AND p.dfsjzj = r.pkey "
 		"LEFT JOIN exchange_rows q ON q.tbl = r.ptbl2 AND q.dfsjzj = r.pkey2 "
 		"WHERE r.tbl = ?1 AND r.due_since IS NOT NULL AND r.id > ?2 "
@@ -551,22 +561,6 @@ int store_xchg_intent(struct store *st, const char *tbl, const int64_t *ids, int
 	return 0;
 }
 
-int store_xchg_intent_rows(struct store *st, const char *tbl, const char *rows, int64_t now, int64_t *batch,
-			   struct err *e)
-{
-	sqlite3_stmt *s = store_stmt(st, "INSERT INTO exchange_batches(tbl, ids, rows, started_at) VALUES (?, '[]', ?, ?)",
-				     e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, tbl);
-	sqlite3_bind_text(s, 2, rows, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, now);
-	if (store_step_done(st, s, e, "exchange intent"))
-		return e->code;
-	*batch = sqlite3_last_insert_rowid(store_db(st));
-	return 0;
-}
-
 int store_xchg_batch_done(struct store *st, int64_t batch, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st, "DELETE FROM exchange_batches WHERE id = ?", e);
@@ -581,7 +575,8 @@ int store_xchg_sent(struct store *st, int64_t row_id, const char *hash, const ch
 {
 	sqlite3_stmt *s = store_stmt(st,
 		"INSERT OR IGNORE INTO exchange_sent(lsh, row_id, batch, sent_at) SELECT sent_lsh, id, ?2, sent_at "
-		"FROM exchange_rows WHERE id = ?1 AND sent_lsh <> '' AND sent_lsh <> 'import' AND sent_lsh IS NOT ?3", e);
+		"FROM exchange_rows WHERE id = ?1 AND sent_lsh NOT IN ('', 'import', '" XCHG_LSH_BYKEY "') "
+		"AND sent_lsh IS NOT ?3", e);
 	if (!s)
 		return e->code;
 	sqlite3_bind_int64(s, 1, row_id);
@@ -619,6 +614,91 @@ int store_xchg_put_sent(struct store *st, const struct xchg_row *r, const char *
 	return store_step_done(st, s, e, "exchange row");
 }
 
+int store_xchg_put_keyed(struct store *st, const struct xchg_row *r, int64_t now, int64_t *id, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"INSERT INTO exchange_rows(tbl, dfsjzj, object, department, ptbl, pkey, ptbl2, pkey2, content, hash, "
+		"due_since, sent_hash, sent_lsh, sent_at, sjsczt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, ?10, "
+		"'" XCHG_LSH_BYKEY "', ?11, 0) ON CONFLICT(tbl, dfsjzj) DO NOTHING", e);
+	if (!s)
+		return e->code;
+	const char *v[] = {r->tbl, r->dfsjzj, r->object, r->department, r->ptbl, r->pkey, r->ptbl2, r->pkey2,
+			   r->content, r->hash};
+	for (int i = 0; i < 10; i++)
+		sqlite3_bind_text(s, i + 1, v[i], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 11, now);
+	if (store_step_done(st, s, e, "exchange row"))
+		return e->code;
+	*id = sqlite3_changes(store_db(st)) > 0 ? sqlite3_last_insert_rowid(store_db(st)) : 0;
+	return 0;
+}
+
+int store_xchg_intent_keyed(struct store *st, const char *tbl, int64_t lo, int64_t hi, int64_t now,
+			    int64_t *batch, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO exchange_batches(tbl, ids, lo, hi, started_at) "
+				     "VALUES (?, '[]', ?, ?, ?)", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, tbl);
+	sqlite3_bind_int64(s, 2, lo);
+	sqlite3_bind_int64(s, 3, hi);
+	sqlite3_bind_int64(s, 4, now);
+	if (store_step_done(st, s, e, "exchange intent"))
+		return e->code;
+	*batch = sqlite3_last_insert_rowid(store_db(st));
+	return 0;
+}
+
+int store_xchg_keyed_rows(struct store *st, const char *tbl, int64_t lo, int64_t hi, json_t **out, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT id, dfsjzj FROM exchange_rows WHERE id BETWEEN ?2 AND ?3 AND tbl = ?1 "
+				     "AND sent_lsh = '" XCHG_LSH_BYKEY "' ORDER BY id", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, tbl);
+	sqlite3_bind_int64(s, 2, lo);
+	sqlite3_bind_int64(s, 3, hi);
+	return rows(st, s, out, e);
+}
+
+int store_xchg_unsend(struct store *st, const char *tbl, int64_t lo, int64_t hi, int64_t now, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"UPDATE exchange_rows SET due_since = ?4, sent_hash = NULL, sent_lsh = NULL, sent_at = NULL, sjsczt = NULL "
+		"WHERE id BETWEEN ?2 AND ?3 AND tbl = ?1 AND sent_lsh = '" XCHG_LSH_BYKEY "'", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, tbl);
+	sqlite3_bind_int64(s, 2, lo);
+	sqlite3_bind_int64(s, 3, hi);
+	sqlite3_bind_int64(s, 4, now);
+	return store_step_done(st, s, e, "exchange batch");
+}
+
+int store_xchg_lsh_learned(struct store *st, int64_t row_id, const char *lsh, int sjsczt, const char *sbyy,
+			   int64_t now, int *changed, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"UPDATE exchange_rows SET sent_lsh = ?2, "
+		"verdict_at = CASE WHEN ?3 >= 0 AND (sjsczt IS NOT ?3 OR sbyy IS NOT ?4) THEN ?5 ELSE verdict_at END, "
+		"sjsczt = CASE WHEN ?3 >= 0 THEN ?3 ELSE sjsczt END, sbyy = CASE WHEN ?3 >= 0 THEN ?4 ELSE sbyy END "
+		"WHERE id = ?1 AND sent_lsh = '" XCHG_LSH_BYKEY "' RETURNING verdict_at IS ?5", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, row_id);
+	store_bind_text(s, 2, lsh);
+	sqlite3_bind_int(s, 3, sjsczt);
+	store_bind_text(s, 4, sbyy);
+	sqlite3_bind_int64(s, 5, now);
+	int rc = sqlite3_step(s);
+	*changed = rc == SQLITE_ROW && sqlite3_column_int(s, 0);
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(st, e, "exchange verdict");
+}
+
 int store_xchg_ready(struct store *st, const char *tbl, const char *dfsjzj, int wait_accepted, int *ready,
 		     struct err *e)
 {
@@ -654,7 +734,7 @@ int store_xchg_refused(struct store *st, int64_t row_id, const char *hash, const
 
 int store_xchg_batches(struct store *st, json_t **out, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT id AS batch, tbl, rows FROM exchange_batches ORDER BY id", e);
+	sqlite3_stmt *s = store_stmt(st, "SELECT id AS batch, tbl, rows, lo, hi FROM exchange_batches ORDER BY id", e);
 	return s ? rows(st, s, out, e) : e->code;
 }
 
@@ -683,16 +763,20 @@ int store_xchg_lsh_known(struct store *st, int64_t row_id, const char *lsh, int 
 	return 0;
 }
 
-int store_xchg_open(struct store *st, const char *tbl, int64_t after, int limit, json_t **out, struct err *e)
+/* One group of exchange_rows_state at a time: its rows are in id order. */
+int store_xchg_open(struct store *st, const char *tbl, int sjsczt, int due, int64_t after, int limit, json_t **out,
+		    struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st,
-		"SELECT id, sent_lsh AS lsh FROM exchange_rows WHERE tbl = ? AND sjsczt IN (0, 1) AND sent_lsh <> '' "
-		"AND id > ? ORDER BY id LIMIT ?", e);
+		"SELECT id, sent_lsh AS lsh, dfsjzj FROM exchange_rows WHERE tbl = ?1 AND sjsczt = ?2 "
+		"AND (due_since IS NULL) = ?3 AND id > ?4 AND sent_lsh <> '' ORDER BY id LIMIT ?5", e);
 	if (!s)
 		return e->code;
 	store_bind_text(s, 1, tbl);
-	sqlite3_bind_int64(s, 2, after);
-	sqlite3_bind_int(s, 3, limit);
+	sqlite3_bind_int(s, 2, sjsczt);
+	sqlite3_bind_int(s, 3, !due);
+	sqlite3_bind_int64(s, 4, after);
+	sqlite3_bind_int(s, 5, limit);
 	return rows(st, s, out, e);
 }
 
@@ -738,9 +822,12 @@ int store_xchg_idle(struct store *st, int *idle, struct err *e)
 {
 	int64_t n;
 	sqlite3_stmt *s = store_stmt(st,
+		"WITH RECURSIVE t(x) AS (SELECT MIN(tbl) FROM exchange_rows UNION ALL "   /* the tables: one seek each */
+		"  SELECT (SELECT MIN(tbl) FROM exchange_rows WHERE tbl > t.x) FROM t WHERE t.x IS NOT NULL) "
 		"SELECT EXISTS (SELECT 1 FROM exchange_batches) OR EXISTS (SELECT 1 FROM exchange_dirty) "
 		"OR EXISTS (SELECT 1 FROM exchange_rows WHERE due_since IS NOT NULL) "
-		"OR EXISTS (SELECT 1 FROM exchange_rows WHERE sjsczt IN (0, 1) AND sent_lsh <> '') "
+		"OR EXISTS (SELECT 1 FROM t WHERE EXISTS (SELECT 1 FROM exchange_rows r WHERE r.tbl = t.x "
+		"  AND r.sjsczt IN (0, 1) AND r.sent_lsh <> '')) "
 		"OR (SELECT COALESCE(MAX(id), 0) FROM cases) > "
 		"  COALESCE((SELECT last_id FROM exchange_marks WHERE kind = 'case'), 0) "
 		"OR (SELECT COALESCE(MAX(id), 0) FROM case_status) > "

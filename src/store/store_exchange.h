@@ -55,6 +55,8 @@ int store_xchg_files_after(struct store *st, int64_t after, int limit, json_t **
 typedef int (*store_xchg_row_fn)(void *arg, int n, const char *const *names, const struct xchg_val *v);
 int store_xchg_scan(struct store *st, const char *kind, int64_t after, int limit, store_xchg_row_fn fn, void *arg,
 		    int64_t *last, int *nrows, struct err *e);
+/* The (flow_id, item_version_id) pairs of the 办件 with id > after. */
+int store_xchg_case_items_after(struct store *st, int64_t after, json_t **rows, struct err *e);
 int store_xchg_special(struct store *st, int64_t id, json_t **row, struct err *e);
 /* What the exchange calls an object: a 办件's number (kind "case") or a
 ** project's code ("project"). ERR_NOTFOUND when there is none. */
@@ -105,7 +107,8 @@ int store_xchg_row(struct store *st, int64_t id, json_t **row, struct err *e);
 ** next push rewrites its content; *marked 1 when it was marked now. */
 int store_xchg_withdraw_mark(struct store *st, int64_t id, const char *reason, int *marked, struct err *e);
 /* Due rows of tbl with id > after whose parents are final (3), or sent
-** (0 1 3) when !wait_accepted: [{id, dfsjzj, content, hash}]. */
+** (0 1 3) when !wait_accepted: [{id, dfsjzj, content, hash, lsh}] (lsh: of
+** the version sent before, NULL when none). */
 int store_xchg_due(struct store *st, const char *tbl, int wait_accepted, int64_t after, int limit,
 		   json_t **rows, struct err *e);
 /* Record the intent to send rows ids[0..n) of tbl: *batch its id. */
@@ -117,28 +120,48 @@ int store_xchg_batch_done(struct store *st, int64_t batch, struct err *e);
 ** is kept in exchange_sent). */
 int store_xchg_sent(struct store *st, int64_t row_id, const char *hash, const char *lsh, int64_t batch,
 		    int64_t now, struct err *e);
-/* A row collected and sent in one go: inserted (or, should it exist,
-** updated) as sent with lsh, SJSCZT 0. */
+/* A row of a 0023 intent (rows carried as TSV) the front DB has: inserted
+** (or, should it exist, updated) as sent with lsh, SJSCZT 0. */
 int store_xchg_put_sent(struct store *st, const struct xchg_row *r, const char *lsh, int64_t now, struct err *e);
 /* 1 in *ready when row (tbl, dfsjzj) is sent and current: accepted (3), or
 ** sent (0 1 3) when !wait_accepted (store_xchg_due's rule for parents). */
 int store_xchg_ready(struct store *st, const char *tbl, const char *dfsjzj, int wait_accepted, int *ready,
 		     struct err *e);
-/* The intent of a batch of rows not yet in exchange_rows: their lines
-** (exchange/harvest.c's TSV) in rows. */
-int store_xchg_intent_rows(struct store *st, const char *tbl, const char *rows, int64_t now, int64_t *batch,
-			   struct err *e);
+/* sent_lsh of a row sent in a keyed batch (0026): its LSH is not read back
+** but learned by DFSJZJ (a first version is the only front-DB row with its
+** key) when its verdict is pulled. */
+#define XCHG_LSH_BYKEY "*"
+/* A row new to exchange_rows, collected and sent at once (a keyed batch):
+** inserted as sent (sent_lsh '*', SJSCZT 0) in the collecting transaction.
+** *id its id; 0 when (tbl, dfsjzj) is there already (nothing written). */
+int store_xchg_put_keyed(struct store *st, const struct xchg_row *r, int64_t now, int64_t *id, struct err *e);
+/* The intent of a keyed batch: the rows lo..hi of tbl still with sent_lsh '*'. */
+int store_xchg_intent_keyed(struct store *st, const char *tbl, int64_t lo, int64_t hi, int64_t now,
+			    int64_t *batch, struct err *e);
+/* Those rows: [{id, dfsjzj}]. */
+int store_xchg_keyed_rows(struct store *st, const char *tbl, int64_t lo, int64_t hi, json_t **rows, struct err *e);
+/* Rows lo..hi of tbl with sent_lsh '*' did not reach the front DB: due
+** again, as never sent. */
+int store_xchg_unsend(struct store *st, const char *tbl, int64_t lo, int64_t hi, int64_t now, struct err *e);
+/* The LSH of a row of a keyed batch found in the front DB, with its
+** verdict (sjsczt < 0: none, as when a crash is settled); *changed 1 when
+** the verdict is new. */
+int store_xchg_lsh_learned(struct store *st, int64_t row_id, const char *lsh, int sjsczt, const char *sbyy,
+			   int64_t now, int *changed, struct err *e);
 /* A row refused before it left (conversion or validation): final 2. */
 int store_xchg_refused(struct store *st, int64_t row_id, const char *hash, const char *reason, int64_t now,
 		       struct err *e);
-/* Open intents: [{batch, tbl, rows}] (rows NULL but for intents_rows), and
+/* Open intents: [{batch, tbl, rows, lo, hi}] (rows NULL but for intents_rows,
+** lo and hi NULL but for keyed batches), and
 ** the exchange_rows of one: [{id, dfsjzj, hash}]. */
 int store_xchg_batches(struct store *st, json_t **rows, struct err *e);
 int store_xchg_batch_rows(struct store *st, int64_t batch, json_t **rows, struct err *e);
 /* 1 when lsh was recorded for row_id already (its latest or an earlier version). */
 int store_xchg_lsh_known(struct store *st, int64_t row_id, const char *lsh, int *known, struct err *e);
-/* Rows of tbl sent and not final, id > after: [{id, lsh}]. */
-int store_xchg_open(struct store *st, const char *tbl, int64_t after, int limit, json_t **rows, struct err *e);
+/* Rows of tbl sent and not final (SJSCZT sjsczt: 0 or 1), due again or not
+** (due), id > after, in id order: [{id, lsh, dfsjzj}]. */
+int store_xchg_open(struct store *st, const char *tbl, int sjsczt, int due, int64_t after, int limit, json_t **rows,
+		    struct err *e);
 /* Record a verdict (SJSCZT, SBYY) on the latest version sent as lsh; *changed 1 when new. */
 int store_xchg_verdict(struct store *st, int64_t row_id, const char *lsh, int sjsczt, const char *sbyy,
 		       int64_t now, int *changed, struct err *e);

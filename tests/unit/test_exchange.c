@@ -236,6 +236,20 @@ static void test_conversion(void **state)
 	struct xcol money = col("ZTZE", XT_DECIMAL, PK_NUMERIC, 0, 6, 2);
 	expect(&money, json_integer(1234), "1234.00");
 	refuse(&money, json_integer(12345), "超出");
+	struct xcol n10 = col("SPSXBLSX", XT_CODE, PK_NUMERIC, 0, 10, 0);   /* integers without printf */
+	expect(&n10, json_integer(0), "0");
+	expect(&n10, json_integer(-42), "-42");
+	expect(&n10, json_integer(9999999999LL), "9999999999");
+	refuse(&n10, json_integer(10000000000LL), "超出");
+	struct xcol n1 = col("SJYXBS", XT_CODE, PK_NUMERIC, 0, 1, 0);
+	expect(&n1, json_integer(1), "1");
+	refuse(&n1, json_integer(10), "超出");
+	struct xcol any = col("ZTZE", XT_DECIMAL, PK_NUMERIC, 0, 0, 0);
+	expect(&any, json_integer(1234567890), "1234567890");
+	expect(&any, json_integer(12345678901LL), "1.23456789e+10");
+	struct xcol i4 = col("BLZT", XT_CODE, PK_INT, 0, 32, 0);
+	expect(&i4, json_integer(-2147483647LL), "-2147483647");
+	refuse(&i4, json_integer(2147483648LL), "不能存入");
 	struct xcol d = col("NKGSJ", XT_DATE, PK_DATE, 0, 0, 0);
 	expect(&d, json_string("2027-03-04"), "2027-03-04");
 	refuse(&d, json_string("2027-02-30"), "不是日期");
