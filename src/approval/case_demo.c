@@ -277,6 +277,18 @@ static const struct dflow *flow_at(const struct demo *g, int flow_type, int32_t 
 	return best;
 }
 
+/* The version of flow code in force on day (as catalog_flow_at). */
+static const struct dflow *flow_version(const struct demo *g, const char *code, int32_t day)
+{
+	const struct dflow *best = NULL;
+	for (int i = 0; i < g->nflows; i++) {
+		const struct dflow *f = &g->flows[i];
+		if (strcmp(f->code, code) == 0 && f->from <= day && (!best || f->from > best->from))
+			best = f;
+	}
+	return best;
+}
+
 /* ---- time ---------------------------------------------------------------------------------- */
 
 static int64_t at_of(int32_t day, int minute)
@@ -1108,7 +1120,8 @@ static int run_project(struct demo *g, int index, struct err *e)
 		free(ps);
 		return rc;
 	}
-	int64_t t = later(g, at_of(start, 9 * 60), between(r, 0, 10));
+	int64_t t = later(g, at_of(start, 9 * 60), between(r, 0, 10)), instances = g->stats->instances;
+	ps->flow = flow_version(g, ps->flow->code, deadline_day(t));   /* pinned at the first application */
 	struct case_progress prog = {.project_id = ps->pr.id, .flow_id = ps->flow->id, .current_stage = 1,
 				     .started_at = t};
 	for (int s = 1; s <= 4 && t && t <= g->end && !rc; s++) {
@@ -1125,7 +1138,7 @@ static int run_project(struct demo *g, int index, struct err *e)
 			rc = run_stage5(g, ps, t, e);
 		t = later(g, t, between(r, 2, 25));
 	}
-	if (!rc)
+	if (!rc && g->stats->instances > instances)     /* a project applied for nothing has no progress */
 		rc = store_progress_put(g->st, &prog, e);
 	if (!rc)
 		rc = flush_status(g, e);      /* before ps (window names) goes */

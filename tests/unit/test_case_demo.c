@@ -321,7 +321,10 @@ static int setup(void **state)
 	rbac_cli_principal(&cli);
 	/* A: as `gonggai demo` makes it (cli_demo.c) */
 	seed("a.db", &A, &CalA, &EnvA, &acc_a);
-	struct case_demo_conf cf = {.projects = NPROJECTS, .seed = SEED, .as_of = 0, .accounts = &acc_a};
+	/* GG_TEST_SEED=n, GG_TEST_PROJECTS=n: another history (the default runs in make check) */
+	const char *seed_env = getenv("GG_TEST_SEED"), *n_env = getenv("GG_TEST_PROJECTS");
+	struct case_demo_conf cf = {.projects = n_env ? atoi(n_env) : NPROJECTS,
+				    .seed = seed_env ? strtoull(seed_env, NULL, 10) : SEED, .accounts = &acc_a};
 	assert_int_equal(cal_date_parse(AS_OF, &cf.as_of, &e), 0);
 	if (case_demo(A, &EnvA, &cli, &cf, Now, &ds, &e))
 		fail_msg("demo: %s", e.msg);
