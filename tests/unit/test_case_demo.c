@@ -120,12 +120,22 @@ static int64_t mapped(const struct idmap *m, size_t n, int64_t a)
 	return 0;
 }
 
+/* Who acted (user id, username, department at col..col+2): the account
+** itself, so its rights are checked as they would be; a name without an
+** account acts from the command line under that name. */
 static void who_of(sqlite3_stmt *s, int col, struct principal *p)
 {
+	struct err e;
+	const char *name = (const char *)sqlite3_column_text(s, col + 1);
+	if (sqlite3_column_int64(s, col)) {
+		if (case_principal_for(B, name, p, &e))
+			fail_msg("account %s: %s", name, e.msg);
+		assert_int_equal(p->user_id, sqlite3_column_int64(s, col));
+		return;
+	}
 	memset(p, 0, sizeof *p);
-	p->cli = 1;          /* the permission rules are case.c's own tests' */
-	p->user_id = sqlite3_column_int64(s, col);
-	snprintf(p->username, sizeof p->username, "%s", (const char *)sqlite3_column_text(s, col + 1));
+	p->cli = 1;
+	snprintf(p->username, sizeof p->username, "%s", name);
 	snprintf(p->department, sizeof p->department, "%s", (const char *)sqlite3_column_text(s, col + 2));
 	snprintf(p->source, sizeof p->source, "cli");
 }
