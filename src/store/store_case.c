@@ -954,7 +954,6 @@ int store_case_stuck(struct store *st, struct case_stuck *out, int max, int *n, 
 		"           FROM cases WHERE open = 1 GROUP BY 1, 2, 3) "
 		"SELECT g.d, g.r, coalesce(u.username, ''), coalesce(u.active, 0), g.n, g.ex, "
 		"       coalesce((SELECT name FROM departments WHERE code = g.d), g.d), "
-		"       coalesce((SELECT name FROM roles WHERE code = g.r), g.r), "
 		"       sum(g.n) OVER (), count(*) OVER () FROM g "
 		"LEFT JOIN users u ON u.id = g.h "
 		"WHERE NOT EXISTS (SELECT 1 FROM users a JOIN user_roles ar ON ar.user_id = a.id "
@@ -977,9 +976,8 @@ int store_case_stuck(struct store *st, struct case_stuck *out, int max, int *n, 
 		c->count = sqlite3_column_int64(s, 4);
 		snprintf(c->example, sizeof c->example, "%s", store_col_text(s, 5));
 		snprintf(c->department_name, sizeof c->department_name, "%s", store_col_text(s, 6));
-		snprintf(c->role_name, sizeof c->role_name, "%s", store_col_text(s, 7));
-		*total = sqlite3_column_int64(s, 8);
-		*groups = sqlite3_column_int(s, 9);
+		*total = sqlite3_column_int64(s, 7);
+		*groups = sqlite3_column_int(s, 8);
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "stuck cases");

@@ -209,13 +209,6 @@ int store_department_disable_users(struct store *st, const char *code, int64_t n
 	return 0;
 }
 
-int store_role_list(struct store *st, json_t **items, struct err *e)
-{
-	sqlite3_stmt *s = store_stmt(st, "SELECT code AS id, code, name, scope, description FROM roles "
-				     "ORDER BY rowid", e);
-	return s ? store_rows_json(st, s, items, e) : e->code;
-}
-
 /* ---- users ------------------------------------------------------------ */
 
 #define USER_COLS "u.id, u.username, u.display_name, u.phone, u.password_hash, u.must_change, " \

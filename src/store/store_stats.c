@@ -543,12 +543,12 @@ int store_stats_sums(struct store *st, const struct stats_range *r, int g, stats
 	if (!s)
 		return e->code;
 	int rc, out = 0;
-	struct stats_counts c;
+	int64_t v[SC_COUNT];
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		stats_counts_zero(&c);
+		memset(v, 0, sizeof v);
 		for (int i = 0; i < NDAY; i++)
-			c.n[day_sc[i]] = sqlite3_column_int64(s, 1 + i);
-		if ((out = fn(arg, store_col_text(s, 0), &c)))
+			v[day_sc[i]] = sqlite3_column_int64(s, 1 + i);
+		if ((out = fn(arg, store_col_text(s, 0), v)))
 			break;
 	}
 	sqlite3_reset(s);

@@ -81,7 +81,8 @@ static void seed(const char *name, struct store **st, struct cal **cal, struct c
 	assert_int_equal(db_seed(*st, NULL, Now, &e), 0);
 	assert_int_equal(case_demo_accounts(*st, "Demo-Passw0rd!", Now, acc, &e), 0);
 	assert_int_equal(cal_build_store(*st, cal, &e), 0);
-	*env = (struct case_env){.cal = *cal, .dl = DEADLINE_CONF_DEFAULT};
+	/* the observers the wiring registers (statistics), as cli_demo and serve do */
+	*env = (struct case_env){.cal = *cal, .dl = DEADLINE_CONF_DEFAULT, .observers = db_case_observers()};
 }
 
 static int64_t one(struct store *st, const char *sql)
