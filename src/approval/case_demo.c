@@ -15,7 +15,22 @@
 ** DEMO_BATCH projects with synchronous=OFF; the clock copies of each row
 ** come from case_copies, the function case_record uses. One audit row per
 ** batch ("demo.import", imported: true), not one per row. Statistics
-** aggregates are not maintained here: rebuild them after a demo.
+** aggregates are not maintained here: rebuild them after a demo. (Each
+** event through case_record instead, with its observer and audit row, took
+** four times the CPU.)
+**
+** The same rows as the one path: tests/unit/test_case_demo.c replays a
+** demo history through case_apply, case_act and case_materials_received,
+** as the accounts that acted, into a second database and compares every
+** row a case change writes (cases, status rows, pauses, 容缺, documents,
+** stages, progress, statistics after the observer, trigger queues). What
+** may differ is listed there: ids and the numbers built from them, which
+** document of a sequence a case got (numbered here project by project),
+** verification codes and kept pages, the audit rows. So the generator
+** applies as case_apply requires (every open milestone, the same-stage
+** prerequisites along), gives each action the texts case_act requires,
+** numbers the cases of an instance in order, and issues every document the
+** lifecycle issues.
 **
 ** Determinism: one xorshift64* stream seeded by --seed drives every choice,
 ** and no choice depends on the wall clock, so the same seed and --as-of give
@@ -42,6 +57,7 @@
 #define MAX_EV 48
 #define MAX_PRE 8
 #define MAX_CODES 128
+#define DOC_KINDS 8
 
 /* ---- random ------------------------------------------------------------------------------ */
 
@@ -119,9 +135,10 @@ struct demo {
 	int vers[MAX_CODES][8], nvers[MAX_CODES];   /* item versions of a code */
 	char depts[MAX_DEPTS][48];
 	int ndepts;
-	int counters[MAX_DEPTS + 8][6][8];   /* documents per department, kind, year-2023 */
+	int counters[MAX_DEPTS + 8][DOC_KINDS][8];   /* documents per department, kind, year-2023 */
 	char window_depts[8][48];
 	int64_t next_case, next_instance;
+	const char *final_by;             /* who acted last on the case just run */
 	struct case_demo_stats *stats;
 	/* documents of the batch, inserted in number order at its end: the
 	** UNIQUE index on the number then grows at a few hundred places in
@@ -136,7 +153,7 @@ struct demo {
 
 struct pdoc {
 	int64_t case_id, at;
-	const char *kind;
+	const char *kind, *by;
 	char number[64];
 };
 
@@ -206,10 +223,16 @@ static void intern_flow(struct demo *g, struct dflow *f)
 		ds->rule = (int)json_integer_value(json_object_get(stage, "completion_rule"));
 		ds->nmain = case_line_items(stage, NULL, line, CASE_MAX_LINE);
 		for (int i = 0; i < ds->nmain; i++)
-			f->stage_of[ds->main[i] = code_id(g, line[i])] = (signed char)s;
+			ds->main[i] = code_id(g, line[i]);
 		ds->ny54 = case_line_items(stage, "54Y", line, CASE_MAX_LINE);
 		for (int i = 0; i < ds->ny54; i++)
-			f->stage_of[ds->y54[i] = code_id(g, line[i])] = (signed char)s;
+			ds->y54[i] = code_id(g, line[i]);
+		/* the first stage listing a code is its stage (case_stage_of_item) */
+		for (int i = 0; i < ds->nmain + ds->ny54; i++) {
+			int cid = i < ds->nmain ? ds->main[i] : ds->y54[i - ds->nmain];
+			if (!f->stage_of[cid])
+				f->stage_of[cid] = (signed char)s;
+		}
 	}
 }
 
@@ -264,6 +287,18 @@ static const struct dflow *flow_at(const struct demo *g, int flow_type, int32_t 
 		if (f->flow_type != flow_type)
 			continue;
 		if (!best || (f->from <= day && (best->from > day || f->from > best->from)))
+			best = f;
+	}
+	return best;
+}
+
+/* The version of flow code in force on day (as catalog_flow_at). */
+static const struct dflow *flow_version(const struct demo *g, const char *code, int32_t day)
+{
+	const struct dflow *best = NULL;
+	for (int i = 0; i < g->nflows; i++) {
+		const struct dflow *f = &g->flows[i];
+		if (strcmp(f->code, code) == 0 && f->from <= day && (!best || f->from > best->from))
 			best = f;
 	}
 	return best;
@@ -416,7 +451,14 @@ static void actor(struct demo *g, const char *dept, const char *role, struct cas
 	}
 }
 
-static const char *const doc_kinds[] = {"acceptance", "refusal", "supplement", "approval", "denial", "joint"};
+/* The special procedure's reason: the opinion of its status row too (case_act). */
+static const char special_reason[] = "组织专家评审";
+
+/* The documents case_act and case_apply issue (case_doc.c), but the
+** 容缺受理告知书 of a 受理 with materials to follow, which the history has none of. */
+static const char *const doc_kinds[DOC_KINDS] = {"acceptance", "refusal", "supplement", "approval", "denial", "joint",
+						 "receipt", "special"};
+enum { DOC_JOINT = 5 };
 
 static int doc_for(int action)
 {
@@ -426,6 +468,8 @@ static int doc_for(int action)
 	case CASE_A_SUPPLEMENT: return 2;
 	case CASE_A_APPROVE: case CASE_A_APPROVE_TOLERANCE: return 3;
 	case CASE_A_DENY: return 4;
+	case CASE_A_RECEIVE: return 6;
+	case CASE_A_SPECIAL_START: return 7;
 	default: return -1;
 	}
 }
@@ -461,12 +505,12 @@ static int number_of(struct demo *g, int dept, int kind, int64_t at, char number
 	return 1;
 }
 
-static int issue(struct demo *g, int64_t case_id, int dept, int kind, int64_t at, struct err *e)
+static int issue(struct demo *g, int64_t case_id, int dept, int kind, int64_t at, const char *by, struct err *e)
 {
 	char number[96];
 	if (!number_of(g, dept, kind, at, number))
 		return 0;
-	return store_case_doc_add(g->st, case_id, doc_kinds[kind], number, at, "demo", e);
+	return store_case_doc_add(g->st, case_id, doc_kinds[kind], number, at, by, e);
 }
 
 /* Rows of one case, written together with multi-row INSERTs. */
@@ -518,6 +562,7 @@ static int flush_rows(struct demo *g, const struct rows *w, struct err *e)
 		d->case_id = w->doc[i].case_id;
 		d->at = w->doc[i].at;
 		d->kind = w->doc[i].kind;
+		d->by = w->doc[i].by;
 		SCOPY(d->number, w->doc[i].number);
 	}
 	g->stats->status_rows += w->nst;
@@ -537,7 +582,7 @@ static int flush_docs(struct demo *g, struct err *e)
 		int n = g->ndocs - i < 4 ? (int)(g->ndocs - i) : 4;
 		for (int k = 0; k < n; k++)
 			r[k] = (struct case_doc_row){g->docs[i + k].case_id, g->docs[i + k].at, g->docs[i + k].kind,
-						     g->docs[i + k].number, "demo"};
+						     g->docs[i + k].number, g->docs[i + k].by};
 		if (store_case_doc_add_many(g->st, r, n, e))
 			return e->code;
 	}
@@ -615,12 +660,14 @@ static int write_rows(struct demo *g, const struct case_rec *c, int status, int 
 		.department = v->action == CASE_A_RECEIVE ? window_dept : g->depts[it->dept],
 		.opinion = v->action == CASE_A_DENY ? "不符合法定条件、标准" : v->action == CASE_A_REFUSE
 			? "申请事项不属于本机关职权范围" : v->action == CASE_A_WITHDRAW ? "申请人申请撤回"
-			: v->action == CASE_A_REVOKE ? "重复申报" : "",
+			: v->action == CASE_A_REVOKE ? "重复申报" : v->action == CASE_A_RETURN ? "审查意见需补充论证"
+			: v->action == CASE_A_SPECIAL_START ? special_reason : "",
 	};
 	actor(g, row->department, v->action == CASE_A_RECEIVE ? "clerk" : role, row);
 	int k = doc_for(v->action);
 	if (k >= 0 && number_of(g, it->dept, k, v->at, w->number[w->ndoc]))
-		w->doc[w->ndoc] = (struct case_doc_row){c->id, v->at, doc_kinds[k], w->number[w->ndoc], "demo"}, w->ndoc++;
+		w->doc[w->ndoc] = (struct case_doc_row){c->id, v->at, doc_kinds[k], w->number[w->ndoc], row->username},
+		w->ndoc++;
 	if (v->action == CASE_A_APPROVE_TOLERANCE) {
 		int32_t due;
 		if (cal_add_workdays(g->env->cal, deadline_day(v->at), g->env->dl.tolerance_days, &due, NULL, NULL) == 0)
@@ -648,7 +695,7 @@ static int write_pauses(struct demo *g, const struct case_rec *c, const struct p
 		snprintf(mat, sizeof mat, "[\"%s\"]", it->material);
 		int rc = v->action == CASE_A_SUPPLEMENT
 			? store_case_supplement_add(g->st, c->id, accepted, mat, "", v->at, end, e)
-			: store_case_special_add(g->st, c->id, 2, "expert", "组织专家评审", v->arg, v->at, end,
+			: store_case_special_add(g->st, c->id, 2, "expert", special_reason, v->arg, v->at, end,
 						 end ? "评审通过" : "", e);
 		if (rc)
 			return rc;
@@ -667,7 +714,7 @@ static int run_case(struct demo *g, const struct project *pr, const struct case_
 	memset(&l, 0, sizeof l);
 	plan_case(g, it, recv, ready, &p);
 	struct case_rec *c = &l.c;
-	c->id = g->next_case++;
+	c->id = g->next_case + index;     /* in number order, as case_apply opens them */
 	size_t nl = strlen(in->number);
 	memcpy(c->number, in->number, nl);
 	c->number[nl] = (char)('0' + (index + 1) / 10 % 10);
@@ -705,7 +752,7 @@ static int run_case(struct demo *g, const struct project *pr, const struct case_
 	if (c->status == CASE_APPROVED_TOL && chance(&g->r, 0.85)) {
 		int64_t got = later(g, c->final_at, between(&g->r, 2, 24));
 		if (got <= g->end)
-			c->tolerance_done_at = got;
+			c->tolerance_done_at = c->updated_at = got;    /* as case_materials_received */
 	}
 	struct deadline clock;
 	if (case_copies(g->env, c, l.pauses, (size_t)l.npauses, g->end, &clock, e) || store_case_insert(g->st, c, e))
@@ -720,6 +767,7 @@ static int run_case(struct demo *g, const struct project *pr, const struct case_
 		if (write_rows(g, c, s2.status, s2.step, acted, it, &p.ev[i], window_dept, &w, e))
 			return e->code;
 	}
+	g->final_by = w.nst ? w.st[w.nst - 1].username : NULL;
 	if (flush_rows(g, &w, e) || write_pauses(g, c, &p, upto, it, e))
 		return e->code;
 	g->stats->cases++;
@@ -749,20 +797,46 @@ static int passed_by(const struct pstate *ps, int cid, int64_t t)
 	return ps->done[cid].passed_at && ps->done[cid].passed_at <= t;
 }
 
-/* Every prerequisite of it passed by t, or (same stage) in `chosen`. */
-static int prereqs_ok(const struct pstate *ps, const struct ditem *it, int stage, const int *chosen, int nchosen,
-		      int64_t t)
+static int listed(const int *v, int n, int x)
 {
-	for (int i = 0; i < it->npre; i++) {
-		int pre = it->pre[i], in = 0;
-		if (passed_by(ps, pre, t))
-			continue;
-		for (int k = 0; k < nchosen; k++)
-			in |= chosen[k] == pre;
-		if (!(ps->flow->stage_of[pre] == stage && in))
-			return 0;
+	for (int i = 0; i < n; i++)
+		if (v[i] == x)
+			return 1;
+	return 0;
+}
+
+/* The chosen items as case_apply takes them (parallel.c): a prerequisite
+** passed by t, or of the same stage and applied for together. A missing
+** prerequisite of this line comes along; an optional item whose
+** prerequisite cannot be met stays out; a milestone that cannot be met
+** makes the application impossible (returns 0). Returns how many. */
+static int with_prereqs(const struct demo *g, const struct pstate *ps, int stage, const int *line, int nline,
+			int *out, int k, int64_t t)
+{
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (int i = 0; i < k; i++) {
+			const struct ditem *it = item_at(g, out[i], deadline_day(t));
+			for (int q = 0; q < it->npre; q++) {
+				int pre = it->pre[q];
+				if (passed_by(ps, pre, t) || (ps->flow->stage_of[pre] == stage && listed(out, k, pre)))
+					continue;
+				changed = 1;
+				if (ps->flow->stage_of[pre] == stage && listed(line, nline, pre) && !ps->done[pre].passed_at &&
+				    !ps->done[pre].running && k < CASE_MAX_LINE) {
+					out[k++] = pre;
+				} else if (it->milestone) {
+					return 0;
+				} else {
+					memmove(out + i, out + i + 1, (size_t)(k - i - 1) * sizeof *out);
+					k--;
+					i--;
+					break;
+				}
+			}
+		}
 	}
-	return 1;
+	return k;
 }
 
 /* Prerequisites first: the order in which the cases of an instance decide. */
@@ -818,6 +892,7 @@ static int run_instance(struct demo *g, struct pstate *ps, int stage, const char
 	g->stats->instances++;
 	int order[CASE_MAX_LINE], open = 0, passed = 0, last_dept = 0;
 	int64_t last = t, last_case = 0;
+	const char *last_by = NULL;
 	decision_order(g, cids, n, day, order);
 	for (int k = 0; k < n; k++) {
 		int i = order[k];
@@ -842,16 +917,18 @@ static int run_instance(struct demo *g, struct pstate *ps, int stage, const char
 		open += d->running;
 		if (fin >= last) {
 			last = fin;
-			last_case = g->next_case - 1;
+			last_case = g->next_case + i;
+			last_by = g->final_by;
 			last_dept = it->dept;
 		}
 	}
+	g->next_case += n;
 	*end_at = open ? 0 : last;
 	if (!open) {
 		int joint = strcmp(side_line, "54Y") == 0;
 		if (store_instance_close(g->st, in.id, last, joint ? (passed == n ? CASE_APPROVED : CASE_DENIED) : 0, e))
 			return e->code;
-		if (joint && issue(g, last_case, last_dept, 5, last, e))
+		if (joint && issue(g, last_case, last_dept, DOC_JOINT, last, last_by, e))
 			return e->code;
 	}
 	return 0;
@@ -942,8 +1019,9 @@ static int insert_project(struct demo *g, int index, int d, int f, int32_t start
 }
 
 /* Items of a line to apply for at t: every milestone not yet passed or
-** running, and now and then an optional item whose prerequisites allow it. */
-static int choose(struct demo *g, struct pstate *ps, int number, int joint, int all, int64_t t, int *out)
+** running, now and then an optional item (at most max items so far), and
+** what they need. */
+static int choose(struct demo *g, struct pstate *ps, int number, int joint, int all, int max, int64_t t, int *out)
 {
 	const struct dstage *ds = &ps->flow->st[number];
 	const int *line = joint ? ds->y54 : ds->main;
@@ -956,11 +1034,10 @@ static int choose(struct demo *g, struct pstate *ps, int number, int joint, int 
 				continue;
 			if (!it->milestone && !all && !chance(&g->r, 0.3))
 				continue;
-			if (!prereqs_ok(ps, it, number, out, k, t))
-				continue;
-			out[k++] = line[i];
+			if (k < max)
+				out[k++] = line[i];
 		}
-	return k;
+	return with_prereqs(g, ps, number, line, n, out, k, t);
 }
 
 static int milestones_passed(struct demo *g, struct pstate *ps, int number, int64_t t, int64_t *when)
@@ -989,7 +1066,7 @@ static int run_stage(struct demo *g, struct pstate *ps, int s, int64_t *t, struc
 	int n;
 	if (store_stage_start(g->st, ps->pr.id, s, ds->limit, ds->rule, *t, e))
 		return e->code;
-	if (s == 4 && (n = choose(g, ps, s, 1, 1, *t, codes)) > 0) {
+	if (s == 4 && (n = choose(g, ps, s, 1, 1, CASE_MAX_LINE, *t, codes)) > 0) {
 		if (run_instance(g, ps, s, "54Y", codes, n, *t, &end, e))
 			return e->code;
 		if (!end || (*t = later(g, end, between(&g->r, 1, 5))) > g->end) {
@@ -998,7 +1075,7 @@ static int run_stage(struct demo *g, struct pstate *ps, int s, int64_t *t, struc
 		}
 	}
 	for (int round = 0; round < 2; round++) {
-		n = choose(g, ps, s, 0, 0, *t, codes);
+		n = choose(g, ps, s, 0, 0, CASE_MAX_LINE, *t, codes);
 		if (n && run_instance(g, ps, s, "", codes, n, *t, &end, e))
 			return e->code;
 		if (milestones_passed(g, ps, s, *t, &done_at) && done_at <= g->end) {
@@ -1010,6 +1087,27 @@ static int run_stage(struct demo *g, struct pstate *ps, int s, int64_t *t, struc
 	}
 	*t = 0;
 	return 0;
+}
+
+/* 并行推进 now and then after stage 2: at most two items; the stage is
+** complete with its first approval (LCBSXLX 2, as complete_stage). */
+static int run_stage5(struct demo *g, struct pstate *ps, int64_t t, struct err *e)
+{
+	const struct dstage *ds = &ps->flow->st[5];
+	int codes[CASE_MAX_LINE];
+	int64_t t5 = later(g, t, between(&g->r, 0, 10)), end5, done = 0;
+	int n = choose(g, ps, 5, 0, 0, 2, t5, codes);
+	if (!n || t5 > g->end)
+		return 0;
+	if (store_stage_start(g->st, ps->pr.id, 5, ds->limit, ds->rule, t5, e) ||
+	    run_instance(g, ps, 5, "", codes, n, t5, &end5, e))
+		return e->code;
+	for (int i = 0; i < n; i++) {
+		int64_t passed = ps->done[codes[i]].passed_at;
+		if (passed && (!done || passed < done))
+			done = passed;
+	}
+	return done ? store_stage_complete(g->st, ps->pr.id, 5, done, e) : 0;
 }
 
 static int run_project(struct demo *g, int index, struct err *e)
@@ -1037,7 +1135,8 @@ static int run_project(struct demo *g, int index, struct err *e)
 		free(ps);
 		return rc;
 	}
-	int64_t t = later(g, at_of(start, 9 * 60), between(r, 0, 10));
+	int64_t t = later(g, at_of(start, 9 * 60), between(r, 0, 10)), instances = g->stats->instances;
+	ps->flow = flow_version(g, ps->flow->code, deadline_day(t));   /* pinned at the first application */
 	struct case_progress prog = {.project_id = ps->pr.id, .flow_id = ps->flow->id, .current_stage = 1,
 				     .started_at = t};
 	for (int s = 1; s <= 4 && t && t <= g->end && !rc; s++) {
@@ -1050,19 +1149,11 @@ static int run_project(struct demo *g, int index, struct err *e)
 			prog.current_stage = s + 1;
 		else
 			prog.finished_at = t;
-		if (s == 2 && chance(r, 0.35) && ps->flow->st[5].present) {
-			int codes[CASE_MAX_LINE];
-			int64_t t5 = later(g, t, between(r, 0, 10)), end5;
-			int n = choose(g, ps, 5, 0, 0, t5, codes);
-			if (n > 2)
-				n = 2;
-			if (n && t5 <= g->end)
-				if ((rc = store_stage_start(g->st, ps->pr.id, 5, 0, 2, t5, e)) == 0)
-					rc = run_instance(g, ps, 5, "", codes, n, t5, &end5, e);
-		}
+		if (s == 2 && chance(r, 0.35) && ps->flow->st[5].present)
+			rc = run_stage5(g, ps, t, e);
 		t = later(g, t, between(r, 2, 25));
 	}
-	if (!rc)
+	if (!rc && g->stats->instances > instances)     /* a project applied for nothing has no progress */
 		rc = store_progress_put(g->st, &prog, e);
 	if (!rc)
 		rc = flush_status(g, e);      /* before ps (window names) goes */
@@ -1085,7 +1176,7 @@ static int batch_audit(struct demo *g, const struct principal *who, int64_t now,
 static int counters_out(struct demo *g, struct err *e)
 {
 	for (int d = 0; d < g->ndepts; d++)
-		for (int k = 0; k < 6; k++)
+		for (int k = 0; k < DOC_KINDS; k++)
 			for (int y = 0; y < 8; y++)
 				if (g->counters[d][k][y] &&
 				    store_case_doc_counter_set(g->st, g->depts[d], doc_kinds[k], 2023 + y, g->counters[d][k][y], e))

@@ -26,7 +26,7 @@
 static const char usage[] =
 	"usage: gonggai demo --db PATH [--projects N] [--seed S] [--as-of YYYY-MM-DD] [--password PW]\n"
 	"  Create PATH (refuses an existing file) with the 铜川市 organisation and catalogue and\n"
-	"  generate the approval history of N projects (default 1000; about 14 办件 each):\n"
+	"  generate the approval history of N projects (default 1000; about 11 办件 each):\n"
 	"  weighted districts, mixed flow types, parallel instances, 54Y joint acceptance,\n"
 	"  supplements, special procedures, 容缺, overdue, refused, withdrawn and revoked cases,\n"
 	"  nothing after --as-of (default today) nor after now, the same rows for the same seed\n"

@@ -125,6 +125,8 @@ bad_rows=$(sqlite3 "$d/demo.db" "
   && ok "demo indexes restored" || bad "indexes missing"
 [ "$(sqlite3 "$d/demo.db" "PRAGMA journal_mode")" = wal ] && ok "demo database back in WAL" || bad "journal mode"
 expect 0 "demo audit chain" -- "$BIN" audit verify --db "$d/demo.db"
+expect 0 "demo statistics check" -- "$BIN" stats check --db "$d/demo.db"
+grep -q "^equal" "$d/out" && ok "demo statistics equal a recount" || bad "stats check: $(head -2 "$d/out")"
 expect 0 "demo case readable" -- "$BIN" case list --db "$d/demo.db" --as demo_zjj_head --light red --json
 expect 1 "demo refuses a used database" -- "$BIN" demo --db "$d/demo.db" --projects 10
 exit $fail

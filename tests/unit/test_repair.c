@@ -43,7 +43,8 @@ static struct principal Cli, Ops, Approver, Both;
 static int64_t Now;
 
 static const char *const Tables[] = {"projects", "project_units", "project_departments", "case_stages", "case_progress",
-				     "case_instances", "cases", "case_status", "case_documents", "users", NULL};
+				     "case_instances", "cases", "case_status", "case_documents", "case_supplements",
+				     "case_specials", "case_tolerance", "case_materials", "users", NULL};
 
 static void sql(const char *q)
 {
