@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 办件 benchmarks (issue 5), same run:
 #  - demo generation rate: `gonggai demo` on DEMO_PROJECTS projects (default
-#    116000, ~1 000 000 办件), 办件/s and the time for 1 M;
+#    90000, ~1 000 000 办件), 办件/s and the time for 1 M;
 #  - P1: GET /api/cases/{id} (authenticated, a case with a full history) vs
 #    the bare libmicrohttpd handler (bench/bare_mhd.c). Server pinned to core
 #    0 with one worker thread, wrk (1 thread, 32 connections) on core 1;
@@ -13,7 +13,7 @@ set -u
 build=${1:-build/release}
 dur=${DURATION:-5s}
 BIN=${GG_BENCH_BIN:-./gonggai}
-N=${DEMO_PROJECTS:-116000}
+N=${DEMO_PROJECTS:-90000}
 command -v wrk >/dev/null || { echo "wrk not installed (scripts/deps.sh --test)"; exit 1; }
 d=$(mktemp -d); pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$d"; }

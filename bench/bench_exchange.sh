@@ -2,7 +2,7 @@
 # P10, the 前置库 exchange (issue 15), same run, one throwaway PostgreSQL
 # (tests/pg.sh) and the DDL of tests/exchange/spgl-ddl.sql:
 #  - first upload: `gonggai exchange push` of a demo history of
-#    EXCHANGE_PROJECTS projects (default 116000, ~1 M 办件 and all their
+#    EXCHANGE_PROJECTS projects (default 90000, ~1 M 办件 and all their
 #    projects, units, status rows, special procedures and documents) with
 #    wait_for_parent = sent, rows/s, against COPY of the very same rows
 #    (exported from the first front DB) from files into the same tables of
@@ -15,7 +15,7 @@
 # Usage: bench/bench_exchange.sh BUILD_DIR   (env: EXCHANGE_PROJECTS, GG_BENCH_BIN)
 set -u
 BIN=${GG_BENCH_BIN:-./gonggai}
-N=${EXCHANGE_PROJECTS:-116000}
+N=${EXCHANGE_PROJECTS:-90000}
 here=$(cd "$(dirname "$0")/.." && pwd)
 cache=${GG_BENCH_CACHE:-$here/var/bench-cache}
 d=$(mktemp -d)

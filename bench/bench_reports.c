@@ -3,7 +3,7 @@
 ** (issue 21), every figure against the full-scan query in the same run.
 **
 ** Data, built once and reused (GG_BENCH_CACHE, default var/bench/):
-**   - demo-1m.db: `gonggai demo --projects 116000 --seed 3` (about 1 M
+**   - demo-1m.db: `gonggai demo --projects 90000 --seed 3` (about 1 M
 **     办件; GG_BENCH_REPORTS_PROJECTS to change), in process;
 **   - its audit log grown to GG_BENCH_AUDIT_ROWS records (default 5.3 M,
 **     one per status record of the demo) through audit_write_many, so the
@@ -132,7 +132,7 @@ static void gen_one(struct gen *g, struct audit_entry *x)
 		break;
 	case 'p':
 		snprintf(g->obj, sizeof g->obj, "project:2026-6102%02d-%02d-01-%06d", 1 + pick(30), 10 + pick(80),
-			 1 + pick(116000));
+			 1 + pick(90000));
 		break;
 	case 's':
 		snprintf(g->obj, sizeof g->obj, "user:%s", x->username);
@@ -243,7 +243,7 @@ static int build_db(const char *path)
 	snprintf(key, sizeof key, "%s.key", path);
 	unlink(path);
 	unlink(key);
-	snprintf(projects, sizeof projects, "%s", env_or("GG_BENCH_REPORTS_PROJECTS", "116000"));
+	snprintf(projects, sizeof projects, "%s", env_or("GG_BENCH_REPORTS_PROJECTS", "90000"));
 	printf("building %s: gonggai demo --projects %s --seed 3 (a few minutes, once)\n", path, projects);
 	double t0 = clock_mono_ms();
 	char *demo[] = {"demo", "--db", (char *)path, "--projects", projects, "--seed", "3", NULL};
