@@ -41,7 +41,8 @@ pin_srv="taskset -c 0"; pin_wrk="taskset -c 1"
 
 demo_db() { # SIZE -> path of the cached database (generated when missing)
   local n db
-  case $1 in 1m) n=90000 ;; 10m) n=900000 ;;   # about 11 办件 a project *) echo "size $1?" >&2; return 1 ;; esac
+  # about 11 办件 a project
+  case $1 in 1m) n=90000 ;; 10m) n=900000 ;; *) echo "size $1?" >&2; return 1 ;; esac
   db="$cache/${GG_BENCH_NAME:-demo}-$1.db"
   if [ ! -f "$db" ]; then
     echo "generating $db ($n projects; once, then cached)" >&2
