@@ -114,7 +114,7 @@ NPROC := $(shell nproc 2>/dev/null || echo 2)
 check: deps
 	scripts/check-layers.sh
 	scripts/lint.sh
-	$(MAKE) -j$(NPROC) gonggai $(ASAN)/gonggai $(TEST_BINS)
+	$(MAKE) -j$(NPROC) gonggai $(ASAN)/gonggai $(TEST_BINS) $(BENCH_BINS) $(BENCH_TOOLS)
 	tests/run.sh $(ASAN)
 
 test: gonggai $(ASAN)/gonggai $(TEST_BINS)

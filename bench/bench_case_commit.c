@@ -22,6 +22,7 @@
 #include "approval/catalog.h"
 #include "approval/project.h"
 #include "base/clock.h"
+#include "db/db.h"
 #include "workday/workday.h"
 #include "org/org.h"
 #include "store/store_int.h"   /* white-box: reads and writes rows directly */
@@ -87,7 +88,7 @@ static int setup(const char *db, int64_t *ids, int n, struct err *e)
 	int rc = org_seed(st, now, e) || catalog_seed(st, &cli, now, e) || add_user(st, "b_clerk", "clerk", e) ||
 		add_user(st, "b_reviewer", "reviewer", e) || add_user(st, "b_head", "head", e) ||
 		cal_build_store(st, &cal, e);
-	struct case_env env = {.cal = cal, .dl = DEADLINE_CONF_DEFAULT};
+	struct case_env env = {.cal = cal, .dl = DEADLINE_CONF_DEFAULT, .observers = db_case_observers()};
 	const char *items[] = {"YDGH-001"};
 	struct case_application app = {.stage = 1, .items = items, .nitems = 1};
 	for (int i = 0; i < n && !rc; i++) {

@@ -24,8 +24,9 @@
 */
 #include "approval/case.h"
 #include "base/clock.h"
-#include "calendar/cal_admin.h"
+#include "workday/workday.h"
 #include "cli/cli.h"
+#include "db/db.h"
 #include "org/audit.h"
 #include "stats/stats_query.h"
 #include "store/store_org.h"
@@ -663,7 +664,7 @@ int main(void)
 		fprintf(stderr, "bench_reports: %s\n", db);
 		return 1;
 	}
-	Env = (struct case_env){.cal = cal, .dl = DEADLINE_CONF_DEFAULT};
+	Env = (struct case_env){.cal = cal, .dl = DEADLINE_CONF_DEFAULT, .observers = db_case_observers()};
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	int rc = start_server(dir, db) || login("demo_auditor", Auditor) || login("demo_leader", Leader) ||
 		 get(Leader, "/api/stats/overview", NULL) < 0;   /* the day's light pass, before timing */

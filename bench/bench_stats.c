@@ -24,6 +24,7 @@
 */
 #include "approval/case.h"
 #include "base/clock.h"
+#include "db/db.h"
 #include "workday/workday.h"
 #include "cli/cli.h"
 #include "stats/stats_live.h"
@@ -109,6 +110,7 @@ static int open_db(const char *path, struct cal **cal)
 	}
 	Env.cal = *cal;
 	Env.dl = DEADLINE_CONF_DEFAULT;
+	Env.observers = db_case_observers();
 	return 0;
 }
 

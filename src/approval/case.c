@@ -14,19 +14,12 @@
 #include "base/clock.h"
 #include "org/audit.h"
 #include "org/org.h"
-#include "stats/stats_live.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- observers ---------------------------------------------------------------
-** Called by case_record for every change, in the change's transaction, in
-** this order; an error rolls the change back. Statistics (issue 7) adds its
-** function here. */
-static const case_observer case_observers[] = {
-	stats_case_observer,     /* stats/stats_live.h: the maintained aggregates */
-};
+/* ---- observers ---------------------------------------------------------------- */
 
 static void snap_of(const struct case_rec *c, const struct deadline *clock, struct case_snap *s)
 {
@@ -41,11 +34,14 @@ static void snap_of(const struct case_rec *c, const struct deadline *clock, stru
 		s->clock = *clock;
 }
 
-static int notify(struct store *st, const struct case_snap *before, const struct case_snap *after,
-		  int64_t now, struct err *e)
+/* Each of env's observers in order (case.h: registered from above). */
+static int notify(struct store *st, const struct case_env *env, const struct case_snap *before,
+		  const struct case_snap *after, int64_t now, struct err *e)
 {
-	for (size_t i = 0; i < sizeof case_observers / sizeof case_observers[0]; i++)
-		if (case_observers[i] && case_observers[i](st, before, after, now, e))
+	if (!env->observers)
+		return err_set(e, ERR_INTERNAL, "", "a case change without its observers (struct case_env)");
+	for (const case_observer *o = env->observers; *o; o++)
+		if ((*o)(st, before, after, now, e))
 			return e->code ? e->code : ERR_INTERNAL;
 	return 0;
 }
@@ -202,7 +198,7 @@ int case_record(struct store *st, const struct case_env *env, const struct princ
 		goto fail;
 	snap_of(before, before->status ? before_clock : NULL, &sb);
 	snap_of(after, &clock, &sa);
-	if (notify(st, &sb, &sa, now, e))
+	if (notify(st, env, &sb, &sa, now, e))
 		goto fail;
 	if (!details)
 		details = json_object();

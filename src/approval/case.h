@@ -8,9 +8,10 @@
 ** receive that opens it, and each action after — goes through one static
 ** function in case.c, case_record(), inside the caller's transaction. It
 ** recomputes the clock copies (deadline.h) of the case row, writes the
-** row, the status history row and the audit row, and calls each function of
-** case_observers[] (case.c) with the case before and after, so statistics
-** can keep aggregates in the same transaction (issue 7). The demo generator
+** row, the status history row and the audit row, and calls each observer
+** of env->observers with the case before and after, so statistics can keep
+** aggregates in the same transaction (issue 7). The observers are
+** registered from above: this module knows none of them. The demo generator
 ** is the only writer that bypasses it (bulk history, audited as one
 ** imported batch); aggregates are rebuilt after a demo run.
 **
@@ -37,22 +38,7 @@
 #include "store/store.h"
 #include "store/store_case.h"
 
-/* What every lifecycle call needs beyond the store. */
-struct case_cache;
-
-struct case_env {
-	const struct cal *cal;
-	struct deadline_conf dl;
-	struct case_cache *cache;     /* rendered details (case_cache.c), may be NULL */
-	const char *public_url;       /* [server] public_url: the QR codes' address, may be NULL */
-};
-
-/* A cache of rendered case details for the server, validated against the
-** case on every read (see case_cache.c); NULL when out of memory. */
-struct case_cache *case_cache_new(size_t slots);
-void case_cache_free(struct case_cache *c);
-
-/* ---- statistics hook ------------------------------------------------------- */
+/* ---- observers ------------------------------------------------------------- */
 
 /* A case as statistics see it. Before a case exists, status is 0. */
 struct case_snap {
@@ -66,8 +52,32 @@ struct case_snap {
 	int64_t received_at, accepted_at, final_at;   /* 0: none               */
 	struct deadline clock;        /* deadline_case at `now`                */
 };
+/* Called by case_record with the case before and after every change, in the
+** change's transaction; an error rolls the change back. */
 typedef int (*case_observer)(struct store *st, const struct case_snap *before,
 			     const struct case_snap *after, int64_t now, struct err *e);
+
+
+
+/* What every lifecycle call needs beyond the store. */
+struct case_cache;
+
+struct case_env {
+	const struct cal *cal;
+	struct deadline_conf dl;
+	struct case_cache *cache;     /* rendered details (case_cache.c), may be NULL */
+	const char *public_url;       /* [server] public_url: the QR codes' address, may be NULL */
+	/* The observers of every change, NULL-terminated, in call order: what
+	** the wiring registers (db_case_observers(): statistics). A call that
+	** records a change without them fails (ERR_INTERNAL) rather than let
+	** the aggregates drift; a reader may leave them NULL. */
+	const case_observer *observers;
+};
+
+/* A cache of rendered case details for the server, validated against the
+** case on every read (see case_cache.c); NULL when out of memory. */
+struct case_cache *case_cache_new(size_t slots);
+void case_cache_free(struct case_cache *c);
 
 /* ---- applications ------------------------------------------------------------ */
 

@@ -161,6 +161,7 @@ static int ctx_open(const struct args *a, struct ctx *x, struct err *e)
 	if (db_open(a->db, 0, &x->st, e) || cal_build_store(x->st, &x->cal, e))
 		return e->code;
 	x->env.cal = x->cal;
+	x->env.observers = db_case_observers();
 	if (a->as)
 		return case_principal_for(x->st, a->as, &x->who, e);
 	rbac_cli_principal(&x->who);

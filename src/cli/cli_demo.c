@@ -138,6 +138,7 @@ int cli_demo(int argc, char **argv)
 	double t0 = clock_mono_ms();
 	if (!rc) {
 		env.cal = cal;
+		env.observers = db_case_observers();
 		struct case_demo_conf cf = {.projects = a.projects, .seed = a.seed, .as_of = a.as_of,
 					    .accounts = &accounts};
 		rc = case_demo(st, &env, &cli, &cf, now, &stats, &e);

@@ -152,6 +152,7 @@ static int do_spgl(const struct args *a, struct err *e)
 	conf_free(c);
 	if (!rc && !(rc = db_open(a->db, 0, &st, e)) && !(rc = cal_build_store(st, &cal, e))) {
 		env.cal = cal;
+		env.observers = db_case_observers();
 		rc = import_spgl(st, &env, &who, clock_now(NULL), &src, a->dry_run, &report, e);
 	}
 	if (report)

@@ -125,6 +125,7 @@ static int ctx_open(const struct args *a, struct ctx *x, struct err *e)
 	if (rc || db_open(a->db, 0, &x->st, e) || cal_build_store(x->st, &x->cal, e))
 		return e->code;
 	x->cases.cal = x->cal;
+	x->cases.observers = db_case_observers();
 	cli_ext_repair_hooks(&x->hooks);
 	x->env = (struct repair_env){&x->cases, &x->hooks};
 	if (a->as)

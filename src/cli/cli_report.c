@@ -187,6 +187,7 @@ static int business(const struct args *a, const struct conf *c, const char *db, 
 		return e->code;
 	}
 	env.cal = cal;
+	env.observers = db_case_observers();
 	rbac_cli_principal(&cli);
 	int rc = biz_render(st, &env, &cli, from, to, clock_now(NULL), format, to_stdout ? NULL : path, &body, &len, e);
 	cal_free(cal);

@@ -7,7 +7,18 @@
 #include "approval/catalog.h"
 #include "org/org.h"
 #include "org/rbac.h"
+#include "stats/stats_live.h"
 #include "store/store_key.h"
+
+static const case_observer observers[] = {
+	stats_case_observer,     /* the maintained aggregates (issue 7) */
+	NULL,
+};
+
+const case_observer *db_case_observers(void)
+{
+	return observers;
+}
 
 int db_open(const char *path, int flags, struct store **out, struct err *e)
 {

@@ -2,7 +2,8 @@
 ** db.h: the application's database as the faces (cli/, http/) see it: open
 ** one for a command, a pool of them for the server, lay down the first rows
 ** of a new one, and the facts the faces print. A face holds a struct store *
-** only as a handle to pass to the domain modules; only the domain calls the
+** only as a handle to pass to the domain modules, and gets here what the
+** domain modules are wired with (the case observers); only the domain calls the
 ** store (scripts/check-layers.sh), so a second store backend is chosen here
 ** and nowhere above.
 **
@@ -15,6 +16,7 @@
 
 #include <stdint.h>
 
+#include "approval/case.h"
 #include "base/err.h"
 #include "store/store.h"
 
@@ -39,6 +41,11 @@ int db_seed(struct store *st, const char *key_file, int64_t now, struct err *e);
 
 /* Schema version after migrations (highest applied NNNN). */
 int db_schema_version(struct store *st);
+
+/* The observers of every 办件 change, for struct case_env.observers: the
+** statistics' maintained aggregates (stats_case_observer). Registered here,
+** above both, so the lifecycle knows no observer. NULL-terminated, static. */
+const case_observer *db_case_observers(void);
 
 /* 0 when the connection answers a query. */
 int db_ping(struct store *st, struct err *e);

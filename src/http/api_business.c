@@ -7,6 +7,7 @@
 */
 #include "base/tmpout.h"
 #include "business/business.h"
+#include "db/db.h"
 #include "workday/workday.h"
 #include "http/http.h"
 #include "paperwork/paperwork.h"
@@ -52,7 +53,8 @@ static int business(struct http_req *r, struct http_resp *w, struct err *e)
 	const char *fmt = http_query(r, "format");
 	if (pw_format_parse(fmt ? fmt : "html", &format, e))
 		return e->code;
-	struct case_env env = {.cal = cal_shared_get(r->app->cal), .dl = r->app->deadlines};
+	struct case_env env = {.cal = cal_shared_get(r->app->cal), .dl = r->app->deadlines,
+			       .observers = db_case_observers()};
 	int rc = render(r, w, &env, format, e);
 	cal_shared_put(r->app->cal, env.cal);
 	return rc;

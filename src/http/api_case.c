@@ -13,6 +13,7 @@
 ** binary) honour an "X-GG-Now: <epoch seconds>" header so tests can act on
 ** chosen days; release builds ignore it.
 */
+#include "db/db.h"
 #include "http/http.h"
 #include "approval/case.h"
 #include "workday/workday.h"
@@ -28,6 +29,7 @@ static void env_get(struct http_req *r, struct case_env *env)
 	env->cal = cal_shared_get(r->app->cal);
 	env->dl = r->app->deadlines;
 	env->cache = r->app->case_cache;
+	env->observers = db_case_observers();
 	env->public_url = r->app->conf ? conf_str(r->app->conf, "server", "public_url", "") : "";
 }
 

@@ -5,6 +5,7 @@
 ** Asia/Shanghai date and the number of rows (办件列表-2026-12-07-17171条.csv),
 ** which the page reports. Dated actions use http_now.
 */
+#include "db/db.h"
 #include "http/http.h"
 #include "approval/case_export.h"
 #include "approval/project_export.h"
@@ -50,7 +51,7 @@ static int export(struct http_req *r, struct http_resp *w, struct err *e)
 		return err_set(e, ERR_INVALID, "format", "格式应为 csv 或 xlsx (format: csv | xlsx)");
 	if (query_of(r, &q, e))
 		return e->code;
-	struct case_env env = {.cal = cal_shared_get(r->app->cal), .dl = r->app->deadlines,
+	struct case_env env = {.cal = cal_shared_get(r->app->cal), .dl = r->app->deadlines, .observers = db_case_observers(),
 			       .cache = r->app->case_cache};
 	int rc = case_export_run(r->st, &env, &r->me, http_now(r), &q, format, &x, e);
 	cal_shared_put(r->app->cal, env.cal);

@@ -5,6 +5,7 @@
 ** (always as attachments) and the public verification page of numbered
 ** documents, GET /verify/{code}.
 */
+#include "db/db.h"
 #include "http/http.h"
 #include "approval/case_files.h"
 #include "base/buf.h"
@@ -18,7 +19,8 @@
 
 static void env_of(struct http_req *r, struct case_env *env)
 {
-	*env = (struct case_env){.cache = r->app->case_cache, .dl = r->app->deadlines};
+	*env = (struct case_env){.cache = r->app->case_cache, .dl = r->app->deadlines,
+				   .observers = db_case_observers()};
 }
 
 static int materials_get(struct http_req *r, struct http_resp *w, struct err *e)

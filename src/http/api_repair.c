@@ -11,6 +11,7 @@
 ** Permissions are the domain's; the routes' role gates only keep others out early.
 ** Dated actions use http_now (X-GG-Now in sanitizer builds).
 */
+#include "db/db.h"
 #include "http/http.h"
 #include "base/json.h"
 #include "workday/workday.h"
@@ -25,7 +26,7 @@
 /* The environment of apply/undo: the shared calendar (given back by env_put). */
 static void env_get(struct http_req *r, struct case_env *cases, struct repair_env *env)
 {
-	*cases = (struct case_env){.cal = cal_shared_get(r->app->cal), .dl = r->app->deadlines,
+	*cases = (struct case_env){.cal = cal_shared_get(r->app->cal), .dl = r->app->deadlines, .observers = db_case_observers(),
 				   .cache = r->app->case_cache,
 				   .public_url = r->app->conf ? conf_str(r->app->conf, "server", "public_url", "") : ""};
 	*env = (struct repair_env){cases, r->app->repair_hooks};

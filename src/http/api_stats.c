@@ -9,6 +9,7 @@
 ** than the day. Sanitizer builds honour "X-GG-Now: <epoch seconds>" like
 ** api_case.c, so tests can read at any instant.
 */
+#include "db/db.h"
 #include "http/http.h"
 #include "workday/workday.h"
 #include "stats/stats_live.h"
@@ -22,7 +23,8 @@
 
 static void env_get(struct http_req *r, struct case_env *env)
 {
-	*env = (struct case_env){.cal = cal_shared_get(r->app->cal), .dl = r->app->deadlines};
+	*env = (struct case_env){.cal = cal_shared_get(r->app->cal), .dl = r->app->deadlines,
+				   .observers = db_case_observers()};
 }
 
 static void env_put(struct http_req *r, struct case_env *env)
@@ -45,10 +47,11 @@ static int overview(struct http_req *r, struct http_resp *w, struct err *e)
 		return e->code;
 	trigger_of(r, trig, sizeof trig);
 	env_get(r, &env);
-	int rc = stats_lights_if_stale(r->st, &env, now, trig, e) ||
-		stats_overview(r->st, &sc, now, &w->json, e);
+	int rc = stats_lights_if_stale(r->st, &env, now, trig, e);
+	if (!rc)
+		rc = stats_overview(r->st, &sc, now, &w->json, e);
 	env_put(r, &env);
-	return rc ? e->code : 0;
+	return rc;
 }
 
 /* The report as a download: the body, its type and a file name. */
@@ -108,8 +111,9 @@ static int report(struct http_req *r, struct http_resp *w, struct err *e)
 		return e->code;
 	trigger_of(r, trig, sizeof trig);
 	env_get(r, &env);
-	int rc = stats_lights_if_stale(r->st, &env, now, trig, e) ||
-		stats_report_build(r->st, &env, &q, &rep, e);
+	int rc = stats_lights_if_stale(r->st, &env, now, trig, e);
+	if (!rc)
+		rc = stats_report_build(r->st, &env, &q, &rep, e);
 	env_put(r, &env);
 	if (rc)
 		return e->code;

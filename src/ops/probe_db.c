@@ -11,6 +11,7 @@
 #include "ops/probe.h"
 #include "base/clock.h"
 #include "ops/cleanup.h"
+#include "org/rbac.h"
 #include "store/store_case.h"
 
 #include <stdio.h>
@@ -202,13 +203,13 @@ void probe_cases_stuck(struct ops_env *env, const struct ops_item_def *d, struct
 		size_t len = strlen(what);
 		if (!g[i].handler[0])
 			snprintf(what + len, sizeof what - len, "%s%s 无在岗的%s，%lld 件，如 %s", i ? "；" : "",
-				 g[i].department_name, g[i].role_name, (long long)g[i].count, g[i].example);
+				 g[i].department_name, rbac_role_name(g[i].step_role), (long long)g[i].count, g[i].example);
 		else if (!g[i].handler_active)
 			snprintf(what + len, sizeof what - len, "%s转办给已停用的 %s，%lld 件，如 %s", i ? "；" : "",
 				 g[i].handler, (long long)g[i].count, g[i].example);
 		else
 			snprintf(what + len, sizeof what - len, "%s转办给 %s，但其已不是%s的%s，%lld 件，如 %s",
-				 i ? "；" : "", g[i].handler, g[i].department_name, g[i].role_name,
+				 i ? "；" : "", g[i].handler, g[i].department_name, rbac_role_name(g[i].step_role),
 				 (long long)g[i].count, g[i].example);
 	}
 	if (!n) {

@@ -22,17 +22,11 @@ static const struct { const char *code, *name, *parent; int level; } base_distri
 
 static const struct dict_entry district_levels[] = {{"1", "省"}, {"2", "市"}, {"3", "区县"}, {NULL, NULL}};
 
-/* The roles' names as pages show them (the roles table's own name column
-** is the same words, seeded by migrations 0001 and 0019). */
-static const struct dict_entry role_names[] = {
-	{"clerk", "窗口人员"}, {"reviewer", "审查人员"}, {"head", "部门负责人"}, {"leader", "局领导"},
-	{"ops", "运维工程师"}, {"catalog", "事项管理员"}, {"sysadmin", "系统管理员"}, {"secadmin", "安全管理员"},
-	{"auditor", "审计管理员"}, {"repair_approve", "数据修复审批"}, {NULL, NULL}};
 static const struct dict_entry role_scopes[] = {
 	{"city", "全市"}, {"department", "本部门"}, {"district", "本区县"}, {"none", "不涉及办件数据"}, {NULL, NULL}};
 
 const struct dict org_dicts[] = {
-	{"org.role", role_names},
+	{"org.role", rbac_role_names},
 	{"org.role_scope", role_scopes},
 	{"org.district_level", district_levels},
 	{NULL, NULL},
@@ -195,7 +189,18 @@ int org_department_list(struct store *st, const char *district, const struct pag
 
 int org_role_list(struct store *st, json_t **items, struct err *e)
 {
-	return store_role_list(st, items, e);
+	const char *code, *name, *scope, *description;
+	json_t *a = json_array();
+	for (size_t i = 0; a && rbac_role_info(i, &code, &name, &scope, &description); i++)
+		if (json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", code, "code", code, "name",
+						       name, "scope", scope, "description", description))) {
+			json_decref(a);
+			a = NULL;
+		}
+	if (!a)
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	*items = a;
+	return 0;
 }
 
 

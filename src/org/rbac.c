@@ -8,16 +8,53 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const role_codes[] = {
-	"clerk", "reviewer", "head", "leader", "ops", "catalog", "sysadmin", "secadmin", "auditor",
-	"repair_approve",
+/* Every role in bit order (enum role): its code and name, the dictionary
+** org.role pages show ... */
+const struct dict_entry rbac_role_names[] = {
+	{"clerk", "窗口人员"}, {"reviewer", "审查人员"}, {"head", "部门负责人"}, {"leader", "局领导"},
+	{"ops", "运维工程师"}, {"catalog", "事项管理员"}, {"sysadmin", "系统管理员"}, {"secadmin", "安全管理员"},
+	{"auditor", "审计管理员"}, {"repair_approve", "数据修复审批"}, {NULL, NULL},
 };
-#define NROLES (sizeof role_codes / sizeof role_codes[0])
+#define NROLES (sizeof rbac_role_names / sizeof rbac_role_names[0] - 1)
+
+/* ... and, in the same order, the data it reads (the dictionary
+** org.role_scope) and what it does. The roles table of the database keeps
+** the codes for the users' foreign key; the names are these. */
+static const struct { const char *scope, *description; } role_info[] = {
+	{"department", "窗口收件、受理、补正告知"},
+	{"department", "委办局审查环节办理"},
+	{"department", "部门决定环节、本部门统计"},
+	{"city", "全市办件与统计只读"},
+	{"none", "巡检、备份、日志清理、数据修复"},
+	{"none", "审批流程与事项配置"},
+	{"none", "组织机构、账号、系统配置（三员之一）"},
+	{"none", "角色授权、密码重置、安全策略（三员之一）"},
+	{"none", "只读审计日志（三员之一）"},
+	{"none", "审核批准运维提出的数据修复单（委办局授权；不得由运维或三员兼任）"},
+};
+_Static_assert(sizeof role_info / sizeof role_info[0] == NROLES, "one role_info row per role");
+
+const char *rbac_role_name(const char *code)
+{
+	const char *n = dict_label(rbac_role_names, code);
+	return n ? n : code;
+}
+
+int rbac_role_info(size_t i, const char **code, const char **name, const char **scope, const char **description)
+{
+	if (i >= NROLES)
+		return 0;
+	*code = rbac_role_names[i].code;
+	*name = rbac_role_names[i].label;
+	*scope = role_info[i].scope;
+	*description = role_info[i].description;
+	return 1;
+}
 
 unsigned rbac_role_bit(const char *code)
 {
 	for (unsigned i = 0; code && i < NROLES; i++)
-		if (strcmp(code, role_codes[i]) == 0)
+		if (strcmp(code, rbac_role_names[i].code) == 0)
 			return 1u << i;
 	return 0;
 }
@@ -26,7 +63,7 @@ const char *rbac_role_code(unsigned bit)
 {
 	for (unsigned i = 0; i < NROLES; i++)
 		if (bit == 1u << i)
-			return role_codes[i];
+			return rbac_role_names[i].code;
 	return NULL;
 }
 

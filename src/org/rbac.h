@@ -11,7 +11,10 @@
 #ifndef GG_RBAC_H
 #define GG_RBAC_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include "base/dict.h"
 
 enum role {
 	ROLE_CLERK = 1 << 0,
@@ -42,6 +45,15 @@ struct principal {
 	int cli;
 	char source[64];          /* client address or "cli" */
 };
+
+/* Every role's code and name in bit order, ending {NULL}: the dictionary
+** org.role. The one place a role is named. */
+extern const struct dict_entry rbac_role_names[];
+/* The name of a role code ("窗口人员"); the code itself when unknown. */
+const char *rbac_role_name(const char *code);
+/* Role i (bit order): 0 past the last; its scope is a code of the
+** dictionary org.role_scope. Static strings. */
+int rbac_role_info(size_t i, const char **code, const char **name, const char **scope, const char **description);
 
 /* Bit of a role code ("clerk" ...), 0 when unknown. */
 unsigned rbac_role_bit(const char *code);

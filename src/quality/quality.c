@@ -16,6 +16,7 @@
 #include "base/json.h"
 #include "org/audit.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,21 +215,23 @@ static int apply_hit(struct run *x, const struct q_hit *h, struct err *e)
 		s->seen = 1;
 		s->status = 'o';
 		x->row.reopened++;
-		rc = store_quality_finding_reopen(x->st, s->id, msg, due, e) ||
-			store_quality_event(x->st, s->id, x->row.id, x->now, "reopened", x->who->username, msg, e);
+		rc = store_quality_finding_reopen(x->st, s->id, msg, due, e);
+		if (!rc)
+			rc = store_quality_event(x->st, s->id, x->row.id, x->now, "reopened", x->who->username, msg, e);
 	} else if (!rc) {
 		struct qs_finding f = {r->id, r->severity, r->object, h->key, h->object, h->department,
 				       h->district[0] ? h->district : "610200", msg, due};
 		int64_t id;
 		x->row.opened++;
-		rc = store_quality_finding_add(x->st, &f, x->now, x->row.id, &id, e) ||
-			store_quality_event(x->st, id, x->row.id, x->now, "found", x->who->username, "", e) ||
-			known_put(&x->k, id, h->rule, h->key, 'o', 1);
-		if (!rc && x->k.oom)
+		rc = store_quality_finding_add(x->st, &f, x->now, x->row.id, &id, e);
+		if (!rc)
+			rc = store_quality_event(x->st, id, x->row.id, x->now, "found", x->who->username, "", e);
+		if (!rc && (known_put(&x->k, id, h->rule, h->key, 'o', 1) || x->k.oom))
 			rc = err_set(e, ERR_INTERNAL, "", "out of memory");
 	}
 	free(msg);
-	return rc ? (e->code ? e->code : ERR_INTERNAL) : 0;
+	assert(!rc || e->code);
+	return rc;
 }
 
 /* Open findings of the rules that ran and that no hit named: fixed. */

@@ -435,7 +435,9 @@ int stats_rebuild(struct store *st, const struct case_env *env, int64_t now, str
 		stats_agg_free(w.agg);
 		return e->code;
 	}
-	int rc = store_stats_bulk(st, 1, e) || store_begin(st, e) ? e->code : 0;
+	int rc = store_stats_bulk(st, 1, e);
+	if (!rc)
+		rc = store_begin(st, e);
 	if (!rc && (rc = rebuild_locked(&w, e)))
 		store_rollback(st);
 	else if (!rc)

@@ -126,12 +126,13 @@ static struct stats_row *row_find(struct rows *r, const char *key)
 }
 
 /* A rollup row of key: added to its report row (the store does not sum). */
-static int on_sum(void *arg, const char *key, const struct stats_counts *c)
+static int on_sum(void *arg, const char *key, const int64_t *v)
 {
 	struct stats_row *row = row_find(arg, key);
 	if (!row && !(row = row_add(arg, key)))
 		return 1;            /* reported by the caller */
-	stats_counts_add(&row->c, c);
+	for (int i = 0; i < SC_COUNT; i++)
+		row->c.n[i] += v[i];
 	return 0;
 }
 

@@ -370,6 +370,8 @@ static int migrate(struct store *st, struct err *e)
 static int configure(struct store *st, int flags, struct err *e)
 {
 	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	if (store_case_functions(st->db) != SQLITE_OK)
+		return store_sqlerr(st, e, "SQL functions");
 	if (store_exec(st, "PRAGMA foreign_keys=ON", e))
 		return e->code;
 	if (flags & STORE_READONLY)

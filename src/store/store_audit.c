@@ -11,6 +11,7 @@
 ** form as the baseline).
 */
 #include "store/store_int.h"
+#include "store/store_list.h"
 #include "store/store_org.h"
 
 #include <stdint.h>
@@ -110,96 +111,51 @@ int store_audit_analyze(struct store *st, struct err *e)
 /* The group expression must read exactly as in the index audit_log_group. */
 #define AUDIT_GROUP "substr(action, 1, instr(action, '.'))"
 
-/* The conditions of the filters set, with named parameters (bind_filter). */
-static void where_of(const struct store_audit_filter *f, char *w, size_t n)
+/* The filter of the records from the filters set. */
+static void audit_filter(const struct store_audit_filter *f, struct store_list *l, char *end, size_t nend)
 {
-	size_t len = 0;
-	w[0] = 0;
-#define ADD(cond) (len += (size_t)snprintf(w + len, len < n ? n - len : 0, "%s%s", len ? " AND " : " WHERE ", cond))
 	if (f->username)
-		ADD("username = :user");
+		store_list_text(l, "username = :user", ":user", f->username);
 	if (f->action)
-		ADD("action = :action");
+		store_list_text(l, "action = :action", ":action", f->action);
 	if (f->group)
-		ADD(AUDIT_GROUP " = :group");
-	if (f->prefix)
-		ADD("action >= :prefix AND action < :prefix_end");
-	if (f->object)
-		ADD("object = :object");
-	if (f->outcome)
-		ADD("outcome = :outcome");
-	if (f->from > 0)
-		ADD("at >= :from");
-	if (f->to < INT64_MAX)
-		ADD("at < :to");
-	if (f->after_id)
-		ADD("at <= :after_at AND (at < :after_at OR id < :after_id)");
-#undef ADD
-}
-
-static void bind_named_text(sqlite3_stmt *s, const char *name, const char *v)
-{
-	int i = sqlite3_bind_parameter_index(s, name);
-	if (i)
-		store_bind_text(s, i, v);
-}
-
-static void bind_named_int(sqlite3_stmt *s, const char *name, int64_t v)
-{
-	int i = sqlite3_bind_parameter_index(s, name);
-	if (i)
-		sqlite3_bind_int64(s, i, v);
-}
-
-static void bind_filter(sqlite3_stmt *s, const struct store_audit_filter *f)
-{
-	char end[128] = "";
+		store_list_text(l, AUDIT_GROUP " = :group", ":group", f->group);
 	if (f->prefix) {
 		/* the prefix range's end: the prefix with its last byte raised */
-		snprintf(end, sizeof end, "%s", f->prefix);
+		snprintf(end, nend, "%s", f->prefix);
 		size_t n = strlen(end);
 		if (n)
 			end[n - 1]++;
+		store_list_and(l, "action >= :prefix AND action < :prefix_end");
+		store_list_bind_text(l, ":prefix", f->prefix);
+		store_list_bind_text(l, ":prefix_end", end);
 	}
-	bind_named_text(s, ":user", f->username);
-	bind_named_text(s, ":action", f->action);
-	bind_named_text(s, ":group", f->group);
-	bind_named_text(s, ":prefix", f->prefix);
-	bind_named_text(s, ":prefix_end", end);
-	bind_named_text(s, ":object", f->object);
-	bind_named_text(s, ":outcome", f->outcome);
-	bind_named_int(s, ":from", f->from);
-	bind_named_int(s, ":to", f->to);
-	bind_named_int(s, ":after_at", f->after_at);
-	bind_named_int(s, ":after_id", f->after_id);
-}
-
-/* A statement made of head + the filters' WHERE + tail, bound. */
-static sqlite3_stmt *filtered(struct store *st, const char *head, const struct store_audit_filter *f,
-			      const char *tail, struct err *e)
-{
-	char where[640], sql[1024];
-	sqlite3_stmt *s;
-	where_of(f, where, sizeof where);
-	snprintf(sql, sizeof sql, "%s%s%s", head, where, tail);
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
-		store_sqlerr(st, e, "audit list");
-		return NULL;
+	if (f->object)
+		store_list_text(l, "object = :object", ":object", f->object);
+	if (f->outcome)
+		store_list_text(l, "outcome = :outcome", ":outcome", f->outcome);
+	if (f->from > 0)
+		store_list_int(l, "at >= :from", ":from", f->from);
+	if (f->to < INT64_MAX)
+		store_list_int(l, "at < :to", ":to", f->to);
+	if (f->after_id) {
+		store_list_and(l, "at <= :after_at AND (at < :after_at OR id < :after_id)");
+		store_list_bind_int(l, ":after_at", f->after_at);
+		store_list_bind_int(l, ":after_id", f->after_id);
 	}
-	bind_filter(s, f);
-	return s;
 }
 
 int store_audit_page(struct store *st, const struct store_audit_filter *f, int64_t offset, int limit,
 		     json_t **items, struct err *e)
 {
-	sqlite3_stmt *s = filtered(st, "SELECT id, at, user_id, username, source, action, object, outcome, "
-				   "details, hash FROM audit_log", f, " ORDER BY at DESC, id DESC LIMIT :limit "
-				   "OFFSET :offset", e);
+	struct store_list l = STORE_LIST("audit list");
+	char end[128] = "";
+	audit_filter(f, &l, end, sizeof end);
+	sqlite3_stmt *s = store_list_stmt(st, &l, "SELECT id, at, user_id, username, source, action, object, outcome, "
+					  "details, hash FROM audit_log", "ORDER BY at DESC, id DESC", limit, offset, e);
+	store_list_free(&l);
 	if (!s)
 		return e->code;
-	bind_named_int(s, ":limit", limit);
-	bind_named_int(s, ":offset", offset);
 	int rc = store_rows_json(st, s, items, e);
 	sqlite3_finalize(s);
 	return rc;
@@ -208,12 +164,12 @@ int store_audit_page(struct store *st, const struct store_audit_filter *f, int64
 int store_audit_count(struct store *st, const struct store_audit_filter *f, int64_t cap, int64_t *n,
 		      struct err *e)
 {
-	sqlite3_stmt *s = filtered(st, "SELECT count(*) FROM (SELECT 1 FROM audit_log", f, " LIMIT :cap)", e);
-	if (!s)
-		return e->code;
-	bind_named_int(s, ":cap", cap);
-	int rc = store_count(st, s, n, e);
-	sqlite3_finalize(s);
+	struct store_list l = STORE_LIST("audit count");
+	char end[128] = "";
+	int capped;
+	audit_filter(f, &l, end, sizeof end);
+	int rc = store_list_count_capped(st, &l, "FROM audit_log", cap, n, &capped, e);
+	store_list_free(&l);
 	return rc;
 }
 

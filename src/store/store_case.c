@@ -7,8 +7,10 @@
 #include "store/store_case.h"
 #include "store/store_int.h"
 #include "base/buf.h"
+#include "store/store_list.h"
 #include "store/store_search.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -728,11 +730,59 @@ int store_project_instances(struct store *st, int64_t project_id, json_t **rows,
 			  project_id, rows, e);
 }
 
+/* ---- the light ------------------------------------------------------------------------ */
+
+/* The light of a 办件 on day ref from its stored days (deadline.h's values:
+** 0 none, 1 green, 2 yellow, 3 red): none unless running and accepted; red
+** once its due day has ended, yellow from its warning day on, else green. A
+** missing day (NULL) decides nothing: no light unless the other one does.
+** The one definition: the list's light filter and the statistics' live
+** scan call it in SQL as case_light(open, accepted, due_day, warn_day, ref). */
+static int light_on(int running, int accepted, const int64_t *due, const int64_t *warn, int64_t ref)
+{
+	if (!running || !accepted)
+		return 0;
+	if (due && *due < ref)
+		return 3;
+	if (due && warn && *warn <= ref)
+		return 2;
+	return warn && *warn > ref ? 1 : 0;
+}
+
+static void case_light_sql(sqlite3_context *cx, int argc, sqlite3_value **v)
+{
+	int64_t day[2];
+	const int64_t *p[2];
+	assert(argc == 5);
+	for (int i = 0; i < 2; i++) {
+		day[i] = sqlite3_value_int64(v[2 + i]);
+		p[i] = sqlite3_value_type(v[2 + i]) == SQLITE_NULL ? NULL : &day[i];
+	}
+	sqlite3_result_int(cx, light_on(sqlite3_value_int(v[0]) == 1, sqlite3_value_int(v[1]) == 1, p[0], p[1],
+					sqlite3_value_int64(v[4])));
+}
+
+int store_case_functions(sqlite3 *db)
+{
+	return sqlite3_create_function(db, "case_light", 5, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+				       NULL, case_light_sql, NULL, NULL);
+}
+
 /* ---- the list query ------------------------------------------------------------------ */
 
-/* Light predicates (deadline.h): the clock of a paused case stands at the
-** day its pause began. ?L is the reference day. */
-#define REF "coalesce(c.paused_since, ?)"
+/* The light filter: the clock of a paused case stands at the day its pause
+** began. `open = 1 AND accepted = 1` (the cases that have a light) is
+** written out for the planner: the 待办 index is partial on open = 1. */
+static void light_where(struct store_list *l, int light, int64_t today)
+{
+	store_list_and(l, "c.open = 1 AND c.accepted = 1");
+	if (light >= 1 && light <= 3) {
+		store_list_and(l, "case_light(c.open, c.accepted, c.due_day, c.warn_day, coalesce(c.paused_since, :today)) "
+			       "= :light");
+		store_list_bind_int(l, ":today", today);
+		store_list_bind_int(l, ":light", light);
+	}
+}
 
 /* 1 when user acted on more than STORE_COUNT_CAP cases (reads at most that
 ** many entries of case_status_user, in order; counting them through the
@@ -768,8 +818,8 @@ static int done_only(const struct case_filter *f)
 ** sort) and walks when more match ("wide": a district's name, a busy
 ** clerk's 已办: the page's rows come soon), the unary + or a probe keeping
 ** SQLite from driving by the list. */
-#define Q_SCAN "(instr(c.number, ?) > 0 OR c.project_id IN (SELECT id FROM projects " \
-	"WHERE instr(name, ?) > 0 OR instr(code, ?) > 0))"
+#define Q_SCAN "(instr(c.number, :q) > 0 OR c.project_id IN (SELECT id FROM projects " \
+	"WHERE instr(name, :q) > 0 OR instr(code, :q) > 0))"
 
 struct q_hits {
 	struct buf cases, projects;       /* "[id,...]" */
@@ -783,113 +833,112 @@ static int q_hits(struct store *st, const char *q, const char *terms, struct q_h
 	return store_search_ids(st, "projects_fts", q, terms, &h->projects, &h->nprojects, e);
 }
 
-static void q_where(const struct q_hits *h, int wide, struct buf *w, int *n, struct store_binds *bv)
+static void q_where(const struct q_hits *h, int wide, struct store_list *l)
 {
 	const char *plus = wide ? "+" : "";
 	struct buf c = {0};
 	if (!h->ncases && !h->nprojects) {
-		store_where_add(w, n, "0");
+		store_list_and(l, "0");
 		return;
 	}
 	buf_puts(&c, "(");
 	if (h->ncases) {
-		buf_printf(&c, "%sc.id IN (SELECT value FROM json_each(?))", plus);
-		store_bind_str(bv, h->cases.data);
+		buf_printf(&c, "%sc.id IN (SELECT value FROM json_each(:cases))", plus);
+		store_list_bind_text(l, ":cases", h->cases.data);
 	}
 	if (h->ncases && h->nprojects)
 		buf_puts(&c, " OR ");
 	if (h->nprojects) {
-		buf_printf(&c, "%sc.project_id IN (SELECT value FROM json_each(?))", plus);
-		store_bind_str(bv, h->projects.data);
+		buf_printf(&c, "%sc.project_id IN (SELECT value FROM json_each(:projects))", plus);
+		store_list_bind_text(l, ":projects", h->projects.data);
 	}
 	buf_puts(&c, ")");
-	store_where_add(w, n, c.data);
+	store_list_and(l, c.data);
 	buf_free(&c);
 }
 
-/* The roles of ",clerk,reviewer," as `c.step_role IN (?,?)` (so the 待办
-** index is used); roles points into csv's copy, the caller's. */
-static void roles_in(struct buf *w, int *n, char *csv, struct store_binds *bv)
+/* The roles of ",clerk,reviewer," as `c.step_role IN (:role0,:role1)` (so the
+** 待办 index is used); roles points into csv's copy, the caller's. */
+static void roles_in(struct store_list *l, char *csv)
 {
+	static const char *const names[] = {":role0", ":role1", ":role2", ":role3", ":role4", ":role5",
+					    ":role6", ":role7"};
 	struct buf c = {0};
 	int k = 0;
 	buf_puts(&c, "c.step_role IN (");
 	for (char *save = NULL, *r = strtok_r(csv, ",", &save); r; r = strtok_r(NULL, ",", &save)) {
-		buf_puts(&c, k++ ? ",?" : "?");
-		store_bind_str(bv, r);
+		assert(k < (int)(sizeof names / sizeof names[0]));
+		buf_printf(&c, "%s%s", k ? "," : "", names[k]);
+		store_list_bind_text(l, names[k++], r);
 	}
 	buf_puts(&c, k ? ")" : "NULL)");
-	store_where_add(w, n, c.data);
+	store_list_and(l, c.data);
 	buf_free(&c);
 }
 
-/* Assemble WHERE from the filters present; bv receives what to bind, in
-** order. hits: what the search found (NULL when q is too short for the
-** trigram tables); wide: see q_where; roles: a writable copy of todo_roles. */
-static void where_sql(const struct case_filter *f, const struct q_hits *hits, int wide, char *roles, struct buf *b,
-		      struct store_binds *bv)
+/* The filter of the list from the filters present. hits: what the search
+** found (NULL when q is too short for the trigram tables); wide: see
+** q_where; roles: a writable copy of todo_roles. */
+static void case_filter(const struct case_filter *f, const struct q_hits *hits, int wide, char *roles,
+			struct store_list *l)
 {
-	int n = 0;
-	if (!f->all && f->scope_department) { store_where_add(b, &n, "c.department_code = ?"); store_bind_str(bv, f->scope_department); }
-	if (!f->all && !f->scope_department) { store_where_add(b, &n, "c.district_code = ?"); store_bind_str(bv, f->scope_district ? f->scope_district : ""); }
-	if (f->district) { store_where_add(b, &n, "c.district_code = ?"); store_bind_str(bv, f->district); }
-	if (f->department) { store_where_add(b, &n, "c.department_code = ?"); store_bind_str(bv, f->department); }
-	if (f->item) { store_where_add(b, &n, "c.item_code = ?"); store_bind_str(bv, f->item); }
-	if (f->stage) { store_where_add(b, &n, "c.stage = ?"); store_bind_i64(bv, f->stage); }
-	if (f->status) { store_where_add(b, &n, "c.status = ?"); store_bind_i64(bv, f->status); }
-	if (f->open >= 0) { store_where_add(b, &n, f->open ? "c.open = 1" : "c.open = 0"); }
-	if (f->from) { store_where_add(b, &n, "c.received_at >= ?"); store_bind_i64(bv, f->from); }
-	if (f->to) { store_where_add(b, &n, "c.received_at < ?"); store_bind_i64(bv, f->to); }
-	if (f->q && hits) {
-		q_where(hits, wide, b, &n, bv);
-	} else if (f->q) {
-		store_where_add(b, &n, Q_SCAN);
-		store_bind_str(bv, f->q); store_bind_str(bv, f->q); store_bind_str(bv, f->q);
-	}
-	if (f->light > 0) {
-		store_where_add(b, &n, "c.open = 1 AND c.accepted = 1");
-		if (f->light == 3) { store_where_add(b, &n, "c.due_day < " REF); store_bind_i64(bv, f->today); }
-		if (f->light == 2) {
-			store_where_add(b, &n, "c.due_day >= " REF " AND c.warn_day <= " REF);
-			store_bind_i64(bv, f->today); store_bind_i64(bv, f->today);
-		}
-		if (f->light == 1) { store_where_add(b, &n, "c.warn_day > " REF); store_bind_i64(bv, f->today); }
-	}
+	if (!f->all && f->scope_department)
+		store_list_text(l, "c.department_code = :scope_department", ":scope_department", f->scope_department);
+	if (!f->all && !f->scope_department)
+		store_list_text(l, "c.district_code = :scope_district", ":scope_district",
+				f->scope_district ? f->scope_district : "");
+	if (f->district)
+		store_list_text(l, "c.district_code = :district", ":district", f->district);
+	if (f->department)
+		store_list_text(l, "c.department_code = :department", ":department", f->department);
+	if (f->item)
+		store_list_text(l, "c.item_code = :item", ":item", f->item);
+	if (f->stage)
+		store_list_int(l, "c.stage = :stage", ":stage", f->stage);
+	if (f->status)
+		store_list_int(l, "c.status = :status", ":status", f->status);
+	if (f->open >= 0)
+		store_list_and(l, f->open ? "c.open = 1" : "c.open = 0");
+	if (f->from)
+		store_list_int(l, "c.received_at >= :from", ":from", f->from);
+	if (f->to)
+		store_list_int(l, "c.received_at < :to", ":to", f->to);
+	if (f->q && hits)
+		q_where(hits, wide, l);
+	else if (f->q)
+		store_list_text(l, Q_SCAN, ":q", f->q);
+	if (f->light > 0)
+		light_where(l, f->light, f->today);
 	if (f->todo_roles) {
-		store_where_add(b, &n, "c.open = 1");
-		roles_in(b, &n, roles, bv);
-		store_where_add(b, &n, "(c.handler_id IS NULL OR c.handler_id = ?)");
-		store_bind_i64(bv, f->todo_user);
+		store_list_and(l, "c.open = 1");
+		roles_in(l, roles);
+		store_list_int(l, "(c.handler_id IS NULL OR c.handler_id = :todo_user)", ":todo_user", f->todo_user);
 	}
-	if (f->done_user) {
+	if (f->done_user)
 		/* wide: a probe of case_status_user per case the page walks */
-		store_where_add(b, &n, wide ? "EXISTS (SELECT 1 FROM case_status s WHERE s.user_id = ? AND s.case_id = c.id)"
-				: "c.id IN (SELECT case_id FROM case_status WHERE user_id = ?)");
-		store_bind_i64(bv, f->done_user);
-	}
+		store_list_int(l, wide ? "EXISTS (SELECT 1 FROM case_status s WHERE s.user_id = :done_user "
+			       "AND s.case_id = c.id)" : "c.id IN (SELECT case_id FROM case_status WHERE user_id = :done_user)",
+			       ":done_user", f->done_user);
 }
 
 static const char *order_sql(const struct case_filter *f)
 {
 	const char *sort = f->sort ? f->sort : "received";
 	if (strcmp(sort, "due") == 0)
-		return f->desc ? " ORDER BY c.due_day IS NULL, c.due_day DESC, c.id DESC"
-			: " ORDER BY c.due_day IS NULL, c.due_day, c.id";
+		return f->desc ? "ORDER BY c.due_day IS NULL, c.due_day DESC, c.id DESC"
+			: "ORDER BY c.due_day IS NULL, c.due_day, c.id";
 	if (strcmp(sort, "number") == 0)
-		return f->desc ? " ORDER BY c.number DESC" : " ORDER BY c.number";
+		return f->desc ? "ORDER BY c.number DESC" : "ORDER BY c.number";
 	if (strcmp(sort, "updated") == 0)
-		return f->desc ? " ORDER BY c.updated_at DESC, c.id DESC" : " ORDER BY c.updated_at, c.id";
-	return f->desc ? " ORDER BY c.received_at DESC, c.id DESC" : " ORDER BY c.received_at, c.id";
+		return f->desc ? "ORDER BY c.updated_at DESC, c.id DESC" : "ORDER BY c.updated_at, c.id";
+	return f->desc ? "ORDER BY c.received_at DESC, c.id DESC" : "ORDER BY c.received_at, c.id";
 }
 
-static int page_ids(struct store *st, const char *where, const struct case_filter *f, const struct page *pg,
-		    const struct store_binds *bv, int64_t *ids, int *nids, struct err *e)
+static int page_ids(struct store *st, const struct store_list *l, const struct case_filter *f, const struct page *pg,
+		    int64_t *ids, int *nids, struct err *e)
 {
-	struct buf q = {0};
-	buf_printf(&q, "SELECT c.id FROM cases c%s%s LIMIT %d OFFSET %lld", where, order_sql(f), pg->page_size,
-		   (long long)(pg->page - 1) * pg->page_size);
-	sqlite3_stmt *s = store_prepare_bound(st, q.data, bv, "case list", e);
-	buf_free(&q);
+	sqlite3_stmt *s = store_list_stmt(st, l, "SELECT c.id FROM cases c", order_sql(f), pg->page_size,
+					  (int64_t)(pg->page - 1) * pg->page_size, e);
 	if (!s)
 		return e->code;
 	int rc;
@@ -903,13 +952,12 @@ static int page_ids(struct store *st, const char *where, const struct case_filte
 int store_case_find(struct store *st, const struct case_filter *f, const struct page *pg,
 		    int64_t *ids, int *nids, int64_t *total, int *capped, struct err *e)
 {
-	struct buf w = {0}, from = {0}, phrase = {0};
-	struct store_binds bv = {0}, cv = {0};
+	struct buf phrase = {0};
+	struct store_list count = STORE_LIST("case count"), list = STORE_LIST("case list");
 	struct q_hits hits = {0};
 	const struct q_hits *h = NULL;
 	char roles[64];
-	int wide = 0, many = 0, rc = 0;
-	snprintf(roles, sizeof roles, "%s", f->todo_roles ? f->todo_roles : "");
+	int many = 0, rc = 0;
 	if (done_only(f))
 		rc = done_many(st, f->done_user, &many, e);
 	if (!rc && f->q && store_search_indexed(f->q)) {
@@ -923,19 +971,17 @@ int store_case_find(struct store *st, const struct case_filter *f, const struct 
 		*capped = 1;
 	} else if (!rc) {
 		/* the count drives by the lists however wide: it stops at the cap */
-		where_sql(f, h, 0, roles, &w, &cv);
-		buf_printf(&from, "FROM cases c%s", w.len ? w.data : "");
-		rc = store_count_capped(st, from.data, &cv, total, capped, "case count", e);
+		snprintf(roles, sizeof roles, "%s", f->todo_roles ? f->todo_roles : "");
+		case_filter(f, h, 0, roles, &count);
+		rc = store_list_count_capped(st, &count, "FROM cases c", STORE_COUNT_CAP, total, capped, e);
 	}
 	if (!rc) {
-		wide = *capped;
-		w.len = 0;
 		snprintf(roles, sizeof roles, "%s", f->todo_roles ? f->todo_roles : "");
-		where_sql(f, h, wide, roles, &w, &bv);
-		rc = page_ids(st, w.len ? w.data : "", f, pg, &bv, ids, nids, e);
+		case_filter(f, h, *capped, roles, &list);
+		rc = page_ids(st, &list, f, pg, ids, nids, e);
 	}
-	buf_free(&w);
-	buf_free(&from);
+	store_list_free(&count);
+	store_list_free(&list);
 	buf_free(&phrase);
 	buf_free(&hits.cases);
 	buf_free(&hits.projects);
@@ -952,7 +998,6 @@ int store_case_stuck(struct store *st, struct case_stuck *out, int max, int *n, 
 		"           FROM cases WHERE open = 1 GROUP BY 1, 2, 3) "
 		"SELECT g.d, g.r, coalesce(u.username, ''), coalesce(u.active, 0), g.n, g.ex, "
 		"       coalesce((SELECT name FROM departments WHERE code = g.d), g.d), "
-		"       coalesce((SELECT name FROM roles WHERE code = g.r), g.r), "
 		"       sum(g.n) OVER (), count(*) OVER () FROM g "
 		"LEFT JOIN users u ON u.id = g.h "
 		"WHERE NOT EXISTS (SELECT 1 FROM users a JOIN user_roles ar ON ar.user_id = a.id "
@@ -975,9 +1020,8 @@ int store_case_stuck(struct store *st, struct case_stuck *out, int max, int *n, 
 		c->count = sqlite3_column_int64(s, 4);
 		snprintf(c->example, sizeof c->example, "%s", store_col_text(s, 5));
 		snprintf(c->department_name, sizeof c->department_name, "%s", store_col_text(s, 6));
-		snprintf(c->role_name, sizeof c->role_name, "%s", store_col_text(s, 7));
-		*total = sqlite3_column_int64(s, 8);
-		*groups = sqlite3_column_int(s, 9);
+		*total = sqlite3_column_int64(s, 7);
+		*groups = sqlite3_column_int(s, 8);
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "stuck cases");

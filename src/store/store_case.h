@@ -225,7 +225,7 @@ int store_case_find(struct store *st, const struct case_filter *f, const struct 
 ** *total the stuck cases of every group, *groups how many groups. */
 struct case_stuck {
 	char department[48], step_role[16];
-	char department_name[160], role_name[48];
+	char department_name[160];        /* the role is named by rbac_role_name */
 	char handler[64];                 /* "" when not assigned            */
 	int handler_active;
 	int64_t count;

@@ -8,6 +8,7 @@
 */
 #include "store/store_catalog.h"
 #include "store/store_int.h"
+#include "store/store_list.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,45 +286,40 @@ int store_catalog_versions(struct store *st, int kind, const char *code, json_t 
 	return 0;
 }
 
-/* The WHERE clause shared by list and count: ?1 date, ?2 department,
-** ?3 flow type, ?4 q. */
-#define CURRENT(T) " FROM " T " c WHERE c.effective_from <= ?1 AND NOT EXISTS (SELECT 1 FROM " T \
-	" n WHERE n.code = c.code AND n.effective_from <= ?1 AND n.effective_from > c.effective_from)" \
-	" AND (?4 IS NULL OR instr(c.code, ?4) > 0 OR instr(c.name, ?4) > 0)"
-#define ITEM_WHERE CURRENT("catalog_items") " AND (?2 IS NULL OR c.department_code = ?2)"
-#define FLOW_WHERE CURRENT("catalog_flows") " AND (?3 = 0 OR c.flow_type = ?3)"
+/* The versions of T in force on :date. */
+#define CURRENT(T) "c.effective_from <= :date AND NOT EXISTS (SELECT 1 FROM " T " n WHERE n.code = c.code " \
+	"AND n.effective_from <= :date AND n.effective_from > c.effective_from)"
 
-static void bind_filter(sqlite3_stmt *s, const struct catalog_filter *f)
+static void catalog_filter(int kind, const struct catalog_filter *f, struct store_list *l)
 {
-	store_bind_text(s, 1, f->date);
-	store_bind_text(s, 2, f->department);
-	sqlite3_bind_int(s, 3, f->flow_type);
-	store_bind_text(s, 4, f->q);
+	store_list_text(l, kind == CATALOG_FLOWS ? CURRENT("catalog_flows") : CURRENT("catalog_items"), ":date",
+			f->date);
+	if (f->q)
+		store_list_text(l, "(instr(c.code, :q) > 0 OR instr(c.name, :q) > 0)", ":q", f->q);
+	if (kind != CATALOG_FLOWS && f->department)
+		store_list_text(l, "c.department_code = :department", ":department", f->department);
+	if (kind == CATALOG_FLOWS && f->flow_type)
+		store_list_int(l, "c.flow_type = :flow_type", ":flow_type", f->flow_type);
 }
 
 int store_catalog_list(struct store *st, int kind, const struct catalog_filter *f,
 		       const struct page *pg, json_t **items, int64_t *total, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, kind == CATALOG_FLOWS ? "SELECT count(*)" FLOW_WHERE
-				     : "SELECT count(*)" ITEM_WHERE, e);
-	if (!s)
-		return e->code;
-	bind_filter(s, f);
-	if (store_count(st, s, total, e))
-		return e->code;
-	s = store_stmt(st, kind == CATALOG_FLOWS
-		       ? "SELECT c.id, c.code, c.version, c.effective_from, c.name, c.flow_type, c.division_code AS division, "
-			 "(SELECT count(*) FROM catalog_flows v WHERE v.code = c.code) AS versions"
-			 FLOW_WHERE " ORDER BY c.code LIMIT ?5 OFFSET ?6"
-		       : "SELECT c.id, c.code, c.version, c.effective_from, c.name, c.department_code AS department, "
-			 "c.promised_limit, c.legal_limit, c.milestone, c.commitment, c.tolerance, c.case_type, "
-			 "(SELECT count(*) FROM catalog_items v WHERE v.code = c.code) AS versions"
-			 ITEM_WHERE " ORDER BY c.code LIMIT ?5 OFFSET ?6", e);
-	if (!s)
-		return e->code;
-	bind_filter(s, f);
-	store_bind_page(s, 5, pg);
-	return store_rows_json(st, s, items, e);
+	struct store_list l = STORE_LIST(kind == CATALOG_FLOWS ? "flow list" : "item list");
+	catalog_filter(kind, f, &l);
+	int rc = store_list_count(st, &l, kind == CATALOG_FLOWS ? "FROM catalog_flows c" : "FROM catalog_items c",
+				  total, e);
+	if (!rc)
+		rc = store_list_page(st, &l, kind == CATALOG_FLOWS
+				     ? "SELECT c.id, c.code, c.version, c.effective_from, c.name, c.flow_type, "
+				       "c.division_code AS division, (SELECT count(*) FROM catalog_flows v WHERE v.code = c.code) "
+				       "AS versions FROM catalog_flows c"
+				     : "SELECT c.id, c.code, c.version, c.effective_from, c.name, c.department_code AS department, "
+				       "c.promised_limit, c.legal_limit, c.milestone, c.commitment, c.tolerance, c.case_type, "
+				       "(SELECT count(*) FROM catalog_items v WHERE v.code = c.code) AS versions "
+				       "FROM catalog_items c", "ORDER BY c.code", pg, items, e);
+	store_list_free(&l);
+	return rc;
 }
 
 int store_catalog_flow_codes(struct store *st, int flow_type, const char *date, json_t **codes,

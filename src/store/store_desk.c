@@ -5,6 +5,7 @@
 */
 #include "store/store_desk.h"
 #include "store/store_int.h"
+#include "store/store_list.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,54 +138,55 @@ int store_desk_ticket_open_ref(struct store *st, const char *ref, int64_t *id, s
 
 /* ---- listings ------------------------------------------------------------------- */
 
-#define FILTER "(?1 IS NULL OR status = ?1 OR (?1 = 'active' AND status <> 'closed')) " \
-	"AND (?2 = 0 OR level = ?2) AND (?3 IS NULL OR category = ?3) " \
-	"AND (?4 = 0 OR reporter_id = ?4) AND (?5 = 0 OR handler_id = ?5) " \
-	"AND reported_at >= ?6 AND (?7 = 0 OR reported_at < ?7) " \
-	"AND (?8 IS NULL OR instr(title, ?8) > 0 OR instr(coalesce(source_ref, ''), ?8) > 0)"
-
-static void bind_filter(sqlite3_stmt *s, const struct desk_filter *f)
+static void ticket_filter(const struct desk_filter *f, struct store_list *l)
 {
-	store_bind_text(s, 1, f->status);
-	sqlite3_bind_int(s, 2, f->level);
-	store_bind_text(s, 3, f->category);
-	sqlite3_bind_int64(s, 4, f->reporter_id);
-	sqlite3_bind_int64(s, 5, f->handler_id);
-	sqlite3_bind_int64(s, 6, f->from);
-	sqlite3_bind_int64(s, 7, f->to);
-	store_bind_text(s, 8, f->q && *f->q ? f->q : NULL);
+	/* "active": every ticket not closed */
+	if (f->status && strcmp(f->status, "active") == 0)
+		store_list_and(l, "status <> 'closed'");
+	else if (f->status)
+		store_list_text(l, "status = :status", ":status", f->status);
+	if (f->level)
+		store_list_int(l, "level = :level", ":level", f->level);
+	if (f->category)
+		store_list_text(l, "category = :category", ":category", f->category);
+	if (f->reporter_id)
+		store_list_int(l, "reporter_id = :reporter", ":reporter", f->reporter_id);
+	if (f->handler_id)
+		store_list_int(l, "handler_id = :handler", ":handler", f->handler_id);
+	if (f->from)
+		store_list_int(l, "reported_at >= :from", ":from", f->from);
+	if (f->to)
+		store_list_int(l, "reported_at < :to", ":to", f->to);
+	if (f->q && *f->q)
+		store_list_text(l, "(instr(title, :q) > 0 OR instr(coalesce(source_ref, ''), :q) > 0)", ":q", f->q);
 }
 
 int store_desk_ticket_list(struct store *st, const struct desk_filter *f, const struct page *pg,
 			   json_t **items, int64_t *total, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM desk_tickets WHERE " FILTER, e);
-	if (!s)
-		return e->code;
-	bind_filter(s, f);
-	if (store_count(st, s, total, e))
-		return e->code;
-	s = store_stmt(st, "SELECT id, kind, title, level, category, status, reporter_id, reporter, reported_at, "
-		       "created_at, updated_at, handler_id, handler, source, source_ref FROM desk_tickets "
-		       "WHERE " FILTER " ORDER BY reported_at DESC, id DESC LIMIT ?9 OFFSET ?10", e);
-	if (!s)
-		return e->code;
-	bind_filter(s, f);
-	store_bind_page(s, 9, pg);
-	return store_rows_json(st, s, items, e);
+	struct store_list l = STORE_LIST("ticket list");
+	ticket_filter(f, &l);
+	int rc = store_list_count(st, &l, "FROM desk_tickets", total, e);
+	if (!rc)
+		rc = store_list_page(st, &l, "SELECT id, kind, title, level, category, status, reporter_id, reporter, "
+				     "reported_at, created_at, updated_at, handler_id, handler, source, source_ref "
+				     "FROM desk_tickets", "ORDER BY reported_at DESC, id DESC", pg, items, e);
+	store_list_free(&l);
+	return rc;
 }
 
 int store_desk_ticket_ids(struct store *st, const struct desk_filter *f, int64_t **ids, int *n,
 			  struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT id FROM desk_tickets WHERE " FILTER
-				     " ORDER BY reported_at, id", e);
-	int cap = 64, rc;
+	struct store_list l = STORE_LIST("ticket ids");
+	ticket_filter(f, &l);
+	sqlite3_stmt *s = store_list_stmt(st, &l, "SELECT id FROM desk_tickets", "ORDER BY reported_at, id", -1, 0, e);
+	int cap = 64, rc = SQLITE_DONE;
+	store_list_free(&l);
 	*n = 0;
 	*ids = NULL;
 	if (!s)
 		return e->code;
-	bind_filter(s, f);
 	int64_t *v = malloc(cap * sizeof *v);
 	while (v && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (*n == cap) {
@@ -195,11 +197,13 @@ int store_desk_ticket_ids(struct store *st, const struct desk_filter *f, int64_t
 		}
 		v[(*n)++] = sqlite3_column_int64(s, 0);
 	}
-	sqlite3_reset(s);
+	if (v && rc != SQLITE_DONE)
+		store_sqlerr(st, e, "ticket ids");
+	sqlite3_finalize(s);
 	if (!v || rc != SQLITE_DONE) {
 		free(v);
 		*n = 0;
-		return v ? store_sqlerr(st, e, "ticket ids") : err_set(e, ERR_INTERNAL, "", "out of memory");
+		return v ? e->code : err_set(e, ERR_INTERNAL, "", "out of memory");
 	}
 	*ids = v;
 	return 0;

@@ -5,6 +5,7 @@
 */
 #include "store/store_desk.h"
 #include "store/store_int.h"
+#include "store/store_list.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -116,30 +117,23 @@ int store_desk_request_update(struct store *st, const struct desk_request *r, st
 	return store_step_done(st, s, e, "update request");
 }
 
-#define REQ_FILTER "(?1 IS NULL OR status = ?1) AND (?2 = 0 OR requester_id = ?2) " \
-	"AND (?3 IS NULL OR instr(title, ?3) > 0)"
-
 int store_desk_request_list(struct store *st, const char *status, int64_t requester_id, const char *q,
 			    const struct page *pg, json_t **items, int64_t *total, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM desk_requests WHERE " REQ_FILTER, e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, status);
-	sqlite3_bind_int64(s, 2, requester_id);
-	store_bind_text(s, 3, q && *q ? q : NULL);
-	if (store_count(st, s, total, e))
-		return e->code;
-	s = store_stmt(st, "SELECT id, kind, title, status, requester, unit, estimate_days, scheduled_for, "
-		       "delivered_at, visit_id, created_at, updated_at FROM desk_requests WHERE " REQ_FILTER
-		       " ORDER BY id DESC LIMIT ?4 OFFSET ?5", e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, status);
-	sqlite3_bind_int64(s, 2, requester_id);
-	store_bind_text(s, 3, q && *q ? q : NULL);
-	store_bind_page(s, 4, pg);
-	return store_rows_json(st, s, items, e);
+	struct store_list l = STORE_LIST("request list");
+	if (status)
+		store_list_text(&l, "status = :status", ":status", status);
+	if (requester_id)
+		store_list_int(&l, "requester_id = :requester", ":requester", requester_id);
+	if (q && *q)
+		store_list_text(&l, "instr(title, :q) > 0", ":q", q);
+	int rc = store_list_count(st, &l, "FROM desk_requests", total, e);
+	if (!rc)
+		rc = store_list_page(st, &l, "SELECT id, kind, title, status, requester, unit, estimate_days, scheduled_for, "
+				     "delivered_at, visit_id, created_at, updated_at FROM desk_requests", "ORDER BY id DESC",
+				     pg, items, e);
+	store_list_free(&l);
+	return rc;
 }
 
 int store_desk_request_event_add(struct store *st, int64_t request_id, int64_t at, const char *action,
@@ -196,30 +190,23 @@ int store_desk_consult_insert(struct store *st, const struct desk_consult_row *c
 	return 0;
 }
 
-#define CONSULT_FILTER "at >= ?2 AND (?3 = 0 OR at < ?3) AND (?1 IS NULL OR instr(question, ?1) > 0 " \
-	"OR instr(answer, ?1) > 0 OR instr(caller, ?1) > 0 OR instr(unit, ?1) > 0)"
-
 int store_desk_consult_list(struct store *st, const char *q, int64_t from, int64_t to, const struct page *pg,
 			    json_t **items, int64_t *total, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM desk_consults WHERE " CONSULT_FILTER, e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, q && *q ? q : NULL);
-	sqlite3_bind_int64(s, 2, from);
-	sqlite3_bind_int64(s, 3, to);
-	if (store_count(st, s, total, e))
-		return e->code;
-	s = store_stmt(st, "SELECT id, at, caller, unit, channel, question, answer, category, minutes, article_id, "
-		       "created_by FROM desk_consults WHERE " CONSULT_FILTER " ORDER BY at DESC, id DESC "
-		       "LIMIT ?4 OFFSET ?5", e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, q && *q ? q : NULL);
-	sqlite3_bind_int64(s, 2, from);
-	sqlite3_bind_int64(s, 3, to);
-	store_bind_page(s, 4, pg);
-	return store_rows_json(st, s, items, e);
+	struct store_list l = STORE_LIST("consultation list");
+	if (from)
+		store_list_int(&l, "at >= :from", ":from", from);
+	if (to)
+		store_list_int(&l, "at < :to", ":to", to);
+	if (q && *q)
+		store_list_text(&l, "(instr(question, :q) > 0 OR instr(answer, :q) > 0 OR instr(caller, :q) > 0 "
+				"OR instr(unit, :q) > 0)", ":q", q);
+	int rc = store_list_count(st, &l, "FROM desk_consults", total, e);
+	if (!rc)
+		rc = store_list_page(st, &l, "SELECT id, at, caller, unit, channel, question, answer, category, minutes, "
+				     "article_id, created_by FROM desk_consults", "ORDER BY at DESC, id DESC", pg, items, e);
+	store_list_free(&l);
+	return rc;
 }
 
 int store_desk_article_insert(struct store *st, const struct desk_article_row *a, int64_t *id, struct err *e)
@@ -269,28 +256,22 @@ int store_desk_article_get(struct store *st, int64_t id, json_t **out, struct er
 	return *out ? 0 : err_set(e, ERR_NOTFOUND, "id", "文章不存在 (no article %lld)", (long long)id);
 }
 
-#define ARTICLE_FILTER "(?1 IS NULL OR instr(title, ?1) > 0 OR instr(body, ?1) > 0 OR instr(tags, ?1) > 0) " \
-	"AND (?2 IS NULL OR instr(',' || replace(tags, ' ', '') || ',', ',' || ?2 || ',') > 0)"
-
 int store_desk_article_search(struct store *st, const char *q, const char *tag, const struct page *pg,
 			      json_t **items, int64_t *total, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM desk_articles WHERE " ARTICLE_FILTER, e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, q && *q ? q : NULL);
-	store_bind_text(s, 2, tag && *tag ? tag : NULL);
-	if (store_count(st, s, total, e))
-		return e->code;
-	s = store_stmt(st, "SELECT id, title, substr(body, 1, 200) AS excerpt, tags, updated_at FROM desk_articles "
-		       "WHERE " ARTICLE_FILTER " ORDER BY (instr(title, coalesce(?1, '')) > 0) DESC, updated_at DESC, "
-		       "id DESC LIMIT ?3 OFFSET ?4", e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, q && *q ? q : NULL);
-	store_bind_text(s, 2, tag && *tag ? tag : NULL);
-	store_bind_page(s, 3, pg);
-	return store_rows_json(st, s, items, e);
+	struct store_list l = STORE_LIST("article search");
+	if (q && *q)
+		store_list_text(&l, "(instr(title, :q) > 0 OR instr(body, :q) > 0 OR instr(tags, :q) > 0)", ":q", q);
+	if (tag && *tag)
+		store_list_text(&l, "instr(',' || replace(tags, ' ', '') || ',', ',' || :tag || ',') > 0", ":tag", tag);
+	int rc = store_list_count(st, &l, "FROM desk_articles", total, e);
+	/* titles holding q first */
+	if (!rc)
+		rc = store_list_page(st, &l, "SELECT id, title, substr(body, 1, 200) AS excerpt, tags, updated_at "
+				     "FROM desk_articles", q && *q ? "ORDER BY (instr(title, :q) > 0) DESC, updated_at DESC, "
+				     "id DESC" : "ORDER BY updated_at DESC, id DESC", pg, items, e);
+	store_list_free(&l);
+	return rc;
 }
 
 /* ---- trainings ---------------------------------------------------------------------------- */
@@ -328,17 +309,15 @@ int store_desk_training_attend(struct store *st, int64_t training_id, int64_t us
 int store_desk_training_list(struct store *st, const struct page *pg, json_t **items, int64_t *total,
 			     struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM desk_trainings", e);
-	if (!s || store_count(st, s, total, e))
-		return e->code;
-	s = store_stmt(st, "SELECT t.id, t.day, t.topic, t.trainer, t.hours, t.materials, t.feedback, t.created_by, "
-		       "(SELECT coalesce(group_concat(u.username, ','), '') FROM desk_training_attendees a "
-		       " JOIN users u ON u.id = a.user_id WHERE a.training_id = t.id) AS attendees "
-		       "FROM desk_trainings t ORDER BY t.day DESC, t.id DESC LIMIT ?1 OFFSET ?2", e);
-	if (!s)
-		return e->code;
-	store_bind_page(s, 1, pg);
-	return store_rows_json(st, s, items, e);
+	struct store_list l = STORE_LIST("training list");
+	int rc = store_list_count(st, &l, "FROM desk_trainings t", total, e);
+	if (!rc)
+		rc = store_list_page(st, &l, "SELECT t.id, t.day, t.topic, t.trainer, t.hours, t.materials, t.feedback, "
+				     "t.created_by, (SELECT coalesce(group_concat(u.username, ','), '') FROM "
+				     "desk_training_attendees a JOIN users u ON u.id = a.user_id WHERE a.training_id = t.id) "
+				     "AS attendees FROM desk_trainings t", "ORDER BY t.day DESC, t.id DESC", pg, items, e);
+	store_list_free(&l);
+	return rc;
 }
 
 int store_desk_file_add(struct store *st, struct desk_file_row *f, struct err *e)
@@ -517,15 +496,13 @@ int store_desk_drill_list(struct store *st, const struct page *pg, json_t **item
 {
 	size_t i;
 	json_t *it;
-	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM (" DRILLS ")", e);
-	if (!s || store_count(st, s, total, e))
-		return e->code;
-	s = store_stmt(st, "SELECT * FROM (" DRILLS ") ORDER BY started_at DESC LIMIT ?1 OFFSET ?2", e);
-	if (!s)
-		return e->code;
-	store_bind_page(s, 1, pg);
-	if (store_rows_json(st, s, items, e))
-		return e->code;
+	struct store_list l = STORE_LIST("drill list");
+	int rc = store_list_count(st, &l, "FROM (" DRILLS ")", total, e);
+	if (!rc)
+		rc = store_list_page(st, &l, "SELECT * FROM (" DRILLS ")", "ORDER BY started_at DESC", pg, items, e);
+	store_list_free(&l);
+	if (rc)
+		return rc;
 	json_array_foreach(*items, i, it) {
 		json_t *r = json_loads(json_string_value(json_object_get(it, "results")), 0, NULL);
 		json_t *t = json_loads(json_string_value(json_object_get(it, "tickets")), 0, NULL);
@@ -598,17 +575,15 @@ int store_desk_visit_set_pain_points(struct store *st, int64_t id, const char *p
 int store_desk_visit_list(struct store *st, const struct page *pg, json_t **items, int64_t *total,
 			  struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM desk_visits", e);
-	if (!s || store_count(st, s, total, e))
-		return e->code;
-	s = store_stmt(st, "SELECT " VISIT_COLS " FROM desk_visits ORDER BY day DESC, id DESC LIMIT ?1 OFFSET ?2", e);
-	if (!s)
-		return e->code;
-	store_bind_page(s, 1, pg);
-	if (store_rows_json(st, s, items, e))
-		return e->code;
-	parse_pain_points(*items);
-	return 0;
+	struct store_list l = STORE_LIST("visit list");
+	int rc = store_list_count(st, &l, "FROM desk_visits", total, e);
+	if (!rc)
+		rc = store_list_page(st, &l, "SELECT " VISIT_COLS " FROM desk_visits", "ORDER BY day DESC, id DESC", pg,
+				     items, e);
+	store_list_free(&l);
+	if (!rc)
+		parse_pain_points(*items);
+	return rc;
 }
 
 /* ---- the month ----------------------------------------------------------------------------------- */

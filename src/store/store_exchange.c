@@ -11,6 +11,7 @@
 */
 #include "store/store_exchange.h"
 #include "store/store_int.h"
+#include "store/store_list.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -813,13 +814,11 @@ int store_xchg_run_last(struct store *st, const char *kind, int64_t *at, struct 
 
 int store_xchg_runs(struct store *st, const struct page *pg, json_t **items, int64_t *total, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT COUNT(*) FROM exchange_runs", e);
-	if (!s || store_count(st, s, total, e))
-		return e->code;
-	s = store_stmt(st, "SELECT id, kind, trigger, started_at, finished_at, state, rows, report, message "
-			   "FROM exchange_runs ORDER BY id DESC LIMIT ?1 OFFSET ?2", e);
-	if (!s)
-		return e->code;
-	store_bind_page(s, 1, pg);
-	return rows(st, s, items, e);
+	struct store_list l = STORE_LIST("exchange runs");
+	int rc = store_list_count(st, &l, "FROM exchange_runs", total, e);
+	if (!rc)
+		rc = store_list_page(st, &l, "SELECT id, kind, trigger, started_at, finished_at, state, rows, report, message "
+				     "FROM exchange_runs", "ORDER BY id DESC", pg, items, e);
+	store_list_free(&l);
+	return rc;
 }

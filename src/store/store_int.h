@@ -32,6 +32,10 @@ struct store_secret *store_secret_own(struct store *st);
 /* Step a statement expected to finish (no rows): 0 or error in e. */
 int store_step_done(struct store *st, sqlite3_stmt *s, struct err *e, const char *what);
 
+/* SQL functions of a connection written in C (store_case.c: case_light,
+** the traffic-light rule): registered by store_open. SQLITE_OK or the error. */
+int store_case_functions(sqlite3 *db);
+
 /* Step a bound COUNT(*) statement into *total. */
 int store_count(struct store *st, sqlite3_stmt *s, int64_t *total, struct err *e);
 /* Every remaining row of s as a JSON object keyed by column name (integers,

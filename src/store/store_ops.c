@@ -6,6 +6,7 @@
 */
 #include "store/store_ops.h"
 #include "store/store_int.h"
+#include "store/store_list.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -168,25 +169,19 @@ int store_ops_run_get(struct store *st, int64_t id, json_t **out, struct err *e)
 int store_ops_run_list(struct store *st, const char *job, const struct page *pg,
 		       json_t **items, int64_t *total, struct err *e)
 {
-	/* job "inspect." matches every job starting with it; others exactly. */
-	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM ops_runs WHERE ?1 IS NULL OR job = ?1 "
-				     "OR (substr(?1, -1) = '.' AND substr(job, 1, length(?1)) = ?1)", e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, job);
-	if (store_count(st, s, total, e))
-		return e->code;
-	s = store_stmt(st, "SELECT " RUN_COLS " FROM ops_runs WHERE ?1 IS NULL OR job = ?1 "
-		       "OR (substr(?1, -1) = '.' AND substr(job, 1, length(?1)) = ?1) "
-		       "ORDER BY id DESC LIMIT ?2 OFFSET ?3", e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, job);
-	store_bind_page(s, 2, pg);
-	if (store_rows_json(st, s, items, e))
-		return e->code;
-	parse_details(*items);
-	return 0;
+	struct store_list l = STORE_LIST("run list");
+	/* job "inspect." matches every job starting with it; others exactly */
+	if (job && *job && job[strlen(job) - 1] == '.')
+		store_list_text(&l, "substr(job, 1, length(:job)) = :job", ":job", job);
+	else if (job)
+		store_list_text(&l, "job = :job", ":job", job);
+	int rc = store_list_count(st, &l, "FROM ops_runs", total, e);
+	if (!rc)
+		rc = store_list_page(st, &l, "SELECT " RUN_COLS " FROM ops_runs", "ORDER BY id DESC", pg, items, e);
+	store_list_free(&l);
+	if (!rc)
+		parse_details(*items);
+	return rc;
 }
 
 int store_ops_run_last(struct store *st, const char *job, int64_t *started_at, struct err *e)
@@ -327,27 +322,26 @@ int store_ops_results_of_run(struct store *st, int64_t run_id, json_t **items, s
 	return store_rows_json(st, s, items, e);
 }
 
+/* The filter of the results and state changes: an item, from <= at < to. */
+static void item_filter(struct store_list *l, const char *item, int64_t from, int64_t to)
+{
+	if (item)
+		store_list_text(l, "item = :item", ":item", item);
+	store_list_int(l, "at >= :from", ":from", from);
+	store_list_int(l, "at < :to", ":to", to);
+}
+
 int store_ops_results_list(struct store *st, const char *item, int64_t from, int64_t to,
 			   const struct page *pg, json_t **items, int64_t *total, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM ops_results WHERE (?1 IS NULL OR item = ?1) "
-				     "AND at >= ?2 AND at < ?3", e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, item);
-	sqlite3_bind_int64(s, 2, from);
-	sqlite3_bind_int64(s, 3, to);
-	if (store_count(st, s, total, e))
-		return e->code;
-	s = store_stmt(st, "SELECT " RESULT_COLS " FROM ops_results WHERE (?1 IS NULL OR item = ?1) "
-		       "AND at >= ?2 AND at < ?3 ORDER BY at DESC, id DESC LIMIT ?4 OFFSET ?5", e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, item);
-	sqlite3_bind_int64(s, 2, from);
-	sqlite3_bind_int64(s, 3, to);
-	store_bind_page(s, 4, pg);
-	return store_rows_json(st, s, items, e);
+	struct store_list l = STORE_LIST("result list");
+	item_filter(&l, item, from, to);
+	int rc = store_list_count(st, &l, "FROM ops_results", total, e);
+	if (!rc)
+		rc = store_list_page(st, &l, "SELECT " RESULT_COLS " FROM ops_results", "ORDER BY at DESC, id DESC", pg,
+				     items, e);
+	store_list_free(&l);
+	return rc;
 }
 
 int store_ops_results_between(struct store *st, int64_t from, int64_t to, json_t **items,
@@ -391,25 +385,14 @@ int store_ops_states(struct store *st, json_t **items, struct err *e)
 int store_ops_changes_list(struct store *st, const char *item, int64_t from, int64_t to,
 			   const struct page *pg, json_t **items, int64_t *total, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM ops_state_changes WHERE "
-				     "(?1 IS NULL OR item = ?1) AND at >= ?2 AND at < ?3", e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, item);
-	sqlite3_bind_int64(s, 2, from);
-	sqlite3_bind_int64(s, 3, to);
-	if (store_count(st, s, total, e))
-		return e->code;
-	s = store_stmt(st, "SELECT id, item, at, run_id, from_status, to_status, value, message "
-		       "FROM ops_state_changes WHERE (?1 IS NULL OR item = ?1) AND at >= ?2 AND at < ?3 "
-		       "ORDER BY at DESC, id DESC LIMIT ?4 OFFSET ?5", e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, item);
-	sqlite3_bind_int64(s, 2, from);
-	sqlite3_bind_int64(s, 3, to);
-	store_bind_page(s, 4, pg);
-	return store_rows_json(st, s, items, e);
+	struct store_list l = STORE_LIST("state change list");
+	item_filter(&l, item, from, to);
+	int rc = store_list_count(st, &l, "FROM ops_state_changes", total, e);
+	if (!rc)
+		rc = store_list_page(st, &l, "SELECT id, item, at, run_id, from_status, to_status, value, message "
+				     "FROM ops_state_changes", "ORDER BY at DESC, id DESC", pg, items, e);
+	store_list_free(&l);
+	return rc;
 }
 
 /* ---- backups ---------------------------------------------------------------- */
@@ -526,14 +509,13 @@ int store_ops_backup_removed(struct store *st, int64_t id, int64_t now, const ch
 int store_ops_backup_list(struct store *st, const struct page *pg, json_t **items, int64_t *total,
 			  struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM ops_backups", e);
-	if (!s || store_count(st, s, total, e))
-		return e->code;
-	s = store_stmt(st, "SELECT " BACKUP_JSON_COLS " FROM ops_backups ORDER BY id DESC LIMIT ?1 OFFSET ?2", e);
-	if (!s)
-		return e->code;
-	store_bind_page(s, 1, pg);
-	return store_rows_json(st, s, items, e);
+	struct store_list l = STORE_LIST("backup list");
+	int rc = store_list_count(st, &l, "FROM ops_backups", total, e);
+	if (!rc)
+		rc = store_list_page(st, &l, "SELECT " BACKUP_JSON_COLS " FROM ops_backups", "ORDER BY id DESC", pg, items,
+				     e);
+	store_list_free(&l);
+	return rc;
 }
 
 int store_ops_backups_between(struct store *st, int64_t from, int64_t to, json_t **items,

@@ -4,6 +4,7 @@
 */
 #include "store/store_org.h"
 #include "store/store_int.h"
+#include "store/store_list.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -51,15 +52,13 @@ int store_department_exists(struct store *st, const char *code)
 
 int store_district_list(struct store *st, const struct page *pg, json_t **items, int64_t *total, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM districts", e);
-	if (!s || store_count(st, s, total, e))
-		return e->code;
-	s = store_stmt(st, "SELECT id, code, name, parent_code, level, active = 1 AS active "
-		       "FROM districts ORDER BY code LIMIT ? OFFSET ?", e);
-	if (!s)
-		return e->code;
-	store_bind_page(s, 1, pg);
-	return store_rows_json(st, s, items, e);
+	struct store_list l = STORE_LIST("district list");
+	int rc = store_list_count(st, &l, "FROM districts", total, e);
+	if (!rc)
+		rc = store_list_page(st, &l, "SELECT id, code, name, parent_code, level, active = 1 AS active FROM districts",
+				     "ORDER BY code", pg, items, e);
+	store_list_free(&l);
+	return rc;
 }
 
 static int update_named(struct store *st, const char *sql, const char *code, const char *name,
@@ -108,21 +107,16 @@ int store_department_put(struct store *st, const char *code, const char *name,
 int store_department_list(struct store *st, const char *district, const struct page *pg,
 			  json_t **items, int64_t *total, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM departments "
-				     "WHERE ?1 IS NULL OR district_code = ?1", e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, district);
-	if (store_count(st, s, total, e))
-		return e->code;
-	s = store_stmt(st, "SELECT d.id, d.code, d.name, d.district_code, t.name AS district_name, "
-		       "d.active = 1 AS active FROM departments d JOIN districts t ON t.code = d.district_code "
-		       "WHERE ?1 IS NULL OR d.district_code = ?1 ORDER BY d.code LIMIT ?2 OFFSET ?3", e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, district);
-	store_bind_page(s, 2, pg);
-	return store_rows_json(st, s, items, e);
+	struct store_list l = STORE_LIST("department list");
+	if (district)
+		store_list_text(&l, "d.district_code = :district", ":district", district);
+	int rc = store_list_count(st, &l, "FROM departments d", total, e);
+	if (!rc)
+		rc = store_list_page(st, &l, "SELECT d.id, d.code, d.name, d.district_code, t.name AS district_name, "
+				     "d.active = 1 AS active FROM departments d JOIN districts t ON t.code = d.district_code",
+				     "ORDER BY d.code", pg, items, e);
+	store_list_free(&l);
+	return rc;
 }
 
 int store_department_update(struct store *st, const char *code, const char *name, int active,
@@ -207,13 +201,6 @@ int store_department_disable_users(struct store *st, const char *code, int64_t n
 		return e->code;
 	}
 	return 0;
-}
-
-int store_role_list(struct store *st, json_t **items, struct err *e)
-{
-	sqlite3_stmt *s = store_stmt(st, "SELECT code AS id, code, name, scope, description FROM roles "
-				     "ORDER BY rowid", e);
-	return s ? store_rows_json(st, s, items, e) : e->code;
 }
 
 /* ---- users ------------------------------------------------------------ */
@@ -445,29 +432,22 @@ int store_user_role_del(struct store *st, int64_t user_id, const char *role, str
 int store_user_list(struct store *st, const char *department, const char *role,
 		    const struct page *pg, json_t **items, int64_t *total, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM users u WHERE (?1 IS NULL OR u.department_code = ?1) "
-				     "AND (?2 IS NULL OR EXISTS (SELECT 1 FROM user_roles r "
-				     "WHERE r.user_id = u.id AND r.role = ?2))", e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, department);
-	store_bind_text(s, 2, role);
-	if (store_count(st, s, total, e))
-		return e->code;
-	s = store_stmt(st, "SELECT u.id, u.username, u.display_name, u.phone, u.department_code AS department, "
-		       "u.district_code AS district, u.active = 1 AS active, u.must_change = 1 AS must_change, "
-		       "u.locked_until, u.password_changed_at, u.created_at, u.totp_secret <> '' AS totp_enrolled, "
-		       "(SELECT coalesce(group_concat(role, ','), '') FROM (SELECT role FROM user_roles r "
-		       "WHERE r.user_id = u.id ORDER BY role)) AS roles "
-		       "FROM users u WHERE (?1 IS NULL OR u.department_code = ?1) "
-		       "AND (?2 IS NULL OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ?2)) "
-		       "ORDER BY u.id LIMIT ?3 OFFSET ?4", e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, department);
-	store_bind_text(s, 2, role);
-	store_bind_page(s, 3, pg);
-	return store_rows_json(st, s, items, e);
+	struct store_list l = STORE_LIST("user list");
+	if (department)
+		store_list_text(&l, "u.department_code = :department", ":department", department);
+	if (role)
+		store_list_text(&l, "EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = :role)",
+				":role", role);
+	int rc = store_list_count(st, &l, "FROM users u", total, e);
+	if (!rc)
+		rc = store_list_page(st, &l, "SELECT u.id, u.username, u.display_name, u.phone, "
+				     "u.department_code AS department, u.district_code AS district, u.active = 1 AS active, "
+				     "u.must_change = 1 AS must_change, u.locked_until, u.password_changed_at, u.created_at, "
+				     "u.totp_secret <> '' AS totp_enrolled, (SELECT coalesce(group_concat(role, ','), '') "
+				     "FROM (SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role)) AS roles "
+				     "FROM users u", "ORDER BY u.id", pg, items, e);
+	store_list_free(&l);
+	return rc;
 }
 
 int store_pwhist_add(struct store *st, int64_t user_id, const char *hash, const char *norm_hash, int64_t at,

@@ -41,7 +41,6 @@ int store_department_load(struct store *st, const char *code, int64_t *running_c
 ** [{id, username}] of those disabled (caller decrefs). */
 int store_department_disable_users(struct store *st, const char *code, int64_t now, json_t **users,
 				   struct err *e);
-int store_role_list(struct store *st, json_t **items, struct err *e);
 
 /* ---- users ------------------------------------------------------------ */
 struct user {

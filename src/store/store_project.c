@@ -9,6 +9,7 @@
 */
 #include "store/store_project.h"
 #include "store/store_int.h"
+#include "store/store_list.h"
 #include "store/store_search.h"
 
 #include <stdio.h>
@@ -170,51 +171,47 @@ static void bind_scope(sqlite3_stmt *s, const struct project_scope *sc)
 	store_bind_text(s, 3, sc->department);
 }
 
-/* The list's WHERE from the scope and the filters present (no `?N IS NULL
-** OR` terms: SQLite picks the index of what is there); hits: the ids the
-** search found in the trigram table (store_search.h), NULL without q or
+/* The list's filter from the scope and the filters present; hits: the ids
+** the search found in the trigram table (store_search.h), NULL without q or
 ** when q is too short for it. A department's projects are those it created
 ** and those project_departments lists. wide: more than STORE_COUNT_CAP
 ** match, so the page walks the projects newest first testing these lists
 ** (the unary +, a probe) instead of driving by them and sorting them all. */
-static void list_where(const struct project_scope *sc, const struct project_filter *f, const char *hits, int wide,
-		       struct buf *w, struct store_binds *bv)
+static void project_filter(const struct project_scope *sc, const struct project_filter *f, const char *hits,
+			   int wide, struct store_list *l)
 {
 	const char *plus = wide ? "+" : "";
 	struct buf scope = {0};
-	int n = 0;
-	store_where_add(w, &n, "p.deleted_at IS NULL");
+	store_list_and(l, "p.deleted_at IS NULL");
 	if (!sc->all && (sc->district || sc->department)) {
 		buf_puts(&scope, "(");
 		if (sc->district) {
-			buf_printf(&scope, "%sp.division_code = ?", plus);
-			store_bind_str(bv, sc->district);
+			buf_printf(&scope, "%sp.division_code = :scope_district", plus);
+			store_list_bind_text(l, ":scope_district", sc->district);
 		}
 		if (sc->department) {
 			/* wide: a probe of project_departments' key per project walked */
-			buf_printf(&scope, wide ? "%s+p.created_department = ? OR EXISTS (SELECT 1 FROM "
-				   "project_departments d WHERE d.department_code = ? AND d.project_id = p.id)"
-				   : "%sp.created_department = ? OR p.id IN (SELECT project_id FROM project_departments "
-				   "WHERE department_code = ?)", sc->district ? " OR " : "");
-			store_bind_str(bv, sc->department);
-			store_bind_str(bv, sc->department);
+			buf_printf(&scope, wide ? "%s+p.created_department = :scope_department OR EXISTS (SELECT 1 FROM "
+				   "project_departments d WHERE d.department_code = :scope_department AND d.project_id = p.id)"
+				   : "%sp.created_department = :scope_department OR p.id IN (SELECT project_id FROM "
+				   "project_departments WHERE department_code = :scope_department)", sc->district ? " OR " : "");
+			store_list_bind_text(l, ":scope_department", sc->department);
 		}
 		buf_puts(&scope, ")");
-		store_where_add(w, &n, scope.data);
+		store_list_and(l, scope.data);
 		buf_free(&scope);
 	} else if (!sc->all) {
-		store_where_add(w, &n, "0");
+		store_list_and(l, "0");
 	}
-	if (f->q && hits) {
-		store_where_add(w, &n, wide ? "+p.id IN (SELECT value FROM json_each(?))"
-				: "p.id IN (SELECT value FROM json_each(?))");
-		store_bind_str(bv, hits);
-	} else if (f->q) {
-		store_where_add(w, &n, "(instr(p.name, ?) > 0 OR instr(p.code, ?) > 0)");
-		store_bind_str(bv, f->q); store_bind_str(bv, f->q);
-	}
-	if (f->flow_type) { store_where_add(w, &n, "p.flow_type = ?"); store_bind_i64(bv, f->flow_type); }
-	if (f->division) { store_where_add(w, &n, "p.division_code = ?"); store_bind_str(bv, f->division); }
+	if (f->q && hits)
+		store_list_text(l, wide ? "+p.id IN (SELECT value FROM json_each(:hits))"
+				: "p.id IN (SELECT value FROM json_each(:hits))", ":hits", hits);
+	else if (f->q)
+		store_list_text(l, "(instr(p.name, :q) > 0 OR instr(p.code, :q) > 0)", ":q", f->q);
+	if (f->flow_type)
+		store_list_int(l, "p.flow_type = :flow_type", ":flow_type", f->flow_type);
+	if (f->division)
+		store_list_text(l, "p.division_code = :division", ":division", f->division);
 }
 
 /* A department's list alone: more than STORE_COUNT_CAP projects linked to
@@ -241,8 +238,8 @@ static int department_many(struct store *st, const struct project_scope *sc, con
 int store_project_list(struct store *st, const struct project_scope *sc, const struct project_filter *f,
 		       const struct page *pg, json_t **items, int64_t *total, int *capped, struct err *e)
 {
-	struct buf w = {0}, phrase = {0}, hits = {0}, q = {0};
-	struct store_binds cv = {0}, bv = {0};
+	struct buf phrase = {0}, hits = {0};
+	struct store_list count = STORE_LIST("project count"), list = STORE_LIST("project list");
 	int64_t nhits;
 	int many, rc = department_many(st, sc, f, &many, e);
 	if (!rc && f->q && store_search_indexed(f->q)) {
@@ -253,25 +250,18 @@ int store_project_list(struct store *st, const struct project_scope *sc, const s
 		*total = STORE_COUNT_CAP;
 		*capped = 1;
 	} else if (!rc) {
-		list_where(sc, f, hits.data, 0, &w, &cv);
-		buf_printf(&q, "FROM projects p%s", w.data);
-		rc = store_count_capped(st, q.data, &cv, total, capped, "project count", e);
+		project_filter(sc, f, hits.data, 0, &count);
+		rc = store_list_count_capped(st, &count, "FROM projects p", STORE_COUNT_CAP, total, capped, e);
 	}
 	if (!rc) {
-		w.len = q.len = 0;
-		list_where(sc, f, hits.data, *capped, &w, &bv);
-		buf_printf(&q, "SELECT " PROJECT_COLS " FROM projects p%s ORDER BY p.id DESC LIMIT %d OFFSET %lld", w.data,
-			   pg->page_size, (long long)(pg->page - 1) * pg->page_size);
-		sqlite3_stmt *s = store_prepare_bound(st, q.data, &bv, "project list", e);
-		/* store_rows_json steps and resets s: finalised here */
-		rc = s ? store_rows_json(st, s, items, e) : e->code;
-		if (s)
-			sqlite3_finalize(s);
+		project_filter(sc, f, hits.data, *capped, &list);
+		rc = store_list_page(st, &list, "SELECT " PROJECT_COLS " FROM projects p", "ORDER BY p.id DESC", pg,
+				     items, e);
 	}
-	buf_free(&w);
+	store_list_free(&count);
+	store_list_free(&list);
 	buf_free(&phrase);
 	buf_free(&hits);
-	buf_free(&q);
 	return rc;
 }
 

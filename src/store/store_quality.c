@@ -9,6 +9,7 @@
 */
 #include "store/store_quality.h"
 #include "store/store_int.h"
+#include "store/store_list.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -850,36 +851,35 @@ int store_quality_finding_events(struct store *st, int64_t id, json_t **rows, st
 	return store_rows_json(st, s, rows, e);
 }
 
-#define FILTER "(?1 IS NULL OR f.status = ?1) AND (?2 IS NULL OR f.rule = ?2) AND " \
-	"(?3 IS NULL OR f.department_code = ?3) AND (?4 IS NULL OR f.district_code = ?4) AND " \
-	"(?5 IS NULL OR f.object = ?5) AND (?6 IS NULL OR f.department_code = ?6) AND " \
-	"(?7 IS NULL OR f.district_code = ?7)"
-
-static void bind_filter(sqlite3_stmt *s, const struct qs_filter *f)
+static void findings_filter(const struct qs_filter *f, struct store_list *l)
 {
-	store_bind_text(s, 1, f->status);
-	store_bind_text(s, 2, f->rule);
-	store_bind_text(s, 3, f->department);
-	store_bind_text(s, 4, f->district);
-	store_bind_text(s, 5, f->object);
-	store_bind_text(s, 6, f->scope_department);
-	store_bind_text(s, 7, f->scope_district);
+	if (f->status)
+		store_list_text(l, "f.status = :status", ":status", f->status);
+	if (f->rule)
+		store_list_text(l, "f.rule = :rule", ":rule", f->rule);
+	if (f->department)
+		store_list_text(l, "f.department_code = :department", ":department", f->department);
+	if (f->district)
+		store_list_text(l, "f.district_code = :district", ":district", f->district);
+	if (f->object)
+		store_list_text(l, "f.object = :object", ":object", f->object);
+	if (f->scope_department)
+		store_list_text(l, "f.department_code = :scope_department", ":scope_department", f->scope_department);
+	if (f->scope_district)
+		store_list_text(l, "f.district_code = :scope_district", ":scope_district", f->scope_district);
 }
 
 int store_quality_findings_list(struct store *st, const struct qs_filter *f, const struct page *pg,
 				json_t **items, int64_t *total, struct err *e)
 {
-	sqlite3_stmt *c = store_stmt(st, "SELECT count(*) FROM quality_findings f WHERE " FILTER, e);
-	sqlite3_stmt *s = store_stmt(st, "SELECT " FINDING_COLS " FROM quality_findings f WHERE " FILTER
-				     " ORDER BY f.deadline_day, f.id LIMIT ?8 OFFSET ?9", e);
-	if (!c || !s)
-		return e->code;
-	bind_filter(c, f);
-	if (store_count(st, c, total, e))
-		return e->code;
-	bind_filter(s, f);
-	store_bind_page(s, 8, pg);
-	return store_rows_json(st, s, items, e);
+	struct store_list l = STORE_LIST("finding list");
+	findings_filter(f, &l);
+	int rc = store_list_count(st, &l, "FROM quality_findings f", total, e);
+	if (!rc)
+		rc = store_list_page(st, &l, "SELECT " FINDING_COLS " FROM quality_findings f", "ORDER BY f.deadline_day, f.id",
+				     pg, items, e);
+	store_list_free(&l);
+	return rc;
 }
 
 int store_quality_open_count(struct store *st, int64_t *n, struct err *e)
@@ -921,15 +921,15 @@ int store_quality_run_put(struct store *st, struct qs_run *r, struct err *e)
 
 int store_quality_runs(struct store *st, const struct page *pg, json_t **items, int64_t *total, struct err *e)
 {
-	sqlite3_stmt *c = store_stmt(st, "SELECT count(*) FROM quality_runs", e);
-	sqlite3_stmt *s = store_stmt(st, "SELECT id, " ISO("started_at") " AS started_at, " ISO("finished_at")
+	struct store_list l = STORE_LIST("quality runs");
+	int rc = store_list_count(st, &l, "FROM quality_runs", total, e);
+	if (!rc)
+		rc = store_list_page(st, &l, "SELECT id, " ISO("started_at") " AS started_at, " ISO("finished_at")
 				     " AS finished_at, trigger, username, rule, rules_run, rules_skipped, found, opened, "
-				     "reopened, fixed, escalated, open_after, ms FROM quality_runs ORDER BY id DESC "
-				     "LIMIT ?1 OFFSET ?2", e);
-	if (!c || !s || store_count(st, c, total, e))
-		return e->code;
-	store_bind_page(s, 1, pg);
-	return store_rows_json(st, s, items, e);
+				     "reopened, fixed, escalated, open_after, ms FROM quality_runs", "ORDER BY id DESC", pg,
+				     items, e);
+	store_list_free(&l);
+	return rc;
 }
 
 /* ---- overview and 通报 ---------------------------------------------------------------------------- */

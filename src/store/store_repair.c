@@ -6,6 +6,7 @@
 */
 #include "store/store_repair.h"
 #include "store/store_int.h"
+#include "store/store_list.h"
 #include "base/buf.h"
 
 #include <stdio.h>
@@ -378,20 +379,15 @@ int store_repair_list(struct store *st, const char *status, const struct page *p
 {
 	int64_t total;
 	json_t *items;
-	sqlite3_stmt *c = store_stmt(st, "SELECT count(*) FROM repairs WHERE ?1 IS NULL OR status = ?1", e);
-	if (!c)
-		return e->code;
-	store_bind_text(c, 1, status);
-	if (store_count(st, c, &total, e))
-		return e->code;
-	sqlite3_stmt *s = store_stmt(st, "SELECT " REPAIR_COLS " FROM repairs WHERE ?1 IS NULL OR status = ?1 "
-				     "ORDER BY id DESC LIMIT ?2 OFFSET ?3", e);
-	if (!s)
-		return e->code;
-	store_bind_text(s, 1, status);
-	store_bind_page(s, 2, pg);
-	if (store_rows_json(st, s, &items, e))
-		return e->code;
+	struct store_list l = STORE_LIST("repair list");
+	if (status)
+		store_list_text(&l, "status = :status", ":status", status);
+	int rc = store_list_count(st, &l, "FROM repairs", &total, e);
+	if (!rc)
+		rc = store_list_page(st, &l, "SELECT " REPAIR_COLS " FROM repairs", "ORDER BY id DESC", pg, &items, e);
+	store_list_free(&l);
+	if (rc)
+		return rc;
 	*out = json_pack("{s:o,s:I}", "items", items, "total", (json_int_t)total);
 	return 0;
 }

@@ -1,5 +1,5 @@
 /*
-** store_search.c: shared pieces of the list queries (see store_search.h).
+** store_search.c: the search box of the lists (see store_search.h).
 */
 #include "store/store_int.h"
 #include "store/store_search.h"
@@ -7,28 +7,6 @@
 
 #include <assert.h>
 #include <string.h>
-
-void store_bind_str(struct store_binds *b, const char *s)
-{
-	assert(b->n < (int)(sizeof b->v / sizeof b->v[0]));
-	b->v[b->n].kind = 0;
-	b->v[b->n].s = s;
-	b->v[b->n++].i = 0;
-}
-
-void store_bind_i64(struct store_binds *b, int64_t i)
-{
-	assert(b->n < (int)(sizeof b->v / sizeof b->v[0]));
-	b->v[b->n].kind = 1;
-	b->v[b->n].s = NULL;
-	b->v[b->n++].i = i;
-}
-
-void store_where_add(struct buf *w, int *n, const char *cond)
-{
-	buf_puts(w, (*n)++ ? " AND " : " WHERE ");
-	buf_puts(w, cond);
-}
 
 /* Byte offsets of q's characters (UTF-8 lead bytes), at most max. */
 static int char_starts(const char *q, int *at, int max)
@@ -94,40 +72,4 @@ int store_search_ids(struct store *st, const char *fts_table, const char *q, con
 	buf_puts(ids, "]");
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : store_sqlerr(st, e, "search");
-}
-
-sqlite3_stmt *store_prepare_bound(struct store *st, const char *sql, const struct store_binds *b, const char *what,
-				  struct err *e)
-{
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
-		store_sqlerr(st, e, what);
-		return NULL;
-	}
-	for (int i = 0; i < b->n; i++) {
-		if (b->v[i].kind)
-			sqlite3_bind_int64(s, i + 1, b->v[i].i);
-		else
-			store_bind_text(s, i + 1, b->v[i].s);
-	}
-	return s;
-}
-
-int store_count_capped(struct store *st, const char *from_where, const struct store_binds *b, int64_t *total,
-		       int *capped, const char *what, struct err *e)
-{
-	struct buf q = {0};
-	buf_printf(&q, "SELECT count(*) FROM (SELECT 1 %s LIMIT %d)", from_where, STORE_COUNT_CAP + 1);
-	sqlite3_stmt *s = store_prepare_bound(st, q.data, b, what, e);
-	buf_free(&q);
-	if (!s)
-		return e->code;
-	int rc = sqlite3_step(s);
-	int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW)
-		return store_sqlerr(st, e, what);
-	*capped = n > STORE_COUNT_CAP;
-	*total = *capped ? STORE_COUNT_CAP : n;
-	return 0;
 }

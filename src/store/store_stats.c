@@ -543,12 +543,12 @@ int store_stats_sums(struct store *st, const struct stats_range *r, int g, stats
 	if (!s)
 		return e->code;
 	int rc, out = 0;
-	struct stats_counts c;
+	int64_t v[SC_COUNT];
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		stats_counts_zero(&c);
+		memset(v, 0, sizeof v);
 		for (int i = 0; i < NDAY; i++)
-			c.n[day_sc[i]] = sqlite3_column_int64(s, 1 + i);
-		if ((out = fn(arg, store_col_text(s, 0), &c)))
+			v[day_sc[i]] = sqlite3_column_int64(s, 1 + i);
+		if ((out = fn(arg, store_col_text(s, 0), v)))
 			break;
 	}
 	sqlite3_reset(s);
@@ -662,11 +662,10 @@ int store_stats_live(struct store *st, const char *department, const char *distr
 int store_stats_live_scan(struct store *st, const char *department, const char *district, int32_t today,
 			  stats_live_fn fn, void *arg, struct err *e)
 {
-	/* the light predicates of store_case.c's list filter, on every row */
+	/* the light rule of the list filter (store_case.c), on every row */
 	sqlite3_stmt *s = store_stmt(st,
 		"SELECT district_code, department_code, status, "
-		"CASE WHEN open = 1 AND accepted = 1 THEN CASE WHEN due_day < coalesce(paused_since, ?2) THEN 3 "
-		"WHEN warn_day <= coalesce(paused_since, ?2) THEN 2 ELSE 1 END ELSE 0 END, count(*) "
+		"case_light(open, accepted, due_day, warn_day, coalesce(paused_since, ?2)), count(*) "
 		"FROM cases WHERE (?1 IS NULL OR department_code = ?1) AND (?3 IS NULL OR district_code = ?3) "
 		"GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4", e);
 	if (!s)

@@ -17,7 +17,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "stats/stats.h"
+#include "store/stats_schema.h"
 #include "store/store.h"
 #include "store/store_case.h"
 
@@ -135,8 +135,8 @@ struct stats_range {
 ** stats_range) with its key of grouping g (SG_COUNT: key ""), in no
 ** particular order and not summed: a key comes back once per row, and the
 ** caller adds them up (stats/stats_query.c). fn gets each key and the
-** row's counts (joint and histogram values not filled). */
-typedef int (*stats_row_fn)(void *arg, const char *key, const struct stats_counts *c);
+** row's counts v[SC_COUNT] (joint and histogram counts 0). */
+typedef int (*stats_row_fn)(void *arg, const char *key, const int64_t *v);
 int store_stats_sums(struct store *st, const struct stats_range *r, int g, stats_row_fn fn, void *arg,
 		     struct err *e);
 /* Every histogram row (key, wd, n) of the range the same way: not summed,

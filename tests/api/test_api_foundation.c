@@ -207,6 +207,32 @@ static void test_role_separation(void **state)
 	client_free(clk);
 }
 
+/* Roles are named once (org/rbac.c): GET /api/roles and the dictionary
+** org.role give every role the same name, in the same order. */
+static void test_roles_named_once(void **state)
+{
+	struct client *c = client_new(&T);
+	json_t *roles, *dict;
+	assert_int_equal(client_login(c, "clerk1", APITEST_PASSWORD), 200);
+	assert_int_equal(client_req(c, "GET", "/api/roles", NULL, NULL, &roles), 200);
+	assert_int_equal(client_req(c, "GET", "/api/dict", NULL, NULL, &dict), 200);
+	json_t *items = json_object_get(roles, "items"), *names = json_object_get(dict, "org.role");
+	assert_int_equal(json_array_size(items), 10);
+	assert_int_equal(json_array_size(items), json_array_size(names));
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *r = json_array_get(items, i), *n = json_array_get(names, i);
+		assert_string_equal(json_string_value(json_object_get(r, "code")),
+				    json_string_value(json_object_get(n, "code")));
+		assert_string_equal(json_string_value(json_object_get(r, "name")),
+				    json_string_value(json_object_get(n, "label")));
+		assert_true(strlen(json_string_value(json_object_get(r, "description"))) > 0);
+	}
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 3), "scope")), "city");
+	json_decref(roles);
+	json_decref(dict);
+	client_free(c);
+}
+
 static void test_bad_requests(void **state)
 {
 	struct client *c = client_new(&T);
@@ -278,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_login_and_lockout),
 		cmocka_unit_test(test_must_change),
 		cmocka_unit_test(test_role_separation),
+		cmocka_unit_test(test_roles_named_once),
 		cmocka_unit_test(test_bad_requests),
 		cmocka_unit_test(test_metrics_and_audit),
 	};

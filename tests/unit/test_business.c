@@ -35,6 +35,7 @@
 #include "approval/project.h"
 #include "base/clock.h"
 #include "business/business.h"
+#include "db/db.h"
 #include "workday/workday.h"
 #include "cli/cli.h"
 #include "paperwork/paperwork.h"
@@ -184,6 +185,7 @@ static int setup(void **state)
 		return -1;
 	Env.cal = Cal;
 	Env.dl = DEADLINE_CONF_DEFAULT;
+	Env.observers = db_case_observers();
 	rbac_cli_principal(&Cli);
 	json_t *doc = json_loads(catalogue, 0, NULL);
 	if (!doc || catalog_import(St, &Cli, at("2024-12-01", 9), doc, NULL, &e)) {

@@ -24,6 +24,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "cli/cli.h"
+#include "db/db.h"
 #include "org/audit.h"
 #include "workday/workday.h"
 
@@ -139,7 +140,8 @@ static int setup(void **state)
 	stdout = saved;
 	if (rc != 0 || store_open(Db, 0, &St, &e) || cal_build_store(St, &Cal, &e))
 		return -1;
-	Env = (struct case_env){.cal = Cal, .dl = DEADLINE_CONF_DEFAULT, .cache = case_cache_new(64)};
+	Env = (struct case_env){.cal = Cal, .dl = DEADLINE_CONF_DEFAULT, .cache = case_cache_new(64),
+			     .observers = db_case_observers()};
 	rbac_cli_principal(&Cli);
 	return 0;
 }

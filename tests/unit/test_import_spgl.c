@@ -26,6 +26,7 @@
 #include "approval/deadline.h"
 #include "base/clock.h"
 #include "base/json.h"
+#include "db/db.h"
 #include "workday/workday.h"
 #include "cli/cli.h"
 #include "importer/importer.h"
@@ -146,7 +147,7 @@ static int setup(void **state)
 		return -1;
 	if (store_open(DbA, 0, &A, &e) || store_open(DbB, 0, &B, &e) || cal_build_store(B, &Cal, &e))
 		return -1;
-	Env = (struct case_env){.cal = Cal, .dl = DEADLINE_CONF_DEFAULT};
+	Env = (struct case_env){.cal = Cal, .dl = DEADLINE_CONF_DEFAULT, .observers = db_case_observers()};
 	Now = clock_now(NULL);
 	rbac_cli_principal(&Cli);
 	return 0;

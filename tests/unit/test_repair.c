@@ -24,6 +24,7 @@
 
 #include "base/clock.h"
 #include "base/json.h"
+#include "db/db.h"
 #include "workday/workday.h"
 #include "cli/cli.h"
 #include "approval/project.h"
@@ -272,7 +273,7 @@ static int setup(void **state)
 	stdout = saved;
 	if (rc || store_open(Db, 0, &St, &e) || cal_build_store(St, &Cal, &e))
 		return -1;
-	Cases = (struct case_env){.cal = Cal, .dl = DEADLINE_CONF_DEFAULT};
+	Cases = (struct case_env){.cal = Cal, .dl = DEADLINE_CONF_DEFAULT, .observers = db_case_observers()};
 	Env = (struct repair_env){&Cases, NULL};
 	Now = clock_now(NULL);     /* the demo counted its statistics at the real clock */
 	rbac_cli_principal(&Cli);

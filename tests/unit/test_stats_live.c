@@ -35,6 +35,7 @@
 #include "approval/catalog.h"
 #include "approval/project.h"
 #include "base/clock.h"
+#include "db/db.h"
 #include "workday/workday.h"
 #include "cli/cli.h"
 #include "stats/stats_live.h"
@@ -239,6 +240,7 @@ static int setup(void **state)
 		return -1;
 	Env.cal = Cal;
 	Env.dl = DEADLINE_CONF_DEFAULT;
+	Env.observers = db_case_observers();
 	rbac_cli_principal(&Cli);
 	make_projects(NPROJECTS);
 	simulate("2025-08-01", 122, NPROJECTS);
@@ -819,6 +821,7 @@ static int setup_demo(void **state)
 		return -1;
 	Env.cal = Cal;
 	Env.dl = DEADLINE_CONF_DEFAULT;
+	Env.observers = db_case_observers();
 	rbac_cli_principal(&Cli);
 	End = clock_cn_midnight("2025-11-20") + 16 * 3600;
 	/* the generator writes rows in bulk, past the observer: rebuild */
