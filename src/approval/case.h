@@ -128,12 +128,13 @@ int case_act(struct store *st, const struct case_env *env, const struct principa
 	     int64_t id, const struct case_input *in, json_t **out, struct err *e);
 
 /* ---- group commit ----------------------------------------------------------------------
-** The server hands actions to one writer thread (case_writer.c) that runs
-** every action waiting at that moment in ONE transaction, each under a
-** savepoint (a refused action is undone alone), and commits once: one
-** fsync and one write of each hot page for the whole batch. An action is
-** answered only after that commit, so it is as durable as with
-** synchronous=FULL alone. The writer owns its own connection. */
+** The server hands actions and stage applications to one writer thread
+** (case_writer.c) that runs every one waiting at that moment in ONE
+** transaction, each under a savepoint (a refused one is undone alone), and
+** commits once: one fsync, one flush of the documents issued and one write
+** of each hot page for the whole batch. Each is answered only after that
+** commit, so it is as durable as with synchronous=FULL alone. The writer
+** owns its own connection. */
 struct case_writer;
 /* path: the database; flags: STORE_SYNC_FULL or 0; pool: the server's pool,
 ** whose writer gate the writer shares (may be NULL). */
@@ -150,6 +151,13 @@ void case_writer_stop(struct case_writer *w);
 int case_writer_submit(struct case_writer *w, const struct case_env *env, const struct principal *who,
 		       int64_t now, int64_t id, const struct case_input *in, int *rc, struct err *e,
 		       void (*done)(void *token), void *token);
+/* The same for a stage application (case_apply): queued, run in a batch
+** under its savepoint, answered after the commit; *out (set to NULL here)
+** receives case_apply's answer when *rc is 0 and belongs to the submitter
+** then. app and what it points to stay valid until done is called. */
+int case_writer_submit_apply(struct case_writer *w, const struct case_env *env, const struct principal *who,
+			     int64_t now, int64_t project_id, const struct case_application *app, json_t **out,
+			     int *rc, struct err *e, void (*done)(void *token), void *token);
 
 /* Who may take the case over: the active accounts of its department holding
 ** the current step's role (next: the next step's role, 409 at the last

@@ -6,8 +6,12 @@
 ** department, kind and year, never reused) with a verification code (128
 ** random bits, base32) printed with a QR code; the page is rendered then,
 ** kept in the file store under its SHA-256 (recorded on the document), and
-** a reprint serves those very bytes. Documents issued before (and the demo
-** history's) are rendered from the stored facts instead.
+** a reprint serves those very bytes. The QR code itself is drawn when the
+** page is served, not in the issuing transaction (drawing it was an eighth
+** of a durable transition, issue 21): the kept page holds the code's text
+** in a marker (QR_MARK) that the reader replaces with the drawing, so what
+** a user receives is the page as it was issued. Documents issued before
+** (and the demo history's) are rendered from the stored facts instead.
 ** Also 收件回执 (at 收件), 特别程序告知书 (§45, at special_start) and
 ** 容缺受理告知书 (at a 受理 with materials to follow).
 */
@@ -434,19 +438,73 @@ static int joint_number(struct store *st, const struct case_rec *c, char *number
 	return rc ? err_set(e, ERR_NOTFOUND, "kind", "联合验收尚无结论 (no combined result yet)") : 0;
 }
 
-/* The QR code and the verification line of a sealed document. */
-static int qr_block(const struct case_env *env, const struct case_rec *c, const char *code, struct buf *b,
-		    struct err *e)
+/* Where a kept page's QR code goes: QR_MARK, the code's text in hex, QR_END.
+** Nothing else of a page can contain it: every text from users and records
+** goes through buf_html, which escapes '<'. */
+#define QR_MARK "<!--gg-qr:"
+#define QR_END "-->"
+
+static void qr_mark(struct buf *b, const char *text)
+{
+	static const char hex[] = "0123456789abcdef";
+	buf_puts(b, QR_MARK);
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		char x[2] = {hex[*p >> 4], hex[*p & 15]};
+		buf_append(b, x, 2);
+	}
+	buf_puts(b, QR_END);
+}
+
+static int unhex(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The kept page in with its QR marker replaced by the drawing, into out
+** (in is freed). A page without a marker (issued before) is served as is. */
+static int qr_draw(struct buf *in, struct buf *out, struct err *e)
+{
+	char text[512];
+	size_t n = 0;
+	const char *at = in->data ? strstr(in->data, QR_MARK) : NULL;
+	const char *hex = at ? at + strlen(QR_MARK) : NULL;
+	const char *end = hex ? strstr(hex, QR_END) : NULL;
+	if (!end) {
+		*out = *in;
+		return 0;
+	}
+	for (const char *p = hex; p + 1 < end && n + 1 < sizeof text; p += 2) {
+		int hi = unhex(p[0]), lo = unhex(p[1]);
+		if (hi < 0 || lo < 0)
+			break;
+		text[n++] = (char)(hi << 4 | lo);
+	}
+	text[n] = 0;
+	if ((size_t)(end - hex) != 2 * n) {
+		buf_free(in);
+		return err_set(e, ERR_INTERNAL, "", "a kept document has a damaged QR marker");
+	}
+	*out = (struct buf){0};
+	buf_append(out, in->data, (size_t)(at - in->data));
+	int rc = totp_qr_svg(text, out, e);
+	buf_puts(out, end + strlen(QR_END));
+	buf_free(in);
+	if (rc)
+		buf_free(out);
+	return rc;
+}
+
+/* The QR code (its marker: drawn when served) and the verification line of
+** a sealed document. */
+static void qr_block(const struct case_env *env, const struct case_rec *c, const char *code, struct buf *b)
 {
 	char text[512];
 	snprintf(text, sizeof text, "%s/verify/%s?case=%s", env->public_url ? env->public_url : "", code, c->number);
 	buf_puts(b, "<div class=\"qr\">");
-	if (totp_qr_svg(text, b, e))
-		return e->code;
+	qr_mark(b, text);
 	buf_puts(b, "<p>扫码或访问 ");
 	buf_html(b, env->public_url && *env->public_url ? env->public_url : "本系统");
 	buf_printf(b, "/verify/%s 核验本文书<br>核验码 %s</p></div>", code, code);
-	return 0;
 }
 
 /* The page of document kind of case c numbered `number`, issued at
@@ -489,7 +547,7 @@ static int render(struct store *st, const struct case_env *env, int64_t now, con
 		}
 	}
 	if (!rc && code)
-		rc = qr_block(env, c, code, &b, e);
+		qr_block(env, c, code, &b);
 	if (!rc) {
 		buf_puts(&b, "</body></html>");
 		*out = b;
@@ -519,9 +577,13 @@ int case_document(struct store *st, const struct case_env *env, const struct pri
 	    : store_case_doc_get(st, id, kind, number, sizeof number, &issued, e) ||
 	      store_case_doc_sha(st, id, kind, sha, e))
 		return e->code;
-	/* the very bytes issued, when kept */
-	if (sha[0] && filestore_dir(store_path(st), dir, sizeof dir, &e2) == 0)
-		return filestore_read(dir, sha, out, e);
+	/* the very page issued, when kept, with its QR code drawn */
+	if (sha[0] && filestore_dir(store_path(st), dir, sizeof dir, &e2) == 0) {
+		struct buf kept;
+		if (filestore_read(dir, sha, &kept, e))
+			return e->code;
+		return qr_draw(&kept, out, e);
+	}
 	return render(st, env, now, &c, kind, number, issued, NULL, out, e);
 }
 

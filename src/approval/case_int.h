@@ -34,6 +34,11 @@ int case_record(struct store *st, const struct case_env *env, const struct princ
 ** several in one, each under a savepoint). */
 int case_act_locked(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 		    int64_t id, const struct case_input *in, struct err *e);
+/* case_apply's checks and rows inside the caller's transaction (the case
+** writer's savepoint), without its document flush and commit; *out only on
+** success. */
+int case_apply_locked(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+		      int64_t project_id, const struct case_application *a, json_t **out, struct err *e);
 
 /* Compute the clock of c with the given pauses (after acceptance; end 0
 ** while open) into *clock and set the copies kept on the row for filtering:

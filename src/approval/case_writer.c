@@ -1,5 +1,6 @@
 /*
-** case_writer.c: group commit of 办件 actions for the server (see case.h).
+** case_writer.c: group commit of 办件 actions and stage applications for
+** the server (see case.h).
 **
 ** Request handlers queue a job and give their worker thread back; the writer
 ** thread takes every job waiting (up to WRITER_BATCH), opens one
@@ -29,12 +30,15 @@
 #define WRITER_BATCH 64
 #define CHECKPOINT_PAGES 1000         /* SQLite's own autocheckpoint size */
 
-/* One queued action; the pointers are the submitter's (case.h). */
+/* One queued action, or an application when app is set (id: the project);
+** the pointers are the submitter's (case.h). */
 struct job {
 	const struct case_env *env;
 	const struct principal *who;
 	int64_t now, id;
 	const struct case_input *in;
+	const struct case_application *app;
+	json_t **out;                 /* the application's answer */
 	int *rc;
 	struct err *e;
 	void (*done)(void *token);
@@ -66,17 +70,20 @@ static void run_batch(struct case_writer *w, struct job **jobs, int n)
 		}
 		if ((*j->rc = store_case_savepoint(w->st, j->e)))
 			continue;
-		*j->rc = case_act_locked(w->st, j->env, j->who, j->now, j->id, j->in, j->e);
+		*j->rc = j->app ? case_apply_locked(w->st, j->env, j->who, j->now, j->id, j->app, j->out, j->e)
+			: case_act_locked(w->st, j->env, j->who, j->now, j->id, j->in, j->e);
+		if (!*j->rc && (*j->rc = store_case_savepoint_release(w->st, j->e)) && j->app) {
+			json_decref(*j->out);
+			*j->out = NULL;
+		}
 		if (*j->rc)
-			store_case_savepoint_undo(w->st);
-		else if ((*j->rc = store_case_savepoint_release(w->st, j->e)))
 			store_case_savepoint_undo(w->st);
 	}
 	if (rc)
 		return;
-	int issued = 0;
+	int issued = 0;     /* an application issues its 收件回执 */
 	for (int i = 0; i < n; i++)
-		issued |= !*jobs[i]->rc && case_action_issues(jobs[i]->in->action);
+		issued |= !*jobs[i]->rc && (jobs[i]->app || case_action_issues(jobs[i]->in->action));
 	if (issued && (rc = case_files_flush(w->st, &e)) != 0)
 		store_rollback(w->st);
 	if (rc || (rc = store_commit(w->st, &e)) != 0) {
@@ -84,11 +91,15 @@ static void run_batch(struct case_writer *w, struct job **jobs, int n)
 			if (!*jobs[i]->rc) {
 				*jobs[i]->rc = rc;
 				*jobs[i]->e = e;
+				if (jobs[i]->app) {
+					json_decref(*jobs[i]->out);
+					*jobs[i]->out = NULL;
+				}
 			}
 		return;
 	}
 	for (int i = 0; i < n; i++)
-		if (!*jobs[i]->rc)
+		if (!*jobs[i]->rc && !jobs[i]->app)
 			case_cache_invalidate(jobs[i]->env->cache, jobs[i]->id);
 }
 
@@ -169,16 +180,13 @@ void case_writer_stop(struct case_writer *w)
 	free(w);
 }
 
-int case_writer_submit(struct case_writer *w, const struct case_env *env, const struct principal *who,
-		       int64_t now, int64_t id, const struct case_input *in, int *rc, struct err *e,
-		       void (*done)(void *token), void *token)
+static int enqueue(struct case_writer *w, const struct job *job, struct err *e)
 {
-	assert(done);
+	assert(job->done);
 	struct job *j = malloc(sizeof *j);
 	if (!j)
 		return err_set(e, ERR_INTERNAL, "", "out of memory");
-	*j = (struct job){.env = env, .who = who, .now = now, .id = id, .in = in, .rc = rc, .e = e,
-			  .done = done, .token = token};
+	*j = *job;
 	pthread_mutex_lock(&w->mu);
 	if (w->tail)
 		w->tail->next = j;
@@ -188,4 +196,23 @@ int case_writer_submit(struct case_writer *w, const struct case_env *env, const 
 	pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->mu);
 	return 0;
+}
+
+int case_writer_submit(struct case_writer *w, const struct case_env *env, const struct principal *who,
+		       int64_t now, int64_t id, const struct case_input *in, int *rc, struct err *e,
+		       void (*done)(void *token), void *token)
+{
+	struct job j = {.env = env, .who = who, .now = now, .id = id, .in = in, .rc = rc, .e = e, .done = done,
+			.token = token};
+	return enqueue(w, &j, e);
+}
+
+int case_writer_submit_apply(struct case_writer *w, const struct case_env *env, const struct principal *who,
+			     int64_t now, int64_t project_id, const struct case_application *app, json_t **out,
+			     int *rc, struct err *e, void (*done)(void *token), void *token)
+{
+	struct job j = {.env = env, .who = who, .now = now, .id = project_id, .app = app, .out = out, .rc = rc,
+			.e = e, .done = done, .token = token};
+	*out = NULL;
+	return enqueue(w, &j, e);
 }

@@ -340,33 +340,44 @@ out:
 	return rc;
 }
 
-int case_apply(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
-	       int64_t project_id, const struct case_application *a, json_t **out, struct err *e)
+int case_apply_locked(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+		      int64_t project_id, const struct case_application *a, json_t **out, struct err *e)
 {
 	struct case_instance in;
 	json_t *cases = json_array();
-	if (!who->cli && !rbac_has(who, ROLE_CLERK | ROLE_HEAD)) {
+	int rc;
+	if (!who->cli && !rbac_has(who, ROLE_CLERK | ROLE_HEAD))
+		rc = err_set(e, ERR_FORBIDDEN, "", "只有窗口人员或部门负责人可以申报 (clerk or head only)");
+	else if (a->nitems > CASE_APPLY_MAX)
+		rc = err_set(e, ERR_INVALID, "items", "最多 %d 个事项 (at most %d items)", CASE_APPLY_MAX, CASE_APPLY_MAX);
+	else
+		rc = apply_locked(st, env, who, now, project_id, a, cases, &in, e);
+	if (rc) {
 		json_decref(cases);
-		return err_set(e, ERR_FORBIDDEN, "", "只有窗口人员或部门负责人可以申报 (clerk or head only)");
+		return rc;
 	}
-	if (a->nitems > CASE_APPLY_MAX) {
-		json_decref(cases);
-		return err_set(e, ERR_INVALID, "items", "最多 %d 个事项 (at most %d items)", CASE_APPLY_MAX, CASE_APPLY_MAX);
+	*out = json_pack("{s:{s:I,s:s,s:i,s:s},s:o}", "instance", "id", (json_int_t)in.id, "number", in.number,
+			 "stage", in.stage, "side_line", in.side_line, "cases", cases);
+	return 0;
+}
+
+int case_apply(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
+	       int64_t project_id, const struct case_application *a, json_t **out, struct err *e)
+{
+	json_t *answer = NULL;
+	if (store_begin(st, e))
+		return e->code;
+	if (case_apply_locked(st, env, who, now, project_id, a, &answer, e) || case_files_flush(st, e)) {
+		store_rollback(st);
+		json_decref(answer);
+		return e->code;
 	}
-	if (store_begin(st, e) == 0) {
-		if (apply_locked(st, env, who, now, project_id, a, cases, &in, e) == 0 && case_files_flush(st, e) == 0) {
-			if (store_commit(st, e) == 0) {
-				*out = json_pack("{s:{s:I,s:s,s:i,s:s},s:o}", "instance", "id", (json_int_t)in.id,
-						 "number", in.number, "stage", in.stage, "side_line", in.side_line,
-						 "cases", cases);
-				return 0;
-			}
-		} else {
-			store_rollback(st);
-		}
+	if (store_commit(st, e)) {              /* rolled back by store_commit */
+		json_decref(answer);
+		return e->code;
 	}
-	json_decref(cases);
-	return e->code;
+	*out = answer;
+	return 0;
 }
 
 /* ---- when a case ends -------------------------------------------------------------------- */

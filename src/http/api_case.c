@@ -52,6 +52,44 @@ static int text_body(struct http_resp *w, int rc, struct buf *b)
 
 /* ---- applications ------------------------------------------------------------------ */
 
+/* An application handed to the case writer (group commit), as act_later. */
+struct apply_later {
+	struct case_writer *writer;
+	struct case_env env;
+	const char *codes[CASE_APPLY_MAX];
+	struct case_application a;
+	const struct principal *who;
+	int64_t now, id;
+	json_t *out;
+	int rc;
+	struct err e;
+};
+
+static void apply_start(void *arg, void (*resume)(void *token), void *token)
+{
+	struct apply_later *l = arg;
+	if (case_writer_submit_apply(l->writer, &l->env, l->who, l->now, l->id, &l->a, &l->out, &l->rc, &l->e, resume,
+				     token)) {
+		l->rc = l->e.code;
+		resume(token);
+	}
+}
+
+static int apply_finish(struct http_req *r, struct http_resp *w, void *arg, struct err *e)
+{
+	struct apply_later *l = arg;
+	int rc = l->rc;
+	env_put(r, &l->env);
+	if (rc) {
+		*e = l->e;
+	} else {
+		w->status = 201;
+		w->json = l->out;
+	}
+	free(l);
+	return rc;
+}
+
 static int apply(struct http_req *r, struct http_resp *w, struct err *e)
 {
 	static const struct jfield f[] = {
@@ -77,6 +115,18 @@ static int apply(struct http_req *r, struct http_resp *w, struct err *e)
 		.items = codes, .nitems = json_array_size(items), .opinion = json_get_str(r->json, "opinion", NULL),
 		.materials = json_object_get(r->json, "materials"),
 	};
+	if (r->app->case_writer) {
+		struct apply_later *l = calloc(1, sizeof *l);
+		if (!l)
+			return err_set(e, ERR_INTERNAL, "", "out of memory");
+		*l = (struct apply_later){.writer = r->app->case_writer, .a = a, .who = &r->me, .now = http_now(r),
+					  .id = id};
+		memcpy(l->codes, codes, a.nitems < CASE_APPLY_MAX ? a.nitems * sizeof *codes : sizeof codes);
+		l->a.items = l->codes;
+		env_get(r, &l->env);
+		w->later = (struct http_later){apply_start, apply_finish, l};
+		return 0;
+	}
 	struct case_env env;
 	env_get(r, &env);
 	int rc = case_apply(r->st, &env, &r->me, http_now(r), id, &a, &out, e);

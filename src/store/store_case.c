@@ -51,8 +51,7 @@ static void bind_opt64(sqlite3_stmt *s, int i, int64_t v)
 	"coalesce(c.receipt_day, 0), coalesce(c.receipt_end, 0), c.receipt_late, c.tolerance_days, " \
 	"coalesce(c.tolerance_done_at, 0), coalesce(c.paused_since, 0), c.paused_days, coalesce(c.due_day, 0), " \
 	"coalesce(c.warn_day, 0), c.updated_at, i.number, p.code, p.name, ci.name, ci.version, " \
-	"coalesce(d.name, c.department_code), coalesce(u.display_name, u.username, ''), " \
-	"(SELECT max(s.id) FROM case_status s WHERE s.case_id = c.id)"
+	"coalesce(d.name, c.department_code), coalesce(u.display_name, u.username, '')"
 
 static void read_case(sqlite3_stmt *s, struct case_rec *c)
 {
@@ -99,7 +98,6 @@ static void read_case(sqlite3_stmt *s, struct case_rec *c)
 	COPY(c->item_version, s, 39);
 	COPY(c->department_name, s, 40);
 	COPY(c->handler_name, s, 41);
-	c->version = col64(s, 42);
 }
 
 int store_case_get(struct store *st, int64_t id, struct case_rec *c, struct err *e)

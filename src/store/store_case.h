@@ -43,7 +43,6 @@ struct case_rec {
 	int paused_days;
 	int32_t due_day, warn_day;
 	int64_t updated_at;
-	int64_t version;                  /* newest status row id (read only) */
 	/* joined for display (read only) */
 	char instance_number[48];
 	char project_code[40];

@@ -11,7 +11,9 @@
 ** for byte. Documents: the printed 受理通知书 carries a QR code and a
 ** verification code; GET /verify/{code} without a session confirms title,
 ** number and department and nothing of the case; a made-up or malformed
-** code is 404. 准予许可 waits for the 容缺 materials.
+** code is 404. The QR code is drawn when the document is served: the kept
+** page holds a marker and no drawing, the page served is the drawing of
+** the verification address, and a reprint serves the same bytes. 准予许可 waits for the 容缺 materials.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +25,10 @@
 #include <string.h>
 
 #include "apitest.h"
+#include "base/filestore.h"
+#include "org/totp.h"
+
+#include <dirent.h>
 
 static struct apitest T;
 static struct client *Win, *Zc, *Zr, *Zh, *Other, *Anon;
@@ -167,6 +173,42 @@ static void test_files(void **state)
 	assert_int_equal(call(Zr, "GET", "/api/files/999999", NULL, NULL), 404);
 }
 
+/* The QR code of a served document is the drawing of its verification
+** address, and the page kept in the file store holds only its marker. */
+static void qr_as_issued(const char *html, const char *code)
+{
+	char path[128], text[256], dir[512];
+	struct buf svg = {0};
+	struct err e = {0};
+	snprintf(path, sizeof path, "/api/cases/%lld", (long long)C);
+	assert_int_equal(call(Zr, "GET", path, NULL, NULL), 200);
+	snprintf(text, sizeof text, "https://gg.example.cn/verify/%s?case=%s", code,
+		 json_string_value(json_object_get(J, "number")));
+	assert_int_equal(totp_qr_svg(text, &svg, &e), 0);
+	const char *at = strstr(html, "<div class=\"qr\"><svg");
+	assert_non_null(at);
+	assert_memory_equal(at + strlen("<div class=\"qr\">"), svg.data, svg.len);
+	assert_non_null(strstr(at, "</svg><p>扫码或访问 "));
+	buf_free(&svg);
+	assert_int_equal(filestore_dir(T.db, dir, sizeof dir, &e), 0);
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	int kept = 0;
+	for (struct dirent *f; (f = readdir(d));) {
+		struct buf b;
+		if (strlen(f->d_name) != 64 || filestore_read(dir, f->d_name, &b, &e))
+			continue;
+		if (b.data && strstr(b.data, code) && strstr(b.data, "受理通知书")) {
+			kept++;
+			assert_non_null(strstr(b.data, "<div class=\"qr\"><!--gg-qr:"));
+			assert_null(strstr(b.data, "<svg"));
+		}
+		buf_free(&b);
+	}
+	closedir(d);
+	assert_int_equal(kept, 1);
+}
+
 static void test_documents_and_verify(void **state)
 {
 	char path[128], code[40] = "";
@@ -181,6 +223,7 @@ static void test_documents_and_verify(void **state)
 	char *first = strdup(html);
 	assert_int_equal(call(Zr, "GET", path, NULL, NULL), 200);
 	assert_string_equal(client_body(Zr), first);                      /* the bytes issued */
+	qr_as_issued(first, code);
 	free(first);
 	snprintf(path, sizeof path, "/api/cases/%lld/documents/tolerance", (long long)C);
 	assert_int_equal(call(Zr, "GET", path, NULL, NULL), 200);

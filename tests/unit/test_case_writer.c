@@ -20,6 +20,7 @@
 
 #include "approval/case.h"
 #include "approval/case_int.h"
+#include "approval/project.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "cli/cli.h"
@@ -329,6 +330,70 @@ static void test_cache_follows_changes(void **state)
 	buf_free(&c);
 }
 
+static int64_t new_project(int n)
+{
+	char code[32];
+	int64_t id = 0;
+	struct err e;
+	snprintf(code, sizeof code, "2025-610202-47-01-9%05d", n);
+	json_t *body = json_pack("{s:s,s:s,s:i,s:s,s:s,s:i,s:i,s:i,s:s,s:s,s:[{s:s,s:s,s:s,s:s,s:s}]}", "code", code,
+		"name", "写入器申报项目", "flow_type", 4, "division", "610202", "address", "王益区", "investment_wan",
+		1000, "land_area_m2", 1000, "floor_area_m2", 1000, "planned_start", "2026-01-01", "planned_finish",
+		"2027-12-31", "units", "kind", "builder", "name", "厦门测试建设有限公司", "credit_code",
+		"91350200575030446H", "contact", "李四", "phone", "13800138000");
+	assert_int_equal(project_create(St, &Cli, clock_now(NULL), body, &id, &e), 0);
+	json_decref(body);
+	return id;
+}
+
+static void test_writer_applications(void **state)
+{
+	static struct run r;
+	const char *one[] = {"HPSP-002"}, *two[] = {"SBFA-001", "JZLJ-001"};
+	int64_t p1 = new_project(1), p2 = new_project(2);
+	struct case_application apps[3] = {
+		{.stage = 5, .items = one, .nitems = 1},
+		{.stage = 5, .items = one, .nitems = 1},      /* again: the item is running (409) */
+		{.stage = 5, .items = two, .nitems = 2},
+	};
+	int64_t project[3] = {p1, p1, p2};
+	json_t *out[3];
+	struct err e;
+	memset(&r, 0, sizeof r);
+	pthread_mutex_init(&r.mu, NULL);
+	pthread_cond_init(&r.cv, NULL);
+	r.now = clock_now(NULL);
+	r.njobs = 3;
+	assert_int_equal(case_writer_start(Db, 0, NULL, &r.w, &e), 0);
+	for (int i = 0; i < 3; i++) {
+		r.jobs[i].rc = -1;
+		assert_int_equal(case_writer_submit_apply(r.w, &Env, &Cli, r.now, project[i], &apps[i], &out[i],
+							  &r.jobs[i].rc, &r.jobs[i].e, job_done, &r), 0);
+	}
+	pthread_mutex_lock(&r.mu);
+	while (r.done < r.njobs)
+		pthread_cond_wait(&r.cv, &r.mu);
+	pthread_mutex_unlock(&r.mu);
+	case_writer_stop(r.w);
+	assert_int_equal(r.jobs[0].rc, 0);
+	assert_int_equal(r.jobs[1].rc, ERR_CONFLICT);
+	assert_string_equal(r.jobs[1].e.field, "items");
+	assert_null(out[1]);
+	assert_int_equal(r.jobs[2].rc, 0);
+	assert_int_equal(json_array_size(json_object_get(out[0], "cases")), 1);
+	assert_int_equal(json_array_size(json_object_get(out[2], "cases")), 2);
+	assert_int_equal(count("SELECT count(*) FROM cases WHERE project_id = ?1", p1), 1);
+	assert_int_equal(count("SELECT count(*) FROM case_instances WHERE project_id = ?1", p1), 1);
+	assert_int_equal(count("SELECT count(*) FROM cases WHERE project_id = ?1", p2), 2);
+	json_t *c = json_array_get(json_object_get(out[2], "cases"), 1);
+	assert_int_equal(count("SELECT status FROM cases WHERE id = ?1", json_integer_value(json_object_get(c, "id"))),
+			 CASE_RECEIVED);
+	json_decref(out[0]);
+	json_decref(out[2]);
+	pthread_mutex_destroy(&r.mu);
+	pthread_cond_destroy(&r.cv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
@@ -338,6 +403,7 @@ int main(void)
 	const struct CMUnitTest db[] = {
 		cmocka_unit_test(test_cache_follows_changes),
 		cmocka_unit_test(test_writer_batch_isolation),
+		cmocka_unit_test(test_writer_applications),
 	};
 	int failed = cmocka_run_group_tests_name("case_cache", pure, NULL, NULL);
 	return failed + cmocka_run_group_tests_name("case_writer", db, setup, teardown);
