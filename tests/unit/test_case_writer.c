@@ -181,8 +181,10 @@ static int open_cases(int64_t *ids, int *status, int max)
 	sqlite3_stmt *s;
 	int n = 0;
 	sqlite3_open_v2(Db, &db, SQLITE_OPEN_READONLY, NULL);
-	sqlite3_prepare_v2(db, "SELECT id, status FROM cases WHERE open = 1 AND status IN (3, 6, 8) ORDER BY id", -1,
-			   &s, NULL);
+	/* accepted: a 补正 before 受理 (status 6, not accepted) may be accepted
+	** once the 补正 is done, which the batch may run first */
+	sqlite3_prepare_v2(db, "SELECT id, status FROM cases WHERE open = 1 AND accepted = 1 AND status IN (3, 6, 8) "
+			   "ORDER BY id", -1, &s, NULL);
 	while (n < max && sqlite3_step(s) == SQLITE_ROW) {
 		ids[n] = sqlite3_column_int64(s, 0);
 		status[n++] = sqlite3_column_int(s, 1);
@@ -289,7 +291,9 @@ static void test_writer_batch_isolation(void **state)
 			assert_int_equal(j->e.code, ERR_CONFLICT);
 			assert_true(j->e.msg[0] != 0);
 		} else {
-			assert_int_equal(j->rc, 0);
+			if (j->rc)
+				fail_msg("case %lld, action %d: %d %s %s", (long long)j->id, j->in.action, j->rc, j->e.field,
+					 j->e.msg);
 			allowed++;
 		}
 	}
