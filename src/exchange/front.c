@@ -602,25 +602,32 @@ int front_rows_of(struct front *f, const struct xtable *t, const char *xzqhdm, c
 	return rc;   /* a failing found() filled e through its arg */
 }
 
+/* "<LSH>::text, <SJSCZT>::text, <SBYY or NULL>::text FROM <table> WHERE ":
+** the verdict columns of t as text, whatever their types there. */
+static void sb_verdict_from(struct front *f, struct sbuf *b, const struct xtable *t)
+{
+	const char *state = col_of(t, "$state");
+	sb_ident(f, b, t->lsh_name);
+	sb_str(b, "::text, ");
+	sb_ident(f, b, state ? state : "sjsczt");
+	sb_str(b, "::text, ");
+	if (t->sbyy_name[0]) {
+		sb_ident(f, b, t->sbyy_name);
+		sb_str(b, "::text");
+	} else
+		sb_str(b, "NULL::text");
+	sb_str(b, " FROM ");
+	sb_ident(f, b, t->tname);
+	sb_str(b, " WHERE ");
+}
+
 int front_verdicts(struct front *f, const struct xtable *t, const char **lsh, int n,
 		   int (*got)(void *arg, const char *lsh, int sjsczt, const char *sbyy), void *arg, struct err *e)
 {
 	struct sbuf b = {0};
 	PGresult *r;
-	const char *state = col_of(t, "$state");
 	sb_str(&b, "SELECT ");
-	sb_ident(f, &b, t->lsh_name);
-	sb_str(&b, "::text, ");
-	sb_ident(f, &b, state ? state : "sjsczt");
-	sb_str(&b, "::text, ");
-	if (t->sbyy_name[0]) {
-		sb_ident(f, &b, t->sbyy_name);
-		sb_str(&b, "::text");
-	} else
-		sb_str(&b, "NULL::text");
-	sb_str(&b, " FROM ");
-	sb_ident(f, &b, t->tname);
-	sb_str(&b, " WHERE ");
+	sb_verdict_from(f, &b, t);
 	sb_ident(f, &b, t->lsh_name);
 	sb_str(&b, " = ANY($1)");
 	char *arr = array_literal(lsh, n);
@@ -643,22 +650,11 @@ int front_verdicts_keyed(struct front *f, const struct xtable *t, const char *xz
 {
 	struct sbuf b = {0};
 	PGresult *r;
-	const char *dfs = col_of(t, "$dfsjzj"), *div = col_of(t, "$xzqhdm"), *state = col_of(t, "$state");
+	const char *dfs = col_of(t, "$dfsjzj"), *div = col_of(t, "$xzqhdm");
 	sb_str(&b, "SELECT ");
 	sb_ident(f, &b, dfs ? dfs : "dfsjzj");
 	sb_str(&b, "::text, ");
-	sb_ident(f, &b, t->lsh_name);
-	sb_str(&b, "::text, ");
-	sb_ident(f, &b, state ? state : "sjsczt");
-	sb_str(&b, "::text, ");
-	if (t->sbyy_name[0]) {
-		sb_ident(f, &b, t->sbyy_name);
-		sb_str(&b, "::text");
-	} else
-		sb_str(&b, "NULL::text");
-	sb_str(&b, " FROM ");
-	sb_ident(f, &b, t->tname);
-	sb_str(&b, " WHERE ");
+	sb_verdict_from(f, &b, t);
 	sb_ident(f, &b, dfs ? dfs : "dfsjzj");
 	sb_str(&b, " = ANY($1)");
 	if (div) {
