@@ -26,7 +26,9 @@ struct store;
 /* 1 when q can be looked up in a trigram table (three characters or more). */
 int store_search_indexed(const char *q);
 /* The FTS5 query that narrows a search for q: up to four of its trigrams,
-** from its end (the rarer part of a code or a number), ANDed. Every row
+** from its end (the rarer part of a code or a number), ANDed; none inside
+** the first six characters of a string of nine digits or more (a division
+** code, shared by every number). Every row
 ** containing q matches it; store_search_ids keeps those that contain q.
 ** The caller frees out (buf_free). */
 #define STORE_SEARCH_MAX 200               /* characters of q looked at */

@@ -23,6 +23,7 @@
 #include "cli/cli.h"
 #include "store/store_case.h"
 #include "store/store_project.h"
+#include "store/store_search.h"
 
 static char Dir[64], Db[96];
 static struct store *St;
@@ -251,11 +252,13 @@ static void test_search(void **state)
 {
 	const struct case_rec *b = mid();
 	struct case_filter f = {.all = 1, .open = -1, .light = -1, .today = TODAY};
-	char prefix[16], frag[64], inner[8];
-	const char *qs[] = {b->project_code, b->number, prefix, frag, inner, "610", "王益区", "区", "益区", "no such text",
-			    "\"", "a\"b\"c"};
+	char prefix[16], frag[64], inner[8], inner10[12];
+	const char *qs[] = {b->project_code, b->number, prefix, frag, inner, inner10, "610", "王益区", "区", "益区",
+			    "no such text", "\"", "a\"b\"c"};
 	snprintf(prefix, sizeof prefix, "%.14s", b->number);
 	snprintf(inner, sizeof inner, "%.5s", b->number + 9);
+	/* ten digits from inside the number: its first six are no division code */
+	snprintf(inner10, sizeof inner10, "%.10s", b->number + 3);
 	/* three CJK characters from the middle of a project name */
 	snprintf(frag, sizeof frag, "%.9s", b->project_name + 9);
 	for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
@@ -266,6 +269,21 @@ static void test_search(void **state)
 		f.all = 0;
 		f.scope_department = b->department;
 		check_all_sorts(qs[i], f);
+	}
+}
+
+/* The trigrams a search narrows by: from the end; none inside a long digit
+** string's first six (the division code every number shares). */
+static void test_search_terms(void **state)
+{
+	const char *in[] = {"61020320250721", "610203202", "61020320", "610203", "小丘商业", "2026-610204-47"};
+	const char *out[] = {"\"721\" AND \"250\" AND \"320\"", "\"202\"", "\"320\" AND \"020\"",
+			     "\"203\" AND \"610\"", "\"丘商业\"", "\"-47\" AND \"204\" AND \"610\" AND \"26-\""};
+	for (size_t i = 0; i < sizeof in / sizeof *in; i++) {
+		struct buf b = {0};
+		store_search_terms(in[i], &b);
+		assert_string_equal(b.data, out[i]);
+		buf_free(&b);
 	}
 }
 
@@ -358,6 +376,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_search),
+		cmocka_unit_test(test_search_terms),
 		cmocka_unit_test(test_todo_and_done),
 		cmocka_unit_test(test_projects),
 	};
