@@ -297,6 +297,33 @@ static int cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Feed f the n elapsed values v in ascending order: counted per value when
+** they lie in [0, MAX_COUNTED] (working days: hundreds of thousands of
+** projects fall on a few hundred values), else sorted. 0 or ERR_INTERNAL. */
+#define MAX_COUNTED 36500
+static int feed_ascending(struct stats_flow_row *f, int64_t *v, size_t n, struct err *e)
+{
+	int64_t max = 0;
+	for (size_t i = 0; i < n && max >= 0; i++)
+		max = v[i] < 0 || v[i] > MAX_COUNTED ? -1 : v[i] > max ? v[i] : max;
+	if (max < 0) {
+		qsort(v, n, sizeof v[0], cmp_i64);
+		for (size_t i = 0; i < n; i++)
+			stats_flow_feed(f, v[i], 1);
+		return 0;
+	}
+	int64_t *count = calloc((size_t)max + 1, sizeof *count);
+	if (!count)
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	for (size_t i = 0; i < n; i++)
+		count[v[i]]++;
+	for (int64_t d = 0; d <= max; d++)
+		if (count[d])
+			stats_flow_feed(f, d, count[d]);
+	free(count);
+	return 0;
+}
+
 static int projects(struct store *st, const struct case_env *env, const struct stats_range *rg, int64_t now,
 		    struct stats_report *r, struct err *e)
 {
@@ -305,11 +332,8 @@ static int projects(struct store *st, const struct case_env *env, const struct s
 	for (int t = 1; t <= MAX_FLOW; t++) {
 		if (!rc && (x.n[t] || stats_flow_type_target(t))) {
 			struct stats_flow_row *f = &r->flows[r->nflows++];
-			if (x.n[t])
-				qsort(x.v[t], x.n[t], sizeof x.v[t][0], cmp_i64);
 			stats_flow_init(f, t, (int64_t)x.n[t]);
-			for (size_t i = 0; i < x.n[t]; i++)
-				stats_flow_feed(f, x.v[t][i], 1);
+			rc = feed_ascending(f, x.v[t], x.n[t], e);
 		}
 		free(x.v[t]);
 	}
