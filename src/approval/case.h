@@ -57,8 +57,6 @@ struct case_snap {
 typedef int (*case_observer)(struct store *st, const struct case_snap *before,
 			     const struct case_snap *after, int64_t now, struct err *e);
 
-
-
 /* What every lifecycle call needs beyond the store. */
 struct case_cache;
 
