@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include "apitest.h"
@@ -302,7 +303,18 @@ static void test_slow_clients(void **state)
 	int extra = dial("127.0.0.1");
 	send_all(extra, "GET /api/health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", 56);
 	read_all(extra, R, sizeof R);
-	assert_int_equal(status_of(R), 0);   /* closed without an answer */
+	if (status_of(R) != 0) {
+		/* the server's two threads accept in parallel, so the one it
+		** counted ninth may be a slow one: that one is hung up at once */
+		int turned_away = -1;
+		for (int i = 0; i < 8 && turned_away < 0; i++) {
+			struct pollfd p = {.fd = slow[i], .events = POLLIN};
+			char c;
+			if (poll(&p, 1, 200) == 1 && recv(slow[i], &c, 1, 0) <= 0)
+				turned_away = i;
+		}
+		assert_true(turned_away >= 0);
+	}
 	close(extra);
 
 	int other = dial("127.0.0.2");
