@@ -281,13 +281,32 @@ static void *run_client(void *arg)
 	return NULL;
 }
 
-/* Transitions per second of one round over projects[0..n). */
-static double api_round(int port, const int64_t *projects, int n, struct curl_slist *(*headers)[NACCOUNTS],
-			int *failures)
+/* The CPU time (user + system) process pid has used, in ms; -1 unknown. */
+static double cpu_ms(pid_t pid)
+{
+	char path[64], line[1024];
+	unsigned long long ut, st;
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	char *close_paren = fgets(line, sizeof line, f) ? strrchr(line, ')') : NULL;
+	fclose(f);
+	/* after "pid (comm)": state and fields 4..13, then utime and stime */
+	if (!close_paren || sscanf(close_paren + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+				   &ut, &st) != 2)
+		return -1;
+	return (ut + st) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* Transitions per second of one round over projects[0..n); the server's
+** (pid) CPU per transition into *cpu_us. */
+static double api_round(int port, pid_t pid, const int64_t *projects, int n,
+			struct curl_slist *(*headers)[NACCOUNTS], int *failures, double *cpu_us)
 {
 	struct client cl[CLIENTS];
 	long transitions = 0;
-	double t0 = clock_mono_ms();
+	double t0 = clock_mono_ms(), c0 = cpu_ms(pid);
 	for (int i = 0; i < CLIENTS; i++) {
 		cl[i] = (struct client){.port = port, .index = i, .n = n, .projects = projects, .headers = headers};
 		pthread_create(&cl[i].t, NULL, run_client, &cl[i]);
@@ -297,6 +316,7 @@ static double api_round(int port, const int64_t *projects, int n, struct curl_sl
 		*failures += cl[i].failures;
 		transitions += cl[i].transitions;
 	}
+	*cpu_us = transitions ? (cpu_ms(pid) - c0) * 1000.0 / transitions : 0;
 	return transitions / ((clock_mono_ms() - t0) / 1000.0);
 }
 
@@ -365,7 +385,7 @@ int main(void)
 	const char *r = getenv("B_ROUNDS");
 	int rounds = r && atoi(r) > 0 ? atoi(r) : 3, n = CLIENTS * PER_CLIENT, port, failures = 0, bad = 0;
 	int64_t *projects = calloc((size_t)n * rounds, sizeof *projects);
-	double api[rounds], peer[rounds];
+	double api[rounds], peer[rounds], cpu[rounds];
 	struct curl_slist *headers[NACCOUNTS] = {0};
 	struct err e = {0};
 	pid_t pid;
@@ -386,13 +406,14 @@ int main(void)
 	}
 	bad = login_all(port, headers);
 	for (int i = 0; i < rounds && !bad; i++) {
-		api[i] = api_round(port, projects + (size_t)i * n, n, &headers, &failures);
+		api[i] = api_round(port, pid, projects + (size_t)i * n, n, &headers, &failures, &cpu[i]);
 		peer[i] = with_peer ? peer_round(n) : 0;
 		bad |= failures > 0 || peer[i] < 0;
 		if (with_peer)
-			printf("  round %d: API %6.0f transitions/s   bpmn-engine %6.0f/s\n", i + 1, api[i], peer[i]);
+			printf("  round %d: API %6.0f transitions/s (server CPU %4.0f us each)   bpmn-engine %6.0f/s\n",
+			       i + 1, api[i], cpu[i], peer[i]);
 		else
-			printf("  round %d: API %6.0f transitions/s\n", i + 1, api[i]);
+			printf("  round %d: API %6.0f transitions/s (server CPU %4.0f us each)\n", i + 1, api[i], cpu[i]);
 	}
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
@@ -401,6 +422,7 @@ int main(void)
 	if (!bad) {
 		double a = median(api, rounds), p = with_peer ? median(peer, rounds) : 0;
 		printf("P3 API durable transitions     %8.0f/s (median; %.0f applications/s)\n", a, a / per_application());
+		printf("P3 server CPU per transition   %8.0f us (median)\n", median(cpu, rounds));
 		if (with_peer) {
 			printf("P3 bpmn-engine in memory       %8.0f/s (median)\n", p);
 			printf("P3 ratio API/bpmn-engine       %.1fx (target: toward 20x)\n", a / p);

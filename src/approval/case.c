@@ -630,8 +630,7 @@ int case_act(struct store *st, const struct case_env *env, const struct principa
 {
 	if (store_begin(st, e))
 		return e->code;
-	if (case_act_locked(st, env, who, now, id, in, e) ||
-	    (case_action_issues(in->action) && case_files_flush(st, e))) {
+	if (case_act_locked(st, env, who, now, id, in, e)) {
 		store_rollback(st);
 		return e->code;
 	}

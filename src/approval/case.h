@@ -129,8 +129,8 @@ int case_act(struct store *st, const struct case_env *env, const struct principa
 ** The server hands actions and stage applications to one writer thread
 ** (case_writer.c) that runs every one waiting at that moment in ONE
 ** transaction, each under a savepoint (a refused one is undone alone), and
-** commits once: one fsync, one flush of the documents issued and one write
-** of each hot page for the whole batch. Each is answered only after that
+** commits once: one fsync (the documents issued are pages of the database,
+** migration 0030) and one write of each hot page for the whole batch. Each is answered only after that
 ** commit, so it is as durable as with synchronous=FULL alone. The writer
 ** owns its own connection. */
 struct case_writer;

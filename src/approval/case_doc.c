@@ -4,9 +4,11 @@
 ** 决定书 and the 联合验收意见书 of a 54Y joint acceptance. A number is issued
 ** in the transaction of the action that calls for the document (per
 ** department, kind and year, never reused) with a verification code (128
-** random bits, base32) printed with a QR code; the page is rendered then,
-** kept in the file store under its SHA-256 (recorded on the document), and
-** a reprint serves those very bytes. The QR code itself is drawn when the
+** random bits, base32) printed with a QR code; the page is rendered then and
+** kept in the database with the document's row (migration 0030: its bytes
+** are durable with the COMMIT that issues it, no file to flush first; its
+** SHA-256 recorded on the row and checked on every read), and a reprint
+** serves those very bytes (pages kept before 0030: from the file store). The QR code itself is drawn when the
 ** page is served, not in the issuing transaction (drawing it was an eighth
 ** of a durable transition, issue 21): the kept page holds the code's text
 ** in a marker (QR_MARK) that the reader replaces with the drawing, so what
@@ -84,41 +86,29 @@ static int render(struct store *st, const struct case_env *env, int64_t now, con
 		  const char *kind, const char *number, int64_t issued, const char *code, struct buf *out,
 		  struct err *e);
 
-/* Render the document just numbered and keep it: file store and seal. */
-static int seal(struct store *st, const struct case_env *env, int64_t now, int64_t id, const char *kind,
-		const char *number, struct err *e)
-{
-	char code[CASE_VERIFY_LEN + 1], dir[1100], sha[65];
-	struct case_rec c;
-	struct buf b = {0};
-	struct err e2;
-	verify_code(code);
-	if (filestore_dir(store_path(st), dir, sizeof dir, &e2))   /* an in-memory database: no file */
-		return store_case_doc_seal(st, number, code, NULL, e);
-	if (store_case_get(st, id, &c, e) || render(st, env, now, &c, kind, number, now, code, &b, e))
-		return e->code;
-	/* written back later, or flushed once before the commit: case_files_flush */
-	int rc = filestore_put(dir, b.data, b.len, 0, sha, e);
-	if (rc == 0)
-		rc = store_case_doc_seal(st, number, code, sha, e);
-	buf_free(&b);
-	return rc;
-}
-
 int case_doc_issue(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 		   const struct case_rec *c, const char *kind, struct err *e)
 {
 	const struct doc_kind *k = kind_of(kind);
-	char ymd[CAL_DATE_LEN], number[96];
+	char ymd[CAL_DATE_LEN], number[96], code[CASE_VERIFY_LEN + 1], sha[65];
+	struct case_rec cur;
+	struct buf b = {0};
 	int seq, year;
 	case_date(now, ymd);
 	year = atoi(ymd);
 	if (!k || store_case_doc_next(st, c->department, kind, year, &seq, e))
 		return k ? e->code : err_set(e, ERR_INTERNAL, "", "unknown document kind %s", kind);
 	snprintf(number, sizeof number, "%s%s〔%d〕%05d号", c->department, k->mark, year, seq);
-	if (store_case_doc_add(st, c->id, kind, number, now, who->username, e))
+	verify_code(code);
+	/* the case as this transaction left it; the page is kept with the row */
+	if (store_case_get(st, c->id, &cur, e) || render(st, env, now, &cur, kind, number, now, code, &b, e))
 		return e->code;
-	return seal(st, env, now, c->id, kind, number, e);
+	filestore_hash(b.data, b.len, sha);
+	struct case_doc_issued d = {.case_id = c->id, .at = now, .kind = kind, .number = number,
+				    .by = who->username, .code = code, .sha256 = sha, .page = b.data, .len = b.len};
+	int rc = store_case_doc_issue(st, &d, e);
+	buf_free(&b);
+	return rc;
 }
 
 /* ---- rendering ----------------------------------------------------------------------- */
@@ -420,9 +410,9 @@ static void addressee(struct store *st, const struct case_rec *c, struct buf *b)
 }
 
 /* The joint document of c's instance (kept on the case that ended last):
-** its number, issue time and, when sealed, the hash of the kept file. */
+** its number, issue time, id and, when sealed, the hash of the kept page. */
 static int joint_number(struct store *st, const struct case_rec *c, char *number, size_t n, int64_t *at,
-			char sha[65], struct err *e)
+			int64_t *doc, char sha[65], struct err *e)
 {
 	json_t *rows, *r;
 	size_t i;
@@ -432,7 +422,7 @@ static int joint_number(struct store *st, const struct case_rec *c, char *number
 	json_array_foreach(rows, i, r) {
 		int64_t id = json_integer_value(json_object_get(r, "id"));
 		if (rc && store_case_doc_get(st, id, "joint", number, n, at, e) == 0)
-			rc = store_case_doc_sha(st, id, "joint", sha, e);
+			rc = store_case_doc_sha(st, id, "joint", doc, sha, e);
 	}
 	json_decref(rows);
 	return rc ? err_set(e, ERR_NOTFOUND, "kind", "联合验收尚无结论 (no combined result yet)") : 0;
@@ -559,13 +549,31 @@ static int render(struct store *st, const struct case_env *env, int64_t now, con
 	return rc;
 }
 
+/* The kept page of document doc (sha: its recorded SHA-256): from the
+** database (issued since migration 0030) or else the file store; checked
+** against sha either way. */
+static int kept_page(struct store *st, int64_t doc, const char *sha, struct buf *out, struct err *e)
+{
+	char dir[1100], got[65];
+	if (store_case_doc_page(st, doc, out, e) == 0) {
+		filestore_hash(out->data, out->len, got);
+		if (strcmp(got, sha) == 0)
+			return 0;
+		buf_free(out);
+		return err_set(e, ERR_INTERNAL, "sha256", "文书页面已损坏（校验和不符）: document %lld", (long long)doc);
+	}
+	if (e->code != ERR_NOTFOUND || filestore_dir(store_path(st), dir, sizeof dir, e))
+		return e->code;
+	return filestore_read(dir, sha, out, e);
+}
+
 int case_document(struct store *st, const struct case_env *env, const struct principal *who, int64_t now,
 		  int64_t id, const char *kind, struct buf *out, struct err *e)
 {
 	struct case_rec c;
-	char number[96], sha[65] = "", dir[1100];
-	int64_t issued;
-	struct err e2;
+	char number[96], sha[65] = "";
+	int64_t issued, doc = 0;
+	struct buf kept;
 	if (!kind_of(kind))
 		return err_set(e, ERR_NOTFOUND, "kind", "文书种类: acceptance refusal supplement approval denial joint "
 			       "receipt special tolerance");
@@ -573,18 +581,16 @@ int case_document(struct store *st, const struct case_env *env, const struct pri
 		return e->code;
 	if (!case_visible(who, &c))
 		return err_set(e, ERR_NOTFOUND, "id", "办件不存在 (no such case)");
-	if (strcmp(kind, "joint") == 0 ? joint_number(st, &c, number, sizeof number, &issued, sha, e)
+	if (strcmp(kind, "joint") == 0 ? joint_number(st, &c, number, sizeof number, &issued, &doc, sha, e)
 	    : store_case_doc_get(st, id, kind, number, sizeof number, &issued, e) ||
-	      store_case_doc_sha(st, id, kind, sha, e))
+	      store_case_doc_sha(st, id, kind, &doc, sha, e))
 		return e->code;
-	/* the very page issued, when kept, with its QR code drawn */
-	if (sha[0] && filestore_dir(store_path(st), dir, sizeof dir, &e2) == 0) {
-		struct buf kept;
-		if (filestore_read(dir, sha, &kept, e))
-			return e->code;
-		return qr_draw(&kept, out, e);
-	}
-	return render(st, env, now, &c, kind, number, issued, NULL, out, e);
+	if (!sha[0])      /* issued before pages were kept: rendered from the facts */
+		return render(st, env, now, &c, kind, number, issued, NULL, out, e);
+	/* the very page issued, with its QR code drawn */
+	if (kept_page(st, doc, sha, &kept, e))
+		return e->code;
+	return qr_draw(&kept, out, e);
 }
 
 int case_verify_page(struct store *st, const char *code, struct buf *out, struct err *e)

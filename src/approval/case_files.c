@@ -79,30 +79,6 @@ static int names_known(const json_t *names, const json_t *materials, const char 
 	return 0;
 }
 
-int case_action_issues(int action)
-{
-	switch (action) {
-	case CASE_A_START_REVIEW:
-	case CASE_A_NEXT_STEP:
-	case CASE_A_RETURN:
-	case CASE_A_TRANSFER:
-	case CASE_A_SPECIAL_END:
-	case CASE_A_SUPPLEMENT_DONE:
-		return 0;
-	default:                  /* a document of its own, or a final state (a 54Y joint one) */
-		return 1;
-	}
-}
-
-int case_files_flush(struct store *st, struct err *e)
-{
-	char dir[1100];
-	struct err e2;
-	if (!store_sync_full(st) || filestore_dir(store_path(st), dir, sizeof dir, &e2))
-		return 0;
-	return filestore_sync(dir, e);
-}
-
 int case_material_names_known(const json_t *names, const json_t *item_doc, const char *field, struct err *e)
 {
 	return names_known(names, version_materials(item_doc), field, e);

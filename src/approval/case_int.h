@@ -124,13 +124,6 @@ int case_verify_code_ok(const char *code);
 ** input in the error) (case_files.c). */
 int case_checklist_put(struct store *st, const struct principal *who, int64_t now, int64_t id, const json_t *item_doc,
 		       const json_t *received, const char *field, struct err *e);
-/* Documents are written to the file store without their own fsync; under
-** synchronous=FULL the committer calls case_files_flush once before the
-** COMMIT of a transaction in which case_action_issues(action) (a document,
-** or a final state that may close a 54Y instance), so a committed document's
-** file is on disk as surely as its row (case.c, parallel.c, case_writer.c). */
-int case_action_issues(int action);
-int case_files_flush(struct store *st, struct err *e);
 /* Every name of the array `names` is a material of item_doc (ERR_INVALID
 ** naming field otherwise). */
 int case_material_names_known(const json_t *names, const json_t *item_doc, const char *field, struct err *e);

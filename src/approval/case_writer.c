@@ -7,7 +7,9 @@
 ** transaction, runs each job's case_act_locked under a savepoint — undoing
 ** it alone when it is refused (409/403/400 happen before any write) — and
 ** commits. Then every job of the batch is answered through its callback. A
-** failed COMMIT fails every job that had succeeded. The requests render
+** failed COMMIT fails every job that had succeeded. The documents a batch
+** issues are rows of the same transaction (case_doc.c), so the COMMIT's
+** fsync is the batch's only flush. The requests render
 ** their answers on their own connections, in parallel, so the writer goes
 ** straight on to the next batch. With synchronous=FULL the one COMMIT is one
 ** fsync for the batch; the hot pages (the audit head, the last leaf of each
@@ -81,12 +83,7 @@ static void run_batch(struct case_writer *w, struct job **jobs, int n)
 	}
 	if (rc)
 		return;
-	int issued = 0;     /* an application issues its 收件回执 */
-	for (int i = 0; i < n; i++)
-		issued |= !*jobs[i]->rc && (jobs[i]->app || case_action_issues(jobs[i]->in->action));
-	if (issued && (rc = case_files_flush(w->st, &e)) != 0)
-		store_rollback(w->st);
-	if (rc || (rc = store_commit(w->st, &e)) != 0) {
+	if ((rc = store_commit(w->st, &e)) != 0) {
 		for (int i = 0; i < n; i++)
 			if (!*jobs[i]->rc) {
 				*jobs[i]->rc = rc;

@@ -367,7 +367,7 @@ int case_apply(struct store *st, const struct case_env *env, const struct princi
 	json_t *answer = NULL;
 	if (store_begin(st, e))
 		return e->code;
-	if (case_apply_locked(st, env, who, now, project_id, a, &answer, e) || case_files_flush(st, e)) {
+	if (case_apply_locked(st, env, who, now, project_id, a, &answer, e)) {
 		store_rollback(st);
 		json_decref(answer);
 		return e->code;

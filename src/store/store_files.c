@@ -5,8 +5,16 @@
 #include "store/store_files.h"
 #include "store/store_int.h"
 
+#include "base/filestore.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
+
+/* zlib level of kept document pages: an HTML page of 4-8 KB compresses to
+** about a quarter, so its row fits in one B-tree leaf, no overflow page. */
+#define PAGE_LEVEL 6
 
 int store_case_material_put(struct store *st, int64_t id, const struct case_material_row *m, int64_t at,
 			    const char *by, struct err *e)
@@ -100,8 +108,17 @@ int store_case_files(struct store *st, int64_t id, json_t **rows, struct err *e)
 
 int store_files_all(struct store *st, json_t **rows, struct err *e)
 {
-	/* desk_files from migration 0025 on (a backup may be older) */
-	sqlite3_stmt *s = store_schema_version(st) >= 25
+	/* desk_files from migration 0025 on (a backup may be older); document
+	** pages kept in the database (0030) are no files */
+	int v = store_schema_version(st);
+	sqlite3_stmt *s = v >= 30
+		? store_stmt(st, "SELECT sha256, max(size) AS size FROM ("
+			     "SELECT sha256, size FROM case_files UNION ALL "
+			     "SELECT sha256, -1 FROM case_documents d WHERE sha256 IS NOT NULL AND NOT EXISTS "
+			     "(SELECT 1 FROM case_document_pages p WHERE p.document_id = d.id) UNION ALL "
+			     "SELECT sha256, size FROM desk_files) "
+			     "GROUP BY sha256 ORDER BY sha256", e)
+		: v >= 25
 		? store_stmt(st, "SELECT sha256, max(size) AS size FROM ("
 			     "SELECT sha256, size FROM case_files UNION ALL "
 			     "SELECT sha256, -1 FROM case_documents WHERE sha256 IS NOT NULL UNION ALL "
@@ -114,25 +131,110 @@ int store_files_all(struct store *st, json_t **rows, struct err *e)
 	return s ? store_rows_json(st, s, rows, e) : e->code;
 }
 
-int store_sync_full(struct store *st)
+/* zlib of data into a new buffer *out (malloc'd) of *n bytes. */
+static int deflate_page(const void *data, size_t len, unsigned char **out, uLongf *n, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "PRAGMA synchronous", NULL);
-	int full = s && sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) >= 2;
-	if (s)
-		sqlite3_reset(s);
-	return full;
+	*n = compressBound((uLong)len);
+	if (!(*out = malloc(*n)))
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	if (compress2(*out, n, data, (uLong)len, PAGE_LEVEL) != Z_OK) {
+		free(*out);
+		return err_set(e, ERR_INTERNAL, "", "cannot compress a document page");
+	}
+	return 0;
 }
 
-int store_case_doc_seal(struct store *st, const char *number, const char *code, const char *sha256,
-			struct err *e)
+int store_case_doc_issue(struct store *st, const struct case_doc_issued *d, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "UPDATE case_documents SET verify_code = ?2, sha256 = ?3 WHERE number = ?1", e);
+	unsigned char *z;
+	uLongf n;
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO case_documents(case_id, kind, number, issued_at, issued_by, "
+				     "verify_code, sha256) VALUES (?,?,?,?,?,?,?)", e);
 	if (!s)
 		return e->code;
-	store_bind_text(s, 1, number);
-	store_bind_text(s, 2, code);
-	store_bind_text(s, 3, sha256);
-	return store_step_done(st, s, e, "document seal");
+	sqlite3_bind_int64(s, 1, d->case_id);
+	store_bind_text(s, 2, d->kind);
+	store_bind_text(s, 3, d->number);
+	sqlite3_bind_int64(s, 4, d->at);
+	store_bind_text(s, 5, d->by);
+	store_bind_text(s, 6, d->code);
+	store_bind_text(s, 7, d->sha256);
+	if (store_step_done(st, s, e, "document"))
+		return e->code;
+	int64_t id = sqlite3_last_insert_rowid(store_db(st));
+	if (!(s = store_stmt(st, "INSERT INTO case_document_pages(document_id, size, page) VALUES (?,?,?)", e)) ||
+	    deflate_page(d->page, d->len, &z, &n, e))
+		return e->code;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)d->len);
+	sqlite3_bind_blob(s, 3, z, (int)n, free);
+	return store_step_done(st, s, e, "document page");
+}
+
+/* The stored page of row s (columns col: size, col + 1: page) into out. */
+static int inflate_page(sqlite3_stmt *s, int col, struct buf *out, struct err *e)
+{
+	sqlite3_int64 size = sqlite3_column_int64(s, col);
+	const void *z = sqlite3_column_blob(s, col + 1);
+	uLongf n = (uLongf)size;
+	*out = (struct buf){0};
+	if (size < 0 || !(out->data = malloc((size_t)size + 1)))
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	if (uncompress((Bytef *)out->data, &n, z, (uLong)sqlite3_column_bytes(s, col + 1)) != Z_OK ||
+	    n != (uLongf)size) {
+		buf_free(out);
+		return err_set(e, ERR_INTERNAL, "sha256", "文书页面已损坏（无法解压）(damaged document page)");
+	}
+	out->data[n] = 0;
+	out->len = n;
+	out->cap = n + 1;
+	return 0;
+}
+
+int store_case_doc_page(struct store *st, int64_t doc_id, struct buf *out, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT size, page FROM case_document_pages WHERE document_id = ?", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, doc_id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		rc = inflate_page(s, 0, out, e) ? -1 : SQLITE_ROW;
+	else if (rc == SQLITE_DONE)
+		err_set(e, ERR_NOTFOUND, "id", "文书页面不在数据库中 (page not kept in the database)");
+	else
+		store_sqlerr(st, e, "document page");
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : e->code;
+}
+
+int store_case_doc_pages_check(struct store *st, json_t **bad, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT d.id, d.number, coalesce(d.sha256, ''), p.size, p.page "
+				     "FROM case_document_pages p JOIN case_documents d ON d.id = p.document_id "
+				     "ORDER BY d.id", e);
+	if (!s)
+		return e->code;
+	int rc;
+	*bad = json_array();
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct buf b;
+		struct err e2;
+		char got[65] = "";
+		if (inflate_page(s, 3, &b, &e2) == 0) {
+			filestore_hash(b.data, b.len, got);
+			buf_free(&b);
+		}
+		if (strcmp(got, store_col_text(s, 2)) != 0)
+			json_array_append_new(*bad, json_pack("{s:I,s:s}", "id", (json_int_t)sqlite3_column_int64(s, 0),
+							      "number", store_col_text(s, 1)));
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		json_decref(*bad);
+		return store_sqlerr(st, e, "document pages");
+	}
+	return 0;
 }
 
 int store_case_doc_by_code(struct store *st, const char *code, struct case_doc_found *out, struct err *e)
@@ -160,18 +262,21 @@ int store_case_doc_by_code(struct store *st, const char *code, struct case_doc_f
 	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "document");
 }
 
-int store_case_doc_sha(struct store *st, int64_t id, const char *kind, char sha256[65], struct err *e)
+int store_case_doc_sha(struct store *st, int64_t id, const char *kind, int64_t *doc_id, char sha256[65],
+		       struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT coalesce(sha256, '') FROM case_documents WHERE case_id = ? AND kind = ? "
-				     "ORDER BY id DESC LIMIT 1", e);
+	sqlite3_stmt *s = store_stmt(st, "SELECT id, coalesce(sha256, '') FROM case_documents WHERE case_id = ? "
+				     "AND kind = ? ORDER BY id DESC LIMIT 1", e);
 	if (!s)
 		return e->code;
 	sqlite3_bind_int64(s, 1, id);
 	store_bind_text(s, 2, kind);
 	int rc = sqlite3_step(s);
 	sha256[0] = 0;
-	if (rc == SQLITE_ROW)
-		snprintf(sha256, 65, "%s", store_col_text(s, 0));
+	if (rc == SQLITE_ROW) {
+		*doc_id = sqlite3_column_int64(s, 0);
+		snprintf(sha256, 65, "%s", store_col_text(s, 1));
+	}
 	sqlite3_reset(s);
 	if (rc == SQLITE_DONE)
 		return err_set(e, ERR_NOTFOUND, "kind", "该办件没有此类文书 (no such document for this case)");
