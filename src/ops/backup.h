@@ -67,14 +67,16 @@ struct ops_verify {
 ** (field "sha256" or "integrity"). */
 int ops_backup_verify(struct store *st, const char *file, struct ops_verify *v, struct err *e);
 
-/* Files (backup_files.c): the uploads and issued documents a database refers
-** to by SHA-256 live beside it (base/filestore.h); a backup keeps them in
-** DIR/files beside its backup files, shared by every backup of DIR. *n
-** counts the files. ops_backup_files copies those of the backup at
-** backup_path from the live store of `live`; ops_backup_files_check reads
-** each back against its name (ERR_INVALID, field "files", when one is
-** missing or damaged); ops_backup_files_restore copies them into the store
-** of db_path. */
+/* Files (backup_files.c): the uploads and the documents issued before
+** migration 0030 a database refers to by SHA-256 live beside it
+** (base/filestore.h); a backup keeps them in DIR/files beside its backup
+** files, shared by every backup of DIR (later documents' pages are inside
+** the database). *n counts the files. ops_backup_files copies those of the
+** backup at backup_path from the live store of `live`;
+** ops_backup_files_check reads each back against its name and the pages
+** inside the backup against their SHA-256 (ERR_INVALID, field "files", when
+** one is missing or damaged); ops_backup_files_restore copies them into the
+** store of db_path. */
 int ops_backup_files(struct store *live, const char *backup_path, int *n, struct err *e);
 int ops_backup_files_check(const char *backup_path, int *n, struct err *e);
 int ops_backup_files_restore(const char *backup_path, const char *db_path, int *n, struct err *e);

@@ -4,7 +4,8 @@
 ** and no bytes without a row: after a rollback, after a process killed in
 ** the middle of a transaction that issued documents, after a case writer
 ** killed between its batches; the pages read back as issued (checked
-** against the recorded SHA-256, a damaged one refused and reported); a page
+** against the recorded SHA-256, a damaged one refused, reported and failing
+** backup verify); a page
 ** kept in the file store before 0030 is still served and is the only kind
 ** of document a backup copies as a file.
 */
@@ -29,6 +30,7 @@
 #include "base/filestore.h"
 #include "cli/cli.h"
 #include "db/db.h"
+#include "ops/backup.h"
 #include "store/store_files.h"
 #include "workday/workday.h"
 
@@ -258,7 +260,7 @@ static void exec_sql(const char *sql)
 }
 
 /* A page in the database whose bytes no longer match its SHA-256 is
-** refused when served and reported by the check. */
+** refused when served, reported by the check and fails a backup's verify. */
 static void test_damaged_page(void **state)
 {
 	int64_t id, doc;
@@ -280,8 +282,13 @@ static void test_damaged_page(void **state)
 	assert_int_equal(json_array_size(bad), 1);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(bad, 0), "id")), doc);
 	json_decref(bad);
+	/* backup verify reads the pages a backup holds (here: the database as a backup) */
+	int n;
+	assert_int_equal(ops_backup_files_check(Db, &n, &e), ERR_INVALID);
+	assert_string_equal(e.field, "files");
 	snprintf(sql, sizeof sql, "UPDATE case_documents SET sha256 = '%s' WHERE id = %lld", sha, (long long)doc);
 	exec_sql(sql);
+	assert_int_equal(ops_backup_files_check(Db, &n, &e), 0);
 	assert_whole();
 }
 
