@@ -10,11 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
-/* zlib level of kept document pages: an HTML page of 4-8 KB compresses to
-** about a quarter, so its row fits in one B-tree leaf, no overflow page. */
-#define PAGE_LEVEL 6
 
 int store_case_material_put(struct store *st, int64_t id, const struct case_material_row *m, int64_t at,
 			    const char *by, struct err *e)
@@ -131,23 +127,8 @@ int store_files_all(struct store *st, json_t **rows, struct err *e)
 	return s ? store_rows_json(st, s, rows, e) : e->code;
 }
 
-/* zlib of data into a new buffer *out (malloc'd) of *n bytes. */
-static int deflate_page(const void *data, size_t len, unsigned char **out, uLongf *n, struct err *e)
-{
-	*n = compressBound((uLong)len);
-	if (!(*out = malloc(*n)))
-		return err_set(e, ERR_INTERNAL, "", "out of memory");
-	if (compress2(*out, n, data, (uLong)len, PAGE_LEVEL) != Z_OK) {
-		free(*out);
-		return err_set(e, ERR_INTERNAL, "", "cannot compress a document page");
-	}
-	return 0;
-}
-
 int store_case_doc_issue(struct store *st, const struct case_doc_issued *d, struct err *e)
 {
-	unsigned char *z;
-	uLongf n;
 	sqlite3_stmt *s = store_stmt(st, "INSERT INTO case_documents(case_id, kind, number, issued_at, issued_by, "
 				     "verify_code, sha256) VALUES (?,?,?,?,?,?,?)", e);
 	if (!s)
@@ -162,29 +143,23 @@ int store_case_doc_issue(struct store *st, const struct case_doc_issued *d, stru
 	if (store_step_done(st, s, e, "document"))
 		return e->code;
 	int64_t id = sqlite3_last_insert_rowid(store_db(st));
-	if (!(s = store_stmt(st, "INSERT INTO case_document_pages(document_id, size, page) VALUES (?,?,?)", e)) ||
-	    deflate_page(d->page, d->len, &z, &n, e))
+	if (!(s = store_stmt(st, "INSERT INTO case_document_pages(document_id, page) VALUES (?,?)", e)))
 		return e->code;
 	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)d->len);
-	sqlite3_bind_blob(s, 3, z, (int)n, free);
+	sqlite3_bind_blob(s, 2, d->page, (int)d->len, SQLITE_STATIC);
 	return store_step_done(st, s, e, "document page");
 }
 
-/* The stored page of row s (columns col: size, col + 1: page) into out. */
-static int inflate_page(sqlite3_stmt *s, int col, struct buf *out, struct err *e)
+/* The page of row s (column col) into out, NUL-terminated. */
+static int page_copy(sqlite3_stmt *s, int col, struct buf *out, struct err *e)
 {
-	sqlite3_int64 size = sqlite3_column_int64(s, col);
-	const void *z = sqlite3_column_blob(s, col + 1);
-	uLongf n = (uLongf)size;
+	size_t n = (size_t)sqlite3_column_bytes(s, col);
+	const void *p = sqlite3_column_blob(s, col);
 	*out = (struct buf){0};
-	if (size < 0 || !(out->data = malloc((size_t)size + 1)))
+	if (!(out->data = malloc(n + 1)))
 		return err_set(e, ERR_INTERNAL, "", "out of memory");
-	if (uncompress((Bytef *)out->data, &n, z, (uLong)sqlite3_column_bytes(s, col + 1)) != Z_OK ||
-	    n != (uLongf)size) {
-		buf_free(out);
-		return err_set(e, ERR_INTERNAL, "sha256", "文书页面已损坏（无法解压）(damaged document page)");
-	}
+	if (n)
+		memcpy(out->data, p, n);
 	out->data[n] = 0;
 	out->len = n;
 	out->cap = n + 1;
@@ -193,13 +168,13 @@ static int inflate_page(sqlite3_stmt *s, int col, struct buf *out, struct err *e
 
 int store_case_doc_page(struct store *st, int64_t doc_id, struct buf *out, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT size, page FROM case_document_pages WHERE document_id = ?", e);
+	sqlite3_stmt *s = store_stmt(st, "SELECT page FROM case_document_pages WHERE document_id = ?", e);
 	if (!s)
 		return e->code;
 	sqlite3_bind_int64(s, 1, doc_id);
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		rc = inflate_page(s, 0, out, e) ? -1 : SQLITE_ROW;
+		rc = page_copy(s, 0, out, e) ? -1 : SQLITE_ROW;
 	else if (rc == SQLITE_DONE)
 		err_set(e, ERR_NOTFOUND, "id", "文书页面不在数据库中 (page not kept in the database)");
 	else
@@ -210,7 +185,7 @@ int store_case_doc_page(struct store *st, int64_t doc_id, struct buf *out, struc
 
 int store_case_doc_pages_check(struct store *st, json_t **bad, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT d.id, d.number, coalesce(d.sha256, ''), p.size, p.page "
+	sqlite3_stmt *s = store_stmt(st, "SELECT d.id, d.number, coalesce(d.sha256, ''), p.page "
 				     "FROM case_document_pages p JOIN case_documents d ON d.id = p.document_id "
 				     "ORDER BY d.id", e);
 	if (!s)
@@ -221,7 +196,7 @@ int store_case_doc_pages_check(struct store *st, json_t **bad, struct err *e)
 		struct buf b;
 		struct err e2;
 		char got[65] = "";
-		if (inflate_page(s, 3, &b, &e2) == 0) {
+		if (page_copy(s, 3, &b, &e2) == 0) {
 			filestore_hash(b.data, b.len, got);
 			buf_free(&b);
 		}

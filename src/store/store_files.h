@@ -75,9 +75,8 @@ int store_case_doc_sha(struct store *st, int64_t id, const char *kind, int64_t *
 		       struct err *e);
 /* The page kept in the database for document doc_id into out (freed by the
 ** caller; out->data NUL-terminated): 0, or ERR_NOTFOUND when it has none
-** (issued before migration 0030: its page is in the file store), or
-** ERR_INTERNAL when the stored page cannot be decompressed. The caller
-** checks it against the document's sha256. */
+** (issued before migration 0030: its page is in the file store). The
+** caller checks it against the document's sha256. */
 int store_case_doc_page(struct store *st, int64_t doc_id, struct buf *out, struct err *e);
 /* Every document whose page is kept in the database and no longer matches
 ** its sha256 (or cannot be read): [{id, number}] ([] when all are intact). */
