@@ -15,6 +15,15 @@
 ** fsync for the batch; the hot pages (the audit head, the last leaf of each
 ** table and index) are written once per batch instead of once per action.
 **
+** Under synchronous=FULL the writer's connection commits without its own
+** fsync (synchronous=NORMAL), and a syncer thread flushes the WAL once for
+** every batch committed since its last flush (store_wal_sync) and only then
+** answers them, while the writer already runs the next batch: a request is
+** answered only when its commit is on disk, as with FULL, but the writer
+** no longer sits idle through each fsync. Other connections may read a
+** batch's rows during those milliseconds before its flush (a crash then
+** loses rows someone saw but no request was told were done).
+**
 ** The writer's connection keeps savepoint journals in memory (a batch of
 ** savepoints would otherwise create and delete a temporary file) and leaves
 ** WAL checkpoints to a checkpointer thread of its own (store_ckpt.c), so no
@@ -48,6 +57,13 @@ struct job {
 	struct job *next;
 };
 
+/* A batch run, waiting for its answers. */
+struct batch {
+	int n, committed;             /* committed: some job's rows are in the WAL */
+	struct job *jobs[WRITER_BATCH];
+	struct batch *next;
+};
+
 struct case_writer {
 	struct store *st;
 	struct store_checkpointer *ckpt;
@@ -56,10 +72,18 @@ struct case_writer {
 	pthread_cond_t work;
 	struct job *head, *tail;
 	int stop;
+	/* synchronous=FULL: batches committed, waiting for the WAL's flush */
+	int full;
+	pthread_t syncer;
+	pthread_mutex_t smu;
+	pthread_cond_t swork;
+	struct batch *shead, *stail;
+	int sstop;
 };
 
-/* Run one batch in one transaction; fill each job's rc and e. */
-static void run_batch(struct case_writer *w, struct job **jobs, int n)
+/* Run one batch in one transaction; fill each job's rc and e. 1 when
+** something was committed. */
+static int run_batch(struct case_writer *w, struct job **jobs, int n)
 {
 	struct err e;
 	int rc = store_begin(w->st, &e);
@@ -82,7 +106,7 @@ static void run_batch(struct case_writer *w, struct job **jobs, int n)
 			store_case_savepoint_undo(w->st);
 	}
 	if (rc)
-		return;
+		return 0;
 	if ((rc = store_commit(w->st, &e)) != 0) {
 		for (int i = 0; i < n; i++)
 			if (!*jobs[i]->rc) {
@@ -93,40 +117,134 @@ static void run_batch(struct case_writer *w, struct job **jobs, int n)
 					*jobs[i]->out = NULL;
 				}
 			}
-		return;
+		return 0;
 	}
-	for (int i = 0; i < n; i++)
+	int committed = 0;
+	for (int i = 0; i < n; i++) {
+		committed |= !*jobs[i]->rc;
 		if (!*jobs[i]->rc && !jobs[i]->app)
 			case_cache_invalidate(jobs[i]->env->cache, jobs[i]->id);
+	}
+	return committed;
+}
+
+/* Answer every job of b and free it. */
+static void answer(struct batch *b)
+{
+	for (int i = 0; i < b->n; i++) {
+		b->jobs[i]->done(b->jobs[i]->token);
+		free(b->jobs[i]);
+	}
+	free(b);
+}
+
+/* A job committed but whose flush failed: not known to be durable. */
+static void not_durable(struct batch *b, const struct err *e)
+{
+	for (int i = 0; i < b->n; i++)
+		if (!*b->jobs[i]->rc) {
+			*b->jobs[i]->rc = e->code;
+			*b->jobs[i]->e = *e;
+			if (b->jobs[i]->app) {
+				json_decref(*b->jobs[i]->out);
+				*b->jobs[i]->out = NULL;
+			}
+		}
+}
+
+/* Under synchronous=FULL: take every batch committed so far, flush the WAL
+** once for them all, then answer them, while the writer runs the next. */
+static void *syncer_main(void *arg)
+{
+	struct case_writer *w = arg;
+	pthread_mutex_lock(&w->smu);
+	for (;;) {
+		while (!w->shead && !w->sstop)
+			pthread_cond_wait(&w->swork, &w->smu);
+		if (!w->shead)
+			break;
+		struct batch *b = w->shead, *next;
+		w->shead = w->stail = NULL;
+		pthread_mutex_unlock(&w->smu);
+		int committed = 0;
+		struct err e;
+		for (struct batch *x = b; x; x = x->next)
+			committed |= x->committed;
+		int rc = committed ? store_wal_sync(w->st, &e) : 0;
+		for (; b; b = next) {
+			next = b->next;
+			if (rc)
+				not_durable(b, &e);
+			answer(b);
+		}
+		pthread_mutex_lock(&w->smu);
+	}
+	pthread_mutex_unlock(&w->smu);
+	return NULL;
+}
+
+/* Hand batch b to be answered: at once, or after the WAL's flush. */
+static void finish(struct case_writer *w, struct batch *b)
+{
+	if (!w->full) {
+		answer(b);
+		return;
+	}
+	pthread_mutex_lock(&w->smu);
+	if (w->stail)
+		w->stail->next = b;
+	else
+		w->shead = b;
+	w->stail = b;
+	pthread_cond_signal(&w->swork);
+	pthread_mutex_unlock(&w->smu);
 }
 
 static void *writer_main(void *arg)
 {
 	struct case_writer *w = arg;
-	struct job *batch[WRITER_BATCH];
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		while (!w->head && !w->stop)
 			pthread_cond_wait(&w->work, &w->mu);
 		if (!w->head && w->stop)
 			break;
-		int n = 0;
-		while (w->head && n < WRITER_BATCH) {
-			batch[n++] = w->head;
+		struct batch *b = malloc(sizeof *b), spare;
+		int n = b ? WRITER_BATCH : 1;        /* out of memory: one job, answered here */
+		struct batch *to = b ? b : &spare;
+		to->n = 0;
+		to->next = NULL;
+		while (w->head && to->n < n) {
+			to->jobs[to->n++] = w->head;
 			w->head = w->head->next;
 		}
 		if (!w->head)
 			w->tail = NULL;
 		pthread_mutex_unlock(&w->mu);
-		run_batch(w, batch, n);
-		for (int i = 0; i < n; i++) {
-			batch[i]->done(batch[i]->token);
-			free(batch[i]);
+		to->committed = run_batch(w, to->jobs, to->n);
+		if (b) {
+			finish(w, b);
+		} else {
+			struct err e;
+			if (w->full && spare.committed && store_wal_sync(w->st, &e))
+				not_durable(&spare, &e);
+			spare.jobs[0]->done(spare.jobs[0]->token);
+			free(spare.jobs[0]);
 		}
 		pthread_mutex_lock(&w->mu);
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
+}
+
+/* The syncer answers every batch handed to it, then ends. */
+static void stop_syncer(struct case_writer *w)
+{
+	pthread_mutex_lock(&w->smu);
+	w->sstop = 1;
+	pthread_cond_signal(&w->swork);
+	pthread_mutex_unlock(&w->smu);
+	pthread_join(w->syncer, NULL);
 }
 
 int case_writer_start(const char *path, int flags, struct store_pool *pool, struct case_writer **out,
@@ -136,11 +254,13 @@ int case_writer_start(const char *path, int flags, struct store_pool *pool, stru
 	if (!w)
 		return err_set(e, ERR_INTERNAL, "", "out of memory");
 	int sync = flags & STORE_SYNC_FULL;
+	w->full = sync != 0;
 	if (store_checkpointer_start(path, sync, CHECKPOINT_PAGES, &w->ckpt, e)) {
 		free(w);
 		return e->code;
 	}
-	if (store_open(path, sync | STORE_MEM_TEMP, &w->st, e) || store_checkpoint_defer(w->st, w->ckpt, e)) {
+	/* FULL: the syncer flushes the WAL for the commits (store_wal_sync) */
+	if (store_open(path, STORE_MEM_TEMP, &w->st, e) || store_checkpoint_defer(w->st, w->ckpt, e)) {
 		store_close(w->st);
 		store_checkpointer_stop(w->ckpt);
 		free(w);
@@ -150,7 +270,12 @@ int case_writer_start(const char *path, int flags, struct store_pool *pool, stru
 		store_pool_share_gate(pool, w->st);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work, NULL);
-	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+	pthread_mutex_init(&w->smu, NULL);
+	pthread_cond_init(&w->swork, NULL);
+	int syncer = w->full && pthread_create(&w->syncer, NULL, syncer_main, w) == 0;
+	if (syncer != w->full || pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		if (syncer)
+			stop_syncer(w);
 		store_close(w->st);
 		store_checkpointer_stop(w->ckpt);
 		free(w);
@@ -170,6 +295,8 @@ void case_writer_stop(struct case_writer *w)
 	pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
+	if (w->full)
+		stop_syncer(w);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->work);
 	store_close(w->st);

@@ -136,5 +136,10 @@ void store_checkpointer_stop(struct store_checkpointer *cp);
 long store_checkpointer_runs(struct store_checkpointer *cp);  /* wakes served so far */
 /* Turn st's automatic checkpoint off and wake cp after its commits instead. */
 int store_checkpoint_defer(struct store *st, struct store_checkpointer *cp, struct err *e);
+/* Flush the WAL file of st's database to disk (fdatasync): every commit
+** st made before the call is then durable, as synchronous=FULL would have
+** made it at its COMMIT. For a connection opened without STORE_SYNC_FULL
+** that syncs a group of commits once, outside the write lock (case_writer). */
+int store_wal_sync(struct store *st, struct err *e);
 
 #endif

@@ -13,8 +13,13 @@
 #include "store/store_int.h"
 
 #include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 struct store_checkpointer {
 	struct store *st;
@@ -115,4 +120,18 @@ int store_checkpoint_defer(struct store *st, struct store_checkpointer *cp, stru
 		return e->code;
 	sqlite3_wal_hook(store_db(st), on_commit, cp);
 	return 0;
+}
+
+int store_wal_sync(struct store *st, struct err *e)
+{
+	char wal[4096];
+	if ((size_t)snprintf(wal, sizeof wal, "%s-wal", store_path(st)) >= sizeof wal)
+		return err_set(e, ERR_INTERNAL, "", "path too long");
+	int fd = open(wal, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(e, ERR_INTERNAL, "", "cannot open %s: %s", wal, strerror(errno));
+	int rc = fdatasync(fd);
+	int saved = errno;
+	close(fd);
+	return rc ? err_set(e, ERR_INTERNAL, "", "fdatasync %s: %s", wal, strerror(saved)) : 0;
 }
