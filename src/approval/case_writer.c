@@ -11,8 +11,8 @@
 ** issues are rows of the same transaction (case_doc.c), so the COMMIT's
 ** fsync is the batch's only flush. The requests render
 ** their answers on their own connections, in parallel, so the writer goes
-** straight on to the next batch. With synchronous=FULL the one COMMIT is one
-** fsync for the batch; the hot pages (the audit head, the last leaf of each
+** straight on to the next batch. With synchronous=FULL the batch is one
+** fsync (below); the hot pages (the audit head, the last leaf of each
 ** table and index) are written once per batch instead of once per action.
 **
 ** Under synchronous=FULL the writer's connection commits without its own
@@ -299,6 +299,8 @@ void case_writer_stop(struct case_writer *w)
 		stop_syncer(w);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->work);
+	pthread_mutex_destroy(&w->smu);
+	pthread_cond_destroy(&w->swork);
 	store_close(w->st);
 	store_checkpointer_stop(w->ckpt);
 	free(w);

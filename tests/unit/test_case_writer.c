@@ -5,7 +5,9 @@
 ** an invalidation cannot store its (stale) text afterwards. case_writer:
 ** actions submitted from several threads at once are batched, and a refused
 ** action in a batch is undone alone — the actions around it commit, the
-** refused one leaves no row (history, audit) behind and says why in its err.
+** refused one leaves no row (history, audit) behind and says why in its err
+** (under synchronous=FULL: answered by the syncer after the WAL's flush; the
+** applications without it: answered by the writer).
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -267,7 +269,7 @@ static void test_writer_batch_isolation(void **state)
 		r.jobs[r.njobs++] = (struct job){.id = ids[i], .in = {.action = CASE_A_ACCEPT}, .rc = -1};
 		r.jobs[r.njobs++] = (struct job){.id = ids[i], .in = valid_for(status[i]), .rc = -1};
 	}
-	assert_int_equal(case_writer_start(Db, 0, NULL, &r.w, &e), 0);
+	assert_int_equal(case_writer_start(Db, STORE_SYNC_FULL, NULL, &r.w, &e), 0);
 	pthread_t th[NTHREADS];
 	struct submitter sub[NTHREADS];
 	for (int t = 0; t < NTHREADS; t++) {
