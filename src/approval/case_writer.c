@@ -138,18 +138,28 @@ static void answer(struct batch *b)
 	free(b);
 }
 
-/* A job committed but whose flush failed: not known to be durable. */
-static void not_durable(struct batch *b, const struct err *e)
+/* Jobs committed but whose flush failed: not known to be durable. */
+static void not_durable(struct job **jobs, int n, const struct err *e)
 {
-	for (int i = 0; i < b->n; i++)
-		if (!*b->jobs[i]->rc) {
-			*b->jobs[i]->rc = e->code;
-			*b->jobs[i]->e = *e;
-			if (b->jobs[i]->app) {
-				json_decref(*b->jobs[i]->out);
-				*b->jobs[i]->out = NULL;
+	for (int i = 0; i < n; i++)
+		if (!*jobs[i]->rc) {
+			*jobs[i]->rc = e->code;
+			*jobs[i]->e = *e;
+			if (jobs[i]->app) {
+				json_decref(*jobs[i]->out);
+				*jobs[i]->out = NULL;
 			}
 		}
+}
+
+/* Out of memory for a batch: job j run, flushed and answered alone. */
+static void run_alone(struct case_writer *w, struct job *j)
+{
+	struct err e;
+	if (run_batch(w, &j, 1) && w->full && store_wal_sync(w->st, &e))
+		not_durable(&j, 1, &e);
+	j->done(j->token);
+	free(j);
 }
 
 /* Under synchronous=FULL: take every batch committed so far, flush the WAL
@@ -174,7 +184,7 @@ static void *syncer_main(void *arg)
 		for (; b; b = next) {
 			next = b->next;
 			if (rc)
-				not_durable(b, &e);
+				not_durable(b->jobs, b->n, &e);
 			answer(b);
 		}
 		pthread_mutex_lock(&w->smu);
@@ -209,28 +219,27 @@ static void *writer_main(void *arg)
 			pthread_cond_wait(&w->work, &w->mu);
 		if (!w->head && w->stop)
 			break;
-		struct batch *b = malloc(sizeof *b), spare;
-		int n = b ? WRITER_BATCH : 1;        /* out of memory: one job, answered here */
-		struct batch *to = b ? b : &spare;
-		to->n = 0;
-		to->next = NULL;
-		while (w->head && to->n < n) {
-			to->jobs[to->n++] = w->head;
+		struct batch *b = malloc(sizeof *b);
+		if (!b) {
+			struct job *j = w->head;
+			if (!(w->head = j->next))
+				w->tail = NULL;
+			pthread_mutex_unlock(&w->mu);
+			run_alone(w, j);
+			pthread_mutex_lock(&w->mu);
+			continue;
+		}
+		b->n = 0;
+		b->next = NULL;
+		while (w->head && b->n < WRITER_BATCH) {
+			b->jobs[b->n++] = w->head;
 			w->head = w->head->next;
 		}
 		if (!w->head)
 			w->tail = NULL;
 		pthread_mutex_unlock(&w->mu);
-		to->committed = run_batch(w, to->jobs, to->n);
-		if (b) {
-			finish(w, b);
-		} else {
-			struct err e;
-			if (w->full && spare.committed && store_wal_sync(w->st, &e))
-				not_durable(&spare, &e);
-			spare.jobs[0]->done(spare.jobs[0]->token);
-			free(spare.jobs[0]);
-		}
+		b->committed = run_batch(w, b->jobs, b->n);
+		finish(w, b);
 		pthread_mutex_lock(&w->mu);
 	}
 	pthread_mutex_unlock(&w->mu);

@@ -95,16 +95,6 @@ int filestore_put(const char *dir, const void *data, size_t len, int durable, ch
 	return put_named(dir, hex, data, len, durable, e);
 }
 
-int filestore_sync(const char *dir, struct err *e)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : err_set(e, ERR_INTERNAL, "files", "无法打开文件目录 %s: %s", dir, strerror(errno));
-	int rc = syncfs(fd);
-	close(fd);
-	return rc ? err_set(e, ERR_INTERNAL, "files", "syncfs %s: %s", dir, strerror(errno)) : 0;
-}
-
 int filestore_read(const char *dir, const char *hex, struct buf *out, struct err *e)
 {
 	char path[1100], got[65];

@@ -1,6 +1,7 @@
 /*
-** filestore.h: a content-addressed directory of files (uploads, issued
-** documents): each file is named by the hex SHA-256 of its bytes, written
+** filestore.h: a content-addressed directory of files (uploads; documents
+** issued before migration 0030 — later ones keep their pages in the
+** database): each file is named by the hex SHA-256 of its bytes, written
 ** once (temporary name, fsync, rename) and never changed, so a name is its
 ** own checksum. The directory of a database is DATABASE.files beside it;
 ** backups keep a second such directory beside the backup files.
@@ -32,9 +33,6 @@ int filestore_read(const char *dir, const char *hex, struct buf *out, struct err
 /* Copy file hex from one store to another unless the target already holds
 ** it intact; the copy is checked. */
 int filestore_copy(const char *from, const char *to, const char *hex, struct err *e);
-/* Flush everything written to the file system of dir (syncfs): one flush
-** for all the files written without `durable` since. Missing dir: 0. */
-int filestore_sync(const char *dir, struct err *e);
 /* 1 when hex is a 64-character lower-case hex name. */
 int filestore_name_ok(const char *hex);
 
