@@ -415,7 +415,8 @@ static int rebuild_locked(struct walk *w, struct err *e)
 	static const struct stats_agg_fns put = {put_day, put_hist, put_live};
 	struct stats_meta m;
 	if (store_stats_clear(w->st, e) || store_stats_scan(w->st, rebuild_one, w, e) ||
-	    stats_agg_each(w->agg, &put, w) || store_stats_meta_get(w->st, &m, e))
+	    stats_agg_each(w->agg, &put, w) || store_stats_joint_recount(w->st, e) ||
+	    store_stats_meta_get(w->st, &m, e))
 		return e->code ? e->code : ERR_INTERNAL;
 	m.lights_day = deadline_day(w->now);
 	m.lights_at = w->now;
@@ -551,6 +552,8 @@ static int check_locked(struct store *st, struct walk *w, struct stats_check_res
 		return rc2;
 	if (!out->diff[0])
 		stats_agg_unseen(w->agg, out->diff, sizeof out->diff);
+	if (!out->diff[0] && store_stats_joint_check(st, out->diff, sizeof out->diff, e))
+		return e->code;
 	out->equal = !out->diff[0];
 	return 0;
 }

@@ -21,7 +21,9 @@
 ** aggregates from them; stats_check refreshes the lights to now, then
 ** compares every case's stored facts with a recount from the raw rows and
 ** every maintained aggregate with the sum over those facts, all at the same
-** instant inside one transaction.
+** instant inside one transaction. Both also cover the joint acceptances'
+** month rollup (stats_month_joint, kept by triggers: store_stats.h), written
+** from and compared with a recount of the closed instances.
 **
 ** The environment (calendar, thresholds) is borrowed; nothing returned needs
 ** freeing.
