@@ -15,7 +15,8 @@
 ** short transactions, recorded as a job run with a lease (ops_runs, job
 ** "stats.lights"), so a crashed pass never blocks the next one. It runs
 ** daily in `serve` (first stats read of the day, and the CLI `gonggai stats
-** refresh` for cron) and on demand.
+** refresh` for cron) and on demand. The same pass recounts the months of
+** whole projects whose mark a change dropped (stats_projects.h).
 **
 ** stats_rebuild recomputes every case's facts from the raw rows and sums the
 ** aggregates from them; stats_check refreshes the lights to now, then
@@ -23,7 +24,9 @@
 ** every maintained aggregate with the sum over those facts, all at the same
 ** instant inside one transaction. Both also cover the joint acceptances'
 ** month rollup (stats_month_joint, kept by triggers: store_stats.h), written
-** from and compared with a recount of the closed instances.
+** from and compared with a recount of the closed instances, and the whole
+** projects' (stats_projects.h): rebuild recounts every month before today's,
+** check every marked month.
 **
 ** The environment (calendar, thresholds) is borrowed; nothing returned needs
 ** freeing.
@@ -56,6 +59,7 @@ struct stats_pass {
 	int64_t examined;             /* cases whose light day had come          */
 	int64_t changed;              /* … whose counted facts changed           */
 	int expired;                  /* abandoned earlier runs marked expired   */
+	int months;                   /* whole projects' months recounted (stats_projects.h) */
 };
 
 /* The light pass at now (see above). trigger: "scheduler", "cli:<login>",

@@ -467,7 +467,8 @@ int store_stats_clear(struct store *st, struct err *e)
 {
 	return store_exec(st, "DELETE FROM stats_case; DELETE FROM stats_day; DELETE FROM stats_wd; "
 			  "DELETE FROM stats_live; DELETE FROM stats_month; DELETE FROM stats_month_wd; "
-			  "DELETE FROM stats_month_joint;", e);
+			  "DELETE FROM stats_month_joint; DELETE FROM stats_month_project; "
+			  "DELETE FROM stats_month_project_done;", e);
 }
 
 /* The joint acceptances' month cells recounted from the instances, as 0029
@@ -652,7 +653,8 @@ int store_stats_projects(struct store *st, const struct stats_range *r, stats_pr
 			 struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st,
-		"SELECT g.flow_type, g.started_at, g.finished_at FROM case_progress g INDEXED BY stats_progress_finished "
+		"SELECT g.flow_type, g.started_at, g.finished_at, g.division_code FROM case_progress g "
+		"INDEXED BY stats_progress_finished "
 		"WHERE g.finished_at IS NOT NULL AND g.finished_at >= ?1 AND g.finished_at < ?2 "
 		"AND (?3 IS NULL OR EXISTS (SELECT 1 FROM project_departments d "
 		"WHERE d.department_code = ?3 AND d.project_id = g.project_id)) "
@@ -662,12 +664,109 @@ int store_stats_projects(struct store *st, const struct stats_range *r, stats_pr
 	bind_range(s, r, BIND_EPOCHS);
 	int rc, out = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if ((out = fn(arg, sqlite3_column_int(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2))))
+		if ((out = fn(arg, sqlite3_column_int(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
+			      store_col_text(s, 3))))
 			break;
 	sqlite3_reset(s);
 	if (!out && rc != SQLITE_DONE)
 		return store_sqlerr(st, e, "stats projects");
 	return out;
+}
+
+/* ---- whole projects by month (0029) ---------------------------------------------------- */
+
+int store_stats_project_done(struct store *st, int32_t month_from, int32_t month_to, int32_t *months, int max,
+			     int *n, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT month FROM stats_month_project_done WHERE month BETWEEN ?1 AND ?2 "
+				     "ORDER BY month", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, month_from);
+	sqlite3_bind_int64(s, 2, month_to);
+	int rc;
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max)
+		months[(*n)++] = (int32_t)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "stats project months");
+}
+
+int store_stats_project_months(struct store *st, int32_t month_from, int32_t month_to, const char *district,
+			       stats_project_cell_fn fn, void *arg, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT m.month, m.district, m.flow_type, m.wd, m.n FROM stats_month_project m "
+				     "JOIN stats_month_project_done d ON d.month = m.month "
+				     "WHERE m.month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR m.district = ?3)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, month_from);
+	sqlite3_bind_int64(s, 2, month_to);
+	store_bind_text(s, 3, district);
+	int rc, out = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if ((out = fn(arg, (int32_t)sqlite3_column_int64(s, 0), store_col_text(s, 1), sqlite3_column_int(s, 2),
+			      sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4))))
+			break;
+	sqlite3_reset(s);
+	if (!out && rc != SQLITE_DONE)
+		return store_sqlerr(st, e, "stats project months");
+	return out;
+}
+
+int store_stats_project_first(struct store *st, int64_t *finished_at, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT coalesce(min(finished_at), 0) FROM case_progress "
+				     "INDEXED BY stats_progress_finished WHERE finished_at IS NOT NULL", e);
+	if (!s)
+		return e->code;
+	int rc = sqlite3_step(s);
+	*finished_at = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "stats project months");
+}
+
+int store_stats_project_month_clear(struct store *st, int32_t month, struct err *e)
+{
+	static const char *const sql[] = {
+		"DELETE FROM stats_month_project_done WHERE month = ?1",
+		"DELETE FROM stats_month_project WHERE month = ?1",
+	};
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *s = store_stmt(st, sql[i], e);
+		if (!s)
+			return e->code;
+		sqlite3_bind_int64(s, 1, month);
+		if (store_step_done(st, s, e, "stats project months"))
+			return e->code;
+	}
+	return 0;
+}
+
+int store_stats_project_month_put(struct store *st, int32_t month, const char *district, int flow_type, int64_t wd,
+				  int64_t n, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO stats_month_project(month, district, flow_type, wd, n) "
+				     "VALUES (?1, ?2, ?3, ?4, ?5)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, month);
+	store_bind_text(s, 2, district);
+	sqlite3_bind_int(s, 3, flow_type);
+	sqlite3_bind_int64(s, 4, wd);
+	sqlite3_bind_int64(s, 5, n);
+	return store_step_done(st, s, e, "stats project months");
+}
+
+int store_stats_project_month_done(struct store *st, int32_t month, int64_t now, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT OR REPLACE INTO stats_month_project_done(month, filled_at) "
+				     "VALUES (?1, ?2)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, month);
+	sqlite3_bind_int64(s, 2, now);
+	return store_step_done(st, s, e, "stats project months");
 }
 
 int store_stats_name(struct store *st, int g, const char *key, char *name, size_t n, struct err *e)

@@ -161,12 +161,36 @@ int store_stats_hist(struct store *st, const struct stats_range *r, int g, stats
 typedef int (*stats_joint_fn)(void *arg, const char *key, int64_t joint, int64_t passed);
 int store_stats_joint(struct store *st, const struct stats_range *r, int g, stats_joint_fn fn, void *arg,
 		      struct err *e);
-/* Projects whose last stage finished in the range (a department's scope:
-** the projects it handled something of): fn(flow_type, started_at, finished_at), in no particular
-** order. */
-typedef int (*stats_project_fn)(void *arg, int flow_type, int64_t started_at, int64_t finished_at);
+/* Projects whose last stage finished in [from, to] (a department's scope:
+** the projects it handled something of): fn(flow_type, started_at,
+** finished_at, district), in no particular order. */
+typedef int (*stats_project_fn)(void *arg, int flow_type, int64_t started_at, int64_t finished_at,
+				const char *district);
 int store_stats_projects(struct store *st, const struct stats_range *r, stats_project_fn fn, void *arg,
 			 struct err *e);
+/* Whole projects by month of finishing (migration 0029): stats_month_project
+** holds, per month (its 1st's day number), district ('' for the whole city)
+** and flow type, the projects by elapsed working days (wd); a month counts
+** only while stats_month_project_done marks it, and triggers on
+** case_progress drop the mark when a finished project of the month changes.
+** The months marked in [month_from, month_to], ascending, up to max into
+** months (*n how many): */
+int store_stats_project_done(struct store *st, int32_t month_from, int32_t month_to, int32_t *months, int max,
+			     int *n, struct err *e);
+/* … the cells of the marked months in [month_from, month_to] of one
+** district ('' for the whole city; NULL: every row) through fn: */
+typedef int (*stats_project_cell_fn)(void *arg, int32_t month, const char *district, int flow_type, int64_t wd,
+				     int64_t n);
+int store_stats_project_months(struct store *st, int32_t month_from, int32_t month_to, const char *district,
+			       stats_project_cell_fn fn, void *arg, struct err *e);
+/* … the earliest finished_at of any project (0: none); filling a month:
+** clear its cells and mark, put its cells, then mark it (in the caller's
+** transaction). */
+int store_stats_project_first(struct store *st, int64_t *finished_at, struct err *e);
+int store_stats_project_month_clear(struct store *st, int32_t month, struct err *e);
+int store_stats_project_month_put(struct store *st, int32_t month, const char *district, int flow_type, int64_t wd,
+				  int64_t n, struct err *e);
+int store_stats_project_month_done(struct store *st, int32_t month, int64_t now, struct err *e);
 /* Display name of a key of grouping g (districts, departments, the latest
 ** name of an item code); "" when unknown. Stages and flow types are named
 ** by stats.h. */
