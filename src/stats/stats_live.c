@@ -331,7 +331,7 @@ int stats_lights_if_stale(struct store *st, const struct case_env *env, int64_t 
 	if (store_stats_meta_get(st, &m, e))
 		return e->code;
 	if (m.lights_day >= deadline_day(now))
-		return 0;
+		return stats_projects_catch_up(st, env, now, e);
 	int rc = stats_lights(st, env, now, trigger, NULL, e);
 	/* another process is running it right now: its result will do */
 	return rc == ERR_CONFLICT ? (err_clear(e), 0) : rc;

@@ -66,7 +66,9 @@ struct stats_pass {
 ** "api:<user>". A pass of another process still within its lease: ERR_CONFLICT. */
 int stats_lights(struct store *st, const struct case_env *env, int64_t now, const char *trigger,
 		 struct stats_pass *out, struct err *e);
-/* Run the pass when the last one was before today (cheap check first). */
+/* Run the pass when the last one was before today (cheap check first);
+** else recount the whole projects' months when last month has no mark yet
+** (stats_projects_catch_up). */
 int stats_lights_if_stale(struct store *st, const struct case_env *env, int64_t now, const char *trigger,
 			  struct err *e);
 

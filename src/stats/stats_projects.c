@@ -269,6 +269,17 @@ int stats_projects_fill(struct store *st, const struct case_env *env, int64_t no
 	return rc;
 }
 
+int stats_projects_catch_up(struct store *st, const struct case_env *env, int64_t now, struct err *e)
+{
+	int y, m, n;
+	int32_t last;
+	cal_date_ymd(deadline_day(now), &y, &m, NULL);
+	last = cal_date_from_ymd(m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1, 1);
+	if (store_stats_project_done(st, last, last, &last, 1, &n, e))
+		return e->code;
+	return n ? 0 : stats_projects_fill(st, env, now, 1, NULL, e);
+}
+
 struct cmp {
 	struct pcells c;
 	char *diff;

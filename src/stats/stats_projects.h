@@ -40,6 +40,10 @@ int stats_projects_rows(struct store *st, const struct case_env *env, const stru
 int stats_projects_fill(struct store *st, const struct case_env *env, int64_t now, int own_txn, int *filled,
 			struct err *e);
 
+/* The same when the month before now's has no mark (a new month, a database
+** just migrated): cheap otherwise, for every report (stats_lights_if_stale). */
+int stats_projects_catch_up(struct store *st, const struct case_env *env, int64_t now, struct err *e);
+
 /* Compare every marked month with a recount: diff[0] stays 0 when equal,
 ** else names the first cell that differs. */
 int stats_projects_check(struct store *st, const struct case_env *env, int64_t now, char *diff, size_t n,
