@@ -138,8 +138,7 @@ static int read_days(struct store *st, const struct stats_range *rg, int32_t fro
 ** department's scope), the others project by project. */
 static int read_months(struct store *st, const struct stats_range *rg, struct pcells *c, struct err *e)
 {
-	static int32_t none;
-	int32_t *done = &none;
+	int32_t *done = NULL;            /* the marked months, ascending */
 	int n = 0, rc = 0;
 	if (rg->month_from > rg->month_to)
 		return 0;
@@ -165,8 +164,7 @@ static int read_months(struct store *st, const struct stats_range *rg, struct pc
 			start = 0;
 		}
 	}
-	if (done != &none)
-		free(done);
+	free(done);
 	return rc;
 }
 

@@ -131,8 +131,9 @@ int store_stats_joint_check(struct store *st, char *diff, size_t n, struct err *
 ** rows of [from, head_to] and [tail_from, to] and the month rollups of
 ** [month_from, month_to] (1st-of-month day numbers); stats_period_months
 ** (stats.h) splits a range so, an empty part has its bounds crossed. The
-** joint acceptances read the same parts (their edge days from the instances),
-** whole projects read [from, to]. */
+** joint acceptances read the same parts (their edge days from the
+** instances); whole projects (store_stats_projects) read the days they are
+** given, stats/stats_projects.c splits the range. */
 struct stats_range {
 	int32_t from, to;
 	int32_t head_to, month_from, month_to, tail_from;

@@ -1,8 +1,9 @@
 -- 0029: joint acceptances and whole projects by month (issue 21).
 --
--- A period report counted them one instance at a time from the index
--- stats_instances_joint: a two-year range at 10 M 办件 read 637 672 rows
--- for the grouping and again for 环比 and 同比, some 44 % of its time.
+-- Joint acceptances (联合验收, 54Y instances): a period report counted them
+-- one instance at a time from the index stats_instances_joint, for its
+-- grouping and for the totals of 环比 and 同比: a two-year range at 10 M
+-- 办件 read 637 672 instances, some 44 % of its time.
 -- stats_month_joint holds them per month of closing (the day number of the
 -- month's 1st, China time) and the lead case's keys copied onto the
 -- instance (0010); a report reads its whole months here and the days at
