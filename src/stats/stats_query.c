@@ -1,8 +1,8 @@
 /*
 ** stats_query.c: period reports and the dashboard overview (see
 ** stats_query.h). Sections: scope, building a section (rollup sums, the
-** histogram, joint acceptances, names), whole projects, the report, the
-** overview.
+** histogram, joint acceptances, names), the report (whole projects:
+** stats_projects.c), the overview.
 */
 #include "stats/stats_query.h"
 #include "stats/stats_projects.h"
