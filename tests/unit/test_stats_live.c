@@ -830,6 +830,26 @@ static void test_project_months_follow_every_writer(void **state)
 	expect_check_equal(End);
 }
 
+/* A calendar year loaded or replaced changes finished projects' working
+** days: every mark goes in the writing transaction, and the daily pass
+** recounts every month with the calendar it then holds (0029). */
+static void test_project_months_follow_the_calendar(void **state)
+{
+	struct stats_pass p;
+	struct err e;
+	int64_t marked = count_of("SELECT count(*) FROM stats_month_project_done");
+	assert_true(marked > 0);
+	assert_int_equal(store_exec(St, "INSERT INTO calendar_years VALUES (2099, '', 0, '', 0, 'test')", &e), 0);
+	assert_int_equal(count_of("SELECT count(*) FROM stats_month_project_done"), 0);
+	assert_int_equal(stats_lights(St, &Env, End, "test", &p, &e), 0);
+	assert_int_equal(count_of("SELECT count(*) FROM stats_month_project_done"), marked);
+	expect_every_period_kind();
+	assert_int_equal(store_exec(St, "DELETE FROM calendar_years WHERE year = 2099", &e), 0);
+	assert_int_equal(count_of("SELECT count(*) FROM stats_month_project_done"), 0);
+	assert_int_equal(stats_lights(St, &Env, End, "test", &p, &e), 0);
+	expect_check_equal(End);
+}
+
 /* Instances written past the lifecycle (a repair, an import) move their
 ** month cells with them: the rollup is kept by triggers (0029). */
 static void test_joint_months_follow_every_writer(void **state)
@@ -995,6 +1015,7 @@ int main(void)
 		cmocka_unit_test(test_check_names_a_tampered_aggregate),
 		cmocka_unit_test(test_joint_months_follow_every_writer),
 		cmocka_unit_test(test_project_months_follow_every_writer),
+		cmocka_unit_test(test_project_months_follow_the_calendar),
 		cmocka_unit_test(test_light_job_lease),
 	};
 	const struct CMUnitTest demo[] = {

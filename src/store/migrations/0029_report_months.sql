@@ -127,3 +127,21 @@ BEGIN
 		CAST(julianday(date(OLD.finished_at + 28800, 'unixepoch', 'start of month')) - 2440587.5 AS INTEGER),
 		CAST(julianday(date(NEW.finished_at + 28800, 'unixepoch', 'start of month')) - 2440587.5 AS INTEGER));
 END;
+
+-- The working days of finished projects come from the calendar: importing
+-- or replacing a year (calendar_years, workday.c) drops every mark, so each
+-- month is read from the projects with the new calendar until recounted.
+CREATE TRIGGER stats_project_month_calendar_insert AFTER INSERT ON calendar_years
+BEGIN
+	DELETE FROM stats_month_project_done;
+END;
+
+CREATE TRIGGER stats_project_month_calendar_update AFTER UPDATE ON calendar_years
+BEGIN
+	DELETE FROM stats_month_project_done;
+END;
+
+CREATE TRIGGER stats_project_month_calendar_delete AFTER DELETE ON calendar_years
+BEGIN
+	DELETE FROM stats_month_project_done;
+END;
