@@ -226,7 +226,9 @@ static void part_history(struct parts *x, struct buf *b, const struct case_part 
 	jkey(b, "step_name", p->s[1]);
 	LIT(b, ",");
 	jkey(b, "acted_step_name", x->at_step[0] ? x->at_step : p->s[1]);
-	snprintf(x->at_step, sizeof x->at_step, "%s", p->s[1]);
+	size_t n = strnlen(p->s[1], sizeof x->at_step - 1);
+	memcpy(x->at_step, p->s[1], n);
+	x->at_step[n] = 0;
 	LIT(b, ",");
 	jtime(b, "at", p->n[3]);
 	LIT(b, ",");
@@ -344,11 +346,12 @@ static int detail_locked(struct store *st, const struct case_env *env, const str
 	if (!case_visible(who, &c))
 		return err_set(e, ERR_NOTFOUND, "id", "办件不存在 (no such case)");
 	memset(&x, 0, sizeof x);
-	if ((rc = store_case_parts(st, id, on_part, &x, e)) == 0 &&
+	if ((rc = store_case_parts(st, &c, on_part, &x, e)) == 0 &&
 	    (rc = clock_with(env, &c, x.pauses, x.npauses, now, &d, e)) == 0) {
+		case_access_of(&c, a);
 		render_case(out, &c, &d);
 		LIT(out, ",\"allowed_actions\":");
-		render_allowed(out, &c);
+		render_actions(out, a->allowed);
 		for (int k = 1; k < 6; k++) {
 			LIT(out, ",");
 			jname(out, part_names[k]);
@@ -357,7 +360,6 @@ static int detail_locked(struct store *st, const struct case_env *env, const str
 				buf_append(out, x.list[k].data, x.list[k].len);
 			LIT(out, "]");
 		}
-		case_access_of(&c, a);
 	}
 	for (int k = 0; k < 6; k++)
 		buf_free(&x.list[k]);
