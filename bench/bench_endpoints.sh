@@ -199,11 +199,11 @@ detail_uncached() { # URL COOKIE DB SERVER_PID
   $pin_wrk wrk -t1 -c32 -d"${WARMUP:-10s}" -s "$d/rand99.lua" -H "Cookie: gg_session=$2" "$1" >/dev/null
   c=$(wrk_run "$4" -s "$d/rand7.lua" -H "Cookie: gg_session=$2" "$1")
   k=$(wrk_run "$4" -H "Cookie: gg_session=$2" "$1/api/cases/$((max / 2))")
-  awk -v b="$b" -v c="$c" -v k="$k" 'BEGIN { split(b, y, " "); split(c, x, " "); split(k, z, " ");
+  awk -v b="$b" -v c="$c" -v k="$k" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN { split(b, y, " "); split(c, x, " "); split(k, z, " ");
     printf "case detail, random ids (uncached): %.0f req/s p99 %s, server CPU %.1f us/request; bare handler %.0f req/s, %.1f us/request; cached detail %.0f req/s, %.1f us/request\n",
       x[1], x[2], x[3], y[1], y[3], z[1], z[3];
-    printf "case detail uncached/bare %.2fx (target >= 0.50x) %s; uncached/cached %.2fx; server CPU per request uncached/bare %.1fx\n",
-      x[1] / y[1], (x[1] / y[1] >= 0.5 ? "met" : "MISSED"), x[1] / z[1], x[3] / y[3] }'
+    printf "case detail uncached/bare %.2fx (target >= 0.50x) %s; uncached/cached %.2fx; server CPU per request uncached/bare %.1fx; load average %s\n",
+      x[1] / y[1], (x[1] / y[1] >= 0.5 ? "met" : "MISSED"), x[1] / z[1], x[3] / y[3], load }'
 }
 
 for s in $sizes; do bench_size "$s" || status=1; done

@@ -185,12 +185,15 @@ static const struct transition *find(const struct case_state *s, int action)
 	return NULL;
 }
 
+/* One pass over the table: a (phase, action) pair is in it once at most
+** (tables_sound), so this is find() of every action. */
 unsigned case_allowed(const struct case_state *s)
 {
+	int ph = case_phase(s);
 	unsigned mask = 0;
-	for (int a = 0; a < CASE_A_COUNT; a++)
-		if (find(s, a))
-			mask |= 1u << a;
+	for (size_t i = 0; i < NTABLE; i++)
+		if (table[i].phase == ph && guard_ok(s, table[i].guard))
+			mask |= 1u << table[i].action;
 	return mask;
 }
 

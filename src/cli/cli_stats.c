@@ -34,7 +34,8 @@ static const char usage[] =
 	"            --from: a date, or YYYY-MM (month), YYYY-Qn (quarter), YYYY (year);\n"
 	"            xlsx needs -o and holds a summary sheet and one sheet per grouping.\n"
 	"  overview  the dashboard: current counts by district, department, status and light (JSON)\n"
-	"  refresh   move the lights that crossed into yellow or red (daily; recorded as a job run)\n"
+	"  refresh   move the lights that crossed into yellow or red, and recount the months of whole\n"
+	"            projects a change has marked off (daily; recorded as a job run)\n"
 	"  rebuild   recompute every aggregate from the raw 办件 rows (holds the write lock)\n"
 	"  check     refresh the lights, then compare every aggregate with a full recount:\n"
 	"            exit 0 when equal, exit 1 and the first difference otherwise\n"
@@ -187,8 +188,8 @@ static int do_maintain(struct ctx *x, const char *sub, struct err *e)
 		struct stats_pass p;
 		if (stats_lights(x->st, &x->env, x->now, x->trigger, &p, e))
 			return e->code;
-		printf("lights refreshed: %lld cases examined, %lld changed (run %lld)\n", (long long)p.examined,
-		       (long long)p.changed, (long long)p.run_id);
+		printf("lights refreshed: %lld cases examined, %lld changed; %d months of whole projects recounted "
+		       "(run %lld)\n", (long long)p.examined, (long long)p.changed, p.months, (long long)p.run_id);
 		return 0;
 	}
 	if (strcmp(sub, "rebuild") == 0) {

@@ -11,6 +11,7 @@
 #include "stats/stats_live.h"
 #include "approval/case_fsm.h"
 #include "stats/stats_cells.h"
+#include "stats/stats_projects.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "store/store_case.h"
@@ -302,8 +303,11 @@ int stats_lights(struct store *st, const struct case_env *env, int64_t now, cons
 	} while (!rc && n == LIGHTS_BATCH);
 	if (!rc)
 		rc = lights_mark(st, now, e);
-	snprintf(details, sizeof details, "{\"examined\":%lld,\"changed\":%lld}", (long long)p.examined,
-		 (long long)p.changed);
+	/* whole projects: the months whose mark a change dropped (stats_projects.h) */
+	if (!rc)
+		rc = stats_projects_fill(st, env, now, 1, &p.months, e);
+	snprintf(details, sizeof details, "{\"examined\":%lld,\"changed\":%lld,\"project_months\":%d}",
+		 (long long)p.examined, (long long)p.changed, p.months);
 	if (rc) {
 		struct err e2;
 		snprintf(msg, sizeof msg, "预警/逾期灯刷新失败: %s", e->msg);
@@ -327,7 +331,7 @@ int stats_lights_if_stale(struct store *st, const struct case_env *env, int64_t 
 	if (store_stats_meta_get(st, &m, e))
 		return e->code;
 	if (m.lights_day >= deadline_day(now))
-		return 0;
+		return stats_projects_catch_up(st, env, now, e);
 	int rc = stats_lights(st, env, now, trigger, NULL, e);
 	/* another process is running it right now: its result will do */
 	return rc == ERR_CONFLICT ? (err_clear(e), 0) : rc;
@@ -415,7 +419,8 @@ static int rebuild_locked(struct walk *w, struct err *e)
 	static const struct stats_agg_fns put = {put_day, put_hist, put_live};
 	struct stats_meta m;
 	if (store_stats_clear(w->st, e) || store_stats_scan(w->st, rebuild_one, w, e) ||
-	    stats_agg_each(w->agg, &put, w) || store_stats_meta_get(w->st, &m, e))
+	    stats_agg_each(w->agg, &put, w) || store_stats_joint_recount(w->st, e) ||
+	    stats_projects_fill(w->st, w->env, w->now, 0, NULL, e) || store_stats_meta_get(w->st, &m, e))
 		return e->code ? e->code : ERR_INTERNAL;
 	m.lights_day = deadline_day(w->now);
 	m.lights_at = w->now;
@@ -551,6 +556,10 @@ static int check_locked(struct store *st, struct walk *w, struct stats_check_res
 		return rc2;
 	if (!out->diff[0])
 		stats_agg_unseen(w->agg, out->diff, sizeof out->diff);
+	if (!out->diff[0] && store_stats_joint_check(st, out->diff, sizeof out->diff, e))
+		return e->code;
+	if (!out->diff[0] && stats_projects_check(st, w->env, w->now, out->diff, sizeof out->diff, e))
+		return e->code;
 	out->equal = !out->diff[0];
 	return 0;
 }

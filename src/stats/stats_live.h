@@ -15,13 +15,18 @@
 ** short transactions, recorded as a job run with a lease (ops_runs, job
 ** "stats.lights"), so a crashed pass never blocks the next one. It runs
 ** daily in `serve` (first stats read of the day, and the CLI `gonggai stats
-** refresh` for cron) and on demand.
+** refresh` for cron) and on demand. The same pass recounts the months of
+** whole projects whose mark a change dropped (stats_projects.h).
 **
 ** stats_rebuild recomputes every case's facts from the raw rows and sums the
 ** aggregates from them; stats_check refreshes the lights to now, then
 ** compares every case's stored facts with a recount from the raw rows and
 ** every maintained aggregate with the sum over those facts, all at the same
-** instant inside one transaction.
+** instant inside one transaction. Both also cover the joint acceptances'
+** month rollup (stats_month_joint, kept by triggers: store_stats.h), written
+** from and compared with a recount of the closed instances, and the whole
+** projects' (stats_projects.h): rebuild recounts every month before today's,
+** check every marked month.
 **
 ** The environment (calendar, thresholds) is borrowed; nothing returned needs
 ** freeing.
@@ -54,13 +59,16 @@ struct stats_pass {
 	int64_t examined;             /* cases whose light day had come          */
 	int64_t changed;              /* … whose counted facts changed           */
 	int expired;                  /* abandoned earlier runs marked expired   */
+	int months;                   /* whole projects' months recounted (stats_projects.h) */
 };
 
 /* The light pass at now (see above). trigger: "scheduler", "cli:<login>",
 ** "api:<user>". A pass of another process still within its lease: ERR_CONFLICT. */
 int stats_lights(struct store *st, const struct case_env *env, int64_t now, const char *trigger,
 		 struct stats_pass *out, struct err *e);
-/* Run the pass when the last one was before today (cheap check first). */
+/* Run the pass when the last one was before today (cheap check first);
+** else recount the whole projects' months when last month has no mark yet
+** (stats_projects_catch_up). */
 int stats_lights_if_stale(struct store *st, const struct case_env *env, int64_t now, const char *trigger,
 			  struct err *e);
 

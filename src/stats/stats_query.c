@@ -1,10 +1,11 @@
 /*
 ** stats_query.c: period reports and the dashboard overview (see
 ** stats_query.h). Sections: scope, building a section (rollup sums, the
-** histogram, joint acceptances, names), whole projects, the report, the
-** overview.
+** histogram, joint acceptances, names), the report (whole projects:
+** stats_projects.c), the overview.
 */
 #include "stats/stats_query.h"
+#include "stats/stats_projects.h"
 #include "base/clock.h"
 #include "store/store_stats.h"
 
@@ -259,87 +260,6 @@ static int section(struct store *st, const struct stats_range *rg, int g, const 
 	return 0;
 }
 
-/* ---- whole projects ---------------------------------------------------------------- */
-
-#define MAX_FLOW 10
-
-struct elapsed {
-	int64_t *v[MAX_FLOW + 1];
-	size_t n[MAX_FLOW + 1], cap[MAX_FLOW + 1];
-	const struct case_env *env;
-	int64_t now;
-	struct err *e;
-};
-
-static int on_project(void *arg, int flow_type, int64_t started, int64_t finished)
-{
-	struct elapsed *x = arg;
-	struct deadline_span sp;
-	if (flow_type < 1 || flow_type > MAX_FLOW)
-		return 0;
-	if (case_project_span(x->env, flow_type, started, finished, x->now, &sp, x->e))
-		return x->e->code;
-	if (x->n[flow_type] == x->cap[flow_type]) {
-		size_t cap = x->cap[flow_type] ? 2 * x->cap[flow_type] : 64;
-		int64_t *v = realloc(x->v[flow_type], cap * sizeof *v);
-		if (!v)
-			return err_set(x->e, ERR_INTERNAL, "", "out of memory");
-		x->v[flow_type] = v;
-		x->cap[flow_type] = cap;
-	}
-	x->v[flow_type][x->n[flow_type]++] = sp.elapsed;
-	return 0;
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* Feed f the n elapsed values v in ascending order: counted per value when
-** they lie in [0, MAX_COUNTED] (working days: hundreds of thousands of
-** projects fall on a few hundred values), else sorted. 0 or ERR_INTERNAL. */
-#define MAX_COUNTED 36500
-static int feed_ascending(struct stats_flow_row *f, int64_t *v, size_t n, struct err *e)
-{
-	int64_t max = 0;
-	for (size_t i = 0; i < n && max >= 0; i++)
-		max = v[i] < 0 || v[i] > MAX_COUNTED ? -1 : v[i] > max ? v[i] : max;
-	if (max < 0) {
-		qsort(v, n, sizeof v[0], cmp_i64);
-		for (size_t i = 0; i < n; i++)
-			stats_flow_feed(f, v[i], 1);
-		return 0;
-	}
-	int64_t *count = calloc((size_t)max + 1, sizeof *count);
-	if (!count)
-		return err_set(e, ERR_INTERNAL, "", "out of memory");
-	for (size_t i = 0; i < n; i++)
-		count[v[i]]++;
-	for (int64_t d = 0; d <= max; d++)
-		if (count[d])
-			stats_flow_feed(f, d, count[d]);
-	free(count);
-	return 0;
-}
-
-static int projects(struct store *st, const struct case_env *env, const struct stats_range *rg, int64_t now,
-		    struct stats_report *r, struct err *e)
-{
-	struct elapsed x = {.env = env, .now = now, .e = e};
-	int rc = store_stats_projects(st, rg, on_project, &x, e);
-	for (int t = 1; t <= MAX_FLOW; t++) {
-		if (!rc && (x.n[t] || stats_flow_type_target(t))) {
-			struct stats_flow_row *f = &r->flows[r->nflows++];
-			stats_flow_init(f, t, (int64_t)x.n[t]);
-			rc = feed_ascending(f, x.v[t], x.n[t], e);
-		}
-		free(x.v[t]);
-	}
-	return rc;
-}
-
 /* ---- the report ------------------------------------------------------------------------ */
 
 static int scope_name(struct store *st, const struct stats_scope *sc, char *out, size_t n, struct err *e)
@@ -384,8 +304,10 @@ int stats_report_build(struct store *st, const struct case_env *env, const struc
 		r->ly_total = r->prev_total;
 	else if (!rc)
 		rc = totals(st, &ly, &r->ly_total, e);
+	int nflows = 0;
 	if (!rc)
-		rc = projects(st, env, &cur, q->now, r, e);
+		rc = stats_projects_rows(st, env, &cur, q->now, r->flows, &nflows, e);
+	r->nflows = (size_t)nflows;
 	if (rc)
 		stats_report_free(r);
 	return rc;

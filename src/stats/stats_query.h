@@ -6,8 +6,9 @@
 ** month rollups for its whole months, the day rows for the days around
 ** them; the totals row from the first grouping's rows), adds the
 ** histogram-derived values (P90, longest, shortest), the joint acceptances
-** and the whole-project figures (both queried from the lifecycle's rows
-** through covering indexes), and the totals of the previous period and of
+** and the whole-project figures (both by their month rollups of 0029 for
+** the whole months, from the lifecycle's rows through covering indexes for
+** the rest: stats_projects.h), and the totals of the previous period and of
 ** the same period last year. The dashboard reads
 ** the maintained current counts only; it never scans the cases.
 **

@@ -50,7 +50,7 @@ static void bind_opt64(sqlite3_stmt *s, int i, int64_t v)
 	"c.time_limit, c.received_at, coalesce(c.accepted_at, 0), coalesce(c.final_at, 0), " \
 	"coalesce(c.receipt_day, 0), coalesce(c.receipt_end, 0), c.receipt_late, c.tolerance_days, " \
 	"coalesce(c.tolerance_done_at, 0), coalesce(c.paused_since, 0), c.paused_days, coalesce(c.due_day, 0), " \
-	"coalesce(c.warn_day, 0), c.updated_at, i.number, p.code, p.name, ci.name, ci.version, " \
+	"coalesce(c.warn_day, 0), c.updated_at, c.parts, i.number, p.code, p.name, ci.name, ci.version, " \
 	"coalesce(d.name, c.department_code), coalesce(u.display_name, u.username, '')"
 
 static void read_case(sqlite3_stmt *s, struct case_rec *c)
@@ -91,13 +91,14 @@ static void read_case(sqlite3_stmt *s, struct case_rec *c)
 	c->due_day = coli(s, 32);
 	c->warn_day = coli(s, 33);
 	c->updated_at = col64(s, 34);
-	COPY(c->instance_number, s, 35);
-	COPY(c->project_code, s, 36);
-	COPY(c->project_name, s, 37);
-	COPY(c->item_name, s, 38);
-	COPY(c->item_version, s, 39);
-	COPY(c->department_name, s, 40);
-	COPY(c->handler_name, s, 41);
+	c->parts = (unsigned)coli(s, 35);
+	COPY(c->instance_number, s, 36);
+	COPY(c->project_code, s, 37);
+	COPY(c->project_name, s, 38);
+	COPY(c->item_name, s, 39);
+	COPY(c->item_version, s, 40);
+	COPY(c->department_name, s, 41);
+	COPY(c->handler_name, s, 42);
 }
 
 int store_case_get(struct store *st, int64_t id, struct case_rec *c, struct err *e)
@@ -287,24 +288,37 @@ int store_case_history(struct store *st, int64_t id, json_t **rows, struct err *
 			  "opinion FROM case_status WHERE case_id = ? ORDER BY id", id, rows, e);
 }
 
-int store_case_parts(struct store *st, int64_t id, int (*fn)(void *arg, const struct case_part *p), void *arg,
-		     struct err *e)
+/* The arms of the parts query: the history and the documents always, the
+** rare ones when the case's bit is set (parts_sql[c->parts & 7]). */
+#define PARTS_HISTORY "SELECT 1, id, status, step, at, coalesce(user_id, 0), action, step_name, username, " \
+	"department_code, opinion, coalesce((SELECT nullif(display_name, '') FROM users " \
+	"WHERE users.id = case_status.user_id), username) FROM case_status WHERE case_id = ?1 "
+#define PARTS_SUPPLEMENTS "UNION ALL SELECT 2, id, after_acceptance, 0, start_at, coalesce(end_at, 0), materials, " \
+	"note, '', '', '', '' FROM case_supplements WHERE case_id = ?1 "
+#define PARTS_SPECIALS "UNION ALL SELECT 3, id, type, time_limit, start_at, coalesce(end_at, 0), kind, reason, " \
+	"result, '', '', '' FROM case_specials WHERE case_id = ?1 "
+#define PARTS_TOLERANCE "UNION ALL SELECT 4, id, due_day, 0, coalesce(received_at, 0), 0, material, '', '', '', " \
+	"'', '' FROM case_tolerance WHERE case_id = ?1 "
+#define PARTS_DOCUMENTS "UNION ALL SELECT 5, id, 0, 0, issued_at, 0, kind, number, issued_by, '', '', '' " \
+	"FROM case_documents WHERE case_id = ?1"
+static const char *const parts_sql[8] = {
+	PARTS_HISTORY PARTS_DOCUMENTS,
+	PARTS_HISTORY PARTS_SUPPLEMENTS PARTS_DOCUMENTS,
+	PARTS_HISTORY PARTS_SPECIALS PARTS_DOCUMENTS,
+	PARTS_HISTORY PARTS_SUPPLEMENTS PARTS_SPECIALS PARTS_DOCUMENTS,
+	PARTS_HISTORY PARTS_TOLERANCE PARTS_DOCUMENTS,
+	PARTS_HISTORY PARTS_SUPPLEMENTS PARTS_TOLERANCE PARTS_DOCUMENTS,
+	PARTS_HISTORY PARTS_SPECIALS PARTS_TOLERANCE PARTS_DOCUMENTS,
+	PARTS_HISTORY PARTS_SUPPLEMENTS PARTS_SPECIALS PARTS_TOLERANCE PARTS_DOCUMENTS,
+};
+
+int store_case_parts(struct store *st, const struct case_rec *c, int (*fn)(void *arg, const struct case_part *p),
+		     void *arg, struct err *e)
 {
-	sqlite3_stmt *s = store_stmt(st,
-		"SELECT 1, id, status, step, at, coalesce(user_id, 0), action, step_name, username, department_code, opinion, "
-		"coalesce((SELECT nullif(display_name, '') FROM users WHERE users.id = case_status.user_id), username) "
-		"FROM case_status WHERE case_id = ?1 "
-		"UNION ALL SELECT 2, id, after_acceptance, 0, start_at, coalesce(end_at, 0), materials, note, '', '', '', '' "
-		"FROM case_supplements WHERE case_id = ?1 "
-		"UNION ALL SELECT 3, id, type, time_limit, start_at, coalesce(end_at, 0), kind, reason, result, '', '', '' "
-		"FROM case_specials WHERE case_id = ?1 "
-		"UNION ALL SELECT 4, id, due_day, 0, coalesce(received_at, 0), 0, material, '', '', '', '', '' "
-		"FROM case_tolerance WHERE case_id = ?1 "
-		"UNION ALL SELECT 5, id, 0, 0, issued_at, 0, kind, number, issued_by, '', '', '' "
-		"FROM case_documents WHERE case_id = ?1", e);
+	sqlite3_stmt *s = store_stmt(st, parts_sql[c->parts & 7], e);
 	if (!s)
 		return e->code;
-	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 1, c->id);
 	int rc, stop = 0;
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct case_part p = {.kind = coli(s, 0)};

@@ -43,6 +43,7 @@ struct case_rec {
 	int paused_days;
 	int32_t due_day, warn_day;
 	int64_t updated_at;
+	unsigned parts;                   /* CASE_PARTS_*: rare parts it may have (read only) */
 	/* joined for display (read only) */
 	char instance_number[48];
 	char project_code[40];
@@ -85,8 +86,11 @@ int store_case_status_add(struct store *st, const struct case_status_row *r, str
 ** at, username, department, opinion}]. */
 int store_case_history(struct store *st, int64_t id, json_t **rows, struct err *e);
 
-/* Everything hanging off a case in one query, row by row to fn (kind by
-** kind; within a kind in id order): CASE_PART_STATUS n = {id, status, step, at, user_id}, s =
+/* Everything hanging off case c (as store_case_get read it) in one query,
+** row by row to fn (kind by kind; within a kind in id order); the
+** supplements, special procedures and 容缺 materials only when c->parts
+** says the case may have them (a bit per table kept by triggers, 0031):
+** CASE_PART_STATUS n = {id, status, step, at, user_id}, s =
 ** {action, step_name, username, department, opinion, display name}; CASE_PART_SUPPLEMENT
 ** n = {id, after_acceptance, 0, start_at, end_at or 0}, s = {materials
 ** (JSON text), note}; CASE_PART_SPECIAL n = {id, type, limit, start_at,
@@ -102,8 +106,9 @@ struct case_part {
 	int64_t n[5];
 	const char *s[6];         /* history: s[5] the actor's display name */
 };
-int store_case_parts(struct store *st, int64_t id, int (*fn)(void *arg, const struct case_part *p), void *arg,
-		     struct err *e);
+enum { CASE_PARTS_SUPPLEMENTS = 1, CASE_PARTS_SPECIALS = 2, CASE_PARTS_TOLERANCE = 4 };
+int store_case_parts(struct store *st, const struct case_rec *c, int (*fn)(void *arg, const struct case_part *p),
+		     void *arg, struct err *e);
 /* Savepoints: one action of a batch undone alone (case_writer.c). */
 int store_case_savepoint(struct store *st, struct err *e);
 void store_case_savepoint_undo(struct store *st);

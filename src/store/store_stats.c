@@ -466,7 +466,43 @@ int store_stats_bulk(struct store *st, int on, struct err *e)
 int store_stats_clear(struct store *st, struct err *e)
 {
 	return store_exec(st, "DELETE FROM stats_case; DELETE FROM stats_day; DELETE FROM stats_wd; "
-			  "DELETE FROM stats_live; DELETE FROM stats_month; DELETE FROM stats_month_wd;", e);
+			  "DELETE FROM stats_live; DELETE FROM stats_month; DELETE FROM stats_month_wd; "
+			  "DELETE FROM stats_month_joint; DELETE FROM stats_month_project; "
+			  "DELETE FROM stats_month_project_done;", e);
+}
+
+/* The joint acceptances' month cells recounted from the instances, as 0029
+** backfills them and its triggers keep them. */
+#define JOINT_RECOUNT "SELECT CAST(julianday(date(closed_at + 28800, 'unixepoch', 'start of month')) " \
+	"- 2440587.5 AS INTEGER), coalesce(lead_district, ''), coalesce(lead_department, ''), " \
+	"coalesce(lead_item, ''), stage, coalesce(lead_flow_type, 0), count(*), coalesce(sum(result = 11), 0) " \
+	"FROM case_instances WHERE side_line = '54Y' AND closed_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6"
+#define JOINT_KEPT "SELECT month, district, department, item, stage, flow_type, joint, passed " \
+	"FROM stats_month_joint WHERE joint != 0 OR passed != 0"
+
+int store_stats_joint_recount(struct store *st, struct err *e)
+{
+	return store_exec(st, "INSERT INTO stats_month_joint " JOINT_RECOUNT, e);
+}
+
+int store_stats_joint_check(struct store *st, char *diff, size_t n, struct err *e)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT * FROM (SELECT 'maintained', * FROM (" JOINT_KEPT " EXCEPT "
+			       JOINT_RECOUNT ") UNION ALL SELECT 'recount', * FROM (" JOINT_RECOUNT " EXCEPT "
+			       JOINT_KEPT ")) ORDER BY 3, 4, 5, 6, 7, 8 LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+		return store_sqlerr(st, e, "stats_month_joint");
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		int y, m;
+		cal_date_ymd((int32_t)sqlite3_column_int64(s, 1), &y, &m, NULL);
+		snprintf(diff, n, "stats_month_joint %04d-%02d %s/%s/%s stage %d flow type %d: %s %lld joint, %lld passed "
+			 "(the other side differs)", y, m, store_col_text(s, 2), store_col_text(s, 3), store_col_text(s, 4),
+			 sqlite3_column_int(s, 5), sqlite3_column_int(s, 6), store_col_text(s, 0),
+			 (long long)sqlite3_column_int64(s, 7), (long long)sqlite3_column_int64(s, 8));
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(st, e, "stats_month_joint");
 }
 
 /* ---- reports ------------------------------------------------------------------------- */
@@ -483,12 +519,18 @@ int store_stats_clear(struct store *st, struct err *e)
 #define SUMS(key) "SELECT " key ", " DAY_COLS " FROM " DAY_ROWS
 #define HIST(key) "SELECT " key ", wd, n FROM " WD_ROWS
 /* Joint acceptances closed in the range, by the lead case's facts copied
-** onto the instance when it closed (migration 0010): the covering index
-** stats_instances_joint answers it without a case row. */
-#define JOINT_WHERE "WHERE i.side_line = '54Y' AND i.closed_at IS NOT NULL AND i.closed_at >= ?1 " \
-	"AND i.closed_at < ?2 AND (?3 IS NULL OR i.lead_department = ?3) AND (?4 IS NULL OR i.lead_district = ?4)"
-/* one row per instance, like the sums: the caller adds them up per key */
-#define JOINT(key) "SELECT " key ", 1, i.result = 11 FROM case_instances i " JOINT_WHERE
+** onto the instance when it closed (migration 0010): the days at the edges
+** one instance a row from the covering index stats_instances_joint, the
+** whole months from their rollup stats_month_joint (0029, kept by
+** triggers), whose keys read a NULL lead key as '' (0 for the flow type). */
+#define JOINT_ON "i.side_line = '54Y' AND i.closed_at IS NOT NULL"
+#define JOINT_SCOPE " AND (?7 IS NULL OR i.lead_department = ?7) AND (?8 IS NULL OR i.lead_district = ?8)"
+#define JOINT_EDGE(key, a, b) "SELECT " key ", 1, coalesce(i.result = 11, 0) FROM case_instances i WHERE " \
+	JOINT_ON " AND i.closed_at >= " a " AND i.closed_at < " b JOINT_SCOPE
+/* one row per instance or month cell, like the sums: the caller adds them up per key */
+#define JOINT(ikey, mkey) JOINT_EDGE(ikey, "?1", "?2") \
+	" UNION ALL SELECT " mkey ", joint, passed FROM stats_month_joint WHERE month BETWEEN ?3 AND ?4" SCOPE \
+	" AND (joint != 0 OR passed != 0) UNION ALL " JOINT_EDGE(ikey, "?5", "?6")
 
 static const char *const sums_sql[SG_COUNT + 1] = {
 	SUMS("district"), SUMS("department"), SUMS("item"), SUMS("CAST(stage AS TEXT)"),
@@ -499,24 +541,42 @@ static const char *const hist_sql[SG_COUNT + 1] = {
 	HIST("CAST(flow_type AS TEXT)"), HIST("''"),
 };
 static const char *const joint_sql[SG_COUNT + 1] = {
-	JOINT("i.lead_district"), JOINT("i.lead_department"), JOINT("i.lead_item"), JOINT("CAST(i.stage AS TEXT)"),
-	JOINT("CAST(i.lead_flow_type AS TEXT)"),
-	"SELECT '', count(*), coalesce(sum(i.result = 11), 0) FROM case_instances i " JOINT_WHERE,
+	JOINT("coalesce(i.lead_district, '')", "district"), JOINT("coalesce(i.lead_department, '')", "department"),
+	JOINT("coalesce(i.lead_item, '')", "item"), JOINT("CAST(i.stage AS TEXT)", "CAST(stage AS TEXT)"),
+	JOINT("CAST(coalesce(i.lead_flow_type, 0) AS TEXT)", "CAST(flow_type AS TEXT)"),
+	"SELECT '', coalesce(sum(j), 0), coalesce(sum(p), 0) FROM (SELECT 1 AS j, coalesce(i.result = 11, 0) AS p "
+	"FROM case_instances i WHERE " JOINT_ON " AND i.closed_at >= ?1 AND i.closed_at < ?2" JOINT_SCOPE
+	" UNION ALL SELECT joint, passed FROM stats_month_joint WHERE month BETWEEN ?3 AND ?4" SCOPE
+	" UNION ALL SELECT 1, coalesce(i.result = 11, 0) FROM case_instances i WHERE " JOINT_ON
+	" AND i.closed_at >= ?5 AND i.closed_at < ?6" JOINT_SCOPE ")",
 };
 
-/* Bind the range: the parts of the rollups (PARTS), or epoch seconds
-** [from, to + 1 day) and the scope as ?1..?4 (the lifecycle's rows). */
-static void bind_range(sqlite3_stmt *s, const struct stats_range *r, int epochs)
+/* Bind the range: the parts of the rollups (PARTS), the edges as epoch
+** seconds and the whole months of the joint acceptances (JOINT), or epoch
+** seconds [from, to + 1 day) and the scope as ?1..?4 (whole projects). */
+enum bind_kind { BIND_PARTS, BIND_JOINT, BIND_EPOCHS };
+
+static int64_t epoch_of(int32_t day)
 {
-	int64_t day = 86400, cn = 8 * 3600;
-	if (epochs) {
-		sqlite3_bind_int64(s, 1, (int64_t)r->from * day - cn);
-		sqlite3_bind_int64(s, 2, (int64_t)(r->to + 1) * day - cn);
+	return (int64_t)day * 86400 - 8 * 3600;         /* 00:00 China time */
+}
+
+static void bind_range(sqlite3_stmt *s, const struct stats_range *r, enum bind_kind kind)
+{
+	if (kind == BIND_EPOCHS) {
+		sqlite3_bind_int64(s, 1, epoch_of(r->from));
+		sqlite3_bind_int64(s, 2, epoch_of(r->to + 1));
 		store_bind_text(s, 3, r->department);
 		store_bind_text(s, 4, r->district);
 		return;
 	}
-	const int32_t bounds[6] = {r->from, r->head_to, r->month_from, r->month_to, r->tail_from, r->to};
+	int64_t bounds[6] = {r->from, r->head_to, r->month_from, r->month_to, r->tail_from, r->to};
+	if (kind == BIND_JOINT) {
+		bounds[0] = epoch_of(r->from);
+		bounds[1] = epoch_of(r->head_to + 1);
+		bounds[4] = epoch_of(r->tail_from);
+		bounds[5] = epoch_of(r->to + 1);
+	}
 	for (int i = 0; i < 6; i++)
 		sqlite3_bind_int64(s, 1 + i, bounds[i]);
 	store_bind_text(s, 7, r->department);
@@ -524,7 +584,7 @@ static void bind_range(sqlite3_stmt *s, const struct stats_range *r, int epochs)
 }
 
 static sqlite3_stmt *range_stmt(struct store *st, const char *const *table, int g, const struct stats_range *r,
-				int epochs, struct err *e)
+				enum bind_kind kind, struct err *e)
 {
 	if (g < 0 || g > SG_COUNT) {
 		err_set(e, ERR_INVALID, "group", "unknown grouping %d", g);
@@ -532,14 +592,14 @@ static sqlite3_stmt *range_stmt(struct store *st, const char *const *table, int 
 	}
 	sqlite3_stmt *s = store_stmt(st, table[g], e);
 	if (s)
-		bind_range(s, r, epochs);
+		bind_range(s, r, kind);
 	return s;
 }
 
 int store_stats_sums(struct store *st, const struct stats_range *r, int g, stats_row_fn fn, void *arg,
 		     struct err *e)
 {
-	sqlite3_stmt *s = range_stmt(st, sums_sql, g, r, 0, e);
+	sqlite3_stmt *s = range_stmt(st, sums_sql, g, r, BIND_PARTS, e);
 	if (!s)
 		return e->code;
 	int rc, out = 0;
@@ -560,7 +620,7 @@ int store_stats_sums(struct store *st, const struct stats_range *r, int g, stats
 int store_stats_hist(struct store *st, const struct stats_range *r, int g, stats_hist_fn fn, void *arg,
 		     struct err *e)
 {
-	sqlite3_stmt *s = range_stmt(st, hist_sql, g, r, 0, e);
+	sqlite3_stmt *s = range_stmt(st, hist_sql, g, r, BIND_PARTS, e);
 	if (!s)
 		return e->code;
 	int rc, out = 0;
@@ -576,7 +636,7 @@ int store_stats_hist(struct store *st, const struct stats_range *r, int g, stats
 int store_stats_joint(struct store *st, const struct stats_range *r, int g, stats_joint_fn fn, void *arg,
 		      struct err *e)
 {
-	sqlite3_stmt *s = range_stmt(st, joint_sql, g, r, 1, e);
+	sqlite3_stmt *s = range_stmt(st, joint_sql, g, r, BIND_JOINT, e);
 	if (!s)
 		return e->code;
 	int rc, out = 0;
@@ -593,22 +653,120 @@ int store_stats_projects(struct store *st, const struct stats_range *r, stats_pr
 			 struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st,
-		"SELECT g.flow_type, g.started_at, g.finished_at FROM case_progress g INDEXED BY stats_progress_finished "
+		"SELECT g.flow_type, g.started_at, g.finished_at, g.division_code FROM case_progress g "
+		"INDEXED BY stats_progress_finished "
 		"WHERE g.finished_at IS NOT NULL AND g.finished_at >= ?1 AND g.finished_at < ?2 "
 		"AND (?3 IS NULL OR EXISTS (SELECT 1 FROM project_departments d "
 		"WHERE d.department_code = ?3 AND d.project_id = g.project_id)) "
 		"AND (?4 IS NULL OR g.division_code = ?4)", e);
 	if (!s)
 		return e->code;
-	bind_range(s, r, 1);
+	bind_range(s, r, BIND_EPOCHS);
 	int rc, out = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if ((out = fn(arg, sqlite3_column_int(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2))))
+		if ((out = fn(arg, sqlite3_column_int(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
+			      store_col_text(s, 3))))
 			break;
 	sqlite3_reset(s);
 	if (!out && rc != SQLITE_DONE)
 		return store_sqlerr(st, e, "stats projects");
 	return out;
+}
+
+/* ---- whole projects by month (0029) ---------------------------------------------------- */
+
+int store_stats_project_done(struct store *st, int32_t month_from, int32_t month_to, int32_t *months, int max,
+			     int *n, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT month FROM stats_month_project_done WHERE month BETWEEN ?1 AND ?2 "
+				     "ORDER BY month", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, month_from);
+	sqlite3_bind_int64(s, 2, month_to);
+	int rc;
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max)
+		months[(*n)++] = (int32_t)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "stats project months");
+}
+
+int store_stats_project_months(struct store *st, int32_t month_from, int32_t month_to, const char *district,
+			       stats_project_cell_fn fn, void *arg, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT m.month, m.district, m.flow_type, m.wd, m.n FROM stats_month_project m "
+				     "JOIN stats_month_project_done d ON d.month = m.month "
+				     "WHERE m.month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR m.district = ?3)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, month_from);
+	sqlite3_bind_int64(s, 2, month_to);
+	store_bind_text(s, 3, district);
+	int rc, out = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if ((out = fn(arg, (int32_t)sqlite3_column_int64(s, 0), store_col_text(s, 1), sqlite3_column_int(s, 2),
+			      sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4))))
+			break;
+	sqlite3_reset(s);
+	if (!out && rc != SQLITE_DONE)
+		return store_sqlerr(st, e, "stats project months");
+	return out;
+}
+
+int store_stats_project_first(struct store *st, int64_t *finished_at, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT coalesce(min(finished_at), 0) FROM case_progress "
+				     "INDEXED BY stats_progress_finished WHERE finished_at IS NOT NULL", e);
+	if (!s)
+		return e->code;
+	int rc = sqlite3_step(s);
+	*finished_at = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(st, e, "stats project months");
+}
+
+int store_stats_project_month_clear(struct store *st, int32_t month, struct err *e)
+{
+	static const char *const sql[] = {
+		"DELETE FROM stats_month_project_done WHERE month = ?1",
+		"DELETE FROM stats_month_project WHERE month = ?1",
+	};
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *s = store_stmt(st, sql[i], e);
+		if (!s)
+			return e->code;
+		sqlite3_bind_int64(s, 1, month);
+		if (store_step_done(st, s, e, "stats project months"))
+			return e->code;
+	}
+	return 0;
+}
+
+int store_stats_project_month_put(struct store *st, int32_t month, const char *district, int flow_type, int64_t wd,
+				  int64_t n, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO stats_month_project(month, district, flow_type, wd, n) "
+				     "VALUES (?1, ?2, ?3, ?4, ?5)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, month);
+	store_bind_text(s, 2, district);
+	sqlite3_bind_int(s, 3, flow_type);
+	sqlite3_bind_int64(s, 4, wd);
+	sqlite3_bind_int64(s, 5, n);
+	return store_step_done(st, s, e, "stats project months");
+}
+
+int store_stats_project_month_done(struct store *st, int32_t month, int64_t now, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT OR REPLACE INTO stats_month_project_done(month, filled_at) "
+				     "VALUES (?1, ?2)", e);
+	if (!s)
+		return e->code;
+	sqlite3_bind_int64(s, 1, month);
+	sqlite3_bind_int64(s, 2, now);
+	return store_step_done(st, s, e, "stats project months");
 }
 
 int store_stats_name(struct store *st, int g, const char *key, char *name, size_t n, struct err *e)

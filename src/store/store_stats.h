@@ -1,8 +1,9 @@
 /*
-** store_stats.h: the SQL of statistics (migrations 0006, 0007, 0021): the
-** per-case facts the aggregates count (stats_case), adding to the maintained
-** cells (stats_day and its month rollup stats_month, stats_wd and
-** stats_month_wd, stats_live) and reading them back for check, and the
+** store_stats.h: the SQL of statistics (migrations 0006, 0007, 0021, 0029):
+** the per-case facts the aggregates count (stats_case), adding to the
+** maintained cells (stats_day and its month rollup stats_month, stats_wd and
+** stats_month_wd, stats_live; stats_month_joint keeps itself by triggers)
+** and reading them back for check, and the
 ** report queries (period sums by grouping, the histogram of working days, joint
 ** acceptances and whole projects over the lifecycle's rows).
 **
@@ -115,6 +116,13 @@ int store_stats_meta_put(struct store *st, const struct stats_meta *m, struct er
 int store_stats_bulk(struct store *st, int on, struct err *e);
 /* Empty stats_case and every aggregate (rebuild, inside its transaction). */
 int store_stats_clear(struct store *st, struct err *e);
+/* The joint acceptances by month (stats_month_joint, migration 0029; kept by
+** triggers on case_instances with every writer): write them from the
+** instances into the emptied table (rebuild), or compare the table with that
+** recount (check): diff[0] stays 0 when equal, else names the first cell
+** that differs. */
+int store_stats_joint_recount(struct store *st, struct err *e);
+int store_stats_joint_check(struct store *st, char *diff, size_t n, struct err *e);
 
 /* ---- reports ---------------------------------------------------------------------- */
 
@@ -123,7 +131,9 @@ int store_stats_clear(struct store *st, struct err *e);
 ** rows of [from, head_to] and [tail_from, to] and the month rollups of
 ** [month_from, month_to] (1st-of-month day numbers); stats_period_months
 ** (stats.h) splits a range so, an empty part has its bounds crossed. The
-** joint acceptances and whole projects read [from, to]. */
+** joint acceptances read the same parts (their edge days from the
+** instances); whole projects (store_stats_projects) read the days they are
+** given, stats/stats_projects.c splits the range. */
 struct stats_range {
 	int32_t from, to;
 	int32_t head_to, month_from, month_to, tail_from;
@@ -146,17 +156,42 @@ int store_stats_hist(struct store *st, const struct stats_range *r, int g, stats
 		     struct err *e);
 /* Joint acceptances (54Y instances) closed in the range, by the keys of each
 ** instance's first case: fn(key, joint, passed) — for a grouping once per
-** instance (1, passed 0 or 1: the caller adds them up per key), for SG_COUNT
-** once with the counts. */
+** instance closed on the range's edge days (1, passed 0 or 1) and once per
+** month cell of its whole months (stats_month_joint), the caller adds them
+** up per key; for SG_COUNT once with the counts. */
 typedef int (*stats_joint_fn)(void *arg, const char *key, int64_t joint, int64_t passed);
 int store_stats_joint(struct store *st, const struct stats_range *r, int g, stats_joint_fn fn, void *arg,
 		      struct err *e);
-/* Projects whose last stage finished in the range (a department's scope:
-** the projects it handled something of): fn(flow_type, started_at, finished_at), in no particular
-** order. */
-typedef int (*stats_project_fn)(void *arg, int flow_type, int64_t started_at, int64_t finished_at);
+/* Projects whose last stage finished in [from, to] (a department's scope:
+** the projects it handled something of): fn(flow_type, started_at,
+** finished_at, district), in no particular order. */
+typedef int (*stats_project_fn)(void *arg, int flow_type, int64_t started_at, int64_t finished_at,
+				const char *district);
 int store_stats_projects(struct store *st, const struct stats_range *r, stats_project_fn fn, void *arg,
 			 struct err *e);
+/* Whole projects by month of finishing (migration 0029): stats_month_project
+** holds, per month (its 1st's day number), district ('' for the whole city)
+** and flow type, the projects by elapsed working days (wd); a month counts
+** only while stats_month_project_done marks it, and triggers on
+** case_progress drop the mark when a finished project of the month changes.
+** The months marked in [month_from, month_to], ascending, up to max into
+** months (*n how many): */
+int store_stats_project_done(struct store *st, int32_t month_from, int32_t month_to, int32_t *months, int max,
+			     int *n, struct err *e);
+/* … the cells of the marked months in [month_from, month_to] of one
+** district ('' for the whole city; NULL: every row) through fn: */
+typedef int (*stats_project_cell_fn)(void *arg, int32_t month, const char *district, int flow_type, int64_t wd,
+				     int64_t n);
+int store_stats_project_months(struct store *st, int32_t month_from, int32_t month_to, const char *district,
+			       stats_project_cell_fn fn, void *arg, struct err *e);
+/* … the earliest finished_at of any project (0: none); filling a month:
+** clear its cells and mark, put its cells, then mark it (in the caller's
+** transaction). */
+int store_stats_project_first(struct store *st, int64_t *finished_at, struct err *e);
+int store_stats_project_month_clear(struct store *st, int32_t month, struct err *e);
+int store_stats_project_month_put(struct store *st, int32_t month, const char *district, int flow_type, int64_t wd,
+				  int64_t n, struct err *e);
+int store_stats_project_month_done(struct store *st, int32_t month, int64_t now, struct err *e);
 /* Display name of a key of grouping g (districts, departments, the latest
 ** name of an item code); "" when unknown. Stages and flow types are named
 ** by stats.h. */

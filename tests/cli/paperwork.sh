@@ -31,7 +31,7 @@ done
 GG_NOW=$((now - 86400 - 600 + 30)) D ticket act --id 1 --action respond >/dev/null || bad "respond"
 D consult add --data '{"caller":"张三","channel":"phone","question":"如何导出","answer":"统计报表","minutes":12}' \
   >/dev/null || bad "consult add"
-D training add --data "{\"day\":\"$(date -d @$((now - 86400)) +%F)\",\"topic\":\"系统操作\",\"trainer\":\"ops\",\"hours\":2}" \
+D training add --data "{\"day\":\"$(TZ=Asia/Shanghai date -d @$((now - 86400)) +%F)\",\"topic\":\"系统操作\",\"trainer\":\"ops\",\"hours\":2}" \
   >/dev/null || bad "training add"
 "$BIN" backup --db "$db" --config "$d/gg.ini" >/dev/null 2>&1 || bad "backup"
 "$BIN" backup drill --db "$db" --config "$d/gg.ini" >/dev/null 2>&1 || bad "drill"
@@ -39,6 +39,8 @@ D training add --data "{\"day\":\"$(date -d @$((now - 86400)) +%F)\",\"topic\":\
 D ticket list --json >"$d/tickets.json" || bad "ticket list"
 "$BIN" backup list --db "$db" --json >"$d/backups.json" || bad "backup list"
 
+# the bureau's days are Asia/Shanghai's: from 16:00 UTC on, its today is UTC's tomorrow
+export TZ=Asia/Shanghai
 from=$(date -d "$(date +%Y-%m-01) -1 month" +%F); to=$(date +%F)
 afrom=$(date -d "$(date +%Y-%m-01) -11 months" +%F)
 R() { "$BIN" report "$@" --db "$db" --config "$d/gg.ini"; }

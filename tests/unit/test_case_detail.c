@@ -6,7 +6,10 @@
 ** rendered, the new indexes are swapped for the old ones (white box), and
 ** every detail is rendered again and compared; then the history of one
 ** case is interleaved with another's rows (as a live system writes them)
-** and still comes in order.
+** and still comes in order. The rare parts (supplements, special
+** procedures, 容缺 materials) are read only when the case row's bits say so
+** (0031): every case's detail is the same as when every arm is read, and
+** the bits follow the rows whoever writes them.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -151,11 +154,59 @@ static void test_interleaved_history(void **state)
 	free_details(after);
 }
 
+#define PARTS_OF_ROWS "(EXISTS (SELECT 1 FROM case_supplements x WHERE x.case_id = cases.id) + " \
+	"2 * EXISTS (SELECT 1 FROM case_specials x WHERE x.case_id = cases.id) + " \
+	"4 * EXISTS (SELECT 1 FROM case_tolerance x WHERE x.case_id = cases.id))"
+
+static int64_t one(const char *sql)
+{
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(store_db(St), sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static void test_rare_parts_by_bits(void **state)
+{
+	/* the demo wrote every kind, and each case's bits are its rows' */
+	assert_true(one("SELECT count(*) FROM cases WHERE parts = 1") > 0);
+	assert_true(one("SELECT count(*) FROM cases WHERE parts & 2") > 0);
+	assert_true(one("SELECT count(*) FROM cases WHERE parts & 4") > 0);
+	assert_int_equal(one("SELECT count(*) FROM cases WHERE parts <> " PARTS_OF_ROWS), 0);
+	char **now = details();
+	run("UPDATE cases SET parts = 7");   /* every arm read, as before 0031 */
+	char **all = details();
+	for (int i = 0; i < NCases; i++)
+		if (strcmp(now[i], all[i]) != 0)
+			fail_msg("case %d: the detail differs from the one reading every part", i + 1);
+	free_details(all);
+	free_details(now);
+	run("UPDATE cases SET parts = " PARTS_OF_ROWS);
+	/* a row of each kind for a case without any sets its bit, and shows */
+	int64_t id = one("SELECT min(id) FROM cases WHERE parts = 0 AND open");
+	char sql[512];
+	snprintf(sql, sizeof sql, "INSERT INTO case_supplements(case_id, after_acceptance, materials, note, start_at) "
+		 "VALUES (%lld, 0, '[\"图纸\"]', '', %d); INSERT INTO case_specials(case_id, type, kind, reason, "
+		 "time_limit, start_at) VALUES (%lld, 1, 'hearing', '听证', 10, %d); INSERT INTO case_tolerance(case_id, "
+		 "material, due_day) VALUES (%lld, '图纸', 20400)", (long long)id, NOW, (long long)id, NOW, (long long)id);
+	run(sql);
+	snprintf(sql, sizeof sql, "SELECT parts FROM cases WHERE id = %lld", (long long)id);
+	assert_int_equal(one(sql), 7);
+	char **after = details();
+	assert_non_null(strstr(after[id - 1], "\"materials\":[\"图纸\"]"));
+	assert_non_null(strstr(after[id - 1], "\"reason\":\"听证\""));
+	assert_non_null(strstr(after[id - 1], "\"tolerance_materials\":[{\"material\":\"图纸\""));
+	free_details(after);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_bytes_as_before),
 		cmocka_unit_test(test_interleaved_history),
+		cmocka_unit_test(test_rare_parts_by_bits),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -81,7 +81,7 @@ static int setup(void **state)
 	Done = calloc(NCases, sizeof *Done);
 	for (int i = 0; i < NCases; i++) {
 		Done[i] = calloc(1, sizeof **Done);
-		if (store_case_get(St, i + 1, &Cases[i], &e) || store_case_parts(St, i + 1, add_actor, &Done[i], &e))
+		if (store_case_get(St, i + 1, &Cases[i], &e) || store_case_parts(St, &Cases[i], add_actor, &Done[i], &e))
 			return -1;
 	}
 	Projects = json_array();

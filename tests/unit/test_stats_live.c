@@ -671,8 +671,21 @@ static void expect_rollups_equal(const char *kind, const char *from, const char 
 	free(text[1]);
 }
 
+static int64_t count_of(const char *sql)
+{
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(store_db(St), sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	int64_t n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
 static void expect_every_period_kind(void)
 {
+	/* the rollups are there to be read: joint acceptances and marked months of whole projects (0029) */
+	assert_true(count_of("SELECT count(*) FROM stats_month_joint") > 0);
+	assert_true(count_of("SELECT count(*) FROM stats_month_project_done") > 0);
 	expect_rollups_equal("day", "2025-09-30", NULL, NULL);
 	expect_rollups_equal("month", "2025-09", NULL, NULL);
 	expect_rollups_equal("month", "2025-11", NULL, NULL);            /* to date */
@@ -760,6 +773,118 @@ static void test_check_names_a_tampered_aggregate(void **state)
 	assert_false(r.equal);
 	assert_non_null(strstr(r.diff, "stats_month_wd"));
 	assert_int_equal(stats_rebuild(St, &Env, End, NULL, &e), 0);
+	/* the joint acceptances' month rollup (0029): a cell off by one, a cell lost */
+	assert_int_equal(store_exec(St, "UPDATE stats_month_joint SET passed = passed + 1 WHERE (month, district, "
+				    "department, item, stage, flow_type) IN (SELECT month, district, department, item, "
+				    "stage, flow_type FROM stats_month_joint LIMIT 1)", &e), 0);
+	assert_int_equal(stats_check(St, &Env, End, "test", &r, &e), 0);
+	assert_false(r.equal);
+	assert_non_null(strstr(r.diff, "stats_month_joint"));
+	assert_int_equal(stats_rebuild(St, &Env, End, NULL, &e), 0);
+	assert_int_equal(store_exec(St, "DELETE FROM stats_month_joint WHERE (month, district, department, item, "
+				    "stage, flow_type) IN (SELECT month, district, department, item, stage, flow_type "
+				    "FROM stats_month_joint LIMIT 1)", &e), 0);
+	assert_int_equal(stats_check(St, &Env, End, "test", &r, &e), 0);
+	assert_false(r.equal);
+	assert_non_null(strstr(r.diff, "recount"));
+	assert_int_equal(stats_rebuild(St, &Env, End, NULL, &e), 0);
+	/* whole projects by month: a marked month's cell off by one */
+	assert_int_equal(store_exec(St, "UPDATE stats_month_project SET n = n + 1 WHERE (month, district, flow_type, "
+				    "wd) IN (SELECT month, district, flow_type, wd FROM stats_month_project m WHERE "
+				    "month IN (SELECT month FROM stats_month_project_done) LIMIT 1)", &e), 0);
+	assert_int_equal(stats_check(St, &Env, End, "test", &r, &e), 0);
+	assert_false(r.equal);
+	assert_non_null(strstr(r.diff, "stats_month_project"));
+	assert_int_equal(stats_rebuild(St, &Env, End, NULL, &e), 0);
+	expect_check_equal(End);
+}
+
+/* A finished project changed past the lifecycle drops its month's mark in
+** the same transaction: reports read that month project by project (equal
+** to the recount) until the daily pass recounts it (0029). */
+static void test_project_months_follow_every_writer(void **state)
+{
+	struct stats_pass p;
+	struct err e;
+	char sql[400];
+	int64_t marked = count_of("SELECT count(*) FROM stats_month_project_done");
+	int64_t pid = count_of("SELECT project_id FROM case_progress WHERE finished_at IS NOT NULL AND "
+			       "CAST(julianday(date(finished_at + 28800, 'unixepoch', 'start of month')) - 2440587.5 "
+			       "AS INTEGER) IN (SELECT month FROM stats_month_project_done) ORDER BY project_id LIMIT 1");
+	assert_true(marked > 0 && pid > 0);
+	snprintf(sql, sizeof sql, "UPDATE case_progress SET started_at = started_at - 30 * 86400 WHERE project_id = %lld",
+		 (long long)pid);
+	assert_int_equal(store_exec(St, sql, &e), 0);
+	assert_int_equal(count_of("SELECT count(*) FROM stats_month_project_done"), marked - 1);
+	expect_every_period_kind();
+	/* (stats_check runs the pass first: it would recount the month) */
+	assert_int_equal(stats_lights(St, &Env, End, "test", &p, &e), 0);
+	assert_int_equal(p.months, 1);
+	assert_int_equal(count_of("SELECT count(*) FROM stats_month_project_done"), marked);
+	expect_check_equal(End);
+	expect_every_period_kind();
+	snprintf(sql, sizeof sql, "UPDATE case_progress SET started_at = started_at + 30 * 86400 WHERE project_id = %lld",
+		 (long long)pid);
+	assert_int_equal(store_exec(St, sql, &e), 0);
+	assert_int_equal(stats_lights(St, &Env, End, "test", &p, &e), 0);
+	expect_check_equal(End);
+}
+
+/* A calendar year loaded or replaced changes finished projects' working
+** days: every mark goes in the writing transaction, and the daily pass
+** recounts every month with the calendar it then holds (0029). */
+static void test_project_months_follow_the_calendar(void **state)
+{
+	struct stats_pass p;
+	struct err e;
+	int64_t marked = count_of("SELECT count(*) FROM stats_month_project_done");
+	assert_true(marked > 0);
+	assert_int_equal(store_exec(St, "INSERT INTO calendar_years VALUES (2099, '', 0, '', 0, 'test')", &e), 0);
+	assert_int_equal(count_of("SELECT count(*) FROM stats_month_project_done"), 0);
+	assert_int_equal(stats_lights(St, &Env, End, "test", &p, &e), 0);
+	assert_int_equal(count_of("SELECT count(*) FROM stats_month_project_done"), marked);
+	expect_every_period_kind();
+	assert_int_equal(store_exec(St, "DELETE FROM calendar_years WHERE year = 2099", &e), 0);
+	assert_int_equal(count_of("SELECT count(*) FROM stats_month_project_done"), 0);
+	assert_int_equal(stats_lights(St, &Env, End, "test", &p, &e), 0);
+	expect_check_equal(End);
+}
+
+/* Instances written past the lifecycle (a repair, an import) move their
+** month cells with them: the rollup is kept by triggers (0029). */
+static void test_joint_months_follow_every_writer(void **state)
+{
+	struct err e;
+	int64_t joint = 0;
+	sqlite3_stmt *s;
+	static const char *const writes[] = {
+		/* moved to another district and month, reopened, closed again denied, deleted, put back */
+		"UPDATE case_instances SET lead_district = lead_district || 'x', closed_at = closed_at - 40 * 86400 "
+		"WHERE id = (SELECT min(id) FROM case_instances WHERE side_line = '54Y' AND closed_at IS NOT NULL)",
+		"UPDATE case_instances SET closed_at = NULL WHERE id = (SELECT max(id) FROM case_instances "
+		"WHERE side_line = '54Y' AND closed_at IS NOT NULL)",
+		"UPDATE case_instances SET result = 13 WHERE id = (SELECT max(id) FROM case_instances "
+		"WHERE side_line = '54Y' AND result = 11)",
+		"CREATE TEMP TABLE kept AS SELECT * FROM case_instances WHERE id = (SELECT min(id) FROM case_instances "
+		"WHERE side_line = '54Y' AND closed_at IS NOT NULL); DELETE FROM case_instances WHERE id = "
+		"(SELECT id FROM kept)",
+		"INSERT INTO case_instances SELECT * FROM kept; DROP TABLE kept",
+	};
+	assert_int_equal(store_exec(St, "SAVEPOINT writers; PRAGMA defer_foreign_keys = ON", &e), 0);
+	for (size_t i = 0; i < sizeof writes / sizeof writes[0]; i++) {
+		char diff[1600] = "";
+		if (store_exec(St, writes[i], &e))
+			fail_msg("%s: %s", writes[i], e.msg);
+		assert_int_equal(store_stats_joint_check(St, diff, sizeof diff, &e), 0);
+		if (diff[0])
+			fail_msg("after %s: %s", writes[i], diff);
+	}
+	sqlite3_prepare_v2(store_db(St), "SELECT sum(joint) FROM stats_month_joint", -1, &s, NULL);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	joint = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	assert_true(joint > 0);
+	assert_int_equal(store_exec(St, "ROLLBACK TO writers; RELEASE writers", &e), 0);
 	expect_check_equal(End);
 }
 
@@ -888,6 +1013,9 @@ int main(void)
 		cmocka_unit_test(test_changes_during_light_passes),
 		cmocka_unit_test(test_rebuild_gives_the_same_numbers),
 		cmocka_unit_test(test_check_names_a_tampered_aggregate),
+		cmocka_unit_test(test_joint_months_follow_every_writer),
+		cmocka_unit_test(test_project_months_follow_every_writer),
+		cmocka_unit_test(test_project_months_follow_the_calendar),
 		cmocka_unit_test(test_light_job_lease),
 	};
 	const struct CMUnitTest demo[] = {
