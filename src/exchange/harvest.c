@@ -22,11 +22,19 @@
 */
 #include "exchange/xchg_int.h"
 
+#include "base/log.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CHUNK 2000
+
+/* A set of ids (cases, projects) as bits. */
+struct bits {
+	uint64_t *w;
+	size_t n;
+};
 
 struct hv {
 	struct store *st;
@@ -40,6 +48,10 @@ struct hv {
 	int imports;      /* anything brought in from a front DB (import_sources) */
 	const struct xsender *send;   /* NULL: everything waits for the send phase */
 	struct xfast fast[2];         /* the chunk's rows going at once, by table  */
+	/* ids of the cases and projects whose rows are known ready as parents
+	** this round (while appended rows are collected, a row stops being
+	** ready only when its batch is refused: then both are emptied) */
+	struct bits known[2];
 	struct err *e;
 };
 
@@ -346,11 +358,25 @@ static int special(struct hv *h, int64_t id)
 	return rc;
 }
 
+static int rederive(struct hv *h, const char *dfsjzj);
+
 static int withdrawal(struct hv *h, int64_t id)
 {
 	json_t *r;
 	if (store_xchg_row(h->st, id, &r, h->e))
 		return h->e->code == ERR_NOTFOUND ? 0 : h->e->code;
+	if (strcmp(s_of(r, "content"), XCHG_CONTENT_SOURCE) == 0) {    /* sent at once: its content again */
+		int rc = rederive(h, s_of(r, "dfsjzj"));
+		json_decref(r);
+		if (rc || store_xchg_row(h->st, id, &r, h->e))
+			return h->e->code;
+		if (strcmp(s_of(r, "content"), XCHG_CONTENT_SOURCE) == 0) {
+			log_msg(LOG_WARN, "exchange", "%s %s: its source row is gone, the withdrawal cannot be written",
+				s_of(r, "tbl"), s_of(r, "dfsjzj"));
+			json_decref(r);
+			return 0;
+		}
+	}
 	struct xtable *t = NULL;
 	for (int i = 0; i < h->m->ntables && !t; i++)
 		if (strcmp(h->m->tables[i].table, s_of(r, "tbl")) == 0)
@@ -437,8 +463,46 @@ struct lean {
 	json_t *ready;            /* parent key -> true | false, this chunk */
 };
 
+static int bit_get(const struct bits *b, int64_t i)
+{
+	return i >= 0 && (size_t)(i >> 6) < b->n && (b->w[i >> 6] >> (i & 63) & 1);
+}
+
+static void bit_set(struct bits *b, int64_t i)
+{
+	size_t k = (size_t)(i >> 6);
+	if (i < 0)
+		return;
+	if (k >= b->n) {
+		size_t n = (k + 1) * 2;
+		uint64_t *w = realloc(b->w, n * sizeof *w);
+		if (!w)
+			return;           /* not remembered: looked up again */
+		memset(w + b->n, 0, (n - b->n) * sizeof *w);
+		b->w = w;
+		b->n = n;
+	}
+	b->w[k] |= 1ULL << (i & 63);
+}
+
+/* The set a parent key's id belongs in (case:ID, project:ID), or NULL. */
+static struct bits *known_of(struct hv *h, const char *key, int64_t *id)
+{
+	int c = strncmp(key, "case:", 5) == 0, p = strncmp(key, "project:", 8) == 0;
+	if (!c && !p)
+		return NULL;
+	*id = strtoll(key + (c ? 5 : 8), NULL, 10);
+	return &h->known[c ? 0 : 1];
+}
+
 static int parent_ready(struct lean *l, const struct xtable *pt, const char *key, int *yes)
 {
+	int64_t id = 0;
+	struct bits *k = known_of(l->h, key, &id);
+	if (k && bit_get(k, id)) {
+		*yes = 1;
+		return 0;
+	}
 	json_t *v = json_object_get(l->ready, key);
 	if (v) {
 		*yes = json_is_true(v);
@@ -446,7 +510,10 @@ static int parent_ready(struct lean *l, const struct xtable *pt, const char *key
 	}
 	if (store_xchg_ready(l->h->st, pt->table, key, l->h->cf->wait_accepted, yes, l->h->e))
 		return l->h->e->code;
-	json_object_set_new(l->ready, key, json_boolean(*yes));
+	if (k && *yes)
+		bit_set(k, id);
+	else
+		json_object_set_new(l->ready, key, json_boolean(*yes));
 	return 0;
 }
 
@@ -489,8 +556,14 @@ static int lean_put(struct lean *l, struct xfast *b, const char *source, const s
 		.ptbl2 = t2 ? t2->table : NULL, .pkey2 = t2 ? p2.key : NULL, .content = content->data, .hash = hash,
 	};
 	int64_t id = 0;
+	r.content = XCHG_CONTENT_SOURCE;   /* sent at once: derived again from the source if ever needed */
 	int rc = ready ? store_xchg_put_keyed(h->st, &r, h->now, &id, h->e) : 0;
+	r.content = content->data;
 	if (!rc && id) {
+		int64_t pid;
+		struct bits *k = h->cf->wait_accepted ? NULL : known_of(h, dfsjzj, &pid);
+		if (k)
+			bit_set(k, pid);      /* sent now: a parent ready for what follows */
 		b->t = t;
 		b->lo = b->lo ? b->lo : id;
 		b->hi = id;
@@ -606,10 +679,13 @@ static int lean_chunk(struct hv *h, const char *kind, int *more)
 	int refused = 0;
 	if (!rc && h->send)
 		rc = h->send->finish(h->send->arg, &refused, h->e);
+	for (int i = 0; refused && i < 2; i++)
+		if (h->known[i].w)
+			memset(h->known[i].w, 0, h->known[i].n * sizeof *h->known[i].w);
 	for (int i = 0; i < 2 && !rc; i++) {
 		struct xfast *b = &h->fast[i];
 		if (b->n && refused) {
-			rc = store_xchg_unsend(h->st, b->t->table, b->lo, b->hi, h->now, h->e);
+			rc = xchg_unsend(h->st, b->t->table, b->lo, b->hi, h->now, h->e);
 			xfast_reset(b);
 		} else if (b->n)
 			rc = store_xchg_intent_keyed(h->st, b->t->table, b->lo, b->hi, h->now, &b->batch, h->e);
@@ -714,6 +790,47 @@ static int file_fn(struct hv *h, const json_t *f)
 	return one_file(h, f);
 }
 
+static int file_again(struct hv *h, int64_t ref)
+{
+	return again(h, ref, store_xchg_files_after, file_fn);
+}
+
+/* Rows sent at once keep no content (XCHG_CONTENT_SOURCE): the queue kind
+** that collects such a row's source again, by DFSJZJ prefix. */
+static const char *const derived[][2] = {
+	{"case:", "case"}, {"status:", "status"}, {"doc:", "document"}, {"att:", "document"}, {"file:", "file"},
+};
+
+static int rederive(struct hv *h, const char *dfsjzj)
+{
+	static int (*const fn[])(struct hv *, int64_t) = {case_again, status_again, doc_again, doc_again, file_again};
+	for (size_t i = 0; i < sizeof derived / sizeof derived[0]; i++) {
+		size_t n = strlen(derived[i][0]);
+		if (strncmp(dfsjzj, derived[i][0], n) == 0)
+			return fn[i](h, strtoll(dfsjzj + n, NULL, 10));
+	}
+	return 0;
+}
+
+int xchg_unsend(struct store *st, const char *tbl, int64_t lo, int64_t hi, int64_t now, struct err *e)
+{
+	json_t *rows = NULL, *v;
+	size_t i;
+	int rc = store_xchg_keyed_rows(st, tbl, lo, hi, &rows, e);
+	json_array_foreach(rows, i, v) {
+		const char *key = json_string_value(json_object_get(v, "dfsjzj"));
+		for (size_t k = 0; !rc && k < sizeof derived / sizeof derived[0]; k++) {
+			size_t n = strlen(derived[k][0]);
+			if (strncmp(key, derived[k][0], n) == 0)
+				rc = store_xchg_dirty_add(st, derived[k][1], strtoll(key + n, NULL, 10), e);
+		}
+		if (rc)
+			break;
+	}
+	json_decref(rows);
+	return rc ? rc : store_xchg_unsend(st, tbl, lo, hi, now, e);
+}
+
 /* A chunk of appended rows of kind: without JSON unless rows were brought
 ** in from a front DB (their first put is an adoption: the JSON path). */
 static int appended(struct hv *h, const char *kind, after_fn read, int (*fn)(struct hv *, const json_t *), int *more)
@@ -722,8 +839,8 @@ static int appended(struct hv *h, const char *kind, after_fn read, int (*fn)(str
 }
 
 /* Step s of the round: 0 projects, 1 cases, 2 status rows, 3 documents, 4
-** files, 5 special procedures, 6–8 corrected cases, status rows and
-** documents, 9 withdrawals. */
+** files, 5 special procedures, 6–9 corrected (or to be derived again)
+** cases, status rows, documents and files, 10 withdrawals. */
 static int step(struct hv *h, int s, int *more)
 {
 	switch (s) {
@@ -736,6 +853,7 @@ static int step(struct hv *h, int s, int *more)
 	case 6: return queue_chunk(h, "case", case_again, more);
 	case 7: return queue_chunk(h, "status", status_again, more);
 	case 8: return queue_chunk(h, "document", doc_again, more);
+	case 9: return queue_chunk(h, "file", file_again, more);
 	default: return queue_chunk(h, "withdraw", withdrawal, more);
 	}
 }
@@ -768,7 +886,7 @@ int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *c
 	struct hv h = {.st = st, .m = m, .cf = cf, .now = now, .seen = json_object(), .send = send, .e = e,
 		       .at = calloc((size_t)m->ntables * XROW_AT, sizeof(int))};
 	int rc = h.at ? store_xchg_imported_any(st, &h.imports, e) : err_set(e, ERR_INTERNAL, "", "out of memory");
-	for (int s = 0; s < 10 && !rc; s++) {
+	for (int s = 0; s < 11 && !rc; s++) {
 		if (s == 1 && send && !h.imports)
 			rc = case_items(&h);
 		if (s == 1 && send && !rc)
@@ -789,6 +907,8 @@ int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *c
 		}
 	}
 	json_decref(h.seen);
+	free(h.known[0].w);
+	free(h.known[1].w);
 	buf_free(&h.content);
 	free(h.at);
 	*rows = h.rows;
