@@ -37,6 +37,8 @@ struct xcol {
 	int required, optional;     /* optional: skipped when the target lacks it    */
 	const json_t *codes;        /* array or NULL                                 */
 	int special;                /* XS_* of source: the record's or ours          */
+	char jkey[72];              /* ,"NAME": as a row's content writes it         */
+	size_t jkey_len;
 	/* the target column, after front_discover() */
 	int present;
 	char tname[128];            /* its name in the catalogue                     */
