@@ -13,6 +13,14 @@
 ** stage items the new 办件 need are collected before them (case_items).
 ** The rest, and everything collected from the queue, is put due.
 **
+** With a sender, a thread of its own (struct reader, on a read-only
+** connection) reads and maps the appended rows — content text, hash, COPY
+** line — one chunk ahead, while the round's thread checks their parents
+** and writes them. Rows sent at once are kept without their content
+** (XCHG_CONTENT_SOURCE): a withdrawal, or a batch the front DB refused
+** (xchg_unsend queues their sources), derives it again from the source
+** through the correction steps.
+**
 ** DFSJZJ keys: flow:<flow version id>, stage:<flow>:<n>, item:<flow>:<item
 ** version id>, project:<id>, unit:<project>:<credit code>:<DWLX>, case:<id>,
 ** status:<case_status id>, special:<id>, doc:<id> (批复文件), att:<id>
@@ -44,8 +52,7 @@ struct hv {
 	int64_t now;
 	int64_t rows;
 	json_t *seen;     /* flow:<id>, item:<flow>:<iv> already collected this round */
-	struct buf content;           /* the content of the row being collected */
-	int *at;                      /* xrow_ctx.at of each table of m, this chunk */
+	int *at;                      /* xrow_ctx.at of each table of m, this chunk (read here) */
 	int imports;      /* anything brought in from a front DB (import_sources) */
 	const struct xsender *send;   /* NULL: everything waits for the send phase */
 	struct xfast fast[2];         /* the chunk's rows going at once, by table  */
@@ -1139,7 +1146,6 @@ int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *c
 	json_decref(h.seen);
 	free(h.known[0].w);
 	free(h.known[1].w);
-	buf_free(&h.content);
 	free(h.at);
 	*rows = h.rows;
 	return rc;
