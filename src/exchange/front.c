@@ -11,10 +11,17 @@
 ** xmin (rows this transaction wrote). Without such an index that read
 ** would scan the table once per batch, so those tables get multi-row
 ** INSERT ... RETURNING instead.
+**
+** A keyed batch (front_copy_start/front_copy_end) goes in a thread of its
+** own: BEGIN, COPY, COMMIT while the caller collects the next chunk, so
+** that the front DB's work and ours overlap (a blocking PQputCopyData
+** returns only once the server has read nearly all of it). The connection
+** is the thread's until front_copy_end (or front_close) joins it.
 */
 #include "exchange/xchg_int.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +37,20 @@ struct front {
 	const struct xtable *prep[FRONT_PREP];
 	int prep_rows[FRONT_PREP];
 	int nprep;
+	/* the keyed batch in flight (front_copy_start) */
+	int copying;
+	pthread_t copier;
+	struct copy_job {
+		const struct xtable *t;
+		const char *data;
+		size_t len;
+		int rc, bad;
+		struct err e;
+	} job;
 };
+
+static void copy_join(struct front *f);
+
 
 /* Copy libpq's last message without its trailing newline. */
 static int pgerr(struct front *f, struct err *e, int code, const char *what, const PGresult *r)
@@ -68,6 +88,7 @@ void front_close(struct front *f)
 {
 	if (!f)
 		return;
+	copy_join(f);
 	PQfinish(f->c);
 	free(f);
 }
@@ -453,8 +474,9 @@ static int finish(struct front *f, const struct xtable *t, int n, char **lsh, st
 	return run(f, "COMMIT", 0, NULL, NULL, "COMMIT", e);
 }
 
-int front_copy_start(struct front *f, const struct xtable *t, const char *data, size_t len, int *bad,
-		     struct err *e)
+/* BEGIN and send a COPY (its outcome is read by copy_finish or copy_wait). */
+static int copy_begin(struct front *f, const struct xtable *t, const char *data, size_t len, int *bad,
+		      struct err *e)
 {
 	assert(t->key_indexed);
 	*bad = 0;
@@ -468,8 +490,40 @@ int front_copy_start(struct front *f, const struct xtable *t, const char *data, 
 	return 0;
 }
 
-int front_copy_finish(struct front *f, const struct xtable *t, const char *const *keys, int n, char **lsh, int *bad,
-		      struct err *e)
+/* The copier thread: the whole transaction of a keyed batch. */
+static void *copy_run(void *arg)
+{
+	struct front *f = arg;
+	struct copy_job *j = &f->job;
+	j->rc = copy_begin(f, j->t, j->data, j->len, &j->bad, &j->e);
+	if (!j->rc && copy_wait(f, j->t, &j->bad, &j->e)) {
+		j->rc = j->e.code;
+		PQclear(PQexec(f->c, "ROLLBACK"));
+	} else if (!j->rc)
+		j->rc = run(f, "COMMIT", 0, NULL, NULL, "COMMIT", &j->e);
+	return NULL;
+}
+
+static void copy_join(struct front *f)
+{
+	if (f->copying)
+		pthread_join(f->copier, NULL);
+	f->copying = 0;
+}
+
+void front_copy_start(struct front *f, const struct xtable *t, const char *data, size_t len)
+{
+	assert(t->key_indexed && !f->copying);
+	f->job = (struct copy_job){.t = t, .data = data, .len = len};
+	if (pthread_create(&f->copier, NULL, copy_run, f) == 0)
+		f->copying = 1;
+	else
+		copy_run(f);            /* no thread: the batch goes now */
+}
+
+/* The end of a COPY begun by copy_begin: the LSHs of its rows, and commit. */
+static int copy_finish(struct front *f, const struct xtable *t, const char *const *keys, int n, char **lsh, int *bad,
+		       struct err *e)
 {
 	*bad = 0;
 	int rc = copy_wait(f, t, bad, e);
@@ -484,20 +538,20 @@ int front_copy_finish(struct front *f, const struct xtable *t, const char *const
 
 int front_copy_end(struct front *f, const struct xtable *t, int *bad, struct err *e)
 {
-	*bad = 0;
-	if (copy_wait(f, t, bad, e)) {
-		PQclear(PQexec(f->c, "ROLLBACK"));
-		return e->code;
-	}
-	return run(f, "COMMIT", 0, NULL, NULL, "COMMIT", e);
+	(void)t;
+	copy_join(f);
+	*bad = f->job.bad;
+	if (f->job.rc)
+		*e = f->job.e;
+	return f->job.rc;
 }
 
 int front_copy(struct front *f, const struct xtable *t, const char *data, size_t len, const char *const *keys, int n,
 	       char **lsh, int *bad, struct err *e)
 {
-	if (front_copy_start(f, t, data, len, bad, e))
+	if (copy_begin(f, t, data, len, bad, e))
 		return e->code;
-	return front_copy_finish(f, t, keys, n, lsh, bad, e);
+	return copy_finish(f, t, keys, n, lsh, bad, e);
 }
 
 int front_insert(struct front *f, const struct xtable *t, char ***values, int n, char **lsh, int *bad,

@@ -13,6 +13,14 @@
 ** stage items the new 办件 need are collected before them (case_items).
 ** The rest, and everything collected from the queue, is put due.
 **
+** With a sender, a thread of its own (struct reader, on a read-only
+** connection) reads and maps the appended rows — content text, hash, COPY
+** line — one chunk ahead, while the round's thread checks their parents
+** and writes them. Rows sent at once are kept without their content
+** (XCHG_CONTENT_SOURCE): a withdrawal, or a batch the front DB refused
+** (xchg_unsend queues their sources), derives it again from the source
+** through the correction steps.
+**
 ** DFSJZJ keys: flow:<flow version id>, stage:<flow>:<n>, item:<flow>:<item
 ** version id>, project:<id>, unit:<project>:<credit code>:<DWLX>, case:<id>,
 ** status:<case_status id>, special:<id>, doc:<id> (批复文件), att:<id>
@@ -22,11 +30,20 @@
 */
 #include "exchange/xchg_int.h"
 
+#include "base/log.h"
+
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CHUNK 2000
+
+/* A set of ids (cases, projects) as bits. */
+struct bits {
+	uint64_t *w;
+	size_t n;
+};
 
 struct hv {
 	struct store *st;
@@ -35,11 +52,15 @@ struct hv {
 	int64_t now;
 	int64_t rows;
 	json_t *seen;     /* flow:<id>, item:<flow>:<iv> already collected this round */
-	struct buf content;           /* the content of the row being collected */
-	int *at;                      /* xrow_ctx.at of each table of m, this chunk */
+	int *at;                      /* xrow_ctx.at of each table of m, this chunk (read here) */
 	int imports;      /* anything brought in from a front DB (import_sources) */
 	const struct xsender *send;   /* NULL: everything waits for the send phase */
 	struct xfast fast[2];         /* the chunk's rows going at once, by table  */
+	/* ids of the cases and projects whose rows are known ready as parents
+	** this round (while appended rows are collected, a row stops being
+	** ready only when its batch is refused: then both are emptied) */
+	struct bits known[2];
+	struct reader *rd;            /* the appended rows being read ahead, or NULL */
 	struct err *e;
 };
 
@@ -346,11 +367,25 @@ static int special(struct hv *h, int64_t id)
 	return rc;
 }
 
+static int rederive(struct hv *h, const char *dfsjzj);
+
 static int withdrawal(struct hv *h, int64_t id)
 {
 	json_t *r;
 	if (store_xchg_row(h->st, id, &r, h->e))
 		return h->e->code == ERR_NOTFOUND ? 0 : h->e->code;
+	if (strcmp(s_of(r, "content"), XCHG_CONTENT_SOURCE) == 0) {    /* sent at once: its content again */
+		int rc = rederive(h, s_of(r, "dfsjzj"));
+		json_decref(r);
+		if (rc || store_xchg_row(h->st, id, &r, h->e))
+			return h->e->code;
+		if (strcmp(s_of(r, "content"), XCHG_CONTENT_SOURCE) == 0) {
+			log_msg(LOG_WARN, "exchange", "%s %s: its source row is gone, the withdrawal cannot be written",
+				s_of(r, "tbl"), s_of(r, "dfsjzj"));
+			json_decref(r);
+			return 0;
+		}
+	}
 	struct xtable *t = NULL;
 	for (int i = 0; i < h->m->ntables && !t; i++)
 		if (strcmp(h->m->tables[i].table, s_of(r, "tbl")) == 0)
@@ -431,77 +466,36 @@ int xchg_blob_next(char **p, char *f[9])
 	return 1;
 }
 
-struct lean {
-	struct hv *h;
-	const char *kind;
-	json_t *ready;            /* parent key -> true | false, this chunk */
-};
-
-static int parent_ready(struct lean *l, const struct xtable *pt, const char *key, int *yes)
+static int bit_get(const struct bits *b, int64_t i)
 {
-	json_t *v = json_object_get(l->ready, key);
-	if (v) {
-		*yes = json_is_true(v);
-		return 0;
-	}
-	if (store_xchg_ready(l->h->st, pt->table, key, l->h->cf->wait_accepted, yes, l->h->e))
-		return l->h->e->code;
-	json_object_set_new(l->ready, key, json_boolean(*yes));
-	return 0;
+	return i >= 0 && (size_t)(i >> 6) < b->n && (b->w[i >> 6] >> (i & 63) & 1);
 }
 
-/* One appended row: into the chunk's batch b when its parents are ready
-** (sent, or accepted, as wait_for_parent asks) and every value fits the
-** front DB, else into exchange_rows, due. */
-static int lean_put(struct lean *l, struct xfast *b, const char *source, const struct xrec *rec, const char *dfsjzj,
-		    const char *object, const char *dept, struct parent p1, struct parent p2)
+static void bit_set(struct bits *b, int64_t i)
 {
-	struct hv *h = l->h;
-	struct xtable *t = xmap_table_of(h->m, source);
-	if (!t)
-		return 0;
-	struct xtable *t1 = p1.source ? xmap_table_of(h->m, p1.source) : NULL;
-	struct xtable *t2 = p2.source ? xmap_table_of(h->m, p2.source) : NULL;
-	int ready = h->send && t->present && t->key_indexed, yes = 1;
-	if (ready && t1 && parent_ready(l, t1, p1.key, &yes))
-		return h->e->code;
-	ready = ready && yes;
-	if (ready && t2 && parent_ready(l, t2, p2.key, &yes))
-		return h->e->code;
-	ready = ready && yes;
-	struct buf *content = &h->content;
-	size_t at = b->copy.len;
-	char reason[400], hash[33];
-	content->len = 0;
-	struct xrow_ctx x = {.dfsjzj = dfsjzj, .xzqhdm = h->cf->xzqhdm, .now_text = h->send ? h->send->now_text : NULL,
-			     .at = h->at + (t - h->m->tables) * XROW_AT};
-	if (xmap_row(t, rec, &x, content, ready ? &b->copy : NULL, reason, sizeof reason) != 0) {
-		ready = 0;             /* the send phase refuses it, with the reason */
-		b->copy.len = at;
-		if (b->copy.data)
-			b->copy.data[at] = 0;
+	size_t k = (size_t)(i >> 6);
+	if (i < 0)
+		return;
+	if (k >= b->n) {
+		size_t n = (k + 1) * 2;
+		uint64_t *w = realloc(b->w, n * sizeof *w);
+		if (!w)
+			return;           /* not remembered: looked up again */
+		memset(w + b->n, 0, (n - b->n) * sizeof *w);
+		b->w = w;
+		b->n = n;
 	}
-	xmap_hash_text(content->data, hash);
-	h->rows++;
-	struct xchg_row r = {
-		.tbl = t->table, .dfsjzj = dfsjzj, .object = object, .department = dept && *dept ? dept : NULL,
-		.ptbl = t1 ? t1->table : NULL, .pkey = t1 ? p1.key : NULL,
-		.ptbl2 = t2 ? t2->table : NULL, .pkey2 = t2 ? p2.key : NULL, .content = content->data, .hash = hash,
-	};
-	int64_t id = 0;
-	int rc = ready ? store_xchg_put_keyed(h->st, &r, h->now, &id, h->e) : 0;
-	if (!rc && id) {
-		b->t = t;
-		b->lo = b->lo ? b->lo : id;
-		b->hi = id;
-		b->n++;
-	} else if (!rc) {
-		b->copy.len = at;      /* not new to exchange_rows: the send phase takes it */
-		if (b->copy.data)
-			b->copy.data[at] = 0;
-		rc = store_xchg_put(h->st, &r, h->now, h->e);
-	}
-	return rc;
+	b->w[k] |= 1ULL << (i & 63);
+}
+
+/* The set a parent key's id belongs in (case:ID, project:ID), or NULL. */
+static struct bits *known_of(struct hv *h, const char *key, int64_t *id)
+{
+	int c = strncmp(key, "case:", 5) == 0, p = strncmp(key, "project:", 8) == 0;
+	if (!c && !p)
+		return NULL;
+	*id = strtoll(key + (c ? 5 : 8), NULL, 10);
+	return &h->known[c ? 0 : 1];
 }
 
 static struct xchg_val rv(const struct xrec *r, const char *name)
@@ -524,9 +518,92 @@ static const char *rs(const struct xrec *r, const char *name)
 	return v.type == XCHG_TEXT ? v.s : "";
 }
 
+/* ---- appended rows: read and mapped (maybe in a thread), then kept --------------------------------- */
+
+/* One appended row mapped, waiting to be kept: strings are offsets into its
+** chunk's text, its COPY line (len 0: a value does not fit the front DB)
+** into the chunk's copy. */
+struct prow {
+	const struct xtable *t, *t1, *t2;    /* its table and its parents' (NULL: none) */
+	int fast;                            /* which of the chunk's batches: 0, or 1 (附件 of a document) */
+	size_t key, object, dept, pkey1, pkey2, content, copy, copylen;
+	char hash[33];
+	int64_t fid, iv;                     /* a 办件's flow and item version (case_parents) */
+};
+
+/* A chunk of appended rows of one kind past the mark. */
+struct pchunk {
+	struct prow *rows;
+	int n, cap;
+	struct buf text, copy;
+	int64_t last;                        /* id of the last source row read */
+	int nsrc, rc;                        /* source rows read; the reader's outcome */
+	struct err e;
+};
+
+/* What maps rows (the reading thread or, without it, the round itself). */
+struct mapper {
+	const struct xmap *m;
+	const struct exchange_conf *cf;
+	const char *kind, *now_text;
+	int *at;                             /* xrow_ctx.at of each table, this chunk */
+	struct pchunk *c;
+};
+
+static size_t text_put(struct buf *b, const char *s)
+{
+	size_t at = b->len;
+	buf_append(b, s ? s : "", strlen(s ? s : "") + 1);
+	return at;
+}
+
+static const char *text_at(const struct pchunk *c, size_t at)
+{
+	return c->text.data + at;
+}
+
+/* Map one row of source `source` into the chunk. */
+static int map_row(struct mapper *mp, int fast, const char *source, const struct xrec *rec, const char *dfsjzj,
+		   const char *object, const char *dept, struct parent p1, struct parent p2, int64_t fid, int64_t iv)
+{
+	struct pchunk *c = mp->c;
+	const struct xtable *t = xmap_table_of((struct xmap *)mp->m, source);
+	if (!t)
+		return 0;
+	if (c->n == c->cap) {
+		int cap = c->cap ? c->cap * 2 : 1024;
+		struct prow *rows = realloc(c->rows, sizeof *rows * (size_t)cap);
+		if (!rows)
+			return err_set(&c->e, ERR_INTERNAL, "", "out of memory");
+		c->rows = rows;
+		c->cap = cap;
+	}
+	struct prow *r = &c->rows[c->n++];
+	char reason[400];
+	*r = (struct prow){.t = t, .fast = fast, .fid = fid, .iv = iv,
+			   .t1 = p1.source ? xmap_table_of((struct xmap *)mp->m, p1.source) : NULL,
+			   .t2 = p2.source ? xmap_table_of((struct xmap *)mp->m, p2.source) : NULL};
+	r->key = text_put(&c->text, dfsjzj);
+	r->object = text_put(&c->text, object);
+	r->dept = text_put(&c->text, dept);
+	r->pkey1 = text_put(&c->text, p1.key);
+	r->pkey2 = text_put(&c->text, p2.key);
+	r->content = c->text.len;
+	r->copy = c->copy.len;
+	struct xrow_ctx x = {.dfsjzj = dfsjzj, .xzqhdm = mp->cf->xzqhdm, .now_text = mp->now_text,
+			     .at = mp->at + (t - mp->m->tables) * XROW_AT};
+	int fits = xmap_row(t, rec, &x, &c->text, &c->copy, reason, sizeof reason) == 0;
+	buf_append(&c->text, "", 1);
+	xmap_hash_text(c->text.data + r->content, r->hash);
+	if (!fits)
+		c->copy.len = r->copy;           /* the send phase refuses it, with the reason */
+	r->copylen = c->copy.len - r->copy;
+	return 0;
+}
+
 /* A document: the 批复文件 of an approval and an attachment, with the
 ** title, class (2 issued document) and type the record lacks. */
-static int lean_document(struct lean *l, const struct xrec *rec, const char *ck)
+static int map_document(struct mapper *mp, const struct xrec *rec, const char *ck)
 {
 	const char *names[64];
 	struct xchg_val v[64];
@@ -545,71 +622,298 @@ static int lean_document(struct lean *l, const struct xrec *rec, const char *ck)
 	const char *number = rs(rec, "case_number"), *dept = rs(rec, "department_code");
 	if (strcmp(rs(rec, "kind"), "approval") == 0) {
 		snprintf(key, sizeof key, "doc:%lld", (long long)ri(rec, "id"));
-		rc = lean_put(l, &l->h->fast[0], "document", &r, key, number, dept, (struct parent){"case", ck},
-			      (struct parent){0});
+		rc = map_row(mp, 0, "document", &r, key, number, dept, (struct parent){"case", ck}, (struct parent){0}, 0, 0);
 	}
 	snprintf(key, sizeof key, "att:%lld", (long long)ri(rec, "id"));
-	return rc ? rc : lean_put(l, &l->h->fast[1], "attachment", &r, key, number, dept, (struct parent){"case", ck},
-				  (struct parent){0});
+	return rc ? rc : map_row(mp, 1, "attachment", &r, key, number, dept, (struct parent){"case", ck},
+				 (struct parent){0}, 0, 0);
 }
 
-static int lean_row(void *arg, int n, const char *const *names, const struct xchg_val *v)
+static int map_one(void *arg, int n, const char *const *names, const struct xchg_val *v)
 {
-	struct lean *l = arg;
-	struct hv *h = l->h;
+	struct mapper *mp = arg;
 	struct xrec rec = {.n = n, .names = names, .v = v};
 	char key[48], pk[48], ik[64];
 	const char *number = rs(&rec, "case_number"), *dept = rs(&rec, "department_code");
+	int rc;
 	snprintf(pk, sizeof pk, "case:%lld", (long long)ri(&rec, "case_id"));
-	switch (l->kind[0]) {
-	case 'c':                       /* case */
-		if (case_parents(h, ri(&rec, "flow_id"), ri(&rec, "item_version_id"), ik, sizeof ik))
-			return h->e->code;
+	switch (mp->kind[0]) {
+	case 'c': {                     /* case */
+		int64_t fid = ri(&rec, "flow_id"), iv = ri(&rec, "item_version_id");
+		snprintf(ik, sizeof ik, "item:%lld:%lld", (long long)fid, (long long)iv);
 		snprintf(key, sizeof key, "case:%lld", (long long)ri(&rec, "id"));
 		snprintf(pk, sizeof pk, "project:%lld", (long long)ri(&rec, "project_id"));
-		return lean_put(l, &h->fast[0], "case", &rec, key, number, dept, (struct parent){"project", pk},
-				(struct parent){"stage_item", ik});
+		rc = map_row(mp, 0, "case", &rec, key, number, dept, (struct parent){"project", pk},
+			     (struct parent){"stage_item", ik}, fid, iv);
+		break;
+	}
 	case 's': {                     /* status */
 		struct xchg_val prev = rv(&rec, "prev_status");
 		if (prev.type == XCHG_INT && prev.i == ri(&rec, "status"))
 			return 0;               /* a step change or a transfer: not a status change */
 		snprintf(key, sizeof key, "status:%lld", (long long)ri(&rec, "id"));
-		return lean_put(l, &h->fast[0], "status", &rec, key, number, dept, (struct parent){"case", pk},
-				(struct parent){0});
+		rc = map_row(mp, 0, "status", &rec, key, number, dept, (struct parent){"case", pk}, (struct parent){0}, 0,
+			     0);
+		break;
 	}
 	case 'd':                       /* document */
-		return lean_document(l, &rec, pk);
+		rc = map_document(mp, &rec, pk);
+		break;
 	default:                        /* file */
 		snprintf(key, sizeof key, "file:%lld", (long long)ri(&rec, "id"));
-		return lean_put(l, &h->fast[0], "attachment", &rec, key, number, dept, (struct parent){"case", pk},
-				(struct parent){0});
+		rc = map_row(mp, 0, "attachment", &rec, key, number, dept, (struct parent){"case", pk},
+			     (struct parent){0}, 0, 0);
 	}
+	return rc ? (mp->c->rc = rc) : 0;
 }
 
-/* A chunk of appended rows of kind past its mark, with the intents of the
-** batches going at once (sent by flush() once the chunk committed); the
-** batch sent before is settled in the same transaction. */
-static int lean_chunk(struct hv *h, const char *kind, int *more)
+static void pchunk_clear(struct pchunk *c)
 {
-	struct lean l = {.h = h, .kind = kind, .ready = json_object()};
+	c->n = c->nsrc = c->rc = 0;
+	c->text.len = c->copy.len = 0;
+	c->last = 0;
+	err_clear(&c->e);
+}
+
+static void pchunk_free(struct pchunk *c)
+{
+	free(c->rows);
+	buf_free(&c->text);
+	buf_free(&c->copy);
+	memset(c, 0, sizeof *c);
+}
+
+/* Read and map up to limit rows of mp->kind with id > after from st. */
+static void map_chunk(struct mapper *mp, struct store *st, struct pchunk *c, int64_t after, int limit)
+{
+	pchunk_clear(c);
+	mp->c = c;
+	c->last = after;
+	for (int i = 0; i < mp->m->ntables * XROW_AT; i++)
+		mp->at[i] = -1;
+	int rc = store_xchg_scan(st, mp->kind, after, limit, map_one, mp, &c->last, &c->nsrc, &c->e);
+	if (rc && !c->rc)
+		c->rc = rc;
+}
+
+/* The reading thread of one kind: it maps the chunk after the one the
+** round keeps, on a connection of its own (the appended tables are only
+** read, by id past the mark). */
+struct reader {
+	struct mapper mp;
+	struct store *st;
+	int64_t after;
+	int limit;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct pchunk slot[2];
+	int full[2], next, stop, started;
+};
+
+static void *reader_main(void *arg)
+{
+	struct reader *rd = arg;
+	for (int k = 0;; k ^= 1) {
+		pthread_mutex_lock(&rd->mu);
+		while (rd->full[k] && !rd->stop)
+			pthread_cond_wait(&rd->cv, &rd->mu);
+		int stop = rd->stop;
+		pthread_mutex_unlock(&rd->mu);
+		if (stop)
+			break;
+		struct pchunk *c = &rd->slot[k];
+		map_chunk(&rd->mp, rd->st, c, rd->after, rd->limit);
+		rd->after = c->last;
+		int end = c->rc || c->nsrc < rd->limit;
+		pthread_mutex_lock(&rd->mu);
+		rd->full[k] = 1;
+		pthread_cond_broadcast(&rd->cv);
+		pthread_mutex_unlock(&rd->mu);
+		if (end)
+			break;
+	}
+	return NULL;
+}
+
+/* Start reading kind past after in a thread; 0 (and the round reads
+** itself) when there is no second connection or thread. */
+static int reader_start(struct reader *rd, struct hv *h, const char *kind, int64_t after, int limit)
+{
+	memset(rd, 0, sizeof *rd);
+	struct err e = {0};
+	rd->mp = (struct mapper){.m = h->m, .cf = h->cf, .kind = kind, .now_text = h->send->now_text,
+				 .at = calloc((size_t)h->m->ntables * XROW_AT, sizeof(int))};
+	rd->after = after;
+	rd->limit = limit;
+	if (!rd->mp.at || store_open(store_path(h->st), STORE_READONLY, &rd->st, &e)) {
+		free(rd->mp.at);
+		return 0;
+	}
+	pthread_mutex_init(&rd->mu, NULL);
+	pthread_cond_init(&rd->cv, NULL);
+	if (pthread_create(&rd->thread, NULL, reader_main, rd) != 0) {
+		pthread_mutex_destroy(&rd->mu);
+		pthread_cond_destroy(&rd->cv);
+		store_close(rd->st);
+		free(rd->mp.at);
+		return 0;
+	}
+	return rd->started = 1;
+}
+
+static struct pchunk *reader_take(struct reader *rd)
+{
+	pthread_mutex_lock(&rd->mu);
+	while (!rd->full[rd->next])
+		pthread_cond_wait(&rd->cv, &rd->mu);
+	pthread_mutex_unlock(&rd->mu);
+	return &rd->slot[rd->next];
+}
+
+static void reader_give_back(struct reader *rd)
+{
+	pthread_mutex_lock(&rd->mu);
+	rd->full[rd->next] = 0;
+	rd->next ^= 1;
+	pthread_cond_broadcast(&rd->cv);
+	pthread_mutex_unlock(&rd->mu);
+}
+
+static void reader_stop(struct reader *rd)
+{
+	if (!rd->started)
+		return;
+	pthread_mutex_lock(&rd->mu);
+	rd->stop = 1;
+	pthread_cond_broadcast(&rd->cv);
+	pthread_mutex_unlock(&rd->mu);
+	pthread_join(rd->thread, NULL);
+	pthread_mutex_destroy(&rd->mu);
+	pthread_cond_destroy(&rd->cv);
+	store_close(rd->st);
+	free(rd->mp.at);
+	pchunk_free(&rd->slot[0]);
+	pchunk_free(&rd->slot[1]);
+	rd->started = 0;
+}
+
+/* The parents' readiness of this chunk (a key not in known[]). */
+struct lean {
+	struct hv *h;
+	json_t *ready;            /* parent key -> true | false, this chunk */
+};
+
+static int parent_ready(struct lean *l, const struct xtable *pt, const char *key, int *yes)
+{
+	int64_t id = 0;
+	struct bits *k = known_of(l->h, key, &id);
+	if (k && bit_get(k, id)) {
+		*yes = 1;
+		return 0;
+	}
+	json_t *v = json_object_get(l->ready, key);
+	if (v) {
+		*yes = json_is_true(v);
+		return 0;
+	}
+	if (store_xchg_ready(l->h->st, pt->table, key, l->h->cf->wait_accepted, yes, l->h->e))
+		return l->h->e->code;
+	if (k && *yes)
+		bit_set(k, id);
+	else
+		json_object_set_new(l->ready, key, json_boolean(*yes));
+	return 0;
+}
+
+/* Keep one mapped row: into its batch when its parents are ready (sent, or
+** accepted, as wait_for_parent asks), every value fits the front DB and
+** it is new to exchange_rows (the one write: sent, without its content);
+** else into exchange_rows, due. */
+static int keep_row(struct lean *l, const struct pchunk *c, const struct prow *p)
+{
+	struct hv *h = l->h;
+	struct xfast *b = &h->fast[p->fast];
+	const char *key = text_at(c, p->key), *pk1 = text_at(c, p->pkey1), *pk2 = text_at(c, p->pkey2);
+	char ik[64];
+	if (p->fid && case_parents(h, p->fid, p->iv, ik, sizeof ik))
+		return h->e->code;
+	int ready = h->send && p->t->present && p->t->key_indexed && p->copylen > 0, yes = 1;
+	if (ready && p->t1 && parent_ready(l, p->t1, pk1, &yes))
+		return h->e->code;
+	ready = ready && yes;
+	if (ready && p->t2 && parent_ready(l, p->t2, pk2, &yes))
+		return h->e->code;
+	ready = ready && yes;
+	h->rows++;
+	const char *dept = text_at(c, p->dept);
+	struct xchg_row r = {
+		.tbl = p->t->table, .dfsjzj = key, .object = text_at(c, p->object), .department = *dept ? dept : NULL,
+		.ptbl = p->t1 ? p->t1->table : NULL, .pkey = p->t1 ? pk1 : NULL,
+		.ptbl2 = p->t2 ? p->t2->table : NULL, .pkey2 = p->t2 ? pk2 : NULL,
+		.content = XCHG_CONTENT_SOURCE, .hash = p->hash,  /* sent at once: derived again if ever needed */
+	};
+	int64_t id = 0;
+	int rc = ready ? store_xchg_put_keyed(h->st, &r, h->now, &id, h->e) : 0;
+	if (!rc && id) {
+		int64_t pid;
+		struct bits *k = h->cf->wait_accepted ? NULL : known_of(h, key, &pid);
+		if (k)
+			bit_set(k, pid);      /* sent now: a parent ready for what follows */
+		buf_append(&b->copy, c->copy.data + p->copy, p->copylen);
+		b->t = p->t;
+		b->lo = b->lo ? b->lo : id;
+		b->hi = id;
+		b->n++;
+	} else if (!rc) {
+		r.content = text_at(c, p->content);   /* due: the send phase takes it */
+		rc = store_xchg_put(h->st, &r, h->now, h->e);
+	}
+	return rc;
+}
+
+/* A chunk of appended rows of kind past its mark (read by rd, or here when
+** rd has no thread), with the intents of the batches going at once (sent
+** by flush() once the chunk committed); the batch sent before is settled
+** in the same transaction. */
+static int lean_chunk(struct hv *h, struct reader *rd, const char *kind, int *more)
+{
+	struct lean l = {.h = h, .ready = json_object()};
 	int64_t last;
-	int n = 0, limit = h->cf->batch_rows > 0 ? h->cf->batch_rows : 1000;
+	int limit = h->cf->batch_rows > 0 ? h->cf->batch_rows : 1000;
+	struct pchunk own = {0}, *c = &own;
 	int rc = store_xchg_mark(h->st, kind, &last, h->e);
-	for (int i = 0; i < h->m->ntables * XROW_AT; i++)
-		h->at[i] = -1;
-	if (!rc)
-		rc = store_xchg_scan(h->st, kind, last, limit, lean_row, &l, &last, &n, h->e);
+	if (!rc && rd && rd->started)
+		c = reader_take(rd);
+	else if (!rc) {
+		struct mapper mp = {.m = h->m, .cf = h->cf, .kind = kind, .at = h->at,
+				    .now_text = h->send ? h->send->now_text : NULL};
+		map_chunk(&mp, h->st, c, last, limit);
+	}
+	if (!rc && c->rc) {
+		*h->e = c->e;
+		rc = c->rc;
+	}
+	for (int i = 0; !rc && i < c->n; i++)
+		rc = keep_row(&l, c, &c->rows[i]);
 	json_decref(l.ready);
-	*more = n == limit;
-	if (!rc && n)
-		rc = store_xchg_mark_set(h->st, kind, last, h->e);
+	*more = c->nsrc == limit;
+	if (!rc && c->nsrc)
+		rc = store_xchg_mark_set(h->st, kind, c->last, h->e);
+	if (c == &own)
+		pchunk_free(&own);
+	else
+		reader_give_back(rd);
 	int refused = 0;
 	if (!rc && h->send)
 		rc = h->send->finish(h->send->arg, &refused, h->e);
+	for (int i = 0; refused && i < 2; i++)
+		if (h->known[i].w)
+			memset(h->known[i].w, 0, h->known[i].n * sizeof *h->known[i].w);
 	for (int i = 0; i < 2 && !rc; i++) {
 		struct xfast *b = &h->fast[i];
 		if (b->n && refused) {
-			rc = store_xchg_unsend(h->st, b->t->table, b->lo, b->hi, h->now, h->e);
+			rc = xchg_unsend(h->st, b->t->table, b->lo, b->hi, h->now, h->e);
 			xfast_reset(b);
 		} else if (b->n)
 			rc = store_xchg_intent_keyed(h->st, b->t->table, b->lo, b->hi, h->now, &b->batch, h->e);
@@ -714,16 +1018,59 @@ static int file_fn(struct hv *h, const json_t *f)
 	return one_file(h, f);
 }
 
+static int file_again(struct hv *h, int64_t ref)
+{
+	return again(h, ref, store_xchg_files_after, file_fn);
+}
+
+/* Rows sent at once keep no content (XCHG_CONTENT_SOURCE): the queue kind
+** that collects such a row's source again, by DFSJZJ prefix. */
+static const char *const derived[][2] = {
+	{"case:", "case"}, {"status:", "status"}, {"doc:", "document"}, {"att:", "document"}, {"file:", "file"},
+};
+
+static int rederive(struct hv *h, const char *dfsjzj)
+{
+	static int (*const fn[])(struct hv *, int64_t) = {case_again, status_again, doc_again, doc_again, file_again};
+	for (size_t i = 0; i < sizeof derived / sizeof derived[0]; i++) {
+		size_t n = strlen(derived[i][0]);
+		if (strncmp(dfsjzj, derived[i][0], n) == 0)
+			return fn[i](h, strtoll(dfsjzj + n, NULL, 10));
+	}
+	return 0;
+}
+
+int xchg_unsend(struct store *st, const char *tbl, int64_t lo, int64_t hi, int64_t now, struct err *e)
+{
+	json_t *rows = NULL, *v;
+	size_t i;
+	int rc = store_xchg_keyed_rows(st, tbl, lo, hi, &rows, e);
+	json_array_foreach(rows, i, v) {
+		const char *key = json_string_value(json_object_get(v, "dfsjzj"));
+		for (size_t k = 0; !rc && k < sizeof derived / sizeof derived[0]; k++) {
+			size_t n = strlen(derived[k][0]);
+			if (strncmp(key, derived[k][0], n) == 0)
+				rc = store_xchg_dirty_add(st, derived[k][1], strtoll(key + n, NULL, 10), e);
+		}
+		if (rc)
+			break;
+	}
+	json_decref(rows);
+	return rc ? rc : store_xchg_unsend(st, tbl, lo, hi, now, e);
+}
+
 /* A chunk of appended rows of kind: without JSON unless rows were brought
 ** in from a front DB (their first put is an adoption: the JSON path). */
 static int appended(struct hv *h, const char *kind, after_fn read, int (*fn)(struct hv *, const json_t *), int *more)
 {
-	return h->imports ? mark_chunk(h, kind, read, fn, more) : lean_chunk(h, kind, more);
+	return h->imports ? mark_chunk(h, kind, read, fn, more) : lean_chunk(h, h->rd, kind, more);
 }
 
+static const char *const appended_kinds[] = {"case", "status", "document", "file"};
+
 /* Step s of the round: 0 projects, 1 cases, 2 status rows, 3 documents, 4
-** files, 5 special procedures, 6–8 corrected cases, status rows and
-** documents, 9 withdrawals. */
+** files, 5 special procedures, 6–9 corrected (or to be derived again)
+** cases, status rows, documents and files, 10 withdrawals. */
 static int step(struct hv *h, int s, int *more)
 {
 	switch (s) {
@@ -736,6 +1083,7 @@ static int step(struct hv *h, int s, int *more)
 	case 6: return queue_chunk(h, "case", case_again, more);
 	case 7: return queue_chunk(h, "status", status_again, more);
 	case 8: return queue_chunk(h, "document", doc_again, more);
+	case 9: return queue_chunk(h, "file", file_again, more);
 	default: return queue_chunk(h, "withdraw", withdrawal, more);
 	}
 }
@@ -768,11 +1116,16 @@ int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *c
 	struct hv h = {.st = st, .m = m, .cf = cf, .now = now, .seen = json_object(), .send = send, .e = e,
 		       .at = calloc((size_t)m->ntables * XROW_AT, sizeof(int))};
 	int rc = h.at ? store_xchg_imported_any(st, &h.imports, e) : err_set(e, ERR_INTERNAL, "", "out of memory");
-	for (int s = 0; s < 10 && !rc; s++) {
+	for (int s = 0; s < 11 && !rc; s++) {
 		if (s == 1 && send && !h.imports)
 			rc = case_items(&h);
 		if (s == 1 && send && !rc)
 			rc = send->parents(send->arg, e);
+		struct reader rd = {0};
+		int64_t mark;
+		if (!rc && s >= 1 && s <= 4 && send && !h.imports && !(rc = store_xchg_mark(st, appended_kinds[s - 1], &mark, e)))
+			h.rd = reader_start(&rd, &h, appended_kinds[s - 1], mark, cf->batch_rows > 0 ? cf->batch_rows : 1000)
+				? &rd : NULL;
 		int more = 1;
 		while (more && !rc) {
 			if ((rc = store_begin(st, e)))
@@ -787,9 +1140,12 @@ int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *c
 			xfast_reset(&h.fast[0]);
 			xfast_reset(&h.fast[1]);
 		}
+		reader_stop(&rd);
+		h.rd = NULL;
 	}
 	json_decref(h.seen);
-	buf_free(&h.content);
+	free(h.known[0].w);
+	free(h.known[1].w);
 	free(h.at);
 	*rows = h.rows;
 	return rc;

@@ -50,6 +50,10 @@ static int load_col(const json_t *j, struct xcol *c, const char *table, struct e
 	static const char *const specials[] = {"none", "$dfsjzj", "$xzqhdm", "$valid", "$invalid_reason", "$state",
 					       "$now", NULL};
 	c->special = index_of(specials, src) + 1;
+	int n = snprintf(c->jkey, sizeof c->jkey, ",\"%s\":", name);
+	if (n < 0 || (size_t)n >= sizeof c->jkey)
+		return err_set(e, ERR_INVALID, "mapping", "%s.%s: the column name is too long", table, name);
+	c->jkey_len = (size_t)n;
 	c->type = (enum xtype)type;
 	c->max = (int)json_integer_value(json_object_get(j, "max"));
 	c->precision = (int)json_integer_value(json_object_get(j, "precision"));
@@ -289,8 +293,9 @@ static int utf8_ok(const unsigned char *s)
 	return 1;
 }
 
-/* v as jansson's compact dump writes it (the content hash depends on it). */
-static void json_val(struct buf *b, const struct xchg_val *v)
+/* v as jansson's compact dump writes it (the content hash depends on it);
+** text that is not valid UTF-8 (utf8 0) is null, as jansson has it. */
+static void json_val(struct buf *b, const struct xchg_val *v, int utf8)
 {
 	char num[40];
 	if (v->type == XCHG_INT) {
@@ -314,7 +319,7 @@ static void json_val(struct buf *b, const struct xchg_val *v)
 		buf_puts(b, num);
 		return;
 	}
-	if (v->type != XCHG_TEXT || !utf8_ok((const unsigned char *)v->s)) {
+	if (v->type != XCHG_TEXT || !utf8) {
 		buf_append(b, "null", 4);
 		return;
 	}
@@ -407,18 +412,16 @@ int xmap_row(const struct xtable *t, const struct xrec *rec, const struct xrow_c
 		const struct xcol *c = &t->cols[i];
 		char lbuf[40], tbuf[80];
 		struct xchg_val v = col_value(c, i, rec, x, lbuf);
-		int now = c->special == XS_NOW;
+		int now = c->special == XS_NOW, utf8 = v.type == XCHG_TEXT && utf8_ok((const unsigned char *)v.s);
 		if (!now) {
-			buf_append(content, first ? "\"" : ",\"", first ? 1 : 2);
-			buf_puts(content, c->name);
-			buf_append(content, "\":", 2);
-			json_val(content, &v);
+			buf_append(content, c->jkey + first, c->jkey_len - (size_t)first);   /* ,"NAME": */
+			json_val(content, &v, utf8);
 			first = 0;
 		}
 		if (!copy || !c->present || bad)
 			continue;
 		const char *text;
-		if (v.type == XCHG_TEXT && !utf8_ok((const unsigned char *)v.s))
+		if (v.type == XCHG_TEXT && !utf8)
 			v.type = XCHG_NULL;             /* as the content says (null) */
 		if (xmap_value_text(c, &v, tbuf, sizeof tbuf, &text, reason, rcap)) {
 			bad = 1;

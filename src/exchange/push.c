@@ -294,7 +294,7 @@ static int settle_keyed(struct round *r, int64_t batch, const char *tbl, int64_t
 	json_object_foreach(k.ids, key, v) {
 		if (rc)
 			break;
-		rc = store_xchg_unsend(r->st, tbl, json_integer_value(v), json_integer_value(v), r->now, r->e);
+		rc = xchg_unsend(r->st, tbl, json_integer_value(v), json_integer_value(v), r->now, r->e);
 	}
 	if (!rc)
 		rc = store_xchg_batch_done(r->st, batch, r->e);
@@ -564,7 +564,7 @@ static int fast_finish(struct round *r, int own_txn, int *refused)
 	rc = own_txn ? store_begin(r->st, r->e) : 0;
 	int began = own_txn && !rc;
 	if (!rc && bad)
-		rc = store_xchg_unsend(r->st, b->t->table, b->lo, b->hi, r->now, r->e);
+		rc = xchg_unsend(r->st, b->t->table, b->lo, b->hi, r->now, r->e);
 	if (!rc)
 		rc = store_xchg_batch_done(r->st, b->batch, r->e);
 	if (began)
@@ -579,26 +579,12 @@ static int fast_finish(struct round *r, int own_txn, int *refused)
 static int fast_send(void *arg, struct xfast *b, struct err *e)
 {
 	struct round *r = arg;
-	int bad = 0;
 	if (fast_finish(r, 1, NULL))
 		return e->code;
 	crash_point("intent");
 	r->inflight = *b;
 	memset(b, 0, sizeof *b);
-	if (front_copy_start(r->f, r->inflight.t, r->inflight.copy.data, r->inflight.copy.len, &bad, e)) {
-		if (!bad)
-			return e->code;
-		err_clear(e);
-		struct xfast *f = &r->inflight;
-		int rc = store_begin(r->st, e);
-		if (!rc)
-			rc = store_xchg_unsend(r->st, f->t->table, f->lo, f->hi, r->now, e);
-		if (!rc)
-			rc = store_xchg_batch_done(r->st, f->batch, e);
-		rc = rc ? (store_rollback(r->st), rc) : store_commit(r->st, e);
-		xfast_reset(f);
-		return rc;
-	}
+	front_copy_start(r->f, r->inflight.t, r->inflight.copy.data, r->inflight.copy.len);
 	return 0;
 }
 
@@ -712,9 +698,13 @@ static int collect_and_send(struct round *r, int64_t *collected)
 {
 	struct xsender s = {.arg = r, .now_text = json_string_value(r->now_text), .send = fast_send,
 			    .parents = send_parents, .finish = finish_in_chunk};
-	int rc = xchg_harvest(r->st, r->m, r->cf, r->now, &s, collected, r->e);
+	int refused = 0, rc = xchg_harvest(r->st, r->m, r->cf, r->now, &s, collected, r->e);
 	if (!rc)
-		rc = fast_finish(r, 1, NULL);
+		rc = fast_finish(r, 1, &refused);
+	if (!rc && refused) {         /* the last batch's rows: their content again, due */
+		int64_t more = 0;
+		rc = xchg_harvest(r->st, r->m, r->cf, r->now, NULL, &more, r->e);
+	}
 	return rc ? rc : send_due(r);
 }
 
@@ -767,7 +757,8 @@ int exchange_push(struct store *st, const struct exchange_conf *cf, const struct
 		return e->code;
 	r.now_text = json_string(clock_cn_datetime(now, when));
 	json_t *out = json_pack("{s:[]}", "tables");
-	int rc = store_xchg_tune(st, e);
+	struct store_checkpointer *cp = NULL;
+	int rc = store_xchg_tune(st, &cp, e);
 	if (!rc)
 		rc = connect_round(&r, 1, 1);
 	if (!rc) {
@@ -790,8 +781,9 @@ int exchange_push(struct store *st, const struct exchange_conf *cf, const struct
 	json_object_set_new(out, "settled", json_integer(settled));
 	free(r.sent);
 	free(r.refused);
+	end_round(&r);                    /* joins a batch still in flight */
 	xfast_reset(&r.inflight);         /* a failed round's batch: settled next time */
-	end_round(&r);
+	store_xchg_untune(st, cp);
 	json_decref(r.now_text);
 	finish_run(&r, who, "push", run_id, rc, total, out);
 	if (rc) {

@@ -37,6 +37,8 @@ struct xcol {
 	int required, optional;     /* optional: skipped when the target lacks it    */
 	const json_t *codes;        /* array or NULL                                 */
 	int special;                /* XS_* of source: the record's or ours          */
+	char jkey[72];              /* ,"NAME": as a row's content writes it         */
+	size_t jkey_len;
 	/* the target column, after front_discover() */
 	int present;
 	char tname[128];            /* its name in the catalogue                     */
@@ -135,15 +137,12 @@ int front_insert(struct front *f, const struct xtable *t, char ***values, int n,
 ** lines whose DFSJZJ are keys[i]. */
 int front_copy(struct front *f, const struct xtable *t, const char *data, size_t len, const char *const *keys, int n,
 	       char **lsh, int *bad, struct err *e);
-/* front_copy in two halves: start sends the rows and returns while the
-** front DB takes them (the caller works meanwhile; the connection is busy
-** until finish, which waits, reads the LSHs and commits). */
-int front_copy_start(struct front *f, const struct xtable *t, const char *data, size_t len, int *bad,
-		     struct err *e);
-int front_copy_finish(struct front *f, const struct xtable *t, const char *const *keys, int n, char **lsh, int *bad,
-		      struct err *e);
-/* The end of a COPY started with front_copy_start whose LSHs are not read
-** back (a keyed batch): wait for the front DB and commit. */
+/* A keyed batch (its LSHs are not read back): start returns at once while
+** a thread of the connection runs BEGIN, the COPY and COMMIT (the caller
+** works meanwhile; data must live, and the connection is not used, until
+** end); end waits for it: 0 when committed, else the error, with *bad set
+** when the front DB refused the data (nothing inserted). */
+void front_copy_start(struct front *f, const struct xtable *t, const char *data, size_t len);
 int front_copy_end(struct front *f, const struct xtable *t, int *bad, struct err *e);
 /* For each dfsjzj, call found(arg, dfsjzj, lsh) with every row of t with it
 ** and our XZQHDM.
@@ -182,8 +181,8 @@ void xfast_reset(struct xfast *b);
 int xchg_blob_next(char **p, char *f[9]);
 
 /* The round's side of a harvest: send() is called after the chunk that
-** filled b committed (with its rows and intent); it starts the COPY, or
-** makes the rows due when the front DB refuses it at once. */
+** filled b committed (with its rows and intent); it starts the COPY (the
+** front DB's answer comes to the next finish()). */
 struct xsender {
 	void *arg;
 	const char *now_text;     /* SCSJ */
@@ -206,6 +205,10 @@ struct xsender {
 ** pass over exchange_rows). */
 int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *cf, int64_t now,
 		 const struct xsender *s, int64_t *rows, struct err *e);
+/* Rows lo..hi of tbl sent at once (LSH '*') did not reach the front DB:
+** due again, their sources queued so that the round derives their
+** content again (they were kept without it). */
+int xchg_unsend(struct store *st, const char *tbl, int64_t lo, int64_t hi, int64_t now, struct err *e);
 /* The content of an existing row made a withdrawal, as put by harvest. */
 int xchg_withdraw_row(struct store *st, const json_t *row, const char *reason, int64_t now, struct err *e);
 

@@ -19,10 +19,27 @@
 
 #define GCDM "CASE WHEN p.gcdm = '' THEN p.code ELSE p.gcdm END AS gcdm"
 
-int store_xchg_tune(struct store *st, struct err *e)
+int store_xchg_tune(struct store *st, struct store_checkpointer **cp, struct err *e)
 {
-	/* 128 MiB of cache; a checkpoint every 64 MiB of WAL rather than 4 */
-	return store_exec(st, "PRAGMA cache_size = -131072; PRAGMA wal_autocheckpoint = 16384", e);
+	*cp = NULL;
+	/* 128 MiB of cache */
+	if (store_exec(st, "PRAGMA cache_size = -131072", e))
+		return e->code;
+	/* WAL checkpoints in a thread of their own, every 16 MiB of WAL (a
+	** database that cannot have one keeps SQLite's, every 64 MiB) */
+	struct err e2 = {0};
+	if (store_checkpointer_start(store_path(st), 0, 4096, cp, &e2) == 0 && store_checkpoint_defer(st, *cp, &e2)) {
+		store_checkpointer_stop(*cp);
+		*cp = NULL;
+	}
+	return *cp ? 0 : store_exec(st, "PRAGMA wal_autocheckpoint = 16384", e);
+}
+
+void store_xchg_untune(struct store *st, struct store_checkpointer *cp)
+{
+	struct err e = {0};
+	store_exec(st, "PRAGMA wal_autocheckpoint = 1000", &e);     /* SQLite's own hook again */
+	store_checkpointer_stop(cp);
 }
 
 /* Run a bound statement into a JSON array (the statement is reset). */
@@ -435,6 +452,18 @@ int store_xchg_put(struct store *st, const struct xchg_row *r, int64_t now, stru
 	store_bind_text(s, 10, r->hash);
 	store_bind_text(s, 11, r->withdrawn);
 	sqlite3_bind_int64(s, 12, now);
+	if (store_step_done(st, s, e, "exchange row"))
+		return e->code;
+	if (sqlite3_changes(store_db(st)) > 0)
+		return 0;
+	/* unchanged (or withdrawn): a row sent at once gets its content back */
+	s = store_stmt(st, "UPDATE exchange_rows SET content = ?3 WHERE tbl = ?1 AND dfsjzj = ?2 "
+		       "AND content = '" XCHG_CONTENT_SOURCE "'", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, r->tbl);
+	store_bind_text(s, 2, r->dfsjzj);
+	store_bind_text(s, 3, r->content);
 	return store_step_done(st, s, e, "exchange row");
 }
 
@@ -527,7 +556,7 @@ int store_xchg_due(struct store *st, const char *tbl, int wait_accepted, int64_t
 		"SELECT r.id, r.dfsjzj, r.content, r.hash, r.sent_lsh AS lsh FROM exchange_rows r "
 		"LEFT JOIN exchange_rows p ON p.tbl = r.ptbl AND p.dfsjzj = r.pkey "
 		"LEFT JOIN exchange_rows q ON q.tbl = r.ptbl2 AND q.dfsjzj = r.pkey2 "
-		"WHERE r.tbl = ?1 AND r.due_since IS NOT NULL AND r.id > ?2 "
+		"WHERE r.tbl = ?1 AND r.due_since IS NOT NULL AND r.id > ?2 AND r.content <> '" XCHG_CONTENT_SOURCE "' "
 		"AND " READY("p", "pkey") " AND " READY("q", "pkey2") " ORDER BY r.id LIMIT ?4", e);
 	if (!s)
 		return e->code;

@@ -26,8 +26,11 @@ struct xchg_val {
 	const char *s;            /* XCHG_TEXT: valid until the callback returns */
 };
 
-/* A page cache fit for a push over millions of rows on this connection. */
-int store_xchg_tune(struct store *st, struct err *e);
+/* A page cache fit for a push over millions of rows on this connection,
+** and its WAL checkpoints in a thread (*cp, NULL when it could not start)
+** until untune, which the caller owes once the push is over. */
+int store_xchg_tune(struct store *st, struct store_checkpointer **cp, struct err *e);
+void store_xchg_untune(struct store *st, struct store_checkpointer *cp);
 
 /* ---- sources ---------------------------------------------------------------- */
 /* The flow version (one object), its stages and its stage items (the item
@@ -131,6 +134,10 @@ int store_xchg_ready(struct store *st, const char *tbl, const char *dfsjzj, int 
 ** but learned by DFSJZJ (a first version is the only front-DB row with its
 ** key) when its verdict is pulled. */
 #define XCHG_LSH_BYKEY "*"
+/* content of a row sent at once (0032): not kept, derived again from its
+** source when a withdrawal or a refused batch needs it. store_xchg_put
+** fills it in; store_xchg_due passes such rows by. */
+#define XCHG_CONTENT_SOURCE ""
 /* A row new to exchange_rows, collected and sent at once (a keyed batch):
 ** inserted as sent (sent_lsh '*', SJSCZT 0) in the collecting transaction.
 ** *id its id; 0 when (tbl, dfsjzj) is there already (nothing written). */
