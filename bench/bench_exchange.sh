@@ -12,7 +12,7 @@
 # The demo database is cached in $GG_BENCH_CACHE (default var/bench-cache),
 # keyed by the project count and the migrations, since building it takes
 # minutes.
-# Usage: bench/bench_exchange.sh BUILD_DIR   (env: EXCHANGE_PROJECTS, GG_BENCH_BIN)
+# Usage: bench/bench_exchange.sh BUILD_DIR   (env: EXCHANGE_PROJECTS, EXCHANGE_BATCH_ROWS=5000, GG_BENCH_BIN)
 set -u
 BIN=${GG_BENCH_BIN:-./gonggai}
 N=${EXCHANGE_PROJECTS:-90000}
@@ -49,7 +49,7 @@ copy=$(mk copied) || exit 1
 # ---- first upload -------------------------------------------------------------------
 p0=$(pgcpu); t0=$(now)
 /usr/bin/time -f '%U %S' -o "$d/push.time" \
-  "$BIN" exchange push --db "$d/x.db" --target "$front" --wait-for-parent sent --batch-rows 5000 >"$d/push.out" 2>&1 ||
+  "$BIN" exchange push --db "$d/x.db" --target "$front" --wait-for-parent sent --batch-rows "${EXCHANGE_BATCH_ROWS:-5000}" >"$d/push.out" 2>&1 ||
   { cat "$d/push.out"; exit 1; }
 t1=$(now); p1=$(pgcpu)
 rows=$(sed -n 's/^rows sent \([0-9]*\),.*/\1/p' "$d/push.out")
