@@ -30,6 +30,7 @@
 #include "base/clock.h"
 #include "org/org.h"
 #include "store/store_int.h"   /* white-box: clears the forced password change */
+#include "harness.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -67,12 +68,6 @@ static int per_application(void)
 	for (int i = 0; i < NITEMS; i++)
 		n += items[i].steps + 1;     /* accept, start_review, steps-2 next_step, approve */
 	return n;
-}
-
-static const char *bin(void)
-{
-	const char *b = getenv("GG_BENCH_BIN");
-	return b && *b ? b : "./gonggai";
 }
 
 /* ---- setup ---------------------------------------------------------------------- */
@@ -124,81 +119,6 @@ static int setup(const char *db, int64_t *ids, int n, struct err *e)
 
 /* ---- the server ----------------------------------------------------------------- */
 
-static int start_server(const char *dir, const char *db, pid_t *pid, int *port)
-{
-	char ini[512], line[256] = "";
-	int fds[2];
-	snprintf(ini, sizeof ini, "%s/bench.ini", dir);
-	FILE *f = fopen(ini, "w");
-	if (!f || pipe(fds))
-		return -1;
-	fprintf(f, "[database]\nsynchronous = full\n[ops]\nscheduler = off\n");
-	fclose(f);
-	if ((*pid = fork()) == 0) {
-		dup2(fds[1], 1);
-		close(fds[0]);
-		execl(bin(), bin(), "serve", "--db", db, "--listen", "127.0.0.1:0", "--config", ini, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	FILE *r = fdopen(fds[0], "r");
-	*port = 0;
-	if (r && fgets(line, sizeof line, r))
-		sscanf(line, "listening on http://127.0.0.1:%d", port);
-	if (r)
-		fclose(r);
-	return *port ? 0 : -1;
-}
-
-struct body {
-	char *data;
-	size_t len;
-};
-
-static size_t keep(char *p, size_t s, size_t n, void *arg)
-{
-	struct body *b = arg;
-	char *d = realloc(b->data, b->len + s * n + 1);
-	if (!d)
-		return 0;
-	memcpy(d + b->len, p, s * n);
-	b->data = d;
-	b->len += s * n;
-	d[b->len] = 0;
-	return s * n;
-}
-
-static size_t grab_cookie(char *p, size_t s, size_t n, void *arg)
-{
-	char *out = arg;
-	if (strncasecmp(p, "Set-Cookie: gg_session=", 23) == 0)
-		sscanf(p + 23, "%127[^;\r\n]", out);
-	return s * n;
-}
-
-static int login(int port, const char *user, char *token)
-{
-	char url[128], body[128];
-	struct body sink = {0};
-	CURL *c = curl_easy_init();
-	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-	snprintf(url, sizeof url, "http://127.0.0.1:%d/api/session", port);
-	snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", user, PASSWORD);
-	token[0] = 0;
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, grab_cookie);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, token);
-	int ok = curl_easy_perform(c) == CURLE_OK && token[0];
-	free(sink.data);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	return ok ? 0 : -1;
-}
-
 /* ---- the clients ---------------------------------------------------------------- */
 
 struct client {
@@ -232,10 +152,10 @@ static int post(CURL *c, struct client *cl, int k, const char *path, const char 
 	int ok = curl_easy_perform(c) == CURLE_OK && curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK &&
 		 status / 100 == 2;
 	if (!ok && cl->failures++ == 0)
-		fprintf(stderr, "  %s answered %ld: %.300s\n", path, status, got.data ? got.data : "");
+		fprintf(stderr, "  %s answered %ld: %.300s\n", path, status, got.p ? got.p : "");
 	if (ok && out)
-		ok = (*out = json_loadb(got.data, got.len, 0, NULL)) != NULL;
-	free(got.data);
+		ok = (*out = json_loadb(got.p, got.n, 0, NULL)) != NULL;
+	free(got.p);
 	return ok ? 0 : -1;
 }
 
@@ -274,7 +194,7 @@ static void *run_client(void *arg)
 {
 	struct client *cl = arg;
 	CURL *c = curl_easy_init();
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, harness_keep);
 	for (int i = cl->index; i < cl->n; i += CLIENTS)
 		one_application(c, cl, cl->projects[i]);
 	curl_easy_cleanup(c);
@@ -371,7 +291,7 @@ static int login_all(int port, struct curl_slist *headers[NACCOUNTS])
 {
 	for (int k = 0; k < NACCOUNTS; k++) {
 		char token[128], cookie[160];
-		if (login(port, accounts[k].name, token))
+		if (harness_login(port, accounts[k].name, PASSWORD, token))
 			return -1;
 		snprintf(cookie, sizeof cookie, "Cookie: gg_session=%s", token);
 		headers[k] = curl_slist_append(curl_slist_append(NULL, "Content-Type: application/json"), cookie);
@@ -381,7 +301,7 @@ static int login_all(int port, struct curl_slist *headers[NACCOUNTS])
 
 int main(void)
 {
-	char dir[] = "/tmp/gg-bench-bpmn-XXXXXX", db[600], cmd[600];
+	char dir[] = "/tmp/gg-bench-bpmn-XXXXXX", db[600], ini[600], cmd[600];
 	const char *r = getenv("B_ROUNDS");
 	int rounds = r && atoi(r) > 0 ? atoi(r) : 3, n = CLIENTS * PER_CLIENT, port, failures = 0, bad = 0;
 	int64_t *projects = calloc((size_t)n * rounds, sizeof *projects);
@@ -400,7 +320,9 @@ int main(void)
 	else
 		printf("skipped\n");
 	snprintf(db, sizeof db, "%s/p3.db", dir);
-	if (setup(db, projects, n * rounds, &e) || (sync(), start_server(dir, db, &pid, &port))) {
+	snprintf(ini, sizeof ini, "%s/bench.ini", dir);
+	if (setup(db, projects, n * rounds, &e) ||
+	    (sync(), harness_serve(ini, "[database]\nsynchronous = full\n[ops]\nscheduler = off\n", db, &pid, &port))) {
 		fprintf(stderr, "setup: %s\n", e.msg[0] ? e.msg : "the server did not start");
 		return 1;
 	}
@@ -415,8 +337,7 @@ int main(void)
 		else
 			printf("  round %d: API %6.0f transitions/s (server CPU %4.0f us each)\n", i + 1, api[i], cpu[i]);
 	}
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
+	harness_stop(pid);
 	for (int k = 0; k < NACCOUNTS; k++)
 		curl_slist_free_all(headers[k]);
 	if (!bad) {

@@ -26,6 +26,7 @@
 #include "workday/workday.h"
 #include "org/org.h"
 #include "store/store_int.h"   /* white-box: reads and writes rows directly */
+#include "harness.h"
 
 #include <curl/curl.h>
 #include <pthread.h>
@@ -47,12 +48,6 @@ static const char *threads(void)
 {
 	const char *t = getenv("B_THREADS");
 	return t && *t ? t : NULL;
-}
-
-static const char *bin(void)
-{
-	const char *b = getenv("GG_BENCH_BIN");
-	return b && *b ? b : "./gonggai";
 }
 
 /* ---- setup ---------------------------------------------------------------------- */
@@ -117,63 +112,12 @@ static int setup(const char *db, int64_t *ids, int n, struct err *e)
 
 static int start_server(const char *dir, const char *db, const char *sync, pid_t *pid, int *port)
 {
-	char ini[512], line[256] = "";
-	int fds[2];
+	char ini[512], text[128];
 	snprintf(ini, sizeof ini, "%s/bench-%s.ini", dir, sync);
-	FILE *f = fopen(ini, "w");
-	if (!f || pipe(fds))
-		return -1;
-	fprintf(f, "[database]\nsynchronous = %s\n", sync);
+	int n = snprintf(text, sizeof text, "[database]\nsynchronous = %s\n", sync);
 	if (threads())
-		fprintf(f, "[server]\nthreads = %s\n", threads());
-	fclose(f);
-	if ((*pid = fork()) == 0) {
-		dup2(fds[1], 1);
-		close(fds[0]);
-		execl(bin(), bin(), "serve", "--db", db, "--listen", "127.0.0.1:0", "--config", ini, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	FILE *r = fdopen(fds[0], "r");
-	*port = 0;
-	if (r && fgets(line, sizeof line, r))
-		sscanf(line, "listening on http://127.0.0.1:%d", port);
-	if (r)
-		fclose(r);
-	return *port ? 0 : -1;
-}
-
-static size_t sink(char *p, size_t s, size_t n, void *arg)
-{
-	return s * n;
-}
-
-static size_t grab_cookie(char *p, size_t s, size_t n, void *arg)
-{
-	char *out = arg;
-	if (strncasecmp(p, "Set-Cookie: gg_session=", 23) == 0)
-		sscanf(p + 23, "%127[^;\r\n]", out);
-	return s * n;
-}
-
-static int login(int port, const char *user, char *token)
-{
-	char url[128], body[128];
-	CURL *c = curl_easy_init();
-	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-	snprintf(url, sizeof url, "http://127.0.0.1:%d/api/session", port);
-	snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", user, PASSWORD);
-	token[0] = 0;
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, grab_cookie);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, token);
-	int ok = curl_easy_perform(c) == CURLE_OK && token[0];
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	return ok ? 0 : -1;
+		snprintf(text + n, sizeof text - n, "[server]\nthreads = %s\n", threads());
+	return harness_serve(ini, text, db, pid, port);
 }
 
 /* ---- the clients ---------------------------------------------------------------- */
@@ -201,7 +145,7 @@ static void *run_client(void *arg)
 		snprintf(cookie[r], sizeof cookie[r], "Cookie: gg_session=%s", cl->tokens[r]);
 		h[r] = curl_slist_append(curl_slist_append(NULL, "Content-Type: application/json"), cookie[r]);
 	}
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, harness_sink);
 	for (int i = cl->index; i < cl->n; i += CLIENTS)
 		for (size_t s = 0; s < sizeof steps / sizeof steps[0]; s++) {
 			char body[64];
@@ -306,8 +250,9 @@ static int run_mode(const char *dir, const char *sync_mode, int rounds, struct r
 		free(ids);
 		return -1;
 	}
-	int rc = login(port, "b_clerk", tokens[0]) || login(port, "b_reviewer", tokens[1]) ||
-		 login(port, "b_head", tokens[2]);
+	int rc = harness_login(port, "b_clerk", PASSWORD, tokens[0]) ||
+		 harness_login(port, "b_reviewer", PASSWORD, tokens[1]) ||
+		 harness_login(port, "b_head", PASSWORD, tokens[2]);
 	for (int r = 0; r < rounds && !rc; r++) {
 		raw[r] = raw_rate(dir, sync_mode);
 		api[r] = api_round(port, ids + (size_t)r * n, n, tokens, &out->failures);
@@ -319,8 +264,7 @@ static int run_mode(const char *dir, const char *sync_mode, int rounds, struct r
 		out->api = median(api, rounds);
 		out->ratio = median(ratio, rounds);
 	}
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
+	harness_stop(pid);
 	free(ids);
 	return rc ? -1 : 0;
 }

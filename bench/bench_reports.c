@@ -33,6 +33,7 @@
 #include "stats/stats_query.h"
 #include "store/store_org.h"
 #include "store/store_stats.h"
+#include "harness.h"
 
 #include <curl/curl.h>
 #include <signal.h>
@@ -266,87 +267,11 @@ static char Auditor[128], Leader[128];
 
 static int start_server(const char *dir, const char *db)
 {
-	char ini[600], line[256] = "";
-	int fds[2];
+	char ini[600];
 	snprintf(ini, sizeof ini, "%s/bench-reports.ini", dir);
-	FILE *f = fopen(ini, "w");
-	if (!f || pipe(fds))
-		return -1;
 	/* as bench_endpoints.sh: no scheduled jobs (a catch-up backup of the demo would run), its cache and map */
-	fprintf(f, "[security]\nadmin_totp = off\n[ops]\nscheduler = off\n[store]\ncache_mib = 256\nmmap_mib = 2047\n");
-	fclose(f);
-	if ((Server = fork()) == 0) {
-		dup2(fds[1], 1);
-		close(fds[0]);
-		const char *bin = env_or("GG_BENCH_BIN", "./gonggai");
-		execl(bin, bin, "serve", "--db", db, "--listen", "127.0.0.1:0", "--config", ini, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	FILE *r = fdopen(fds[0], "r");
-	if (r && fgets(line, sizeof line, r))
-		sscanf(line, "listening on http://127.0.0.1:%d", &Port);
-	if (r)
-		fclose(r);
-	return Port ? 0 : -1;
-}
-
-static void stop_server(void)
-{
-	if (Server > 0) {
-		kill(Server, SIGTERM);
-		waitpid(Server, NULL, 0);
-	}
-}
-
-struct body {
-	char *p;
-	size_t n;
-};
-
-static size_t keep(char *p, size_t s, size_t n, void *arg)
-{
-	struct body *b = arg;
-	char *q = realloc(b->p, b->n + s * n + 1);
-	if (!q)
-		return 0;
-	memcpy(q + b->n, p, s * n);
-	b->p = q;
-	b->n += s * n;
-	q[b->n] = 0;
-	return s * n;
-}
-
-static size_t grab_cookie(char *p, size_t s, size_t n, void *arg)
-{
-	if (strncasecmp(p, "Set-Cookie: gg_session=", 23) == 0)
-		sscanf(p + 23, "%127[^;\r\n]", (char *)arg);
-	return s * n;
-}
-
-static int login(const char *user, char *token)
-{
-	char url[128], body[160];
-	struct body b = {0};
-	CURL *c = curl_easy_init();
-	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-	snprintf(url, sizeof url, "http://127.0.0.1:%d/api/session", Port);
-	snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", user, PASSWORD);
-	token[0] = 0;
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, grab_cookie);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, token);
-	int ok = curl_easy_perform(c) == CURLE_OK && token[0];
-	if (!ok)
-		fprintf(stderr, "bench_reports: login %s: %s\n", user, b.p ? b.p : "no answer");
-	free(b.p);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	return ok ? 0 : -1;
+	return harness_serve(ini, "[security]\nadmin_totp = off\n[ops]\nscheduler = off\n[store]\ncache_mib = 256\n"
+			     "mmap_mib = 2047\n", db, &Server, &Port);
 }
 
 /* GET path as token's session: the body into *out (may be NULL), the time in ms. */
@@ -360,7 +285,7 @@ static double get(const char *token, const char *path, struct body *out)
 	snprintf(cookie, sizeof cookie, "gg_session=%s", token);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, harness_keep);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
 	double t0 = clock_mono_ms();
 	int ok = curl_easy_perform(c) == CURLE_OK;
@@ -672,7 +597,8 @@ int main(void)
 	}
 	Env = (struct case_env){.cal = cal, .dl = DEADLINE_CONF_DEFAULT, .observers = db_case_observers()};
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	int rc = start_server(dir, db) || login("demo_auditor", Auditor) || login("demo_leader", Leader) ||
+	int rc = start_server(dir, db) || harness_login(Port, "demo_auditor", PASSWORD, Auditor) ||
+		 harness_login(Port, "demo_leader", PASSWORD, Leader) ||
 		 get(Leader, "/api/stats/overview", NULL) < 0;   /* the day's light pass, before timing */
 	if (!rc) {
 		printf("target: p50 <= 200 ms (XLSX 1 s), p99 <= 2.5x that; baseline: the query before 0021, once\n");
@@ -689,7 +615,7 @@ int main(void)
 			rc = rollups_equal(Reports[i].period, Reports[i].from, Reports[i].to);
 	}
 	load_line("load after");
-	stop_server();
+	harness_stop(Server);
 	cal_free(cal);
 	store_close(St);
 	curl_global_cleanup();
