@@ -184,7 +184,8 @@ char *front_ident(struct front *f, const char *name);
 /* Rows collected ready to go at once, for one table (harvest.c fills it,
 ** push.c sends it): a keyed batch. Its rows are in exchange_rows already
 ** (ids lo..hi of the table with sent_lsh '*', written with the chunk that
-** collected them, as is its intent); copy is their COPY text. */
+** collected them, as is its intent); copy is their COPY rows in t's
+** format (xmap_row: binary tuples when t->binary). */
 struct xfast {
 	const struct xtable *t;
 	struct buf copy;
