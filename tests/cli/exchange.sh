@@ -235,16 +235,16 @@ push "$tmp/b.db" "${args[@]}"; expect "nothing left after the crashes" "$(sent)"
 nodup "$crash"
 for t in SPGL_XMJBXXB SPGL_XMSPSXBLXXB SPGL_XMSPSXBLXXXXB; do
   expect "$t: one row per source row" "$(q "$crash" "SELECT count(*) FROM $t")" \
-    "$(sqlite3 "$tmp/b.db" "SELECT count(*) FROM exchange_rows WHERE tbl = '$t'")"
+    "$(sqlite3 "$tmp/b.db" "SELECT count(*) FROM exchange_rows WHERE tbl = (SELECT id FROM exchange_tables WHERE name = '$t')")"
 done
 expect "nothing pending after the crashes" "$(pending "$tmp/b.db")" 0
 expect "no batch left open" "$(sqlite3 "$tmp/b.db" 'SELECT count(*) FROM exchange_batches')" 0
 # rows sent at once keep no content: a withdrawal derives it again from the source
-cid=$(sqlite3 "$tmp/b.db" "SELECT substr(dfsjzj, 6) FROM exchange_rows WHERE tbl = 'SPGL_XMSPSXBLXXB' AND content = ''
+cid=$(sqlite3 "$tmp/b.db" "SELECT substr(dfsjzj, 6) FROM exchange_rows WHERE tbl = (SELECT id FROM exchange_tables WHERE name = 'SPGL_XMSPSXBLXXB') AND content = ''
   AND object IN (SELECT c.number FROM cases c JOIN case_status s ON s.case_id = c.id) ORDER BY id LIMIT 1")
 [ -n "$cid" ] && ok || fail "rows sent at once keep no content"
 num=$(sqlite3 "$tmp/b.db" "SELECT number FROM cases WHERE id = $cid")
-nst=$(sqlite3 "$tmp/b.db" "SELECT count(*) FROM exchange_rows WHERE tbl = 'SPGL_XMSPSXBLXXXXB' AND object = '$num' AND content = ''")
+nst=$(sqlite3 "$tmp/b.db" "SELECT count(*) FROM exchange_rows WHERE tbl = (SELECT id FROM exchange_tables WHERE name = 'SPGL_XMSPSXBLXXXXB') AND object = '$num' AND content = ''")
 [ "$nst" -gt 0 ] && ok || fail "status rows of 办件 $num sent at once"
 "$bin" exchange withdraw case "$cid" --reason 修复作废 --db "$tmp/b.db" >/dev/null || fail "withdraw a 办件 sent at once"
 push "$tmp/b.db" "${args[@]}"
