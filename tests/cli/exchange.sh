@@ -51,6 +51,7 @@ pending() { status "$1" | jq '[.tables[].pending] | add'; }
 
 "$bin" demo --db "$tmp/a.db" --projects 25 --seed 11 >/dev/null 2>&1 || fail "demo"
 cp "$tmp/a.db" "$tmp/b.db"; cp "$tmp/a.db" "$tmp/c.db"; cp "$tmp/a.db" "$tmp/d.db"; cp "$tmp/a.db" "$tmp/e.db"
+cp "$tmp/a.db" "$tmp/f.db"
 
 # ---- usage and check ---------------------------------------------------------------------
 "$bin" exchange --help | grep -q "gonggai exchange check" && ok || fail "--help"
@@ -277,6 +278,20 @@ jq -e '(.rejected | length) > 0 and all(.rejected[]; .table == "SPGL_XMSPSXBLXXX
 expect "every other status row written" "$(q "$dom" "SELECT count(*) FROM spgl_xmspsxblxxxxb")" \
   "$(jq '.tables[] | select(.table == "SPGL_XMSPSXBLXXXXB") | .sent' "$tmp/st.json")"
 nodup "$dom"
+# the same in batches of 7 rows, several queued at once: those queued behind the refused one are not
+# sent with it, and their rows go one by one
+dom7=$(newdb dom7 "$here/exchange/spgl-ddl.sql")
+psql "$dom7" -qc "CREATE DOMAIN small_code AS numeric(10) CHECK (VALUE < 10); ALTER TABLE spgl_xmspsxblxxxxb ALTER COLUMN blzt TYPE small_code"
+push "$tmp/f.db" --target "$dom7" --wait-for-parent sent --batch-rows 7 || fail "push in small batches: $(cat "$tmp/push.err")"
+expect "small batches: no row with BLZT >= 10 written" "$(q "$dom7" "SELECT count(*) FROM spgl_xmspsxblxxxxb WHERE blzt >= 10")" 0
+status "$tmp/f.db" >"$tmp/st7.json"
+expect "small batches: the same rows refused" "$(jq -c '[.rejected[].dfsjzj] | sort' "$tmp/st7.json")" \
+  "$(jq -c '[.rejected[].dfsjzj] | sort' "$tmp/st.json")"
+expect "small batches: every other status row written" "$(q "$dom7" "SELECT count(*) FROM spgl_xmspsxblxxxxb")" \
+  "$(jq '.tables[] | select(.table == "SPGL_XMSPSXBLXXXXB") | .sent' "$tmp/st7.json")"
+expect "small batches: every table as in one batch" "$(jq -c '[.tables[] | .sent + .pending]' "$tmp/st7.json")" \
+  "$(jq -c '[.tables[] | .sent + .pending]' "$tmp/st.json")"
+nodup "$dom7"
 
 # ---- the 3.0 attachments mapping -----------------------------------------------------------------------
 v30=$(newdb v30 "$here/exchange/spgl-ddl.sql" "$here/exchange/spgl-3.0-attachments-ddl.sql")
