@@ -103,7 +103,9 @@ struct xrow_ctx {
 ** (copy is then incomplete; content is whole). */
 int xmap_row(const struct xtable *t, const struct xrec *rec, const struct xrow_ctx *x, struct buf *content,
 	     struct buf *copy, char *reason, size_t rcap);
-int xmap_row_json(const struct xtable *t, const json_t *rec, const struct xrow_ctx *x, struct buf *content);
+/* The same from a JSON record (copy NULL: no COPY line). */
+int xmap_row_json(const struct xtable *t, const json_t *rec, const struct xrow_ctx *x, struct buf *content,
+		  struct buf *copy, char *reason, size_t rcap);
 /* One field of COPY's text format (NULL: \N). */
 void xmap_copy_field(struct buf *b, const char *v);
 /* The text for column c of the target from logical value v: *out is NULL

@@ -283,6 +283,14 @@ int store_xchg_case_items_after(struct store *st, int64_t after, json_t **out, s
 	return rows(st, s, out, e);
 }
 
+int store_xchg_project_flows(struct store *st, json_t **out, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT DISTINCT g.flow_id FROM exchange_dirty d "
+				     "JOIN case_progress g ON g.project_id = d.ref "
+				     "WHERE d.kind = 'project' AND g.flow_id IS NOT NULL ORDER BY 1", e);
+	return s ? rows(st, s, out, e) : e->code;
+}
+
 int store_xchg_special(struct store *st, int64_t id, json_t **row, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st,

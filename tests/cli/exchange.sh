@@ -253,6 +253,15 @@ expect "withdrawals of rows sent at once" "$(sent)" "$(sqlite3 "$tmp/b.db" "SELE
 expect "withdrawn status rows carry their business key" "$(q "$crash" "SELECT count(*) FROM spgl_xmspsxblxxxxb
   WHERE sjyxbs = 0 AND sjwxyy = '修复作废' AND spsxslbm = '$num' AND blzt IS NOT NULL AND blsj IS NOT NULL")" "$nst"
 nodup "$crash"
+# projects and units go at once too, and keep their content: a unit taken off its project (no source
+# left) is withdrawn from it
+xmdw="tbl = (SELECT id FROM exchange_tables WHERE name = 'SPGL_XMDWXXB')"
+uk=$(sqlite3 "$tmp/b.db" "SELECT dfsjzj FROM exchange_rows WHERE $xmdw AND content <> '' AND sent_at IS NOT NULL ORDER BY id LIMIT 1")
+expect "units sent at once" "$(q "$crash" "SELECT count(*) > 0 FROM spgl_xmdwxxb WHERE dfsjzj = '$uk'")" t
+sqlite3 "$tmp/b.db" "DELETE FROM project_units WHERE project_id = $(echo "$uk" | cut -d: -f2) AND credit_code = '$(echo "$uk" | cut -d: -f3)'"
+push "$tmp/b.db" "${args[@]}" || fail "push after a unit left: $(cat "$tmp/push.err")"
+expect "a unit taken off its project is withdrawn" "$(q "$crash" "SELECT count(*) FROM spgl_xmdwxxb
+  WHERE dfsjzj = '$uk' AND sjyxbs = 0 AND sjwxyy = '单位已从项目中移除'")" 1
 
 # ---- a vendor's DDL: other order, other types, extra columns -----------------------------------------
 vendor=$(newdb vendor "$here/exchange/spgl-ddl-vendor.sql")
