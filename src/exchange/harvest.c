@@ -525,8 +525,8 @@ static const char *rs(const struct xrec *r, const char *name)
 /* ---- appended rows: read and mapped (maybe in a thread), then kept --------------------------------- */
 
 /* One appended row mapped, waiting to be kept: strings are offsets into its
-** chunk's text, its COPY line (len 0: a value does not fit the front DB)
-** into the chunk's copy. */
+** chunk's text, its COPY row (len 0: a value does not fit the front DB, or
+** goes by text COPY) into the chunk's copy. */
 struct prow {
 	const struct xtable *t, *t1, *t2;    /* its table and its parents' (NULL: none) */
 	int fast;                            /* which of the chunk's batches: 0, or 1 (附件 of a document) */

@@ -15,6 +15,7 @@
 #include "base/embed.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -406,7 +407,10 @@ static struct xchg_val col_value(const struct xcol *c, int i, const struct xrec 
 int xmap_row(const struct xtable *t, const struct xrec *rec, const struct xrow_ctx *x, struct buf *content,
 	     struct buf *copy, char *reason, size_t rcap)
 {
-	int bad = 0, first = 1, fields = 0;
+	int bad = 0, first = 1, fields = 0, bin = copy && t->binary;
+	size_t start = copy ? copy->len : 0;
+	if (bin)
+		buf_append(copy, "\0\0", 2);          /* the field count, below */
 	buf_append(content, "{", 1);
 	for (int i = 0; i < t->ncols; i++) {
 		const struct xcol *c = &t->cols[i];
@@ -427,12 +431,22 @@ int xmap_row(const struct xtable *t, const struct xrec *rec, const struct xrow_c
 			bad = 1;
 			continue;
 		}
-		if (fields++)
+		if (bin && xmap_bin_field(c, text, copy)) {
+			snprintf(reason, rcap, "%s的值须以文本 COPY 上报：%s", c->name, text);
+			bad = 1;
+			continue;
+		}
+		if (!bin && fields)
 			buf_append(copy, "\t", 1);
-		xmap_copy_field(copy, text);
+		if (!bin)
+			xmap_copy_field(copy, text);
+		fields++;
 	}
 	buf_append(content, "}", 1);
-	if (copy && !bad)
+	if (copy && !bad && bin) {
+		copy->data[start] = (char)(fields >> 8);
+		copy->data[start + 1] = (char)fields;
+	} else if (copy && !bad)
 		buf_append(copy, "\n", 1);
 	return bad ? -1 : 0;
 }
@@ -673,6 +687,250 @@ int xmap_value(const struct xcol *c, const json_t *v, char **out, char *reason, 
 	if (t)
 		*out = strdup(t);
 	return 0;
+}
+
+/* ---- COPY's binary format ------------------------------------------------------------------ */
+
+/* Type OIDs of pg_type.h (fixed in every PostgreSQL). */
+enum { OID_BOOL = 16, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23, OID_TEXT = 25, OID_FLOAT4 = 700,
+       OID_FLOAT8 = 701, OID_BPCHAR = 1042, OID_VARCHAR = 1043, OID_DATE = 1082, OID_TIMESTAMP = 1114,
+       OID_TIMESTAMPTZ = 1184, OID_NUMERIC = 1700 };
+
+int xmap_bin_type(unsigned oid)
+{
+	static const unsigned known[] = {OID_BOOL, OID_INT8, OID_INT2, OID_INT4, OID_TEXT, OID_FLOAT4, OID_FLOAT8,
+					 OID_BPCHAR, OID_VARCHAR, OID_DATE, OID_TIMESTAMP, OID_TIMESTAMPTZ,
+					 OID_NUMERIC};
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (known[i] == oid)
+			return 1;
+	return 0;
+}
+
+/* v big-endian in n bytes at p. */
+static void put_be(char *p, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[i] = (char)(v >> (8 * (n - 1 - i)));
+}
+
+/* A field of n bytes: its length, then the bytes. */
+static void bin_put(struct buf *b, const void *data, size_t n)
+{
+	char len[4];
+	put_be(len, n, 4);
+	buf_append(b, len, 4);
+	buf_append(b, data, n);
+}
+
+static void bin_int(struct buf *b, uint64_t v, int n)
+{
+	char x[8];
+	put_be(x, v, n);
+	bin_put(b, x, (size_t)n);
+}
+
+/* The digits of s[0..n) (n <= 19) as a number; -1 unless all are digits. */
+static long long digits_of(const char *s, int n)
+{
+	unsigned long long v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	return v > (unsigned long long)INT64_MAX ? -1 : (long long)v;
+}
+
+/* int2/int4/int8 from "[-]digits" (int4in and the like). */
+static int bin_integer(const struct xcol *c, const char *s, struct buf *b)
+{
+	int neg = *s == '-', n = (int)strlen(s + neg), bytes = c->toid == OID_INT2 ? 2 : c->toid == OID_INT4 ? 4 : 8;
+	long long v = n > 0 && n <= 19 ? digits_of(s + neg, n) : -1;
+	long long lim = bytes == 2 ? INT16_MAX : bytes == 4 ? INT32_MAX : INT64_MAX;
+	if (v < 0 || v > lim)
+		return -1;           /* past the type's range (or INT64_MIN): text COPY, its input decides */
+	bin_int(b, neg ? 0 - (uint64_t)v : (uint64_t)v, bytes);
+	return 0;
+}
+
+/* float4/float8 from the number's text: what strtof/strtod (float4in,
+** float8in) make of it; NaN, infinities and out-of-range go by text. */
+static int bin_float(const struct xcol *c, const char *s, struct buf *b)
+{
+	char *end;
+	errno = 0;
+	if (c->toid == OID_FLOAT4) {
+		float f = strtof(s, &end);
+		uint32_t u;
+		if (end == s || *end || errno || !isfinite(f))
+			return -1;
+		memcpy(&u, &f, 4);
+		bin_int(b, u, 4);
+		return 0;
+	}
+	double d = strtod(s, &end);
+	uint64_t u;
+	if (end == s || *end || errno || !isfinite(d))
+		return -1;
+	memcpy(&u, &d, 8);
+	bin_int(b, u, 8);
+	return 0;
+}
+
+/* numeric in numeric_send's form from "[-]digits[.digits][e[+-]digits]"
+** as numeric_in reads it: the value exactly, dscale the digits written
+** after the point less the exponent (at least 0). The receiving side
+** rounds to the column's scale (apply_typmod) as numeric_in does. */
+static int bin_numeric(const char *s, struct buf *b)
+{
+	char dig[64];
+	int n = 0, nfrac = 0, point = 0, neg = *s == '-';
+	long exp10 = 0;
+	for (s += neg; isdigit((unsigned char)*s) || (*s == '.' && !point); s++) {
+		if (*s == '.')
+			point = 1;
+		else if (n == (int)sizeof dig)
+			return -1;
+		else {
+			dig[n++] = (char)(*s - '0');
+			nfrac += point;
+		}
+	}
+	if (*s == 'e' || *s == 'E') {
+		char *end;
+		exp10 = strtol(s + 1, &end, 10);
+		if (end == s + 1 || exp10 > 1000 || exp10 < -1000)
+			return -1;
+		s = end;
+	}
+	if (*s || n == 0)
+		return -1;           /* NaN, infinity or not a number: text COPY */
+	int lead = 0;
+	while (lead < n && dig[lead] == 0)
+		lead++;
+	long low = exp10 - nfrac, high = low + n - 1 - lead;      /* powers of ten of the last and first digit */
+	long dscale = nfrac - exp10 > 0 ? nfrac - exp10 : 0;
+	short groups[32];
+	int ndig = 0;
+	long gmax = 0, gmin = 0;
+	if (lead < n) {
+		gmax = high >= 0 ? high / 4 : -((3 - high) / 4);
+		gmin = low >= 0 ? low / 4 : -((3 - low) / 4);
+		ndig = (int)(gmax - gmin + 1);
+		if (ndig > (int)(sizeof groups / sizeof groups[0]))
+			return -1;
+		memset(groups, 0, sizeof groups);
+		for (int i = lead; i < n; i++) {
+			long p = low + (n - 1 - i), g = p >= 0 ? p / 4 : -((3 - p) / 4);
+			static const short unit[] = {1, 10, 100, 1000};
+			groups[gmax - g] = (short)(groups[gmax - g] + dig[i] * unit[p - 4 * g]);
+		}
+	}
+	char head[8];
+	put_be(head, (uint64_t)ndig, 2);
+	put_be(head + 2, (uint64_t)(ndig ? gmax : 0), 2);
+	put_be(head + 4, ndig && neg ? 0x4000 : 0, 2);
+	put_be(head + 6, (uint64_t)dscale, 2);
+	char len[4];
+	put_be(len, 8 + 2 * (uint64_t)ndig, 4);
+	buf_append(b, len, 4);
+	buf_append(b, head, 8);
+	for (int i = 0; i < ndig; i++) {
+		char d[2];
+		put_be(d, (uint64_t)groups[i], 2);
+		buf_append(b, d, 2);
+	}
+	return 0;
+}
+
+/* Days from 2000-01-01 to the date s "YYYY-MM-DD" (PostgreSQL's date2j);
+** -1 for a year before 1 (date_in refuses year 0). */
+static int days_of(const char *s, long long *days)
+{
+	long long y = digits_of(s, 4), m = digits_of(s + 5, 2), d = digits_of(s + 8, 2);
+	if (y < 1 || m < 1 || d < 1 || s[4] != '-' || s[7] != '-' || !date_ok(s))
+		return -1;
+	if (m > 2)
+		m += 1, y += 4800;
+	else
+		m += 13, y += 4799;
+	long long century = y / 100;
+	*days = y * 365 - 32167 + y / 4 - century + century / 4 + 7834 * m / 256 + d - 2451545;
+	return 0;
+}
+
+/* timestamp from "YYYY-MM-DD HH:MM:SS[.ffffff]" (µs since 2000-01-01 of
+** that wall time); timestamptz from the same followed by "+08" (that
+** instant, as UTC). Other forms go by text. */
+static int bin_time(const struct xcol *c, const char *s, struct buf *b)
+{
+	long long days, h, mi, sec, frac = 0;
+	size_t n = strlen(s);
+	if (n < 10 || days_of(s, &days))
+		return -1;
+	if (c->toid == OID_DATE) {
+		if (n != 10)
+			return -1;
+		bin_int(b, (uint64_t)days, 4);
+		return 0;
+	}
+	int tz = c->toid == OID_TIMESTAMPTZ;
+	if (tz && (n < 22 || strcmp(s + n - 3, "+08") != 0))
+		return -1;
+	n -= tz ? 3 : 0;
+	h = digits_of(s + 11, 2);
+	mi = digits_of(s + 14, 2);
+	sec = digits_of(s + 17, 2);
+	if (n < 19 || s[10] != ' ' || s[13] != ':' || s[16] != ':' || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 ||
+	    sec > 59)
+		return -1;
+	if (n > 19) {                      /* ".f" to ".ffffff" */
+		int k = (int)n - 20;
+		if (s[19] != '.' || k < 1 || k > 6 || (frac = digits_of(s + 20, k)) < 0)
+			return -1;
+		for (; k < 6; k++)
+			frac *= 10;
+	}
+	long long us = ((days * 24 + h) * 60 + mi) * 60 + sec;
+	us = us * 1000000 + frac - (tz ? 8LL * 3600 * 1000000 : 0);
+	bin_int(b, (uint64_t)us, 8);
+	return 0;
+}
+
+int xmap_bin_field(const struct xcol *c, const char *text, struct buf *b)
+{
+	if (!text) {
+		buf_append(b, "\377\377\377\377", 4);
+		return 0;
+	}
+	switch (c->toid) {
+	case OID_INT2:
+	case OID_INT4:
+	case OID_INT8:
+		return bin_integer(c, text, b);
+	case OID_FLOAT4:
+	case OID_FLOAT8:
+		return bin_float(c, text, b);
+	case OID_NUMERIC:
+		return bin_numeric(text, b);
+	case OID_BOOL:
+		if ((text[0] != '0' && text[0] != '1') || text[1])
+			return -1;
+		bin_put(b, text[0] == '1' ? "\1" : "\0", 1);
+		return 0;
+	case OID_DATE:
+	case OID_TIMESTAMP:
+	case OID_TIMESTAMPTZ:
+		return bin_time(c, text, b);
+	case OID_TEXT:
+	case OID_VARCHAR:
+	case OID_BPCHAR:
+		bin_put(b, text, strlen(text));
+		return 0;
+	default:
+		return -1;
+	}
 }
 
 /* ---- compatibility ------------------------------------------------------------------------ */

@@ -45,6 +45,7 @@ struct xcol {
 	enum pgkind kind;
 	char tdesc[64];             /* data_type as shown                            */
 	int len, tprec, tscale;     /* char length, numeric precision/scale (0: none) */
+	unsigned toid;              /* its type's OID (a domain's own, not its base's) */
 };
 
 struct xtable {
@@ -55,6 +56,8 @@ struct xtable {
 	char tname[128];
 	int has_lsh;
 	int key_indexed;            /* an index leads with the DFSJZJ column: COPY */
+	int binary;                 /* every present column has a binary encoding
+				       (xmap_bin_type): COPY in binary format */
 	char lsh_name[128], sbyy_name[128];   /* catalogue names of LSH and SBYY ("" none) */
 	char extra_notnull[256];    /* target NOT NULL columns without default we do not fill */
 };
@@ -98,9 +101,12 @@ struct xrow_ctx {
 /* The content of one row as text (the compact JSON object COLUMN -> logical
 ** value, in column order, without $now columns: byte for byte what
 ** json_dumps(xmap_content(...), JSON_COMPACT) gives) appended to content;
-** with copy, also its line of COPY text for the present columns. Returns
-** -1 with the reason (as xmap_value) when a value does not fit the target
-** (copy is then incomplete; content is whole). */
+** with copy, also its row of COPY for the present columns: a line of text,
+** or with t->binary a tuple of the binary format (field count and fields,
+** no file header or trailer: front.c adds them). Returns -1 with the reason
+** (as xmap_value) when a value does not fit the target, or when a value
+** has no exact binary encoding (the send phase then sends the row by text
+** COPY); copy is then incomplete; content is whole. */
 int xmap_row(const struct xtable *t, const struct xrec *rec, const struct xrow_ctx *x, struct buf *content,
 	     struct buf *copy, char *reason, size_t rcap);
 /* The same from a JSON record (copy NULL: no COPY line). */
@@ -108,6 +114,15 @@ int xmap_row_json(const struct xtable *t, const json_t *rec, const struct xrow_c
 		  struct buf *copy, char *reason, size_t rcap);
 /* One field of COPY's text format (NULL: \N). */
 void xmap_copy_field(struct buf *b, const char *v);
+/* 1 when columns of type OID oid have a binary encoding here. */
+int xmap_bin_type(unsigned oid);
+/* One field of COPY's binary format for column c (its toid has
+** xmap_bin_type): the value PostgreSQL's input function makes of the text
+** xmap_value_text gave (NULL: SQL NULL), as its receive function takes it.
+** -1 (b unchanged) when text is not in a form encoded here exactly (NaN,
+** infinity, a time of day past 23:59:59, year 0, another time zone...):
+** that row goes by text COPY, whose input function then decides. */
+int xmap_bin_field(const struct xcol *c, const char *text, struct buf *b);
 /* The text for column c of the target from logical value v: *out is NULL
 ** (SQL NULL), v's own text, or buf. -1 with reason as below. */
 int xmap_value_text(const struct xcol *c, const struct xchg_val *v, char *buf, size_t cap, const char **out,
@@ -130,23 +145,26 @@ int front_lock(struct front *f, struct err *e);
 /* Fill the target fields of every table and column of m. */
 int front_discover(struct front *f, struct xmap *m, struct err *e);
 /* Insert n rows (values[i][j] for the present columns of t in order,
-** NULL = SQL NULL) in one transaction, by COPY when t->key_indexed, else by
+** NULL = SQL NULL) in one transaction, by COPY when t->key_indexed (binary
+** when t->binary and every value has its encoding, else text), else by
 ** INSERT ... RETURNING; lsh[i] gets each row's LSH (malloc'd).
 ** On a data error (not the connection) *bad is set and nothing is inserted. */
 int front_insert(struct front *f, const struct xtable *t, char ***values, int n, char **lsh, int *bad,
 		 struct err *e);
-/* The same for rows already in COPY text (a table with key_indexed): n
-** lines whose DFSJZJ are keys[i]. */
-int front_copy(struct front *f, const struct xtable *t, const char *data, size_t len, const char *const *keys, int n,
-	       char **lsh, int *bad, struct err *e);
-/* A keyed batch (its LSHs are not read back): start queues it and returns
-** at once (there must be room) while a thread of the connection runs
-** BEGIN, the COPY and COMMIT of each batch in turn (the caller works
-** meanwhile; data must live until its end, and the connection is not used
-** otherwise while any is busy); end waits for the oldest batch not ended:
-** 0 when committed, else the error, with *bad set when the front DB
-** refused the data or the batch was not sent because one before it failed
-** (nothing of it inserted either way). done: the oldest has its outcome. */
+/* The same for rows already in COPY's format (a table with key_indexed): n
+** lines of text, or with binary n tuples without header and trailer,
+** whose DFSJZJ are keys[i]. */
+int front_copy(struct front *f, const struct xtable *t, int binary, const char *data, size_t len,
+	       const char *const *keys, int n, char **lsh, int *bad, struct err *e);
+/* A keyed batch (its LSHs are not read back), rows as xmap_row made them
+** (binary tuples when t->binary): start queues it and returns at once
+** (there must be room) while a thread of the connection runs BEGIN, the
+** COPY and COMMIT of each batch in turn (the caller works meanwhile; data
+** must live until its end, and the connection is not used otherwise while
+** any is busy); end waits for the oldest batch not ended: 0 when
+** committed, else the error, with *bad set when the front DB refused the
+** data or the batch was not sent because one before it failed (nothing of
+** it inserted either way). done: the oldest has its outcome. */
 #define FRONT_QUEUE 4       /* keyed batches queued or going at a time */
 void front_copy_start(struct front *f, const struct xtable *t, const char *data, size_t len);
 int front_copy_end(struct front *f, const struct xtable *t, int *bad, struct err *e);
@@ -175,7 +193,8 @@ char *front_ident(struct front *f, const char *name);
 /* Rows collected ready to go at once, for one table (harvest.c fills it,
 ** push.c sends it): a keyed batch. Its rows are in exchange_rows already
 ** (ids lo..hi of the table with sent_lsh '*', written with the chunk that
-** collected them, as is its intent); copy is their COPY text. */
+** collected them, as is its intent); copy is their COPY rows in t's
+** format (xmap_row: binary tuples when t->binary). */
 struct xfast {
 	const struct xtable *t;
 	struct buf copy;
