@@ -29,11 +29,15 @@
 ** type's input function decides on it then. A data error of a binary
 ** COPY names the column and tuple ("line n") as text COPY's does.
 **
-** A keyed batch (front_copy_start/front_copy_end) goes in a thread of its
-** own: BEGIN, COPY, COMMIT while the caller collects the next chunk, so
-** that the front DB's work and ours overlap (a blocking PQputCopyData
-** returns only once the server has read nearly all of it). The connection
-** is the thread's until front_copy_end (or front_close) joins it.
+** Keyed batches (front_copy_start/front_copy_end) go in a thread of their
+** own, in the order started: BEGIN, COPY, COMMIT each, while the caller
+** collects the next chunks, so that the front DB's work and ours overlap
+** (a blocking PQputCopyData returns only once the server has read nearly
+** all of it). Up to FRONT_QUEUE batches wait or go at a time, so that our
+** side does not stop at every batch the front DB is still taking. When one
+** fails, those queued behind it are not sent (they end as refused, their
+** rows due again): they may hold children of its rows. The connection is
+** the thread's while a batch is queued or going (front_copy_busy).
 */
 #include "exchange/xchg_int.h"
 
@@ -54,19 +58,25 @@ struct front {
 	const struct xtable *prep[FRONT_PREP];
 	int prep_rows[FRONT_PREP];
 	int nprep;
-	/* the keyed batch in flight (front_copy_start) */
-	int copying;
-	pthread_t copier;
+	/* keyed batches (front_copy_start): jobs started, sent by the copier
+	** and ended by the caller count up; job k is q[k % FRONT_QUEUE] */
 	struct copy_job {
 		const struct xtable *t;
 		const char *data;
 		size_t len;
 		int rc, bad;
+		int cancelled;            /* not sent: a batch before it failed */
 		struct err e;
-	} job;
+	} q[FRONT_QUEUE];
+	uint64_t started, sent, ended;
+	uint64_t cancel_below;        /* jobs before it are not sent */
+	int copier_up, stop;
+	pthread_t copier;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
 };
 
-static void copy_join(struct front *f);
+static void copier_stop(struct front *f);
 
 
 /* Copy libpq's last message without its trailing newline. */
@@ -105,7 +115,7 @@ void front_close(struct front *f)
 {
 	if (!f)
 		return;
-	copy_join(f);
+	copier_stop(f);
 	PQfinish(f->c);
 	free(f);
 }
@@ -523,35 +533,139 @@ static int copy_begin(struct front *f, const struct xtable *t, int binary, const
 	return 0;
 }
 
-/* The copier thread: the whole transaction of a keyed batch. */
-static void *copy_run(void *arg)
+/* The whole transaction of a keyed batch. */
+static void copy_job_run(struct front *f, struct copy_job *j)
 {
-	struct front *f = arg;
-	struct copy_job *j = &f->job;
 	j->rc = copy_begin(f, j->t, j->t->binary, j->data, j->len, &j->bad, &j->e);
 	if (!j->rc && copy_wait(f, j->t, &j->bad, &j->e)) {
 		j->rc = j->e.code;
 		PQclear(PQexec(f->c, "ROLLBACK"));
 	} else if (!j->rc)
 		j->rc = run(f, "COMMIT", 0, NULL, NULL, "COMMIT", &j->e);
+}
+
+/* Send job k (or cancel it: refused, nothing sent); then it is sent. The
+** caller holds f->mu, which is released while the front DB works. */
+static void copy_one(struct front *f, uint64_t k)
+{
+	struct copy_job *j = &f->q[k % FRONT_QUEUE];
+	if (k < f->cancel_below || f->stop) {
+		j->cancelled = j->bad = 1;
+		j->rc = err_set(&j->e, ERR_INTERNAL, "target", "前置库 %s: 前一批未能写入，本批未发送", j->t->table);
+	} else {
+		pthread_mutex_unlock(&f->mu);
+		copy_job_run(f, j);
+		pthread_mutex_lock(&f->mu);
+		if (j->rc)
+			f->cancel_below = UINT64_MAX;   /* until the caller hears of it */
+	}
+	f->sent = k + 1;
+	pthread_cond_broadcast(&f->cv);
+}
+
+static void *copier_main(void *arg)
+{
+	struct front *f = arg;
+	pthread_mutex_lock(&f->mu);
+	for (;;) {
+		while (f->sent == f->started && !f->stop)
+			pthread_cond_wait(&f->cv, &f->mu);
+		if (f->sent == f->started)
+			break;
+		copy_one(f, f->sent);
+	}
+	pthread_mutex_unlock(&f->mu);
 	return NULL;
 }
 
-static void copy_join(struct front *f)
+/* Jobs still queued end cancelled; the thread is joined. */
+static void copier_stop(struct front *f)
 {
-	if (f->copying)
-		pthread_join(f->copier, NULL);
-	f->copying = 0;
+	if (!f->copier_up)
+		return;
+	pthread_mutex_lock(&f->mu);
+	f->stop = 1;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	pthread_join(f->copier, NULL);
+	pthread_mutex_destroy(&f->mu);
+	pthread_cond_destroy(&f->cv);
+	f->copier_up = 0;
+}
+
+int front_copy_busy(const struct front *f)
+{
+	return f->ended < f->started;
+}
+
+int front_copy_room(const struct front *f)
+{
+	return FRONT_QUEUE - (int)(f->started - f->ended);
 }
 
 void front_copy_start(struct front *f, const struct xtable *t, const char *data, size_t len)
 {
-	assert(t->key_indexed && !f->copying);
-	f->job = (struct copy_job){.t = t, .data = data, .len = len};
-	if (pthread_create(&f->copier, NULL, copy_run, f) == 0)
-		f->copying = 1;
-	else
-		copy_run(f);            /* no thread: the batch goes now */
+	assert(t->key_indexed && front_copy_room(f) > 0);
+	if (!f->copier_up && pthread_mutex_init(&f->mu, NULL) == 0) {
+		pthread_cond_init(&f->cv, NULL);
+		f->stop = 0;
+		f->copier_up = pthread_create(&f->copier, NULL, copier_main, f) == 0;
+		if (!f->copier_up) {
+			pthread_mutex_destroy(&f->mu);
+			pthread_cond_destroy(&f->cv);
+		}
+	}
+	struct copy_job *j = &f->q[f->started % FRONT_QUEUE];
+	*j = (struct copy_job){.t = t, .data = data, .len = len};
+	if (!f->copier_up) {            /* no thread: the batch goes now */
+		if (f->started >= f->cancel_below) {
+			copy_job_run(f, j);
+			if (j->rc)
+				f->cancel_below = UINT64_MAX;
+		} else {
+			j->cancelled = j->bad = 1;
+			j->rc = err_set(&j->e, ERR_INTERNAL, "target", "前置库 %s: 前一批未能写入，本批未发送", t->table);
+		}
+		f->sent = ++f->started;
+		return;
+	}
+	pthread_mutex_lock(&f->mu);
+	f->started++;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+}
+
+int front_copy_done(struct front *f)
+{
+	if (!front_copy_busy(f))
+		return 0;
+	if (!f->copier_up)
+		return 1;
+	pthread_mutex_lock(&f->mu);
+	int done = f->sent > f->ended;
+	pthread_mutex_unlock(&f->mu);
+	return done;
+}
+
+int front_copy_end(struct front *f, const struct xtable *t, int *bad, struct err *e)
+{
+	assert(front_copy_busy(f));
+	if (f->copier_up) {
+		pthread_mutex_lock(&f->mu);
+		while (f->sent <= f->ended)
+			pthread_cond_wait(&f->cv, &f->mu);
+	}
+	struct copy_job *j = &f->q[f->ended % FRONT_QUEUE];
+	assert(j->t == t);
+	if (j->rc && !j->cancelled)
+		f->cancel_below = f->started;  /* what the caller started before it knew */
+	f->ended++;
+	if (f->copier_up)
+		pthread_mutex_unlock(&f->mu);
+	*bad = j->bad;
+	if (j->rc)
+		*e = j->e;
+	return j->rc;
 }
 
 /* The end of a COPY begun by copy_begin: the LSHs of its rows, and commit. */
@@ -567,16 +681,6 @@ static int copy_finish(struct front *f, const struct xtable *t, const char *cons
 		return rc;
 	}
 	return finish(f, t, n, lsh, e);
-}
-
-int front_copy_end(struct front *f, const struct xtable *t, int *bad, struct err *e)
-{
-	(void)t;
-	copy_join(f);
-	*bad = f->job.bad;
-	if (f->job.rc)
-		*e = f->job.e;
-	return f->job.rc;
 }
 
 int front_copy(struct front *f, const struct xtable *t, int binary, const char *data, size_t len,

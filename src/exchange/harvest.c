@@ -61,12 +61,16 @@ struct hv {
 	** ready only when its batch is refused: then both are emptied) */
 	struct bits known[2];
 	struct reader *rd;            /* the appended rows being read ahead, or NULL */
+	struct lean *lean;            /* the projects' chunk when its rows may go at once */
 	struct err *e;
 };
 
 struct parent {
 	const char *source, *key;
 };
+
+static int put_fast(struct hv *h, int fast, const char *source, const json_t *rec, const char *dfsjzj,
+		    const char *object, const char *dept, struct parent p1, const char *withdrawn);
 
 /* 1 when the source row came from the front DB (gonggai import spgl): the
 ** project (project:ID, unit:PID:…) or the 办件 (case:ID, and rows with a
@@ -99,7 +103,7 @@ static int put(struct hv *h, const char *source, const json_t *rec, const char *
 	struct buf content = {0};
 	char hash[33];
 	xmap_row_json(t, rec, &(struct xrow_ctx){.dfsjzj = dfsjzj, .xzqhdm = h->cf->xzqhdm, .withdrawn = withdrawn},
-		      &content);
+		      &content, NULL, NULL, 0);
 	const char *text = content.data;
 	xmap_hash_text(text, hash);
 	struct xchg_row r = {
@@ -234,8 +238,8 @@ static int project(struct hv *h, int64_t id)
 		snprintf(fk, sizeof fk, "flow:%lld", (long long)fid);
 		rc = flow(h, fid);
 		if (!rc)
-			rc = put(h, "project", p, key, s_of(p, "project_code"), s_of(p, "department"),
-				 (struct parent){"flow", fk}, (struct parent){0}, gone);
+			rc = put_fast(h, 0, "project", p, key, s_of(p, "project_code"), s_of(p, "department"),
+				      (struct parent){"flow", fk}, gone);
 		json_array_foreach(units, i, u) {
 			if (rc)
 				break;
@@ -243,8 +247,8 @@ static int project(struct hv *h, int64_t id)
 			json_object_set_new(u, "unit_kind", json_integer(kind));
 			snprintf(uk, sizeof uk, "unit:%lld:%s:%d", (long long)id, s_of(u, "credit_code"), kind);
 			json_object_set_new(keep, uk, json_true());
-			rc = put(h, "unit", u, uk, s_of(p, "project_code"), s_of(p, "department"),
-				 (struct parent){"project", key}, (struct parent){0}, gone);
+			rc = put_fast(h, 1, "unit", u, uk, s_of(p, "project_code"), s_of(p, "department"),
+				      (struct parent){"project", key}, gone);
 		}
 		if (!rc)
 			rc = units_gone(h, id, keep);
@@ -826,6 +830,50 @@ static int parent_ready(struct lean *l, const struct xtable *pt, const char *key
 	return 0;
 }
 
+/* A project's or a unit's row (fast: which of the chunk's batches) goes at
+** once when the chunk allows it (h->lean), it is valid and new to
+** exchange_rows, its parent is ready and every value fits the front DB;
+** else it is put due as any other. Its content is kept: a unit taken off
+** its project later has no source left to derive it from. */
+static int put_fast(struct hv *h, int fast, const char *source, const json_t *rec, const char *dfsjzj,
+		    const char *object, const char *dept, struct parent p1, const char *withdrawn)
+{
+	struct xtable *t = xmap_table_of(h->m, source), *t1 = p1.source ? xmap_table_of(h->m, p1.source) : NULL;
+	int yes = 1;
+	if (t && h->lean && !withdrawn && t->present && t->key_indexed && t1 && parent_ready(h->lean, t1, p1.key, &yes))
+		return h->e->code;
+	if (!t || !h->lean || withdrawn || !t->present || !t->key_indexed || !yes)
+		return put(h, source, rec, dfsjzj, object, dept, p1, (struct parent){0}, withdrawn);
+	struct buf content = {0}, copy = {0};
+	char hash[33], reason[400];
+	int fits = xmap_row_json(t, rec, &(struct xrow_ctx){.dfsjzj = dfsjzj, .xzqhdm = h->cf->xzqhdm,
+							     .now_text = h->send->now_text},
+				 &content, &copy, reason, sizeof reason) == 0;
+	xmap_hash_text(content.data, hash);
+	struct xchg_row r = {
+		.tbl = t->table, .dfsjzj = dfsjzj, .object = object, .department = dept && *dept ? dept : NULL,
+		.ptbl = t1 ? t1->table : NULL, .pkey = t1 ? p1.key : NULL, .content = content.data, .hash = hash,
+	};
+	int64_t id = 0, pid;
+	int rc = fits ? store_xchg_put_keyed(h->st, &r, h->now, &id, h->e) : 0;
+	if (!rc && id) {
+		struct xfast *b = &h->fast[fast];
+		struct bits *k = h->cf->wait_accepted ? NULL : known_of(h, dfsjzj, &pid);
+		if (k)
+			bit_set(k, pid);      /* sent now: a parent ready for its units and 办件 */
+		buf_append(&b->copy, copy.data, copy.len);
+		b->t = t;
+		b->lo = b->lo ? b->lo : id;
+		b->hi = id;
+		b->n++;
+	} else if (!rc)
+		rc = store_xchg_put(h->st, &r, h->now, h->e);   /* known, or refused by the send phase */
+	buf_free(&content);
+	buf_free(&copy);
+	h->rows++;
+	return rc;
+}
+
 /* Keep one mapped row: into its batch when its parents are ready (sent, or
 ** accepted, as wait_for_parent asks), every value fits the front DB and
 ** it is new to exchange_rows (the one write: sent, without its content);
@@ -872,6 +920,29 @@ static int keep_row(struct lean *l, const struct pchunk *c, const struct prow *p
 	return rc;
 }
 
+/* The end of a chunk that may hold rows going at once, in its transaction:
+** the batches the front DB took before are settled; when it refused one,
+** the ids it believed sent are forgotten and the chunk's batches are due
+** instead (they may hold children of its rows); else their intents. */
+static int chunk_end(struct hv *h)
+{
+	int refused = 0, rc = 0;
+	if (h->send)
+		rc = h->send->finish(h->send->arg, &refused, h->e);
+	for (int i = 0; refused && i < 2; i++)
+		if (h->known[i].w)
+			memset(h->known[i].w, 0, h->known[i].n * sizeof *h->known[i].w);
+	for (int i = 0; i < 2 && !rc; i++) {
+		struct xfast *b = &h->fast[i];
+		if (b->n && refused) {
+			rc = xchg_unsend(h->st, b->t->table, b->lo, b->hi, h->now, h->e);
+			xfast_reset(b);
+		} else if (b->n)
+			rc = store_xchg_intent_keyed(h->st, b->t->table, b->lo, b->hi, h->now, &b->batch, h->e);
+	}
+	return rc;
+}
+
 /* A chunk of appended rows of kind past its mark (read by rd, or here when
 ** rd has no thread), with the intents of the batches going at once (sent
 ** by flush() once the chunk committed); the batch sent before is settled
@@ -904,21 +975,7 @@ static int lean_chunk(struct hv *h, struct reader *rd, const char *kind, int *mo
 		pchunk_free(&own);
 	else
 		reader_give_back(rd);
-	int refused = 0;
-	if (!rc && h->send)
-		rc = h->send->finish(h->send->arg, &refused, h->e);
-	for (int i = 0; refused && i < 2; i++)
-		if (h->known[i].w)
-			memset(h->known[i].w, 0, h->known[i].n * sizeof *h->known[i].w);
-	for (int i = 0; i < 2 && !rc; i++) {
-		struct xfast *b = &h->fast[i];
-		if (b->n && refused) {
-			rc = xchg_unsend(h->st, b->t->table, b->lo, b->hi, h->now, h->e);
-			xfast_reset(b);
-		} else if (b->n)
-			rc = store_xchg_intent_keyed(h->st, b->t->table, b->lo, b->hi, h->now, &b->batch, h->e);
-	}
-	return rc;
+	return rc ? rc : chunk_end(h);
 }
 
 /* Send the committed chunk's batches (批复文件 before 附件, spgl.md's order). */
@@ -941,10 +998,16 @@ static int queue_chunk(struct hv *h, const char *kind, int (*fn)(struct hv *, in
 {
 	json_t *q, *v;
 	size_t i;
+	struct lean l = {.h = h};
+	int fast = h->send && !h->imports && strcmp(kind, "project") == 0;   /* see project_flows */
 	int rc = store_xchg_dirty(h->st, kind, CHUNK, &q, h->e);
 	if (rc)
 		return rc;
 	*more = json_array_size(q) == CHUNK;
+	if (fast) {
+		l.ready = json_object();
+		h->lean = &l;
+	}
 	json_array_foreach(q, i, v) {
 		if (rc)
 			break;
@@ -953,7 +1016,9 @@ static int queue_chunk(struct hv *h, const char *kind, int (*fn)(struct hv *, in
 			rc = store_xchg_dirty_done(h->st, kind, i_of(v, "ref"), h->e);
 	}
 	json_decref(q);
-	return rc;
+	h->lean = NULL;
+	json_decref(l.ready);
+	return rc || !fast ? rc : chunk_end(h);
 }
 
 typedef int (*after_fn)(struct store *, int64_t, int, json_t **, struct err *);
@@ -1088,6 +1153,24 @@ static int step(struct hv *h, int s, int *more)
 	}
 }
 
+/* The flows of the queued projects, collected (and sent, by the caller)
+** before them: the projects and their units can then go at once. */
+static int project_flows(struct hv *h)
+{
+	json_t *flows, *v;
+	size_t i;
+	int rc = store_begin(h->st, h->e);
+	if (!rc && !(rc = store_xchg_project_flows(h->st, &flows, h->e))) {
+		json_array_foreach(flows, i, v) {
+			if (rc)
+				break;
+			rc = flow(h, i_of(v, "flow_id"));
+		}
+		json_decref(flows);
+	}
+	return rc ? (store_rollback(h->st), rc) : store_commit(h->st, h->e);
+}
+
 /* The flows and stage items the 办件 past the mark need, collected before
 ** them: sent with the projects, they let the 办件 go at once. */
 static int case_items(struct hv *h)
@@ -1117,7 +1200,9 @@ int xchg_harvest(struct store *st, struct xmap *m, const struct exchange_conf *c
 		       .at = calloc((size_t)m->ntables * XROW_AT, sizeof(int))};
 	int rc = h.at ? store_xchg_imported_any(st, &h.imports, e) : err_set(e, ERR_INTERNAL, "", "out of memory");
 	for (int s = 0; s < 11 && !rc; s++) {
-		if (s == 1 && send && !h.imports)
+		if (s == 0 && send && !h.imports && !(rc = project_flows(&h)))
+			rc = send->parents(send->arg, e);
+		if (s == 1 && send && !h.imports && !rc)
 			rc = case_items(&h);
 		if (s == 1 && send && !rc)
 			rc = send->parents(send->arg, e);

@@ -451,7 +451,8 @@ int xmap_row(const struct xtable *t, const struct xrec *rec, const struct xrow_c
 	return bad ? -1 : 0;
 }
 
-int xmap_row_json(const struct xtable *t, const json_t *rec, const struct xrow_ctx *x, struct buf *content)
+int xmap_row_json(const struct xtable *t, const json_t *rec, const struct xrow_ctx *x, struct buf *content,
+		  struct buf *copy, char *reason, size_t rcap)
 {
 	const char *names[64];
 	struct xchg_val v[64];
@@ -464,7 +465,7 @@ int xmap_row_json(const struct xtable *t, const json_t *rec, const struct xrow_c
 		names[r.n] = k;
 		v[r.n++] = val_of(jv);
 	}
-	return xmap_row(t, &r, x, content, NULL, NULL, 0);
+	return xmap_row(t, &r, x, content, copy, reason, rcap);
 }
 
 void xmap_hash_text(const char *text, char *buf)

@@ -43,7 +43,9 @@ struct round {
 	int64_t now;
 	json_t *now_text;         /* SCSJ: now, Asia/Shanghai */
 	int64_t *sent, *refused;  /* per table of m, this round */
-	struct xfast inflight;    /* a collected batch the front DB is taking */
+	struct xfast inflight[FRONT_QUEUE];   /* collected batches the front DB is taking, */
+	int head, ninflight;                  /* oldest first                              */
+	int late_refused;         /* a refusal learned outside a chunk, for the next one */
 	struct err *e;
 };
 
@@ -535,17 +537,19 @@ static int send_rows(struct round *r, const struct xtable *t, struct batch *b, i
 	return rc;
 }
 
-/* The batch in flight: wait for the front DB to commit it, then remove its
-** intent, or, when the front DB refused it, make its rows due (the send
-** phase then tries them one by one; *refused tells the caller), in a
-** transaction of its own or the caller's. A connection error leaves the
-** intent to the next round. */
+/* The oldest batch in flight: wait for the front DB to commit it, then
+** remove its intent, or, when the front DB refused it (or it was not sent
+** after one that failed), make its rows due (the send phase then tries
+** them one by one; *refused tells the caller), in a transaction of its own
+** or the caller's. A connection error leaves the intent to the next round. */
 static int fast_finish(struct round *r, int own_txn, int *refused)
 {
-	struct xfast *b = &r->inflight;
-	int bad = 0, rc;
-	if (!b->n)
+	if (!r->ninflight)
 		return 0;
+	struct xfast *b = &r->inflight[r->head];
+	int bad = 0, rc;
+	r->head = (r->head + 1) % FRONT_QUEUE;
+	r->ninflight--;
 	rc = front_copy_end(r->f, b->t, &bad, r->e);
 	if (rc && bad) {
 		log_msg(LOG_WARN, "exchange", "%s: a batch of %d rows failed (%s); sending them one by one", b->t->table,
@@ -573,18 +577,28 @@ static int fast_finish(struct round *r, int own_txn, int *refused)
 	return rc;
 }
 
-/* harvest.c's sender, once the chunk that filled b committed: send b by
-** COPY and return while the front DB takes it (the next chunk is collected
-** meanwhile). b's rows become the round's. */
+/* Every batch in flight, oldest first. */
+static int fast_drain(struct round *r, int own_txn, int *refused)
+{
+	int rc = 0;
+	while (!rc && r->ninflight)
+		rc = fast_finish(r, own_txn, refused);
+	return rc;
+}
+
+/* harvest.c's sender, once the chunk that filled b committed: queue b for
+** COPY and return while the front DB takes it (the next chunks are
+** collected meanwhile). b's rows become the round's. */
 static int fast_send(void *arg, struct xfast *b, struct err *e)
 {
 	struct round *r = arg;
-	if (fast_finish(r, 1, NULL))
+	if (front_copy_room(r->f) == 0 && fast_finish(r, 1, &r->late_refused))
 		return e->code;
 	crash_point("intent");
-	r->inflight = *b;
+	struct xfast *q = &r->inflight[(r->head + r->ninflight++) % FRONT_QUEUE];
+	*q = *b;
 	memset(b, 0, sizeof *b);
-	front_copy_start(r->f, r->inflight.t, r->inflight.copy.data, r->inflight.copy.len);
+	front_copy_start(r->f, q->t, q->copy.data, q->copy.len);
 	return 0;
 }
 
@@ -681,14 +695,23 @@ static int send_due(struct round *r)
 static int send_parents(void *arg, struct err *e)
 {
 	(void)e;
-	return fast_finish(arg, 1, NULL) ? ((struct round *)arg)->e->code : send_due(arg);
+	struct round *r = arg;
+	return fast_drain(r, 1, &r->late_refused) ? r->e->code : send_due(r);
 }
 
-/* Harvest's next chunk settles the batch in flight in its own transaction. */
+/* Harvest's next chunk settles, in its own transaction, the batches the
+** front DB is done with, and waits for the oldest while fewer than two
+** (the chunk's own) could be queued after it. */
 static int finish_in_chunk(void *arg, int *refused, struct err *e)
 {
+	struct round *r = arg;
+	int rc = 0;
 	(void)e;
-	return fast_finish(arg, 0, refused);
+	*refused = r->late_refused;
+	r->late_refused = 0;
+	while (!rc && r->ninflight && (r->ninflight > FRONT_QUEUE - 2 || front_copy_done(r->f)))
+		rc = fast_finish(r, 0, refused);
+	return rc;
 }
 
 /* Collect and send: projects and the catalogue first, sent (the parents of
@@ -700,7 +723,8 @@ static int collect_and_send(struct round *r, int64_t *collected)
 			    .parents = send_parents, .finish = finish_in_chunk};
 	int refused = 0, rc = xchg_harvest(r->st, r->m, r->cf, r->now, &s, collected, r->e);
 	if (!rc)
-		rc = fast_finish(r, 1, &refused);
+		rc = fast_drain(r, 1, &refused);
+	refused |= r->late_refused;
 	if (!rc && refused) {         /* the last batch's rows: their content again, due */
 		int64_t more = 0;
 		rc = xchg_harvest(r->st, r->m, r->cf, r->now, NULL, &more, r->e);
@@ -782,7 +806,8 @@ int exchange_push(struct store *st, const struct exchange_conf *cf, const struct
 	free(r.sent);
 	free(r.refused);
 	end_round(&r);                    /* joins a batch still in flight */
-	xfast_reset(&r.inflight);         /* a failed round's batch: settled next time */
+	for (int i = 0; i < FRONT_QUEUE; i++)
+		xfast_reset(&r.inflight[i]);  /* a failed round's batches: settled next time */
 	store_xchg_untune(st, cp);
 	json_decref(r.now_text);
 	finish_run(&r, who, "push", run_id, rc, total, out);

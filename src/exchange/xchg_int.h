@@ -109,7 +109,9 @@ struct xrow_ctx {
 ** COPY); copy is then incomplete; content is whole. */
 int xmap_row(const struct xtable *t, const struct xrec *rec, const struct xrow_ctx *x, struct buf *content,
 	     struct buf *copy, char *reason, size_t rcap);
-int xmap_row_json(const struct xtable *t, const json_t *rec, const struct xrow_ctx *x, struct buf *content);
+/* The same from a JSON record (copy NULL: no COPY line). */
+int xmap_row_json(const struct xtable *t, const json_t *rec, const struct xrow_ctx *x, struct buf *content,
+		  struct buf *copy, char *reason, size_t rcap);
 /* One field of COPY's text format (NULL: \N). */
 void xmap_copy_field(struct buf *b, const char *v);
 /* 1 when columns of type OID oid have a binary encoding here. */
@@ -155,13 +157,20 @@ int front_insert(struct front *f, const struct xtable *t, char ***values, int n,
 int front_copy(struct front *f, const struct xtable *t, int binary, const char *data, size_t len,
 	       const char *const *keys, int n, char **lsh, int *bad, struct err *e);
 /* A keyed batch (its LSHs are not read back), rows as xmap_row made them
-** (binary tuples when t->binary): start returns at once while
-** a thread of the connection runs BEGIN, the COPY and COMMIT (the caller
-** works meanwhile; data must live, and the connection is not used, until
-** end); end waits for it: 0 when committed, else the error, with *bad set
-** when the front DB refused the data (nothing inserted). */
+** (binary tuples when t->binary): start queues it and returns at once
+** (there must be room) while a thread of the connection runs BEGIN, the
+** COPY and COMMIT of each batch in turn (the caller works meanwhile; data
+** must live until its end, and the connection is not used otherwise while
+** any is busy); end waits for the oldest batch not ended: 0 when
+** committed, else the error, with *bad set when the front DB refused the
+** data or the batch was not sent because one before it failed (nothing of
+** it inserted either way). done: the oldest has its outcome. */
+#define FRONT_QUEUE 4       /* keyed batches queued or going at a time */
 void front_copy_start(struct front *f, const struct xtable *t, const char *data, size_t len);
 int front_copy_end(struct front *f, const struct xtable *t, int *bad, struct err *e);
+int front_copy_busy(const struct front *f);   /* batches started and not ended */
+int front_copy_room(const struct front *f);   /* how many more may start */
+int front_copy_done(struct front *f);
 /* For each dfsjzj, call found(arg, dfsjzj, lsh) with every row of t with it
 ** and our XZQHDM.
 ** A callback that fails returns its code having filled the same e itself. */

@@ -35,6 +35,7 @@ struct store {
 	size_t ncache, used;
 	pthread_mutex_t *gate;          /* the pool's writer gate, NULL alone  */
 	struct store_secret secret;     /* the key file's content: store_key.h */
+	struct store_names names;       /* store_int.h; emptied by a rollback */
 };
 
 int store_sqlerr(struct store *st, struct err *e, const char *what)
@@ -126,6 +127,7 @@ int store_run(struct store *st, const char *sql, struct err *e)
 }
 
 sqlite3 *store_db(struct store *st) { return st->db; }
+struct store_names *store_names(struct store *st) { return &st->names; }
 const char *store_path(const struct store *st) { return st->path; }
 const struct store_secret *store_secret(struct store *st) { return &st->secret; }
 struct store_secret *store_secret_own(struct store *st) { return &st->secret; }
@@ -274,12 +276,15 @@ int store_commit(struct store *st, struct err *e)
 		return 0;
 	if (st->failed) {
 		store_run(st, "ROLLBACK", NULL);
+		st->names.n = 0;
 		gate_open(st);
 		return err_set(e, ERR_INTERNAL, "", "transaction rolled back by a nested failure");
 	}
 	int rc = store_run(st, "COMMIT", e);
-	if (rc)
+	if (rc) {
 		store_run(st, "ROLLBACK", NULL);
+		st->names.n = 0;
+	}
 	gate_open(st);
 	return rc;
 }
@@ -292,6 +297,7 @@ void store_rollback(struct store *st)
 		return;
 	}
 	store_run(st, "ROLLBACK", NULL);
+	st->names.n = 0;
 	gate_open(st);
 }
 

@@ -341,6 +341,7 @@ int store_case_savepoint(struct store *st, struct err *e)
 
 void store_case_savepoint_undo(struct store *st)
 {
+	store_names(st)->n = 0;          /* an id created under the savepoint goes with it */
 	if (!store_run(st, "ROLLBACK TO case_action", NULL))
 		store_run(st, "RELEASE case_action", NULL);
 }

@@ -283,6 +283,14 @@ int store_xchg_case_items_after(struct store *st, int64_t after, json_t **out, s
 	return rows(st, s, out, e);
 }
 
+int store_xchg_project_flows(struct store *st, json_t **out, struct err *e)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT DISTINCT g.flow_id FROM exchange_dirty d "
+				     "JOIN case_progress g ON g.project_id = d.ref "
+				     "WHERE d.kind = 'project' AND g.flow_id IS NOT NULL ORDER BY 1", e);
+	return s ? rows(st, s, out, e) : e->code;
+}
+
 int store_xchg_special(struct store *st, int64_t id, json_t **row, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st,
@@ -379,10 +387,88 @@ int store_xchg_mark_set(struct store *st, const char *kind, int64_t last, struct
 	return store_step_done(st, s, e, "exchange mark");
 }
 
+/* ---- table names as ids (0032) ------------------------------------------------------------ */
+
+/* The id of SPGL table name in exchange_tables; with create, a name new to
+** it is added in the caller's transaction. 0 for NULL and, without create,
+** for a name never seen (it matches no row). */
+static int tbl_id(struct store *st, const char *name, int create, int64_t *id, struct err *e)
+{
+	struct store_names *c = store_names(st);
+	*id = 0;
+	if (!name)
+		return 0;
+	for (int i = 0; i < c->n; i++)
+		if (strcmp(c->name[i], name) == 0) {
+			*id = c->id[i];
+			return 0;
+		}
+	sqlite3_stmt *s;
+	if (create) {
+		s = store_stmt(st, "INSERT INTO exchange_tables(name) VALUES (?) ON CONFLICT(name) DO NOTHING", e);
+		if (!s)
+			return e->code;
+		store_bind_text(s, 1, name);
+		if (store_step_done(st, s, e, "exchange table"))
+			return e->code;
+	}
+	s = store_stmt(st, "SELECT id FROM exchange_tables WHERE name = ?", e);
+	if (!s)
+		return e->code;
+	store_bind_text(s, 1, name);
+	if (scalar(st, s, id, e))
+		return e->code;
+	if (*id && c->n < STORE_NAMES_MAX && strlen(name) < sizeof c->name[0]) {
+		snprintf(c->name[c->n], sizeof c->name[0], "%s", name);
+		c->id[c->n++] = *id;
+	}
+	return 0;
+}
+
+/* The ids of a row's table and its parents' tables. */
+struct row_tbls {
+	int64_t t, p, p2;
+};
+
+static int row_tbls(struct store *st, const struct xchg_row *r, struct row_tbls *ids, struct err *e)
+{
+	if (tbl_id(st, r->tbl, 1, &ids->t, e) || tbl_id(st, r->ptbl, 1, &ids->p, e) ||
+	    tbl_id(st, r->ptbl2, 1, &ids->p2, e))
+		return e->code;
+	return 0;
+}
+
+/* Bind a table id (0: NULL). */
+static void bind_tbl(sqlite3_stmt *s, int i, int64_t id)
+{
+	if (id)
+		sqlite3_bind_int64(s, i, id);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* A row's table and parents' tables by name, for the SELECTs of r. */
+#define ROW_NAMES "(SELECT name FROM exchange_tables WHERE id = r.tbl) AS tbl, r.dfsjzj, r.object, " \
+	"r.department, (SELECT name FROM exchange_tables WHERE id = r.ptbl) AS ptbl, r.pkey, " \
+	"(SELECT name FROM exchange_tables WHERE id = r.ptbl2) AS ptbl2, r.pkey2"
+
 /* ---- reported rows --------------------------------------------------------------------- */
 
+/* Bind ?1..?10 of an insert: tbl dfsjzj object department ptbl pkey ptbl2
+** pkey2 content hash. */
+static void bind_row(sqlite3_stmt *s, const struct xchg_row *r, const struct row_tbls *ids)
+{
+	const char *v[] = {NULL, r->dfsjzj, r->object, r->department, NULL, r->pkey, NULL, r->pkey2, r->content, r->hash};
+	for (int i = 0; i < 10; i++)
+		sqlite3_bind_text(s, i + 1, v[i], -1, SQLITE_STATIC);
+	bind_tbl(s, 1, ids->t);
+	bind_tbl(s, 5, ids->p);
+	bind_tbl(s, 7, ids->p2);
+}
+
 /* A row that came from the front DB is there already: its first content is sent and accepted. */
-static int adopt(struct store *st, const struct xchg_row *r, int64_t now, struct err *e)
+static int adopt(struct store *st, const struct xchg_row *r, const struct row_tbls *ids, int64_t now,
+		 struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st,
 		"INSERT INTO exchange_rows(tbl, dfsjzj, object, department, ptbl, pkey, ptbl2, pkey2, content, hash, "
@@ -390,10 +476,7 @@ static int adopt(struct store *st, const struct xchg_row *r, int64_t now, struct
 		"?10, NULL, ?10, 'import', ?11, 3, ?11) ON CONFLICT(tbl, dfsjzj) DO NOTHING", e);
 	if (!s)
 		return e->code;
-	const char *v[] = {r->tbl, r->dfsjzj, r->object, r->department, r->ptbl, r->pkey, r->ptbl2, r->pkey2,
-			   r->content, r->hash};
-	for (int i = 0; i < 10; i++)
-		store_bind_text(s, i + 1, v[i]);
+	bind_row(s, r, ids);
 	sqlite3_bind_int64(s, 11, now);
 	return store_step_done(st, s, e, "exchange row");
 }
@@ -424,7 +507,8 @@ int store_xchg_imported(struct store *st, const char *kind, int64_t ref, int *ye
 
 int store_xchg_put(struct store *st, const struct xchg_row *r, int64_t now, struct err *e)
 {
-	if (r->adopted && !r->withdrawn && adopt(st, r, now, e))
+	struct row_tbls ids;
+	if (row_tbls(st, r, &ids, e) || (r->adopted && !r->withdrawn && adopt(st, r, &ids, now, e)))
 		return e->code;
 	sqlite3_stmt *s = store_stmt(st,
 		"INSERT INTO exchange_rows(tbl, dfsjzj, object, department, ptbl, pkey, ptbl2, pkey2, content, hash, "
@@ -440,16 +524,7 @@ int store_xchg_put(struct store *st, const struct xchg_row *r, int64_t now, stru
 		"AND (exchange_rows.withdrawn IS NULL OR excluded.withdrawn IS NOT NULL)", e);
 	if (!s)
 		return e->code;
-	store_bind_text(s, 1, r->tbl);
-	store_bind_text(s, 2, r->dfsjzj);
-	store_bind_text(s, 3, r->object);
-	store_bind_text(s, 4, r->department);
-	store_bind_text(s, 5, r->ptbl);
-	store_bind_text(s, 6, r->pkey);
-	store_bind_text(s, 7, r->ptbl2);
-	store_bind_text(s, 8, r->pkey2);
-	store_bind_text(s, 9, r->content);
-	store_bind_text(s, 10, r->hash);
+	bind_row(s, r, &ids);
 	store_bind_text(s, 11, r->withdrawn);
 	sqlite3_bind_int64(s, 12, now);
 	if (store_step_done(st, s, e, "exchange row"))
@@ -461,7 +536,7 @@ int store_xchg_put(struct store *st, const struct xchg_row *r, int64_t now, stru
 		       "AND content = '" XCHG_CONTENT_SOURCE "'", e);
 	if (!s)
 		return e->code;
-	store_bind_text(s, 1, r->tbl);
+	bind_tbl(s, 1, ids.t);
 	store_bind_text(s, 2, r->dfsjzj);
 	store_bind_text(s, 3, r->content);
 	return store_step_done(st, s, e, "exchange row");
@@ -472,14 +547,17 @@ int store_xchg_put(struct store *st, const struct xchg_row *r, int64_t now, stru
 int store_xchg_rows_keyed(struct store *st, const char *tbl, const char *const *keys, int n, json_t *out,
 			  struct err *e)
 {
+	int64_t tid = 0;
+	if (tbl && tbl_id(st, tbl, 0, &tid, e))
+		return e->code;
 	sqlite3_stmt *s = tbl ? store_stmt(st,
-		"SELECT id, tbl, dfsjzj, object, department, ptbl, pkey, ptbl2, pkey2, content, withdrawn "
-		"FROM exchange_rows WHERE tbl = ?3 AND dfsjzj >= ?1 AND dfsjzj <= ?2 ORDER BY id", e) : store_stmt(st,
+		"SELECT r.id, " ROW_NAMES ", r.content, r.withdrawn "
+		"FROM exchange_rows r WHERE r.tbl = ?3 AND r.dfsjzj >= ?1 AND r.dfsjzj <= ?2 ORDER BY r.id", e)
+		: store_stmt(st,
 		"WITH RECURSIVE t(x) AS (SELECT MIN(tbl) FROM exchange_rows UNION ALL "
 		"  SELECT (SELECT MIN(tbl) FROM exchange_rows WHERE tbl > t.x) FROM t WHERE t.x IS NOT NULL) "
-		"SELECT r.id, r.tbl, r.dfsjzj, r.object, r.department, r.ptbl, r.pkey, r.ptbl2, r.pkey2, r.content, "
-		"r.withdrawn FROM t JOIN exchange_rows r ON r.tbl = t.x AND r.dfsjzj >= ?1 AND r.dfsjzj <= ?2 "
-		"ORDER BY r.id", e);
+		"SELECT r.id, " ROW_NAMES ", r.content, r.withdrawn "
+		"FROM t JOIN exchange_rows r ON r.tbl = t.x AND r.dfsjzj >= ?1 AND r.dfsjzj <= ?2 ORDER BY r.id", e);
 	if (!s)
 		return e->code;
 	for (int i = 0; i < n; i++) {
@@ -494,7 +572,7 @@ int store_xchg_rows_keyed(struct store *st, const char *tbl, const char *const *
 		store_bind_text(s, 1, keys[i]);
 		sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
 		if (tbl)
-			store_bind_text(s, 3, tbl);
+			sqlite3_bind_int64(s, 3, tid);
 		if (rows(st, s, &got, e))
 			return e->code;
 		json_array_extend(out, got);
@@ -519,8 +597,7 @@ int store_xchg_case_parts(struct store *st, int64_t case_id, json_t **out, struc
 int store_xchg_row(struct store *st, int64_t id, json_t **row, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st,
-		"SELECT id, tbl, dfsjzj, object, department, ptbl, pkey, ptbl2, pkey2, content, withdrawn "
-		"FROM exchange_rows WHERE id = ?", e);
+		"SELECT r.id, " ROW_NAMES ", r.content, r.withdrawn FROM exchange_rows r WHERE r.id = ?", e);
 	if (!s)
 		return e->code;
 	sqlite3_bind_int64(s, 1, id);
@@ -552,6 +629,9 @@ int store_xchg_withdraw_mark(struct store *st, int64_t id, const char *reason, i
 int store_xchg_due(struct store *st, const char *tbl, int wait_accepted, int64_t after, int limit,
 		   json_t **out, struct err *e)
 {
+	int64_t tid;
+	if (tbl_id(st, tbl, 0, &tid, e))
+		return e->code;
 	sqlite3_stmt *s = store_stmt(st,
 		"SELECT r.id, r.dfsjzj, r.content, r.hash, r.sent_lsh AS lsh FROM exchange_rows r "
 		"LEFT JOIN exchange_rows p ON p.tbl = r.ptbl AND p.dfsjzj = r.pkey "
@@ -560,7 +640,7 @@ int store_xchg_due(struct store *st, const char *tbl, int wait_accepted, int64_t
 		"AND " READY("p", "pkey") " AND " READY("q", "pkey2") " ORDER BY r.id LIMIT ?4", e);
 	if (!s)
 		return e->code;
-	store_bind_text(s, 1, tbl);
+	sqlite3_bind_int64(s, 1, tid);
 	sqlite3_bind_int64(s, 2, after);
 	sqlite3_bind_int(s, 3, wait_accepted);
 	sqlite3_bind_int(s, 4, limit);
@@ -627,6 +707,9 @@ int store_xchg_sent(struct store *st, int64_t row_id, const char *hash, const ch
 
 int store_xchg_put_sent(struct store *st, const struct xchg_row *r, const char *lsh, int64_t now, struct err *e)
 {
+	struct row_tbls ids;
+	if (row_tbls(st, r, &ids, e))
+		return e->code;
 	sqlite3_stmt *s = store_stmt(st,
 		"INSERT INTO exchange_rows(tbl, dfsjzj, object, department, ptbl, pkey, ptbl2, pkey2, content, hash, "
 		"due_since, sent_hash, sent_lsh, sent_at, sjsczt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, ?10, "
@@ -635,26 +718,24 @@ int store_xchg_put_sent(struct store *st, const struct xchg_row *r, const char *
 		"sjsczt = 0, sbyy = NULL, verdict_at = NULL", e);
 	if (!s)
 		return e->code;
-	const char *v[] = {r->tbl, r->dfsjzj, r->object, r->department, r->ptbl, r->pkey, r->ptbl2, r->pkey2,
-			   r->content, r->hash, lsh};
-	for (int i = 0; i < 11; i++)
-		store_bind_text(s, i + 1, v[i]);
+	bind_row(s, r, &ids);
+	store_bind_text(s, 11, lsh);
 	sqlite3_bind_int64(s, 12, now);
 	return store_step_done(st, s, e, "exchange row");
 }
 
 int store_xchg_put_keyed(struct store *st, const struct xchg_row *r, int64_t now, int64_t *id, struct err *e)
 {
+	struct row_tbls ids;
+	if (row_tbls(st, r, &ids, e))
+		return e->code;
 	sqlite3_stmt *s = store_stmt(st,
 		"INSERT INTO exchange_rows(tbl, dfsjzj, object, department, ptbl, pkey, ptbl2, pkey2, content, hash, "
 		"due_since, sent_hash, sent_lsh, sent_at, sjsczt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, ?10, "
 		"'" XCHG_LSH_BYKEY "', ?11, 0) ON CONFLICT(tbl, dfsjzj) DO NOTHING", e);
 	if (!s)
 		return e->code;
-	const char *v[] = {r->tbl, r->dfsjzj, r->object, r->department, r->ptbl, r->pkey, r->ptbl2, r->pkey2,
-			   r->content, r->hash};
-	for (int i = 0; i < 10; i++)
-		sqlite3_bind_text(s, i + 1, v[i], -1, SQLITE_STATIC);
+	bind_row(s, r, &ids);
 	sqlite3_bind_int64(s, 11, now);
 	if (store_step_done(st, s, e, "exchange row"))
 		return e->code;
@@ -681,11 +762,14 @@ int store_xchg_intent_keyed(struct store *st, const char *tbl, int64_t lo, int64
 
 int store_xchg_keyed_rows(struct store *st, const char *tbl, int64_t lo, int64_t hi, json_t **out, struct err *e)
 {
+	int64_t tid;
+	if (tbl_id(st, tbl, 0, &tid, e))
+		return e->code;
 	sqlite3_stmt *s = store_stmt(st, "SELECT id, dfsjzj FROM exchange_rows WHERE id BETWEEN ?2 AND ?3 AND tbl = ?1 "
 				     "AND sent_lsh = '" XCHG_LSH_BYKEY "' ORDER BY id", e);
 	if (!s)
 		return e->code;
-	store_bind_text(s, 1, tbl);
+	sqlite3_bind_int64(s, 1, tid);
 	sqlite3_bind_int64(s, 2, lo);
 	sqlite3_bind_int64(s, 3, hi);
 	return rows(st, s, out, e);
@@ -693,12 +777,15 @@ int store_xchg_keyed_rows(struct store *st, const char *tbl, int64_t lo, int64_t
 
 int store_xchg_unsend(struct store *st, const char *tbl, int64_t lo, int64_t hi, int64_t now, struct err *e)
 {
+	int64_t tid;
+	if (tbl_id(st, tbl, 0, &tid, e))
+		return e->code;
 	sqlite3_stmt *s = store_stmt(st,
 		"UPDATE exchange_rows SET due_since = ?4, sent_hash = NULL, sent_lsh = NULL, sent_at = NULL, sjsczt = NULL "
 		"WHERE id BETWEEN ?2 AND ?3 AND tbl = ?1 AND sent_lsh = '" XCHG_LSH_BYKEY "'", e);
 	if (!s)
 		return e->code;
-	store_bind_text(s, 1, tbl);
+	sqlite3_bind_int64(s, 1, tid);
 	sqlite3_bind_int64(s, 2, lo);
 	sqlite3_bind_int64(s, 3, hi);
 	sqlite3_bind_int64(s, 4, now);
@@ -731,13 +818,15 @@ int store_xchg_lsh_learned(struct store *st, int64_t row_id, const char *lsh, in
 int store_xchg_ready(struct store *st, const char *tbl, const char *dfsjzj, int wait_accepted, int *ready,
 		     struct err *e)
 {
-	int64_t n;
+	int64_t n, tid;
+	if (tbl_id(st, tbl, 0, &tid, e))
+		return e->code;
 	sqlite3_stmt *s = store_stmt(st,
 		"SELECT EXISTS (SELECT 1 FROM exchange_rows WHERE tbl = ?1 AND dfsjzj = ?2 AND due_since IS NULL "
 		"AND (sjsczt = 3 OR (?3 = 0 AND sjsczt IN (0, 1))))", e);
 	if (!s)
 		return e->code;
-	store_bind_text(s, 1, tbl);
+	sqlite3_bind_int64(s, 1, tid);
 	store_bind_text(s, 2, dfsjzj);
 	sqlite3_bind_int(s, 3, wait_accepted);
 	if (scalar(st, s, &n, e))
@@ -796,12 +885,15 @@ int store_xchg_lsh_known(struct store *st, int64_t row_id, const char *lsh, int 
 int store_xchg_open(struct store *st, const char *tbl, int sjsczt, int due, int64_t after, int limit, json_t **out,
 		    struct err *e)
 {
+	int64_t tid;
+	if (tbl_id(st, tbl, 0, &tid, e))
+		return e->code;
 	sqlite3_stmt *s = store_stmt(st,
 		"SELECT id, sent_lsh AS lsh, dfsjzj FROM exchange_rows WHERE tbl = ?1 AND sjsczt = ?2 "
 		"AND (due_since IS NULL) = ?3 AND id > ?4 AND sent_lsh <> '' ORDER BY id LIMIT ?5", e);
 	if (!s)
 		return e->code;
-	store_bind_text(s, 1, tbl);
+	sqlite3_bind_int64(s, 1, tid);
 	sqlite3_bind_int(s, 2, sjsczt);
 	sqlite3_bind_int(s, 3, !due);
 	sqlite3_bind_int64(s, 4, after);
@@ -833,7 +925,7 @@ int store_xchg_verdict(struct store *st, int64_t row_id, const char *lsh, int sj
 int store_xchg_counts(struct store *st, json_t **out, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st,
-		"SELECT tbl AS \"table\", SUM(due_since IS NOT NULL) AS pending, "
+		"SELECT (SELECT name FROM exchange_tables WHERE id = tbl) AS \"table\", SUM(due_since IS NOT NULL) AS pending, "
 		"SUM(due_since IS NULL AND sjsczt IN (0, 1)) AS sent, SUM(due_since IS NULL AND sjsczt = 3) AS accepted, "
 		"SUM(due_since IS NULL AND sjsczt = 2) AS rejected FROM exchange_rows GROUP BY tbl", e);
 	return s ? rows(st, s, out, e) : e->code;
@@ -842,7 +934,8 @@ int store_xchg_counts(struct store *st, json_t **out, struct err *e)
 int store_xchg_rejected(struct store *st, json_t **out, struct err *e)
 {
 	sqlite3_stmt *s = store_stmt(st,
-		"SELECT tbl AS \"table\", dfsjzj, object, department, sbyy AS reason, verdict_at AS since "
+		"SELECT (SELECT name FROM exchange_tables WHERE id = tbl) AS \"table\", dfsjzj, object, department, "
+		"sbyy AS reason, verdict_at AS since "
 		"FROM exchange_rows WHERE sjsczt = 2 AND due_since IS NULL ORDER BY verdict_at, id", e);
 	return s ? rows(st, s, out, e) : e->code;
 }

@@ -60,6 +60,8 @@ int store_xchg_scan(struct store *st, const char *kind, int64_t after, int limit
 		    int64_t *last, int *nrows, struct err *e);
 /* The (flow_id, item_version_id) pairs of the 办件 with id > after. */
 int store_xchg_case_items_after(struct store *st, int64_t after, json_t **rows, struct err *e);
+/* The flow versions of the projects queued for collection: {flow_id} rows. */
+int store_xchg_project_flows(struct store *st, json_t **rows, struct err *e);
 int store_xchg_special(struct store *st, int64_t id, json_t **row, struct err *e);
 /* What the exchange calls an object: a 办件's number (kind "case") or a
 ** project's code ("project"). ERR_NOTFOUND when there is none. */

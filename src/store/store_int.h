@@ -32,6 +32,18 @@ struct store_secret *store_secret_own(struct store *st);
 /* Step a statement expected to finish (no rows): 0 or error in e. */
 int store_step_done(struct store *st, sqlite3_stmt *s, struct err *e, const char *what);
 
+/* Small integer ids of names a store file keeps in a table of its own (the
+** exchange's SPGL table names, store_exchange.c), as this connection has
+** looked them up. Forgotten when a transaction rolls back: an id created in
+** it is gone with it, and SQLite may give the number to another name. */
+#define STORE_NAMES_MAX 32
+struct store_names {
+	int n;
+	int64_t id[STORE_NAMES_MAX];
+	char name[STORE_NAMES_MAX][64];
+};
+struct store_names *store_names(struct store *st);
+
 /* SQL functions of a connection written in C (store_case.c: case_light,
 ** the traffic-light rule): registered by store_open. SQLITE_OK or the error. */
 int store_case_functions(sqlite3 *db);

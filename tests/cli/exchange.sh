@@ -51,6 +51,7 @@ pending() { status "$1" | jq '[.tables[].pending] | add'; }
 
 "$bin" demo --db "$tmp/a.db" --projects 25 --seed 11 >/dev/null 2>&1 || fail "demo"
 cp "$tmp/a.db" "$tmp/b.db"; cp "$tmp/a.db" "$tmp/c.db"; cp "$tmp/a.db" "$tmp/d.db"; cp "$tmp/a.db" "$tmp/e.db"
+cp "$tmp/a.db" "$tmp/f.db"
 
 # ---- usage and check ---------------------------------------------------------------------
 "$bin" exchange --help | grep -q "gonggai exchange check" && ok || fail "--help"
@@ -235,16 +236,16 @@ push "$tmp/b.db" "${args[@]}"; expect "nothing left after the crashes" "$(sent)"
 nodup "$crash"
 for t in SPGL_XMJBXXB SPGL_XMSPSXBLXXB SPGL_XMSPSXBLXXXXB; do
   expect "$t: one row per source row" "$(q "$crash" "SELECT count(*) FROM $t")" \
-    "$(sqlite3 "$tmp/b.db" "SELECT count(*) FROM exchange_rows WHERE tbl = '$t'")"
+    "$(sqlite3 "$tmp/b.db" "SELECT count(*) FROM exchange_rows WHERE tbl = (SELECT id FROM exchange_tables WHERE name = '$t')")"
 done
 expect "nothing pending after the crashes" "$(pending "$tmp/b.db")" 0
 expect "no batch left open" "$(sqlite3 "$tmp/b.db" 'SELECT count(*) FROM exchange_batches')" 0
 # rows sent at once keep no content: a withdrawal derives it again from the source
-cid=$(sqlite3 "$tmp/b.db" "SELECT substr(dfsjzj, 6) FROM exchange_rows WHERE tbl = 'SPGL_XMSPSXBLXXB' AND content = ''
+cid=$(sqlite3 "$tmp/b.db" "SELECT substr(dfsjzj, 6) FROM exchange_rows WHERE tbl = (SELECT id FROM exchange_tables WHERE name = 'SPGL_XMSPSXBLXXB') AND content = ''
   AND object IN (SELECT c.number FROM cases c JOIN case_status s ON s.case_id = c.id) ORDER BY id LIMIT 1")
 [ -n "$cid" ] && ok || fail "rows sent at once keep no content"
 num=$(sqlite3 "$tmp/b.db" "SELECT number FROM cases WHERE id = $cid")
-nst=$(sqlite3 "$tmp/b.db" "SELECT count(*) FROM exchange_rows WHERE tbl = 'SPGL_XMSPSXBLXXXXB' AND object = '$num' AND content = ''")
+nst=$(sqlite3 "$tmp/b.db" "SELECT count(*) FROM exchange_rows WHERE tbl = (SELECT id FROM exchange_tables WHERE name = 'SPGL_XMSPSXBLXXXXB') AND object = '$num' AND content = ''")
 [ "$nst" -gt 0 ] && ok || fail "status rows of 办件 $num sent at once"
 "$bin" exchange withdraw case "$cid" --reason 修复作废 --db "$tmp/b.db" >/dev/null || fail "withdraw a 办件 sent at once"
 push "$tmp/b.db" "${args[@]}"
@@ -252,6 +253,15 @@ expect "withdrawals of rows sent at once" "$(sent)" "$(sqlite3 "$tmp/b.db" "SELE
 expect "withdrawn status rows carry their business key" "$(q "$crash" "SELECT count(*) FROM spgl_xmspsxblxxxxb
   WHERE sjyxbs = 0 AND sjwxyy = '修复作废' AND spsxslbm = '$num' AND blzt IS NOT NULL AND blsj IS NOT NULL")" "$nst"
 nodup "$crash"
+# projects and units go at once too, and keep their content: a unit taken off its project (no source
+# left) is withdrawn from it
+xmdw="tbl = (SELECT id FROM exchange_tables WHERE name = 'SPGL_XMDWXXB')"
+uk=$(sqlite3 "$tmp/b.db" "SELECT dfsjzj FROM exchange_rows WHERE $xmdw AND content <> '' AND sent_at IS NOT NULL ORDER BY id LIMIT 1")
+expect "units sent at once" "$(q "$crash" "SELECT count(*) > 0 FROM spgl_xmdwxxb WHERE dfsjzj = '$uk'")" t
+sqlite3 "$tmp/b.db" "DELETE FROM project_units WHERE project_id = $(echo "$uk" | cut -d: -f2) AND credit_code = '$(echo "$uk" | cut -d: -f3)'"
+push "$tmp/b.db" "${args[@]}" || fail "push after a unit left: $(cat "$tmp/push.err")"
+expect "a unit taken off its project is withdrawn" "$(q "$crash" "SELECT count(*) FROM spgl_xmdwxxb
+  WHERE dfsjzj = '$uk' AND sjyxbs = 0 AND sjwxyy = '单位已从项目中移除'")" 1
 
 # ---- a vendor's DDL: other order, other types, extra columns -----------------------------------------
 vendor=$(newdb vendor "$here/exchange/spgl-ddl-vendor.sql")
@@ -277,6 +287,20 @@ jq -e '(.rejected | length) > 0 and all(.rejected[]; .table == "SPGL_XMSPSXBLXXX
 expect "every other status row written" "$(q "$dom" "SELECT count(*) FROM spgl_xmspsxblxxxxb")" \
   "$(jq '.tables[] | select(.table == "SPGL_XMSPSXBLXXXXB") | .sent' "$tmp/st.json")"
 nodup "$dom"
+# the same in batches of 7 rows, several queued at once: those queued behind the refused one are not
+# sent with it, and their rows go one by one
+dom7=$(newdb dom7 "$here/exchange/spgl-ddl.sql")
+psql "$dom7" -qc "CREATE DOMAIN small_code AS numeric(10) CHECK (VALUE < 10); ALTER TABLE spgl_xmspsxblxxxxb ALTER COLUMN blzt TYPE small_code"
+push "$tmp/f.db" --target "$dom7" --wait-for-parent sent --batch-rows 7 || fail "push in small batches: $(cat "$tmp/push.err")"
+expect "small batches: no row with BLZT >= 10 written" "$(q "$dom7" "SELECT count(*) FROM spgl_xmspsxblxxxxb WHERE blzt >= 10")" 0
+status "$tmp/f.db" >"$tmp/st7.json"
+expect "small batches: the same rows refused" "$(jq -c '[.rejected[].dfsjzj] | sort' "$tmp/st7.json")" \
+  "$(jq -c '[.rejected[].dfsjzj] | sort' "$tmp/st.json")"
+expect "small batches: every other status row written" "$(q "$dom7" "SELECT count(*) FROM spgl_xmspsxblxxxxb")" \
+  "$(jq '.tables[] | select(.table == "SPGL_XMSPSXBLXXXXB") | .sent' "$tmp/st7.json")"
+expect "small batches: every table as in one batch" "$(jq -c '[.tables[] | .sent + .pending]' "$tmp/st7.json")" \
+  "$(jq -c '[.tables[] | .sent + .pending]' "$tmp/st.json")"
+nodup "$dom7"
 
 # ---- the 3.0 attachments mapping -----------------------------------------------------------------------
 v30=$(newdb v30 "$here/exchange/spgl-ddl.sql" "$here/exchange/spgl-3.0-attachments-ddl.sql")

@@ -122,7 +122,7 @@ static void same_text(const struct xtable *t, json_t *rec, const char *withdrawn
 	char *want = json_dumps(c, JSON_COMPACT);
 	struct buf got = {0};
 	assert_int_equal(xmap_row_json(t, rec, &(struct xrow_ctx){.dfsjzj = "k:1", .xzqhdm = "610200",
-								   .withdrawn = withdrawn}, &got), 0);
+								   .withdrawn = withdrawn}, &got, NULL, NULL, 0), 0);
 	assert_string_equal(got.data, want);
 	buf_free(&got);
 	free(want);
