@@ -61,7 +61,8 @@ struct hv {
 	** ready only when its batch is refused: then both are emptied) */
 	struct bits known[2];
 	struct reader *rd;            /* the appended rows being read ahead, or NULL */
-	struct lean *lean;            /* the projects' chunk when its rows may go at once */
+	json_t *fast_ready;           /* the projects' chunk, when its rows may go at once:
+				         its parents' readiness (parent_ready) */
 	struct err *e;
 };
 
@@ -831,7 +832,7 @@ static int parent_ready(struct lean *l, const struct xtable *pt, const char *key
 }
 
 /* A project's or a unit's row (fast: which of the chunk's batches) goes at
-** once when the chunk allows it (h->lean), it is valid and new to
+** once when the chunk allows it (h->fast_ready), it is valid and new to
 ** exchange_rows, its parent is ready and every value fits the front DB;
 ** else it is put due as any other. Its content is kept: a unit taken off
 ** its project later has no source left to derive it from. */
@@ -839,10 +840,11 @@ static int put_fast(struct hv *h, int fast, const char *source, const json_t *re
 		    const char *object, const char *dept, struct parent p1, const char *withdrawn)
 {
 	struct xtable *t = xmap_table_of(h->m, source), *t1 = p1.source ? xmap_table_of(h->m, p1.source) : NULL;
+	struct lean l = {.h = h, .ready = h->fast_ready};
 	int yes = 1;
-	if (t && h->lean && !withdrawn && t->present && t->key_indexed && t1 && parent_ready(h->lean, t1, p1.key, &yes))
+	if (t && l.ready && !withdrawn && t->present && t->key_indexed && t1 && parent_ready(&l, t1, p1.key, &yes))
 		return h->e->code;
-	if (!t || !h->lean || withdrawn || !t->present || !t->key_indexed || !yes)
+	if (!t || !l.ready || withdrawn || !t->present || !t->key_indexed || !yes)
 		return put(h, source, rec, dfsjzj, object, dept, p1, (struct parent){0}, withdrawn);
 	struct buf content = {0}, copy = {0};
 	char hash[33], reason[400];
@@ -998,16 +1000,13 @@ static int queue_chunk(struct hv *h, const char *kind, int (*fn)(struct hv *, in
 {
 	json_t *q, *v;
 	size_t i;
-	struct lean l = {.h = h};
 	int fast = h->send && !h->imports && strcmp(kind, "project") == 0;   /* see project_flows */
 	int rc = store_xchg_dirty(h->st, kind, CHUNK, &q, h->e);
 	if (rc)
 		return rc;
 	*more = json_array_size(q) == CHUNK;
-	if (fast) {
-		l.ready = json_object();
-		h->lean = &l;
-	}
+	if (fast)
+		h->fast_ready = json_object();
 	json_array_foreach(q, i, v) {
 		if (rc)
 			break;
@@ -1016,8 +1015,8 @@ static int queue_chunk(struct hv *h, const char *kind, int (*fn)(struct hv *, in
 			rc = store_xchg_dirty_done(h->st, kind, i_of(v, "ref"), h->e);
 	}
 	json_decref(q);
-	h->lean = NULL;
-	json_decref(l.ready);
+	json_decref(h->fast_ready);
+	h->fast_ready = NULL;
 	return rc || !fast ? rc : chunk_end(h);
 }
 
