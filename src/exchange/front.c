@@ -544,8 +544,9 @@ static void copy_job_run(struct front *f, struct copy_job *j)
 		j->rc = run(f, "COMMIT", 0, NULL, NULL, "COMMIT", &j->e);
 }
 
-/* Send job k (or cancel it: refused, nothing sent); then it is sent. The
-** caller holds f->mu, which is released while the front DB works. */
+/* Send job k (or cancel it: refused, nothing sent); then it is sent. With
+** the copier thread up, the caller holds f->mu, which is released while the
+** front DB works; without it, the caller runs it itself. */
 static void copy_one(struct front *f, uint64_t k)
 {
 	struct copy_job *j = &f->q[k % FRONT_QUEUE];
@@ -553,14 +554,17 @@ static void copy_one(struct front *f, uint64_t k)
 		j->cancelled = j->bad = 1;
 		j->rc = err_set(&j->e, ERR_INTERNAL, "target", "前置库 %s: 前一批未能写入，本批未发送", j->t->table);
 	} else {
-		pthread_mutex_unlock(&f->mu);
+		if (f->copier_up)
+			pthread_mutex_unlock(&f->mu);
 		copy_job_run(f, j);
-		pthread_mutex_lock(&f->mu);
+		if (f->copier_up)
+			pthread_mutex_lock(&f->mu);
 		if (j->rc)
 			f->cancel_below = UINT64_MAX;   /* until the caller hears of it */
 	}
 	f->sent = k + 1;
-	pthread_cond_broadcast(&f->cv);
+	if (f->copier_up)
+		pthread_cond_broadcast(&f->cv);
 }
 
 static void *copier_main(void *arg)
@@ -618,15 +622,7 @@ void front_copy_start(struct front *f, const struct xtable *t, const char *data,
 	struct copy_job *j = &f->q[f->started % FRONT_QUEUE];
 	*j = (struct copy_job){.t = t, .data = data, .len = len};
 	if (!f->copier_up) {            /* no thread: the batch goes now */
-		if (f->started >= f->cancel_below) {
-			copy_job_run(f, j);
-			if (j->rc)
-				f->cancel_below = UINT64_MAX;
-		} else {
-			j->cancelled = j->bad = 1;
-			j->rc = err_set(&j->e, ERR_INTERNAL, "target", "前置库 %s: 前一批未能写入，本批未发送", t->table);
-		}
-		f->sent = ++f->started;
+		copy_one(f, f->started++);
 		return;
 	}
 	pthread_mutex_lock(&f->mu);
