@@ -132,6 +132,14 @@ const char *store_path(const struct store *st) { return st->path; }
 const struct store_secret *store_secret(struct store *st) { return &st->secret; }
 struct store_secret *store_secret_own(struct store *st) { return &st->secret; }
 
+void store_bind_id(sqlite3_stmt *s, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
 void store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v)

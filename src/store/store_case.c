@@ -34,14 +34,6 @@ static void copy_col(char *dst, size_t cap, sqlite3_stmt *s, int i)
 static int64_t col64(sqlite3_stmt *s, int i) { return sqlite3_column_int64(s, i); }
 static int coli(sqlite3_stmt *s, int i) { return sqlite3_column_int(s, i); }
 
-static void bind_opt64(sqlite3_stmt *s, int i, int64_t v)
-{
-	if (v)
-		sqlite3_bind_int64(s, i, v);
-	else
-		sqlite3_bind_null(s, i);
-}
-
 /* ---- cases ------------------------------------------------------------------ */
 
 #define CASE_COLS "c.id, c.number, c.instance_id, c.project_id, c.item_version_id, c.item_code, c.stage, " \
@@ -189,22 +181,22 @@ static void bind_mutable(sqlite3_stmt *s, const struct case_rec *c)
 	sqlite3_bind_int(s, 16, c->nsteps);
 	store_bind_text(s, 17, c->step_name);
 	store_bind_text(s, 18, c->step_role);
-	bind_opt64(s, 19, c->handler_id);
+	store_bind_id(s, 19, c->handler_id);
 	sqlite3_bind_int(s, 20, c->pre_supplements);
 	sqlite3_bind_int(s, 21, c->tolerance_ok);
 	sqlite3_bind_int(s, 22, c->limit);
 	sqlite3_bind_int64(s, 23, c->received_at);
-	bind_opt64(s, 24, c->accepted_at);
-	bind_opt64(s, 25, c->final_at);
-	bind_opt64(s, 26, c->receipt_day);
-	bind_opt64(s, 27, c->receipt_end);
+	store_bind_id(s, 24, c->accepted_at);
+	store_bind_id(s, 25, c->final_at);
+	store_bind_id(s, 26, c->receipt_day);
+	store_bind_id(s, 27, c->receipt_end);
 	sqlite3_bind_int(s, 28, c->receipt_late);
 	sqlite3_bind_int(s, 29, c->tolerance_days);
-	bind_opt64(s, 30, c->tolerance_done_at);
-	bind_opt64(s, 31, c->paused_since);
+	store_bind_id(s, 30, c->tolerance_done_at);
+	store_bind_id(s, 31, c->paused_since);
 	sqlite3_bind_int(s, 32, c->paused_days);
-	bind_opt64(s, 33, c->due_day);
-	bind_opt64(s, 34, c->warn_day);
+	store_bind_id(s, 33, c->due_day);
+	store_bind_id(s, 34, c->warn_day);
 	sqlite3_bind_int64(s, 35, c->updated_at);
 }
 
@@ -229,7 +221,7 @@ int store_case_insert(struct store *st, struct case_rec *c, struct err *e)
 	sqlite3_bind_int(s, 8, c->flow_type);
 	store_bind_text(s, 9, c->department);
 	store_bind_text(s, 10, c->district);
-	bind_opt64(s, 11, c->id);
+	store_bind_id(s, 11, c->id);
 	bind_mutable(s, c);
 	if (store_step_done(st, s, e, "case"))
 		return e->code;
@@ -266,7 +258,7 @@ int store_case_status_add(struct store *st, const struct case_status_row *r, str
 	sqlite3_bind_int(s, 4, r->step);
 	store_bind_text(s, 5, r->step_name ? r->step_name : "");
 	sqlite3_bind_int64(s, 6, r->at);
-	bind_opt64(s, 7, r->user_id);
+	store_bind_id(s, 7, r->user_id);
 	store_bind_text(s, 8, r->username ? r->username : "");
 	store_bind_text(s, 9, r->department ? r->department : "");
 	store_bind_text(s, 10, r->opinion ? r->opinion : "");
@@ -480,7 +472,7 @@ int store_case_tolerance_add(struct store *st, int64_t id, const char *material,
 	sqlite3_bind_int64(s, 1, id);
 	store_bind_text(s, 2, material);
 	sqlite3_bind_int(s, 3, due_day);
-	bind_opt64(s, 4, received_at);
+	store_bind_id(s, 4, received_at);
 	return store_step_done(st, s, e, "tolerance material");
 }
 
@@ -695,7 +687,7 @@ int store_progress_put(struct store *st, const struct case_progress *p, struct e
 	sqlite3_bind_int64(s, 2, p->flow_id);
 	sqlite3_bind_int(s, 3, p->current_stage);
 	sqlite3_bind_int64(s, 4, p->started_at);
-	bind_opt64(s, 5, p->finished_at);
+	store_bind_id(s, 5, p->finished_at);
 	return store_step_done(st, s, e, "progress");
 }
 
@@ -1113,7 +1105,7 @@ int store_case_supplement_add(struct store *st, int64_t id, int after_acceptance
 	store_bind_text(s, 3, materials);
 	store_bind_text(s, 4, note ? note : "");
 	sqlite3_bind_int64(s, 5, start_at);
-	bind_opt64(s, 6, end_at);
+	store_bind_id(s, 6, end_at);
 	return store_step_done(st, s, e, "supplement");
 }
 
@@ -1130,7 +1122,7 @@ int store_case_special_add(struct store *st, int64_t id, int type, const char *k
 	store_bind_text(s, 4, reason);
 	sqlite3_bind_int(s, 5, limit);
 	sqlite3_bind_int64(s, 6, start_at);
-	bind_opt64(s, 7, end_at);
+	store_bind_id(s, 7, end_at);
 	store_bind_text(s, 8, result ? result : "");
 	return store_step_done(st, s, e, "special procedure");
 }
@@ -1168,7 +1160,7 @@ int store_case_status_add_many(struct store *st, const struct case_status_row *r
 		sqlite3_bind_int(s, b + 4, r[k].step);
 		bind_static(s, b + 5, r[k].step_name);
 		sqlite3_bind_int64(s, b + 6, r[k].at);
-		bind_opt64(s, b + 7, r[k].user_id);
+		store_bind_id(s, b + 7, r[k].user_id);
 		bind_static(s, b + 8, r[k].username);
 		bind_static(s, b + 9, r[k].department);
 		bind_static(s, b + 10, r[k].opinion);

@@ -438,15 +438,6 @@ static int row_tbls(struct store *st, const struct xchg_row *r, struct row_tbls 
 	return 0;
 }
 
-/* Bind a table id (0: NULL). */
-static void bind_tbl(sqlite3_stmt *s, int i, int64_t id)
-{
-	if (id)
-		sqlite3_bind_int64(s, i, id);
-	else
-		sqlite3_bind_null(s, i);
-}
-
 /* A row's table and parents' tables by name, for the SELECTs of r. */
 #define ROW_NAMES "(SELECT name FROM exchange_tables WHERE id = r.tbl) AS tbl, r.dfsjzj, r.object, " \
 	"r.department, (SELECT name FROM exchange_tables WHERE id = r.ptbl) AS ptbl, r.pkey, " \
@@ -461,9 +452,9 @@ static void bind_row(sqlite3_stmt *s, const struct xchg_row *r, const struct row
 	const char *v[] = {NULL, r->dfsjzj, r->object, r->department, NULL, r->pkey, NULL, r->pkey2, r->content, r->hash};
 	for (int i = 0; i < 10; i++)
 		sqlite3_bind_text(s, i + 1, v[i], -1, SQLITE_STATIC);
-	bind_tbl(s, 1, ids->t);
-	bind_tbl(s, 5, ids->p);
-	bind_tbl(s, 7, ids->p2);
+	store_bind_id(s, 1, ids->t);
+	store_bind_id(s, 5, ids->p);
+	store_bind_id(s, 7, ids->p2);
 }
 
 /* A row that came from the front DB is there already: its first content is sent and accepted. */
@@ -536,7 +527,7 @@ int store_xchg_put(struct store *st, const struct xchg_row *r, int64_t now, stru
 		       "AND content = '" XCHG_CONTENT_SOURCE "'", e);
 	if (!s)
 		return e->code;
-	bind_tbl(s, 1, ids.t);
+	store_bind_id(s, 1, ids.t);
 	store_bind_text(s, 2, r->dfsjzj);
 	store_bind_text(s, 3, r->content);
 	return store_step_done(st, s, e, "exchange row");

@@ -24,8 +24,9 @@ int store_exec(struct store *st, const char *sql, struct err *e);
 /* Run one statement without results through the statement cache (sql as
 ** for store_stmt): for the BEGIN/COMMIT/SAVEPOINT of hot paths. */
 int store_run(struct store *st, const char *sql, struct err *e);
-/* Bind helpers: text NULL binds SQL NULL. */
+/* Bind helpers: text NULL, and an id 0, bind SQL NULL. */
 void store_bind_text(sqlite3_stmt *s, int i, const char *v);
+void store_bind_id(sqlite3_stmt *s, int i, int64_t v);
 const char *store_col_text(sqlite3_stmt *s, int i); /* "" for NULL */
 /* The connection's key (store_key.h), writable: for store_key.c. */
 struct store_secret *store_secret_own(struct store *st);
